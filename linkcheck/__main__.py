@@ -1,0 +1,5 @@
+"""python -m linkcheck"""
+
+from .cli import main
+
+main()

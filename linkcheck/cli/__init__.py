@@ -1,0 +1,63 @@
+"""The `linkcheck` command: a thin layer that parses, calls the core, renders, exits.
+
+Errors from the core (LinkcheckError) become a short message and exit code 2 here, in one
+place; Ctrl-C exits 130 and a closed stdout pipe exits quietly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import LinkcheckError
+
+
+class UserError(click.ClickException):
+    """A value the user gave cannot be used: one or two lines on stderr, exit 2."""
+
+    exit_code = 2
+
+
+class LinkcheckGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LinkcheckError as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=LinkcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="linkcheck")
+def cli() -> None:
+    """May a product from SOURCE be linked from a livestream or a short video on PLATFORM
+    on a given date? Answers from date windows kept as data in rules.toml.
+
+    \b
+    Examples:
+      linkcheck check tmall --on 2022-11-11
+      linkcheck check 京东自营 -s 直播 --on 双11 --explain
+      linkcheck sources
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="linkcheck")
+    except BrokenPipeError:
+        # stdout closed early (`linkcheck ... | head -1`): stop quietly, no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+from . import check as _check  # noqa: E402,F401  (registers the commands)
+from . import vocab as _vocab  # noqa: E402,F401

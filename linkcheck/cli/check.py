@@ -1,0 +1,125 @@
+"""`linkcheck check`: the central question, for one source and one or more surfaces."""
+
+from __future__ import annotations
+
+import click
+
+from .. import render
+from ..model import Decision
+from . import cli
+from .options import Env, common_options, complete
+
+DEFAULT_SURFACES = ("livestream", "short-video")
+EXIT_CODE = {"allowed": 0, "denied": 1, "unknown": 3}
+
+
+def overall_verdict(decisions: list[Decision]) -> str:
+    """denied if any is denied, else unknown if any is unknown, else allowed."""
+    verdicts = {d.verdict for d in decisions}
+    for verdict in ("denied", "unknown"):
+        if verdict in verdicts:
+            return verdict
+    return "allowed"
+
+
+def surface_ids(ruleset, names: tuple[str, ...]) -> list[str]:
+    """-s values (repeatable, comma-separated, `all`) → surface ids in the order given."""
+    if not names:
+        return list(DEFAULT_SURFACES)
+    ids: list[str] = []
+    for value in names:
+        for name in value.split(","):
+            if not name.strip():
+                continue
+            if name.strip().lower() in ("all", "*"):
+                found = list(ruleset.catalog.surfaces)
+            else:
+                found = [ruleset.surface_id(name)]
+            ids.extend(i for i in found if i not in ids)
+    return ids or list(DEFAULT_SURFACES)
+
+
+@cli.command()
+@click.argument("source", shell_complete=lambda c, p, i: complete("source", i))
+@click.option(
+    "-s",
+    "--surface",
+    "surfaces",
+    multiple=True,
+    metavar="S",
+    shell_complete=lambda c, p, i: complete("surface", i),
+    help="Surface id or alias; repeatable or comma-separated; `all` for every one. "
+    "Default: livestream and short-video.",
+)
+@click.option(
+    "-d",
+    "--on",
+    "when",
+    default="now",
+    metavar="WHEN",
+    show_default=True,
+    help="Date or time: 2022-11-11, '2022-11-11 20:00', 2022-11-11T12:00:00Z, "
+    "2022年11月11日, 双11, today, +3d …",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "plain", "json"]),
+    help="Default: text on a terminal, plain otherwise.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show every rule that matched, why the winner won, and near misses.",
+)
+@common_options
+def check(source, surfaces, when, fmt, as_json, quiet, explain, env: Env):
+    """May SOURCE be linked on the platform at WHEN? One answer per surface.
+
+    SOURCE is a source id or alias (tmall, 天猫, jd-self, 京东自营 …) or a group
+    (taobao-union, jd-union), whose members are each checked.
+
+    \b
+    Exit codes: 0 every surface allowed, 1 any denied, 3 none denied but some unknown,
+    2 bad input (name, date, rules file).
+
+    \b
+    Examples:
+      linkcheck check tmall --on 2022-11-11
+      linkcheck check 天猫 -s 直播 --on 双11 --json
+      linkcheck check jd-self -s livestream -d 2022-12-01 -q; echo $?
+    """
+    ruleset = env.ruleset()
+    platform = ruleset.platform_id(env.platform)
+    resolved = ruleset.resolve_source(source)
+    surface_list = surface_ids(ruleset, surfaces)
+    at = ruleset.parse_when(when, platform)
+    decisions = [ruleset.decide(platform, resolved, s, at) for s in surface_list]
+    verdict = overall_verdict(decisions)
+    code = EXIT_CODE[verdict]
+    if quiet:
+        raise click.exceptions.Exit(code)
+    explains = None
+    if explain:
+        explains = [
+            [(s, *ruleset.explain(platform, s, d.surface, at)) for s in resolved.candidates]
+            for d in decisions
+        ]
+    fmt = "json" if as_json else fmt or ("text" if env.is_terminal() else "plain")
+    if fmt == "json":
+        doc = render.check_document(source, decisions, verdict, explains)
+        click.echo(render.to_json(doc))
+    elif fmt == "plain":
+        for line in render.plain_lines(decisions, explains):
+            click.echo(line)
+    else:
+        catalog = ruleset.catalog
+        names = {
+            k: v.name
+            for table in (catalog.sources, catalog.groups, catalog.platforms)
+            for k, v in table.items()
+        }
+        render.print_check_text(render.console(env.colour()), decisions, names, explains)
+    raise click.exceptions.Exit(code)

@@ -1,0 +1,93 @@
+"""Options every command accepts, and loading the rules they name."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass
+
+import click
+
+from ..engine import RuleSet
+from ..rules import load_catalog, rules_env_paths
+
+
+@dataclass(frozen=True)
+class Env:
+    """What the common options say: which rules, which platform, whether to colour."""
+
+    rules_files: tuple[str, ...]
+    no_default_rules: bool
+    platform: str | None
+    color: str
+
+    def ruleset(self) -> RuleSet:
+        paths = self.rules_files or tuple(rules_env_paths())
+        return RuleSet(load_catalog(paths, defaults=not self.no_default_rules))
+
+    def colour(self) -> str:
+        """auto | always | never, with NO_COLOR honoured unless colour is forced."""
+        if self.color == "auto" and os.environ.get("NO_COLOR"):
+            return "never"
+        return self.color
+
+    def is_terminal(self) -> bool:
+        return sys.stdout.isatty()
+
+
+def common_options(command):
+    """--rules, --no-default-rules, --platform, --color: accepted after every command name."""
+
+    @click.option(
+        "--rules",
+        "rules_files",
+        multiple=True,
+        metavar="FILE",
+        help="Load this rules file after the bundled one (repeatable). "
+        "Without it, files in $LINKCHECK_RULES are loaded.",
+    )
+    @click.option("--no-default-rules", is_flag=True, help="Do not load the bundled rules.")
+    @click.option(
+        "--platform",
+        "-p",
+        metavar="P",
+        shell_complete=lambda c, p, i: complete("platform", i),
+        help="Platform id or alias (default: the rules' default, kuaishou).",
+    )
+    @click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour in terminal output (NO_COLOR is honoured).",
+    )
+    @functools.wraps(command)
+    def wrapper(*args, rules_files, no_default_rules, platform, color, **kwargs):
+        env = Env(tuple(rules_files), no_default_rules, platform, color)
+        return command(*args, env=env, **kwargs)
+
+    return wrapper
+
+
+def complete(kind: str, incomplete: str) -> list[str]:
+    """Shell completion: ids and aliases of the bundled (and $LINKCHECK_RULES) vocabulary."""
+    from ..errors import LinkcheckError
+    from ..names import normalize
+
+    try:
+        catalog = load_catalog(rules_env_paths())
+    except LinkcheckError:
+        return []
+    entries = {
+        "platform": list(catalog.platforms.values()),
+        "source": [*catalog.sources.values(), *catalog.groups.values()],
+        "surface": list(catalog.surfaces.values()),
+    }[kind]
+    prefix = normalize(incomplete) if incomplete else ""
+    words = []
+    for entry in entries:
+        for word in (entry.id, *entry.aliases):
+            if not prefix or normalize(word).startswith(prefix):
+                words.append(word)
+    return words

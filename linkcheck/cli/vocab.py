@@ -1,0 +1,92 @@
+"""`linkcheck sources`, `surfaces`, `platforms`: the names the loaded rules know."""
+
+from __future__ import annotations
+
+import click
+
+from .. import render
+from . import cli
+from .options import Env, common_options
+
+
+def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
+    if as_json:
+        click.echo(render.to_json(rows))
+        return
+    for line in render.columns_text(rows, columns):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common_options
+def sources(as_json, env: Env):
+    """List source ids, names, aliases and link domains (groups last).
+
+    \b
+    Example:
+      linkcheck sources
+    """
+    catalog = env.ruleset().catalog
+    rows = [
+        {
+            "id": s.id,
+            "kind": "source",
+            "name": s.name,
+            "aliases": list(s.aliases),
+            "domains": list(s.domains),
+        }
+        for s in catalog.sources.values()
+    ] + [
+        {
+            "id": g.id,
+            "kind": "group",
+            "name": g.name,
+            "aliases": list(g.aliases),
+            "members": list(g.members),
+            "domains": list(g.domains),
+        }
+        for g in catalog.groups.values()
+    ]
+    _listing(rows, ("id", "name", "aliases", "members", "domains"), as_json)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common_options
+def surfaces(as_json, env: Env):
+    """List surface ids, names and aliases.
+
+    \b
+    Example:
+      linkcheck surfaces
+    """
+    catalog = env.ruleset().catalog
+    rows = [
+        {"id": s.id, "name": s.name, "aliases": list(s.aliases)} for s in catalog.surfaces.values()
+    ]
+    _listing(rows, ("id", "name", "aliases"), as_json)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common_options
+def platforms(as_json, env: Env):
+    """List platform ids, names, aliases and time zones (* marks the default).
+
+    \b
+    Example:
+      linkcheck platforms
+    """
+    catalog = env.ruleset().catalog
+    rows = [
+        {
+            "id": p.id + ("*" if p.id == catalog.default_platform and not as_json else ""),
+            "name": p.name,
+            "aliases": list(p.aliases),
+            "timezone": p.timezone,
+            "default": p.id == catalog.default_platform,
+        }
+        for p in catalog.platforms.values()
+    ]
+    _listing(rows, ("id", "name", "timezone", "aliases"), as_json)

@@ -1,0 +1,234 @@
+"""The evaluator: which rule decides, what the verdict is, and when it next changes.
+
+Among the rules covering (platform, source, surface) and in force at an instant, the one
+with the latest start wins; on equal starts the one loaded later wins. For each covered
+triple the rules are compiled once into a boundary table: the sorted instants at which any
+rule starts or stops, and the winner on each segment between them, searched with bisect.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from .model import Catalog, Change, Decision, Resolved, Rule
+from .when import parse_when, zone
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_NEVER = -(2**63)  # sorts before every instant: the start of a rule with no start
+
+
+def micros(at: datetime) -> int:
+    """An aware instant as whole microseconds since the epoch (exact, zone-independent)."""
+    return (at - _EPOCH) // _US
+
+
+def _outcome(rule: Rule | None) -> str:
+    return "unknown" if rule is None else rule.outcome
+
+
+def _precedence(rule: Rule) -> tuple[int, int]:
+    return (_NEVER if rule.start is None else micros(rule.start), rule.order)
+
+
+class Timeline:
+    """The rules covering one (platform, source, surface), compiled to segments.
+
+    Segment i runs from `instants[i-1]` (or the beginning of time) up to `instants[i]`
+    (exclusive, or forever) and is decided by `winners[i]` (None: no rule).
+    """
+
+    __slots__ = ("bounds", "instants", "rules", "winners")
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        points = sorted({b for r in rules for b in (r.start, r.end) if b is not None})
+        self.instants: list[datetime] = points
+        self.bounds: list[int] = [micros(p) for p in points]
+        self.winners: list[Rule | None] = [self.winner(None), *map(self.winner, points)]
+
+    def in_force(self, at: datetime | None) -> list[Rule]:
+        """Rules in force at `at` (None: before every bound), highest precedence first."""
+        if at is None:
+            live = [r for r in self.rules if r.start is None]
+        else:
+            t = micros(at)  # compare instants exactly, whatever zone each bound was written in
+            live = [
+                r
+                for r in self.rules
+                if (r.start is None or micros(r.start) <= t)
+                and (r.end is None or t < micros(r.end))
+            ]
+        return sorted(live, key=_precedence, reverse=True)
+
+    def winner(self, at: datetime | None) -> Rule | None:
+        live = self.in_force(at)
+        return live[0] if live else None
+
+    def segment(self, at: datetime) -> int:
+        return bisect_right(self.bounds, micros(at))
+
+    def next_change(self, index: int) -> Change | None:
+        current = _outcome(self.winners[index])
+        for j in range(index + 1, len(self.winners)):
+            verdict = _outcome(self.winners[j])
+            if verdict != current:
+                return Change(self.instants[j - 1], verdict)
+        return None
+
+    def segments(self) -> list[tuple[datetime | None, datetime | None, Rule | None]]:
+        """(start, end, winner) for every segment, adjacent equal winners merged."""
+        out: list[tuple[datetime | None, datetime | None, Rule | None]] = []
+        starts: list[datetime | None] = [None, *self.instants]
+        ends: list[datetime | None] = [*self.instants, None]
+        for start, end, rule in zip(starts, ends, self.winners, strict=True):
+            if out and out[-1][2] is rule:
+                out[-1] = (out[-1][0], end, rule)
+            else:
+                out.append((start, end, rule))
+        return out
+
+
+class RuleSet:
+    """The loaded rules, ready to answer questions."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._timelines: dict[tuple[str, str, str], Timeline] = {}
+
+    # ------------------------------------------------------------------ vocabulary
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.catalog.rules
+
+    def platform_id(self, name: str | None = None) -> str:
+        return self.catalog.platform_id(name)
+
+    def zone(self, platform: str | None = None) -> tzinfo:
+        """The time zone whose days a platform's queries are counted in."""
+        return zone(self.catalog.platforms[self.platform_id(platform)].timezone)
+
+    def resolve_source(self, name: str) -> Resolved:
+        return self.catalog.resolve_source(name)
+
+    def surface_id(self, name: str) -> str:
+        return self.catalog.surface_id(name)
+
+    def parse_when(self, text: str, platform: str | None = None, now: datetime | None = None):
+        """Read a date/time as typed, in the platform's zone."""
+        return parse_when(text, self.zone(platform), now)
+
+    def instant(self, when, platform: str | None = None) -> datetime:
+        """str, date, naive or aware datetime, or None (now) → aware datetime in the zone."""
+        tz = self.zone(platform)
+        if when is None:
+            return datetime.now(tz)
+        if isinstance(when, str):
+            return parse_when(when, tz)
+        if isinstance(when, datetime):
+            return when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
+        if isinstance(when, date):
+            return datetime(when.year, when.month, when.day, tzinfo=tz)
+        raise TypeError(f"when must be a str, date or datetime, not {type(when).__name__}")
+
+    # ------------------------------------------------------------------ questions
+
+    def timeline(self, platform: str, source: str, surface: str) -> Timeline:
+        """The compiled rules for ids (platform, source, surface)."""
+        key = (platform, source, surface)
+        found = self._timelines.get(key)
+        if found is None:
+            covering = [r for r in self.catalog.rules if r.covers(platform, source, surface)]
+            found = self._timelines[key] = Timeline(covering)
+        return found
+
+    def check(self, source, surface: str, when=None, platform: str | None = None) -> Decision:
+        """May SOURCE be linked from SURFACE on PLATFORM at WHEN?
+
+        `source` is a name (id, alias or group) or a Resolved; names are matched loosely.
+        """
+        platform_id = self.platform_id(platform)
+        resolved = source if isinstance(source, Resolved) else self.resolve_source(source)
+        return self.decide(
+            platform_id, resolved, self.surface_id(surface), self.instant(when, platform_id)
+        )
+
+    def decide(self, platform: str, resolved: Resolved, surface: str, at: datetime) -> Decision:
+        """The decision for ids already resolved; `at` must be aware."""
+        if len(resolved.candidates) == 1:
+            return self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
+        parts = tuple(self._decide_one(platform, s, surface, at, s) for s in resolved.candidates)
+        verdict, reason, rule = _merge(parts)
+        return Decision(
+            platform,
+            resolved.id,
+            surface,
+            at,
+            verdict,
+            reason,
+            rule,
+            overridden=parts[0].overridden if rule is not None else (),
+            next_change=self._merged_change(platform, resolved.candidates, surface, at, verdict),
+            candidates=parts,
+        )
+
+    def _decide_one(self, platform, source, surface, at, label) -> Decision:
+        timeline = self.timeline(platform, source, surface)
+        index = timeline.segment(at)
+        rule = timeline.winners[index]
+        overridden = tuple(r for r in timeline.in_force(at) if r is not rule)
+        return Decision(
+            platform,
+            label,
+            surface,
+            at,
+            _outcome(rule),
+            "no_rule" if rule is None else "rule",
+            rule,
+            overridden,
+            timeline.next_change(index),
+        )
+
+    def _merged_change(self, platform, sources, surface, at, verdict) -> Change | None:
+        """First later instant where the candidates' combined verdict differs."""
+        timelines = [self.timeline(platform, s, surface) for s in sources]
+        edges = sorted({i for t in timelines for i in t.instants if i > at})
+        for edge in edges:
+            parts = [_view(t, edge) for t in timelines]
+            merged = _merge(parts)[0]
+            if merged != verdict:
+                return Change(edge, merged)
+        return None
+
+    def explain(self, platform: str, source: str, surface: str, at: datetime):
+        """(rules in force at `at`, winner first; rules for this scope not in force)."""
+        timeline = self.timeline(platform, source, surface)
+        live = timeline.in_force(at)
+        near = sorted((r for r in timeline.rules if r not in live), key=_precedence)
+        return live, near
+
+
+class _View:
+    __slots__ = ("reason", "rule", "verdict")
+
+    def __init__(self, rule: Rule | None) -> None:
+        self.rule = rule
+        self.verdict = _outcome(rule)
+        self.reason = "no_rule" if rule is None else "rule"
+
+
+def _view(timeline: Timeline, at: datetime) -> _View:
+    return _View(timeline.winners[timeline.segment(at)])
+
+
+def _merge(parts) -> tuple[str, str, Rule | None]:
+    """Several candidates' decisions → (verdict, reason, rule) for the whole."""
+    verdicts = {p.verdict for p in parts}
+    if len(verdicts) > 1:
+        return "unknown", "ambiguous_link", None
+    first = parts[0]
+    if all(p.rule is first.rule for p in parts):
+        return first.verdict, first.reason, first.rule
+    return first.verdict, "rule", None

@@ -1,0 +1,53 @@
+"""The errors the core raises. Each message names the bad input and what would be accepted;
+the CLI turns any LinkcheckError into a one- or two-line message and exit code 2."""
+
+from __future__ import annotations
+
+
+class LinkcheckError(Exception):
+    """Something the user gave (a name, a date, a link, a rules file) cannot be used."""
+
+    exit_code = 2
+
+
+class UnknownNameError(LinkcheckError):
+    """A platform, source or surface name that the loaded rules do not define."""
+
+
+class DateError(LinkcheckError):
+    """A date or time that cannot be read, is impossible, or is ambiguous."""
+
+
+class LinkError(LinkcheckError):
+    """A product link whose host is not a known source's link domain, or that is refused."""
+
+
+class Problem:
+    """One finding about a rules file: where it is and what is wrong."""
+
+    __slots__ = ("file", "level", "message", "where")
+
+    def __init__(self, file: str, where: str, message: str, level: str = "error") -> None:
+        self.file = file
+        self.where = where
+        self.message = message
+        self.level = level
+
+    def __str__(self) -> str:
+        place = f"{self.file}: {self.where}: " if self.where else f"{self.file}: "
+        return place + self.message
+
+    def __repr__(self) -> str:
+        return f"Problem({self.level}: {self})"
+
+
+class RulesError(LinkcheckError):
+    """A rules file that cannot be read or does not follow the schema."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:2])
+        more = len(problems) - 2
+        if more > 0:
+            shown += f" (and {more} more; run `linkcheck rules lint` to see all)"
+        super().__init__(shown)

@@ -1,0 +1,203 @@
+"""The vocabulary and the rules as plain frozen values, plus name lookup.
+
+Window semantics are stated once, here: a rule is in force on [start, end) where both are
+absolute instants (None = unbounded). The loader turns a TOML date `end` into the first
+instant of the following day, so a date end is the last day, inclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .errors import UnknownNameError
+from .names import closest, did_you_mean, normalize
+
+# The word in a rules file → the verdict a query answers.
+VERDICT_OF = {"allow": "allowed", "deny": "denied", "unknown": "unknown"}
+VERDICTS = ("allowed", "denied", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    quote: str
+    source: str
+    by: str | None = None
+    url: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"quote": self.quote, "source": self.source}
+        if self.by:
+            out["by"] = self.by
+        if self.url:
+            out["url"] = self.url
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    timezone: str
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A name for "any of these sources" (淘宝联盟 = Tmall or Taobao)."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    members: tuple[str, ...]
+    domains: tuple[str, ...]
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    platform: str
+    verdict: str  # as written in the file: allow | deny | unknown
+    sources: frozenset[str]  # source ids, groups expanded
+    surfaces: frozenset[str] | None  # None = every surface ("*")
+    start: datetime | None  # first instant in force; None = since always
+    end: datetime | None  # first instant no longer in force; None = open-ended
+    start_text: str | None  # the bounds as written in the file, for output
+    end_text: str | None
+    note: str
+    citation: Citation | None
+    file: str
+    position: int  # 1-based index among the file's [[rule]] entries
+    order: int  # load order across all files; a later rule wins a tie on start
+    sources_text: tuple[str, ...] = ()  # as written (groups not expanded)
+    surfaces_text: tuple[str, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        """The verdict this rule gives: allowed, denied or unknown."""
+        return VERDICT_OF[self.verdict]
+
+    def covers(self, platform: str, source: str, surface: str) -> bool:
+        return (
+            self.platform == platform
+            and source in self.sources
+            and (self.surfaces is None or surface in self.surfaces)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The first later instant at which the verdict differs, and the verdict from then."""
+
+    at: datetime
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer for one (platform, source, surface, instant)."""
+
+    platform: str
+    source: str  # a source id, a group id, or candidate ids joined with "|"
+    surface: str
+    at: datetime
+    verdict: str  # allowed | denied | unknown
+    reason: str  # rule | no_rule | ambiguous_link
+    rule: Rule | None
+    overridden: tuple[Rule, ...] = ()
+    next_change: Change | None = None
+    candidates: tuple[Decision, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What a typed SOURCE stands for: one source id, or several candidates."""
+
+    input: str
+    id: str  # source id, group id, or ids joined with "|"
+    candidates: tuple[str, ...]
+    kind: str = "source"  # source | group | link
+
+
+@dataclass
+class Catalog:
+    """Everything the loaded rules files define, in load order."""
+
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    surfaces: dict[str, Surface] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    default_platform: str | None = None
+    files: list[str] = field(default_factory=list)
+    _index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def index(self, kind: str) -> dict[str, str]:
+        """normalized id or alias → id, for platforms, sources (with groups) or surfaces."""
+        cached = self._index.get(kind)
+        if cached is not None:
+            return cached
+        table: dict[str, str] = {}
+        entries: list = {
+            "platform": list(self.platforms.values()),
+            "source": [*self.sources.values(), *self.groups.values()],
+            "surface": list(self.surfaces.values()),
+        }[kind]
+        for entry in entries:  # ids first so an alias never shadows an id
+            table[normalize(entry.id)] = entry.id
+        for entry in entries:
+            for alias in (entry.name, *entry.aliases):
+                table.setdefault(normalize(alias), entry.id)
+        self._index[kind] = table
+        return table
+
+    def _lookup(self, kind: str, name: str, listing: str) -> str:
+        table = self.index(kind)
+        found = table.get(normalize(name))
+        if found is None:
+            hint = did_you_mean(closest(name, table))
+            raise UnknownNameError(
+                f"unknown {kind} '{name}'{hint}; `linkcheck {listing}` lists them"
+            )
+        return found
+
+    def platform_id(self, name: str | None) -> str:
+        if name is None:
+            if self.default_platform is None:
+                if len(self.platforms) == 1:
+                    return next(iter(self.platforms))
+                raise UnknownNameError(
+                    "no default platform in the loaded rules; pass --platform "
+                    f"({', '.join(self.platforms) or 'none defined'})"
+                )
+            return self.default_platform
+        return self._lookup("platform", name, "platforms")
+
+    def surface_id(self, name: str) -> str:
+        return self._lookup("surface", name, "surfaces")
+
+    def resolve_source(self, name: str) -> Resolved:
+        ident = self._lookup("source", name, "sources")
+        group = self.groups.get(ident)
+        if group is not None:
+            return Resolved(name, ident, group.members, "group")
+        return Resolved(name, ident, (ident,), "source")

@@ -1,0 +1,283 @@
+"""Turning decisions into text: JSON documents, tab-separated plain lines, and rich text.
+
+The only module that imports rich, and only inside the functions that draw with it, so a
+plain or JSON answer never pays for it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .model import Decision, Rule
+
+VERDICT_STYLE = {"allowed": "bold green", "denied": "bold red", "unknown": "bold yellow"}
+VERDICT_MARK = {"allowed": "✔", "denied": "✘", "unknown": "?"}
+
+
+def iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
+# ---------------------------------------------------------------------- JSON shapes
+
+
+def rule_dict(rule: Rule | None) -> dict | None:
+    if rule is None:
+        return None
+    return {
+        "id": rule.id,
+        "verdict": rule.verdict,
+        "start": rule.start_text,
+        "end": rule.end_text,
+        "note": rule.note,
+        "citation": rule.citation.as_dict() if rule.citation else None,
+        "file": rule.file,
+    }
+
+
+def decision_dict(d: Decision, explain: dict | None = None) -> dict:
+    out = {
+        "surface": d.surface,
+        "verdict": d.verdict,
+        "reason": d.reason,
+        "rule": rule_dict(d.rule),
+        "overridden": [r.id for r in d.overridden],
+        "next_change": (
+            {"at": iso(d.next_change.at), "verdict": d.next_change.verdict}
+            if d.next_change
+            else None
+        ),
+    }
+    if d.candidates:
+        out["candidates"] = [
+            {"source": c.source, "verdict": c.verdict, "rule": c.rule.id if c.rule else None}
+            for c in d.candidates
+        ]
+    if explain is not None:
+        out["explain"] = explain
+    return out
+
+
+def explain_dict(explanations: list[tuple[str, list[Rule], list[Rule]]]) -> dict:
+    """[(source, rules in force winner first, near misses)] → JSON."""
+    matched, near = [], []
+    for source, live, misses in explanations:
+        for i, rule in enumerate(live):
+            matched.append(
+                {
+                    "source": source,
+                    "id": rule.id,
+                    "verdict": rule.verdict,
+                    "start": rule.start_text,
+                    "end": rule.end_text,
+                    "won": i == 0,
+                }
+            )
+        for rule in misses:
+            near.append(
+                {
+                    "source": source,
+                    "id": rule.id,
+                    "verdict": rule.verdict,
+                    "start": rule.start_text,
+                    "end": rule.end_text,
+                }
+            )
+    return {"matched": matched, "near_misses": near}
+
+
+def check_document(
+    typed: str, decisions: list[Decision], overall: str, explains: list | None = None
+) -> dict:
+    first = decisions[0]
+    return {
+        "platform": first.platform,
+        "source": first.source,
+        "input": typed,
+        "at": iso(first.at),
+        "verdict": overall,
+        "results": [
+            decision_dict(d, explain_dict(explains[i]) if explains else None)
+            for i, d in enumerate(decisions)
+        ],
+    }
+
+
+def to_json(document) -> str:
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------------- words
+
+
+def window_text(rule: Rule) -> str:
+    start = rule.start_text or "always"
+    end = rule.end_text or "open-ended"
+    return f"{start} → {end}"
+
+
+def change_phrase(d: Decision) -> str:
+    """When the answer changes next, counted in calendar days of the query's zone.
+
+    "until 2022-12-31 (51 days, today included), then denied" / "opens 2022-10-28 (in 3 days)".
+    """
+    change = d.next_change
+    if change is None:
+        return "no change ahead in the loaded rules"
+    tz = d.at.tzinfo
+    at = change.at.astimezone(tz)
+    query_day = d.at.date()
+    midnight = at.hour == at.minute == at.second == at.microsecond == 0
+    if d.verdict == "allowed":
+        last = (at - timedelta(microseconds=1)).date() if midnight else at.date()
+        days = (last - query_day).days + 1
+        shown = last.isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
+        count = "today only" if days == 1 else f"{days} days, today included"
+        return f"until {shown} ({count}), then {change.verdict}"
+    shown = at.date().isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
+    days = (at.date() - query_day).days
+    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+    if change.verdict == "allowed":
+        return f"opens {shown} ({when})"
+    return f"{change.verdict} from {shown} ({when})"
+
+
+def citation_text(rule: Rule) -> str:
+    if rule.citation is None:
+        return ""
+    by = f"{rule.citation.by}, " if rule.citation.by else ""
+    return f"“{rule.citation.quote}” — {by}{rule.citation.source}"
+
+
+# ---------------------------------------------------------------------- plain
+
+
+def plain_lines(decisions: list[Decision], explains: list | None = None) -> list[str]:
+    """One tab-separated line per surface: verdict platform source surface instant rule."""
+    lines = []
+    for i, d in enumerate(decisions):
+        rule = d.rule.id if d.rule else "-"
+        lines.append("\t".join((d.verdict, d.platform, d.source, d.surface, iso(d.at), rule)))
+        if explains:
+            lines.extend("  " + line for line in explain_lines(d, explains[i]))
+    return lines
+
+
+def explain_lines(d: Decision, explanations) -> list[str]:
+    lines = []
+    for c in d.candidates:
+        rule = c.rule.id if c.rule else "no rule"
+        lines.append(f"candidate {c.source}: {c.verdict} ({rule})")
+    if d.candidates and d.verdict == "unknown" and d.reason == "ambiguous_link":
+        lines.append("the candidates disagree; pass the exact source to decide")
+    for source, live, near in explanations:
+        label = f"[{source}] " if len(explanations) > 1 else ""
+        if not live:
+            lines.append(f"{label}no rule in force: unknown")
+        for i, rule in enumerate(live):
+            if i == 0:
+                why = (
+                    "the only rule in force"
+                    if len(live) == 1
+                    else "wins: latest start"
+                    + (" (tie: loaded later)" if rule.start == live[1].start else "")
+                )
+                lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: {why}")
+            else:
+                lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: overridden")
+        for rule in near:
+            lines.append(
+                f"{label}near miss {rule.id}: {rule.verdict} {window_text(rule)}: "
+                "not in force at this time"
+            )
+    lines.append(change_phrase(d))
+    return lines
+
+
+# ---------------------------------------------------------------------- rich text
+
+
+def console(color: str = "auto", stderr: bool = False):
+    from rich.console import Console
+
+    force = True if color == "always" else None
+    return Console(
+        stderr=stderr,
+        force_terminal=force,
+        no_color=(color == "never") or None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def print_check_text(
+    out, decisions: list[Decision], names: dict[str, str], explains: list | None = None
+) -> None:
+    """The terminal view of `linkcheck check`: a heading, then one block per surface."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    first = decisions[0]
+    zone = getattr(first.at.tzinfo, "key", None) or first.at.strftime("%z")
+    heading = (
+        f"[bold]{escape(names.get(first.source, first.source))}[/] on "
+        f"[bold]{escape(names.get(first.platform, first.platform))}[/] · "
+        f"{first.at:%Y-%m-%d %H:%M} ({escape(zone)}, {first.at.isoformat()[-6:]})"
+    )
+    out.print(heading)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for i, d in enumerate(decisions):
+        style = VERDICT_STYLE[d.verdict]
+        verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {d.verdict}[/]"
+        if d.rule:
+            detail = f"[cyan]{escape(d.rule.id)}[/] · {escape(change_phrase(d))}"
+            cited = citation_text(d.rule)
+            if cited:
+                detail += f"\n[dim]{escape(cited)}[/]"
+        elif d.reason == "ambiguous_link":
+            parts = ", ".join(f"{c.source}: {c.verdict}" for c in d.candidates)
+            detail = (
+                f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}\n"
+                "[dim]pass the exact source, e.g. "
+                f"`linkcheck check {escape(d.candidates[0].source)}`[/]"
+            )
+        else:
+            detail = f"no rule covers this · {escape(change_phrase(d))}"
+        table.add_row(verdict, escape(d.surface), detail)
+        if explains:
+            for line in explain_lines(d, explains[i])[:-1]:
+                table.add_row("", "", f"[dim]{escape(line)}[/]")
+    out.print(table)
+
+
+# ---------------------------------------------------------------------- listings
+
+
+def _cell(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(value) if value else "-"
+    return "-" if value in (None, "") else str(value)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def columns_text(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
+    """Aligned columns with a header; the last column is not padded."""
+    columns = tuple(c for c in columns if any(c in r for r in rows))
+    cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns) - 1)]
+    lines = []
+    for row in cells:
+        padded = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)]
+        lines.append("  ".join([*padded, row[-1]]).rstrip())
+    return lines

@@ -1,0 +1,180 @@
+"""Text → an instant in the platform's time zone.
+
+Every form resolves in the zone it is given (the platform's), never the machine's `TZ`.
+ISO and Chinese forms are parsed here directly; month names fall through to dateutil,
+imported only then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import DateError
+
+ACCEPTED = (
+    "use 2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
+    "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, today, yesterday, tomorrow, now, +3d or -2w"
+)
+
+_TIME = r"(?:[T ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
+_OFFSET = r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?)?"
+_ISO = re.compile(
+    r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _TIME + _OFFSET
+)
+_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
+_CHINESE = re.compile(
+    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:\s*(?P<h>\d{1,2})\s*[:点时]\s*(?:(?P<mi>\d{1,2})\s*分?)?)?"
+)
+_DOUBLE = re.compile(r"(?:(?P<y>\d{4})\s*年?\s*)?双\s*(?P<n>11|十一|12|十二)")
+_DAY_MONTH_YEAR = re.compile(r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+_RELATIVE = re.compile(r"(?P<sign>[+-])\s*(?P<n>\d{1,6})\s*(?P<unit>d|w|days?|weeks?|天|周)")
+_WORDS = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": -1,
+    "昨天": -1,
+    "昨日": -1,
+    "tomorrow": 1,
+    "明天": 1,
+    "明日": 1,
+}
+_NOW = {"now", "现在", "此刻"}
+_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    """An IANA zone by name; DateError naming it if there is no such zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise DateError(
+            f"unknown time zone '{name}': use an IANA name such as Asia/Shanghai or UTC"
+        ) from exc
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    """00:00 of `day` in `tz`, as an aware datetime."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
+    """Read `text` as an instant; dates without a time are 00:00 in `tz`.
+
+    `now` (aware) fixes the current instant for relative forms and forms without a year.
+    The result is an aware datetime expressed in `tz`.
+    """
+    raw = text
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text or len(text) > 64:
+        raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
+    key = text.casefold()
+    current = (now or datetime.now(UTC)).astimezone(tz)
+    today = current.date()
+
+    if key in _NOW:
+        return current
+    if key in _WORDS:
+        return local_midnight(today + timedelta(days=_WORDS[key]), tz)
+    if m := _RELATIVE.fullmatch(key):
+        n = int(m["n"]) * (7 if m["unit"][0] in "w周" else 1)
+        try:
+            day = today + timedelta(days=n if m["sign"] == "+" else -n)
+        except OverflowError:
+            raise DateError(f"date out of range '{raw}': {ACCEPTED}") from None
+        return local_midnight(day, tz)
+    if m := _ISO.fullmatch(text):
+        return _build(raw, tz, m["y"], m["m"], m["d"], m["h"], m["mi"], m["s"], m["f"], m["z"])
+    if m := _COMPACT.fullmatch(text):
+        return _build(raw, tz, m["y"], m["m"], m["d"])
+    if m := _DAY_MONTH_YEAR.fullmatch(text):
+        return _day_month_year(raw, tz, m)
+    if m := _DOUBLE.fullmatch(text):
+        month = 11 if m["n"] in ("11", "十一") else 12
+        return _build(raw, tz, m["y"] or today.year, month, month)
+    if m := _CHINESE.fullmatch(text):
+        return _build(raw, tz, m["y"] or today.year, m["m"], m["d"], m["h"], m["mi"])
+    if _MONTH_NAME.search(text) and _DAY_NUMBER.search(text):
+        return _month_name(raw, text, tz, today)
+    raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
+
+
+def _show(text: str) -> str:
+    shown = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _build(raw, tz, y, m, d, h=None, mi=None, s=None, frac=None, offset=None) -> datetime:
+    try:
+        value = datetime(
+            int(y),
+            int(m),
+            int(d),
+            int(h or 0),
+            int(mi or 0),
+            int(s or 0),
+            int((frac or "0").ljust(6, "0")),
+        )
+    except ValueError as exc:
+        raise DateError(f"impossible date '{_show(raw)}': {exc}") from None
+    try:
+        if offset:
+            return value.replace(tzinfo=_offset(raw, offset)).astimezone(tz)
+        return value.replace(tzinfo=tz)
+    except OverflowError:
+        raise DateError(f"date out of range '{_show(raw)}': {ACCEPTED}") from None
+
+
+def _offset(raw: str, text: str) -> tzinfo:
+    if text == "Z":
+        return UTC
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise DateError(f"invalid UTC offset in '{_show(raw)}': use Z or +HH:MM such as +08:00")
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if text[0] == "-" else delta)
+
+
+def _day_month_year(raw: str, tz: tzinfo, m: re.Match) -> datetime:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    readings = []
+    for day, month in ((a, b), (b, a)):
+        with contextlib.suppress(ValueError):
+            readings.append(date(y, month, day))
+    readings = sorted(set(readings))
+    if not readings:
+        raise DateError(f"impossible date '{_show(raw)}': neither day/month nor month/day")
+    if len(readings) > 1:
+        first, second = readings
+        raise DateError(
+            f"ambiguous date '{_show(raw)}': it could be {first.isoformat()} or "
+            f"{second.isoformat()}; write it as YYYY-MM-DD"
+        )
+    return local_midnight(readings[0], tz)
+
+
+def _month_name(raw: str, text: str, tz: tzinfo, today: date) -> datetime:
+    from dateutil import parser  # only for month names: keeps the common path light
+
+    default = datetime(today.year, 1, 1)
+    try:
+        value = parser.parse(text, default=default)
+    except (ValueError, OverflowError) as exc:
+        reason = str(exc).split(":")[0]
+        kind = "impossible" if "range" in reason or "must be in" in reason else "invalid"
+        raise DateError(f"{kind} date '{_show(raw)}': {ACCEPTED}") from None
+    try:
+        return value.astimezone(tz) if value.tzinfo is not None else value.replace(tzinfo=tz)
+    except OverflowError:
+        raise DateError(f"date out of range '{_show(raw)}': {ACCEPTED}") from None

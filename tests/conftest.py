@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+import linkcheck
+from linkcheck.cli import cli
+
+
+@pytest.fixture(scope="session")
+def bundled() -> linkcheck.RuleSet:
+    return linkcheck.load_rules()
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Invoke the CLI in-process; returns the click Result (stdout and stderr apart)."""
+    monkeypatch.delenv("LINKCHECK_RULES", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    def invoke(*args, ok: bool = True, input=None, env=None):
+        runner = CliRunner()
+        return runner.invoke(
+            cli, list(args), input=input, env=env, catch_exceptions=not ok, prog_name="linkcheck"
+        )
+
+    return invoke
+
+
+def assert_clean_error(result, *fragments: str, code: int = 2) -> None:
+    """An error: the exit code, a short message naming the input, no traceback."""
+    assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 2, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)

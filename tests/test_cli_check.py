@@ -1,0 +1,344 @@
+"""`linkcheck check`, `sources`, `surfaces` through the CLI: outputs, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from .conftest import assert_clean_error
+
+
+def test_done_when_json(run):
+    result = run("check", "tmall", "--on", "2022-11-11", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert (doc["platform"], doc["source"], doc["input"]) == ("kuaishou", "tmall", "tmall")
+    assert (doc["at"], doc["verdict"]) == ("2022-11-11T00:00:00+08:00", "allowed")
+    assert [r["surface"] for r in doc["results"]] == ["livestream", "short-video"]
+    first = doc["results"][0]
+    assert first["verdict"] == "allowed"
+    assert first["reason"] == "rule"
+    assert first["rule"]["id"] == "kuaishou-2022-tmall-window"
+    assert first["rule"]["verdict"] == "allow"
+    assert (first["rule"]["start"], first["rule"]["end"]) == ("2022-10-28", "2022-12-31")
+    assert "10月28日至12月31日" in first["rule"]["citation"]["quote"]
+    assert first["overridden"] == ["kuaishou-2022-03-cutoff"]
+    assert first["next_change"] == {"at": "2023-01-01T00:00:00+08:00", "verdict": "denied"}
+    assert "candidates" not in first
+
+
+def test_plain_lines(run):
+    result = run("check", "tmall", "-s", "livestream", "--on", "2022-11-11", "--format", "plain")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "allowed\tkuaishou\ttmall\tlivestream\t2022-11-11T00:00:00+08:00\t"
+        "kuaishou-2022-tmall-window\n"
+    )
+
+
+def test_plain_is_the_default_when_piped(run):
+    result = run("check", "pdd", "--on", "2022-11-11")
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        "unknown\tkuaishou\tpinduoduo\tlivestream\t2022-11-11T00:00:00+08:00\t-",
+        "unknown\tkuaishou\tpinduoduo\tshort-video\t2022-11-11T00:00:00+08:00\t-",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["tmall", "--on", "2022-11-11"], 0),
+        (["tmall", "--on", "2023-01-01"], 1),
+        (["taobao", "--on", "2022-11-11"], 3),
+        (["tmall", "-s", "livestream", "-s", "merchant-page", "--on", "2022-11-11"], 3),
+        (["tmall", "-s", "all", "--on", "2022-11-11"], 1),  # live-preview is still cut
+        (["kuaishou-shop", "-s", "all", "--on", "2022-11-11"], 0),
+        (["jd", "--on", "2022-11-11"], 3),  # jd-self allowed, jd-pop denied
+        (["jd", "--on", "2022-06-01"], 1),
+    ],
+)
+def test_exit_codes_and_quiet(run, args, code):
+    loud = run("check", *args)
+    assert loud.exit_code == code
+    quiet = run("check", *args, "-q")
+    assert quiet.exit_code == code
+    assert quiet.stdout == quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "surface", "resolved"),
+    [
+        ("ＴＭＡＬＬ", "LIVESTREAM", "tmall"),
+        ("  Tmall ", "直播", "tmall"),
+        ("天猫", "直播间购物车", "tmall"),
+        ("天猫超市", "live_stream", None),
+        ("JD_SELF", "short_video", "jd-self"),
+        ("jd self-operated", "短视频", "jd-self"),
+        ("京东自营", "ｓｈｏｒｔ－ｖｉｄｅｏ", "jd-self"),
+        ("PDD", "livestream", "pinduoduo"),
+    ],
+)
+def test_names_are_normalised(run, source, surface, resolved):
+    result = run("check", source, "-s", surface, "--on", "2022-11-11", "--json")
+    if resolved is None:  # live_stream is not a surface
+        assert_clean_error(result, "unknown surface 'live_stream'", "did you mean 'livestream'")
+        return
+    assert result.exit_code in (0, 1, 3), result.stderr
+    assert json.loads(result.stdout)["source"] == resolved
+
+
+def test_platform_option_takes_ids_and_aliases(run):
+    for name in ("douyin", "抖音", "DY"):
+        result = run(
+            "check",
+            "tmall",
+            "-s",
+            "livestream",
+            "--on",
+            "2021-06-01",
+            "--platform",
+            name,
+            "--format",
+            "plain",
+        )
+        assert result.exit_code == 1
+        assert result.stdout.startswith("denied\tdouyin\ttmall\tlivestream\t")
+        assert "douyin-2020-closed-loop" in result.stdout
+
+
+def test_group_names_show_candidates(run):
+    result = run("check", "京东联盟", "-s", "livestream", "--on", "2022-11-11", "--json")
+    assert result.exit_code == 3
+    res = json.loads(result.stdout)["results"][0]
+    assert json.loads(result.stdout)["source"] == "jd-union"
+    assert (res["verdict"], res["reason"], res["rule"]) == ("unknown", "ambiguous_link", None)
+    assert res["candidates"] == [
+        {"source": "jd-self", "verdict": "allowed", "rule": "kuaishou-2022-jd-self-window"},
+        {"source": "jd-pop", "verdict": "denied", "rule": "kuaishou-2022-03-cutoff"},
+    ]
+    assert res["next_change"] == {"at": "2022-12-01T00:00:00+08:00", "verdict": "denied"}
+
+
+def test_explain_shows_winner_overridden_and_near_misses(run):
+    result = run(
+        "check", "tmall", "-s", "livestream", "--on", "2022-11-11", "--explain", "--format", "plain"
+    )
+    assert result.exit_code == 0
+    text = result.stdout
+    assert "kuaishou-2022-tmall-window: allow 2022-10-28 → 2022-12-31: wins: latest start" in text
+    assert "kuaishou-2022-03-cutoff: deny 2022-03-01 → open-ended: overridden" in text
+    assert "near miss kuaishou-2018-open: allow 2018-07-01 → 2022-02-28" in text
+    assert "until 2022-12-31 (51 days, today included), then denied" in text
+
+
+def test_explain_in_json(run):
+    result = run("check", "tmall", "-s", "livestream", "--on", "2022-11-11", "--explain", "--json")
+    explain = json.loads(result.stdout)["results"][0]["explain"]
+    assert [(m["id"], m["won"]) for m in explain["matched"]] == [
+        ("kuaishou-2022-tmall-window", True),
+        ("kuaishou-2022-03-cutoff", False),
+    ]
+    assert [m["id"] for m in explain["near_misses"]] == ["kuaishou-2018-open"]
+
+
+def test_text_format_shows_verdict_rule_citation_and_next_change(run):
+    result = run(
+        "check",
+        "tmall",
+        "-s",
+        "livestream",
+        "--on",
+        "2022-10-25",
+        "--format",
+        "text",
+        "--color",
+        "never",
+    )
+    assert result.exit_code == 1
+    out = " ".join(result.stdout.split())
+    assert "Tmall on Kuaishou" in out
+    assert "denied" in out and "kuaishou-2022-03-cutoff" in out
+    assert "opens 2022-10-28 (in 3 days)" in out
+    assert "\x1b[" not in result.stdout
+
+
+def test_color_always_and_no_color(run):
+    args = ("check", "tmall", "--on", "2022-11-11", "--format", "text")
+    assert "\x1b[" in run(*args, "--color", "always").stdout
+    assert "\x1b[" not in run(*args, env={"NO_COLOR": "1"}).stdout
+
+
+# ---------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["tmal"], ["unknown source 'tmal'", "did you mean 'tmall'"]),
+        (["tmall", "-s", "livestrem"], ["unknown surface 'livestrem'", "'livestream'"]),
+        (["tmall", "--platform", "kuaishu"], ["unknown platform 'kuaishu'", "'kuaishou'"]),
+        (["tmall", "--on", "2022-02-30"], ["impossible date '2022-02-30'"]),
+        (
+            ["tmall", "--on", "11/10/2022"],
+            ["ambiguous date '11/10/2022'", "2022-10-11", "2022-11-10"],
+        ),
+        (["tmall", "--on", "someday"], ["invalid date 'someday'", "2022-11-11"]),
+    ],
+)
+def test_bad_values_are_two_line_errors(run, args, fragments):
+    assert_clean_error(run("check", *args), *fragments)
+
+
+def test_bad_rules_files(run, tmp_path):
+    missing = str(tmp_path / "nope.toml")
+    assert_clean_error(run("check", "tmall", "--rules", missing), missing, "not found")
+    assert_clean_error(run("check", "tmall", "--rules", str(tmp_path)), str(tmp_path), "directory")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema = 1\n[[rule]]\nid = "x\n', encoding="utf-8")
+    assert_clean_error(run("check", "tmall", "--rules", str(bad)), str(bad), "line 3, column 8")
+    invalid = tmp_path / "invalid.toml"
+    invalid.write_text('schema = 1\n[sources.x]\nnam = "X"\n', encoding="utf-8")
+    assert_clean_error(
+        run("check", "tmall", "--rules", str(invalid)),
+        str(invalid),
+        "unknown key 'nam'",
+        "did you mean 'name'",
+    )
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(bytes(range(256)))
+    assert_clean_error(run("check", "tmall", "--rules", str(binary)), str(binary), "UTF-8")
+
+
+def test_rules_from_environment_and_no_default_rules(run, tmp_path):
+    team = tmp_path / "team.toml"
+    team.write_text(
+        'schema = 1\n[[rule]]\nid = "team-pdd"\nplatform = "kuaishou"\nverdict = "deny"\n'
+        'sources = ["pinduoduo"]\nsurfaces = "*"\nstart = 2022-03-01\n',
+        encoding="utf-8",
+    )
+    env = {"LINKCHECK_RULES": str(team)}
+    assert run("check", "pdd", "--on", "2022-11-11", "-q", env=env).exit_code == 1
+    assert run("check", "pdd", "--on", "2022-11-11", "-q").exit_code == 3
+    # --no-default-rules: the team file alone defines no platform or sources
+    result = run("check", "pdd", "--no-default-rules", "--rules", str(team))
+    assert_clean_error(result, "unknown platform 'kuaishou'")
+
+
+def test_sources_and_surfaces_list_ids_aliases_and_domains(run):
+    sources = run("sources", ok=True)
+    assert sources.exit_code == 0
+    assert "tmall" in sources.stdout and "天猫" in sources.stdout and "tmall.com" in sources.stdout
+    assert "jd-union" in sources.stdout and "u.jd.com" in sources.stdout
+    rows = json.loads(run("sources", "--json").stdout)
+    assert {r["id"] for r in rows} >= {
+        "tmall",
+        "taobao",
+        "jd-self",
+        "jd-pop",
+        "pinduoduo",
+        "kuaishou-shop",
+        "douyin-shop",
+        "taobao-union",
+        "jd-union",
+    }
+    surfaces = json.loads(run("surfaces", "--json").stdout)
+    assert [s["id"] for s in surfaces] == [
+        "livestream",
+        "short-video",
+        "merchant-page",
+        "live-preview",
+    ]
+    assert "直播间购物车" in surfaces[0]["aliases"]
+
+
+def test_shell_completion_offers_sources_and_surfaces(run):
+    env = {
+        "_LINKCHECK_COMPLETE": "bash_complete",
+        "COMP_WORDS": "linkcheck check tm",
+        "COMP_CWORD": "2",
+    }
+    result = run(env=env)
+    assert "tmall" in result.stdout
+    env["COMP_WORDS"], env["COMP_CWORD"] = "linkcheck check tmall -s sh", "4"
+    assert "short-video" in run(env=env).stdout
+
+
+def test_version_and_help(run):
+    assert run("--version").stdout.startswith("linkcheck, version ")
+    for command in ("check", "sources", "surfaces", "platforms"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout
+
+
+# ---------------------------------------------------------------------- time zones
+
+
+def _cli(*args, tz: str = "UTC", cwd=None) -> subprocess.CompletedProcess:
+    """The installed command in a fresh process, run away from the source tree."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LINKCHECK_RULES", "NO_COLOR")}
+    env["TZ"] = tz
+    return subprocess.run(
+        [sys.executable, "-m", "linkcheck", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd or tempfile.gettempdir(),
+    )
+
+
+def test_installed_package_finds_its_rules_from_any_folder(tmp_path):
+    result = _cli("check", "tmall", "--on", "2022-11-11", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "kuaishou-2022-tmall-window" in result.stdout
+
+
+def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
+    result = _cli("check", "tmall", "--on", "2022-02-30", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    expected = "Error: impossible date '2022-02-30': day is out of range for month"
+    assert result.stderr.strip() == expected
+
+
+@pytest.mark.parametrize("tz", ["America/Los_Angeles", "Pacific/Kiritimati", "UTC"])
+def test_answers_do_not_depend_on_the_machine_zone(tz):
+    edge = _cli(
+        "check",
+        "tmall",
+        "-s",
+        "livestream",
+        "--on",
+        "2022-12-31T15:59:59Z",
+        "--format",
+        "plain",
+        tz=tz,
+    )
+    assert edge.returncode == 0
+    assert edge.stdout.startswith("allowed\tkuaishou\ttmall\tlivestream\t2022-12-31T23:59:59+08:00")
+    after = _cli(
+        "check",
+        "tmall",
+        "-s",
+        "livestream",
+        "--on",
+        "2022-12-31T16:00:00Z",
+        "--format",
+        "plain",
+        tz=tz,
+    )
+    assert after.returncode == 1
+    assert after.stdout.startswith("denied\tkuaishou\ttmall\tlivestream\t2023-01-01T00:00:00+08:00")
+    day = _cli("check", "jd-self", "--on", "2022-11-30", "--format", "plain", tz=tz)
+    assert day.stdout.splitlines()[0].startswith(
+        "allowed\tkuaishou\tjd-self\tlivestream\t2022-11-30T00:00:00+08:00"
+    )
+    today = _cli("check", "tmall", "-s", "livestream", "--on", "today", "--format", "plain", tz=tz)
+    assert today.stdout.split("\t")[4].endswith("T00:00:00+08:00")

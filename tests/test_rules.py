@@ -1,0 +1,218 @@
+"""Loading rules files: strict schema, layering, time zones, and every error message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import linkcheck
+from linkcheck.errors import RulesError
+from linkcheck.rules import Loader, bundled_rules
+
+SH = ZoneInfo("Asia/Shanghai")
+
+TEAM = """
+schema = 1
+timezone = "Asia/Shanghai"
+
+[[rule]]
+id = "team-2023-tmall-spring"
+platform = "kuaishou"
+verdict = "allow"
+sources = ["tmall"]
+surfaces = ["livestream"]
+start = 2023-03-01
+end = 2023-03-31
+citation = { quote = "test", source = "team memo" }
+"""
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def problems(text: str, name: str = "f.toml", defaults: bool = True) -> list[str]:
+    loader = Loader()
+    if defaults:
+        loader.add_bundled()
+    loader.add_text(text, name)
+    return [str(p) for p in loader.problems]
+
+
+def test_bundled_rules_are_found_and_clean():
+    assert bundled_rules().is_file()
+    assert problems("schema = 1\n") == []
+
+
+def test_a_team_file_adds_a_window(tmp_path):
+    rules = linkcheck.load_rules([write(tmp_path, "team.toml", TEAM)])
+    d = rules.check("tmall", "livestream", "2023-03-31")
+    assert (d.verdict, d.rule.id) == ("allowed", "team-2023-tmall-spring")
+    assert rules.check("tmall", "livestream", "2023-04-01").verdict == "denied"
+    assert rules.check("tmall", "short-video", "2023-03-15").verdict == "denied"
+
+
+def test_unknown_key_names_file_table_key_and_suggestion():
+    found = problems(TEAM.replace("end =", "ends ="), "team.toml")
+    assert found == [
+        "team.toml: [[rule]] #1 'team-2023-tmall-spring': unknown key 'ends' (did you mean 'end'?)"
+    ]
+
+
+def test_unknown_keys_everywhere():
+    text = 'schema = 1\ntimezon = "UTC"\n[sources.x]\nname = "X"\nalias = ["x"]\n'
+    found = problems(text)
+    assert "f.toml: top level: unknown key 'timezon' (did you mean 'timezone'?)" in found
+    assert "f.toml: [sources.x]: unknown key 'alias' (did you mean 'aliases'?)" in found
+
+
+def test_toml_syntax_error_has_line_and_column():
+    found = problems('schema = 1\n[[rule]]\nid = "x\n')
+    assert len(found) == 1
+    assert found[0].startswith("f.toml: line 3, column 8: invalid TOML")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            ('verdict = "allow"', 'verdict = "alow"'),
+            "verdict 'alow' must be allow, deny or unknown (did you mean 'allow'?)",
+        ),
+        (
+            ('sources = ["tmall"]', 'sources = ["tmal"]'),
+            "unknown source 'tmal' (did you mean 'tmall'?)",
+        ),
+        (
+            ('surfaces = ["livestream"]', 'surfaces = ["livestrem"]'),
+            "unknown surface 'livestrem' (did you mean 'livestream'?)",
+        ),
+        (
+            ('platform = "kuaishou"', 'platform = "kuaishu"'),
+            "unknown platform 'kuaishu' (did you mean 'kuaishou'?)",
+        ),
+        (("end = 2023-03-31", "end = 2023-02-01"), "end 2023-02-01 is before start 2023-03-01"),
+        (('id = "team-2023-tmall-spring"\n', ""), "missing 'id'"),
+        (("start = 2023-03-01", "start = 10:00:00"), "'start' is a time of day without a date"),
+        (
+            ('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shanghia"'),
+            "unknown time zone 'Asia/Shanghia'",
+        ),
+        (("schema = 1", "schema = 2"), "unsupported schema 2"),
+        (("schema = 1", ""), "missing 'schema = 1'"),
+        (
+            ('id = "team-2023-tmall-spring"', 'id = "kuaishou-shop"'),
+            "duplicate rule id 'kuaishou-shop' (first defined in rules.toml (bundled))",
+        ),
+    ],
+)
+def test_invalid_rules_are_reported(edit, message):
+    old, new = edit
+    text = TEAM.replace(old, new)
+    assert text != TEAM
+    found = problems(text)
+    assert any(message in p for p in found), found
+    assert all(p.startswith("f.toml: ") for p in found)
+
+
+def test_all_problems_are_collected_not_only_the_first():
+    text = TEAM.replace('verdict = "allow"', 'verdict = "alow"').replace("end =", "ends =")
+    assert len(problems(text)) == 2
+
+
+def test_override_replaces_a_bundled_rule(tmp_path):
+    text = TEAM.replace(
+        'id = "team-2023-tmall-spring"', 'id = "kuaishou-2022-tmall-window"\noverride = true'
+    )
+    rules = linkcheck.load_rules([write(tmp_path, "o.toml", text)])
+    assert rules.check("tmall", "livestream", "2022-11-11").verdict == "denied"
+    assert rules.check("tmall", "livestream", "2023-03-02").rule.id == "kuaishou-2022-tmall-window"
+    assert [r.id for r in rules.rules].count("kuaishou-2022-tmall-window") == 1
+
+
+def test_redefining_a_source_needs_override():
+    found = problems('schema = 1\n[sources.tmall]\nname = "T"\n')
+    assert found == [
+        "f.toml: [sources.tmall]: 'tmall' is already defined in rules.toml (bundled); "
+        "add 'override = true' to replace it"
+    ]
+    assert problems('schema = 1\n[sources.tmall]\nname = "T"\noverride = true\n') == []
+
+
+def test_a_file_in_another_zone_combines_exactly(tmp_path):
+    utc_file = TEAM.replace('timezone = "Asia/Shanghai"', 'timezone = "UTC"')
+    rules = linkcheck.load_rules([write(tmp_path, "utc.toml", utc_file)])
+    # 2023-03-01 in UTC begins at 08:00 in Shanghai
+    assert (
+        rules.check("tmall", "livestream", datetime(2023, 3, 1, 7, 59, tzinfo=SH)).verdict
+        == "denied"
+    )
+    assert (
+        rules.check("tmall", "livestream", datetime(2023, 3, 1, 8, 0, tzinfo=SH)).verdict
+        == "allowed"
+    )
+    # the inclusive end day 2023-03-31 (UTC) lasts until 2023-04-01 08:00 in Shanghai
+    assert (
+        rules.check("tmall", "livestream", datetime(2023, 4, 1, 7, 59, tzinfo=SH)).verdict
+        == "allowed"
+    )
+    assert (
+        rules.check("tmall", "livestream", datetime(2023, 4, 1, 8, 0, tzinfo=SH)).verdict
+        == "denied"
+    )
+
+
+def test_equal_starts_go_to_the_later_loaded_rule(tmp_path):
+    deny = TEAM.replace('verdict = "allow"', 'verdict = "deny"').replace("team-2023", "later-2023")
+    rules = linkcheck.load_rules([write(tmp_path, "a.toml", TEAM), write(tmp_path, "b.toml", deny)])
+    d = rules.check("tmall", "livestream", "2023-03-15")
+    assert (d.verdict, d.rule.id) == ("denied", "later-2023-tmall-spring")
+    assert [r.id for r in d.overridden] == ["team-2023-tmall-spring", "kuaishou-2022-03-cutoff"]
+
+
+def test_without_default_rules_a_file_stands_alone(tmp_path):
+    text = """
+schema = 1
+default_platform = "shop"
+[platforms.shop]
+name = "Shop"
+[sources.own]
+name = "Own"
+[surfaces.page]
+name = "Page"
+[[rule]]
+id = "own"
+platform = "shop"
+verdict = "deny"
+sources = ["own"]
+surfaces = "*"
+"""
+    rules = linkcheck.load_rules([write(tmp_path, "solo.toml", text)], defaults=False)
+    assert rules.check("own", "page", "2022-01-01").verdict == "denied"
+    assert list(rules.catalog.sources) == ["own"]
+
+
+def _file(path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda p: str(p / "missing.toml"), "rules file not found"),
+        (lambda p: str(p), "is a directory"),
+        (lambda p: _file(p / "bin.toml", b"schema = 1\n\xff\xfe\x00"), "not UTF-8"),
+        (lambda p: _file(p / "empty.toml", b""), "missing 'schema = 1'"),
+    ],
+)
+def test_unreadable_files_raise_rules_error(tmp_path, make, fragment):
+    path = make(tmp_path)
+    with pytest.raises(RulesError) as info:
+        linkcheck.load_rules([path])
+    assert fragment in str(info.value)
+    assert path in str(info.value)
