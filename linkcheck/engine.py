@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from .errors import LinkError
 from .model import Catalog, Change, Decision, Resolved, Rule
 from .when import parse_when, zone
 
@@ -113,6 +114,31 @@ class RuleSet:
     def resolve_source(self, name: str) -> Resolved:
         return self.catalog.resolve_source(name)
 
+    def classify(self, url: str) -> Resolved:
+        """The candidate sources a product link proves (LinkError if it proves none)."""
+        from .links import classify
+
+        return classify(url, self.catalog)
+
+    def resolve(self, text: str, exact: str | None = None) -> Resolved:
+        """SOURCE as typed (a name, a group or a product link) → candidates.
+
+        `exact` states the source outright (`--as`); it must be one the input allows.
+        """
+        from .links import looks_like_link
+
+        resolved = self.classify(text) if looks_like_link(text) else self.resolve_source(text)
+        if exact is None:
+            return resolved
+        stated = self.resolve_source(exact)
+        if not set(stated.candidates) <= set(resolved.candidates):
+            what = f"the link's host {resolved.host}" if resolved.host else f"'{text}'"
+            raise LinkError(
+                f"--as {exact} does not match {what}, which can only be "
+                f"{' or '.join(resolved.candidates)}"
+            )
+        return Resolved(text, stated.id, stated.candidates, resolved.kind, resolved.host)
+
     def surface_id(self, name: str) -> str:
         return self.catalog.surface_id(name)
 
@@ -147,10 +173,11 @@ class RuleSet:
     def check(self, source, surface: str, when=None, platform: str | None = None) -> Decision:
         """May SOURCE be linked from SURFACE on PLATFORM at WHEN?
 
-        `source` is a name (id, alias or group) or a Resolved; names are matched loosely.
+        `source` is a name (id, alias or group), a product link, or a Resolved; names are
+        matched loosely.
         """
         platform_id = self.platform_id(platform)
-        resolved = source if isinstance(source, Resolved) else self.resolve_source(source)
+        resolved = source if isinstance(source, Resolved) else self.resolve(source)
         return self.decide(
             platform_id, resolved, self.surface_id(surface), self.instant(when, platform_id)
         )

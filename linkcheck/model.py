@@ -136,6 +136,7 @@ class Resolved:
     id: str  # source id, group id, or ids joined with "|"
     candidates: tuple[str, ...]
     kind: str = "source"  # source | group | link
+    host: str | None = None  # for a link: the host that decided
 
 
 @dataclass

@@ -154,24 +154,34 @@ def citation_text(rule: Rule) -> str:
 # ---------------------------------------------------------------------- plain
 
 
-def plain_lines(decisions: list[Decision], explains: list | None = None) -> list[str]:
+def plain_lines(
+    decisions: list[Decision], explains: list | None = None, typed: str = ""
+) -> list[str]:
     """One tab-separated line per surface: verdict platform source surface instant rule."""
     lines = []
     for i, d in enumerate(decisions):
         rule = d.rule.id if d.rule else "-"
         lines.append("\t".join((d.verdict, d.platform, d.source, d.surface, iso(d.at), rule)))
         if explains:
-            lines.extend("  " + line for line in explain_lines(d, explains[i]))
+            lines.extend("  " + line for line in explain_lines(d, explains[i], typed))
     return lines
 
 
-def explain_lines(d: Decision, explanations) -> list[str]:
+def ambiguity_hint(d: Decision, typed: str) -> str:
+    """How to say which candidate is meant: --as for a link, the id itself for a name."""
+    first = d.candidates[0].source
+    if any(ch in typed for ch in "./:"):
+        return f"say which source it is: linkcheck check '{typed}' --as {first}"
+    return f"pass the exact source, e.g. linkcheck check {first}"
+
+
+def explain_lines(d: Decision, explanations, typed: str = "") -> list[str]:
     lines = []
     for c in d.candidates:
         rule = c.rule.id if c.rule else "no rule"
         lines.append(f"candidate {c.source}: {c.verdict} ({rule})")
-    if d.candidates and d.verdict == "unknown" and d.reason == "ambiguous_link":
-        lines.append("the candidates disagree; pass the exact source to decide")
+    if d.reason == "ambiguous_link":
+        lines.append("the candidates disagree; " + ambiguity_hint(d, typed))
     for source, live, near in explanations:
         label = f"[{source}] " if len(explanations) > 1 else ""
         if not live:
@@ -213,7 +223,11 @@ def console(color: str = "auto", stderr: bool = False):
 
 
 def print_check_text(
-    out, decisions: list[Decision], names: dict[str, str], explains: list | None = None
+    out,
+    decisions: list[Decision],
+    names: dict[str, str],
+    typed: str,
+    explains: list | None = None,
 ) -> None:
     """The terminal view of `linkcheck check`: a heading, then one block per surface."""
     from rich.markup import escape
@@ -243,14 +257,13 @@ def print_check_text(
             parts = ", ".join(f"{c.source}: {c.verdict}" for c in d.candidates)
             detail = (
                 f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}\n"
-                "[dim]pass the exact source, e.g. "
-                f"`linkcheck check {escape(d.candidates[0].source)}`[/]"
+                f"[dim]{escape(ambiguity_hint(d, typed))}[/]"
             )
         else:
             detail = f"no rule covers this · {escape(change_phrase(d))}"
         table.add_row(verdict, escape(d.surface), detail)
         if explains:
-            for line in explain_lines(d, explains[i])[:-1]:
+            for line in explain_lines(d, explains[i], typed)[:-1]:
                 table.add_row("", "", f"[dim]{escape(line)}[/]")
     out.print(table)
 

@@ -70,16 +70,26 @@ def surface_ids(ruleset, names: tuple[str, ...]) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
 @click.option(
+    "--as",
+    "exact",
+    metavar="SOURCE",
+    shell_complete=lambda c, p, i: complete("source", i),
+    help="The exact source behind a link that could be several (e.g. a JD link: --as jd-self).",
+)
+@click.option(
     "--explain",
     is_flag=True,
     help="Show every rule that matched, why the winner won, and near misses.",
 )
 @common_options
-def check(source, surfaces, when, fmt, as_json, quiet, explain, env: Env):
+def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env):
     """May SOURCE be linked on the platform at WHEN? One answer per surface.
 
-    SOURCE is a source id or alias (tmall, 天猫, jd-self, 京东自营 …) or a group
-    (taobao-union, jd-union), whose members are each checked.
+    SOURCE is a source id or alias (tmall, 天猫, jd-self, 京东自营 …), a group
+    (taobao-union, jd-union), whose members are each checked, or a product link
+    (https://detail.tmall.com/item.htm?id=…), whose host names the source. When a
+    link could be several sources (a JD item: self-operated or third-party), each is
+    checked; if they disagree the verdict is unknown: say which with --as.
 
     \b
     Exit codes: 0 every surface allowed, 1 any denied, 3 none denied but some unknown,
@@ -90,10 +100,11 @@ def check(source, surfaces, when, fmt, as_json, quiet, explain, env: Env):
       linkcheck check tmall --on 2022-11-11
       linkcheck check 天猫 -s 直播 --on 双11 --json
       linkcheck check jd-self -s livestream -d 2022-12-01 -q; echo $?
+      linkcheck check https://item.jd.com/100012043978.html --as jd-self
     """
     ruleset = env.ruleset()
     platform = ruleset.platform_id(env.platform)
-    resolved = ruleset.resolve_source(source)
+    resolved = ruleset.resolve(source, exact)
     surface_list = surface_ids(ruleset, surfaces)
     at = ruleset.parse_when(when, platform)
     decisions = [ruleset.decide(platform, resolved, s, at) for s in surface_list]
@@ -112,7 +123,7 @@ def check(source, surfaces, when, fmt, as_json, quiet, explain, env: Env):
         doc = render.check_document(source, decisions, verdict, explains)
         click.echo(render.to_json(doc))
     elif fmt == "plain":
-        for line in render.plain_lines(decisions, explains):
+        for line in render.plain_lines(decisions, explains, source):
             click.echo(line)
     else:
         catalog = ruleset.catalog
@@ -121,5 +132,5 @@ def check(source, surfaces, when, fmt, as_json, quiet, explain, env: Env):
             for table in (catalog.sources, catalog.groups, catalog.platforms)
             for k, v in table.items()
         }
-        render.print_check_text(render.console(env.colour()), decisions, names, explains)
+        render.print_check_text(render.console(env.colour()), decisions, names, source, explains)
     raise click.exceptions.Exit(code)

@@ -1,0 +1,199 @@
+"""Product links → candidate sources: real-shaped links, hostile ones, and a property."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linkcheck.errors import LinkError
+from linkcheck.links import classify, link_host
+
+from .conftest import assert_clean_error
+
+TABLE = Path(__file__).parent / "golden" / "links.csv"
+
+
+def _rows():
+    with TABLE.open(encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+ROWS = _rows()
+GOOD = [r for r in ROWS if not r["expected"].startswith("error:")]
+BAD = [r for r in ROWS if r["expected"].startswith("error:")]
+
+
+def test_the_table_is_big_enough():
+    assert len(GOOD) >= 40
+    assert len(BAD) >= 20
+
+
+@pytest.mark.parametrize("row", GOOD, ids=[r["url"][:60] for r in GOOD])
+def test_real_links(bundled, row):
+    assert "|".join(bundled.classify(row["url"]).candidates) == row["expected"]
+
+
+@pytest.mark.parametrize("row", BAD, ids=[r["url"][:60] for r in BAD])
+def test_hostile_links_are_refused(bundled, row):
+    with pytest.raises(LinkError) as info:
+        bundled.classify(row["url"])
+    message = str(info.value)
+    assert row["expected"].removeprefix("error: ") in message
+    assert len(message.splitlines()) <= 2
+    assert "linkcheck sources" in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://detail.tmall.com/item.htm?id=1\x00",
+        "https://detail.tmall.com\r\n.evil.cn/",
+        "https://detail.tmall.com/\x1b[31m",
+        "https://detail.tmall.com/item\u202e",
+    ],
+)
+def test_control_characters_are_refused(bundled, url):
+    with pytest.raises(LinkError, match="control characters"):
+        bundled.classify(url)
+
+
+def test_a_huge_link_is_handled_and_the_message_stays_short(bundled):
+    long_path = "https://detail.tmall.com/" + "a" * 100_000
+    assert bundled.classify(long_path).candidates == ("tmall",)
+    huge_host = "https://" + "a." * 50_000 + "evil.cn/"
+    with pytest.raises(LinkError) as info:
+        bundled.classify(huge_host)
+    assert len(str(info.value)) < 300
+
+
+def _domains(catalog) -> dict[str, set[str]]:
+    """source id → every domain whose links may be that source (its own and its groups')."""
+    out = {s.id: set(s.domains) for s in catalog.sources.values()}
+    for group in catalog.groups.values():
+        for member in group.members:
+            out[member] |= set(group.domains)
+    return out
+
+
+LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
+
+
+@st.composite
+def hosts(draw, known: list[str]):
+    labels = draw(st.lists(LABEL, max_size=3))
+    tail = draw(st.sampled_from(known) | st.lists(LABEL, min_size=1, max_size=3).map(".".join))
+    joiner = draw(st.sampled_from([".", "", "-"]))
+    host = ".".join(labels) + joiner + tail if labels else tail
+    return host
+
+
+def test_hosts_are_classified_only_on_label_boundaries(bundled):
+    domains = _domains(bundled.catalog)
+    known = sorted({d for ds in domains.values() for d in ds})
+
+    @given(hosts(known), st.sampled_from(["https://", "http://", "", "//"]))
+    def prop(host, scheme):
+        try:
+            resolved = classify(f"{scheme}{host}/item?id=1", bundled.catalog)
+        except LinkError:
+            return
+        for source in resolved.candidates:
+            assert any(host == d or host.endswith("." + d) for d in domains[source]), (
+                host,
+                source,
+            )
+
+    prop()
+
+
+@given(st.text(max_size=200))
+def test_any_text_is_a_host_or_a_link_error(text):
+    try:
+        host = link_host(text)
+    except LinkError as exc:
+        assert str(exc)
+    else:
+        assert host and host.isascii() and host == host.lower()
+
+
+# ---------------------------------------------------------------------- through the CLI
+
+JD = "https://item.jd.com/100012043978.html"
+TB = "https://m.tb.cn/h.UQzXyZa?tk=AbCd2Xy3zQ"
+
+
+@pytest.mark.parametrize(
+    ("link", "day", "code", "verdicts"),
+    [
+        (JD, "2022-11-11", 3, {"jd-self": "allowed", "jd-pop": "denied"}),
+        (TB, "2022-11-11", 3, {"tmall": "allowed", "taobao": "unknown"}),
+        (JD, "2022-06-01", 1, {"jd-self": "denied", "jd-pop": "denied"}),
+        (TB, "2022-06-01", 1, {"tmall": "denied", "taobao": "denied"}),
+    ],
+)
+def test_short_and_item_links_through_check(run, link, day, code, verdicts):
+    result = run("check", link, "--on", day, "--json")
+    assert result.exit_code == code
+    doc = json.loads(result.stdout)
+    assert doc["input"] == link
+    for res in doc["results"]:
+        assert {c["source"]: c["verdict"] for c in res["candidates"]} == verdicts
+        if code == 3:
+            assert (res["verdict"], res["reason"], res["rule"]) == (
+                "unknown",
+                "ambiguous_link",
+                None,
+            )
+        else:
+            cutoff = "kuaishou-2022-03-cutoff"
+            assert (res["verdict"], res["rule"]["id"]) == ("denied", cutoff)
+
+
+def test_ambiguous_link_in_plain_and_text_shows_candidates_and_hint(run):
+    plain = run("check", JD, "-s", "livestream", "--on", "2022-11-11", "--explain")
+    assert plain.stdout.startswith(
+        "unknown\tkuaishou\tjd-union\tlivestream\t2022-11-11T00:00:00+08:00\t-\n"
+    )
+    assert "candidate jd-self: allowed (kuaishou-2022-jd-self-window)" in plain.stdout
+    assert f"linkcheck check '{JD}' --as jd-self" in plain.stdout
+    text = run("check", JD, "--on", "2022-11-11", "--format", "text", "--color", "never")
+    flat = " ".join(text.stdout.split())
+    assert "jd-self: allowed, jd-pop: denied" in flat
+    assert "--as jd-self" in flat
+
+
+def test_as_states_the_exact_source(run):
+    result = run("check", JD, "--as", "jd-self", "--on", "2022-11-11", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert (doc["source"], doc["input"], doc["verdict"]) == ("jd-self", JD, "allowed")
+    assert run("check", JD, "--as", "京东第三方", "--on", "2022-11-11", "-q").exit_code == 1
+
+
+def test_as_must_agree_with_the_link(run):
+    result = run("check", "https://detail.tmall.com/item.htm?id=1", "--as", "pinduoduo")
+    assert_clean_error(result, "--as pinduoduo", "detail.tmall.com", "tmall")
+    assert_clean_error(run("check", JD, "--as", "jd-selff"), "unknown source 'jd-selff'")
+
+
+@pytest.mark.parametrize(
+    ("link", "fragment"),
+    [
+        ("https://detail.tmall.com.evil.cn/item.htm", "unrecognized product link host"),
+        ("https://detail.tmall.com@evil.cn/", "refused product link"),
+        ("javascript:alert(1)", "scheme 'javascript:'"),
+        ("https://evil.cn/?u=detail.tmall.com", "'evil.cn'"),
+        ("https://detail.tmall.com/" + "x" * 100_000, None),
+    ],
+)
+def test_bad_links_through_the_cli(run, link, fragment):
+    result = run("check", link, "--on", "2022-11-11")
+    if fragment is None:  # a long but valid link is simply answered
+        assert result.exit_code == 0
+        return
+    assert_clean_error(result, fragment, "linkcheck sources")
