@@ -82,7 +82,12 @@ def link_host(url: str) -> str:
 
 def classify(url: str, catalog: Catalog) -> Resolved:
     """The candidate sources a product link proves; LinkError if none does."""
-    host = link_host(url)
+    found = classify_host(link_host(url), catalog)
+    return Resolved(url, found.id, found.candidates, "link", found.host)
+
+
+def classify_host(host: str, catalog: Catalog) -> Resolved:
+    """The candidate sources for a host already read by link_host()."""
     labels = host.split(".")
     best: tuple[int, list[str], str] | None = None
     entries = [*catalog.sources.values(), *catalog.groups.values()]
@@ -106,4 +111,4 @@ def classify(url: str, catalog: Catalog) -> Resolved:
         members = catalog.groups[ident].members if ident in catalog.groups else (ident,)
         candidates.extend(m for m in members if m not in candidates)
     label = ids[0] if len(ids) == 1 else "|".join(candidates)
-    return Resolved(url, label, tuple(candidates), "link", host)
+    return Resolved(host, label, tuple(candidates), "link", host)

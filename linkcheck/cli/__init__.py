@@ -59,5 +59,6 @@ def main() -> None:
         sys.exit(130)
 
 
+from . import batch as _batch  # noqa: E402,F401
 from . import check as _check  # noqa: E402,F401  (registers the commands)
 from . import vocab as _vocab  # noqa: E402,F401

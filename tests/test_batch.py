@@ -1,0 +1,424 @@
+"""`linkcheck batch`: formats, encodings, columns, error rows, exit codes, safety, streaming."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import linkcheck
+
+from .conftest import assert_clean_error
+
+HEADER = "sku,来源,商品链接,日期,title\n"
+ROWS = (
+    '1,tmall,,2022-11-11,"A, ""quoted"" 标题"\n'
+    "2,,https://item.jd.com/100012043978.html,2022-11-11,jd link\n"
+    "3,tmal,,2022-11-11,typo\n"
+    "4,jd-self,,2022-12-01,closed\n"
+)
+APPENDED = ["surface", "verdict", "rule", "next_change", "note"]
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def write(tmp_path, name, data, encoding="utf-8"):
+    path = tmp_path / name
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_csv_to_csv_with_chinese_headers_and_pass_through(run, tmp_path):
+    path = write(tmp_path, "list.csv", HEADER + ROWS)
+    result = run("batch", path, "-s", "livestream")
+    assert result.exit_code == 1  # a denied and an error row
+    rows = csv_rows(result.stdout)
+    assert rows[0] == ["sku", "来源", "商品链接", "日期", "title", *APPENDED]
+    assert rows[1] == [
+        "1",
+        "tmall",
+        "",
+        "2022-11-11",
+        'A, "quoted" 标题',
+        "livestream",
+        "allowed",
+        "kuaishou-2022-tmall-window",
+        "2023-01-01T00:00:00+08:00 denied",
+        "",
+    ]
+    assert rows[2][5:9] == ["livestream", "unknown", "", "2022-12-01T00:00:00+08:00 denied"]
+    assert "jd-self allowed, jd-pop denied" in rows[2][9]
+    assert rows[3][5:8] == ["livestream", "error", ""]
+    assert "unknown source 'tmal'" in rows[3][9] and "did you mean 'tmall'" in rows[3][9]
+    assert rows[4][5:8] == ["livestream", "denied", "kuaishou-2022-03-cutoff"]
+    assert "4 results: allowed 1 · denied 1 · unknown 1 · error 1" in result.stderr
+
+
+def test_each_row_is_written_once_per_surface_in_order(run, tmp_path):
+    path = write(tmp_path, "list.csv", "source,surface\ntmall,\njd-self,直播、短视频、商家详情页\n")
+    rows = csv_rows(run("batch", path, "--on", "2022-11-11").stdout)
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        ("tmall", "livestream", "allowed"),
+        ("tmall", "short-video", "allowed"),
+        ("jd-self", "livestream", "allowed"),
+        ("jd-self", "short-video", "allowed"),
+        ("jd-self", "merchant-page", "denied"),
+    ]
+
+
+def test_columns_already_named_like_the_appended_ones(run, tmp_path):
+    path = write(tmp_path, "x.csv", "source,verdict,note\ntmall,mine,keep me\n")
+    rows = csv_rows(run("batch", path, "--on", "2022-11-11", "-s", "livestream").stdout)
+    assert rows[0] == ["source", "verdict", "note", *APPENDED]
+    assert rows[1][:3] == ["tmall", "mine", "keep me"]
+    assert rows[1][4] == "allowed"
+    doc = json.loads(
+        run("batch", path, "--on", "2022-11-11", "-s", "livestream", "--format", "json").stdout
+    )
+    assert doc == [
+        {
+            "source": "tmall",
+            "verdict_input": "mine",
+            "note_input": "keep me",
+            "surface": "livestream",
+            "verdict": "allowed",
+            "rule": "kuaishou-2022-tmall-window",
+            "next_change": "2023-01-01T00:00:00+08:00 denied",
+            "note": "",
+        }
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_input_encodings_are_detected(run, tmp_path, encoding):
+    path = write(tmp_path, "list.csv", HEADER + ROWS, encoding)
+    rows = csv_rows(run("batch", path, "-s", "livestream").stdout)
+    assert rows[0][:2] == ["sku", "来源"]
+    assert rows[1][4] == 'A, "quoted" 标题'
+
+
+def test_encoding_can_be_forced_and_a_wrong_one_is_an_error(run, tmp_path):
+    path = write(tmp_path, "list.csv", HEADER + ROWS, "gb18030")
+    assert csv_rows(run("batch", path, "--encoding", "gb18030").stdout)[0][1] == "来源"
+    assert_clean_error(run("batch", path, "--encoding", "utf-8"), "not valid utf-8", "--encoding")
+    assert_clean_error(run("batch", path, "--encoding", "klingon"), "unknown encoding 'klingon'")
+
+
+def test_excel_flag_writes_a_bom(run, tmp_path):
+    path = write(tmp_path, "list.csv", HEADER + ROWS)
+    out = tmp_path / "out.csv"
+    assert run("batch", path, "-o", str(out), "--excel").exit_code == 1
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfsku,")
+    plain = tmp_path / "plain.csv"
+    run("batch", path, "-o", str(plain))
+    assert plain.read_bytes().startswith(b"sku,")
+
+
+def test_tsv_in_and_out(run, tmp_path):
+    path = write(tmp_path, "list.tsv", "source\tdate\ttitle\ntmall\t2022-11-11\ta,b\n")
+    result = run("batch", path, "-s", "livestream")
+    assert result.stdout.splitlines() == [
+        "source\tdate\ttitle\t" + "\t".join(APPENDED),
+        "tmall\t2022-11-11\ta,b\tlivestream\tallowed\tkuaishou-2022-tmall-window\t"
+        "2023-01-01T00:00:00+08:00 denied\t",
+    ]
+
+
+def test_jsonl_in_and_out_and_json_array(run, tmp_path):
+    lines = [
+        {"sku": 1, "source": "tmall", "date": "2022-11-11"},
+        {"sku": 2, "url": "https://detail.tmall.com/item.htm?id=1", "date": "2022-10-27"},
+        {"sku": 3, "source": "pdd", "date": "2022-11-11", "extra": "dropped"},
+    ]
+    path = write(tmp_path, "list.jsonl", "\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
+    result = run("batch", path, "-s", "livestream", "--fail-on", "never")
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["verdict"] for o in out] == ["allowed", "error", "unknown", "error"]
+    assert out[0]["sku"] == "1"
+    assert "missing source" in out[1]["note"]  # the first object has no url key
+    assert "line 4 is not JSON" in out[3]["note"]
+    array = json.loads(run("batch", path, "-s", "livestream", "--format", "json").stdout)
+    assert [o["verdict"] for o in array] == ["allowed", "error", "unknown", "error"]
+
+
+def test_stdin_is_csv(run):
+    result = run("batch", "-", "--on", "2022-11-11", "-s", "livestream", input="source\n天猫\n")
+    assert csv_rows(result.stdout)[1][:3] == ["天猫", "livestream", "allowed"]
+    assert result.exit_code == 0
+
+
+def test_xlsx_in_and_out(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from datetime import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["SKU", "来源", "日期", "价格"])
+    sheet.append([101, "天猫", datetime(2022, 11, 11), 19.9])
+    sheet.append([102, "京东自营", datetime(2022, 12, 1, 10, 30), 5.0])
+    sheet.append([103, '=HYPERLINK("http://evil")', "2022-11-11", None])
+    sheet["B4"].data_type = "s"  # text that looks like a formula, as a CSV import would leave it
+    src = tmp_path / "list.xlsx"
+    book.save(src)
+    out = tmp_path / "checked.xlsx"
+    result = run("batch", str(src), "-o", str(out), "-s", "livestream")
+    assert result.exit_code == 1
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("SKU", "来源", "日期", "价格", *APPENDED)
+    assert rows[1][:7] == (
+        "101",
+        "天猫",
+        "2022-11-11",
+        "19.9",
+        "livestream",
+        "allowed",
+        "kuaishou-2022-tmall-window",
+    )
+    assert rows[2][2] == "2022-12-01T10:30:00"
+    assert rows[2][5] == "denied"
+    assert rows[3][1] == '\'=HYPERLINK("http://evil")'
+    as_csv = run("batch", str(src), "-s", "livestream", "--fail-on", "never")
+    assert csv_rows(as_csv.stdout)[1][5] == "allowed"
+
+
+def test_xlsx_without_the_extra_names_it(run, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    path = write(tmp_path, "list.xlsx", b"PK\x03\x04")
+    assert_clean_error(run("batch", path), "pip install 'linkcheck[xlsx]'")
+    csv_path = write(tmp_path, "list.csv", HEADER + ROWS)
+    assert_clean_error(run("batch", csv_path, "-o", str(tmp_path / "o.xlsx")), "linkcheck[xlsx]")
+
+
+def test_formula_cells_are_neutralised_unless_raw(run, tmp_path):
+    data = "source,title,phone,price\ntmall,=1+2,+86 10 1234,-12.5\ntmall,@SUM(A1),+86,+3\n"
+    path = write(tmp_path, "f.csv", data)
+    rows = csv_rows(run("batch", path, "--on", "2022-11-11", "-s", "livestream").stdout)
+    assert rows[1][1:4] == ["'=1+2", "'+86 10 1234", "-12.5"]
+    assert rows[2][1:4] == ["'@SUM(A1)", "+86", "+3"]
+    raw = csv_rows(
+        run("batch", path, "--on", "2022-11-11", "-s", "livestream", "--raw-cells").stdout
+    )
+    assert raw[1][1] == "=1+2"
+    tabs = write(tmp_path, "t.csv", 'source,title\ntmall,"\tx"\ntmall,"\ry"\n')
+    rows = csv_rows(run("batch", tabs, "--on", "2022-11-11", "-s", "livestream").stdout)
+    assert [r[1] for r in rows[1:]] == ["'\tx", "'\ry"]
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [
+        (None, 1),
+        ("denied,unknown,error", 1),
+        ("denied", 0),
+        ("unknown", 1),
+        ("error", 0),
+        ("allowed", 1),
+        ("never", 0),
+        ("DENIED, unknown", 1),
+    ],
+)
+def test_fail_on(run, tmp_path, fail_on, code):
+    path = write(tmp_path, "l.csv", "source\ntmall\npdd\n")
+    args = ["batch", path, "--on", "2022-11-11", "-s", "livestream"]
+    if fail_on is not None:
+        args += ["--fail-on", fail_on]
+    assert run(*args).exit_code == code
+
+
+def test_fail_on_rejects_unknown_words(run, tmp_path):
+    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    result = run("batch", path, "--fail-on", "denid")
+    assert result.exit_code == 2
+    assert "denid" in result.stderr and "never" in result.stderr
+
+
+def test_only_allowed_exits_zero(run, tmp_path):
+    path = write(tmp_path, "l.csv", "source\ntmall\nkuaishou-shop\n")
+    assert run("batch", path, "--on", "2022-11-11").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fragments"),
+    [
+        ("empty.csv", "", ["empty"]),
+        ("nocols.csv", "sku,title\n1,x\n", ["no source or url column", "sku, title"]),
+        ("bad.xlsx", "not a workbook", ["not a readable .xlsx"]),
+        ("list.dat", "source\ntmall\n", ["cannot tell the format", "--input-format"]),
+        ("binary.csv", bytes(range(256)) * 4, []),
+    ],
+)
+def test_unreadable_inputs_exit_2(run, tmp_path, name, data, fragments):
+    pytest.importorskip("openpyxl")
+    path = write(tmp_path, name, data)
+    assert_clean_error(run("batch", path), path if name != "binary.csv" else "", *fragments)
+
+
+def test_header_without_rows_is_zero_results(run, tmp_path):
+    path = write(tmp_path, "h.csv", "source,date\n")
+    result = run("batch", path)
+    assert result.exit_code == 0
+    assert result.stdout_bytes == ("source,date," + ",".join(APPENDED) + "\r\n").encode()
+    assert "0 results" in result.stderr
+
+
+def test_missing_input_directory_and_bad_options(run, tmp_path):
+    assert_clean_error(run("batch", str(tmp_path / "nope.csv")), "nope.csv", "not found")
+    assert_clean_error(run("batch", str(tmp_path) + "/"), "is a directory")
+    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    assert_clean_error(run("batch", path, "--on", "2022-02-30"), "impossible date '2022-02-30'")
+    assert_clean_error(run("batch", path, "-s", "livestrem"), "unknown surface 'livestrem'")
+    assert_clean_error(run("batch", path, "--format", "xlsx"), "-o OUT.xlsx")
+
+
+def test_output_may_not_be_the_input(run, tmp_path):
+    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    assert_clean_error(run("batch", path, "-o", path), "is the input file")
+    assert (tmp_path / "l.csv").read_text() == "source\ntmall\n"
+
+
+def test_a_failed_run_leaves_out_untouched(run, tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    # valid UTF-8 in the first 64 KiB, then a byte that is not: fails mid-stream
+    data = ("source,title\n" + "tmall,ok\n" * 10000).encode() + b"tmall,\xff\xfe\n"
+    path = write(tmp_path, "l.csv", data)
+    result = run("batch", path, "-o", str(out))
+    assert_clean_error(result, "not valid utf-8")
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out.csv"]
+
+
+def test_a_successful_run_replaces_out(run, tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("old\n")
+    os.chmod(out, 0o640)
+    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    assert run("batch", path, "-o", str(out), "--on", "2022-11-11").exit_code == 0
+    assert out.read_text().startswith("source,surface,verdict")
+    assert os.stat(out).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out.csv"]
+
+
+def test_table_format(run, tmp_path):
+    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    result = run(
+        "batch",
+        path,
+        "--on",
+        "2022-11-11",
+        "--format",
+        "table",
+        "--color",
+        "never",
+        env={"COLUMNS": "160"},
+    )
+    assert result.exit_code == 0
+    assert "kuaishou-2022-tmall-window" in result.stdout and "allowed" in result.stdout
+
+
+# ---------------------------------------------------------------------- real processes
+
+
+def _env():
+    env = {k: v for k, v in os.environ.items() if k not in ("LINKCHECK_RULES", "NO_COLOR")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def test_closed_pipe_exits_quietly(tmp_path):
+    path = write(tmp_path, "big.csv", "source,title\n" + "tmall,标题\n" * 200_000)
+    proc = subprocess.Popen(
+        f"{sys.executable} -m linkcheck batch {path} --on 2022-11-11 | head -1",
+        shell=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    out, err = proc.communicate(timeout=120)
+    assert out.decode() == "source,title,surface,verdict,rule,next_change,note\r\n"
+    assert b"Traceback" not in err
+    assert b"Error" not in err
+
+
+def test_ctrl_c_exits_130_without_traceback(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linkcheck", "batch", "-", "-o", str(out), "--on", "2022-11-11"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    proc.stdin.write(b"source\n" + b"tmall\n" * 1000)
+    proc.stdin.flush()
+    time.sleep(1.5)  # let it start and block on stdin
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+# ---------------------------------------------------------------------- differential
+
+
+def test_batch_agrees_with_single_decisions_on_random_rows(run, tmp_path):
+    rng = random.Random(20221111)
+    rules = linkcheck.load_rules()
+    sources = [
+        "tmall",
+        "taobao",
+        "jd-self",
+        "jd-pop",
+        "pinduoduo",
+        "kuaishou-shop",
+        "天猫",
+        "京东自营",
+        "jd",
+        "taobao-union",
+        "tmal",
+        "",
+        "https://item.jd.com/1.html",
+        "https://detail.tmall.com/x",
+        "https://m.tb.cn/h.x",
+    ]
+    surfaces = ["livestream", "short-video", "merchant-page", "live-preview", "直播", ""]
+    platforms = ["", "kuaishou", "douyin", "抖音"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "source", "surface", "date", "platform"])
+    expected = []
+    for i in range(5000):
+        src, surf, plat = rng.choice(sources), rng.choice(surfaces), rng.choice(platforms)
+        day = f"{rng.randint(2018, 2023)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        if rng.random() < 0.01:
+            day = "2022-02-30"
+        writer.writerow([i, src, surf, day, plat])
+        for s in [surf] if surf else ["livestream", "short-video"]:
+            try:
+                d = rules.check(src, s, day, platform=plat or None)
+            except linkcheck.LinkcheckError:
+                expected.append((str(i), "error", ""))
+                continue
+            expected.append((str(i), d.verdict, d.rule.id if d.rule else ""))
+    path = write(tmp_path, "random.csv", buffer.getvalue())
+    result = run("batch", path, "--fail-on", "never")
+    assert result.exit_code == 0
+    got = [(r[0], r[6], r[7]) for r in csv_rows(result.stdout)[1:]]
+    assert got == expected
