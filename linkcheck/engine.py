@@ -25,6 +25,14 @@ def micros(at: datetime) -> int:
     return (at - _EPOCH) // _US
 
 
+def in_force(rule: Rule, at: datetime) -> bool:
+    """Whether `at` lies in the rule's window [start, end), compared as exact instants."""
+    t = micros(at)
+    return (rule.start is None or micros(rule.start) <= t) and (
+        rule.end is None or t < micros(rule.end)
+    )
+
+
 def _outcome(rule: Rule | None) -> str:
     return "unknown" if rule is None else rule.outcome
 
@@ -54,13 +62,7 @@ class Timeline:
         if at is None:
             live = [r for r in self.rules if r.start is None]
         else:
-            t = micros(at)  # compare instants exactly, whatever zone each bound was written in
-            live = [
-                r
-                for r in self.rules
-                if (r.start is None or micros(r.start) <= t)
-                and (r.end is None or t < micros(r.end))
-            ]
+            live = [r for r in self.rules if in_force(r, at)]
         return sorted(live, key=_precedence, reverse=True)
 
     def winner(self, at: datetime | None) -> Rule | None:

@@ -25,13 +25,25 @@ class LinkError(LinkcheckError):
 class Problem:
     """One finding about a rules file: where it is and what is wrong."""
 
-    __slots__ = ("file", "level", "message", "where")
+    __slots__ = ("field", "file", "level", "message", "where")
 
-    def __init__(self, file: str, where: str, message: str, level: str = "error") -> None:
+    def __init__(
+        self, file: str, where: str, message: str, level: str = "error", field: str | None = None
+    ) -> None:
         self.file = file
-        self.where = where
+        self.where = where  # "top level", "[sources.tmall]", "[[rule]] #3 'id'" …
         self.message = message
-        self.level = level
+        self.level = level  # error | warning
+        self.field = field  # the key at fault, when there is one
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "where": self.where,
+            "field": self.field,
+            "level": self.level,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         place = f"{self.file}: {self.where}: " if self.where else f"{self.file}: "

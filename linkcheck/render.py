@@ -350,3 +350,44 @@ class BatchProgress:
 
     def stop(self) -> None:
         self._progress.stop()
+
+
+# ---------------------------------------------------------------------- rules
+
+
+def rule_lines(rule: Rule, zone) -> list[str]:
+    """`rules show`: one field a line."""
+    kind = "inclusive days" if rule.start_text and len(rule.start_text) == 10 else "instants"
+    fields = [
+        ("platform", rule.platform),
+        ("verdict", f"{rule.verdict} ({rule.outcome})"),
+        ("sources", ", ".join(rule.sources_text)),
+        ("surfaces", ", ".join(rule.surfaces_text)),
+        ("window", f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
+        ("note", rule.note or "-"),
+        ("citation", citation_text(rule) or "-"),
+        ("file", f"{rule.file}, rule #{rule.position}"),
+    ]
+    return [rule.id] + [f"  {name:<9} {value}" for name, value in fields]
+
+
+def print_rules_table(out, rows: list[dict], at) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"rules at {at:%Y-%m-%d %H:%M %z}", header_style="bold")
+    for name in ("id", "platform", "verdict", "sources", "surfaces", "window", "in force", "file"):
+        table.add_column(name, overflow="fold")
+    styles = {"allow": "green", "deny": "red", "unknown": "yellow"}
+    for r in rows:
+        table.add_row(
+            escape(r["id"]),
+            r["platform"],
+            f"[{styles[r['verdict']]}]{r['verdict']}[/]",
+            escape(", ".join(r["sources"])),
+            escape(", ".join(r["surfaces"])),
+            escape(r["window"]),
+            "[bold]yes[/]" if r["in_force"] else "[dim]no[/]",
+            escape(r["file"]),
+        )
+    out.print(table)

@@ -145,11 +145,11 @@ class Loader:
 
     # ------------------------------------------------------------------ recording
 
-    def _error(self, file: str, where: str, message: str) -> None:
-        self.problems.append(Problem(file, where, message, "error"))
+    def _error(self, file: str, where: str, message: str, field: str | None = None) -> None:
+        self.problems.append(Problem(file, where, message, "error", field))
 
-    def _warn(self, file: str, where: str, message: str) -> None:
-        self.problems.append(Problem(file, where, message, "warning"))
+    def _warn(self, file: str, where: str, message: str, field: str | None = None) -> None:
+        self.problems.append(Problem(file, where, message, "warning", field))
 
     def next_order(self) -> int:
         self._order += 1
@@ -166,17 +166,17 @@ class _FileReader:
         self.doc = doc
         self.tz: tzinfo | None = None
 
-    def error(self, where: str, message: str) -> None:
-        self.loader._error(self.file, where, message)
+    def error(self, where: str, message: str, field: str | None = None) -> None:
+        self.loader._error(self.file, where, message, field)
 
-    def warn(self, where: str, message: str) -> None:
-        self.loader._warn(self.file, where, message)
+    def warn(self, where: str, message: str, field: str | None = None) -> None:
+        self.loader._warn(self.file, where, message, field)
 
     def unknown_keys(self, table: dict, allowed: tuple[str, ...], where: str) -> None:
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(closest(key, {k: k for k in allowed}, n=1))
-                self.error(where, f"unknown key '{key}'{hint}")
+                self.error(where, f"unknown key '{key}'{hint}", key)
 
     def read(self) -> None:
         doc = self.doc
@@ -215,18 +215,20 @@ class _FileReader:
         from .when import zone
 
         if not isinstance(name, str):
-            self.error(where, 'must be an IANA time zone name in quotes, e.g. "Asia/Shanghai"')
+            self.error(
+                where, 'must be an IANA time zone name in quotes, e.g. "Asia/Shanghai"', "timezone"
+            )
             return None
         try:
             return zone(name)
         except DateError as exc:
-            self.error(where, str(exc))
+            self.error(where, str(exc), "timezone")
             return None
 
     def text(self, table: dict, key: str, where: str, default: str = "") -> str:
         value = table.get(key, default)
         if not isinstance(value, str):
-            self.error(where, f"'{key}' must be a string")
+            self.error(where, f"'{key}' must be a string", key)
             return default
         return value
 
@@ -235,7 +237,7 @@ class _FileReader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(where, f"'{key}' must be a list of strings")
+            self.error(where, f"'{key}' must be a list of strings", key)
             return ()
         return tuple(value)
 
@@ -281,9 +283,9 @@ class _FileReader:
                 for member in members:
                     if member not in self.catalog.sources:
                         hint = did_you_mean(closest(member, {s: s for s in self.catalog.sources}))
-                        self.error(where, f"unknown source '{member}' in members{hint}")
+                        self.error(where, f"unknown source '{member}' in members{hint}", "members")
                 if not members:
-                    self.error(where, "a group needs 'members', a list of source ids")
+                    self.error(where, "a group needs 'members', a list of source ids", "members")
                 entry = Group(ident, name, aliases, members, self.domains(table, where), self.file)
             else:
                 entry = Surface(ident, name, aliases, self.file)
@@ -299,7 +301,7 @@ class _FileReader:
     def may_define(self, store: dict, ident: str, table: dict, where: str) -> bool:
         override = table.get("override", False)
         if not isinstance(override, bool):
-            self.error(where, "'override' must be true or false")
+            self.error(where, "'override' must be true or false", "override")
             return False
         if ident in store and not override:
             first = getattr(store[ident], "file", "")
@@ -336,25 +338,26 @@ class _FileReader:
         ok = True
         for key in REQUIRED_RULE_KEYS:
             if key not in table:
-                self.error(where, f"missing '{key}'")
+                self.error(where, f"missing '{key}'", key)
                 ok = False
         if not ok:
             return
         if not isinstance(ident, str) or not self.check_id(ident, where):
             if not isinstance(ident, str):
-                self.error(where, "'id' must be a string")
+                self.error(where, "'id' must be a string", "id")
             return
         catalog = self.catalog
         existing = next((r for r in catalog.rules if r.id == ident), None)
         override = table.get("override", False)
         if not isinstance(override, bool):
-            self.error(where, "'override' must be true or false")
+            self.error(where, "'override' must be true or false", "override")
             return
         if existing is not None and not override:
             self.error(
                 where,
                 f"duplicate rule id '{ident}' (first defined in {existing.file}); "
                 "add 'override = true' to replace it",
+                "id",
             )
             return
         if override and existing is None:
@@ -363,13 +366,13 @@ class _FileReader:
         platform = table["platform"]
         if not isinstance(platform, str) or platform not in catalog.platforms:
             hint = did_you_mean(closest(str(platform), catalog.index("platform")))
-            self.error(where, f"unknown platform '{platform}'{hint}")
+            self.error(where, f"unknown platform '{platform}'{hint}", "platform")
             ok = False
         verdict = table["verdict"]
         if verdict not in VERDICT_OF:
             shown = verdict if isinstance(verdict, str) else repr(verdict)
             hint = did_you_mean(closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
-            self.error(where, f"verdict '{shown}' must be allow, deny or unknown{hint}")
+            self.error(where, f"verdict '{shown}' must be allow, deny or unknown{hint}", "verdict")
             ok = False
         sources_text = self.strings(table, "sources", where)
         sources: set[str] = set()
@@ -380,10 +383,11 @@ class _FileReader:
                 sources.update(catalog.groups[name].members)
             else:
                 choices = {s: s for s in (*catalog.sources, *catalog.groups)}
-                self.error(where, f"unknown source '{name}'{did_you_mean(closest(name, choices))}")
+                hint = did_you_mean(closest(name, choices))
+                self.error(where, f"unknown source '{name}'{hint}", "sources")
                 ok = False
         if not sources_text:
-            self.error(where, "'sources' must name at least one source or group")
+            self.error(where, "'sources' must name at least one source or group", "sources")
             ok = False
         raw_surfaces = table["surfaces"]
         surfaces_text = self.strings(table, "surfaces", where)
@@ -394,10 +398,14 @@ class _FileReader:
             for name in surfaces_text:
                 if name not in catalog.surfaces:
                     hint = did_you_mean(closest(name, {s: s for s in catalog.surfaces}))
-                    self.error(where, f"unknown surface '{name}'{hint}; use ids or \"*\"")
+                    self.error(
+                        where, f"unknown surface '{name}'{hint}; use ids or \"*\"", "surfaces"
+                    )
                     ok = False
             if not surfaces_text:
-                self.error(where, "'surfaces' must list surface ids, or be \"*\" for all")
+                self.error(
+                    where, "'surfaces' must list surface ids, or be \"*\" for all", "surfaces"
+                )
                 ok = False
             surfaces = frozenset(surfaces_text)
         start, start_text = self.bound(table, "start", where)
@@ -406,7 +414,7 @@ class _FileReader:
             ok = False
         elif start is not None and end is not None and end <= start:
             relation = "is before" if end < start else "is not after"
-            self.error(where, f"end {end_text} {relation} start {start_text}")
+            self.error(where, f"end {end_text} {relation} start {start_text}", "end")
             ok = False
         note = self.text(table, "note", where)
         citation = self.citation(table, where)
@@ -454,6 +462,7 @@ class _FileReader:
             where,
             f"'{key}' is {kind}: use a date (2022-10-28), a local datetime "
             "(2022-10-28T20:00:00) or an offset datetime (2022-10-28T20:00:00+08:00)",
+            key,
         )
         return False, None
 
@@ -462,13 +471,15 @@ class _FileReader:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.error(where, '\'citation\' must be a table: { quote = "…", source = "…" }')
+            self.error(
+                where, '\'citation\' must be a table: { quote = "…", source = "…" }', "citation"
+            )
             return None
         self.unknown_keys(value, CITATION_KEYS, f"{where} citation")
         quote = self.text(value, "quote", f"{where} citation")
         source = self.text(value, "source", f"{where} citation")
         if not quote:
-            self.error(f"{where} citation", "missing 'quote'")
+            self.error(f"{where} citation", "missing 'quote'", "citation.quote")
         by = self.text(value, "by", f"{where} citation") or None
         url = self.text(value, "url", f"{where} citation") or None
         return Citation(quote, source, by, url)

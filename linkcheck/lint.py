@@ -1,0 +1,218 @@
+"""Reviewing rules files: every problem at once (`rules lint`), and what a change would change
+(`rules diff`). Schema problems come from the loader; the checks here need the whole set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .engine import RuleSet, Timeline, micros
+from .errors import Problem
+from .model import Catalog, Rule
+from .rules import Loader
+
+
+def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:
+    """Every problem in the bundled rules (unless `defaults` is false) and `paths`."""
+    loader = Loader()
+    if defaults:
+        loader.add_bundled()
+    for path in paths:
+        loader.add_path(path)
+    return [*loader.problems, *review(loader.catalog)]
+
+
+def _where(rule: Rule) -> str:
+    return f"[[rule]] #{rule.position} '{rule.id}'"
+
+
+def _surfaces(rule: Rule, catalog: Catalog) -> frozenset[str]:
+    return frozenset(catalog.surfaces) if rule.surfaces is None else rule.surfaces
+
+
+def _overlap(a: Rule, b: Rule) -> bool:
+    """Whether two windows share an instant (bounds are [start, end))."""
+    a_start = None if a.start is None else micros(a.start)
+    b_start = None if b.start is None else micros(b.start)
+    a_end = None if a.end is None else micros(a.end)
+    b_end = None if b.end is None else micros(b.end)
+    starts_before_b_ends = b_end is None or a_start is None or a_start < b_end
+    b_starts_before_a_ends = a_end is None or b_start is None or b_start < a_end
+    return starts_before_b_ends and b_starts_before_a_ends
+
+
+def review(catalog: Catalog) -> list[Problem]:
+    """Warnings that need the whole loaded set: ties decided by load order, rules that can
+    never decide anything, rules without a citation."""
+    found: list[Problem] = []
+    rules = catalog.rules
+    for i, later in enumerate(rules):
+        for earlier in rules[:i]:
+            if (
+                earlier.platform == later.platform
+                and earlier.verdict != later.verdict
+                and (earlier.start is None) == (later.start is None)
+                and (earlier.start is None or micros(earlier.start) == micros(later.start))
+                and earlier.sources & later.sources
+                and _surfaces(earlier, catalog) & _surfaces(later, catalog)
+                and _overlap(earlier, later)
+            ):
+                found.append(
+                    Problem(
+                        later.file,
+                        _where(later),
+                        f"same start as '{earlier.id}' ({earlier.file}) over an overlapping scope "
+                        f"with a different verdict ({earlier.verdict} vs {later.verdict}): the "
+                        "answer depends on load order; give one of them a later start",
+                        "warning",
+                        "start",
+                    )
+                )
+    ruleset = RuleSet(catalog)
+    for rule in rules:
+        beaten_by: set[str] = set()
+        decides = False
+        for source in sorted(rule.sources):
+            for surface in sorted(_surfaces(rule, catalog)):
+                timeline = ruleset.timeline(rule.platform, source, surface)
+                if any(w is rule for w in timeline.winners):
+                    decides = True
+                    break
+                beaten_by.update(_winners_over(timeline, rule))
+            if decides:
+                break
+        if not decides:
+            others = ", ".join(f"'{r}'" for r in sorted(beaten_by)) or "other rules"
+            found.append(
+                Problem(
+                    rule.file,
+                    _where(rule),
+                    "never decides anything: covered over its whole scope and window by "
+                    f"{others} (same start, loaded later)",
+                    "warning",
+                    "start",
+                )
+            )
+        if rule.citation is None:
+            found.append(
+                Problem(
+                    rule.file,
+                    _where(rule),
+                    "no citation: quote the announcement it comes from "
+                    '(citation = { quote = "…", source = "…" })',
+                    "warning",
+                    "citation",
+                )
+            )
+    return found
+
+
+def _winners_over(timeline: Timeline, rule: Rule) -> set[str]:
+    """Ids of the rules that win the segments where `rule` is in force."""
+    starts: list[datetime | None] = [None, *timeline.instants]
+    return {
+        winner.id
+        for start, winner in zip(starts, timeline.winners, strict=True)
+        if winner is not None and rule in timeline.in_force(start)
+    }
+
+
+# ---------------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """On [start, end) the verdict for (platform, source, surface) goes from old to new."""
+
+    platform: str
+    source: str
+    surface: str
+    start: datetime | None
+    end: datetime | None
+    old: str
+    new: str
+    old_rule: str | None
+    new_rule: str | None
+
+
+def diff(old: RuleSet, new: RuleSet) -> list[VerdictChange]:
+    """Every (platform, source, surface, time range) whose verdict differs between two sets."""
+    changes: list[VerdictChange] = []
+    platforms = _union(old.catalog.platforms, new.catalog.platforms)
+    sources = _union(old.catalog.sources, new.catalog.sources)
+    surfaces = _union(old.catalog.surfaces, new.catalog.surfaces)
+    for platform in platforms:
+        for source in sources:
+            for surface in surfaces:
+                changes.extend(_diff_one(old, new, platform, source, surface))
+    return changes
+
+
+def _union(a: dict, b: dict) -> list[str]:
+    return [*a, *(k for k in b if k not in a)]
+
+
+def _diff_one(old: RuleSet, new: RuleSet, platform: str, source: str, surface: str):
+    before = old.timeline(platform, source, surface)
+    after = new.timeline(platform, source, surface)
+    if not before.rules and not after.rules:
+        return []
+    points = sorted(set(before.instants) | set(after.instants))
+    starts: list[datetime | None] = [None, *points]
+    ends: list[datetime | None] = [*points, None]
+    out: list[VerdictChange] = []
+    for start, end in zip(starts, ends, strict=True):
+        was = _winner(before, start)
+        now = _winner(after, start)
+        was_verdict = "unknown" if was is None else was.outcome
+        now_verdict = "unknown" if now is None else now.outcome
+        if was_verdict == now_verdict:
+            continue
+        last = out[-1] if out else None
+        if last and last.end == start and (last.old, last.new) == (was_verdict, now_verdict):
+            out[-1] = VerdictChange(
+                platform,
+                source,
+                surface,
+                last.start,
+                end,
+                last.old,
+                last.new,
+                last.old_rule,
+                last.new_rule,
+            )
+        else:
+            out.append(
+                VerdictChange(
+                    platform,
+                    source,
+                    surface,
+                    start,
+                    end,
+                    was_verdict,
+                    now_verdict,
+                    was and was.id,
+                    now and now.id,
+                )
+            )
+    return out
+
+
+def _winner(timeline: Timeline, at: datetime | None) -> Rule | None:
+    return timeline.winners[0 if at is None else timeline.segment(at)]
+
+
+def day_range(change: VerdictChange, zone) -> tuple[str, str]:
+    """The range as the platform's calendar: whole days show as dates, the end inclusive."""
+    return _bound_text(change.start, zone, False), _bound_text(change.end, zone, True)
+
+
+def _bound_text(at: datetime | None, zone, is_end: bool) -> str:
+    if at is None:
+        return "…"
+    local = at.astimezone(zone)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return (local - timedelta(days=1) if is_end else local).date().isoformat()
+    return local.isoformat()

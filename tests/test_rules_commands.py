@@ -1,0 +1,282 @@
+"""`rules list`, `rules show`, `rules lint`, `rules diff`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import linkcheck
+from linkcheck.lint import diff, lint
+from linkcheck.rules import Loader
+
+from .conftest import assert_clean_error
+from .test_engine_properties import BASE_DAY, SHANGHAI, VOCAB, rule_specs, toml_rules
+
+BROKEN = Path(__file__).parent / "rules_broken"
+FILES = sorted(BROKEN.glob("*.toml"))
+
+
+def expectations(path: Path) -> list[tuple[str, str, str, str]]:
+    """`# expect: level | where | field | message fragment` lines at the top of a file."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            level, where, field, fragment = (p.strip() for p in line[9:].split("|", 3))
+            out.append((level, where, field, fragment))
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_broken_files_report_exactly_the_expected_problems(path):
+    problems = lint([str(path)])
+    expected = expectations(path)
+    assert len(problems) == len(expected), [str(p) for p in problems]
+    for level, where, field, fragment in expected:
+        matching = [
+            p
+            for p in problems
+            if p.level == level
+            and p.where == where
+            and (p.field or "") == field
+            and fragment in p.message
+            and p.file == str(path)
+        ]
+        assert len(matching) == 1, (level, where, field, fragment, [str(p) for p in problems])
+
+
+def test_bundled_rules_lint_clean(run):
+    assert lint() == []
+    result = run("rules", "lint")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "the bundled rules: clean"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "code"),
+    [
+        ("unknown_keys.toml", [], 1),
+        ("equal_start_conflict.toml", [], 0),
+        ("equal_start_conflict.toml", ["--strict"], 1),
+        ("clean_team.toml", ["--strict"], 0),
+        ("syntax.toml", [], 1),
+    ],
+)
+def test_lint_exit_codes(run, name, args, code):
+    result = run("rules", "lint", str(BROKEN / name), *args)
+    assert result.exit_code == code, result.output
+
+
+def test_lint_reports_every_file_and_json(run):
+    files = [str(BROKEN / "unknown_keys.toml"), str(BROKEN / "never_decides.toml")]
+    result = run("rules", "lint", *files, "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (doc["errors"], doc["warnings"]) == (5, 2)
+    first = doc["problems"][0]
+    assert set(first) == {"file", "where", "field", "level", "message"}
+    assert {p["file"] for p in doc["problems"]} == set(files)
+    text = run("rules", "lint", *files)
+    assert text.exit_code == 1
+    assert "error: " + files[0] + ": [[rule]] #1 'team-a': unknown key 'ends'" in text.stdout
+    assert text.stdout.rstrip().endswith("5 error(s), 2 warning(s)")
+
+
+def test_lint_missing_file_is_exit_2(run, tmp_path):
+    assert_clean_error(run("rules", "lint", str(tmp_path / "nope.toml")), "nope.toml", "not found")
+    assert_clean_error(run("rules", "lint", str(tmp_path)), "is a directory")
+
+
+def test_lint_without_default_rules_stands_alone(run):
+    result = run("rules", "lint", str(BROKEN / "clean_team.toml"), "--no-default-rules")
+    assert result.exit_code == 1
+    assert "unknown platform 'kuaishou'" in result.stdout
+
+
+# ---------------------------------------------------------------------- list / show
+
+
+def test_list_plain_marks_rules_in_force(run):
+    result = run("rules", "list", "--on", "2022-11-11")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "ID",
+        "PLATFORM",
+        "VERDICT",
+        "SOURCES",
+        "SURFACES",
+        "WINDOW",
+        "IN_FORCE",
+        "FILE",
+    ]
+    by_id = {line.split()[0]: line for line in lines[1:]}
+    assert len(by_id) == 11
+    assert "2022-10-28 → 2022-12-31  yes" in by_id["kuaishou-2022-tmall-window"]
+    assert "2018-07-01 → 2022-02-28  no" in by_id["kuaishou-2018-open"]
+
+
+def test_list_json_and_platform_filter(run):
+    doc = json.loads(run("rules", "list", "--on", "2023-01-01", "--json").stdout)
+    assert doc["at"] == "2023-01-01T00:00:00+08:00"
+    rule = next(r for r in doc["rules"] if r["id"] == "kuaishou-2022-tmall-window")
+    assert rule == {
+        "id": "kuaishou-2022-tmall-window",
+        "platform": "kuaishou",
+        "verdict": "allow",
+        "sources": ["tmall"],
+        "surfaces": ["livestream", "short-video"],
+        "start": "2022-10-28",
+        "end": "2022-12-31",
+        "window": "2022-10-28 → 2022-12-31",
+        "in_force": False,
+        "file": "rules.toml (bundled)",
+        "position": 4,
+    }
+    douyin = json.loads(run("rules", "list", "--platform", "抖音", "--json").stdout)["rules"]
+    assert {r["platform"] for r in douyin} == {"douyin"}
+
+
+def test_list_text_table(run):
+    result = run(
+        "rules",
+        "list",
+        "--on",
+        "2022-11-11",
+        "--format",
+        "text",
+        "--color",
+        "never",
+        env={"COLUMNS": "200"},
+    )
+    assert "kuaishou-2022-tmall-window" in result.stdout and "yes" in result.stdout
+
+
+def test_show_text_and_json(run):
+    result = run("rules", "show", "kuaishou-2022-jd-self-window")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:6] == [
+        "kuaishou-2022-jd-self-window",
+        "  platform  kuaishou",
+        "  verdict   allow (allowed)",
+        "  sources   jd-self",
+        "  surfaces  livestream, short-video",
+        "  window    2022-10-28 → 2022-11-30 (inclusive days, Asia/Shanghai)",
+    ]
+    assert "10月28日至11月30日,可上线京东自营商品链接。" in result.stdout
+    assert "rules.toml (bundled), rule #5" in result.stdout
+    doc = json.loads(run("rules", "show", "kuaishou-2022-jd-self-window", "--json").stdout)
+    assert doc["end_instant"] == "2022-12-01T00:00:00+08:00"
+    assert doc["citation"]["by"] == "快手"
+
+
+def test_show_unknown_id(run):
+    assert_clean_error(
+        run("rules", "show", "kuaishou-tmall-window"),
+        "no rule 'kuaishou-tmall-window'",
+        "did you mean 'kuaishou-2022-tmall-window'",
+    )
+
+
+# ---------------------------------------------------------------------- diff
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_diff_of_a_team_change(run, tmp_path):
+    old = _write(tmp_path, "old.toml", "schema = 1\n")
+    new = _write(
+        tmp_path,
+        "new.toml",
+        """
+schema = 1
+[[rule]]
+id = "team-2023-tmall-spring"
+platform = "kuaishou"
+verdict = "allow"
+sources = ["tmall"]
+surfaces = ["livestream"]
+start = 2023-01-01
+end = 2023-03-31
+citation = { quote = "q", source = "memo" }
+""",
+    )
+    result = run("rules", "diff", old, new)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "kuaishou · tmall · livestream · 2023-01-01 → 2023-03-31: denied → allowed "
+        "(kuaishou-2022-03-cutoff → team-2023-tmall-spring)"
+    ]
+    doc = json.loads(run("rules", "diff", old, new, "--json").stdout)
+    assert doc["changes"] == [
+        {
+            "platform": "kuaishou",
+            "source": "tmall",
+            "surface": "livestream",
+            "from": "2023-01-01",
+            "to": "2023-03-31",
+            "start": "2023-01-01T00:00:00+08:00",
+            "end": "2023-04-01T00:00:00+08:00",
+            "old": {"verdict": "denied", "rule": "kuaishou-2022-03-cutoff"},
+            "new": {"verdict": "allowed", "rule": "team-2023-tmall-spring"},
+        }
+    ]
+    same = run("rules", "diff", old, old)
+    assert (same.exit_code, same.stdout) == (0, "no verdict changes\n")
+
+
+def test_diff_of_whole_files(run, tmp_path):
+    bundled = (Path(__file__).parent.parent / "rules.toml").read_text(encoding="utf-8")
+    old = _write(tmp_path, "rules.toml", bundled)
+    new = _write(
+        tmp_path, "proposed.toml", bundled.replace("end = 2022-11-30", "end = 2022-12-15", 1)
+    )
+    result = run("rules", "diff", old, new, "--no-default-rules")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "kuaishou · jd-self · livestream · 2022-12-01 → 2022-12-15: denied → allowed "
+        "(kuaishou-2022-03-cutoff → kuaishou-2022-jd-self-window)",
+        "kuaishou · jd-self · short-video · 2022-12-01 → 2022-12-15: denied → allowed "
+        "(kuaishou-2022-03-cutoff → kuaishou-2022-jd-self-window)",
+    ]
+    assert_clean_error(run("rules", "diff", old, new), "cannot load", "already defined")
+
+
+def _ruleset(text: str) -> linkcheck.RuleSet:
+    loader = Loader()
+    loader.add_text(VOCAB, "vocab.toml")
+    loader.add_text(text, "rules.toml")
+    return linkcheck.RuleSet(loader.catalog)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(rule_specs(30), max_size=5), st.lists(rule_specs(30), max_size=5))
+def test_diff_agrees_with_day_by_day_evaluation(old_specs, new_specs):
+    day_text = lambda n: (BASE_DAY + timedelta(days=n)).isoformat()  # noqa: E731
+    old, new = _ruleset(toml_rules(old_specs, day_text)), _ruleset(toml_rules(new_specs, day_text))
+    changes = diff(old, new)
+    for source in "ab":
+        for surface in "xy":
+            for n in range(-3, 35):
+                at = datetime.combine(BASE_DAY + timedelta(days=n), datetime.min.time(), SHANGHAI)
+                was = old.check(source, surface, at).verdict
+                now = new.check(source, surface, at).verdict
+                covering = [
+                    c
+                    for c in changes
+                    if (c.source, c.surface) == (source, surface)
+                    and (c.start is None or c.start <= at)
+                    and (c.end is None or at < c.end)
+                ]
+                if was == now:
+                    assert covering == []
+                else:
+                    assert [(c.old, c.new) for c in covering] == [(was, now)]
+
