@@ -12,6 +12,7 @@ from .model import Decision, Rule
 
 VERDICT_STYLE = {"allowed": "bold green", "denied": "bold red", "unknown": "bold yellow"}
 VERDICT_MARK = {"allowed": "✔", "denied": "✘", "unknown": "?"}
+GLYPH = {"allowed": "█", "denied": "░", "unknown": "▒"}  # tell apart without colour too
 
 
 def iso(at: datetime | None) -> str | None:
@@ -391,3 +392,121 @@ def print_rules_table(out, rows: list[dict], at) -> None:
             escape(r["file"]),
         )
     out.print(table)
+
+
+# ---------------------------------------------------------------------- timeline, upcoming
+
+
+def segment_dict(seg) -> dict:
+    return {
+        "platform": seg.platform,
+        "source": seg.source,
+        "surface": seg.surface,
+        "start": seg.first_day.isoformat() if seg.whole_days else iso(seg.start),
+        "end": seg.last_day.isoformat() if seg.whole_days else iso(seg.end),
+        "verdict": seg.verdict,
+        "rule": seg.rule.id if seg.rule else None,
+    }
+
+
+def segment_lines(segments) -> list[str]:
+    """Plain timeline: one tab-separated line a segment, ends inclusive."""
+    lines = []
+    for seg in segments:
+        d = segment_dict(seg)
+        lines.append(
+            "\t".join(
+                (d["source"], d["surface"], d["start"], d["end"], d["verdict"], d["rule"] or "-")
+            )
+        )
+    return lines
+
+
+def print_timeline(out, segments, first, last, today, names: dict[str, str]) -> None:
+    """A chart: a row per source × surface, one character per slice of the range."""
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    span = (last - first).days + 1
+    width = max(20, min(90, (out.width or 100) - 36))
+    per_cell = span / width
+    rows: dict[tuple[str, str], list] = {}
+    for seg in segments:
+        rows.setdefault((seg.source, seg.surface), []).append(seg)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    marker = Text(" " * width)
+    if first <= today <= last:
+        marker = Text(" " * int((today - first).days / per_cell) + "▼ today", style="bold")
+    table.add_row("", "", marker)
+    colours = {"allowed": "green", "denied": "red", "unknown": "yellow"}
+    for (source, surface), segs in rows.items():
+        bar = Text()
+        for i in range(width):
+            day = first.toordinal() + int(i * per_cell)
+            seg = next(
+                (s for s in segs if s.first_day.toordinal() <= day <= s.last_day.toordinal()), None
+            )
+            verdict = seg.verdict if seg else "unknown"
+            bar.append(GLYPH[verdict], style=colours[verdict])
+        table.add_row(escape(names.get(source, source)), escape(surface), bar)
+    axis = f"{first.isoformat()}{' ' * max(1, width - 20)}{last.isoformat()}"
+    table.add_row("", "", Text(axis, style="dim"))
+    out.print(table)
+    out.print(
+        Text.assemble(
+            (GLYPH["allowed"], "green"),
+            " allowed  ",
+            (GLYPH["denied"], "red"),
+            " denied  ",
+            (GLYPH["unknown"], "yellow"),
+            " unknown  ",
+            f"({span} days, {per_cell:.1f} per column)",
+        )
+    )
+
+
+def upcoming_dict(event, at) -> dict:
+    tz = event.at.tzinfo
+    today = at.astimezone(tz).date()
+    change_day = event.at.date()
+    last_day = event.last_day()
+    return {
+        "platform": event.platform,
+        "source": event.source,
+        "surfaces": list(event.surfaces),
+        "kind": event.kind,
+        "at": iso(event.at),
+        "from": event.before,
+        "to": event.after,
+        "last_day": last_day.isoformat(),
+        "days_left": (last_day - today).days + 1,
+        "days_until": (change_day - today).days,
+        "rule": event.rule.id if event.rule else None,
+        "closing_rule": event.closing.id if event.closing else None,
+    }
+
+
+def upcoming_line(row: dict, names: dict[str, str]) -> str:
+    source, platform = row["source"], row["platform"]
+    who = f"{names.get(source, source)} on {names.get(platform, platform)}"
+    surfaces = ", ".join(row["surfaces"])
+    day = row["at"][:10]
+    if row["kind"] == "closes":
+        left = row["days_left"]
+        count = "last day today" if left == 1 else f"{left} days left, today included"
+        return (
+            f"closes  {row['last_day']}  {who} · {surfaces}: last allowed day ({count}), "
+            f"then {row['to']} [{row['closing_rule']}]"
+        )
+    until = row["days_until"]
+    when = "today" if until == 0 else "tomorrow" if until == 1 else f"in {until} days"
+    if row["kind"] == "opens":
+        return f"opens   {day}  {who} · {surfaces}: allowed from {day} ({when}) [{row['rule']}]"
+    return (
+        f"changes {day}  {who} · {surfaces}: {row['from']} → {row['to']} ({when}) "
+        f"[{row['rule'] or 'no rule'}]"
+    )

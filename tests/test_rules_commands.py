@@ -279,4 +279,3 @@ def test_diff_agrees_with_day_by_day_evaluation(old_specs, new_specs):
                     assert covering == []
                 else:
                     assert [(c.old, c.new) for c in covering] == [(was, now)]
-

@@ -63,3 +63,4 @@ from . import batch as _batch  # noqa: E402,F401
 from . import check as _check  # noqa: E402,F401  (registers the commands)
 from . import rules as _rules  # noqa: E402,F401
 from . import vocab as _vocab  # noqa: E402,F401
+from . import windows as _windows  # noqa: E402,F401

@@ -1,0 +1,164 @@
+"""`linkcheck timeline` and `linkcheck upcoming`: the windows as a picture and as reminders."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import render
+from ..windows import default_range, segments, upcoming
+from . import UserError, cli
+from .check import DEFAULT_SURFACES, surface_ids
+from .options import Env, common_options, complete
+
+
+def _names(catalog) -> dict[str, str]:
+    return {
+        k: v.name
+        for table in (catalog.sources, catalog.groups, catalog.platforms)
+        for k, v in table.items()
+    }
+
+
+@cli.command()
+@click.argument(
+    "sources", nargs=-1, metavar="[SOURCE]...", shell_complete=lambda c, p, i: complete("source", i)
+)
+@click.option(
+    "-s",
+    "--surface",
+    "surfaces",
+    multiple=True,
+    metavar="S",
+    shell_complete=lambda c, p, i: complete("surface", i),
+    help="Surface id or alias; repeatable; `all` for every one. "
+    "Default: livestream and short-video.",
+)
+@click.option("--from", "first", metavar="D", help="First day shown (any --on form).")
+@click.option("--to", "last", metavar="D", help="Last day shown, included.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "plain", "json", "ics"]),
+    help="Default: text (a chart) on a terminal, plain otherwise.",
+)
+@click.option("-o", "--output", "out", metavar="FILE", help="Write to FILE instead of stdout.")
+@common_options
+def timeline(sources, surfaces, first, last, fmt, out, env: Env):
+    """The windows per source × surface on a date axis.
+
+    SOURCEs default to every source; groups (jd-union) and links stand for their members.
+    The default range is 60 days either side of today while today is near the rules;
+    when today is far from every rule start and end, it is the whole span of the rules
+    (with a margin). Colours: green allowed, red denied, yellow unknown; ▼ marks today.
+
+    --format ics writes an iCalendar file of the allowed windows (needs the `ics`
+    extra): all-day events for whole-day windows, timed events otherwise, with stable
+    UIDs so a re-import updates events instead of duplicating them.
+
+    \b
+    Examples:
+      linkcheck timeline tmall jd-self --from 2022-10-01 --to 2022-12-31
+      linkcheck timeline -s all --format json
+      linkcheck timeline --format ics -o linkcheck.ics
+    """
+    ruleset = env.ruleset()
+    platform = ruleset.platform_id(env.platform)
+    catalog = ruleset.catalog
+    ids: list[str] = []
+    for name in sources or list(catalog.sources):
+        for source in ruleset.resolve(name).candidates:
+            if source not in ids:
+                ids.append(source)
+    surface_list = surface_ids(ruleset, surfaces) if surfaces else list(DEFAULT_SURFACES)
+    today = ruleset.parse_when("today", platform).date()
+    lo, hi = default_range(ruleset, platform, today)
+    if first:
+        lo = ruleset.parse_when(first, platform).date()
+    if last:
+        hi = ruleset.parse_when(last, platform).date()
+    if hi < lo:
+        raise UserError(f"--to {hi} is before --from {lo}")
+    if (hi - lo).days > 36600:
+        raise UserError(f"range {lo} → {hi} is over 100 years; narrow it with --from/--to")
+    found = segments(ruleset, platform, ids, surface_list, lo, hi)
+    fmt = fmt or ("text" if env.is_terminal() and not out else "plain")
+    if fmt == "ics":
+        from ..ics import calendar_bytes
+
+        _write(out, calendar_bytes(found, _names(catalog)))
+        return
+    if fmt == "json":
+        rows = [render.segment_dict(s) for s in found]
+        _write(out, (render.to_json(rows) + "\n").encode())
+        return
+    if fmt == "plain":
+        _write(out, "".join(line + "\n" for line in render.segment_lines(found)).encode())
+        return
+    render.print_timeline(render.console(env.colour()), found, lo, hi, today, _names(catalog))
+
+
+def _write(out: str | None, data: bytes) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(out))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(out)}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write '{out}': {exc.strerror or exc}") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, out)
+
+
+@cli.command("upcoming")
+@click.option(
+    "--days",
+    type=click.IntRange(0, 3660),
+    default=14,
+    show_default=True,
+    help="How far ahead to look, in days.",
+)
+@click.option(
+    "-d",
+    "--on",
+    "when",
+    default="now",
+    metavar="WHEN",
+    show_default=True,
+    help="Look ahead from this date or time instead of now.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@common_options
+def upcoming_command(days, when, as_json, env: Env):
+    """Windows that open or close within the next N days, soonest first.
+
+    All platforms unless --platform is given. Days are counted in the platform's
+    calendar: "6 days left" includes today and the last day.
+
+    \b
+    Examples:
+      linkcheck upcoming
+      linkcheck upcoming --on 2022-11-25 --days 7 --json
+    """
+    ruleset = env.ruleset()
+    platforms = (
+        [ruleset.platform_id(env.platform)] if env.platform else list(ruleset.catalog.platforms)
+    )
+    at = ruleset.parse_when(when, platforms[0] if len(platforms) == 1 else None)
+    events = upcoming(ruleset, platforms, at, days)
+    rows = [render.upcoming_dict(e, at) for e in events]
+    if as_json:
+        click.echo(render.to_json({"at": render.iso(at), "days": days, "changes": rows}))
+        return
+    if not rows:
+        click.echo(f"no window opens or closes in the {days} days from {at.date()}")
+        return
+    names = _names(ruleset.catalog)
+    for row in rows:
+        click.echo(render.upcoming_line(row, names))

@@ -1,0 +1,80 @@
+"""The allowed windows as an iCalendar (RFC 5545) file, made with the `icalendar` package
+(the optional extra `linkcheck[ics]`), imported only here."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from .errors import LinkcheckError
+from .windows import Segment
+
+
+def allowed_windows(segments: list[Segment]) -> list[tuple[Segment, list[str]]]:
+    """Allowed segments, each with its own bounds where they are finite (clipped to the
+    range asked for where they are not), surfaces sharing a rule and window merged."""
+    merged: dict[tuple, tuple[Segment, list[str]]] = {}
+    for seg in segments:
+        if seg.verdict != "allowed":
+            continue
+        seg = replace(seg, start=seg.true_start or seg.start, end=seg.true_end or seg.end)
+        key = (seg.platform, seg.source, seg.rule and seg.rule.id, seg.start, seg.end)
+        if key in merged:
+            merged[key][1].append(seg.surface)
+        else:
+            merged[key] = (seg, [seg.surface])
+    return sorted(merged.values(), key=lambda item: (item[0].start, item[0].source))
+
+
+def calendar_bytes(segments: list[Segment], names: dict[str, str]) -> bytes:
+    """An iCalendar file: all-day events for whole-day windows, timed events otherwise.
+
+    UIDs depend on platform, source, rule and the window's own start only, so
+    re-importing an updated export (an end moved, another range) updates the event
+    instead of adding a second one.
+    """
+    try:
+        from icalendar import Calendar, Event
+    except ImportError:
+        raise LinkcheckError(
+            "calendar export needs the optional extra: pip install 'linkcheck[ics]'"
+        ) from None
+    stamp = datetime.now(UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//linkcheck//allowed link windows//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "linkcheck: allowed link windows")
+    for seg, surfaces in allowed_windows(segments):
+        event = Event()
+        rule_id = seg.rule.id if seg.rule else "no-rule"
+        opened = seg.true_start.isoformat() if seg.true_start else "always"
+        key = f"{seg.platform}|{seg.source}|{rule_id}|{opened}"
+        event.add("uid", hashlib.sha1(key.encode()).hexdigest()[:20] + "@linkcheck")
+        summary = (
+            f"{names.get(seg.source, seg.source)} links allowed on "
+            f"{names.get(seg.platform, seg.platform)} {', '.join(surfaces)}"
+        )
+        event.add("summary", summary)
+        if seg.whole_days:
+            event.add("dtstart", seg.first_day)
+            event.add("dtend", seg.last_day + timedelta(days=1))  # DTEND is exclusive
+        else:
+            event.add("dtstart", seg.start)
+            event.add("dtend", seg.end)
+        lines = []
+        if seg.rule is not None:
+            lines.append(
+                f"Rule: {seg.rule.id} ({seg.rule.start_text or '…'} → "
+                f"{seg.rule.end_text or 'open-ended'})"
+            )
+            if seg.rule.citation:
+                by = f" — {seg.rule.citation.by}" if seg.rule.citation.by else ""
+                lines.append(f"“{seg.rule.citation.quote}”{by} ({seg.rule.citation.source})")
+            if seg.rule.note:
+                lines.append(seg.rule.note)
+        event.add("description", "\n".join(lines))
+        event.add("categories", [seg.platform, seg.source, *surfaces])
+        event.add("dtstamp", stamp)
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,183 @@
+"""The windows as spans of days: timeline segments for a date range, and the changes coming
+up in the next N days. Computed from the engine's compiled timelines, never re-derived."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from .engine import RuleSet
+from .model import Rule
+from .when import local_midnight
+
+
+@dataclass(frozen=True)
+class Segment:
+    """On [start, end) the verdict for (platform, source, surface) is `verdict`, by `rule`."""
+
+    platform: str
+    source: str
+    surface: str
+    start: datetime  # clipped to the range asked for
+    end: datetime
+    verdict: str
+    rule: Rule | None
+    true_start: datetime | None = None  # the segment's own bounds (None: unbounded)
+    true_end: datetime | None = None
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def last_day(self) -> date:
+        """The last calendar day touched (an end at midnight belongs to the day before)."""
+        return (self.end - timedelta(microseconds=1)).date()
+
+    @property
+    def whole_days(self) -> bool:
+        return _is_midnight(self.start) and _is_midnight(self.end)
+
+
+def _is_midnight(at: datetime) -> bool:
+    return (at.hour, at.minute, at.second, at.microsecond) == (0, 0, 0, 0)
+
+
+def segments(
+    ruleset: RuleSet,
+    platform: str,
+    sources: list[str],
+    surfaces: list[str],
+    first: date,
+    last: date,
+) -> list[Segment]:
+    """Segments covering the days first..last (inclusive) in the platform's zone."""
+    tz = ruleset.zone(platform)
+    lo, hi = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
+    out: list[Segment] = []
+    for source in sources:
+        for surface in surfaces:
+            timeline = ruleset.timeline(platform, source, surface)
+            for true_start, true_end, rule in timeline.segments():
+                start = lo if true_start is None or true_start < lo else true_start.astimezone(tz)
+                end = hi if true_end is None or true_end > hi else true_end.astimezone(tz)
+                if start < end:
+                    verdict = "unknown" if rule is None else rule.outcome
+                    out.append(
+                        Segment(
+                            platform,
+                            source,
+                            surface,
+                            start,
+                            end,
+                            verdict,
+                            rule,
+                            true_start and true_start.astimezone(tz),
+                            true_end and true_end.astimezone(tz),
+                        )
+                    )
+    return out
+
+
+def rule_span(ruleset: RuleSet, platform: str) -> tuple[date, date] | None:
+    """The first and last day on which any of the platform's rules starts or stops."""
+    tz = ruleset.zone(platform)
+    days = sorted(
+        bound.astimezone(tz).date()
+        for rule in ruleset.rules
+        if rule.platform == platform
+        for bound in (rule.start, rule.end)
+        if bound is not None
+    )
+    return (days[0], days[-1]) if days else None
+
+
+def default_range(ruleset: RuleSet, platform: str, today: date) -> tuple[date, date]:
+    """60 days either side of today while today is within (or near) the rules' span; when
+    today is far from every rule, the whole span of the rules with a tenth of margin."""
+    near = (today - timedelta(days=60), today + timedelta(days=60))
+    span = rule_span(ruleset, platform)
+    if span is None or (span[0] <= near[1] and near[0] <= span[1]):
+        return near
+    margin = timedelta(days=max(7, (span[1] - span[0]).days // 10))
+    return span[0] - margin, span[1] + margin
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A change of verdict coming up for (platform, source) on some surfaces."""
+
+    platform: str
+    source: str
+    surfaces: tuple[str, ...]
+    at: datetime  # the first instant of the new verdict
+    before: str
+    after: str
+    rule: Rule | None  # the rule deciding after the change (None: no rule)
+    closing: Rule | None  # the rule deciding before it
+
+    @property
+    def kind(self) -> str:
+        if self.after == "allowed":
+            return "opens"
+        if self.before == "allowed":
+            return "closes"
+        return "changes"
+
+    def last_day(self) -> date:
+        """The last day of the old verdict."""
+        return (self.at - timedelta(microseconds=1)).date()
+
+
+def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) -> list[Upcoming]:
+    """Verdict changes after `at` up to the end of the day `days` days later, soonest first;
+    surfaces that change the same way at the same instant are grouped."""
+    found: dict[tuple, list[str]] = {}
+    meta: dict[tuple, tuple] = {}
+    catalog = ruleset.catalog
+    for platform in platforms:
+        tz: tzinfo = ruleset.zone(platform)
+        local = at.astimezone(tz)
+        horizon = local_midnight(local.date() + timedelta(days=days + 1), tz)
+        for source in catalog.sources:
+            for surface in catalog.surfaces:
+                timeline = ruleset.timeline(platform, source, surface)
+                if not timeline.rules:
+                    continue
+                index = timeline.segment(local)
+                while True:
+                    change = timeline.next_change(index)
+                    if change is None or change.at >= horizon:
+                        break
+                    new_index = timeline.segment(change.at)
+                    before, after = timeline.winners[index], timeline.winners[new_index]
+                    key = (
+                        platform,
+                        source,
+                        change.at,
+                        _word(before),
+                        change.verdict,
+                        after and after.id,
+                        before and before.id,
+                    )
+                    found.setdefault(key, []).append(surface)
+                    meta[key] = (change.at.astimezone(tz), before, after)
+                    index = new_index
+    events = [
+        Upcoming(
+            key[0],
+            key[1],
+            tuple(surfaces),
+            meta[key][0],
+            key[3],
+            key[4],
+            meta[key][2],
+            meta[key][1],
+        )
+        for key, surfaces in found.items()
+    ]
+    return sorted(events, key=lambda e: (e.at, e.platform, e.source))
+
+
+def _word(rule: Rule | None) -> str:
+    return "unknown" if rule is None else rule.outcome

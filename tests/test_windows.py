@@ -1,0 +1,289 @@
+"""`linkcheck timeline` (chart, plain, JSON, iCalendar) and `linkcheck upcoming`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from .conftest import assert_clean_error
+
+SH = ZoneInfo("Asia/Shanghai")
+SURFACES = ["livestream", "short-video", "merchant-page", "live-preview"]
+
+
+@pytest.mark.parametrize("platform", ["kuaishou", "douyin"])
+def test_every_day_is_covered_by_one_segment_with_the_evaluators_verdict(run, bundled, platform):
+    result = run(
+        "timeline",
+        "-s",
+        "all",
+        "--from",
+        "2018-06-01",
+        "--to",
+        "2023-02-28",
+        "--platform",
+        platform,
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    segments = json.loads(result.stdout)
+    by_row: dict[tuple[str, str], list[dict]] = {}
+    for seg in segments:
+        assert seg["platform"] == platform
+        by_row.setdefault((seg["source"], seg["surface"]), []).append(seg)
+    assert len(by_row) == len(bundled.catalog.sources) * len(SURFACES)
+    first, last = date(2018, 6, 1), date(2023, 2, 28)
+    for (source, surface), segs in by_row.items():
+        day = first
+        for seg in segs:  # in order, back to back, no gap, no overlap
+            assert seg["start"] == day.isoformat()
+            end = date.fromisoformat(seg["end"])
+            while day <= end:
+                d = bundled.check(
+                    source,
+                    surface,
+                    datetime(day.year, day.month, day.day, tzinfo=SH),
+                    platform=platform,
+                )
+                assert (d.verdict, d.rule.id if d.rule else None) == (seg["verdict"], seg["rule"])
+                day += timedelta(days=1)
+        assert day == last + timedelta(days=1)
+
+
+def test_plain_timeline(run):
+    result = run("timeline", "jd-self", "--from", "2022-10-01", "--to", "2022-12-31")
+    assert result.stdout.splitlines() == [
+        "jd-self\tlivestream\t2022-10-01\t2022-10-27\tdenied\tkuaishou-2022-03-cutoff",
+        "jd-self\tlivestream\t2022-10-28\t2022-11-30\tallowed\tkuaishou-2022-jd-self-window",
+        "jd-self\tlivestream\t2022-12-01\t2022-12-31\tdenied\tkuaishou-2022-03-cutoff",
+        "jd-self\tshort-video\t2022-10-01\t2022-10-27\tdenied\tkuaishou-2022-03-cutoff",
+        "jd-self\tshort-video\t2022-10-28\t2022-11-30\tallowed\tkuaishou-2022-jd-self-window",
+        "jd-self\tshort-video\t2022-12-01\t2022-12-31\tdenied\tkuaishou-2022-03-cutoff",
+    ]
+
+
+def test_groups_and_links_stand_for_their_members(run):
+    result = run(
+        "timeline",
+        "https://item.jd.com/1.html",
+        "-s",
+        "livestream",
+        "--from",
+        "2022-11-01",
+        "--to",
+        "2022-11-02",
+    )
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["jd-self", "jd-pop"]
+
+
+def test_text_chart_has_rows_axis_legend_and_today(run):
+    result = run(
+        "timeline",
+        "tmall",
+        "--from",
+        "2022-10-01",
+        "--to",
+        "2022-12-31",
+        "--format",
+        "text",
+        "--color",
+        "never",
+        env={"COLUMNS": "120"},
+    )
+    lines = result.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("Tmall")]
+    assert len(rows) == 2
+    bar = rows[0].split()[-1]
+    assert bar[0] == "░" and bar[-1] == "█"  # denied in early October, allowed in December
+    assert "2022-10-01" in result.stdout and "2022-12-31" in result.stdout
+    assert "allowed" in lines[-1] and "denied" in lines[-1] and "unknown" in lines[-1]
+    today = run(
+        "timeline",
+        "tmall",
+        "--from",
+        "-10d",
+        "--to",
+        "+10d",
+        "--format",
+        "text",
+        "--color",
+        "never",
+    )
+    assert "▼ today" in today.stdout
+
+
+def test_default_range_spans_the_rules_when_today_is_far(run):
+    rows = json.loads(run("timeline", "tmall", "-s", "livestream", "--format", "json").stdout)
+    # today (2026 or later) is far from every bundled bound: the span of the rules is shown
+    assert rows[0]["start"] < "2018-07-01" and rows[-1]["end"] > "2023-01-01"
+
+
+def test_timeline_errors(run):
+    assert_clean_error(
+        run("timeline", "--from", "2022-12-01", "--to", "2022-11-01"),
+        "--to 2022-11-01 is before --from 2022-12-01",
+    )
+    assert_clean_error(run("timeline", "tmal"), "unknown source 'tmal'")
+    assert_clean_error(run("timeline", "--from", "2022-02-30"), "impossible date '2022-02-30'")
+
+
+def _events(data: bytes):
+    icalendar = pytest.importorskip("icalendar")
+    cal = icalendar.Calendar.from_ical(data)
+    return [
+        {
+            "uid": str(e["uid"]),
+            "summary": str(e["summary"]),
+            "start": e.decoded("dtstart"),
+            "end": e.decoded("dtend"),
+            "description": str(e["description"]),
+        }
+        for e in cal.walk("VEVENT")
+    ]
+
+
+def test_ics_parses_back_with_the_same_windows(run, tmp_path):
+    out = tmp_path / "windows.ics"
+    result = run(
+        "timeline",
+        "tmall",
+        "jd-self",
+        "--from",
+        "2022-01-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "ics",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0
+    events = _events(out.read_bytes())
+    windows = sorted((e["summary"], e["start"], e["end"]) for e in events)
+    assert windows == [
+        (
+            "JD self-operated links allowed on Kuaishou livestream, short-video",
+            date(2018, 7, 1),
+            date(2022, 3, 1),
+        ),
+        (
+            "JD self-operated links allowed on Kuaishou livestream, short-video",
+            date(2022, 10, 28),
+            date(2022, 12, 1),
+        ),  # DTEND is the day after the last day
+        (
+            "Tmall links allowed on Kuaishou livestream, short-video",
+            date(2018, 7, 1),
+            date(2022, 3, 1),
+        ),
+        (
+            "Tmall links allowed on Kuaishou livestream, short-video",
+            date(2022, 10, 28),
+            date(2023, 1, 1),
+        ),
+    ]
+    tmall = next(e for e in events if e["start"] == date(2022, 10, 28) and "Tmall" in e["summary"])
+    assert "10月28日至12月31日" in tmall["description"]
+    assert "kuaishou-2022-tmall-window" in tmall["description"]
+
+
+def test_ics_uids_are_stable_across_ranges(run):
+    wide = _events(
+        run(
+            "timeline", "tmall", "--from", "2018-01-01", "--to", "2023-12-31", "--format", "ics"
+        ).stdout_bytes
+    )
+    narrow = _events(
+        run(
+            "timeline", "tmall", "--from", "2022-11-01", "--to", "2022-11-30", "--format", "ics"
+        ).stdout_bytes
+    )
+    assert len(narrow) == 1
+    assert narrow[0]["uid"] in {e["uid"] for e in wide}
+    assert len({e["uid"] for e in wide}) == len(wide)
+
+
+def test_ics_timed_events_for_datetime_bounds(run, tmp_path):
+    team = tmp_path / "team.toml"
+    team.write_text(
+        'schema = 1\n[[rule]]\nid = "flash"\nplatform = "kuaishou"\nverdict = "allow"\n'
+        'sources = ["pinduoduo"]\nsurfaces = ["livestream"]\n'
+        "start = 2023-06-18T20:00:00\nend = 2023-06-18T23:00:00\n"
+        'citation = { quote = "q", source = "memo" }\n',
+        encoding="utf-8",
+    )
+    data = run(
+        "timeline",
+        "pdd",
+        "-s",
+        "livestream",
+        "--rules",
+        str(team),
+        "--from",
+        "2023-06-01",
+        "--to",
+        "2023-06-30",
+        "--format",
+        "ics",
+    ).stdout_bytes
+    (event,) = _events(data)
+    assert event["start"] == datetime(2023, 6, 18, 20, tzinfo=SH)
+    assert event["end"] == datetime(2023, 6, 18, 23, tzinfo=SH)
+
+
+def test_ics_without_the_extra_names_it(run, monkeypatch):
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    assert_clean_error(run("timeline", "--format", "ics"), "pip install 'linkcheck[ics]'")
+
+
+# ---------------------------------------------------------------------- upcoming
+
+
+def test_upcoming_reports_the_jd_window_closing(run):
+    result = run("upcoming", "--on", "2022-11-25", "--days", "7")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "closes  2022-11-30  JD self-operated on Kuaishou · livestream, short-video: last allowed "
+        "day (6 days left, today included), then denied [kuaishou-2022-jd-self-window]"
+    )
+    assert len(lines) == 2 and "live-preview" in lines[1]
+    doc = json.loads(run("upcoming", "--on", "2022-11-25", "--days", "7", "--json").stdout)
+    first = doc["changes"][0]
+    assert (first["source"], first["kind"], first["last_day"], first["days_left"]) == (
+        "jd-self",
+        "closes",
+        "2022-11-30",
+        6,
+    )
+    assert first["at"] == "2022-12-01T00:00:00+08:00"
+
+
+def test_upcoming_window_edges(run):
+    # the change at 2022-12-01 00:00 is 5 days after 2022-11-26: in with --days 5, out with 4
+    five = json.loads(run("upcoming", "--on", "2022-11-26", "--days", "5", "--json").stdout)
+    four = json.loads(run("upcoming", "--on", "2022-11-26", "--days", "4", "--json").stdout)
+    assert {c["source"] for c in five["changes"]} == {"jd-self"}
+    assert four["changes"] == []
+    assert (
+        "no window opens or closes" in run("upcoming", "--on", "2022-11-26", "--days", "4").stdout
+    )
+
+
+def test_upcoming_opens_soonest_first_and_platform_filter(run):
+    doc = json.loads(run("upcoming", "--on", "2022-10-20", "--days", "10", "--json").stdout)
+    kinds = [(c["source"], c["kind"], c["days_until"]) for c in doc["changes"]]
+    assert ("tmall", "opens", 8) in kinds and ("taobao", "changes", 8) in kinds
+    douyin = json.loads(
+        run(
+            "upcoming", "--on", "2020-12-25", "--days", "14", "--platform", "douyin", "--json"
+        ).stdout
+    )
+    assert {(c["source"], c["from"], c["to"]) for c in douyin["changes"]} == {
+        (s, "unknown", "denied") for s in ("tmall", "taobao", "jd-self", "jd-pop", "pinduoduo")
+    }
