@@ -1,21 +1,17 @@
 """linkcheck: may a product from this source be linked from this surface on this date?
 
->>> import linkcheck
->>> rules = linkcheck.load_rules()
->>> rules.check("tmall", "livestream", "2022-11-11").verdict
-'allowed'
+    >>> import linkcheck
+    >>> rules = linkcheck.load_rules()
+    >>> rules.check("tmall", "livestream", "2022-11-11").verdict
+    'allowed'
+
+The names below are imported on first use, so `import linkcheck.cli` (what the command
+runs) loads only what the command needs.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
-
-from .engine import RuleSet, Timeline
-from .errors import DateError, LinkcheckError, LinkError, RulesError, UnknownNameError
-from .model import Change, Citation, Decision, Rule
-from .rules import load_catalog
-from .when import parse_when
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -35,7 +31,49 @@ __all__ = [
     "parse_when",
 ]
 
+_WHERE = {
+    "RuleSet": "engine",
+    "Timeline": "engine",
+    "DateError": "errors",
+    "LinkcheckError": "errors",
+    "LinkError": "errors",
+    "RulesError": "errors",
+    "UnknownNameError": "errors",
+    "Change": "model",
+    "Citation": "model",
+    "Decision": "model",
+    "Rule": "model",
+    "parse_when": "when",
+}
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable
+
+    from .engine import RuleSet, Timeline
+    from .errors import DateError, LinkcheckError, LinkError, RulesError, UnknownNameError
+    from .model import Change, Citation, Decision, Rule
+    from .when import parse_when
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'linkcheck' has no attribute '{name}'")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 def load_rules(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> RuleSet:
     """The bundled rules (unless `defaults=False`) and then each rules file in `paths`."""
+    from .engine import RuleSet
+    from .rules import load_catalog
+
     return RuleSet(load_catalog(paths, defaults=defaults))

@@ -12,7 +12,6 @@ import re
 import tomllib
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
-from pathlib import Path
 
 from .errors import Problem, RulesError
 from .model import VERDICT_OF, Catalog, Citation, Group, Platform, Rule, Source, Surface
@@ -56,15 +55,29 @@ _ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-def bundled_rules():
-    """The rules.toml shipped in the package (a Traversable), or in a source checkout."""
+def bundled_rules() -> bytes:
+    """The content of the bundled rules.toml.
+
+    A regular install ships it inside the package, beside this module — where
+    importlib.resources would find it; an editable install or a source checkout keeps it at
+    the repository root. Both are tried with plain file reads first, because importing
+    importlib.resources (pathlib, zipfile, tempfile …) costs a cold `linkcheck check` about
+    a quarter of its time; importlib.resources reads it when the package is not a plain
+    folder (a zip, another loader).
+    """
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in (
+        os.path.join(here, "rules.toml"),
+        os.path.join(os.path.dirname(here), "rules.toml"),
+    ):
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError:
+            continue
     from importlib.resources import files
 
-    shipped = files("linkcheck") / "rules.toml"
-    if shipped.is_file():
-        return shipped
-    # editable install / running from a checkout: the file stays at the repo root
-    return Path(__file__).resolve().parent.parent / "rules.toml"
+    return (files("linkcheck") / "rules.toml").read_bytes()
 
 
 def rules_env_paths() -> list[str]:
@@ -96,9 +109,8 @@ class Loader:
     # ------------------------------------------------------------------ reading files
 
     def add_bundled(self) -> None:
-        resource = bundled_rules()
         try:
-            text = resource.read_bytes()
+            text = bundled_rules()
         except OSError as exc:  # a broken installation, not a user error, but say so plainly
             self._error(BUNDLED_NAME, "", f"cannot read the bundled rules: {exc.strerror or exc}")
             return
@@ -107,7 +119,8 @@ class Loader:
     def add_path(self, path: str | os.PathLike) -> None:
         name = os.fspath(path)
         try:
-            data = Path(name).read_bytes()
+            with open(name, "rb") as f:
+                data = f.read()
         except FileNotFoundError:
             self._error(name, "", "rules file not found; give the path of a .toml rules file")
             return

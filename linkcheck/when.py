@@ -23,17 +23,35 @@ ACCEPTED = (
 
 _TIME = r"(?:[T ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
 _OFFSET = r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?)?"
-_ISO = re.compile(
-    r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _TIME + _OFFSET
-)
-_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
-_CHINESE = re.compile(
-    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
-    r"(?:\s*(?P<h>\d{1,2})\s*[:点时]\s*(?:(?P<mi>\d{1,2})\s*分?)?)?"
-)
-_DOUBLE = re.compile(r"(?:(?P<y>\d{4})\s*年?\s*)?双\s*(?P<n>11|十一|12|十二)")
-_DAY_MONTH_YEAR = re.compile(r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
-_RELATIVE = re.compile(r"(?P<sign>[+-])\s*(?P<n>\d{1,6})\s*(?P<unit>d|w|days?|weeks?|天|周)")
+_PATTERNS = {
+    "iso": (r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _TIME + _OFFSET, 0),
+    "compact": (r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})", 0),
+    "chinese": (
+        r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
+        r"(?:\s*(?P<h>\d{1,2})\s*[:点时]\s*(?:(?P<mi>\d{1,2})\s*分?)?)?",
+        0,
+    ),
+    "double": (r"(?:(?P<y>\d{4})\s*年?\s*)?双\s*(?P<n>11|十一|12|十二)", 0),
+    "day_month_year": (r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})", 0),
+    "relative": (r"(?P<sign>[+-])\s*(?P<n>\d{1,6})\s*(?P<unit>d|w|days?|weeks?|天|周)", 0),
+    "day_number": (r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)", re.IGNORECASE),
+    "month_name": (
+        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+class _Lazy:
+    """Patterns compiled on first use: a cold `check --on 2022-11-11` compiles none."""
+
+    def __getattr__(self, name: str) -> re.Pattern:
+        compiled = re.compile(*_PATTERNS[name])
+        setattr(self, name, compiled)
+        return compiled
+
+
+_RE = _Lazy()
 _WORDS = {
     "today": 0,
     "今天": 0,
@@ -46,10 +64,6 @@ _WORDS = {
     "明日": 1,
 }
 _NOW = {"now", "现在", "此刻"}
-_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)", re.IGNORECASE)
-_MONTH_NAME = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
-)
 
 
 @lru_cache(maxsize=64)
@@ -75,6 +89,13 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
     The result is an aware datetime expressed in `tz`.
     """
     raw = text
+    if (
+        len(text) == 10
+        and text[4] == text[7] == "-"
+        and (text[:4] + text[5:7] + text[8:]).isascii()
+        and (text[:4] + text[5:7] + text[8:]).isdigit()
+    ):
+        return _build(raw, tz, text[:4], text[5:7], text[8:])  # YYYY-MM-DD, the usual case
     text = unicodedata.normalize("NFKC", text).strip()
     if not text or len(text) > 64:
         raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
@@ -86,25 +107,25 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         return current
     if key in _WORDS:
         return local_midnight(today + timedelta(days=_WORDS[key]), tz)
-    if m := _RELATIVE.fullmatch(key):
+    if m := _RE.relative.fullmatch(key):
         n = int(m["n"]) * (7 if m["unit"][0] in "w周" else 1)
         try:
             day = today + timedelta(days=n if m["sign"] == "+" else -n)
         except OverflowError:
             raise DateError(f"date out of range '{raw}': {ACCEPTED}") from None
         return local_midnight(day, tz)
-    if m := _ISO.fullmatch(text):
+    if m := _RE.iso.fullmatch(text):
         return _build(raw, tz, m["y"], m["m"], m["d"], m["h"], m["mi"], m["s"], m["f"], m["z"])
-    if m := _COMPACT.fullmatch(text):
+    if m := _RE.compact.fullmatch(text):
         return _build(raw, tz, m["y"], m["m"], m["d"])
-    if m := _DAY_MONTH_YEAR.fullmatch(text):
+    if m := _RE.day_month_year.fullmatch(text):
         return _day_month_year(raw, tz, m)
-    if m := _DOUBLE.fullmatch(text):
+    if m := _RE.double.fullmatch(text):
         month = 11 if m["n"] in ("11", "十一") else 12
         return _build(raw, tz, m["y"] or today.year, month, month)
-    if m := _CHINESE.fullmatch(text):
+    if m := _RE.chinese.fullmatch(text):
         return _build(raw, tz, m["y"] or today.year, m["m"], m["d"], m["h"], m["mi"])
-    if _MONTH_NAME.search(text) and _DAY_NUMBER.search(text):
+    if _RE.month_name.search(text) and _RE.day_number.search(text):
         return _month_name(raw, text, tz, today)
     raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
 

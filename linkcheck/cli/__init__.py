@@ -21,7 +21,32 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
+# command name → (module in linkcheck.cli, attribute): imported only when that command runs,
+# so `linkcheck check` never pays for batch, rules or timeline code.
+COMMANDS = {
+    "check": ("check", "check"),
+    "batch": ("batch", "batch"),
+    "timeline": ("windows", "timeline"),
+    "upcoming": ("windows", "upcoming_command"),
+    "rules": ("rules", "rules"),
+    "sources": ("vocab", "sources"),
+    "surfaces": ("vocab", "surfaces"),
+    "platforms": ("vocab", "platforms"),
+}
+
+
 class LinkcheckGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        from importlib import import_module
+
+        return getattr(import_module(f"{__name__}.{entry[0]}"), entry[1])
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -57,10 +82,3 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-from . import batch as _batch  # noqa: E402,F401
-from . import check as _check  # noqa: E402,F401  (registers the commands)
-from . import rules as _rules  # noqa: E402,F401
-from . import vocab as _vocab  # noqa: E402,F401
-from . import windows as _windows  # noqa: E402,F401

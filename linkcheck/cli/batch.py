@@ -15,7 +15,6 @@ import click
 from .. import batch as core
 from .. import render
 from ..errors import LinkcheckError
-from . import cli
 from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete
 
@@ -65,7 +64,7 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-@cli.command()
+@click.command()
 @click.argument("input_path", metavar="[FILE|-]", default="-", required=False)
 @click.option(
     "-o", "--output", "out", metavar="OUT", help="Write here (atomically) instead of stdout."

@@ -6,7 +6,6 @@ import click
 
 from .. import render
 from ..model import Decision
-from . import cli
 from .options import Env, common_options, complete
 
 DEFAULT_SURFACES = ("livestream", "short-video")
@@ -39,7 +38,7 @@ def surface_ids(ruleset, names: tuple[str, ...]) -> list[str]:
     return ids or list(DEFAULT_SURFACES)
 
 
-@cli.command()
+@click.command()
 @click.argument("source", shell_complete=lambda c, p, i: complete("source", i))
 @click.option(
     "-s",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
 
@@ -13,8 +13,7 @@ from ..engine import RuleSet
 from ..rules import load_catalog, rules_env_paths
 
 
-@dataclass(frozen=True)
-class Env:
+class Env(NamedTuple):
     """What the common options say: which rules, which platform, whether to colour."""
 
     rules_files: tuple[str, ...]

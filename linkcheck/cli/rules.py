@@ -12,11 +12,11 @@ from ..errors import LinkcheckError, UnknownNameError
 from ..lint import day_range, diff, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
-from . import UserError, cli
+from . import UserError
 from .options import Env, common_options
 
 
-@cli.group()
+@click.group()
 def rules() -> None:
     """Read, check and review the loaded rules.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from .. import render
-from . import cli
 from .options import Env, common_options
 
 
@@ -17,7 +16,7 @@ def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
         click.echo(line)
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common_options
 def sources(as_json, env: Env):
@@ -51,7 +50,7 @@ def sources(as_json, env: Env):
     _listing(rows, ("id", "name", "aliases", "members", "domains"), as_json)
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common_options
 def surfaces(as_json, env: Env):
@@ -68,7 +67,7 @@ def surfaces(as_json, env: Env):
     _listing(rows, ("id", "name", "aliases"), as_json)
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common_options
 def platforms(as_json, env: Env):

@@ -8,7 +8,7 @@ import click
 
 from .. import render
 from ..windows import default_range, segments, upcoming
-from . import UserError, cli
+from . import UserError
 from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete
 
@@ -21,7 +21,7 @@ def _names(catalog) -> dict[str, str]:
     }
 
 
-@cli.command()
+@click.command()
 @click.argument(
     "sources", nargs=-1, metavar="[SOURCE]...", shell_complete=lambda c, p, i: complete("source", i)
 )
@@ -116,7 +116,7 @@ def _write(out: str | None, data: bytes) -> None:
     os.replace(tmp, out)
 
 
-@cli.command("upcoming")
+@click.command("upcoming")
 @click.option(
     "--days",
     type=click.IntRange(0, 3660),
