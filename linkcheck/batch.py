@@ -13,9 +13,11 @@ import csv
 import io
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 
 from .engine import RuleSet, micros
 from .errors import LinkcheckError
@@ -48,7 +50,6 @@ COLUMN_NAMES = {
 }
 _SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
-_CACHE_LIMIT = 50_000
 
 
 class InputError(LinkcheckError):
@@ -233,6 +234,7 @@ class Columns:
     surface: int | None
     date: int | None
     platform: int | None
+    width: int = 0  # the header's length
 
     @classmethod
     def find(cls, header: list[str]) -> Columns:
@@ -242,7 +244,7 @@ class Columns:
             key = wanted.get(normalize(name.lstrip("\ufeff")))
             if key and key not in found:
                 found[key] = i
-        columns = cls(**{k: found.get(k) for k in COLUMN_NAMES})
+        columns = cls(**{k: found.get(k) for k in COLUMN_NAMES}, width=len(header))
         if columns.source is None and columns.url is None:
             shown = ", ".join(header[:8]) or "(none)"
             raise InputError(
@@ -255,8 +257,33 @@ class Columns:
 # ---------------------------------------------------------------------- deciding
 
 
+class _Bounded(dict):
+    """A dict that forgets everything when it reaches its size: flat memory, no LRU cost."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key, value):
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
 class Checker:
-    """Decides rows. Caches are bounded so memory stays flat on any number of rows."""
+    """Decides rows. Every cache is bounded, so memory stays flat on any number of rows.
+
+    A row's answer depends on its source, url, surface, date and platform cells only; those
+    cells are the key of a small cache of whole answers. Below it, each cell's meaning is
+    cached on its own (a name → ids, a date → instant, a host → candidates), and answers
+    are cached per timeline segment: within a segment the verdict, rule and next change
+    are the same, so one bisect finds the answer.
+    """
+
+    PART_CACHE = 4096
 
     def __init__(
         self,
@@ -267,72 +294,175 @@ class Checker:
         platform: str | None,
     ) -> None:
         self.ruleset = ruleset
-        self.columns = columns
         self.default_surfaces = surfaces
         self.default_when = when
         self.default_platform = platform
-        self._rows: dict[tuple, list[tuple[str, str, str, str, str]]] = {}
-        self._decisions: dict[tuple, tuple[str, str, str, str, str]] = {}
-        self._hosts: dict[str, Resolved | LinkcheckError] = {}
+        self._names = _Bounded(self.PART_CACHE)  # (kind, text) → id(s) or error
+        self._instants = _Bounded(self.PART_CACHE)  # (text, platform) → (datetime, micros)
+        self._hosts = _Bounded(self.PART_CACHE)
+        # the fast path of decide(): for (source, surface, platform) cells already known to
+        # be valid, a plan per surface (timeline bounds and answers by segment), and the
+        # instants of the date cells seen, per platform
+        self._plans = _Bounded(self.PART_CACHE)
+        self._known_instants: dict[str, _Bounded] = {}
+        # (platform, source id, surface) → (timelines, {segment: answer}); as small as the
+        # rules: one answer per segment of each timeline that some row touched
+        self._segments: dict[tuple, tuple] = {}
+        self.columns = columns
 
-    def decide(self, cells: list[str]) -> list[tuple[str, str, str, str, str]]:
-        """(surface, verdict, rule, next_change, note) for each surface the row asks about."""
-        c = self.columns
-        n = len(cells)
-        source = cells[c.source].strip() if c.source is not None and c.source < n else ""
-        url = cells[c.url].strip() if c.url is not None and c.url < n else ""
-        surface = cells[c.surface] if c.surface is not None and c.surface < n else ""
-        when = cells[c.date] if c.date is not None and c.date < n else ""
-        platform = cells[c.platform] if c.platform is not None and c.platform < n else ""
-        key = (source, url if url else None, surface, when, platform)
-        found = self._rows.get(key)
+    @property
+    def columns(self) -> Columns | None:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: Columns | None) -> None:
+        """Where the cells are; a missing column reads the empty cell decide() appends."""
+        self._columns = columns
+        if columns is not None:
+            at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
+            self._key = itemgetter(*(columns.width if i is None else i for i in at))
+            # the fast path's key: the cells present among source, url, surface, platform
+            present = [
+                i
+                for i in (columns.source, columns.url, columns.surface, columns.platform)
+                if i is not None
+            ]
+            self._plan_key = itemgetter(*present)
+            self._date_at = columns.date
+
+    def decide(self, cells: list[str]) -> list[list[str]]:
+        """[surface, verdict, rule, next_change, note] for each surface the row asks about.
+
+        `cells` must have exactly one cell per header column.
+        """
+        # the usual row: its cells seen before, two lookups and a bisect a surface
+        plan = self._plans.get(self._plan_key(cells))
+        if plan is not None:
+            instant = plan[0].get(cells[self._date_at] if self._date_at is not None else "")
+            if instant is not None:
+                at_us = instant[1]
+                steps = plan[1]
+                if len(steps) == 1:  # one surface: the answers are kept as 1-tuples
+                    bounds, answers, args = steps[0]
+                    if bounds is not None:
+                        found = answers.get(bisect_right(bounds, at_us))
+                        if found is not None:
+                            return found
+                out = []
+                for bounds, answers, args in steps:
+                    found = answers.get(bisect_right(bounds, at_us)) if bounds else None
+                    out.append(found[0] if found else self._answer(*args, instant))
+                return out
+        cells.append("")  # the cell of every missing column
+        source, url, surface_text, when_text, platform_text = self._key(cells)
+        cells.pop()
+        return self._decide(source, url, surface_text, when_text, platform_text)
+
+    def _decide(self, source, url, surface_text, when_text, platform_text) -> list[list[str]]:
+        """The slow path: read each cell, report what is wrong, remember what is valid."""
+        try:
+            platform = self._name("platform", platform_text.strip() or self.default_platform)
+            surfaces = self._name("surfaces", surface_text)
+        except LinkcheckError as exc:
+            return [[surface_text.strip() or "-", "error", "", "", _first_line(exc)]]
+        try:
+            resolved = self._resolve(source.strip(), url.strip())
+            instant = self._instant(when_text.strip() or self.default_when, platform)
+        except LinkcheckError as exc:
+            return [[s, "error", "", "", _first_line(exc)] for s in surfaces]
+        answers = [self._answer(platform, resolved, s, instant) for s in surfaces]
+        if not url:  # remember the valid cells for the fast path
+            instants = self._known_instants.get(platform)
+            if instants is None:
+                instants = self._known_instants[platform] = _Bounded(self.PART_CACHE)
+            instants.put(when_text, instant)
+            steps = []
+            for surface in surfaces:
+                timelines, by_segment = self._segments[(platform, resolved.id, surface)]
+                bounds = timelines[0].bounds if len(timelines) == 1 else None
+                steps.append((bounds, by_segment, (platform, resolved, surface)))
+            cells = {
+                "source": source,
+                "url": url,
+                "surface": surface_text,
+                "platform": platform_text,
+            }
+            key = tuple(
+                cells[k]
+                for k in ("source", "url", "surface", "platform")
+                if getattr(self._columns, k) is not None
+            )
+            self._plans.put(key[0] if len(key) == 1 else key, (instants, steps))
+        return answers
+
+    def _name(self, kind: str, text: str | None):
+        """A platform name → id, or a surface cell → surface ids (cached, errors too)."""
+        key = (kind, text)
+        found = self._names.get(key)
         if found is None:
-            found = self._decide(source, url, surface, when, platform)
-            if len(self._rows) >= _CACHE_LIMIT:
-                self._rows.clear()
-            self._rows[key] = found
+            try:
+                if kind == "platform":
+                    found = self.ruleset.platform_id(text)
+                else:
+                    found = self._surfaces(text)
+            except LinkcheckError as exc:
+                found = exc
+            self._names.put(key, found)
+        if isinstance(found, LinkcheckError):
+            raise found
         return found
 
-    def _decide(self, source, url, surface_text, when_text, platform_text):
-        rs = self.ruleset
-        surfaces_note = surface_text.strip() or "-"
-        try:
-            platform = rs.platform_id(platform_text.strip() or self.default_platform)
-            surfaces = self._surfaces(surface_text)
-        except LinkcheckError as exc:
-            return [(surfaces_note, "error", "", "", _first_line(exc))]
-        try:
-            resolved = self._resolve(source, url)
-            at = rs.parse_when(when_text.strip() or self.default_when, platform)
-        except LinkcheckError as exc:
-            return [(s, "error", "", "", _first_line(exc)) for s in surfaces]
-        return [self._decision(platform, resolved, s, at) for s in surfaces]
-
-    def _surfaces(self, text: str) -> list[str]:
+    def _surfaces(self, text: str) -> tuple[str, ...]:
         names = [n for n in _SURFACE_SPLIT.split(text) if n.strip()] or self.default_surfaces
         out: list[str] = []
         for name in names:
             ident = self.ruleset.surface_id(name)
             if ident not in out:
                 out.append(ident)
-        return out
+        return tuple(out)
+
+    def _instant(self, text: str, platform: str):
+        key = (text, platform)
+        found = self._instants.get(key)
+        if found is None:
+            try:
+                at = self.ruleset.parse_when(text, platform)
+                found = (at, micros(at))
+            except LinkcheckError as exc:
+                found = exc
+            self._instants.put(key, found)
+        if isinstance(found, LinkcheckError):
+            raise found
+        return found
 
     def _resolve(self, source: str, url: str) -> Resolved:
-        rs = self.ruleset
         if not source and not url:
             raise LinkcheckError("missing source: the row has neither a source nor a url")
         if not url:
-            return rs.resolve(source)
+            return self._source(source)
         link = self._classify(url)
         if not source:
             return link
-        stated = rs.resolve_source(source)  # a source next to a link must agree with it
+        stated = self._source(source)  # a source next to a link must agree with it
         if not set(stated.candidates) <= set(link.candidates):
             raise LinkcheckError(
                 f"source '{source}' does not match the url's host {link.host}, which can only "
                 f"be {' or '.join(link.candidates)}"
             )
         return Resolved(url, stated.id, stated.candidates, "link", link.host)
+
+    def _source(self, text: str) -> Resolved:
+        key = ("source", text)
+        found = self._names.get(key)
+        if found is None:
+            try:
+                found = self.ruleset.resolve(text)
+            except LinkcheckError as exc:
+                found = exc
+            self._names.put(key, found)
+        if isinstance(found, LinkcheckError):
+            raise found
+        return found
 
     def _classify(self, url: str) -> Resolved:
         host = link_host(url)
@@ -342,57 +472,98 @@ class Checker:
                 found = classify_host(host, self.ruleset.catalog)
             except LinkcheckError as exc:
                 found = exc
-            if len(self._hosts) >= _CACHE_LIMIT:
-                self._hosts.clear()
-            self._hosts[host] = found
+            self._hosts.put(host, found)
         if isinstance(found, LinkcheckError):
             raise found
-        return Resolved(url, found.id, found.candidates, "link", host)
-
-    def _decision(self, platform, resolved, surface, at):
-        key = (platform, resolved.id, resolved.candidates, surface, micros(at))
-        found = self._decisions.get(key)
-        if found is None:
-            d = self.ruleset.decide(platform, resolved, surface, at)
-            change = f"{iso(d.next_change.at)} {d.next_change.verdict}" if d.next_change else ""
-            if d.reason == "ambiguous_link":
-                parts = ", ".join(f"{c.source} {c.verdict}" for c in d.candidates)
-                note = f"candidates disagree ({parts}); name the exact source"
-            elif d.reason == "no_rule":
-                note = "no rule covers this"
-            else:
-                note = ""
-            found = (surface, d.verdict, d.rule.id if d.rule else "", change, note)
-            if len(self._decisions) >= _CACHE_LIMIT:
-                self._decisions.clear()
-            self._decisions[key] = found
         return found
+
+    def _answer(self, platform, resolved, surface, instant) -> list[str]:
+        """The answer for one surface, cached per timeline segment."""
+        key = (platform, resolved.id, surface)  # the id fixes the candidates
+        table = self._segments.get(key)
+        if table is None:
+            timelines = tuple(
+                self.ruleset.timeline(platform, c, surface) for c in resolved.candidates
+            )
+            table = self._segments[key] = (timelines, {})
+        timelines, answers = table
+        at_us = instant[1]
+        if len(timelines) == 1:
+            segment = bisect_right(timelines[0].bounds, at_us)
+        else:
+            segment = tuple(bisect_right(t.bounds, at_us) for t in timelines)
+        found = answers.get(segment)
+        if found is None:  # kept as a 1-tuple: a one-surface row returns it as it is
+            found = answers[segment] = (self._describe(platform, resolved, surface, instant[0]),)
+        return found[0]
+
+    def _describe(self, platform, resolved, surface, at) -> list[str]:
+        d = self.ruleset.decide(platform, resolved, surface, at)
+        change = f"{iso(d.next_change.at)} {d.next_change.verdict}" if d.next_change else ""
+        if d.reason == "ambiguous_link":
+            parts = ", ".join(f"{c.source} {c.verdict}" for c in d.candidates)
+            note = f"candidates disagree ({parts}); name the exact source"
+        elif d.reason == "no_rule":
+            note = "no rule covers this"
+        else:
+            note = ""
+        return [surface, d.verdict, d.rule.id if d.rule else "", change, note]
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0]
 
 
-def decide_rows(
-    checker: Checker, header: list[str], rows: Iterable[list[str]]
-) -> Iterator[list[str]]:
-    """Each input row's cells (padded to the header) plus the five appended columns."""
+def check_rows(
+    checker: Checker,
+    header: list[str],
+    rows: Iterable[list[str]],
+    write,
+    *,
+    neutralise_cells: bool = False,
+    tick=None,
+    every: int = 2000,
+) -> dict[str, int]:
+    """Decide every row and `write` each input row's cells plus the five appended columns,
+    once per surface; returns the count of each verdict.
+
+    Short rows are padded to the header; a row longer than the header, or one the reader
+    could not read, becomes an error row. `neutralise_cells` guards CSV/TSV output against
+    formula cells; `tick(rows_done)` is called every `every` rows (progress displays).
+    """
     width = len(header)
-    for cells in rows:
-        if isinstance(cells, _BadRow):
-            yield [""] * width + ["", "error", "", "", cells.reason]
-            continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        if len(cells) > width:
+    decide = checker.decide
+    search = _DANGER.search
+    join = "\x1f".join
+    counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
+    for done, cells in enumerate(rows, start=1):
+        if len(cells) == width:
+            results = decide(cells)
+        elif isinstance(cells, _BadRow):
+            cells, results = [""] * width, [["", "error", "", "", cells.reason]]
+        elif len(cells) > width:
             note = f"the row has {len(cells)} cells but the header has {width}"
-            yield [*cells, "", "error", "", "", note]
-            continue
-        for result in checker.decide(cells):
-            yield [*cells, *result]
+            results = [["", "error", "", "", note]]
+        else:
+            cells = cells + [""] * (width - len(cells))
+            results = decide(cells)
+        # one scan per input row: appended cells are safe, but an error row echoes input
+        risky = neutralise_cells and (
+            search("\x1f" + join(cells)) is not None or results[0][1] == "error"
+        )
+        for result in results:
+            row = cells + result
+            write([neutralise(c) for c in row] if risky else row)
+            counts[result[1]] += 1
+        if tick is not None and done % every == 0:
+            tick(done)
+    return counts
 
 
 # ---------------------------------------------------------------------- writers
+
+
+_DANGER = re.compile("\x1f[=+\\-@\t\r]")  # a literal prefix: the scan is a fast memchr
 
 
 def neutralise(cell: str) -> str:
@@ -417,16 +588,16 @@ def output_names(header: list[str]) -> list[str]:
 
 
 class DelimitedWriter:
+    """CSV or TSV; formula cells are neutralised by check_rows (the header here)."""
+
     def __init__(self, text, delimiter: str, raw_cells: bool) -> None:
         # CRLF as RFC 4180 says: with "\n" alone, csv would leave a cell holding "\r" unquoted
         self._writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
         self._raw = raw_cells
+        self.write = self._writer.writerow
 
     def header(self, names: list[str]) -> None:
-        self.write(names)
-
-    def write(self, row: list[str]) -> None:
-        self._writer.writerow(row if self._raw else [neutralise(c) for c in row])
+        self.write(names if self._raw else [neutralise(c) for c in names])
 
     def close(self) -> None:
         pass

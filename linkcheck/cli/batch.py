@@ -232,12 +232,12 @@ def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
     if out is not None:
         folder = os.path.dirname(os.path.abspath(out))
         try:
-            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (renamed or removed below)
-                dir=folder, prefix=f".{os.path.basename(out)}.", suffix=".tmp", delete=False
+            fd, tmp_path = tempfile.mkstemp(
+                dir=folder, prefix=f".{os.path.basename(out)}.", suffix=".tmp"
             )
         except OSError as exc:
             raise core.InputError(f"cannot write output '{out}': {exc.strerror or exc}") from None
-        binary, tmp_path = handle, handle.name
+        binary = os.fdopen(fd, "wb")
         os.chmod(tmp_path, _mode_for(out))
     else:
         binary = sys.stdout.buffer
@@ -257,7 +257,8 @@ def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
                 )
             else:
                 writer = core.JsonLinesWriter(text_out, array=(fmt == "json"))
-        counts = _stream(writer, checker, header, rows, shown, chosen, job.env, out)
+        safe = fmt in ("csv", "tsv") and not job.raw_cells
+        counts = _stream(writer, checker, header, rows, shown, chosen, job.env, out, safe)
         writer.close()
         if text_out is not None:
             text_out.flush()
@@ -277,22 +278,26 @@ def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
             os.unlink(tmp_path)
 
 
-def _stream(writer, checker, header, rows, shown, encoding, env, out) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    progress = None
+def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> dict[str, int]:
     show_progress = sys.stderr.isatty() and (out is not None or not env.is_terminal())
+    progress = None
+
+    def tick(done: int) -> None:  # shown once the input proves long enough to need it
+        nonlocal progress
+        progress = progress or render.BatchProgress(env.colour())
+        progress.update(done)
+
     writer.header([*header, *core.APPENDED])
-    done = 0
     try:
-        for row in core.decide_rows(checker, header, rows):
-            writer.write(row)
-            verdict = row[-4]
-            counts[verdict] = counts.get(verdict, 0) + 1
-            done += 1
-            if show_progress and done % PROGRESS_EVERY == 0:
-                if progress is None:
-                    progress = render.BatchProgress(env.colour())
-                progress.update(done)
+        return core.check_rows(
+            checker,
+            header,
+            rows,
+            writer.write,
+            neutralise_cells=safe,
+            tick=tick if show_progress else None,
+            every=PROGRESS_EVERY,
+        )
     except UnicodeDecodeError as exc:
         raise core.InputError(_decode_message(shown, exc, encoding)) from None
     except core.csv.Error as exc:
@@ -300,7 +305,6 @@ def _stream(writer, checker, header, rows, shown, encoding, env, out) -> dict[st
     finally:
         if progress is not None:
             progress.stop()
-    return counts
 
 
 def _mode_for(out: str) -> int:
