@@ -41,7 +41,7 @@ def link_host(url: str) -> str:
     if not text:
         raise LinkError(f"empty product link{HOW}")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text) or not text.isprintable():
-        raise LinkError(f"product link '{shown}' contains control characters{HOW}")
+        raise LinkError(f"product link '{shown}' contains control or undecodable characters{HOW}")
     m = _SCHEME.match(text)
     if m and not _PORT.match(text[m.end() :].split("/", 1)[0]):  # `host:443` is not a scheme
         scheme = m[1].lower()

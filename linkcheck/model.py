@@ -167,7 +167,12 @@ class Catalog:
 
     def _lookup(self, kind: str, name: str, listing: str) -> str:
         table = self.index(kind)
-        found = table.get(normalize(name))
+        key = normalize(name)
+        if not key:
+            raise UnknownNameError(
+                f"empty {kind} name: give an id or alias; `linkcheck {listing}` lists them"
+            )
+        found = table.get(key)
         if found is None:
             hint = did_you_mean(closest(name, table))
             raise UnknownNameError(

@@ -189,6 +189,9 @@ def test_color_always_and_no_color(run):
             ["ambiguous date '11/10/2022'", "2022-10-11", "2022-11-10"],
         ),
         (["tmall", "--on", "someday"], ["invalid date 'someday'", "2022-11-11"]),
+        ([""], ["empty source name"]),
+        (["\udcff\udcfe"], ["unknown source '\\udcff\\udcfe'"]),
+        (["tmall", "--on", "\udcff"], ["invalid date '\\udcff'"]),
     ],
 )
 def test_bad_values_are_two_line_errors(run, args, fragments):

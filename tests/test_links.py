@@ -55,10 +55,11 @@ def test_hostile_links_are_refused(bundled, row):
         "https://detail.tmall.com\r\n.evil.cn/",
         "https://detail.tmall.com/\x1b[31m",
         "https://detail.tmall.com/item\u202e",
+        "https://detail.tmall.com/item\udcff",  # an undecodable byte from the shell
     ],
 )
 def test_control_characters_are_refused(bundled, url):
-    with pytest.raises(LinkError, match="control characters"):
+    with pytest.raises(LinkError, match="control or undecodable characters"):
         bundled.classify(url)
 
 
