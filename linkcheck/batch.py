@@ -273,6 +273,20 @@ class _Bounded(dict):
         return value
 
 
+def _remember(cache: _Bounded, key, compute):
+    """compute() once per key; a LinkcheckError is remembered too, and raised each time."""
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = compute()
+        except LinkcheckError as exc:
+            found = exc
+        cache.put(key, found)
+    if isinstance(found, LinkcheckError):
+        raise found
+    return found
+
+
 class Checker:
     """Decides rows. Every cache is bounded, so memory stays flat on any number of rows.
 
@@ -396,21 +410,10 @@ class Checker:
         return answers
 
     def _name(self, kind: str, text: str | None):
-        """A platform name → id, or a surface cell → surface ids (cached, errors too)."""
-        key = (kind, text)
-        found = self._names.get(key)
-        if found is None:
-            try:
-                if kind == "platform":
-                    found = self.ruleset.platform_id(text)
-                else:
-                    found = self._surfaces(text)
-            except LinkcheckError as exc:
-                found = exc
-            self._names.put(key, found)
-        if isinstance(found, LinkcheckError):
-            raise found
-        return found
+        """A platform name → id, or a surface cell → surface ids."""
+        if kind == "platform":
+            return _remember(self._names, (kind, text), lambda: self.ruleset.platform_id(text))
+        return _remember(self._names, (kind, text), lambda: self._surfaces(text))
 
     def _surfaces(self, text: str) -> tuple[str, ...]:
         names = [n for n in _SURFACE_SPLIT.split(text) if n.strip()] or self.default_surfaces
@@ -422,18 +425,11 @@ class Checker:
         return tuple(out)
 
     def _instant(self, text: str, platform: str):
-        key = (text, platform)
-        found = self._instants.get(key)
-        if found is None:
-            try:
-                at = self.ruleset.parse_when(text, platform)
-                found = (at, micros(at))
-            except LinkcheckError as exc:
-                found = exc
-            self._instants.put(key, found)
-        if isinstance(found, LinkcheckError):
-            raise found
-        return found
+        def read():
+            at = self.ruleset.parse_when(text, platform)
+            return at, micros(at)
+
+        return _remember(self._instants, (text, platform), read)
 
     def _resolve(self, source: str, url: str) -> Resolved:
         if not source and not url:
@@ -452,30 +448,11 @@ class Checker:
         return Resolved(url, stated.id, stated.candidates, "link", link.host)
 
     def _source(self, text: str) -> Resolved:
-        key = ("source", text)
-        found = self._names.get(key)
-        if found is None:
-            try:
-                found = self.ruleset.resolve(text)
-            except LinkcheckError as exc:
-                found = exc
-            self._names.put(key, found)
-        if isinstance(found, LinkcheckError):
-            raise found
-        return found
+        return _remember(self._names, ("source", text), lambda: self.ruleset.resolve(text))
 
     def _classify(self, url: str) -> Resolved:
         host = link_host(url)
-        found = self._hosts.get(host)
-        if found is None:
-            try:
-                found = classify_host(host, self.ruleset.catalog)
-            except LinkcheckError as exc:
-                found = exc
-            self._hosts.put(host, found)
-        if isinstance(found, LinkcheckError):
-            raise found
-        return found
+        return _remember(self._hosts, host, lambda: classify_host(host, self.ruleset.catalog))
 
     def _answer(self, platform, resolved, surface, instant) -> list[str]:
         """The answer for one surface, cached per timeline segment."""

@@ -16,7 +16,7 @@ from .. import batch as core
 from .. import render
 from ..errors import LinkcheckError
 from .check import DEFAULT_SURFACES, surface_ids
-from .options import Env, common_options, complete
+from .options import Env, common_options, surface_option, when_option
 
 PROGRESS_EVERY = 2000
 
@@ -80,18 +80,8 @@ def _same_file(a: str, b: str) -> bool:
     type=click.Choice(core.INPUT_FORMATS),
     help="Force the input format (default: by extension; stdin: csv).",
 )
-@click.option(
-    "-d", "--on", "when", default="now", metavar="WHEN", help="Date for rows without a date."
-)
-@click.option(
-    "-s",
-    "--surface",
-    "surfaces",
-    multiple=True,
-    metavar="S",
-    shell_complete=lambda c, p, i: complete("surface", i),
-    help="Surfaces for rows without a surface (default: livestream and short-video).",
-)
+@when_option("Date for rows without a date.")
+@surface_option("Surfaces for rows without a surface (default: livestream and short-video).")
 @click.option(
     "--fail-on",
     default="denied,unknown,error",
@@ -104,19 +94,7 @@ def _same_file(a: str, b: str) -> bool:
 )
 @click.option("--raw-cells", is_flag=True, help="Do not neutralise cells that look like formulas.")
 @common_options
-def batch(
-    input_path,
-    out,
-    fmt,
-    input_format,
-    when,
-    surfaces,
-    fail_on,
-    encoding,
-    excel,
-    raw_cells,
-    env: Env,
-):
+def batch(input_path, fail_on, env: Env, **options):
     """Check every row of a checklist; each row is written back with its answer.
 
     Columns are found by header name (case-insensitive, English or Chinese):
@@ -139,19 +117,7 @@ def batch(
     failing = _fail_on(fail_on)
     source = _open_input(input_path)
     try:
-        counts = _batch(
-            source,
-            input_path,
-            out,
-            fmt,
-            input_format,
-            when,
-            surfaces,
-            encoding,
-            excel,
-            raw_cells,
-            env,
-        )
+        counts = _batch(source, input_path, env=env, **options)
     finally:
         if source is not sys.stdin.buffer:
             source.close()
@@ -161,7 +127,7 @@ def batch(
 
 
 def _batch(
-    source, input_path, out, fmt, input_format, when, surfaces, encoding, excel, raw_cells, env: Env
+    source, input_path, *, out, fmt, input_format, when, surfaces, encoding, excel, raw_cells, env
 ) -> dict[str, int]:
     """Work out formats and defaults, then run; returns the count of each verdict."""
     in_format = input_format or (

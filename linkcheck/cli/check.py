@@ -6,7 +6,7 @@ import click
 
 from .. import render
 from ..model import Decision
-from .options import Env, common_options, complete
+from .options import Env, common_options, complete, format_options, surface_option, when_option
 
 DEFAULT_SURFACES = ("livestream", "short-video")
 EXIT_CODE = {"allowed": 0, "denied": 1, "unknown": 3}
@@ -40,33 +40,12 @@ def surface_ids(ruleset, names: tuple[str, ...]) -> list[str]:
 
 @click.command()
 @click.argument("source", shell_complete=lambda c, p, i: complete("source", i))
-@click.option(
-    "-s",
-    "--surface",
-    "surfaces",
-    multiple=True,
-    metavar="S",
-    shell_complete=lambda c, p, i: complete("surface", i),
-    help="Surface id or alias; repeatable or comma-separated; `all` for every one. "
-    "Default: livestream and short-video.",
+@surface_option()
+@when_option(
+    "Date or time: 2022-11-11, '2022-11-11 20:00', 2022-11-11T12:00:00Z, "
+    "2022年11月11日, 双11, today, +3d …"
 )
-@click.option(
-    "-d",
-    "--on",
-    "when",
-    default="now",
-    metavar="WHEN",
-    show_default=True,
-    help="Date or time: 2022-11-11, '2022-11-11 20:00', 2022-11-11T12:00:00Z, "
-    "2022年11月11日, 双11, today, +3d …",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "plain", "json"]),
-    help="Default: text on a terminal, plain otherwise.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@format_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
 @click.option(
     "--as",
@@ -117,7 +96,7 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
             [(s, *ruleset.explain(platform, s, d.surface, at)) for s in resolved.candidates]
             for d in decisions
         ]
-    fmt = "json" if as_json else fmt or ("text" if env.is_terminal() else "plain")
+    fmt = env.output_format(fmt, as_json)
     if fmt == "json":
         doc = render.check_document(source, decisions, verdict, explains)
         click.echo(render.to_json(doc))

@@ -34,6 +34,12 @@ class Env(NamedTuple):
     def is_terminal(self) -> bool:
         return sys.stdout.isatty()
 
+    def output_format(self, fmt: str | None, as_json: bool) -> str:
+        """--format / --json → text | plain | json (text on a terminal, plain when piped)."""
+        if as_json:
+            return "json"
+        return fmt or ("text" if self.is_terminal() else "plain")
+
 
 def common_options(command):
     """--rules, --no-default-rules, --platform, --color: accepted after every command name."""
@@ -67,6 +73,42 @@ def common_options(command):
         return command(*args, env=env, **kwargs)
 
     return wrapper
+
+
+SURFACES_HELP = "Surface id or alias; repeatable or comma-separated; `all` for every one. "
+
+
+def surface_option(help_text: str = SURFACES_HELP + "Default: livestream and short-video."):
+    """-s/--surface, repeatable, completing surface names."""
+    return click.option(
+        "-s",
+        "--surface",
+        "surfaces",
+        multiple=True,
+        metavar="S",
+        help=help_text,
+        shell_complete=lambda c, p, i: complete("surface", i),
+    )
+
+
+def when_option(help_text: str):
+    """-d/--on WHEN, default now."""
+    return click.option(
+        "-d", "--on", "when", default="now", metavar="WHEN", show_default=True, help=help_text
+    )
+
+
+def format_options(command):
+    """--format text|plain|json and --json, for the answers printed on stdout."""
+    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
+        command
+    )
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "plain", "json"]),
+        help="Default: text on a terminal, plain otherwise.",
+    )(command)
 
 
 def complete(kind: str, incomplete: str) -> list[str]:

@@ -13,7 +13,7 @@ from ..lint import day_range, diff, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
 from . import UserError
-from .options import Env, common_options
+from .options import Env, common_options, format_options, when_option
 
 
 @click.group()
@@ -46,22 +46,8 @@ def _rule_row(rule, at) -> dict:
 
 
 @rules.command("list")
-@click.option(
-    "-d",
-    "--on",
-    "when",
-    default="now",
-    metavar="WHEN",
-    show_default=True,
-    help="Mark the rules in force at this date or time.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "plain", "json"]),
-    help="Default: text on a terminal, plain otherwise.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@when_option("Mark the rules in force at this date or time.")
+@format_options
 @common_options
 def list_rules(when, fmt, as_json, env: Env):
     """Every loaded rule: id, platform, verdict, sources, surfaces, window, file, and whether
@@ -75,7 +61,7 @@ def list_rules(when, fmt, as_json, env: Env):
     platform = ruleset.platform_id(env.platform) if env.platform else None
     at = ruleset.parse_when(when, platform)
     rows = [_rule_row(r, at) for r in ruleset.rules if platform is None or r.platform == platform]
-    fmt = "json" if as_json else fmt or ("text" if env.is_terminal() else "plain")
+    fmt = env.output_format(fmt, as_json)
     if fmt == "json":
         click.echo(render.to_json({"at": render.iso(at), "rules": rows}))
     elif fmt == "plain":

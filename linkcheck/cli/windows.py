@@ -10,7 +10,7 @@ from .. import render
 from ..windows import default_range, segments, upcoming
 from . import UserError
 from .check import DEFAULT_SURFACES, surface_ids
-from .options import Env, common_options, complete
+from .options import Env, common_options, complete, surface_option, when_option
 
 
 def _names(catalog) -> dict[str, str]:
@@ -25,16 +25,7 @@ def _names(catalog) -> dict[str, str]:
 @click.argument(
     "sources", nargs=-1, metavar="[SOURCE]...", shell_complete=lambda c, p, i: complete("source", i)
 )
-@click.option(
-    "-s",
-    "--surface",
-    "surfaces",
-    multiple=True,
-    metavar="S",
-    shell_complete=lambda c, p, i: complete("surface", i),
-    help="Surface id or alias; repeatable; `all` for every one. "
-    "Default: livestream and short-video.",
-)
+@surface_option()
 @click.option("--from", "first", metavar="D", help="First day shown (any --on form).")
 @click.option("--to", "last", metavar="D", help="Last day shown, included.")
 @click.option(
@@ -124,15 +115,7 @@ def _write(out: str | None, data: bytes) -> None:
     show_default=True,
     help="How far ahead to look, in days.",
 )
-@click.option(
-    "-d",
-    "--on",
-    "when",
-    default="now",
-    metavar="WHEN",
-    show_default=True,
-    help="Look ahead from this date or time instead of now.",
-)
+@when_option("Look ahead from this date or time instead of now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @common_options
 def upcoming_command(days, when, as_json, env: Env):
