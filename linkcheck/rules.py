@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from . import tomlcache
 from .errors import Problem, RulesError
 from .model import VERDICT_OF, Catalog, Citation, Group, Platform, Rule, Source, Surface
 from .names import closest, did_you_mean, normalize
@@ -134,6 +134,7 @@ class Loader:
 
     def add_text(self, data: bytes | str, name: str) -> None:
         """Parse one file's content and merge it into the catalog."""
+        raw = data if isinstance(data, bytes) else None
         if isinstance(data, bytes):
             try:
                 data = data.decode("utf-8-sig")
@@ -145,14 +146,20 @@ class Loader:
                     "save the rules file as UTF-8",
                 )
                 return
-        try:
-            doc = tomllib.loads(data)
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            m = _TOML_POSITION.search(message)
-            where = f"line {m[1]}, column {m[2]}" if m else ""
-            self._error(name, where, f"invalid TOML: {_TOML_POSITION.sub('', message)}")
-            return
+        doc = tomlcache.load(raw) if raw is not None else None
+        if doc is None:
+            import tomllib  # only when the cache does not have this exact file
+
+            try:
+                doc = tomllib.loads(data)
+            except tomllib.TOMLDecodeError as exc:
+                message = str(exc)
+                m = _TOML_POSITION.search(message)
+                where = f"line {m[1]}, column {m[2]}" if m else ""
+                self._error(name, where, f"invalid TOML: {_TOML_POSITION.sub('', message)}")
+                return
+            if raw is not None:
+                tomlcache.store(raw, doc)
         self.catalog.files.append(name)
         _FileReader(self, name, doc).read()
 

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 from click.testing import CliRunner
 
 import linkcheck
 from linkcheck.cli import cli
+
+# the parsed-rules cache of every test run (and of the processes tests start) stays here
+os.environ["LINKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="linkcheck-test-cache-")
 
 
 @pytest.fixture(scope="session")
