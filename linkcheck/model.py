@@ -147,6 +147,14 @@ class Catalog:
         self.files: list[str] = []
         self._index: dict[str, dict[str, str]] = {}
 
+    def display_names(self) -> dict[str, str]:
+        """id → human name, for sources, groups and platforms."""
+        return {
+            ident: entry.name
+            for table in (self.sources, self.groups, self.platforms)
+            for ident, entry in table.items()
+        }
+
     def index(self, kind: str) -> dict[str, str]:
         """normalized id or alias → id, for platforms, sources (with groups) or surfaces."""
         cached = self._index.get(kind)

@@ -104,11 +104,6 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
         for line in render.plain_lines(decisions, explains, source):
             click.echo(line)
     else:
-        catalog = ruleset.catalog
-        names = {
-            k: v.name
-            for table in (catalog.sources, catalog.groups, catalog.platforms)
-            for k, v in table.items()
-        }
+        names = ruleset.catalog.display_names()
         render.print_check_text(render.console(env.colour()), decisions, names, source, explains)
     raise click.exceptions.Exit(code)

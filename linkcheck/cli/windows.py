@@ -13,14 +13,6 @@ from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete, surface_option, when_option
 
 
-def _names(catalog) -> dict[str, str]:
-    return {
-        k: v.name
-        for table in (catalog.sources, catalog.groups, catalog.platforms)
-        for k, v in table.items()
-    }
-
-
 @click.command()
 @click.argument(
     "sources", nargs=-1, metavar="[SOURCE]...", shell_complete=lambda c, p, i: complete("source", i)
@@ -78,7 +70,7 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     if fmt == "ics":
         from ..ics import calendar_bytes
 
-        _write(out, calendar_bytes(found, _names(catalog)))
+        _write(out, calendar_bytes(found, catalog.display_names()))
         return
     if fmt == "json":
         rows = [render.segment_dict(s) for s in found]
@@ -87,7 +79,9 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     if fmt == "plain":
         _write(out, "".join(line + "\n" for line in render.segment_lines(found)).encode())
         return
-    render.print_timeline(render.console(env.colour()), found, lo, hi, today, _names(catalog))
+    render.print_timeline(
+        render.console(env.colour()), found, lo, hi, today, catalog.display_names()
+    )
 
 
 def _write(out: str | None, data: bytes) -> None:
@@ -142,6 +136,6 @@ def upcoming_command(days, when, as_json, env: Env):
     if not rows:
         click.echo(f"no window opens or closes in the {days} days from {at.date()}")
         return
-    names = _names(ruleset.catalog)
+    names = ruleset.catalog.display_names()
     for row in rows:
         click.echo(render.upcoming_line(row, names))
