@@ -64,7 +64,7 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-@click.command()
+@click.command(short_help="Answer every row of a checklist (CSV, TSV, JSONL, .xlsx).")
 @click.argument("input_path", metavar="[FILE|-]", default="-", required=False)
 @click.option(
     "-o", "--output", "out", metavar="OUT", help="Write here (atomically) instead of stdout."

@@ -38,7 +38,7 @@ def surface_ids(ruleset, names: tuple[str, ...]) -> list[str]:
     return ids or list(DEFAULT_SURFACES)
 
 
-@click.command()
+@click.command(short_help="May SOURCE be linked on the platform at WHEN?")
 @click.argument("source", shell_complete=lambda c, p, i: complete("source", i))
 @surface_option()
 @when_option(

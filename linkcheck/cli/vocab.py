@@ -71,7 +71,9 @@ def surfaces(as_json, env: Env):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common_options
 def platforms(as_json, env: Env):
-    """List platform ids, names, aliases and time zones (* marks the default).
+    """List platform ids, names, aliases and time zones.
+
+    In the plain listing, * marks the default platform.
 
     \b
     Example:

@@ -13,7 +13,7 @@ from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete, surface_option, when_option
 
 
-@click.command()
+@click.command(short_help="The windows per source × surface on a date axis.")
 @click.argument(
     "sources", nargs=-1, metavar="[SOURCE]...", shell_complete=lambda c, p, i: complete("source", i)
 )
@@ -101,7 +101,7 @@ def _write(out: str | None, data: bytes) -> None:
     os.replace(tmp, out)
 
 
-@click.command("upcoming")
+@click.command("upcoming", short_help="Windows that open or close in the next N days.")
 @click.option(
     "--days",
     type=click.IntRange(0, 3660),
