@@ -34,3 +34,24 @@ def test_readme_opens_with_the_two_commands():
     ]
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install '.[test]' && python -m pytest" in ci
+
+
+def test_the_readme_python_example_runs_and_says_what_it_returns():
+    code = README.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)  # the example as a user would paste it
+    d, link, jd = namespace["d"], namespace["link"], namespace["jd"]
+    assert (d.verdict, d.rule.id) == ("allowed", "kuaishou-2022-tmall-window")
+    assert [r.id for r in d.overridden] == ["kuaishou-2022-03-cutoff"]
+    assert (d.next_change.at.isoformat(), d.next_change.verdict) == (
+        "2023-01-01T00:00:00+08:00",
+        "denied",
+    )
+    assert link.candidates == ("jd-self", "jd-pop")
+    assert (jd.verdict, jd.reason) == ("unknown", "ambiguous_link")
+    for line in code.splitlines():  # every "# value" comment that is a literal holds
+        if "  # " in line and not line.startswith(("rules =", "link =", "jd =")):
+            expr, comment = line.split("  # ", 1)
+            literal = comment.split(":", 1)[0] if comment.startswith("(") else comment
+            if literal.startswith(("'", "(", "[")):
+                assert repr(eval(expr, namespace)) == literal, line
