@@ -49,6 +49,7 @@ COLUMN_NAMES = {
     "platform": ("platform", "平台", "投放平台", "直播平台"),
 }
 _SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
+_MAX_CELL = 16 * 1024 * 1024
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
 
@@ -116,6 +117,7 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
 
 
 def read_delimited(text, delimiter: str) -> tuple[list[str], Iterator[list[str]]]:
+    csv.field_size_limit(_MAX_CELL)  # a long product link or description is still one cell
     reader = csv.reader(text, delimiter=delimiter)
     header = next(reader, None)
     if header is None:

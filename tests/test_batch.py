@@ -266,6 +266,14 @@ def test_unreadable_inputs_exit_2(run, tmp_path, name, data, fragments):
     assert_clean_error(run("batch", path), path if name != "binary.csv" else "", *fragments)
 
 
+def test_a_cell_longer_than_the_csv_default_limit(run, tmp_path):
+    link = "https://detail.tmall.com/item.htm?id=1&x=" + "a" * 300_000
+    path = write(tmp_path, "long.csv", f"url,date\n{link},2022-11-11\n")
+    rows = csv_rows(run("batch", path, "-s", "livestream").stdout)
+    assert rows[1][0] == link
+    assert rows[1][3] == "allowed"
+
+
 def test_header_without_rows_is_zero_results(run, tmp_path):
     path = write(tmp_path, "h.csv", "source,date\n")
     result = run("batch", path)
