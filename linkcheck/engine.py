@@ -52,9 +52,10 @@ class Timeline:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        points = sorted({b for r in rules for b in (r.start, r.end) if b is not None})
-        self.instants: list[datetime] = points
-        self.bounds: list[int] = [micros(p) for p in points]
+        by_micros = {micros(b): b for r in rules for b in (r.start, r.end) if b is not None}
+        self.bounds: list[int] = sorted(by_micros)  # exact instants, whatever their zones
+        self.instants: list[datetime] = [by_micros[t] for t in self.bounds]
+        points = self.instants
         self.winners: list[Rule | None] = [self.winner(None), *map(self.winner, points)]
 
     def in_force(self, at: datetime | None) -> list[Rule]:
@@ -217,18 +218,18 @@ class RuleSet:
             "no_rule" if rule is None else "rule",
             rule,
             overridden,
-            timeline.next_change(index),
+            _shown_in(timeline.next_change(index), at.tzinfo),
         )
 
     def _merged_change(self, platform, sources, surface, at, verdict) -> Change | None:
         """First later instant where the candidates' combined verdict differs."""
         timelines = [self.timeline(platform, s, surface) for s in sources]
-        edges = sorted({i for t in timelines for i in t.instants if i > at})
-        for edge in edges:
-            parts = [_view(t, edge) for t in timelines]
-            merged = _merge(parts)[0]
+        now = micros(at)
+        later = {t: i for tl in timelines for t, i in zip(tl.bounds, tl.instants, strict=True)}
+        for edge in sorted(t for t in later if t > now):
+            merged = _merge([_view(tl, edge) for tl in timelines])[0]
             if merged != verdict:
-                return Change(edge, merged)
+                return Change(later[edge].astimezone(at.tzinfo), merged)
         return None
 
     def explain(self, platform: str, source: str, surface: str, at: datetime):
@@ -248,8 +249,13 @@ class _View:
         self.reason = "no_rule" if rule is None else "rule"
 
 
-def _view(timeline: Timeline, at: datetime) -> _View:
-    return _View(timeline.winners[timeline.segment(at)])
+def _view(timeline: Timeline, at_micros: int) -> _View:
+    return _View(timeline.winners[bisect_right(timeline.bounds, at_micros)])
+
+
+def _shown_in(change: Change | None, tz) -> Change | None:
+    """A change expressed in the query's zone (a bound may be written in another)."""
+    return None if change is None else Change(change.at.astimezone(tz), change.verdict)
 
 
 def _merge(parts) -> tuple[str, str, Rule | None]:

@@ -155,7 +155,10 @@ def test_a_file_in_another_zone_combines_exactly(tmp_path):
         rules.check("tmall", "livestream", datetime(2023, 3, 1, 8, 0, tzinfo=SH)).verdict
         == "allowed"
     )
-    # the inclusive end day 2023-03-31 (UTC) lasts until 2023-04-01 08:00 in Shanghai
+    # the inclusive end day 2023-03-31 (UTC) lasts until 2023-04-01 08:00 in Shanghai,
+    # and the next change is shown in the platform's zone, not the file's
+    change = rules.check("tmall", "livestream", "2023-03-15").next_change
+    assert (change.at.isoformat(), change.verdict) == ("2023-04-01T08:00:00+08:00", "denied")
     assert (
         rules.check("tmall", "livestream", datetime(2023, 4, 1, 7, 59, tzinfo=SH)).verdict
         == "allowed"
