@@ -309,6 +309,17 @@ def test_a_failed_run_leaves_out_untouched(run, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out.csv"]
 
 
+def test_output_that_is_a_directory_or_unwritable(run, tmp_path):
+    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    (tmp_path / "sub").mkdir()
+    assert_clean_error(run("batch", path, "-o", str(tmp_path / "sub")), "is a directory")
+    assert_clean_error(run("batch", path, "-o", str(tmp_path) + "/"), "is a directory")
+    missing = str(tmp_path / "no" / "such" / "out.csv")
+    assert_clean_error(run("batch", path, "-o", missing), "cannot write output", missing)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "sub"]
+    assert list((tmp_path / "sub").iterdir()) == []
+
+
 def test_a_successful_run_replaces_out(run, tmp_path):
     out = tmp_path / "out.csv"
     out.write_text("old\n")

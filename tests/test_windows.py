@@ -192,6 +192,21 @@ def test_ics_parses_back_with_the_same_windows(run, tmp_path):
     assert "kuaishou-2022-tmall-window" in tmall["description"]
 
 
+def test_timeline_output_file_errors(run, tmp_path):
+    (tmp_path / "sub").mkdir()
+    assert_clean_error(run("timeline", "-o", str(tmp_path / "sub")), "is a directory")
+    assert_clean_error(run("timeline", "-o", str(tmp_path / "x" / "t.txt")), "cannot write output")
+    assert [p.name for p in tmp_path.iterdir()] == ["sub"]
+    out = tmp_path / "t.txt"
+    assert (
+        run(
+            "timeline", "tmall", "--from", "2022-11-01", "--to", "2022-11-02", "-o", str(out)
+        ).exit_code
+        == 0
+    )
+    assert out.read_text().startswith("tmall\tlivestream\t2022-11-01\t2022-11-02\tallowed")
+
+
 def test_ics_uids_are_stable_across_ranges(run):
     wide = _events(
         run(

@@ -6,7 +6,6 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from .. import render
 from ..errors import LinkcheckError
 from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, surface_option, when_option
+from .output import atomic_file
 
 PROGRESS_EVERY = 2000
 
@@ -176,7 +176,7 @@ class Job:
 
 def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
     """Read, decide and write every row; OUT is replaced only when all went well."""
-    shown, in_format, encoding, out, fmt = job.shown, job.in_format, job.encoding, job.out, job.fmt
+    shown, in_format, encoding, out = job.shown, job.in_format, job.encoding, job.out
     try:
         if in_format == "xlsx":
             header, rows = core.read_xlsx(source)
@@ -194,54 +194,39 @@ def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
         raise core.InputError(_decode_message(shown, exc)) from None
     checker.columns = columns
 
-    tmp_path = None
-    if out is not None:
-        folder = os.path.dirname(os.path.abspath(out))
-        try:
-            fd, tmp_path = tempfile.mkstemp(
-                dir=folder, prefix=f".{os.path.basename(out)}.", suffix=".tmp"
-            )
-        except OSError as exc:
-            raise core.InputError(f"cannot write output '{out}': {exc.strerror or exc}") from None
-        binary = os.fdopen(fd, "wb")
-        os.chmod(tmp_path, _mode_for(out))
-    else:
-        binary = sys.stdout.buffer
+    if out is None:
+        return _write(job, sys.stdout.buffer, checker, header, rows, chosen)
+    with atomic_file(out) as binary:
+        return _write(job, binary, checker, header, rows, chosen)
+
+
+def _write(job: Job, binary, checker, header, rows, encoding) -> dict[str, int]:
+    """Write every answered row to `binary` in the job's format."""
+    fmt = job.fmt
     text_out = None
-    try:
-        if fmt == "xlsx":
-            writer = core.XlsxWriter(binary, job.raw_cells)
-        elif fmt == "table":
-            writer = core.TableWriter(render.console(job.env.colour()))
+    if fmt == "xlsx":
+        writer = core.XlsxWriter(binary, job.raw_cells)
+    elif fmt == "table":
+        writer = core.TableWriter(render.console(job.env.colour()))
+    else:
+        text_out = io.TextIOWrapper(
+            binary, encoding="utf-8-sig" if job.excel else "utf-8", newline=""
+        )
+        if fmt in ("csv", "tsv"):
+            writer = core.DelimitedWriter(text_out, "\t" if fmt == "tsv" else ",", job.raw_cells)
         else:
-            text_out = io.TextIOWrapper(
-                binary, encoding="utf-8-sig" if job.excel else "utf-8", newline=""
-            )
-            if fmt in ("csv", "tsv"):
-                writer = core.DelimitedWriter(
-                    text_out, "\t" if fmt == "tsv" else ",", job.raw_cells
-                )
-            else:
-                writer = core.JsonLinesWriter(text_out, array=(fmt == "json"))
+            writer = core.JsonLinesWriter(text_out, array=(fmt == "json"))
+    try:
         safe = fmt in ("csv", "tsv") and not job.raw_cells
-        counts = _stream(writer, checker, header, rows, shown, chosen, job.env, out, safe)
+        counts = _stream(writer, checker, header, rows, job.shown, encoding, job.env, job.out, safe)
         writer.close()
-        if text_out is not None:
-            text_out.flush()
-            text_out.detach()  # leave stdout (or the temp file) open for its owner
-            text_out = None
-        if tmp_path is not None:
-            binary.close()
-            os.replace(tmp_path, out)
-            tmp_path = None
         return counts
     finally:
-        if text_out is not None:
+        if text_out is not None:  # flush, and leave stdout (or the file) open for its owner
+            with contextlib.suppress(ValueError, BrokenPipeError):
+                text_out.flush()
             with contextlib.suppress(ValueError):
                 text_out.detach()
-        if tmp_path is not None:  # failed or interrupted: OUT stays as it was
-            binary.close()
-            os.unlink(tmp_path)
 
 
 def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> dict[str, int]:
@@ -271,16 +256,6 @@ def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> d
     finally:
         if progress is not None:
             progress.stop()
-
-
-def _mode_for(out: str) -> int:
-    """OUT keeps its permissions if it exists; a new file gets the usual ones (umask)."""
-    try:
-        return os.stat(out).st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _decode_message(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> str:

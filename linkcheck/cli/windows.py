@@ -11,6 +11,7 @@ from ..windows import default_range, segments, upcoming
 from . import UserError
 from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete, surface_option, when_option
+from .output import atomic_file
 
 
 @click.command(short_help="The windows per source × surface on a date axis.")
@@ -88,17 +89,8 @@ def _write(out: str | None, data: bytes) -> None:
     if out is None:
         sys.stdout.buffer.write(data)
         return
-    import os
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(out))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(out)}.", suffix=".tmp")
-    except OSError as exc:
-        raise UserError(f"cannot write '{out}': {exc.strerror or exc}") from None
-    with os.fdopen(fd, "wb") as f:
+    with atomic_file(out) as f:
         f.write(data)
-    os.replace(tmp, out)
 
 
 @click.command("upcoming", short_help="Windows that open or close in the next N days.")
