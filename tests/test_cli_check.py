@@ -9,6 +9,11 @@ import sys
 import tempfile
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkcheck.cli import cli
 
 from .conftest import assert_clean_error
 
@@ -345,3 +350,20 @@ def test_answers_do_not_depend_on_the_machine_zone(tz):
     )
     today = _cli("check", "tmall", "-s", "livestream", "--on", "today", "--format", "plain", tz=tz)
     assert today.stdout.split("\t")[4].endswith("T00:00:00+08:00")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    source=st.text(max_size=40) | st.sampled_from(["tmall", "jd", "https://item.jd.com/1.html"]),
+    when=st.text(max_size=30) | st.sampled_from(["2022-11-11", "双11", "+3d"]),
+    surface=st.text(max_size=15) | st.sampled_from(["livestream", "直播", "all"]),
+)
+def test_no_input_to_check_produces_a_traceback(source, when, surface):
+    runner = CliRunner()
+    args = ["check", source, "--on", when, "-s", surface, "--format", "plain"]
+    result = runner.invoke(cli, args, prog_name="linkcheck")
+    assert result.exit_code in (0, 1, 2, 3), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 2:
+        assert result.stdout == ""
+        assert 1 <= len(result.stderr.strip().splitlines()) <= 4  # click usage errors: 3 lines
