@@ -37,6 +37,27 @@ def test_done_when_json(run):
     assert "candidates" not in first
 
 
+def test_json_shape_is_the_public_interface(run):
+    """Fields may be added, never renamed or dropped: this lists the promised ones."""
+    doc = json.loads(run("check", "jd", "--on", "2022-11-11", "--json").stdout)
+    assert set(doc) >= {"platform", "source", "input", "at", "verdict", "results"}
+    for res in doc["results"]:
+        assert set(res) >= {
+            "surface",
+            "verdict",
+            "reason",
+            "rule",
+            "overridden",
+            "next_change",
+            "candidates",
+        }
+        assert all(set(c) >= {"source", "verdict", "rule"} for c in res["candidates"])
+    one = json.loads(run("check", "tmall", "--on", "2022-11-11", "--json").stdout)["results"][0]
+    assert set(one["rule"]) >= {"id", "verdict", "start", "end", "note", "citation"}
+    assert set(one["next_change"]) == {"at", "verdict"}
+    assert "candidates" not in one
+
+
 def test_plain_lines(run):
     result = run("check", "tmall", "-s", "livestream", "--on", "2022-11-11", "--format", "plain")
     assert result.exit_code == 0
