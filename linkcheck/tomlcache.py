@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import sys
 import zlib
 from datetime import date, datetime, time
 
@@ -28,7 +29,8 @@ def cache_dir() -> str | None:
 
 
 def _path(folder: str, data: bytes) -> str:
-    return os.path.join(folder, f"rules-{zlib.crc32(data):08x}-{len(data)}.marshal")
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format is per version
+    return os.path.join(folder, f"rules-{python}-{zlib.crc32(data):08x}-{len(data)}.marshal")
 
 
 def load(data: bytes) -> dict | None:
