@@ -618,29 +618,29 @@ class XlsxWriter:
     def __init__(self, binary, raw_cells: bool) -> None:
         try:
             from openpyxl import Workbook
+            from openpyxl.cell import WriteOnlyCell
         except ImportError:
             raise InputError(
                 "writing .xlsx needs the optional extra: pip install 'linkcheck[xlsx]'"
             ) from None
+        self._cell = WriteOnlyCell
         self._binary = binary
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("linkcheck")
         self._raw = raw_cells
 
     def header(self, names: list[str]) -> None:
-        self._sheet.append(list(names))
+        self.write(names)
 
     def write(self, row: list[str]) -> None:
         self._sheet.append([self._value(c) for c in row])
 
     def _value(self, cell: str):
-        from openpyxl.cell import WriteOnlyCell
-
         if not self._raw:
             cell = neutralise(cell)
         if cell.startswith("="):  # kept on purpose (--raw-cells): openpyxl writes a formula
             return cell
-        written = WriteOnlyCell(self._sheet, value=cell)
+        written = self._cell(self._sheet, value=cell)
         written.data_type = "s"  # text stays text: never a formula, never a number guess
         return written
 
