@@ -292,11 +292,11 @@ def _remember(cache: _Bounded, key, compute):
 class Checker:
     """Decides rows. Every cache is bounded, so memory stays flat on any number of rows.
 
-    A row's answer depends on its source, url, surface, date and platform cells only; those
-    cells are the key of a small cache of whole answers. Below it, each cell's meaning is
-    cached on its own (a name → ids, a date → instant, a host → candidates), and answers
-    are cached per timeline segment: within a segment the verdict, rule and next change
-    are the same, so one bisect finds the answer.
+    A row's answer depends on its source, url, surface, date and platform cells only. Each
+    cell's meaning is cached on its own (a name → ids, a date → instant, a host →
+    candidates), and answers are cached per timeline segment: within a segment the verdict,
+    rule and next change are the same, so one bisect finds the answer. A row whose cells
+    were all seen before costs two lookups and a bisect per surface.
     """
 
     PART_CACHE = 4096
@@ -304,7 +304,7 @@ class Checker:
     def __init__(
         self,
         ruleset: RuleSet,
-        columns: Columns | None,
+        columns: Columns,
         surfaces: tuple[str, ...],
         when: str,
         platform: str | None,
@@ -324,27 +324,13 @@ class Checker:
         # (platform, source id, surface) → (timelines, {segment: answer}); as small as the
         # rules: one answer per segment of each timeline that some row touched
         self._segments: dict[tuple, tuple] = {}
-        self.columns = columns
-
-    @property
-    def columns(self) -> Columns | None:
-        return self._columns
-
-    @columns.setter
-    def columns(self, columns: Columns | None) -> None:
-        """Where the cells are; a missing column reads the empty cell decide() appends."""
-        self._columns = columns
-        if columns is not None:
-            at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
-            self._key = itemgetter(*(columns.width if i is None else i for i in at))
-            # the fast path's key: the cells present among source, url, surface, platform
-            present = [
-                i
-                for i in (columns.source, columns.url, columns.surface, columns.platform)
-                if i is not None
-            ]
-            self._plan_key = itemgetter(*present)
-            self._date_at = columns.date
+        # where the cells are; a missing column reads the empty cell decide() appends
+        at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
+        self._key = itemgetter(*(columns.width if i is None else i for i in at))
+        # the fast path's key: the cells present among source, url, surface and platform
+        present = (columns.source, columns.url, columns.surface, columns.platform)
+        self._plan_key = itemgetter(*(i for i in present if i is not None))
+        self._date_at = columns.date
 
     def decide(self, cells: list[str]) -> list[list[str]]:
         """[surface, verdict, rule, next_change, note] for each surface the row asks about.
@@ -352,7 +338,8 @@ class Checker:
         `cells` must have exactly one cell per header column.
         """
         # the usual row: its cells seen before, two lookups and a bisect a surface
-        plan = self._plans.get(self._plan_key(cells))
+        plan_key = self._plan_key(cells)
+        plan = self._plans.get(plan_key)
         if plan is not None:
             instant = plan[0].get(cells[self._date_at] if self._date_at is not None else "")
             if instant is not None:
@@ -372,9 +359,11 @@ class Checker:
         cells.append("")  # the cell of every missing column
         source, url, surface_text, when_text, platform_text = self._key(cells)
         cells.pop()
-        return self._decide(source, url, surface_text, when_text, platform_text)
+        return self._decide(plan_key, source, url, surface_text, when_text, platform_text)
 
-    def _decide(self, source, url, surface_text, when_text, platform_text) -> list[list[str]]:
+    def _decide(
+        self, plan_key, source, url, surface_text, when_text, platform_text
+    ) -> list[list[str]]:
         """The slow path: read each cell, report what is wrong, remember what is valid."""
         try:
             platform = self._name("platform", platform_text.strip() or self.default_platform)
@@ -397,18 +386,7 @@ class Checker:
                 timelines, by_segment = self._segments[(platform, resolved.id, surface)]
                 bounds = timelines[0].bounds if len(timelines) == 1 else None
                 steps.append((bounds, by_segment, (platform, resolved, surface)))
-            cells = {
-                "source": source,
-                "url": url,
-                "surface": surface_text,
-                "platform": platform_text,
-            }
-            key = tuple(
-                cells[k]
-                for k in ("source", "url", "surface", "platform")
-                if getattr(self._columns, k) is not None
-            )
-            self._plans.put(key[0] if len(key) == 1 else key, (instants, steps))
+            self._plans.put(plan_key, (instants, steps))
         return answers
 
     def _name(self, kind: str, text: str | None):

@@ -157,7 +157,11 @@ def _batch(
 
     shown = "stdin" if input_path == "-" else input_path
     job = Job(shown, in_format, encoding, out, fmt, excel, raw_cells, env)
-    return _run(job, source, core.Checker(ruleset, None, default_surfaces, when, platform))
+
+    def checker(columns: core.Columns) -> core.Checker:
+        return core.Checker(ruleset, columns, default_surfaces, when, platform)
+
+    return _run(job, source, checker)
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ class Job:
     env: Env
 
 
-def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
+def _run(job: Job, source, make_checker) -> dict[str, int]:
     """Read, decide and write every row; OUT is replaced only when all went well."""
     shown, in_format, encoding, out = job.shown, job.in_format, job.encoding, job.out
     try:
@@ -192,7 +196,7 @@ def _run(job: Job, source, checker: core.Checker) -> dict[str, int]:
         raise core.InputError(f"input '{shown}': {exc}") from None
     except UnicodeDecodeError as exc:
         raise core.InputError(_decode_message(shown, exc)) from None
-    checker.columns = columns
+    checker = make_checker(columns)
 
     if out is None:
         return _write(job, sys.stdout.buffer, checker, header, rows, chosen)
