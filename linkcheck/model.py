@@ -147,6 +147,10 @@ class Catalog:
         self.files: list[str] = []
         self._index: dict[str, dict[str, str]] = {}
 
+    def names_changed(self) -> None:
+        """Forget the name indexes: an entry was added or replaced."""
+        self._index.clear()
+
     def display_names(self) -> dict[str, str]:
         """id → human name, for sources, groups and platforms."""
         return {

@@ -170,8 +170,10 @@ def plain_lines(
 
 def ambiguity_hint(d: Decision, typed: str) -> str:
     """How to say which candidate is meant: --as for a link, the id itself for a name."""
+    from .links import looks_like_link
+
     first = d.candidates[0].source
-    if any(ch in typed for ch in "./:"):
+    if looks_like_link(typed):
         return f"say which source it is: linkcheck check '{typed}' --as {first}"
     return f"pass the exact source, e.g. linkcheck check {first}"
 

@@ -316,7 +316,7 @@ class _FileReader:
                 continue
             store.pop(ident, None)  # an override takes the new place in load order
             store[ident] = entry
-            self.catalog._index.clear()
+            self.catalog.names_changed()
 
     def may_define(self, store: dict, ident: str, table: dict, where: str) -> bool:
         override = table.get("override", False)
