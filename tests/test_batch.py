@@ -194,6 +194,17 @@ def test_xlsx_in_and_out(run, tmp_path):
     assert csv_rows(as_csv.stdout)[1][5] == "allowed"
 
 
+def test_xlsx_from_stdin(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["来源", "日期"])
+    book.active.append(["tmall", "2022-11-11"])
+    data = io.BytesIO()
+    book.save(data)
+    result = run("batch", "-", "--input-format", "xlsx", "-s", "livestream", input=data.getvalue())
+    assert csv_rows(result.stdout)[1][2:4] == ["livestream", "allowed"]
+
+
 def test_xlsx_without_the_extra_names_it(run, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     path = write(tmp_path, "list.xlsx", b"PK\x03\x04")

@@ -16,6 +16,7 @@ from linkcheck.rules import Loader
 
 from .conftest import assert_clean_error
 from .test_engine_properties import BASE_DAY, SHANGHAI, VOCAB, rule_specs, toml_rules
+from .test_rules import TEAM
 
 BROKEN = Path(__file__).parent / "rules_broken"
 FILES = sorted(BROKEN.glob("*.toml"))
@@ -173,6 +174,10 @@ def test_show_text_and_json(run):
     assert doc["citation"]["by"] == "快手"
 
 
+def test_list_bad_date(run):
+    assert_clean_error(run("rules", "list", "--on", "2022-13-01"), "impossible date '2022-13-01'")
+
+
 def test_show_unknown_id(run):
     assert_clean_error(
         run("rules", "show", "kuaishou-tmall-window"),
@@ -192,26 +197,11 @@ def _write(tmp_path, name, text):
 
 def test_diff_of_a_team_change(run, tmp_path):
     old = _write(tmp_path, "old.toml", "schema = 1\n")
-    new = _write(
-        tmp_path,
-        "new.toml",
-        """
-schema = 1
-[[rule]]
-id = "team-2023-tmall-spring"
-platform = "kuaishou"
-verdict = "allow"
-sources = ["tmall"]
-surfaces = ["livestream"]
-start = 2023-01-01
-end = 2023-03-31
-citation = { quote = "q", source = "memo" }
-""",
-    )
+    new = _write(tmp_path, "new.toml", TEAM)  # tmall on livestream, 2023-03-01 to 03-31
     result = run("rules", "diff", old, new)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "kuaishou · tmall · livestream · 2023-01-01 → 2023-03-31: denied → allowed "
+        "kuaishou · tmall · livestream · 2023-03-01 → 2023-03-31: denied → allowed "
         "(kuaishou-2022-03-cutoff → team-2023-tmall-spring)"
     ]
     doc = json.loads(run("rules", "diff", old, new, "--json").stdout)
@@ -220,14 +210,16 @@ citation = { quote = "q", source = "memo" }
             "platform": "kuaishou",
             "source": "tmall",
             "surface": "livestream",
-            "from": "2023-01-01",
+            "from": "2023-03-01",
             "to": "2023-03-31",
-            "start": "2023-01-01T00:00:00+08:00",
+            "start": "2023-03-01T00:00:00+08:00",
             "end": "2023-04-01T00:00:00+08:00",
             "old": {"verdict": "denied", "rule": "kuaishou-2022-03-cutoff"},
             "new": {"verdict": "allowed", "rule": "team-2023-tmall-spring"},
         }
     ]
+    missing = str(tmp_path / "nope.toml")
+    assert_clean_error(run("rules", "diff", old, missing), "cannot load", missing, "not found")
     same = run("rules", "diff", old, old)
     assert (same.exit_code, same.stdout) == (0, "no verdict changes\n")
 

@@ -279,6 +279,13 @@ def test_upcoming_reports_the_jd_window_closing(run):
     assert first["at"] == "2022-12-01T00:00:00+08:00"
 
 
+def test_upcoming_bad_values(run):
+    assert_clean_error(run("upcoming", "--on", "someday"), "invalid date 'someday'")
+    assert_clean_error(run("upcoming", "--platform", "kwaishou"), "unknown platform 'kwaishou'")
+    result = run("upcoming", "--days", "-1")
+    assert result.exit_code == 2 and "--days" in result.stderr
+
+
 def test_upcoming_window_edges(run):
     # the change at 2022-12-01 00:00 is 5 days after 2022-11-26: in with --days 5, out with 4
     five = json.loads(run("upcoming", "--on", "2022-11-26", "--days", "5", "--json").stdout)
