@@ -462,6 +462,13 @@ class Checker:
             note = f"candidates disagree ({parts}); name the exact source"
         elif d.reason == "no_rule":
             note = "no rule covers this"
+        elif d.reason == "beyond_horizon":
+            known = d.last_known
+            last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
+            note = (
+                f"beyond the rules' horizon: nothing known after {d.horizon.through} "
+                f"(as of {d.horizon.as_of}); last known: {last}; load a newer rules file"
+            )
         else:
             note = ""
         return [surface, d.verdict, d.rule.id if d.rule else "", change, note]

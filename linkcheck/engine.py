@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from .errors import LinkError
-from .model import Catalog, Change, Decision, Resolved, Rule
+from .model import Catalog, Change, Decision, Horizon, Known, Resolved, Rule
 from .when import parse_when, zone
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,18 +46,29 @@ class Timeline:
     """The rules covering one (platform, source, surface), compiled to segments.
 
     Segment i runs from `instants[i-1]` (or the beginning of time) up to `instants[i]`
-    (exclusive, or forever) and is decided by `winners[i]` (None: no rule).
+    (exclusive, or forever). `winners[i]` is the rule that wins it (None: no rule), whatever
+    the horizon; segments from index `beyond` on lie past the platform's horizon, where the
+    answer is `unknown` whoever wins.
     """
 
-    __slots__ = ("bounds", "instants", "rules", "winners")
+    __slots__ = ("beyond", "bounds", "horizon", "instants", "rules", "verdicts", "winners")
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], horizon: Horizon | None = None) -> None:
         self.rules = rules
-        by_micros = {micros(b): b for r in rules for b in (r.start, r.end) if b is not None}
+        self.horizon = horizon
+        edges = [b for r in rules for b in (r.start, r.end) if b is not None]
+        if horizon is not None:
+            edges.append(horizon.end)
+        by_micros = {micros(b): b for b in edges}
         self.bounds: list[int] = sorted(by_micros)  # exact instants, whatever their zones
         self.instants: list[datetime] = [by_micros[t] for t in self.bounds]
-        points = self.instants
-        self.winners: list[Rule | None] = [self.winner(None), *map(self.winner, points)]
+        self.winners: list[Rule | None] = _winners(rules, self.bounds)
+        self.beyond = (
+            len(self.winners) if horizon is None else bisect_right(self.bounds, micros(horizon.end))
+        )
+        self.verdicts: list[str] = [
+            "unknown" if i >= self.beyond else _outcome(w) for i, w in enumerate(self.winners)
+        ]
 
     def in_force(self, at: datetime | None) -> list[Rule]:
         """Rules in force at `at` (None: before every bound), highest precedence first."""
@@ -66,32 +78,77 @@ class Timeline:
             live = [r for r in self.rules if in_force(r, at)]
         return sorted(live, key=_precedence, reverse=True)
 
-    def winner(self, at: datetime | None) -> Rule | None:
-        live = self.in_force(at)
-        return live[0] if live else None
-
     def segment(self, at: datetime) -> int:
         return bisect_right(self.bounds, micros(at))
 
+    def reason(self, index: int) -> str:
+        if index >= self.beyond:
+            return "beyond_horizon"
+        return "no_rule" if self.winners[index] is None else "rule"
+
+    def rule(self, index: int) -> Rule | None:
+        """The rule that decides segment `index` (None past the horizon or with no rule)."""
+        return None if index >= self.beyond else self.winners[index]
+
+    def last_known(self) -> Known | None:
+        """The verdict of the last segment before the horizon (None: no horizon)."""
+        if self.horizon is None:
+            return None
+        if self.beyond == 0:
+            return Known("unknown", None)
+        return Known(self.verdicts[self.beyond - 1], self.winners[self.beyond - 1])
+
     def next_change(self, index: int) -> Change | None:
-        current = _outcome(self.winners[index])
-        for j in range(index + 1, len(self.winners)):
-            verdict = _outcome(self.winners[j])
-            if verdict != current:
-                return Change(self.instants[j - 1], verdict)
+        verdicts = self.verdicts
+        current = verdicts[index]
+        for j in range(index + 1, len(verdicts)):
+            if verdicts[j] != current:
+                return Change(self.instants[j - 1], verdicts[j])
         return None
 
-    def segments(self) -> list[tuple[datetime | None, datetime | None, Rule | None]]:
-        """(start, end, winner) for every segment, adjacent equal winners merged."""
-        out: list[tuple[datetime | None, datetime | None, Rule | None]] = []
+    def segments(self) -> list[tuple[datetime | None, datetime | None, Rule | None, str]]:
+        """(start, end, deciding rule, reason) for every segment, adjacent segments with the
+        same rule and reason merged."""
+        out: list[tuple[datetime | None, datetime | None, Rule | None, str]] = []
         starts: list[datetime | None] = [None, *self.instants]
         ends: list[datetime | None] = [*self.instants, None]
-        for start, end, rule in zip(starts, ends, self.winners, strict=True):
-            if out and out[-1][2] is rule:
-                out[-1] = (out[-1][0], end, rule)
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            rule, reason = self.rule(i), self.reason(i)
+            if out and out[-1][2] is rule and out[-1][3] == reason:
+                out[-1] = (out[-1][0], end, rule, reason)
             else:
-                out.append((start, end, rule))
+                out.append((start, end, rule, reason))
         return out
+
+
+def _winners(rules: list[Rule], bounds: list[int]) -> list[Rule | None]:
+    """The winner of each segment between sorted `bounds`, in O((n + b) log n): a sweep that
+    keeps the rules in force in a heap ordered by precedence, dropping ended ones lazily."""
+    import heapq
+
+    starts = sorted(
+        (rule for rule in rules if rule.start is not None), key=lambda r: micros(r.start)
+    )
+    live: list[tuple[tuple[int, int], int, Rule]] = []
+    for rule in rules:
+        if rule.start is None:
+            key = _precedence(rule)
+            heapq.heappush(live, ((-key[0], -key[1]), id(rule), rule))
+    winners: list[Rule | None] = []
+    next_start = 0
+    for index in range(len(bounds) + 1):
+        # segment `index` starts at bounds[index - 1] (or at the beginning of time)
+        if index:
+            at = bounds[index - 1]
+            while next_start < len(starts) and micros(starts[next_start].start) <= at:
+                rule = starts[next_start]
+                key = _precedence(rule)
+                heapq.heappush(live, ((-key[0], -key[1]), id(rule), rule))
+                next_start += 1
+            while live and live[0][2].end is not None and micros(live[0][2].end) <= at:
+                heapq.heappop(live)
+        winners.append(live[0][2] if live else None)
+    return winners
 
 
 class RuleSet:
@@ -100,6 +157,7 @@ class RuleSet:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._timelines: dict[tuple[str, str, str], Timeline] = {}
+        self._by_platform: dict[str, list[Rule]] = {}
 
     # ------------------------------------------------------------------ vocabulary
 
@@ -169,9 +227,22 @@ class RuleSet:
         key = (platform, source, surface)
         found = self._timelines.get(key)
         if found is None:
-            covering = [r for r in self.catalog.rules if r.covers(platform, source, surface)]
-            found = self._timelines[key] = Timeline(covering)
+            covering = [r for r in self._rules_of(platform) if r.covers(platform, source, surface)]
+            horizon = self.catalog.horizons.get(platform)
+            found = self._timelines[key] = Timeline(covering, horizon)
         return found
+
+    def _rules_of(self, platform: str) -> list[Rule]:
+        found = self._by_platform.get(platform)
+        if found is None:
+            found = self._by_platform[platform] = [
+                r for r in self.catalog.rules if r.platform == platform
+            ]
+        return found
+
+    def horizon(self, platform: str | None = None) -> Horizon | None:
+        """How far the loaded rules reach for a platform (None: no file states it)."""
+        return self.catalog.horizons.get(self.platform_id(platform))
 
     def check(self, source, surface: str, when=None, platform: str | None = None) -> Decision:
         """May SOURCE be linked from SURFACE on PLATFORM at WHEN?
@@ -202,23 +273,29 @@ class RuleSet:
             overridden=parts[0].overridden if rule is not None else (),
             next_change=self._merged_change(platform, resolved.candidates, surface, at, verdict),
             candidates=parts,
+            horizon=parts[0].horizon,
+            last_known=_merge_known([p.last_known for p in parts]),
         )
 
     def _decide_one(self, platform, source, surface, at, label) -> Decision:
         timeline = self.timeline(platform, source, surface)
         index = timeline.segment(at)
-        rule = timeline.winners[index]
-        overridden = tuple(r for r in timeline.in_force(at) if r is not rule)
+        rule = timeline.rule(index)
+        reason = timeline.reason(index)
+        beyond = reason == "beyond_horizon"
+        overridden = () if beyond else tuple(r for r in timeline.in_force(at) if r is not rule)
         return Decision(
             platform,
             label,
             surface,
             at,
-            _outcome(rule),
-            "no_rule" if rule is None else "rule",
+            timeline.verdicts[index],
+            reason,
             rule,
             overridden,
             _shown_in(timeline.next_change(index), at.tzinfo),
+            horizon=timeline.horizon,
+            last_known=timeline.last_known() if beyond else None,
         )
 
     def _merged_change(self, platform, sources, surface, at, verdict) -> Change | None:
@@ -240,17 +317,27 @@ class RuleSet:
         return live, near
 
 
-class _View:
-    __slots__ = ("reason", "rule", "verdict")
+class _View(NamedTuple):
+    """A candidate's answer on one segment, as _merge reads it."""
 
-    def __init__(self, rule: Rule | None) -> None:
-        self.rule = rule
-        self.verdict = _outcome(rule)
-        self.reason = "no_rule" if rule is None else "rule"
+    verdict: str
+    reason: str
+    rule: Rule | None
 
 
 def _view(timeline: Timeline, at_micros: int) -> _View:
-    return _View(timeline.winners[bisect_right(timeline.bounds, at_micros)])
+    index = bisect_right(timeline.bounds, at_micros)
+    return _View(timeline.verdicts[index], timeline.reason(index), timeline.rule(index))
+
+
+def _merge_known(parts: list[Known | None]) -> Known | None:
+    """Several candidates' last known verdicts → one: theirs if they agree, else unknown."""
+    if parts[0] is None:
+        return None
+    if len({p.verdict for p in parts}) > 1:
+        return Known("unknown", None)
+    rule = parts[0].rule
+    return Known(parts[0].verdict, rule if all(p.rule is rule for p in parts) else None)
 
 
 def _shown_in(change: Change | None, tz) -> Change | None:

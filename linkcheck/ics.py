@@ -27,7 +27,7 @@ def allowed_windows(segments: list[Segment]) -> list[tuple[Segment, list[str]]]:
     return sorted(merged.values(), key=lambda item: (item[0].start, item[0].source))
 
 
-def calendar_bytes(segments: list[Segment], names: dict[str, str]) -> bytes:
+def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None) -> bytes:
     """An iCalendar file: all-day events for whole-day windows, timed events otherwise.
 
     UIDs depend on platform, source, rule and the window's own start only, so
@@ -73,6 +73,13 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str]) -> bytes:
                 lines.append(f"“{seg.rule.citation.quote}”{by} ({seg.rule.citation.source})")
             if seg.rule.note:
                 lines.append(seg.rule.note)
+        open_ended = seg.rule is not None and (seg.rule.end is None or seg.rule.end > seg.true_end)
+        if horizon is not None and seg.true_end == horizon.end and open_ended:
+            lines.append(
+                f"Ends at the rules' horizon: the loaded rules vouch only through "
+                f"{horizon.through} (facts as of {horizon.as_of}); the rule itself is "
+                f"open-ended. Load a newer rules file to see later days."
+            )
         event.add("description", "\n".join(lines))
         event.add("categories", [seg.platform, seg.source, *surfaces])
         event.add("dtstamp", stamp)

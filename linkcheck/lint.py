@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .engine import RuleSet, Timeline, micros
 from .errors import Problem
-from .model import Catalog, Rule
+from .model import Catalog, Horizon, Rule
 from .rules import Loader
 
 
@@ -70,6 +70,7 @@ def review(catalog: Catalog) -> list[Problem]:
                         "start",
                     )
                 )
+    found.extend(_missing_horizons(catalog))
     ruleset = RuleSet(catalog)
     for rule in rules:
         beaten_by: set[str] = set()
@@ -109,6 +110,34 @@ def review(catalog: Catalog) -> list[Problem]:
     return found
 
 
+def _missing_horizons(catalog: Catalog) -> list[Problem]:
+    """A file with rules for a platform should say how far its knowledge of it reaches."""
+    stated = {(h.file, h.platform) for h in catalog.stated_horizons}
+    found = []
+    for file in catalog.files:
+        platforms = dict.fromkeys(r.platform for r in catalog.rules if r.file == file)
+        for platform in platforms:
+            if (file, platform) in stated:
+                continue
+            loaded = catalog.horizons.get(platform)
+            effect = (
+                f"the loaded horizon ({loaded.through}, {loaded.file}) applies to its rules"
+                if loaded
+                else "its answers never expire"
+            )
+            found.append(
+                Problem(
+                    file,
+                    "top level",
+                    f"rules for '{platform}' but no [horizon.{platform}] (as_of, through: how "
+                    f"far this file's knowledge reaches); {effect}",
+                    "warning",
+                    "horizon",
+                )
+            )
+    return found
+
+
 def _winners_over(timeline: Timeline, rule: Rule) -> set[str]:
     """Ids of the rules that win the segments where `rule` is in force."""
     starts: list[datetime | None] = [None, *timeline.instants]
@@ -135,6 +164,8 @@ class VerdictChange:
     new: str
     old_rule: str | None
     new_rule: str | None
+    old_reason: str = "rule"  # rule | no_rule | beyond_horizon
+    new_reason: str = "rule"
 
 
 def diff(old: RuleSet, new: RuleSet) -> list[VerdictChange]:
@@ -148,6 +179,16 @@ def diff(old: RuleSet, new: RuleSet) -> list[VerdictChange]:
             for surface in surfaces:
                 changes.extend(_diff_one(old, new, platform, source, surface))
     return changes
+
+
+def horizon_changes(old: RuleSet, new: RuleSet) -> list[tuple[str, Horizon | None, Horizon | None]]:
+    """(platform, old horizon, new horizon) for each platform whose horizon moved."""
+    out = []
+    for platform in _union(old.catalog.platforms, new.catalog.platforms):
+        before, after = old.catalog.horizons.get(platform), new.catalog.horizons.get(platform)
+        if (before and (before.through, before.as_of)) != (after and (after.through, after.as_of)):
+            out.append((platform, before, after))
+    return out
 
 
 def _union(a: dict, b: dict) -> list[str]:
@@ -164,44 +205,26 @@ def _diff_one(old: RuleSet, new: RuleSet, platform: str, source: str, surface: s
     ends: list[datetime | None] = [*points, None]
     out: list[VerdictChange] = []
     for start, end in zip(starts, ends, strict=True):
-        was = _winner(before, start)
-        now = _winner(after, start)
-        was_verdict = "unknown" if was is None else was.outcome
-        now_verdict = "unknown" if now is None else now.outcome
-        if was_verdict == now_verdict:
+        was, now = _answer(before, start), _answer(after, start)
+        if was[0] == now[0]:
             continue
         last = out[-1] if out else None
-        if last and last.end == start and (last.old, last.new) == (was_verdict, now_verdict):
-            out[-1] = VerdictChange(
-                platform,
-                source,
-                surface,
-                last.start,
-                end,
-                last.old,
-                last.new,
-                last.old_rule,
-                last.new_rule,
-            )
+        if last and last.end == start and (last.old, last.new) == (was[0], now[0]):
+            out[-1] = replace(last, end=end)
         else:
-            out.append(
-                VerdictChange(
-                    platform,
-                    source,
-                    surface,
-                    start,
-                    end,
-                    was_verdict,
-                    now_verdict,
-                    was and was.id,
-                    now and now.id,
-                )
-            )
+            out.append(VerdictChange(platform, source, surface, start, end, *_pair(was, now)))
     return out
 
 
-def _winner(timeline: Timeline, at: datetime | None) -> Rule | None:
-    return timeline.winners[0 if at is None else timeline.segment(at)]
+def _pair(was: tuple, now: tuple) -> tuple:
+    return was[0], now[0], was[1], now[1], was[2], now[2]
+
+
+def _answer(timeline: Timeline, at: datetime | None) -> tuple[str, str | None, str]:
+    """(verdict, deciding rule id, reason) of the segment starting at `at`."""
+    index = 0 if at is None else timeline.segment(at)
+    rule = timeline.rule(index)
+    return timeline.verdicts[index], rule and rule.id, timeline.reason(index)
 
 
 def day_range(change: VerdictChange, zone) -> tuple[str, str]:

@@ -11,7 +11,7 @@ instant of the following day, so a date end is the last day, inclusive.
 # No `from __future__ import annotations` here: NamedTuple would compile every string
 # annotation at import (a cold start pays ~1.5 ms for it); these annotations are cheap
 # objects as they are.
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from .errors import UnknownNameError
@@ -102,6 +102,24 @@ class Rule(NamedTuple):
         )
 
 
+class Horizon(NamedTuple):
+    """How far a platform's loaded rules reach: `through` is the last day they vouch for
+    (whole, in the zone of the file that states it); `end` is the first instant past it."""
+
+    platform: str
+    as_of: date  # when the facts were gathered
+    through: date
+    end: datetime
+    file: str = ""
+
+
+class Known(NamedTuple):
+    """The last verdict the rules give before the horizon, and the rule behind it."""
+
+    verdict: str
+    rule: Rule | None
+
+
 class Change(NamedTuple):
     """The first later instant at which the verdict differs, and the verdict from then."""
 
@@ -117,11 +135,13 @@ class Decision(NamedTuple):
     surface: str
     at: datetime
     verdict: str  # allowed | denied | unknown
-    reason: str  # rule | no_rule | ambiguous_link
+    reason: str  # rule | no_rule | ambiguous_link | beyond_horizon
     rule: Rule | None
     overridden: tuple[Rule, ...] = ()
     next_change: Change | None = None
     candidates: tuple["Decision", ...] = ()
+    horizon: Horizon | None = None  # the platform's horizon, when the rules state one
+    last_known: Known | None = None  # past the horizon: the verdict just before it
 
 
 class Resolved(NamedTuple):
@@ -144,6 +164,8 @@ class Catalog:
         self.surfaces: dict[str, Surface] = {}
         self.rules: list[Rule] = []
         self.default_platform: str | None = None
+        self.horizons: dict[str, Horizon] = {}  # platform → the latest `through` loaded
+        self.stated_horizons: list[Horizon] = []  # every [horizon.*] table, in load order
         self.files: list[str] = []
         self._index: dict[str, dict[str, str]] = {}
 
@@ -187,7 +209,8 @@ class Catalog:
             )
         found = table.get(key)
         if found is None:
-            hint = did_you_mean(closest(name, table))
+            later = frozenset(self.groups) if kind == "source" else frozenset()
+            hint = did_you_mean(closest(name, table, later=later))
             raise UnknownNameError(
                 f"unknown {kind} '{name}'{hint}; `linkcheck {listing}` lists them"
             )

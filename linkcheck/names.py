@@ -14,18 +14,34 @@ def normalize(name: str) -> str:
     return _SEPARATORS.sub("-", text)
 
 
-def closest(name: str, choices: dict[str, str], n: int = 3) -> list[str]:
-    """Ids whose id or alias is close to `name`; `choices` maps normalized alias → id."""
+LONGEST_NAME = 64  # no id or alias is longer; a longer input gets no "did you mean" search
+
+
+def closest(
+    name: str, choices: dict[str, str], n: int = 3, later: frozenset[str] = frozenset()
+) -> list[str]:
+    """Ids whose id or alias is close to `name`, closest first; `choices` maps normalized
+    alias → id. Ids in `later` (groups, when a single source is more likely meant) rank
+    after others that are as close."""
     import difflib  # only on the error path
 
     key = normalize(name)
-    found: list[str] = []
-    for alias in difflib.get_close_matches(key, list(choices), n=n * 3, cutoff=0.6):
-        if choices[alias] not in found:
-            found.append(choices[alias])
-    if not found:  # a prefix is a good hint too: `jd` → jd-self, jd-pop
-        found = sorted({i for a, i in choices.items() if a.startswith(key) or key.startswith(a)})
-    return found[:n]
+    if not key or len(key) > LONGEST_NAME:
+        return []
+    cutoff = 0.5 if len(key) <= 3 else 0.6  # `天苗` is one character off `天猫`: half of it
+    best: dict[str, float] = {}
+    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    for alias, ident in choices.items():
+        matcher.set_seq1(alias)
+        score = matcher.ratio() if matcher.quick_ratio() >= cutoff else 0.0
+        if alias and (alias in key or key in alias):  # `jd` → jd-self; `天猫旗舰` → tmall
+            score = max(score, 0.6 + 0.4 * min(len(alias), len(key)) / max(len(alias), len(key)))
+        if ident in later:
+            score -= 0.05
+        if score >= cutoff and score > best.get(ident, 0.0):
+            best[ident] = score
+    ranked = sorted(best, key=lambda ident: -best[ident])
+    return ranked[:n]
 
 
 def did_you_mean(ids: list[str]) -> str:

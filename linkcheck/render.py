@@ -13,6 +13,7 @@ from .model import Decision, Rule
 VERDICT_STYLE = {"allowed": "bold green", "denied": "bold red", "unknown": "bold yellow"}
 VERDICT_MARK = {"allowed": "✔", "denied": "✘", "unknown": "?"}
 GLYPH = {"allowed": "█", "denied": "░", "unknown": "▒"}  # tell apart without colour too
+BEYOND_GLYPH = "·"  # past the horizon: unknown because the rules end
 
 
 def iso(at: datetime | None) -> str | None:
@@ -49,6 +50,12 @@ def decision_dict(d: Decision, explain: dict | None = None) -> dict:
             else None
         ),
     }
+    out["horizon"] = horizon_dict(d.horizon)
+    if d.last_known is not None:
+        out["last_known"] = {
+            "verdict": d.last_known.verdict,
+            "rule": d.last_known.rule.id if d.last_known.rule else None,
+        }
     if d.candidates:
         out["candidates"] = [
             {"source": c.source, "verdict": c.verdict, "rule": c.rule.id if c.rule else None}
@@ -57,6 +64,16 @@ def decision_dict(d: Decision, explain: dict | None = None) -> dict:
     if explain is not None:
         out["explain"] = explain
     return out
+
+
+def horizon_dict(horizon) -> dict | None:
+    if horizon is None:
+        return None
+    return {
+        "through": horizon.through.isoformat(),
+        "as_of": horizon.as_of.isoformat(),
+        "file": horizon.file,
+    }
 
 
 def explain_dict(explanations: list[tuple[str, list[Rule], list[Rule]]]) -> dict:
@@ -126,6 +143,8 @@ def change_phrase(d: Decision) -> str:
     """
     change = d.next_change
     if change is None:
+        if d.horizon is not None and d.reason != "beyond_horizon":
+            return f"no change ahead up to the rules' horizon ({d.horizon.through})"
         return "no change ahead in the loaded rules"
     tz = d.at.tzinfo
     at = change.at.astimezone(tz)
@@ -136,13 +155,42 @@ def change_phrase(d: Decision) -> str:
         days = (last - query_day).days + 1
         shown = last.isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
         count = "today only" if days == 1 else f"{days} days, today included"
-        return f"until {shown} ({count}), then {change.verdict}"
+        return f"until {shown} ({count}), then {change.verdict}{_rules_end(d)}"
     shown = at.date().isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
     days = (at.date() - query_day).days
     when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
     if change.verdict == "allowed":
         return f"opens {shown} ({when})"
-    return f"{change.verdict} from {shown} ({when})"
+    return f"{change.verdict} from {shown} ({when}){_rules_end(d)}"
+
+
+def _rules_end(d: Decision) -> str:
+    """Said of a change that is the horizon itself: why the answer turns unknown there."""
+    change, horizon = d.next_change, d.horizon
+    if change is not None and horizon is not None and change.at == horizon.end:
+        return ": the rules end there"
+    return ""
+
+
+def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
+    """Past the horizon: what the rules know, the last known verdict, what to do."""
+    horizon = d.horizon
+    if d.reason != "beyond_horizon" or horizon is None:
+        return []
+    who = platform_name or d.platform
+    lines = [
+        f"beyond the rules' horizon: the loaded rules for {who} know nothing after "
+        f"{horizon.through} (facts as of {horizon.as_of})"
+    ]
+    known = d.last_known
+    if known is not None:
+        rule = known.rule.id if known.rule else "no rule"
+        lines.append(f"last known, on {horizon.through}: {known.verdict} ({rule})")
+    lines.append(
+        f"to answer for {d.at.date()}, load a newer rules file with --rules FILE "
+        f"(one that moves [horizon.{d.platform}]; README: Rules files)"
+    )
+    return lines
 
 
 def citation_text(rule: Rule) -> str:
@@ -178,13 +226,37 @@ def ambiguity_hint(d: Decision, typed: str) -> str:
     return f"pass the exact source, e.g. linkcheck check {first}"
 
 
-def explain_lines(d: Decision, explanations, typed: str = "") -> list[str]:
+def horizon_note(decisions: list[Decision]) -> list[str]:
+    """Two lines for stderr beside plain output: the rules end before the instant asked."""
+    beyond = [d for d in decisions if d.reason == "beyond_horizon" and d.horizon is not None]
+    if not beyond:
+        return []
+    first = beyond[0]
+    known = ", ".join(
+        f"{d.surface} {d.last_known.verdict}"
+        + (f" ({d.last_known.rule.id})" if d.last_known.rule else "")
+        for d in beyond
+        if d.last_known is not None
+    )
+    return [
+        f"note: the loaded rules for {first.platform} know nothing after "
+        f"{first.horizon.through} (as of {first.horizon.as_of}); last known: {known}",
+        f"note: load a newer rules file that moves [horizon.{first.platform}] with --rules FILE",
+    ]
+
+
+def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = True) -> list[str]:
+    """Why: the candidates, every rule in force and near misses, and the next change.
+    `summary=False` leaves out what the terminal view has already said above them."""
     lines = []
     for c in d.candidates:
         rule = c.rule.id if c.rule else "no rule"
         lines.append(f"candidate {c.source}: {c.verdict} ({rule})")
-    if d.reason == "ambiguous_link":
+    if summary and d.reason == "ambiguous_link":
         lines.append("the candidates disagree; " + ambiguity_hint(d, typed))
+    beyond = d.reason == "beyond_horizon"
+    if summary:
+        lines.extend(horizon_lines(d))
     for source, live, near in explanations:
         label = f"[{source}] " if len(explanations) > 1 else ""
         if not live:
@@ -197,7 +269,13 @@ def explain_lines(d: Decision, explanations, typed: str = "") -> list[str]:
                     else "wins: latest start"
                     + (" (tie: loaded later)" if rule.start == live[1].start else "")
                 )
+                if beyond:
+                    why += ", but the instant lies past the horizon"
                 lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: {why}")
+                if rule.citation is not None:
+                    lines.append(f"{label}  {citation_text(rule)}")
+                if rule.note:
+                    lines.append(f"{label}  note: {rule.note}")
             else:
                 lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: overridden")
         for rule in near:
@@ -256,17 +334,22 @@ def print_check_text(
             cited = citation_text(d.rule)
             if cited:
                 detail += f"\n[dim]{escape(cited)}[/]"
+            if d.verdict == "unknown" and d.rule.note and not explains:
+                detail += f"\n[dim]{escape(d.rule.note)}[/]"
         elif d.reason == "ambiguous_link":
             parts = ", ".join(f"{c.source}: {c.verdict}" for c in d.candidates)
             detail = (
                 f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}\n"
                 f"[dim]{escape(ambiguity_hint(d, typed))}[/]"
             )
+        elif d.reason == "beyond_horizon":
+            first_line, *rest = horizon_lines(d, names.get(d.platform, d.platform))
+            detail = escape(first_line) + "".join(f"\n[dim]{escape(x)}[/]" for x in rest)
         else:
             detail = f"no rule covers this · {escape(change_phrase(d))}"
         table.add_row(verdict, escape(d.surface), detail)
         if explains:
-            for line in explain_lines(d, explains[i], typed)[:-1]:
+            for line in explain_lines(d, explains[i], typed, summary=False)[:-1]:
                 table.add_row("", "", f"[dim]{escape(line)}[/]")
     out.print(table)
 
@@ -358,7 +441,24 @@ class BatchProgress:
 # ---------------------------------------------------------------------- rules
 
 
-def rule_lines(rule: Rule, zone) -> list[str]:
+def horizon_listing(catalog, platform: str | None = None) -> list[str]:
+    """`rules list`: how far the loaded rules reach, a line per platform."""
+    lines = []
+    for ident in catalog.platforms:
+        if platform is not None and ident != platform:
+            continue
+        h = catalog.horizons.get(ident)
+        if h is None:
+            lines.append(f"horizon {ident}: none stated (answers never expire)")
+        else:
+            lines.append(
+                f"horizon {ident}: through {h.through} (as of {h.as_of}, {h.file}); "
+                "later instants are unknown"
+            )
+    return lines
+
+
+def rule_lines(rule: Rule, zone, horizon=None) -> list[str]:
     """`rules show`: one field a line."""
     kind = "inclusive days" if rule.start_text and len(rule.start_text) == 10 else "instants"
     fields = [
@@ -370,6 +470,12 @@ def rule_lines(rule: Rule, zone) -> list[str]:
         ("note", rule.note or "-"),
         ("citation", citation_text(rule) or "-"),
         ("file", f"{rule.file}, rule #{rule.position}"),
+        (
+            "horizon",
+            f"{rule.platform} rules reach through {horizon.through} (as of {horizon.as_of})"
+            if horizon
+            else "none stated",
+        ),
     ]
     return [rule.id] + [f"  {name:<9} {value}" for name, value in fields]
 
@@ -408,6 +514,7 @@ def segment_dict(seg) -> dict:
         "end": seg.last_day.isoformat() if seg.whole_days else iso(seg.end),
         "verdict": seg.verdict,
         "rule": seg.rule.id if seg.rule else None,
+        "reason": seg.reason,
     }
 
 
@@ -424,8 +531,10 @@ def segment_lines(segments) -> list[str]:
     return lines
 
 
-def print_timeline(out, segments, first, last, today, names: dict[str, str]) -> None:
-    """A chart: a row per source × surface, one character per slice of the range."""
+def print_timeline(out, segments, first, last, today, names: dict[str, str], horizon=None) -> None:
+    """A chart: a row per source × surface, one character per slice of the range; the days
+    past the horizon (the last day the rules vouch for) are drawn apart and the horizon is
+    marked above the bars."""
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -440,10 +549,16 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str]) -> 
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
-    marker = Text(" " * width)
-    if first <= today <= last:
-        marker = Text(" " * int((today - first).days / per_cell) + "▼ today", style="bold")
-    table.add_row("", "", marker)
+    marks = [" "] * width
+    for day, label in ((horizon and horizon.through, "┊rules end"), (today, "▼ today")):
+        if day is None or not first <= day < last:  # a horizon on the last day: no mark
+            continue
+        at = int((day - first).days / per_cell)
+        if at + len(label) > width:  # near the right edge: the label ends at the mark
+            label = label[1:] + label[0]
+            at = max(0, at - len(label) + 1)
+        marks[at : at + len(label)] = label
+    table.add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
     colours = {"allowed": "green", "denied": "red", "unknown": "yellow"}
     for (source, surface), segs in rows.items():
         bar = Text()
@@ -452,23 +567,37 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str]) -> 
             seg = next(
                 (s for s in segs if s.first_day.toordinal() <= day <= s.last_day.toordinal()), None
             )
+            if seg is not None and seg.reason == "beyond_horizon":
+                bar.append(BEYOND_GLYPH, style="dim")
+                continue
             verdict = seg.verdict if seg else "unknown"
             bar.append(GLYPH[verdict], style=colours[verdict])
         table.add_row(escape(names.get(source, source)), escape(surface), bar)
     axis = f"{first.isoformat()}{' ' * max(1, width - 20)}{last.isoformat()}"
     table.add_row("", "", Text(axis, style="dim"))
     out.print(table)
-    out.print(
-        Text.assemble(
-            (GLYPH["allowed"], "green"),
-            " allowed  ",
-            (GLYPH["denied"], "red"),
-            " denied  ",
-            (GLYPH["unknown"], "yellow"),
-            " unknown  ",
-            f"({span} days, {per_cell:.1f} per column)",
-        )
-    )
+    legend = [
+        (GLYPH["allowed"], "green"),
+        " allowed  ",
+        (GLYPH["denied"], "red"),
+        " denied  ",
+        (GLYPH["unknown"], "yellow"),
+        " unknown  ",
+    ]
+    if horizon is not None and horizon.through < last:
+        legend += [(BEYOND_GLYPH, "dim"), f" unknown: after {horizon.through}, the rules end  "]
+    legend.append(f"({span} days, {per_cell:.1f} per column)")
+    out.print(Text.assemble(*legend))
+
+
+def timeline_note(horizon, last) -> list[str]:
+    """For stderr beside plain or JSON segments that reach past the horizon."""
+    if horizon is None or horizon.through >= last:
+        return []
+    return [
+        f"note: the loaded rules for {horizon.platform} end on {horizon.through} (as of "
+        f"{horizon.as_of}): later days are unknown; load a newer rules file to see them"
+    ]
 
 
 def upcoming_dict(event, at) -> dict:
@@ -489,7 +618,29 @@ def upcoming_dict(event, at) -> dict:
         "days_until": (change_day - today).days,
         "rule": event.rule.id if event.rule else None,
         "closing_rule": event.closing.id if event.closing else None,
+        "reason": event.reason,
     }
+
+
+def horizon_status_dict(status) -> dict:
+    return {"platform": status.platform, "state": status.state} | horizon_dict(status.horizon)
+
+
+def horizon_status_line(status, at, days: int, names: dict[str, str]) -> str:
+    """upcoming: where the rules end, said instead of a silent "nothing changes"."""
+    who = names.get(status.platform, status.platform)
+    horizon = status.horizon
+    if status.state == "passed":
+        end = at.date() + timedelta(days=days)
+        return (
+            f"ended   {horizon.through}  the loaded rules for {who} end on {horizon.through} "
+            f"(as of {horizon.as_of}): nothing is known about {at.date()} → {end}; "
+            f"load a newer rules file (--rules FILE)"
+        )
+    return (
+        f"ends    {horizon.through}  the loaded rules for {who} end: every answer after "
+        f"{horizon.through} is unknown until a newer rules file moves the horizon"
+    )
 
 
 def upcoming_line(row: dict, names: dict[str, str]) -> str:
@@ -497,18 +648,19 @@ def upcoming_line(row: dict, names: dict[str, str]) -> str:
     who = f"{names.get(source, source)} on {names.get(platform, platform)}"
     surfaces = ", ".join(row["surfaces"])
     day = row["at"][:10]
+    ends = ": the rules end there" if row.get("reason") == "beyond_horizon" else ""
     if row["kind"] == "closes":
         left = row["days_left"]
         count = "last day today" if left == 1 else f"{left} days left, today included"
         return (
             f"closes  {row['last_day']}  {who} · {surfaces}: last allowed day ({count}), "
-            f"then {row['to']} [{row['closing_rule']}]"
+            f"then {row['to']}{ends} [{row['closing_rule']}]"
         )
     until = row["days_until"]
     when = "today" if until == 0 else "tomorrow" if until == 1 else f"in {until} days"
     if row["kind"] == "opens":
         return f"opens   {day}  {who} · {surfaces}: allowed from {day} ({when}) [{row['rule']}]"
     return (
-        f"changes {day}  {who} · {surfaces}: {row['from']} → {row['to']} ({when}) "
-        f"[{row['rule'] or 'no rule'}]"
+        f"changes {day}  {who} · {surfaces}: {row['from']} → {row['to']} ({when}){ends} "
+        f"[{row['rule'] or row['closing_rule'] or 'no rule'}]"
     )

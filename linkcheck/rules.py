@@ -14,7 +14,17 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from . import tomlcache
 from .errors import Problem, RulesError
-from .model import VERDICT_OF, Catalog, Citation, Group, Platform, Rule, Source, Surface
+from .model import (
+    VERDICT_OF,
+    Catalog,
+    Citation,
+    Group,
+    Horizon,
+    Platform,
+    Rule,
+    Source,
+    Surface,
+)
 from .names import closest, did_you_mean, normalize
 
 SCHEMA = 1
@@ -29,8 +39,10 @@ TOP_KEYS = (
     "sources",
     "groups",
     "surfaces",
+    "horizon",
     "rule",
 )
+HORIZON_KEYS = ("as_of", "through")
 ENTRY_KEYS = {
     "platforms": ("name", "aliases", "timezone", "override"),
     "sources": ("name", "aliases", "domains", "override"),
@@ -221,6 +233,7 @@ class _FileReader:
                 self.error("default_platform", f"unknown platform '{default}'{hint}")
             else:
                 self.catalog.default_platform = default
+        self.read_horizons()
         rules = doc.get("rule", [])
         if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
             self.error("rule", "rules must be written as [[rule]] tables")
@@ -317,6 +330,54 @@ class _FileReader:
             store.pop(ident, None)  # an override takes the new place in load order
             store[ident] = entry
             self.catalog.names_changed()
+
+    def read_horizons(self) -> None:
+        """[horizon.PLATFORM] as_of / through: how far this file's knowledge reaches. The
+        platform's horizon is the latest `through` loaded (a later file wins a tie)."""
+        tables = self.doc.get("horizon", {})
+        if not isinstance(tables, dict):
+            self.error("horizon", "'horizon' must be tables such as [horizon.kuaishou]")
+            return
+        for platform, table in tables.items():
+            where = f"[horizon.{platform}]"
+            if not isinstance(table, dict):
+                self.error(where, "must be a table with as_of and through dates")
+                continue
+            self.unknown_keys(table, HORIZON_KEYS, where)
+            if platform not in self.catalog.platforms:
+                hint = did_you_mean(closest(platform, self.catalog.index("platform")))
+                self.error(where, f"unknown platform '{platform}'{hint}")
+                continue
+            days = {}
+            for key in HORIZON_KEYS:
+                value = table.get(key)
+                if type(value) is not date:
+                    shown = "missing" if value is None else f"{value!r}, not a date"
+                    self.error(where, f"'{key}' is {shown}: write a date such as 2022-12-31", key)
+                else:
+                    days[key] = value
+            if len(days) < len(HORIZON_KEYS) or self.tz is None:
+                continue
+            through = days["through"]
+            end = self.day_start(through, after=True)
+            if end is None:
+                self.error(where, f"'through' {through} is too late a date", "through")
+                continue
+            horizon = Horizon(platform, days["as_of"], through, end, self.file)
+            self.catalog.stated_horizons.append(horizon)
+            known = self.catalog.horizons.get(platform)
+            if known is None or known.end <= end:
+                self.catalog.horizons[platform] = horizon
+
+    def day_start(self, day: date, after: bool = False) -> datetime | None:
+        """00:00 of `day` (of the day after it, for an inclusive end) in the file's zone;
+        None when that lies past the last day a datetime can hold."""
+        try:
+            if after:
+                day += timedelta(days=1)
+            return datetime(day.year, day.month, day.day, tzinfo=self.tz)
+        except (OverflowError, ValueError):
+            return None
 
     def may_define(self, store: dict, ident: str, table: dict, where: str) -> bool:
         override = table.get("override", False)
@@ -475,9 +536,12 @@ class _FileReader:
             text = value.isoformat()
             return (value if value.tzinfo else value.replace(tzinfo=self.tz)), text
         if isinstance(value, date):
-            day = value + timedelta(days=1) if key == "end" else value
-            return datetime(day.year, day.month, day.day, tzinfo=self.tz), value.isoformat()
-        kind = "a time of day without a date" if isinstance(value, time) else repr(value)
+            at = self.day_start(value, after=(key == "end"))
+            if at is not None:
+                return at, value.isoformat()
+            kind = f"{value.isoformat()}, too late a day (it must end before 9999-12-31)"
+        else:
+            kind = "a time of day without a date" if isinstance(value, time) else repr(value)
         self.error(
             where,
             f"'{key}' is {kind}: use a date (2022-10-28), a local datetime "

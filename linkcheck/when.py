@@ -18,7 +18,8 @@ from .errors import DateError
 
 ACCEPTED = (
     "use 2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
-    "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, today, yesterday, tomorrow, now, +3d or -2w"
+    "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, 618, today, yesterday, tomorrow, now, "
+    "+3d or -2w"
 )
 
 _TIME = r"(?:[T ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
@@ -31,7 +32,11 @@ _PATTERNS = {
         r"(?:\s*(?P<h>\d{1,2})\s*[:点时]\s*(?:(?P<mi>\d{1,2})\s*分?)?)?",
         0,
     ),
-    "double": (r"(?:(?P<y>\d{4})\s*年?\s*)?双\s*(?P<n>11|十一|12|十二)", 0),
+    # shopping festivals: 双11 / 双十一 (Nov 11), 双12 (Dec 12), 618 / 6·18 (Jun 18)
+    "festival": (
+        r"(?:(?P<y>\d{4})\s*年?\s*)?(?:双\s*(?P<n>11|十一|12|十二)|(?P<j>6\s*[·・.]?\s*18))",
+        0,
+    ),
     "day_month_year": (r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})", 0),
     "relative": (r"(?P<sign>[+-])\s*(?P<n>\d{1,6})\s*(?P<unit>d|w|days?|weeks?|天|周)", 0),
     "day_number": (r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)", re.IGNORECASE),
@@ -120,9 +125,9 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         return _build(raw, tz, m["y"], m["m"], m["d"])
     if m := _RE.day_month_year.fullmatch(text):
         return _day_month_year(raw, tz, m)
-    if m := _RE.double.fullmatch(text):
-        month = 11 if m["n"] in ("11", "十一") else 12
-        return _build(raw, tz, m["y"] or today.year, month, month)
+    if m := _RE.festival.fullmatch(text):
+        month, day = (6, 18) if m["j"] else (11, 11) if m["n"] in ("11", "十一") else (12, 12)
+        return _build(raw, tz, m["y"] or today.year, month, day)
     if m := _RE.chinese.fullmatch(text):
         return _build(raw, tz, m["y"] or today.year, m["m"], m["d"], m["h"], m["mi"])
     if _RE.month_name.search(text) and _RE.day_number.search(text):

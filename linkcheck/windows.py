@@ -3,11 +3,11 @@ up in the next N days. Computed from the engine's compiled timelines, never re-d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from .engine import RuleSet
-from .model import Rule
+from .model import Horizon, Rule
 from .when import local_midnight
 
 
@@ -24,6 +24,7 @@ class Segment:
     rule: Rule | None
     true_start: datetime | None = None  # the segment's own bounds (None: unbounded)
     true_end: datetime | None = None
+    reason: str = "rule"  # rule | no_rule | beyond_horizon
 
     @property
     def first_day(self) -> date:
@@ -58,7 +59,7 @@ def segments(
     for source in sources:
         for surface in surfaces:
             timeline = ruleset.timeline(platform, source, surface)
-            for true_start, true_end, rule in timeline.segments():
+            for true_start, true_end, rule, reason in timeline.segments():
                 start = lo if true_start is None or true_start < lo else true_start.astimezone(tz)
                 end = hi if true_end is None or true_end > hi else true_end.astimezone(tz)
                 if start < end:
@@ -74,14 +75,17 @@ def segments(
                             rule,
                             true_start and true_start.astimezone(tz),
                             true_end and true_end.astimezone(tz),
+                            reason,
                         )
                     )
     return out
 
 
 def rule_span(ruleset: RuleSet, platform: str) -> tuple[date, date] | None:
-    """The first and last day on which any of the platform's rules starts or stops."""
+    """The first and last day on which any of the platform's rules starts or stops, or its
+    horizon falls."""
     tz = ruleset.zone(platform)
+    horizon = ruleset.catalog.horizons.get(platform)
     days = sorted(
         bound.astimezone(tz).date()
         for rule in ruleset.rules
@@ -89,18 +93,22 @@ def rule_span(ruleset: RuleSet, platform: str) -> tuple[date, date] | None:
         for bound in (rule.start, rule.end)
         if bound is not None
     )
+    if horizon is not None:
+        days = sorted([*days, horizon.end.astimezone(tz).date()])
     return (days[0], days[-1]) if days else None
 
 
 def default_range(ruleset: RuleSet, platform: str, today: date) -> tuple[date, date]:
     """60 days either side of today while today is within (or near) the rules' span; when
-    today is far from every rule, the whole span of the rules with a tenth of margin."""
+    today is far from every rule, the whole span of the rules and today, with a margin, so
+    that today (and the horizon between) is always on the chart."""
     near = (today - timedelta(days=60), today + timedelta(days=60))
     span = rule_span(ruleset, platform)
     if span is None or (span[0] <= near[1] and near[0] <= span[1]):
         return near
-    margin = timedelta(days=max(7, (span[1] - span[0]).days // 10))
-    return span[0] - margin, span[1] + margin
+    first, last = min(span[0], today), max(span[1], today)
+    margin = timedelta(days=max(7, (last - first).days // 40))
+    return first - margin, last + margin
 
 
 @dataclass(frozen=True)
@@ -113,8 +121,9 @@ class Upcoming:
     at: datetime  # the first instant of the new verdict
     before: str
     after: str
-    rule: Rule | None  # the rule deciding after the change (None: no rule)
+    rule: Rule | None  # the rule deciding after the change (None: no rule, or the horizon)
     closing: Rule | None  # the rule deciding before it
+    reason: str = "rule"  # why the new verdict holds: rule | no_rule | beyond_horizon
 
     @property
     def kind(self) -> str:
@@ -132,52 +141,70 @@ class Upcoming:
 def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) -> list[Upcoming]:
     """Verdict changes after `at` up to the end of the day `days` days later, soonest first;
     surfaces that change the same way at the same instant are grouped."""
-    found: dict[tuple, list[str]] = {}
-    meta: dict[tuple, tuple] = {}
+    found: dict[tuple, Upcoming] = {}
     catalog = ruleset.catalog
     for platform in platforms:
         tz: tzinfo = ruleset.zone(platform)
         local = at.astimezone(tz)
-        horizon = local_midnight(local.date() + timedelta(days=days + 1), tz)
+        until = local_midnight(local.date() + timedelta(days=days + 1), tz)
         for source in catalog.sources:
             for surface in catalog.surfaces:
                 timeline = ruleset.timeline(platform, source, surface)
                 if not timeline.rules:
                     continue
                 index = timeline.segment(local)
-                while True:
-                    change = timeline.next_change(index)
-                    if change is None or change.at >= horizon:
-                        break
+                while (change := timeline.next_change(index)) is not None and change.at < until:
                     new_index = timeline.segment(change.at)
-                    before, after = timeline.winners[index], timeline.winners[new_index]
-                    key = (
+                    event = Upcoming(
                         platform,
                         source,
-                        change.at,
-                        _word(before),
+                        (surface,),
+                        change.at.astimezone(tz),
+                        timeline.verdicts[index],
                         change.verdict,
-                        after and after.id,
-                        before and before.id,
+                        timeline.rule(new_index),
+                        timeline.rule(index),
+                        timeline.reason(new_index),
                     )
-                    found.setdefault(key, []).append(surface)
-                    meta[key] = (change.at.astimezone(tz), before, after)
+                    key = (platform, source, event.at, event.before, event.after)
+                    key += (event.rule, event.closing, event.reason)
+                    if key in found:  # another surface changing the same way at once
+                        event = replace(found[key], surfaces=(*found[key].surfaces, surface))
+                    found[key] = event
                     index = new_index
-    events = [
-        Upcoming(
-            key[0],
-            key[1],
-            tuple(surfaces),
-            meta[key][0],
-            key[3],
-            key[4],
-            meta[key][2],
-            meta[key][1],
-        )
-        for key, surfaces in found.items()
-    ]
-    return sorted(events, key=lambda e: (e.at, e.platform, e.source))
+    return sorted(found.values(), key=lambda e: (e.at, e.platform, e.source))
 
 
-def _word(rule: Rule | None) -> str:
-    return "unknown" if rule is None else rule.outcome
+@dataclass(frozen=True)
+class HorizonStatus:
+    """Where a platform's horizon lies from a look-ahead range: passed, within or later."""
+
+    platform: str
+    horizon: Horizon
+    state: str  # passed | within | later
+
+    @property
+    def last_day(self) -> date:
+        return self.horizon.through
+
+
+def horizon_status(
+    ruleset: RuleSet, platforms: list[str], at: datetime, days: int
+) -> list[HorizonStatus]:
+    """For each platform with a horizon: has `at` passed it, or does it fall in the next
+    `days` days (counted as upcoming() counts them)?"""
+    out = []
+    for platform in platforms:
+        horizon = ruleset.catalog.horizons.get(platform)
+        if horizon is None:
+            continue
+        tz = ruleset.zone(platform)
+        until = local_midnight(at.astimezone(tz).date() + timedelta(days=days + 1), tz)
+        if at >= horizon.end:
+            state = "passed"
+        elif horizon.end <= until:
+            state = "within"
+        else:
+            state = "later"
+        out.append(HorizonStatus(platform, horizon, state))
+    return out

@@ -23,7 +23,7 @@ ROWS = (
     '1,tmall,,2022-11-11,"A, ""quoted"" 标题"\n'
     "2,,https://item.jd.com/100012043978.html,2022-11-11,jd link\n"
     "3,tmal,,2022-11-11,typo\n"
-    "4,jd-self,,2022-12-01,closed\n"
+    "4,jd-self,,2022-06-01,closed\n"
 )
 APPENDED = ["surface", "verdict", "rule", "next_change", "note"]
 
@@ -55,11 +55,13 @@ def test_csv_to_csv_with_chinese_headers_and_pass_through(run, tmp_path):
         "livestream",
         "allowed",
         "kuaishou-2022-tmall-window",
-        "2023-01-01T00:00:00+08:00 denied",
+        "2023-01-01T00:00:00+08:00 unknown",
         "",
     ]
-    assert rows[2][5:9] == ["livestream", "unknown", "", "2022-12-01T00:00:00+08:00 denied"]
-    assert "jd-self allowed, jd-pop denied" in rows[2][9]
+    # jd-pop is disputed (unknown) and jd-self allowed: unknown, and still unknown once the
+    # jd-self window ends, so no change ahead
+    assert rows[2][5:9] == ["livestream", "unknown", "", ""]
+    assert "jd-self allowed, jd-pop unknown" in rows[2][9]
     assert rows[3][5:8] == ["livestream", "error", ""]
     assert "unknown source 'tmal'" in rows[3][9] and "did you mean 'tmall'" in rows[3][9]
     assert rows[4][5:8] == ["livestream", "denied", "kuaishou-2022-03-cutoff"]
@@ -74,7 +76,7 @@ def test_each_row_is_written_once_per_surface_in_order(run, tmp_path):
         ("tmall", "short-video", "allowed"),
         ("jd-self", "livestream", "allowed"),
         ("jd-self", "short-video", "allowed"),
-        ("jd-self", "merchant-page", "denied"),
+        ("jd-self", "merchant-page", "unknown"),
     ]
 
 
@@ -95,7 +97,7 @@ def test_columns_already_named_like_the_appended_ones(run, tmp_path):
             "surface": "livestream",
             "verdict": "allowed",
             "rule": "kuaishou-2022-tmall-window",
-            "next_change": "2023-01-01T00:00:00+08:00 denied",
+            "next_change": "2023-01-01T00:00:00+08:00 unknown",
             "note": "",
         }
     ]
@@ -132,7 +134,7 @@ def test_tsv_in_and_out(run, tmp_path):
     assert result.stdout.splitlines() == [
         "source\tdate\ttitle\t" + "\t".join(APPENDED),
         "tmall\t2022-11-11\ta,b\tlivestream\tallowed\tkuaishou-2022-tmall-window\t"
-        "2023-01-01T00:00:00+08:00 denied\t",
+        "2023-01-01T00:00:00+08:00 unknown\t",
     ]
 
 
@@ -188,7 +190,7 @@ def test_xlsx_in_and_out(run, tmp_path):
         "kuaishou-2022-tmall-window",
     )
     assert rows[2][2] == "2022-12-01T10:30:00"
-    assert rows[2][5] == "denied"
+    assert rows[2][5] == "unknown"  # after Kuaishou's end date for JD self-operated: unclear
     assert rows[3][1] == '\'=HYPERLINK("http://evil")'
     as_csv = run("batch", str(src), "-s", "livestream", "--fail-on", "never")
     assert csv_rows(as_csv.stdout)[1][5] == "allowed"

@@ -33,7 +33,14 @@ def test_done_when_json(run):
     assert (first["rule"]["start"], first["rule"]["end"]) == ("2022-10-28", "2022-12-31")
     assert "10月28日至12月31日" in first["rule"]["citation"]["quote"]
     assert first["overridden"] == ["kuaishou-2022-03-cutoff"]
-    assert first["next_change"] == {"at": "2023-01-01T00:00:00+08:00", "verdict": "denied"}
+    # the window ends with the rules' horizon: from then on nothing is known
+    assert first["next_change"] == {"at": "2023-01-01T00:00:00+08:00", "verdict": "unknown"}
+    assert first["horizon"] == {
+        "through": "2022-12-31",
+        "as_of": "2022-10-28",
+        "file": "rules.toml (bundled)",
+    }
+    assert "last_known" not in first
     assert "candidates" not in first
 
 
@@ -71,8 +78,10 @@ def test_plain_is_the_default_when_piped(run):
     result = run("check", "pdd", "--on", "2022-11-11")
     assert result.exit_code == 3
     assert result.stdout.splitlines() == [
-        "unknown\tkuaishou\tpinduoduo\tlivestream\t2022-11-11T00:00:00+08:00\t-",
-        "unknown\tkuaishou\tpinduoduo\tshort-video\t2022-11-11T00:00:00+08:00\t-",
+        "unknown\tkuaishou\tpinduoduo\tlivestream\t2022-11-11T00:00:00+08:00\t"
+        "kuaishou-2019-pinduoduo-ended",
+        "unknown\tkuaishou\tpinduoduo\tshort-video\t2022-11-11T00:00:00+08:00\t"
+        "kuaishou-2019-pinduoduo-ended",
     ]
 
 
@@ -80,13 +89,17 @@ def test_plain_is_the_default_when_piped(run):
     ("args", "code"),
     [
         (["tmall", "--on", "2022-11-11"], 0),
-        (["tmall", "--on", "2023-01-01"], 1),
+        (["tmall", "--on", "2023-01-01"], 3),  # past the horizon
+        (["tmall", "--on", "2022-10-27"], 1),
         (["taobao", "--on", "2022-11-11"], 3),
         (["tmall", "-s", "livestream", "-s", "merchant-page", "--on", "2022-11-11"], 3),
-        (["tmall", "-s", "all", "--on", "2022-11-11"], 1),  # live-preview is still cut
+        (["tmall", "-s", "live-preview", "--on", "2022-11-11"], 0),
+        (["tmall", "-s", "all", "--on", "2022-11-11"], 3),  # merchant page: unknown
         (["kuaishou-shop", "-s", "all", "--on", "2022-11-11"], 0),
-        (["jd", "--on", "2022-11-11"], 3),  # jd-self allowed, jd-pop denied
+        (["kuaishou-shop", "-s", "all", "--on", "2023-01-01"], 3),
+        (["jd", "--on", "2022-11-11"], 3),  # jd-self allowed, jd-pop unknown
         (["jd", "--on", "2022-06-01"], 1),
+        (["tmall"], 3),  # now: beyond the horizon of the 2022 article
     ],
 )
 def test_exit_codes_and_quiet(run, args, code):
@@ -146,9 +159,9 @@ def test_group_names_show_candidates(run):
     assert (res["verdict"], res["reason"], res["rule"]) == ("unknown", "ambiguous_link", None)
     assert res["candidates"] == [
         {"source": "jd-self", "verdict": "allowed", "rule": "kuaishou-2022-jd-self-window"},
-        {"source": "jd-pop", "verdict": "denied", "rule": "kuaishou-2022-03-cutoff"},
+        {"source": "jd-pop", "verdict": "unknown", "rule": "kuaishou-2022-jd-pop-disputed"},
     ]
-    assert res["next_change"] == {"at": "2022-12-01T00:00:00+08:00", "verdict": "denied"}
+    assert res["next_change"] is None  # jd-self turns unknown too on 2022-12-01
 
 
 def test_explain_shows_winner_overridden_and_near_misses(run):
@@ -159,8 +172,9 @@ def test_explain_shows_winner_overridden_and_near_misses(run):
     text = result.stdout
     assert "kuaishou-2022-tmall-window: allow 2022-10-28 → 2022-12-31: wins: latest start" in text
     assert "kuaishou-2022-03-cutoff: deny 2022-03-01 → open-ended: overridden" in text
-    assert "near miss kuaishou-2018-open: allow 2018-07-01 → 2022-02-28" in text
-    assert "until 2022-12-31 (51 days, today included), then denied" in text
+    assert "near miss kuaishou-2018-open: allow 2018-08-01 → 2022-02-28" in text
+    assert "“据快手介绍,10月28日至12月31日,短视频、直播间可以在天猫上投放商品链接。” — 快手" in text
+    assert "until 2022-12-31 (51 days, today included), then unknown: the rules end there" in text
 
 
 def test_explain_in_json(run):
@@ -170,7 +184,11 @@ def test_explain_in_json(run):
         ("kuaishou-2022-tmall-window", True),
         ("kuaishou-2022-03-cutoff", False),
     ]
-    assert [m["id"] for m in explain["near_misses"]] == ["kuaishou-2018-open"]
+    assert [m["id"] for m in explain["near_misses"]] == [
+        "kuaishou-2018-07-launch-month",
+        "kuaishou-2018-open",
+        "kuaishou-2022-after-tmall-window",
+    ]
 
 
 def test_text_format_shows_verdict_rule_citation_and_next_change(run):
@@ -363,8 +381,13 @@ def test_answers_do_not_depend_on_the_machine_zone(tz):
         "plain",
         tz=tz,
     )
-    assert after.returncode == 1
-    assert after.stdout.startswith("denied\tkuaishou\ttmall\tlivestream\t2023-01-01T00:00:00+08:00")
+    assert after.returncode == 3  # 2023-01-01 in Shanghai: past the rules' horizon
+    assert after.stdout.startswith(
+        "unknown\tkuaishou\ttmall\tlivestream\t2023-01-01T00:00:00+08:00"
+    )
+    assert "know nothing after 2022-12-31" in after.stderr
+    cut = _cli("check", "tmall", "-s", "livestream", "--on", "2022-10-27T15:59:59Z", tz=tz)
+    assert cut.stdout.startswith("denied\tkuaishou\ttmall\tlivestream\t2022-10-27T23:59:59+08:00")
     day = _cli("check", "jd-self", "--on", "2022-11-30", "--format", "plain", tz=tz)
     assert day.stdout.splitlines()[0].startswith(
         "allowed\tkuaishou\tjd-self\tlivestream\t2022-11-30T00:00:00+08:00"

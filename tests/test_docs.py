@@ -45,12 +45,14 @@ def test_the_readme_python_example_runs_and_says_what_it_returns():
     assert [r.id for r in d.overridden] == ["kuaishou-2022-03-cutoff"]
     assert (d.next_change.at.isoformat(), d.next_change.verdict) == (
         "2023-01-01T00:00:00+08:00",
-        "denied",
+        "unknown",
     )
+    late = namespace["late"]
+    assert (late.verdict, late.reason) == ("unknown", "beyond_horizon")
     assert link.candidates == ("jd-self", "jd-pop")
     assert (jd.verdict, jd.reason) == ("unknown", "ambiguous_link")
     for line in code.splitlines():  # every "# value" comment that is a literal holds
-        if "  # " in line and not line.startswith(("rules =", "link =", "jd =")):
+        if "  # " in line and not line.startswith(("rules =", "link =", "jd =", "late =")):
             expr, comment = line.split("  # ", 1)
             literal = comment.split(":", 1)[0] if comment.startswith("(") else comment
             if literal.startswith(("'", "(", "[")):

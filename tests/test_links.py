@@ -131,7 +131,7 @@ TB = "https://m.tb.cn/h.UQzXyZa?tk=AbCd2Xy3zQ"
 @pytest.mark.parametrize(
     ("link", "day", "code", "verdicts"),
     [
-        (JD, "2022-11-11", 3, {"jd-self": "allowed", "jd-pop": "denied"}),
+        (JD, "2022-11-11", 3, {"jd-self": "allowed", "jd-pop": "unknown"}),
         (TB, "2022-11-11", 3, {"tmall": "allowed", "taobao": "unknown"}),
         (JD, "2022-06-01", 1, {"jd-self": "denied", "jd-pop": "denied"}),
         (TB, "2022-06-01", 1, {"tmall": "denied", "taobao": "denied"}),
@@ -164,7 +164,7 @@ def test_ambiguous_link_in_plain_and_text_shows_candidates_and_hint(run):
     assert f"linkcheck check '{JD}' --as jd-self" in plain.stdout
     text = run("check", JD, "--on", "2022-11-11", "--format", "text", "--color", "never")
     flat = " ".join(text.stdout.split())
-    assert "jd-self: allowed, jd-pop: denied" in flat
+    assert "jd-self: allowed, jd-pop: unknown" in flat
     assert "--as jd-self" in flat
 
 
@@ -173,7 +173,8 @@ def test_as_states_the_exact_source(run):
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert (doc["source"], doc["input"], doc["verdict"]) == ("jd-self", JD, "allowed")
-    assert run("check", JD, "--as", "京东第三方", "--on", "2022-11-11", "-q").exit_code == 1
+    assert run("check", JD, "--as", "京东第三方", "--on", "2022-11-11", "-q").exit_code == 3
+    assert run("check", JD, "--as", "京东第三方", "--on", "2022-06-01", "-q").exit_code == 1
 
 
 def test_as_must_agree_with_the_link(run):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +16,10 @@ SH = ZoneInfo("Asia/Shanghai")
 TEAM = """
 schema = 1
 timezone = "Asia/Shanghai"
+
+[horizon.kuaishou]
+as_of = 2023-02-20
+through = 2023-12-31
 
 [[rule]]
 id = "team-2023-tmall-spring"
@@ -52,8 +56,22 @@ def test_a_team_file_adds_a_window(tmp_path):
     rules = linkcheck.load_rules([write(tmp_path, "team.toml", TEAM)])
     d = rules.check("tmall", "livestream", "2023-03-31")
     assert (d.verdict, d.rule.id) == ("allowed", "team-2023-tmall-spring")
-    assert rules.check("tmall", "livestream", "2023-04-01").verdict == "denied"
-    assert rules.check("tmall", "short-video", "2023-03-15").verdict == "denied"
+    assert (d.horizon.through, d.horizon.as_of) == (date(2023, 12, 31), date(2023, 2, 20))
+    after = rules.check("tmall", "livestream", "2023-04-01")
+    assert (after.verdict, after.rule.id) == ("unknown", "kuaishou-2022-after-tmall-window")
+    assert rules.check("tmall", "short-video", "2023-03-15").verdict == "unknown"
+    # the team file moved the horizon: the Kuaishou shop's open-ended rule answers in 2023 …
+    shop = rules.check("kuaishou-shop", "livestream", "2023-12-31")
+    assert (shop.verdict, shop.reason) == ("allowed", "rule")
+    # … and after the new horizon every answer is beyond it again
+    late = rules.check("kuaishou-shop", "livestream", "2024-01-01")
+    assert (late.verdict, late.reason, late.rule) == ("unknown", "beyond_horizon", None)
+    assert (late.last_known.verdict, late.last_known.rule.id) == ("allowed", "kuaishou-shop")
+    assert rules.check("tmall", "livestream", "2024-01-01").reason == "beyond_horizon"
+    # Douyin's horizon is the bundled one still
+    assert rules.check("douyin-shop", "livestream", "2023-03-01", "douyin").reason == (
+        "beyond_horizon"
+    )
 
 
 def test_unknown_key_names_file_table_key_and_suggestion():
@@ -149,7 +167,7 @@ def test_a_file_in_another_zone_combines_exactly(tmp_path):
     # 2023-03-01 in UTC begins at 08:00 in Shanghai
     assert (
         rules.check("tmall", "livestream", datetime(2023, 3, 1, 7, 59, tzinfo=SH)).verdict
-        == "denied"
+        == "unknown"
     )
     assert (
         rules.check("tmall", "livestream", datetime(2023, 3, 1, 8, 0, tzinfo=SH)).verdict
@@ -158,14 +176,14 @@ def test_a_file_in_another_zone_combines_exactly(tmp_path):
     # the inclusive end day 2023-03-31 (UTC) lasts until 2023-04-01 08:00 in Shanghai,
     # and the next change is shown in the platform's zone, not the file's
     change = rules.check("tmall", "livestream", "2023-03-15").next_change
-    assert (change.at.isoformat(), change.verdict) == ("2023-04-01T08:00:00+08:00", "denied")
+    assert (change.at.isoformat(), change.verdict) == ("2023-04-01T08:00:00+08:00", "unknown")
     assert (
         rules.check("tmall", "livestream", datetime(2023, 4, 1, 7, 59, tzinfo=SH)).verdict
         == "allowed"
     )
     assert (
         rules.check("tmall", "livestream", datetime(2023, 4, 1, 8, 0, tzinfo=SH)).verdict
-        == "denied"
+        == "unknown"
     )
 
 
@@ -174,7 +192,11 @@ def test_equal_starts_go_to_the_later_loaded_rule(tmp_path):
     rules = linkcheck.load_rules([write(tmp_path, "a.toml", TEAM), write(tmp_path, "b.toml", deny)])
     d = rules.check("tmall", "livestream", "2023-03-15")
     assert (d.verdict, d.rule.id) == ("denied", "later-2023-tmall-spring")
-    assert [r.id for r in d.overridden] == ["team-2023-tmall-spring", "kuaishou-2022-03-cutoff"]
+    assert [r.id for r in d.overridden] == [
+        "team-2023-tmall-spring",
+        "kuaishou-2022-after-tmall-window",
+        "kuaishou-2022-03-cutoff",
+    ]
 
 
 def test_without_default_rules_a_file_stands_alone(tmp_path):

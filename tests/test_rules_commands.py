@@ -115,9 +115,15 @@ def test_list_plain_marks_rules_in_force(run):
         "FILE",
     ]
     by_id = {line.split()[0]: line for line in lines[1:]}
-    assert len(by_id) == 11
+    assert len(by_id) == 18 + 1  # and the horizon lines after the table
     assert "2022-10-28 → 2022-12-31  yes" in by_id["kuaishou-2022-tmall-window"]
-    assert "2018-07-01 → 2022-02-28  no" in by_id["kuaishou-2018-open"]
+    assert "2018-08-01 → 2022-02-28  no" in by_id["kuaishou-2018-open"]
+    assert lines[-2:] == [
+        "horizon kuaishou: through 2022-12-31 (as of 2022-10-28, rules.toml (bundled)); "
+        "later instants are unknown",
+        "horizon douyin: through 2022-12-31 (as of 2022-10-28, rules.toml (bundled)); "
+        "later instants are unknown",
+    ]
 
 
 def test_list_json_and_platform_filter(run):
@@ -135,7 +141,12 @@ def test_list_json_and_platform_filter(run):
         "window": "2022-10-28 → 2022-12-31",
         "in_force": False,
         "file": "rules.toml (bundled)",
-        "position": 4,
+        "position": 7,
+    }
+    assert doc["horizons"]["kuaishou"] == {
+        "through": "2022-12-31",
+        "as_of": "2022-10-28",
+        "file": "rules.toml (bundled)",
     }
     douyin = json.loads(run("rules", "list", "--platform", "抖音", "--json").stdout)["rules"]
     assert {r["platform"] for r in douyin} == {"douyin"}
@@ -168,10 +179,14 @@ def test_show_text_and_json(run):
         "  window    2022-10-28 → 2022-11-30 (inclusive days, Asia/Shanghai)",
     ]
     assert "10月28日至11月30日,可上线京东自营商品链接。" in result.stdout
-    assert "rules.toml (bundled), rule #5" in result.stdout
+    assert "rules.toml (bundled), rule #9" in result.stdout
+    assert "  horizon   kuaishou rules reach through 2022-12-31 (as of 2022-10-28)" in (
+        result.stdout
+    )
     doc = json.loads(run("rules", "show", "kuaishou-2022-jd-self-window", "--json").stdout)
     assert doc["end_instant"] == "2022-12-01T00:00:00+08:00"
     assert doc["citation"]["by"] == "快手"
+    assert doc["horizon"]["through"] == "2022-12-31"
 
 
 def test_list_bad_date(run):
@@ -200,12 +215,27 @@ def test_diff_of_a_team_change(run, tmp_path):
     new = _write(tmp_path, "new.toml", TEAM)  # tmall on livestream, 2023-03-01 to 03-31
     result = run("rules", "diff", old, new)
     assert result.exit_code == 1
+    # the team file moves the horizon a year on: its window, and the Kuaishou shop's
+    # open-ended rule, now answer where nothing was known
+    shop = (
+        "kuaishou · kuaishou-shop · {} · 2023-01-01 → 2023-12-31: unknown → allowed "
+        "(beyond the horizon → kuaishou-shop)"
+    )
     assert result.stdout.splitlines() == [
-        "kuaishou · tmall · livestream · 2023-03-01 → 2023-03-31: denied → allowed "
-        "(kuaishou-2022-03-cutoff → team-2023-tmall-spring)"
+        "kuaishou · horizon: 2022-12-31 → 2023-12-31 (as of 2023-02-20)",
+        "kuaishou · tmall · livestream · 2023-03-01 → 2023-03-31: unknown → allowed "
+        "(beyond the horizon → team-2023-tmall-spring)",
+        *(shop.format(s) for s in ("livestream", "short-video", "merchant-page", "live-preview")),
     ]
     doc = json.loads(run("rules", "diff", old, new, "--json").stdout)
-    assert doc["changes"] == [
+    assert doc["horizons"] == [
+        {
+            "platform": "kuaishou",
+            "old": {"through": "2022-12-31", "as_of": "2022-10-28", "file": "rules.toml (bundled)"},
+            "new": {"through": "2023-12-31", "as_of": "2023-02-20", "file": new},
+        }
+    ]
+    assert doc["changes"][:1] == [
         {
             "platform": "kuaishou",
             "source": "tmall",
@@ -214,8 +244,8 @@ def test_diff_of_a_team_change(run, tmp_path):
             "to": "2023-03-31",
             "start": "2023-03-01T00:00:00+08:00",
             "end": "2023-04-01T00:00:00+08:00",
-            "old": {"verdict": "denied", "rule": "kuaishou-2022-03-cutoff"},
-            "new": {"verdict": "allowed", "rule": "team-2023-tmall-spring"},
+            "old": {"verdict": "unknown", "rule": None, "reason": "beyond_horizon"},
+            "new": {"verdict": "allowed", "rule": "team-2023-tmall-spring", "reason": "rule"},
         }
     ]
     missing = str(tmp_path / "nope.toml")
@@ -228,15 +258,23 @@ def test_diff_of_whole_files(run, tmp_path):
     bundled = (Path(__file__).parent.parent / "rules.toml").read_text(encoding="utf-8")
     old = _write(tmp_path, "rules.toml", bundled)
     new = _write(
-        tmp_path, "proposed.toml", bundled.replace("end = 2022-11-30", "end = 2022-12-15", 1)
+        tmp_path,
+        "proposed.toml",
+        # JD's window two weeks longer, and the "unclear" span after it moved to match
+        bundled.replace("end = 2022-11-30", "end = 2022-12-15", 1).replace(
+            "start = 2022-12-01", "start = 2022-12-16"
+        ),
     )
     result = run("rules", "diff", old, new, "--no-default-rules")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "kuaishou · jd-self · livestream · 2022-12-01 → 2022-12-15: denied → allowed "
-        "(kuaishou-2022-03-cutoff → kuaishou-2022-jd-self-window)",
-        "kuaishou · jd-self · short-video · 2022-12-01 → 2022-12-15: denied → allowed "
-        "(kuaishou-2022-03-cutoff → kuaishou-2022-jd-self-window)",
+        "kuaishou · jd-self · livestream · 2022-12-01 → 2022-12-15: unknown → allowed "
+        "(kuaishou-2022-after-jd-self-window → kuaishou-2022-jd-self-window)",
+        "kuaishou · jd-self · short-video · 2022-12-01 → 2022-12-15: unknown → allowed "
+        "(kuaishou-2022-after-jd-self-window → kuaishou-2022-jd-self-window)",
+        # the preview window was not lengthened: the March cut-off decides those days now
+        "kuaishou · jd-self · live-preview · 2022-12-01 → 2022-12-15: unknown → denied "
+        "(kuaishou-2022-after-jd-self-window → kuaishou-2022-03-cutoff)",
     ]
     assert_clean_error(run("rules", "diff", old, new), "cannot load", "already defined")
 

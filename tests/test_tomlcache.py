@@ -30,7 +30,8 @@ def test_changed_bytes_are_never_served_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("LINKCHECK_CACHE_DIR", str(tmp_path))
     team = tmp_path / "team.toml"
     text = (
-        'schema = 1\n[[rule]]\nid = "t"\nplatform = "kuaishou"\nverdict = "deny"\n'
+        "schema = 1\n[horizon.kuaishou]\nas_of = 2023-01-01\nthrough = 2023-12-31\n"
+        '[[rule]]\nid = "t"\nplatform = "kuaishou"\nverdict = "deny"\n'
         'sources = ["pinduoduo"]\nsurfaces = "*"\nstart = 2023-01-01\n'
     )
     team.write_text(text, encoding="utf-8")

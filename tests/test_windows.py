@@ -60,11 +60,57 @@ def test_plain_timeline(run):
     assert result.stdout.splitlines() == [
         "jd-self\tlivestream\t2022-10-01\t2022-10-27\tdenied\tkuaishou-2022-03-cutoff",
         "jd-self\tlivestream\t2022-10-28\t2022-11-30\tallowed\tkuaishou-2022-jd-self-window",
-        "jd-self\tlivestream\t2022-12-01\t2022-12-31\tdenied\tkuaishou-2022-03-cutoff",
+        "jd-self\tlivestream\t2022-12-01\t2022-12-31\tunknown\tkuaishou-2022-after-jd-self-window",
         "jd-self\tshort-video\t2022-10-01\t2022-10-27\tdenied\tkuaishou-2022-03-cutoff",
         "jd-self\tshort-video\t2022-10-28\t2022-11-30\tallowed\tkuaishou-2022-jd-self-window",
-        "jd-self\tshort-video\t2022-12-01\t2022-12-31\tdenied\tkuaishou-2022-03-cutoff",
+        "jd-self\tshort-video\t2022-12-01\t2022-12-31\tunknown\tkuaishou-2022-after-jd-self-window",
     ]
+    assert result.stderr == ""  # the range ends on the horizon: nothing past it
+
+
+def test_timeline_past_the_horizon(run):
+    result = run(
+        "timeline",
+        "kuaishou-shop",
+        "-s",
+        "livestream",
+        "--from",
+        "2022-12-30",
+        "--to",
+        "2023-01-31",
+    )
+    assert result.stdout.splitlines() == [
+        "kuaishou-shop\tlivestream\t2022-12-30\t2022-12-31\tallowed\tkuaishou-shop",
+        "kuaishou-shop\tlivestream\t2023-01-01\t2023-01-31\tunknown\t-",
+    ]
+    assert "the loaded rules for kuaishou end on 2022-12-31" in result.stderr
+    doc = json.loads(
+        run(
+            "timeline",
+            "kuaishou-shop",
+            "-s",
+            "livestream",
+            "--from",
+            "2022-12-30",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert [(s["verdict"], s["reason"]) for s in doc] == [
+        ("allowed", "rule"),
+        ("unknown", "beyond_horizon"),
+    ]
+
+
+def test_text_chart_marks_the_horizon_and_today(run):
+    result = run(
+        "timeline", "tmall", "--format", "text", "--color", "never", env={"COLUMNS": "120"}
+    )
+    lines = result.stdout.splitlines()
+    assert "┊rules end" in lines[0] and "today▼" in lines[0]  # today: near the right edge
+    assert lines[0].index("┊rules end") < lines[0].index("today▼")
+    assert lines[1].rstrip().endswith("·")  # today lies past the horizon
+    assert "· unknown: after 2022-12-31, the rules end" in result.stdout
 
 
 def test_groups_and_links_stand_for_their_members(run):
@@ -168,7 +214,7 @@ def test_ics_parses_back_with_the_same_windows(run, tmp_path):
     assert windows == [
         (
             "JD self-operated links allowed on Kuaishou livestream, short-video",
-            date(2018, 7, 1),
+            date(2018, 8, 1),
             date(2022, 3, 1),
         ),
         (
@@ -178,7 +224,7 @@ def test_ics_parses_back_with_the_same_windows(run, tmp_path):
         ),  # DTEND is the day after the last day
         (
             "Tmall links allowed on Kuaishou livestream, short-video",
-            date(2018, 7, 1),
+            date(2018, 8, 1),
             date(2022, 3, 1),
         ),
         (
@@ -190,6 +236,27 @@ def test_ics_parses_back_with_the_same_windows(run, tmp_path):
     tmall = next(e for e in events if e["start"] == date(2022, 10, 28) and "Tmall" in e["summary"])
     assert "10月28日至12月31日" in tmall["description"]
     assert "kuaishou-2022-tmall-window" in tmall["description"]
+    assert "horizon" not in tmall["description"]  # the window's own end, not the horizon's
+
+
+def test_ics_open_windows_end_at_the_horizon(run):
+    (event,) = _events(
+        run(
+            "timeline",
+            "kuaishou-shop",
+            "-s",
+            "livestream",
+            "--from",
+            "2022-01-01",
+            "--to",
+            "2023-06-30",
+            "--format",
+            "ics",
+        ).stdout_bytes
+    )
+    assert (event["start"], event["end"]) == (date(2018, 8, 1), date(2023, 1, 1))
+    assert "Ends at the rules' horizon" in event["description"]
+    assert "through 2022-12-31 (facts as of 2022-10-28)" in event["description"]
 
 
 def test_timeline_output_file_errors(run, tmp_path):
@@ -226,7 +293,8 @@ def test_ics_uids_are_stable_across_ranges(run):
 def test_ics_timed_events_for_datetime_bounds(run, tmp_path):
     team = tmp_path / "team.toml"
     team.write_text(
-        'schema = 1\n[[rule]]\nid = "flash"\nplatform = "kuaishou"\nverdict = "allow"\n'
+        "schema = 1\n[horizon.kuaishou]\nas_of = 2023-06-01\nthrough = 2023-06-30\n"
+        '[[rule]]\nid = "flash"\nplatform = "kuaishou"\nverdict = "allow"\n'
         'sources = ["pinduoduo"]\nsurfaces = ["livestream"]\n'
         "start = 2023-06-18T20:00:00\nend = 2023-06-18T23:00:00\n"
         'citation = { quote = "q", source = "memo" }\n',
@@ -265,7 +333,7 @@ def test_upcoming_reports_the_jd_window_closing(run):
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "closes  2022-11-30  JD self-operated on Kuaishou · livestream, short-video: last allowed "
-        "day (6 days left, today included), then denied [kuaishou-2022-jd-self-window]"
+        "day (6 days left, today included), then unknown [kuaishou-2022-jd-self-window]"
     )
     assert len(lines) == 2 and "live-preview" in lines[1]
     doc = json.loads(run("upcoming", "--on", "2022-11-25", "--days", "7", "--json").stdout)
@@ -277,6 +345,42 @@ def test_upcoming_reports_the_jd_window_closing(run):
         6,
     )
     assert first["at"] == "2022-12-01T00:00:00+08:00"
+    assert doc["horizons"] == []
+
+
+def test_upcoming_past_the_horizon_says_the_rules_end(run):
+    result = run("upcoming", "--platform", "kuaishou")  # today: years past 2022
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        "ended   2022-12-31  the loaded rules for Kuaishou end on 2022-12-31 (as of 2022-10-28): "
+        "nothing is known about "
+    )
+    assert "no window opens or closes" not in result.stdout
+    doc = json.loads(run("upcoming", "--json", "--platform", "kuaishou").stdout)
+    assert doc["changes"] == []
+    assert doc["horizons"] == [
+        {
+            "platform": "kuaishou",
+            "state": "passed",
+            "through": "2022-12-31",
+            "as_of": "2022-10-28",
+            "file": "rules.toml (bundled)",
+        }
+    ]
+
+
+def test_upcoming_before_the_horizon_says_where_the_rules_end(run):
+    lines = run("upcoming", "--on", "2022-12-30", "--days", "3", "-p", "kuaishou").stdout
+    lines = lines.splitlines()
+    assert lines[-1] == (
+        "ends    2022-12-31  the loaded rules for Kuaishou end: every answer after 2022-12-31 "
+        "is unknown until a newer rules file moves the horizon"
+    )
+    assert (
+        "closes  2022-12-31  Tmall on Kuaishou · livestream, short-video: last allowed day "
+        "(2 days left, today included), then unknown: the rules end there "
+        "[kuaishou-2022-tmall-window]"
+    ) in lines
 
 
 def test_upcoming_bad_values(run):

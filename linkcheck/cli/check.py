@@ -103,6 +103,9 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
     elif fmt == "plain":
         for line in render.plain_lines(decisions, explains, source):
             click.echo(line)
+        if not explain:  # the explanation says it on stdout
+            for line in render.horizon_note(decisions):
+                click.echo(line, err=True)
     else:
         names = ruleset.catalog.display_names()
         render.print_check_text(render.console(env.colour()), decisions, names, source, explains)

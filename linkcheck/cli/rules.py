@@ -9,7 +9,7 @@ import click
 from .. import render
 from ..engine import RuleSet, in_force
 from ..errors import LinkcheckError, UnknownNameError
-from ..lint import day_range, diff, lint
+from ..lint import day_range, diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
 from . import UserError
@@ -61,16 +61,22 @@ def list_rules(when, fmt, as_json, env: Env):
     platform = ruleset.platform_id(env.platform) if env.platform else None
     at = ruleset.parse_when(when, platform)
     rows = [_rule_row(r, at) for r in ruleset.rules if platform is None or r.platform == platform]
+    horizons = [h for p, h in ruleset.catalog.horizons.items() if platform is None or p == platform]
     fmt = env.output_format(fmt, as_json)
     if fmt == "json":
-        click.echo(render.to_json({"at": render.iso(at), "rules": rows}))
-    elif fmt == "plain":
+        doc = {"at": render.iso(at), "rules": rows}
+        doc["horizons"] = {h.platform: render.horizon_dict(h) for h in horizons}
+        click.echo(render.to_json(doc))
+        return
+    if fmt == "plain":
         shown = [{**r, "in_force": "yes" if r["in_force"] else "no"} for r in rows]
         columns = ("id", "platform", "verdict", "sources", "surfaces", "window", "in_force", "file")
         for line in render.columns_text(shown, columns):
             click.echo(line)
     else:
         render.print_rules_table(render.console(env.colour()), rows, at)
+    for line in render.horizon_listing(ruleset.catalog, platform):
+        click.echo(line)
 
 
 @rules.command("show")
@@ -91,8 +97,10 @@ def show_rule(rule_id, as_json, env: Env):
         hint = did_you_mean(closest(rule_id, {i: i for i in by_id}))
         raise UnknownNameError(f"no rule '{rule_id}'{hint}; `linkcheck rules list` lists them")
     zone = ruleset.zone(rule.platform)
+    horizon = ruleset.catalog.horizons.get(rule.platform)
     if as_json:
         doc = render.rule_dict(rule) | {
+            "horizon": render.horizon_dict(horizon),
             "platform": rule.platform,
             "sources": list(rule.sources_text),
             "surfaces": list(rule.surfaces_text),
@@ -102,7 +110,7 @@ def show_rule(rule_id, as_json, env: Env):
         }
         click.echo(render.to_json(doc))
         return
-    for line in render.rule_lines(rule, zone):
+    for line in render.rule_lines(rule, zone, horizon):
         click.echo(line)
 
 
@@ -181,6 +189,14 @@ def diff_rules(old, new, as_json, env: Env):
         sides.append(RuleSet(catalog))
     before, after = sides
     changes = diff(before, after)
+    moved = [
+        {
+            "platform": platform,
+            "old": render.horizon_dict(old_h),
+            "new": render.horizon_dict(new_h),
+        }
+        for platform, old_h, new_h in horizon_changes(before, after)
+    ]
     rows = []
     for c in changes:
         zone = (after if c.platform in after.catalog.platforms else before).zone(c.platform)
@@ -194,19 +210,31 @@ def diff_rules(old, new, as_json, env: Env):
                 "to": last,
                 "start": render.iso(c.start and c.start.astimezone(zone)),
                 "end": render.iso(c.end and c.end.astimezone(zone)),
-                "old": {"verdict": c.old, "rule": c.old_rule},
-                "new": {"verdict": c.new, "rule": c.new_rule},
+                "old": {"verdict": c.old, "rule": c.old_rule, "reason": c.old_reason},
+                "new": {"verdict": c.new, "rule": c.new_rule, "reason": c.new_reason},
             }
         )
     if as_json:
-        click.echo(render.to_json({"old": old, "new": new, "changes": rows}))
-    elif not rows:
+        doc = {"old": old, "new": new, "changes": rows, "horizons": moved}
+        click.echo(render.to_json(doc))
+    elif not rows and not moved:
         click.echo("no verdict changes")
     else:
+        for m in moved:
+            was = m["old"]["through"] if m["old"] else "none"
+            now = m["new"]["through"] if m["new"] else "none"
+            as_of = f" (as of {m['new']['as_of']})" if m["new"] else ""
+            click.echo(f"{m['platform']} · horizon: {was} → {now}{as_of}")
         for r in rows:
-            rule_change = f"{r['old']['rule'] or 'no rule'} → {r['new']['rule'] or 'no rule'}"
+            rule_change = f"{_why(r['old'])} → {_why(r['new'])}"
             click.echo(
                 f"{r['platform']} · {r['source']} · {r['surface']} · {r['from']} → {r['to']}: "
                 f"{r['old']['verdict']} → {r['new']['verdict']} ({rule_change})"
             )
-    raise click.exceptions.Exit(1 if rows else 0)
+    raise click.exceptions.Exit(1 if rows or moved else 0)
+
+
+def _why(side: dict) -> str:
+    if side["rule"]:
+        return side["rule"]
+    return "beyond the horizon" if side["reason"] == "beyond_horizon" else "no rule"

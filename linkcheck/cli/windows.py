@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import render
-from ..windows import default_range, segments, upcoming
+from ..windows import default_range, horizon_status, segments, upcoming
 from . import UserError
 from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete, surface_option, when_option
@@ -67,11 +67,15 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     if (hi - lo).days > 36600:
         raise UserError(f"range {lo} → {hi} is over 100 years; narrow it with --from/--to")
     found = segments(ruleset, platform, ids, surface_list, lo, hi)
+    horizon = ruleset.horizon(platform)
     fmt = fmt or ("text" if env.is_terminal() and not out else "plain")
+    if fmt in ("plain", "json"):
+        for line in render.timeline_note(horizon, hi):
+            click.echo(line, err=True)
     if fmt == "ics":
         from ..ics import calendar_bytes
 
-        _write(out, calendar_bytes(found, catalog.display_names()))
+        _write(out, calendar_bytes(found, catalog.display_names(), horizon))
         return
     if fmt == "json":
         rows = [render.segment_dict(s) for s in found]
@@ -81,7 +85,7 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
         _write(out, "".join(line + "\n" for line in render.segment_lines(found)).encode())
         return
     render.print_timeline(
-        render.console(env.colour()), found, lo, hi, today, catalog.display_names()
+        render.console(env.colour()), found, lo, hi, today, catalog.display_names(), horizon
     )
 
 
@@ -122,12 +126,16 @@ def upcoming_command(days, when, as_json, env: Env):
     at = ruleset.parse_when(when, platforms[0] if len(platforms) == 1 else None)
     events = upcoming(ruleset, platforms, at, days)
     rows = [render.upcoming_dict(e, at) for e in events]
+    ends = [h for h in horizon_status(ruleset, platforms, at, days) if h.state != "later"]
     if as_json:
-        click.echo(render.to_json({"at": render.iso(at), "days": days, "changes": rows}))
-        return
-    if not rows:
-        click.echo(f"no window opens or closes in the {days} days from {at.date()}")
+        doc = {"at": render.iso(at), "days": days, "changes": rows}
+        doc["horizons"] = [render.horizon_status_dict(h) for h in ends]
+        click.echo(render.to_json(doc))
         return
     names = ruleset.catalog.display_names()
     for row in rows:
         click.echo(render.upcoming_line(row, names))
+    for status in ends:
+        click.echo(render.horizon_status_line(status, at, days, names))
+    if not rows and not ends:
+        click.echo(f"no window opens or closes in the {days} days from {at.date()}")
