@@ -12,7 +12,7 @@ from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from .errors import LinkError
+from .errors import LinkError, shown
 from .model import Catalog, Change, Decision, Horizon, Known, Resolved, Rule
 from .when import parse_when, zone
 
@@ -193,9 +193,9 @@ class RuleSet:
             return resolved
         stated = self.resolve_source(exact)
         if not set(stated.candidates) <= set(resolved.candidates):
-            what = f"the link's host {resolved.host}" if resolved.host else f"'{text}'"
+            what = f"the link's host {resolved.host}" if resolved.host else f"'{shown(text)}'"
             raise LinkError(
-                f"--as {exact} does not match {what}, which can only be "
+                f"--as {shown(exact)} does not match {what}, which can only be "
                 f"{' or '.join(resolved.candidates)}"
             )
         return Resolved(text, stated.id, stated.candidates, resolved.kind, resolved.host)

@@ -4,6 +4,18 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 from __future__ import annotations
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """User input as it may be echoed in a message: control characters escaped (a terminal
+    never receives an escape sequence from an input), and long text cut to `limit`."""
+    text = str(text)
+    head = text[: limit + 1]
+    if not head.isprintable():
+        head = "".join(
+            ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in head
+        )
+    return head if len(head) <= limit and len(text) <= limit else head[: limit - 3] + "..."
+
+
 class LinkcheckError(Exception):
     """Something the user gave (a name, a date, a link, a rules file) cannot be used."""
 

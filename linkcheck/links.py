@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import LinkError
+from .errors import LinkError, shown
 from .model import Catalog, Resolved
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
@@ -27,8 +27,7 @@ def looks_like_link(text: str) -> bool:
 
 
 def _show(text: str) -> str:
-    shown = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
-    return shown if len(shown) <= _SHOW else shown[: _SHOW - 3] + "..."
+    return shown(text, _SHOW)
 
 
 def link_host(url: str) -> str:

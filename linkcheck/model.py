@@ -14,7 +14,7 @@ instant of the following day, so a date end is the last day, inclusive.
 from datetime import date, datetime
 from typing import NamedTuple
 
-from .errors import UnknownNameError
+from .errors import UnknownNameError, shown
 from .names import closest, did_you_mean, normalize
 
 # The word in a rules file → the verdict a query answers.
@@ -212,7 +212,7 @@ class Catalog:
             later = frozenset(self.groups) if kind == "source" else frozenset()
             hint = did_you_mean(closest(name, table, later=later))
             raise UnknownNameError(
-                f"unknown {kind} '{name}'{hint}; `linkcheck {listing}` lists them"
+                f"unknown {kind} '{shown(name)}'{hint}; `linkcheck {listing}` lists them"
             )
         return found
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from .errors import shown
 from .model import Decision, Rule
 
 VERDICT_STYLE = {"allowed": "bold green", "denied": "bold red", "unknown": "bold yellow"}
@@ -222,7 +223,7 @@ def ambiguity_hint(d: Decision, typed: str) -> str:
 
     first = d.candidates[0].source
     if looks_like_link(typed):
-        return f"say which source it is: linkcheck check '{typed}' --as {first}"
+        return f"say which source it is: linkcheck check '{shown(typed)}' --as {first}"
     return f"pass the exact source, e.g. linkcheck check {first}"
 
 
@@ -399,9 +400,10 @@ def batch_table(names: list[str], rows: list[list[str]]):
 
 
 def _escape(text: str) -> str:
+    """A cell for the terminal: markup escaped, control characters shown as escapes."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(text if text.isprintable() else shown(text, len(text) * 6))
 
 
 def batch_summary(counts: dict[str, int]) -> str:

@@ -92,6 +92,70 @@ def bundled_rules() -> bytes:
     return (files("linkcheck") / "rules.toml").read_bytes()
 
 
+MAX_FILE = 4 * 1024 * 1024  # a rules file is text written by people: kilobytes
+MAX_DEPTH = 32  # tables, arrays and dotted keys; the schema needs four
+
+
+def read_rules_file(path: str) -> bytes:
+    """A rules file's bytes: a regular file, at most MAX_FILE bytes. A FIFO, a device
+    (/dev/zero) or a huge file is refused instead of read for ever (OSError)."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(0, "not a regular file (a pipe or a device?); give a .toml file")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE:
+        raise OSError(0, f"larger than {MAX_FILE // (1024 * 1024)} MiB; is it a rules file?")
+    return data
+
+
+_STRING_OR_COMMENT = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*',
+    re.DOTALL,
+)
+
+
+def too_deep(text: str) -> str:
+    """Where a TOML text nests deeper than MAX_DEPTH (arrays, inline tables, dotted keys),
+    or "" — checked before tomllib, whose recursion and memory grow with the depth."""
+    bare = _STRING_OR_COMMENT.sub("0", text)
+    depth = 0
+    for number, line in enumerate(bare.splitlines(), start=1):
+        for ch in line:
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return f"line {number}"
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+        key = line.split("=", 1)[0] if "=" in line else line
+        if key.count(".") >= MAX_DEPTH:
+            return f"line {number}"
+    return ""
+
+
+def _representable(at: datetime) -> bool:
+    """Whether the instant, shown in any zone, is a date Python can hold (not year 0 or
+    10000 once an offset is applied)."""
+    from datetime import UTC
+
+    try:
+        utc = at.astimezone(UTC)
+        utc - timedelta(days=2)
+        utc + timedelta(days=2)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
 def rules_env_paths() -> list[str]:
     """Paths in LINKCHECK_RULES (os.pathsep-separated), empty entries ignored."""
     return [p for p in os.environ.get("LINKCHECK_RULES", "").split(os.pathsep) if p.strip()]
@@ -131,8 +195,7 @@ class Loader:
     def add_path(self, path: str | os.PathLike) -> None:
         name = os.fspath(path)
         try:
-            with open(name, "rb") as f:
-                data = f.read()
+            data = read_rules_file(name)
         except FileNotFoundError:
             self._error(name, "", "rules file not found; give the path of a .toml rules file")
             return
@@ -161,6 +224,11 @@ class Loader:
         doc = tomlcache.load(raw) if raw is not None else None
         if doc is None:
             import tomllib  # only when the cache does not have this exact file
+
+            deep = too_deep(data)
+            if deep:
+                self._error(name, deep, f"nested deeper than {MAX_DEPTH} levels; flatten it")
+                return
 
             try:
                 doc = tomllib.loads(data)
@@ -446,11 +514,12 @@ class _FileReader:
 
         platform = table["platform"]
         if not isinstance(platform, str) or platform not in catalog.platforms:
+            platform = platform if isinstance(platform, str) else repr(platform)
             hint = did_you_mean(closest(str(platform), catalog.index("platform")))
             self.error(where, f"unknown platform '{platform}'{hint}", "platform")
             ok = False
         verdict = table["verdict"]
-        if verdict not in VERDICT_OF:
+        if not isinstance(verdict, str) or verdict not in VERDICT_OF:
             shown = verdict if isinstance(verdict, str) else repr(verdict)
             hint = did_you_mean(closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
             self.error(where, f"verdict '{shown}' must be allow, deny or unknown{hint}", "verdict")
@@ -532,14 +601,14 @@ class _FileReader:
             return None, None
         if self.tz is None:  # the file's zone is invalid: already reported
             return False, None
-        if isinstance(value, datetime):
-            text = value.isoformat()
-            return (value if value.tzinfo else value.replace(tzinfo=self.tz)), text
-        if isinstance(value, date):
-            at = self.day_start(value, after=(key == "end"))
-            if at is not None:
+        if isinstance(value, datetime | date):
+            if isinstance(value, datetime):
+                at = value if value.tzinfo else value.replace(tzinfo=self.tz)
+            else:
+                at = self.day_start(value, after=(key == "end"))
+            if at is not None and _representable(at):
                 return at, value.isoformat()
-            kind = f"{value.isoformat()}, too late a day (it must end before 9999-12-31)"
+            kind = f"{value.isoformat()}, too near the ends of the calendar (years 2 to 9998)"
         else:
             kind = "a time of day without a date" if isinstance(value, time) else repr(value)
         self.error(

@@ -4,8 +4,14 @@ Importing tomllib and parsing the bundled file is about a tenth of a cold check.
 document is stored with marshal (built in, no import cost) under the user's cache folder,
 named by a checksum of the file's bytes and holding those bytes: a file is served from the
 cache only when its content is byte-for-byte the same. Set LINKCHECK_CACHE_DIR to choose the
-folder, or to an empty string to switch the cache off. A cache that cannot be read or
-written is simply not used.
+folder, or to an empty string to switch the cache off.
+
+No file another user could write may change an answer: the cache is used only from a folder
+owned by this user that no one else may write to (made 0700 when it is created), entries
+must be regular files owned by this user, are created with O_EXCL under unpredictable
+names, and carry a checksum of their content. Anything in doubt — another owner, loose
+permissions, a symlink, a bad checksum, a shape that is not a TOML document — is not used:
+the file is parsed again and the entry replaced. The cache never stops the tool.
 """
 
 from __future__ import annotations
@@ -13,11 +19,14 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import stat
 import sys
 import zlib
 from datetime import date, datetime, time
 
-_FORMAT = 1  # bump when the stored shape changes
+_FORMAT = 2  # bump when the stored shape changes
+_MAGIC = b"linkcheck-rules-cache\n"
+_LIMIT = 8 * 1024 * 1024  # an entry is the rules file and its parsed form: a few times it
 
 
 def cache_dir() -> str | None:
@@ -33,42 +42,106 @@ def _path(folder: str, data: bytes) -> str:
     return os.path.join(folder, f"rules-{python}-{zlib.crc32(data):08x}-{len(data)}.marshal")
 
 
-def load(data: bytes) -> dict | None:
-    """The parsed document for exactly these bytes, if cached."""
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user, and no one else may write to it."""
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def _folder() -> str | None:
+    """The cache folder if it is safe to use (created private if missing), else None."""
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        with open(_path(folder, data), "rb") as f:
-            stored_format, stored_bytes, doc = marshal.load(f)
-    except (OSError, EOFError, ValueError, TypeError):
+        st = os.stat(folder)
+    except FileNotFoundError:
+        try:
+            os.makedirs(folder, mode=0o700)
+            st = os.stat(folder)
+        except OSError:
+            return None
+    except OSError:
         return None
-    if stored_format != _FORMAT or stored_bytes != data:
+    return folder if stat.S_ISDIR(st.st_mode) and _private(st) else None
+
+
+def load(data: bytes) -> dict | None:
+    """The parsed document for exactly these bytes, if a trustworthy entry holds it."""
+    folder = _folder()
+    if folder is None:
         return None
-    return _thaw(doc)
+    path = _path(folder, data)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _private(st) or st.st_size > _LIMIT:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            blob = f.read(_LIMIT + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    doc = _unpack(blob, data)
+    if doc is None:  # damaged or foreign: never used, and replaced by the next store()
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    return doc
+
+
+def _unpack(blob: bytes, data: bytes) -> dict | None:
+    head = len(_MAGIC) + 8
+    if not blob.startswith(_MAGIC) or len(blob) < head:
+        return None
+    payload = blob[head:]
+    if blob[len(_MAGIC) : head] != f"{zlib.crc32(payload):08x}".encode():
+        return None
+    try:
+        stored = marshal.loads(payload)
+        stored_format, stored_bytes, frozen = stored
+        if stored_format != _FORMAT or stored_bytes != data:
+            return None
+        doc = _thaw(frozen)
+    except (EOFError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict) else None
 
 
 def store(data: bytes, doc: dict) -> None:
-    """Keep the parsed document; silently skipped where the cache folder is not writable."""
-    folder = cache_dir()
+    """Keep the parsed document; silently skipped where the cache folder is not safe."""
+    folder = _folder()
     if folder is None:
         return
-    path = _path(folder, data)
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(folder, exist_ok=True)
-        with open(tmp, "wb") as f:
-            marshal.dump((_FORMAT, data, _freeze(doc)), f)
+        payload = marshal.dumps((_FORMAT, data, _freeze(doc)))
+    except (ValueError, RecursionError):  # too deep for marshal: simply not cached
+        return
+    blob = _MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload
+    if len(blob) > _LIMIT:
+        return
+    path = _path(folder, data)
+    tmp = os.path.join(folder, f".{os.urandom(8).hex()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
         os.replace(tmp, path)
     except OSError:
-        with contextlib.suppress(OSError):  # the temporary file may never have been made
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
 
 
 # TOML's date and time values as marshal-able tagged tuples, and back
 _TAGS = {datetime: "datetime", date: "date", time: "time"}
 _READ = {"datetime": datetime.fromisoformat, "date": date.fromisoformat, "time": time.fromisoformat}
-_TAG = "\x00toml-"
+_SCALARS = (str, int, float, bool)
 
 
 def _freeze(value):
@@ -78,15 +151,23 @@ def _freeze(value):
         return [_freeze(v) for v in value]
     kind = _TAGS.get(type(value))
     if kind is not None:
-        return (_TAG + kind, value.isoformat())
+        return (kind, value.isoformat())
     return value
 
 
 def _thaw(value):
+    """The stored shape back into a TOML document; TypeError for anything TOML cannot hold."""
     if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("a table key that is not a string")
         return {k: _thaw(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_thaw(v) for v in value]
     if isinstance(value, tuple):
-        return _READ[value[0][len(_TAG) :]](value[1])
-    return value
+        kind, text = value
+        if not isinstance(text, str):
+            raise TypeError("a date that is not text")
+        return _READ[kind](text)
+    if isinstance(value, _SCALARS):
+        return value
+    raise TypeError(f"not a TOML value: {type(value).__name__}")

@@ -1,8 +1,10 @@
 """Text → an instant in the platform's time zone.
 
 Every form resolves in the zone it is given (the platform's), never the machine's `TZ`.
-ISO and Chinese forms are parsed here directly; month names fall through to dateutil,
-imported only then.
+Every form is read by a strict grammar of its own, so a text is either read exactly or
+refused with what would be accepted: no fuzzy parser guesses a missing day from the hour,
+drops a zone name it does not know, or reads `UTC+8` the POSIX way (with its sign inverted).
+Zones are accepted only as `Z` or `±HH:MM`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import DateError
+from .errors import DateError, shown
 
 ACCEPTED = (
     "use 2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
@@ -39,11 +41,18 @@ _PATTERNS = {
     ),
     "day_month_year": (r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})", 0),
     "relative": (r"(?P<sign>[+-])\s*(?P<n>\d{1,6})\s*(?P<unit>d|w|days?|weeks?|天|周)", 0),
-    "day_number": (r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)", re.IGNORECASE),
-    "month_name": (
-        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
-        re.IGNORECASE,
+    # `Nov 11 2022`, `November 11, 2022 8:00 pm`, `11 Nov 2022 20:00 +08:00`, `Nov 11`
+    "month_day": (
+        r"(?:(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+        r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon2>[a-z]+)\.?)"
+        r"(?:\s+(?P<y>\d{4}))?"
+        r"(?:\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm)?)?"
+        r"(?:\s*(?P<z>z|[+-]\d{2}(?::?\d{2})?))?",
+        0,
     ),
+    # a zone written as a name or as UTC+N: never guessed (EST is ambiguous, and POSIX reads
+    # UTC+8 as eight hours *behind* UTC)
+    "zone_word": (r"(?:\b(?:utc|gmt)\s*[+-]\s*\d|\d\s*(?:utc|gmt|[a-z]{2,4}t)\s*$)", 0),
 }
 
 
@@ -78,7 +87,7 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise DateError(
-            f"unknown time zone '{name}': use an IANA name such as Asia/Shanghai or UTC"
+            f"unknown time zone '{shown(name)}': use an IANA name such as Asia/Shanghai or UTC"
         ) from exc
 
 
@@ -130,14 +139,18 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         return _build(raw, tz, m["y"] or today.year, month, day)
     if m := _RE.chinese.fullmatch(text):
         return _build(raw, tz, m["y"] or today.year, m["m"], m["d"], m["h"], m["mi"])
-    if _RE.month_name.search(text) and _RE.day_number.search(text):
-        return _month_name(raw, text, tz, today)
+    if m := _RE.month_day.fullmatch(key.replace(",", " ")):
+        return _month_day(raw, tz, today, m)
+    if _RE.zone_word.search(key):
+        raise DateError(
+            f"unsure of the time zone in '{_show(raw)}': zone names and UTC+N are not read; "
+            "write the offset as +08:00 (or Z for UTC), e.g. 2022-12-31T10:00:00+08:00"
+        )
     raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
 
 
 def _show(text: str) -> str:
-    shown = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
-    return shown if len(shown) <= 40 else shown[:37] + "..."
+    return shown(text, 40)
 
 
 def _build(raw, tz, y, m, d, h=None, mi=None, s=None, frac=None, offset=None) -> datetime:
@@ -190,17 +203,40 @@ def _day_month_year(raw: str, tz: tzinfo, m: re.Match) -> datetime:
     return local_midnight(readings[0], tz)
 
 
-def _month_name(raw: str, text: str, tz: tzinfo, today: date) -> datetime:
-    from dateutil import parser  # only for month names: keeps the common path light
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 
-    default = datetime(today.year, 1, 1)
-    try:
-        value = parser.parse(text, default=default)
-    except (ValueError, OverflowError) as exc:
-        reason = str(exc).split(":")[0]
-        kind = "impossible" if "range" in reason or "must be in" in reason else "invalid"
-        raise DateError(f"{kind} date '{_show(raw)}': {ACCEPTED}") from None
-    try:
-        return value.astimezone(tz) if value.tzinfo is not None else value.replace(tzinfo=tz)
-    except OverflowError:
-        raise DateError(f"date out of range '{_show(raw)}': {ACCEPTED}") from None
+
+def _month_day(raw: str, tz: tzinfo, today: date, m: re.Match) -> datetime:
+    """A month name with a day (and perhaps a year, a time and an offset); nothing else."""
+    month = _MONTHS.get(m["mon"] or m["mon2"])
+    if month is None:
+        raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
+    hour = m["h"]
+    if m["ampm"]:
+        h = int(hour)
+        if not 1 <= h <= 12:
+            raise DateError(f"impossible time in '{_show(raw)}': {h} {m['ampm']}")
+        hour = (h % 12) + (12 if m["ampm"] == "pm" else 0)
+    offset = m["z"].upper() if m["z"] else None
+    day = m["d"] or m["d2"]
+    return _build(raw, tz, m["y"] or today.year, month, day, hour, m["mi"], m["s"], None, offset)

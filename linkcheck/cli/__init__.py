@@ -6,6 +6,7 @@ place; Ctrl-C exits 130 and a closed stdout pipe exits quietly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -71,14 +72,21 @@ def cli() -> None:
     """
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after its reader went away, so that the final flush at
+    exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
         cli.main(prog_name="linkcheck")
     except BrokenPipeError:
         # stdout closed early (`linkcheck ... | head -1`): stop quietly, no traceback
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

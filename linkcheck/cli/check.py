@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import render
 from ..model import Decision
+from . import silence_stdout
 from .options import Env, common_options, complete, format_options, surface_option, when_option
 
 DEFAULT_SURFACES = ("livestream", "short-video")
@@ -97,6 +100,14 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
             for d in decisions
         ]
     fmt = env.output_format(fmt, as_json)
+    try:
+        _print(fmt, decisions, verdict, explains, source, explain, ruleset, env)
+    except BrokenPipeError:  # `check … | true`: the answer is the exit code all the same
+        silence_stdout()
+    raise click.exceptions.Exit(code)
+
+
+def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env) -> None:
     if fmt == "json":
         doc = render.check_document(source, decisions, verdict, explains)
         click.echo(render.to_json(doc))
@@ -109,4 +120,4 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
     else:
         names = ruleset.catalog.display_names()
         render.print_check_text(render.console(env.colour()), decisions, names, source, explains)
-    raise click.exceptions.Exit(code)
+    sys.stdout.flush()  # a closed pipe shows here, inside the command, not at exit

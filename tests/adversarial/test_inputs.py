@@ -1,0 +1,224 @@
+"""Hostile dates, rules files and echoed input: refused with a message, never guessed, never a
+traceback, never a hang (issue: Hardening). Each case is one that was found by fuzzing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import linkcheck
+from linkcheck.errors import DateError
+from linkcheck.rules import Loader
+from linkcheck.when import parse_when
+
+from ..conftest import assert_clean_error
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2022, 6, 1, tzinfo=SH)
+
+
+# ---------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Dec 31 2022 10:00 UTC+8", "unsure of the time zone"),  # was read as UTC-8
+        ("Dec 31 2022 20:00 EST", "unsure of the time zone"),  # the zone name was dropped
+        ("2022-12-31 20:00 UTC", "unsure of the time zone"),
+        ("2022-12-31 10:00 CST", "unsure of the time zone"),
+        ("Nov 11 2022 10:00 GMT+99", "unsure of the time zone"),  # was a ValueError
+        ("Oct 2022 20:00", "invalid date"),  # was 2022-10-01: the hour filled the day
+        ("Nov 11 2022 13:00 pm", "impossible time"),
+        ("Nov 11 2022 10:00 +99:00", "invalid UTC offset"),
+        ("Mayday 1", "invalid date"),
+    ],
+)
+def test_a_date_it_is_not_sure_of_is_refused(text, fragment):
+    with pytest.raises(DateError, match=fragment):
+        parse_when(text, SH, NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dec 31 2022 10:00 +08:00", datetime(2022, 12, 31, 10, tzinfo=SH)),
+        ("Dec 31 2022 10:00Z", datetime(2022, 12, 31, 18, tzinfo=SH)),
+        ("November 11, 2022 8:00 pm", datetime(2022, 11, 11, 20, tzinfo=SH)),
+        ("11 Nov 2022", datetime(2022, 11, 11, tzinfo=SH)),
+        ("Nov 11", datetime(2022, 11, 11, tzinfo=SH)),  # the year of the fixed "now"
+        ("2022-11-11T10:00:00+05:30", datetime(2022, 11, 11, 12, 30, tzinfo=SH)),
+        ("2022-11-11T23:59+08:00", datetime(2022, 11, 11, 23, 59, tzinfo=SH)),
+        ("2022-11-11 10:00:00.25", datetime(2022, 11, 11, 10, 0, 0, 250000, tzinfo=SH)),
+        ("11月11日 20点", datetime(2022, 11, 11, 20, tzinfo=SH)),
+    ],
+)
+def test_month_names_offsets_and_fractions_are_read_exactly(text, expected):
+    assert parse_when(text, SH, NOW) == expected
+
+
+def test_a_bad_zone_in_a_batch_cell_is_an_error_row(run):
+    result = run(
+        "batch", "-", input="source,date\ntmall,Nov 11 2022 10:00 GMT+99\ntmall,2022-11-11\n"
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5  # header, 2 surfaces × 2 rows: the run went on
+    assert ",error,,," in lines[1] and "unsure of the time zone" in lines[1]
+    assert ",allowed," in lines[3]
+
+
+def test_check_with_a_bad_zone_exits_2(run):
+    assert_clean_error(run("check", "tmall", "--on", "Nov 11 2022 10:00 GMT+99"), "time zone")
+
+
+# ---------------------------------------------------------------------- rules files
+
+
+def _problems(text: str) -> list[str]:
+    loader = Loader()
+    loader.add_bundled()
+    loader.add_text(text, "team.toml")
+    return [str(p) for p in loader.problems]
+
+
+RULE = (
+    'schema = 1\n[[rule]]\nid = "x"\nplatform = "kuaishou"\nsources = ["tmall"]\nsurfaces = "*"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ("verdict = []", "verdict '[]' must be allow, deny or unknown"),  # was a TypeError
+        ('verdict = "allow"\nplatform = ["kuaishou"]', "Cannot overwrite"),  # TOML itself
+        ('verdict = "allow"\nend = 9999-12-31', "too near the ends of the calendar"),
+        ('verdict = "allow"\nstart = 0001-01-01', "too near the ends of the calendar"),
+        ('verdict = "allow"\nend = 9999-12-31T23:00:00-10:00', "too near the ends"),
+    ],
+)
+def test_rules_values_that_crashed_are_problems(extra, fragment):
+    found = _problems(RULE + extra + "\n")
+    assert any(fragment in p for p in found), found
+
+
+def test_a_rule_platform_that_is_not_a_string_is_a_problem():
+    text = RULE.replace('platform = "kuaishou"', "platform = [1]") + 'verdict = "allow"\n'
+    assert any("unknown platform '[1]'" in p for p in _problems(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * 500 + "]" * 500,
+        "x = " + "{a = " * 500 + "1" + "}" * 500,
+        ".".join(f"k{i}" for i in range(500)) + " = 1",
+        "[" + ".".join(f"k{i}" for i in range(500)) + "]",
+    ],
+)
+def test_deep_nesting_is_refused_before_the_parser(text, tmp_path, monkeypatch):
+    for cache in ("", str(tmp_path / "cache")):  # cache on and off answer alike
+        monkeypatch.setenv("LINKCHECK_CACHE_DIR", cache)
+        found = _problems("schema = 1\n" + text + "\n")
+        assert len(found) == 1 and "nested deeper than 32 levels" in found[0], found
+
+
+def test_dotted_keys_do_not_blow_up_memory(tmp_path):
+    """40 KB of dotted keys made tomllib use 1.6 GB; the depth check stops it first."""
+    path = tmp_path / "dotted.toml"
+    path.write_text("schema = 1\n" + ".".join(["a"] * 20000) + " = 1\n")
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20));"
+        "import linkcheck; from linkcheck.errors import RulesError\n"
+        "try: linkcheck.load_rules([sys.argv[1]])\n"
+        "except RulesError as e: print(e)"
+    )
+    env = {**os.environ, "LINKCHECK_CACHE_DIR": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert "nested deeper than 32 levels" in out.stdout, out.stderr
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_not_read_as_rules(run, device):
+    assert_clean_error(run("check", "tmall", "--rules", device), device, "not a regular file")
+
+
+def test_a_fifo_does_not_hang(run, tmp_path):
+    fifo = tmp_path / "rules.fifo"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    assert_clean_error(run("check", "tmall", "--rules", str(fifo)), "not a regular file")
+    assert time.monotonic() - started < 5
+
+
+def test_a_huge_rules_file_is_refused(run, tmp_path):
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (5 * 1024 * 1024))
+    assert_clean_error(run("check", "tmall", "--rules", str(big)), "larger than 4 MiB")
+
+
+def test_many_rules_compile_quickly(tmp_path):
+    """10,000 rules took 34 s when every scope re-scanned every rule; a budget far above
+    today's figure catches a return to quadratic work, not a slow machine."""
+    lines = ["schema = 1"]
+    for i in range(10000):
+        lines += [
+            "[[rule]]",
+            f'id = "r{i}"',
+            'platform = "kuaishou"',
+            f'verdict = "{("allow", "deny")[i % 2]}"',
+            'sources = ["tmall"]',
+            'surfaces = ["livestream"]',
+            f"start = {2000 + i // 365:04d}-01-01",
+            'citation = { quote = "q", source = "s" }',
+        ]
+    path = tmp_path / "many.toml"
+    path.write_text("\n".join(lines))
+    started = time.monotonic()
+    rules = linkcheck.load_rules([path])
+    rules.check("tmall", "livestream", "2010-06-01")
+    rules.timeline("kuaishou", "tmall", "livestream")
+    assert time.monotonic() - started < 20
+
+
+# ---------------------------------------------------------------------- echoed input
+
+
+def test_control_characters_are_escaped_in_messages(run):
+    result = run("check", "x\x1b]0;pwned\x07")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "x\\x1b]0;pwned\\x07" in result.stderr
+
+
+def test_the_hypothesis_case_that_broke_the_error_message(run):
+    result = run("check", "0\r\r\r\x85")
+    assert_clean_error(result, "unknown source '0\\r\\r\\r\\x85'")
+
+
+def test_a_huge_name_is_cut_in_messages_and_skips_the_search(run):
+    started = time.monotonic()
+    result = run("check", "天" * 1_000_000)
+    assert_clean_error(result, "unknown source '" + "天" * 10)
+    assert len(result.stderr) < 300
+    assert time.monotonic() - started < 5
+
+
+def test_a_closed_stdout_does_not_change_checks_exit_code():
+    for day, code in (("2022-11-11", 0), ("2022-10-11", 1), ("2023-06-01", 3)):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "linkcheck", "check", "tmall", "--on", day, "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        proc.stdout.close()  # the reader is gone before anything is written
+        assert proc.wait(timeout=30) == code
+        assert b"Traceback" not in proc.stderr.read()
+        proc.stderr.close()
