@@ -485,6 +485,7 @@ def check_rows(
     write,
     *,
     neutralise_cells: bool = False,
+    fit=None,
     tick=None,
     every: int = 2000,
 ) -> dict[str, int]:
@@ -493,7 +494,9 @@ def check_rows(
 
     Short rows are padded to the header; a row longer than the header, or one the reader
     could not read, becomes an error row. `neutralise_cells` guards CSV/TSV output against
-    formula cells; `tick(rows_done)` is called every `every` rows (progress displays).
+    formula cells; `fit(cells)` (for formats that cannot hold every cell) returns None or
+    (cells as they can be written, why): that row becomes an error row saying so.
+    `tick(rows_done)` is called every `every` rows (progress displays).
     """
     width = len(header)
     decide = checker.decide
@@ -505,12 +508,18 @@ def check_rows(
             results = decide(cells)
         elif isinstance(cells, _BadRow):
             cells, results = [""] * width, [["", "error", "", "", cells.reason]]
-        elif len(cells) > width:
-            note = f"the row has {len(cells)} cells but the header has {width}"
-            results = [["", "error", "", "", note]]
+        elif len(cells) > width:  # the extra cells' values go into the note, where no
+            # column can shadow them, and the appended columns stay under their names
+            extra = json.dumps(cells[width:], ensure_ascii=False)
+            note = (
+                f"the row has {len(cells)} cells but the header has {width}; extra cells: {extra}"
+            )
+            cells, results = cells[:width], [["", "error", "", "", note]]
         else:
             cells = cells + [""] * (width - len(cells))
             results = decide(cells)
+        if fit is not None and (fitted := fit(cells)) is not None:
+            cells, results = fitted[0], [["", "error", "", "", fitted[1]]]
         # one scan per input row: appended cells are safe, but an error row echoes input
         risky = neutralise_cells and (
             search("\x1f" + join(cells)) is not None or results[0][1] == "error"
@@ -580,12 +589,7 @@ class JsonLinesWriter:
             self._text.write("[")
 
     def write(self, row: list[str]) -> None:
-        names = self._names
-        if len(row) > len(names):  # a long row: its extra cells go under numbered keys
-            base = names[: -len(APPENDED)]
-            extra = [f"column_{i + 1}" for i in range(len(base), len(row) - len(APPENDED))]
-            names = [*base, *extra, *APPENDED]
-        line = json.dumps(dict(zip(names, row, strict=False)), ensure_ascii=False)
+        line = json.dumps(dict(zip(self._names, row, strict=True)), ensure_ascii=False)
         if self._array:
             self._text.write(("\n" if self._count == 0 else ",\n") + line)
         else:
@@ -595,6 +599,31 @@ class JsonLinesWriter:
     def close(self) -> None:
         if self._array:
             self._text.write("\n]\n" if self._count else "]\n")
+
+
+XLSX_CELL_LIMIT = 32767  # characters in one spreadsheet cell
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
+    """Cells a workbook cannot hold (too long, or XML-illegal control characters), made
+    writable — cut, or the characters shown escaped — with the reason; None if all fit."""
+    reasons = []
+    fitted = list(cells)
+    for i, cell in enumerate(cells):
+        if _XML_ILLEGAL.search(cell):
+            cell = _XML_ILLEGAL.sub(lambda m: m[0].encode("unicode_escape").decode(), cell)
+            reasons.append(f"column {i + 1} has control characters (shown escaped here)")
+        if len(cell) > XLSX_CELL_LIMIT:
+            reasons.append(
+                f"column {i + 1} has {len(cell):,} characters, more than the {XLSX_CELL_LIMIT:,} "
+                "a spreadsheet cell holds (cut here)"
+            )
+            cell = cell[:XLSX_CELL_LIMIT]
+        fitted[i] = cell
+    if not reasons:
+        return None
+    return fitted, "; ".join(reasons) + "; not checked: write csv or jsonl to keep this row whole"
 
 
 class XlsxWriter:

@@ -250,6 +250,7 @@ def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> d
             rows,
             writer.write,
             neutralise_cells=safe,
+            fit=core.xlsx_fit if isinstance(writer, core.XlsxWriter) else None,
             tick=tick if show_progress else None,
             every=PROGRESS_EVERY,
         )

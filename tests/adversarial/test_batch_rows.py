@@ -1,0 +1,49 @@
+"""Checklist rows that lost cells or moved columns (issue: Hardening)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+
+def test_an_over_long_csv_row_keeps_its_extra_cells_and_the_columns_in_place(run):
+    data = "source,column_3,date\ntmall,x,2022-11-11,EXTRA1,EXTRA2\n"
+    result = run("batch", "-", "-s", "livestream", input=data)
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    header = ["source", "column_3", "date", "surface", "verdict", "rule", "next_change", "note"]
+    assert rows[0] == header
+    assert rows[1][:5] == ["tmall", "x", "2022-11-11", "", "error"]
+    assert len(rows[1]) == len(header)  # the verdict stays under `verdict`
+    assert (
+        rows[1][7] == 'the row has 5 cells but the header has 3; extra cells: ["EXTRA1", "EXTRA2"]'
+    )
+
+
+def test_an_over_long_row_in_json_does_not_overwrite_a_real_column(run):
+    data = "source,column_3,date\ntmall,real,2022-11-11,EXTRA\n"
+    result = run("batch", "-", "--format", "jsonl", input=data)
+    (obj,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert obj["column_3"] == "real"
+    assert obj["verdict"] == "error"
+    assert '["EXTRA"]' in obj["note"]
+
+
+def test_xlsx_output_marks_cells_a_workbook_cannot_hold(run, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "out.xlsx"
+    long_cell = "长" * 40000
+    data = (
+        f"source,date,title\ntmall,2022-11-11,{long_cell}\n"
+        "tmall,2022-11-11,a\x01b\ntmall,2022-11-11,ok\n"
+    )
+    result = run("batch", "-", "-s", "livestream", "-o", str(out), input=data)
+    assert result.exit_code == 1, result.stderr
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][2] == "长" * 32767 and rows[1][4] == "error"
+    assert "column 3 has 40,000 characters, more than the 32,767" in rows[1][7]
+    assert rows[2][2] == "a\\x01b" and rows[2][4] == "error"
+    assert "control characters" in rows[2][7]
+    assert rows[3][4] == "allowed"
+    assert "3 results: allowed 1 · denied 0 · unknown 0 · error 2" in result.stderr
