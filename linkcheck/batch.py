@@ -20,7 +20,7 @@ from datetime import date, datetime
 from operator import itemgetter
 
 from .engine import RuleSet, micros
-from .errors import LinkcheckError
+from .errors import LinkcheckError, shown
 from .links import classify_host, link_host
 from .model import Resolved
 from .names import normalize
@@ -58,6 +58,9 @@ class InputError(LinkcheckError):
 
 
 # ---------------------------------------------------------------------- encodings
+
+
+_NOT_FILE_ENCODINGS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape", "undefined"}
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -106,9 +109,24 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
     head = binary.read(65536)
     chosen = encoding or detect_encoding(head)
     try:
-        codecs.lookup(chosen)
+        info = codecs.lookup(chosen)
     except LookupError:
-        raise InputError(f"unknown encoding '{chosen}': use utf-8, utf-8-sig or gb18030") from None
+        info = None
+    # only text encodings: rot13, base64, zlib … are codecs too, but not ways to save a file;
+    # utf-16 needs its BOM to say which byte order, and punycode is for host names
+    if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
+        name = shown(chosen)
+        what = f"unknown encoding '{name}'" if info is None else f"'{name}' is no file encoding"
+        raise InputError(f"{what}: use utf-8, utf-8-sig, gb18030, gbk or utf-16")
+    boms = {
+        "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+        "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+    }
+    if info.name in boms and not head.startswith(boms[info.name]):
+        raise InputError(
+            f"the input has no {info.name} byte-order mark, so its byte order is unknown: "
+            f"pass --encoding {info.name}-le or {info.name}-be"
+        )
     raw = io.BufferedReader(_Prefixed(head, binary), buffer_size=262144)
     return io.TextIOWrapper(raw, encoding=chosen, newline=""), chosen
 

@@ -67,7 +67,7 @@ def link_host(url: str) -> str:
         raise LinkError(f"unrecognized product link host '{_show(host)}' (an IP address){HOW}")
     if ":" in host:
         host, port = host.rsplit(":", 1)
-        if not _PORT.match(port):
+        if not _PORT.match(port) or int(port) > 65535:
             raise LinkError(f"product link '{shown}' has an invalid port '{_show(port)}'{HOW}")
     host = host.lower()
     if host.endswith("."):  # the root label: `tmall.com.` is `tmall.com`

@@ -47,3 +47,29 @@ def test_xlsx_output_marks_cells_a_workbook_cannot_hold(run, tmp_path):
     assert "control characters" in rows[2][7]
     assert rows[3][4] == "allowed"
     assert "3 results: allowed 1 · denied 0 · unknown 0 · error 2" in result.stderr
+
+
+import pytest  # noqa: E402
+
+from ..conftest import assert_clean_error  # noqa: E402
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "hex", "zlib", "punycode", "idna"])
+def test_only_text_encodings_are_accepted(run, encoding):
+    result = run("batch", "-", "--encoding", encoding, input="source\ntmall\n")
+    assert_clean_error(result, f"'{encoding}' is no file encoding", "use utf-8")
+
+
+def test_utf16_without_a_bom_needs_its_byte_order(run):
+    data = "source,date\ntmall,2022-11-11\n".encode("utf-16-le")
+    result = run("batch", "-", "--encoding", "utf-16", input=data)
+    assert_clean_error(result, "no utf-16 byte-order mark", "--encoding utf-16-le")
+    ok = run("batch", "-", "--encoding", "utf-16-le", "-s", "livestream", input=data)
+    assert ",allowed," in ok.stdout
+
+
+def test_ports_above_65535_are_refused(run):
+    result = run("check", "https://detail.tmall.com:65536/item.htm", "--on", "2022-11-11")
+    assert_clean_error(result, "invalid port '65536'")
+    ok = run("check", "https://detail.tmall.com:65535/item.htm", "--on", "2022-11-11")
+    assert ok.exit_code == 0
