@@ -24,7 +24,7 @@ from .errors import LinkcheckError, shown
 from .links import classify_host, link_host
 from .model import Resolved
 from .names import normalize
-from .render import iso
+from .render import iso, newer_rules_hint
 
 APPENDED = ("surface", "verdict", "rule", "next_change", "note")
 INPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx")
@@ -485,7 +485,7 @@ class Checker:
             last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
             note = (
                 f"beyond the rules' horizon: nothing known after {d.horizon.through} "
-                f"(as of {d.horizon.as_of}); last known: {last}; load a newer rules file"
+                f"(as of {d.horizon.as_of}); last known: {last}; " + newer_rules_hint(d.platform)
             )
         else:
             note = ""

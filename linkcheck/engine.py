@@ -126,14 +126,16 @@ def _winners(rules: list[Rule], bounds: list[int]) -> list[Rule | None]:
     keeps the rules in force in a heap ordered by precedence, dropping ended ones lazily."""
     import heapq
 
-    starts = sorted(
-        (rule for rule in rules if rule.start is not None), key=lambda r: micros(r.start)
-    )
-    live: list[tuple[tuple[int, int], int, Rule]] = []
+    live: list[tuple[int, int, Rule]] = []  # highest precedence first; (start, order) unique
+
+    def enter(rule: Rule) -> None:
+        start, order = _precedence(rule)
+        heapq.heappush(live, (-start, -order, rule))
+
     for rule in rules:
         if rule.start is None:
-            key = _precedence(rule)
-            heapq.heappush(live, ((-key[0], -key[1]), id(rule), rule))
+            enter(rule)
+    starts = sorted((r for r in rules if r.start is not None), key=lambda r: micros(r.start))
     winners: list[Rule | None] = []
     next_start = 0
     for index in range(len(bounds) + 1):
@@ -141,9 +143,7 @@ def _winners(rules: list[Rule], bounds: list[int]) -> list[Rule | None]:
         if index:
             at = bounds[index - 1]
             while next_start < len(starts) and micros(starts[next_start].start) <= at:
-                rule = starts[next_start]
-                key = _precedence(rule)
-                heapq.heappush(live, ((-key[0], -key[1]), id(rule), rule))
+                enter(starts[next_start])
                 next_start += 1
             while live and live[0][2].end is not None and micros(live[0][2].end) <= at:
                 heapq.heappop(live)

@@ -4,15 +4,21 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 from __future__ import annotations
 
 
+def escape_controls(text: str) -> str:
+    """Control and other unprintable characters as escapes (`\x1b`, `\r`): a terminal
+    never receives an escape sequence from an input."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 def shown(text: str, limit: int = 80) -> str:
-    """User input as it may be echoed in a message: control characters escaped (a terminal
-    never receives an escape sequence from an input), and long text cut to `limit`."""
+    """User input as it may be echoed in a message: control characters escaped, and long
+    text cut to `limit` (only the head is looked at, however long the input)."""
     text = str(text)
-    head = text[: limit + 1]
-    if not head.isprintable():
-        head = "".join(
-            ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in head
-        )
+    head = escape_controls(text[: limit + 1])
     return head if len(head) <= limit and len(text) <= limit else head[: limit - 3] + "..."
 
 

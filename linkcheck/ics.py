@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from .errors import LinkcheckError
+from .render import newer_rules_hint
 from .windows import Segment
 
 
@@ -78,7 +79,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
             lines.append(
                 f"Ends at the rules' horizon: the loaded rules vouch only through "
                 f"{horizon.through} (facts as of {horizon.as_of}); the rule itself is "
-                f"open-ended. Load a newer rules file to see later days."
+                f"open-ended. To see later days, {newer_rules_hint(horizon.platform)}."
             )
         event.add("description", "\n".join(lines))
         event.add("categories", [seg.platform, seg.source, *surfaces])

@@ -212,12 +212,22 @@ def _diff_one(old: RuleSet, new: RuleSet, platform: str, source: str, surface: s
         if last and last.end == start and (last.old, last.new) == (was[0], now[0]):
             out[-1] = replace(last, end=end)
         else:
-            out.append(VerdictChange(platform, source, surface, start, end, *_pair(was, now)))
+            out.append(
+                VerdictChange(
+                    platform,
+                    source,
+                    surface,
+                    start,
+                    end,
+                    old=was[0],
+                    new=now[0],
+                    old_rule=was[1],
+                    new_rule=now[1],
+                    old_reason=was[2],
+                    new_reason=now[2],
+                )
+            )
     return out
-
-
-def _pair(was: tuple, now: tuple) -> tuple:
-    return was[0], now[0], was[1], now[1], was[2], now[2]
 
 
 def _answer(timeline: Timeline, at: datetime | None) -> tuple[str, str | None, str]:

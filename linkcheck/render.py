@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .errors import shown
+from .errors import escape_controls, shown
 from .model import Decision, Rule
 
 VERDICT_STYLE = {"allowed": "bold green", "denied": "bold red", "unknown": "bold yellow"}
@@ -173,6 +173,11 @@ def _rules_end(d: Decision) -> str:
     return ""
 
 
+def newer_rules_hint(platform: str) -> str:
+    """What to do past the horizon, said the same way by every command."""
+    return f"load a newer rules file that moves [horizon.{platform}] (--rules FILE)"
+
+
 def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
     """Past the horizon: what the rules know, the last known verdict, what to do."""
     horizon = d.horizon
@@ -187,10 +192,7 @@ def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
     if known is not None:
         rule = known.rule.id if known.rule else "no rule"
         lines.append(f"last known, on {horizon.through}: {known.verdict} ({rule})")
-    lines.append(
-        f"to answer for {d.at.date()}, load a newer rules file with --rules FILE "
-        f"(one that moves [horizon.{d.platform}]; README: Rules files)"
-    )
+    lines.append(f"to answer for {d.at.date()}: {newer_rules_hint(d.platform)}")
     return lines
 
 
@@ -242,7 +244,7 @@ def horizon_note(decisions: list[Decision]) -> list[str]:
     return [
         f"note: the loaded rules for {first.platform} know nothing after "
         f"{first.horizon.through} (as of {first.horizon.as_of}); last known: {known}",
-        f"note: load a newer rules file that moves [horizon.{first.platform}] with --rules FILE",
+        f"note: {newer_rules_hint(first.platform)}",
     ]
 
 
@@ -403,7 +405,7 @@ def _escape(text: str) -> str:
     """A cell for the terminal: markup escaped, control characters shown as escapes."""
     from rich.markup import escape
 
-    return escape(text if text.isprintable() else shown(text, len(text) * 6))
+    return escape(escape_controls(text))
 
 
 def batch_summary(counts: dict[str, int]) -> str:
@@ -598,7 +600,7 @@ def timeline_note(horizon, last) -> list[str]:
         return []
     return [
         f"note: the loaded rules for {horizon.platform} end on {horizon.through} (as of "
-        f"{horizon.as_of}): later days are unknown; load a newer rules file to see them"
+        f"{horizon.as_of}): later days are unknown; {newer_rules_hint(horizon.platform)}"
     ]
 
 
@@ -637,11 +639,11 @@ def horizon_status_line(status, at, days: int, names: dict[str, str]) -> str:
         return (
             f"ended   {horizon.through}  the loaded rules for {who} end on {horizon.through} "
             f"(as of {horizon.as_of}): nothing is known about {at.date()} → {end}; "
-            f"load a newer rules file (--rules FILE)"
+            f"{newer_rules_hint(status.platform)}"
         )
     return (
         f"ends    {horizon.through}  the loaded rules for {who} end: every answer after "
-        f"{horizon.through} is unknown until a newer rules file moves the horizon"
+        f"{horizon.through} is unknown; {newer_rules_hint(status.platform)}"
     )
 
 

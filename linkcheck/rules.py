@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -99,8 +100,6 @@ MAX_DEPTH = 32  # tables, arrays and dotted keys; the schema needs four
 def read_rules_file(path: str) -> bytes:
     """A rules file's bytes: a regular file, at most MAX_FILE bytes. A FIFO, a device
     (/dev/zero) or a huge file is refused instead of read for ever (OSError)."""
-    import stat
-
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
         st = os.fstat(fd)
@@ -420,16 +419,20 @@ class _FileReader:
             for key in HORIZON_KEYS:
                 value = table.get(key)
                 if type(value) is not date:
-                    shown = "missing" if value is None else f"{value!r}, not a date"
-                    self.error(where, f"'{key}' is {shown}: write a date such as 2022-12-31", key)
+                    what = "missing" if value is None else f"{value!r}, not a date"
+                    self.error(where, f"'{key}' is {what}: write a date such as 2022-12-31", key)
                 else:
                     days[key] = value
             if len(days) < len(HORIZON_KEYS) or self.tz is None:
                 continue
             through = days["through"]
             end = self.day_start(through, after=True)
-            if end is None:
-                self.error(where, f"'through' {through} is too late a date", "through")
+            if end is None or not _representable(end):
+                self.error(
+                    where,
+                    f"'through' {through} is too near the ends of the calendar (years 2 to 9998)",
+                    "through",
+                )
                 continue
             horizon = Horizon(platform, days["as_of"], through, end, self.file)
             self.catalog.stated_horizons.append(horizon)

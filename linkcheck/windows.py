@@ -138,6 +138,11 @@ class Upcoming:
         return (self.at - timedelta(microseconds=1)).date()
 
 
+def _look_ahead_end(at: datetime, tz: tzinfo, days: int) -> datetime:
+    """The end of the day `days` days after `at`'s day, in the platform's zone."""
+    return local_midnight(at.astimezone(tz).date() + timedelta(days=days + 1), tz)
+
+
 def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) -> list[Upcoming]:
     """Verdict changes after `at` up to the end of the day `days` days later, soonest first;
     surfaces that change the same way at the same instant are grouped."""
@@ -146,7 +151,7 @@ def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) ->
     for platform in platforms:
         tz: tzinfo = ruleset.zone(platform)
         local = at.astimezone(tz)
-        until = local_midnight(local.date() + timedelta(days=days + 1), tz)
+        until = _look_ahead_end(at, tz, days)
         for source in catalog.sources:
             for surface in catalog.surfaces:
                 timeline = ruleset.timeline(platform, source, surface)
@@ -183,10 +188,6 @@ class HorizonStatus:
     horizon: Horizon
     state: str  # passed | within | later
 
-    @property
-    def last_day(self) -> date:
-        return self.horizon.through
-
 
 def horizon_status(
     ruleset: RuleSet, platforms: list[str], at: datetime, days: int
@@ -198,8 +199,7 @@ def horizon_status(
         horizon = ruleset.catalog.horizons.get(platform)
         if horizon is None:
             continue
-        tz = ruleset.zone(platform)
-        until = local_midnight(at.astimezone(tz).date() + timedelta(days=days + 1), tz)
+        until = _look_ahead_end(at, ruleset.zone(platform), days)
         if at >= horizon.end:
             state = "passed"
         elif horizon.end <= until:

@@ -31,7 +31,7 @@ def test_check_today_is_unknown_beyond_the_horizon(run):
     assert result.stderr.splitlines() == [
         NOW_NOTE + "; last known: livestream allowed (kuaishou-2022-tmall-window), "
         "short-video allowed (kuaishou-2022-tmall-window)",
-        "note: load a newer rules file that moves [horizon.kuaishou] with --rules FILE",
+        "note: load a newer rules file that moves [horizon.kuaishou] (--rules FILE)",
     ]
 
 
@@ -62,7 +62,9 @@ def test_check_text_beyond_the_horizon(run):
     assert "? unknown livestream beyond the rules' horizon" in flat
     assert "know nothing after 2022-12-31 (facts as of 2022-10-28" in flat
     assert "last known, on 2022-12-31: allowed (kuaishou-2022-tmall-window)" in flat
-    assert "load a newer rules file with --rules FILE (one that moves [horizon.kuaishou]" in flat
+    assert f"to answer for {year}-11-11: load a newer rules file that moves [horizon.kuaishou]" in (
+        flat
+    )
 
 
 def test_explain_past_the_tmall_window_cites_the_unclear_future(run):
@@ -131,7 +133,7 @@ def test_batch_rows_past_the_horizon_say_why(run):
     assert row == (
         "tmall,2023-06-01,livestream,unknown,,,beyond the rules' horizon: nothing known after "
         "2022-12-31 (as of 2022-10-28); last known: allowed (kuaishou-2022-tmall-window); "
-        "load a newer rules file"
+        "load a newer rules file that moves [horizon.kuaishou] (--rules FILE)"
     )
 
 

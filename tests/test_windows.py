@@ -69,33 +69,17 @@ def test_plain_timeline(run):
 
 
 def test_timeline_past_the_horizon(run):
-    result = run(
-        "timeline",
-        "kuaishou-shop",
-        "-s",
-        "livestream",
-        "--from",
-        "2022-12-30",
-        "--to",
-        "2023-01-31",
-    )
+    args = ("timeline", "kuaishou-shop", "-s", "livestream", "--from", "2022-12-30")
+    result = run(*args, "--to", "2023-01-31")
     assert result.stdout.splitlines() == [
         "kuaishou-shop\tlivestream\t2022-12-30\t2022-12-31\tallowed\tkuaishou-shop",
         "kuaishou-shop\tlivestream\t2023-01-01\t2023-01-31\tunknown\t-",
     ]
-    assert "the loaded rules for kuaishou end on 2022-12-31" in result.stderr
-    doc = json.loads(
-        run(
-            "timeline",
-            "kuaishou-shop",
-            "-s",
-            "livestream",
-            "--from",
-            "2022-12-30",
-            "--format",
-            "json",
-        ).stdout
-    )
+    assert result.stderr.splitlines() == [
+        "note: the loaded rules for kuaishou end on 2022-12-31 (as of 2022-10-28): later days "
+        "are unknown; load a newer rules file that moves [horizon.kuaishou] (--rules FILE)"
+    ]
+    doc = json.loads(run(*args, "--format", "json").stdout)
     assert [(s["verdict"], s["reason"]) for s in doc] == [
         ("allowed", "rule"),
         ("unknown", "beyond_horizon"),
@@ -374,7 +358,7 @@ def test_upcoming_before_the_horizon_says_where_the_rules_end(run):
     lines = lines.splitlines()
     assert lines[-1] == (
         "ends    2022-12-31  the loaded rules for Kuaishou end: every answer after 2022-12-31 "
-        "is unknown until a newer rules file moves the horizon"
+        "is unknown; load a newer rules file that moves [horizon.kuaishou] (--rules FILE)"
     )
     assert (
         "closes  2022-12-31  Tmall on Kuaishou · livestream, short-video: last allowed day "

@@ -222,3 +222,8 @@ def test_a_closed_stdout_does_not_change_checks_exit_code():
         assert proc.wait(timeout=30) == code
         assert b"Traceback" not in proc.stderr.read()
         proc.stderr.close()
+
+
+def test_a_horizon_that_is_not_tables_is_a_problem():
+    found = _problems("schema = 1\nhorizon = 1\n")
+    assert found == ["team.toml: horizon: 'horizon' must be tables such as [horizon.kuaishou]"]
