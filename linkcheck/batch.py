@@ -27,6 +27,7 @@ from .names import normalize
 from .render import iso, newer_rules_hint
 
 APPENDED = ("surface", "verdict", "rule", "next_change", "note")
+_APPENDED_SET = frozenset(APPENDED)
 INPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx")
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx", "table")
 FAIL_ON_WORDS = ("allowed", "denied", "unknown", "error")
@@ -143,26 +144,147 @@ def read_delimited(text, delimiter: str) -> tuple[list[str], Iterator[list[str]]
     return header, reader
 
 
-def read_jsonl(text) -> tuple[list[str], Iterator[list[str]]]:
-    """JSON Lines: one object a line; the first object's keys are the columns."""
-    lines = (line for line in text if line.strip())
-    first_line = next(lines, None)
-    if first_line is None:
+def read_input(binary, fmt: str, encoding: str | None) -> tuple[list[str], Iterator, str]:
+    """The header, the rows and the encoding read ("xlsx" for a workbook) of a checklist."""
+    if fmt == "xlsx":
+        header, rows = read_xlsx(binary)
+        return header, rows, "xlsx"
+    if fmt == "jsonl":  # two passes: the columns are the keys of every object
+        binary = rereadable(binary)
+        start = binary.tell()
+        text, chosen = text_stream(binary, encoding)
+        keys = jsonl_keys(text)
+        binary.seek(start)
+        text, chosen = text_stream(binary, chosen)
+        header, rows = read_jsonl(text, keys)
+        return header, rows, chosen
+    text, chosen = text_stream(binary, encoding)
+    header, rows = read_delimited(text, "\t" if fmt == "tsv" else ",")
+    return header, rows, chosen
+
+
+def rereadable(binary):
+    """The stream itself if it can be read again from here, else a copy of it (kept in
+    memory up to 16 MiB, then in a temporary file)."""
+    try:
+        if binary.seekable():
+            binary.tell()
+            return binary
+    except OSError:
+        pass
+    import shutil
+    import tempfile
+
+    copy = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 (returned open)
+    shutil.copyfileobj(binary, copy, 1 << 20)
+    copy.seek(0)
+    return copy
+
+
+class RawNumber(str):
+    """A JSON number kept as the text it was written as: `1.0` stays `1.0`, `-0.0` stays
+    `-0.0`, and `1e400` or a 5,000-digit integer is not turned into inf or refused."""
+
+    __slots__ = ()
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+_JSON = json.JSONDecoder(parse_float=RawNumber, parse_int=RawNumber, parse_constant=_no_constant)
+MAX_JSON_DEPTH = 64  # nesting a checklist line may have (the reader and writer stay shallow)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(line: str) -> bool:
+    if line.count("[") + line.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", line)):
+        depth += 1 if match[0] in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
+def _json_object(line: str, number: int) -> dict:
+    if _too_deep(line):
+        raise InputError(f"line {number} is nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        obj = _JSON.decode(line)
+    except ValueError as exc:
+        raise InputError(f"line {number} is not JSON ({getattr(exc, 'msg', exc)})") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"line {number} is not a JSON object")
+    return obj
+
+
+def jsonl_keys(text) -> list[str]:
+    """Every key of every object, in the order first seen (lines that are not objects are
+    skipped here: the second pass reports them)."""
+    keys: dict[str, None] = {}
+    seen_any = False
+    for line in text:
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            obj = _json_object(line, 0)
+        except InputError:
+            continue
+        if not obj.keys() <= keys.keys():
+            keys.update(dict.fromkeys(obj))
+    if not seen_any:
         raise InputError("the file is empty: it needs JSON objects with a source or url key")
-    first = _json_object(first_line, 1)
-    header = list(first)
+    return list(keys)
+
+
+class _JsonRow(list):
+    """A JSON Lines row: its cells under the header's keys, and the object itself, which
+    JSON outputs pass through whole."""
+
+    __slots__ = ("obj",)
+
+
+def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]:
+    """JSON Lines: one object a line; the columns are `header` (every key of the file)."""
 
     def rows() -> Iterator[list[str]]:
-        yield [_cell(first[k]) for k in header]
-        for number, line in enumerate(lines, start=2):
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
             try:
                 obj = _json_object(line, number)
             except InputError as exc:  # a bad line is an error row, not the end of the run
                 yield _BadRow(str(exc))
                 continue
-            yield [_cell(obj.get(k)) for k in header]
+            row = _JsonRow(_cell(obj.get(k)) for k in header)
+            row.obj = obj
+            yield row
 
     return header, rows()
+
+
+def dump_json(value) -> str:
+    """JSON text of a value read by this module: numbers exactly as they were written."""
+    if type(value) is dict and all(type(v) is str for v in value.values()):
+        return json.dumps(value, ensure_ascii=False)
+    return _dump(value)
+
+
+def _dump(value) -> str:
+    if isinstance(value, RawNumber):
+        return str.__str__(value)
+    if isinstance(value, dict):
+        inner = ", ".join(
+            f"{json.dumps(k, ensure_ascii=False)}: {_dump(v)}" for k, v in value.items()
+        )
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 class _BadRow(list):
@@ -173,49 +295,165 @@ class _BadRow(list):
         self.reason = reason
 
 
-def _json_object(line: str, number: int) -> dict:
+# What a workbook may unpack to before it is read. Its parts are zip members, and a small
+# file can claim gigabytes (a "zip bomb"). Sheets are streamed, so they are only bounded in
+# size (time); every other XML part is parsed whole, so it must be small; the shared strings
+# are all held in memory at once, so what they would cost is estimated first.
+XLSX_SHEET_LIMIT = 2 << 30
+XLSX_PART_LIMIT = 64 << 20
+XLSX_SHARED_MEMORY = 1 << 30
+# bytes of memory one shared string costs openpyxl at its peak, beyond its text (measured:
+# ~100 for a million one-letter strings; rounded up)
+_SHARED_STRING_COST = 128
+
+
+def _check_workbook_sizes(binary) -> None:
+    from zipfile import BadZipFile, ZipFile
+
     try:
-        obj = json.loads(line)
-    except ValueError as exc:
-        raise InputError(f"line {number} is not JSON ({exc.msg})") from None
-    if not isinstance(obj, dict):
-        raise InputError(f"line {number} is not a JSON object")
-    return obj
+        with ZipFile(binary) as archive:
+            for part in archive.infolist():
+                name = part.filename.lower()
+                if not name.endswith((".xml", ".rels")):
+                    continue  # pictures and the like are never read
+                shared = name.endswith("sharedstrings.xml")
+                sheet = shared or name.startswith("xl/worksheets/")
+                limit = XLSX_SHEET_LIMIT if sheet else XLSX_PART_LIMIT
+                if part.file_size > limit:
+                    raise InputError(
+                        f"the workbook part '{shown(part.filename)}' unpacks to "
+                        f"{part.file_size:,} bytes, more than the {limit >> 20:,} MiB read from "
+                        "a workbook; save the sheet as CSV"
+                    )
+                if shared:
+                    _check_shared_strings(archive, part)
+    except (BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
+    binary.seek(0)
+
+
+def _check_shared_strings(archive, part) -> None:
+    """Refuse shared strings that would take more memory than XLSX_SHARED_MEMORY: one pass
+    over the part counting its strings, in 1 MiB chunks (none if its size alone is too much)."""
+    import zlib
+
+    strings = 0
+    if 2 * part.file_size > XLSX_SHARED_MEMORY:
+        return _refuse_shared_strings(2 * part.file_size, None)
+    tail = b""  # a tag cut by a chunk boundary is counted in the next
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                chunk = tail + chunk
+                strings += chunk.count(b"<si") + chunk.count(b":si")
+                tail = chunk[-2:]
+    except zlib.error as exc:
+        raise InputError(f"not a readable .xlsx workbook (zlib: {exc})") from None
+    cost = 2 * part.file_size + _SHARED_STRING_COST * strings
+    if cost > XLSX_SHARED_MEMORY:
+        _refuse_shared_strings(cost, strings)
+
+
+def _refuse_shared_strings(cost: int, strings: int | None) -> None:
+    count = "" if strings is None else f"{strings:,} "
+    raise InputError(
+        f"the workbook's {count}shared strings would take about {cost >> 20:,} MiB of memory "
+        f"to read, more than {XLSX_SHARED_MEMORY >> 20:,} MiB; save the sheet as CSV"
+    )
+
+
+def _why(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {shown(str(exc), 60)}" if str(exc) else type(exc).__name__
+
+
+# what openpyxl raises on a malformed workbook (bad XML, a bad cell reference, number or
+# date, a missing part); each becomes a one-line InputError
+def _malformed():
+    from xml.etree.ElementTree import ParseError
+    from zipfile import BadZipFile
+    from zlib import error as ZlibError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        BadZipFile, InvalidFileException, ParseError, ZlibError, KeyError, ValueError,
+        TypeError, IndexError, AttributeError, OverflowError, EOFError, OSError,
+    )  # fmt: skip
 
 
 def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
-    """The first sheet of an .xlsx workbook (openpyxl, read-only: rows stream)."""
+    """The first sheet of an .xlsx workbook, streamed row by row.
+
+    Only the cells in the file are read: the sheet's claimed dimension and missing rows
+    are ignored (openpyxl would pad every row to the claimed width), and cells beyond the
+    header's width are kept as extra cells (an error row says so)."""
     try:
         from openpyxl import load_workbook
+        from openpyxl.worksheet._reader import WorkSheetParser
     except ImportError:
         raise InputError(
             "reading .xlsx needs the optional extra: pip install 'linkcheck[xlsx]'"
         ) from None
-    if not binary.seekable():
-        binary = io.BytesIO(binary.read())
-    from zipfile import BadZipFile
-
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    binary = rereadable(binary)
+    _check_workbook_sizes(binary)
+    malformed = _malformed()
     try:
         book = load_workbook(binary, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header_row = next(values, None)
-    if header_row is None:
+        if not book.worksheets:
+            raise InputError("the workbook has no worksheet")
+        sheet = book.worksheets[0]
+        source = sheet._get_source()  # the sheet's XML, parsed below as openpyxl does
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+    except malformed as exc:
+        raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
+
+    def parsed() -> Iterator[list[dict]]:
+        number = 0
+        try:
+            for number, row in parser.parse():  # noqa: B007 (the row number is in messages)
+                yield row
+        except malformed as exc:
+            raise InputError(
+                f"the first sheet is malformed after row {number} ({_why(exc)})"
+            ) from None
+        finally:
+            source.close()
+
+    cells_of = parsed()
+    header: list[str] = []
+    for row in cells_of:
+        filled = {c["column"]: _cell(c["value"]) for c in row if c["value"] is not None}
+        filled = {k: v for k, v in filled.items() if v != ""}
+        if filled:
+            header = [filled.get(i, "") for i in range(1, max(filled) + 1)]
+            break
+    if not header:
         raise InputError("the first sheet is empty: it needs a header row")
-    header = [_cell(v) for v in header_row]
-    while header and header[-1] == "":
-        header.pop()
+    width = len(header)
 
     def rows() -> Iterator[list[str]]:
-        for row in values:
-            cells = [_cell(v) for v in row]
-            while len(cells) > len(header) and cells[-1] == "":
-                cells.pop()
-            if any(cells):
+        for row in cells_of:
+            cells = [""] * width
+            extra = []
+            for cell in row:
+                value = cell["value"]
+                if value is None:
+                    continue
+                text = _cell(value)
+                if cell["column"] <= width:
+                    cells[cell["column"] - 1] = text
+                elif text:
+                    extra.append(text)
+            if extra:
+                yield cells + extra
+            elif any(cells):
                 yield cells
 
     return header, rows()
@@ -225,8 +463,10 @@ def _cell(value) -> str:
     """A spreadsheet or JSON value as the text a person would read in the cell."""
     if value is None:
         return ""
-    if isinstance(value, str):
+    if type(value) is str:
         return value
+    if isinstance(value, str):  # a RawNumber: the number as written
+        return str.__str__(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -238,7 +478,7 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return dump_json(value)
     return str(value)
 
 
@@ -504,6 +744,7 @@ def check_rows(
     *,
     neutralise_cells: bool = False,
     fit=None,
+    write_object=None,
     tick=None,
     every: int = 2000,
 ) -> dict[str, int]:
@@ -514,7 +755,9 @@ def check_rows(
     could not read, becomes an error row. `neutralise_cells` guards CSV/TSV output against
     formula cells; `fit(cells)` (for formats that cannot hold every cell) returns None or
     (cells as they can be written, why): that row becomes an error row saying so.
-    `tick(rows_done)` is called every `every` rows (progress displays).
+    `write_object(obj, result)`, when given, writes a JSON Lines row: the object read,
+    whole, with the appended values. `tick(rows_done)` is called every `every` rows
+    (progress displays).
     """
     width = len(header)
     decide = checker.decide
@@ -536,6 +779,11 @@ def check_rows(
         else:
             cells = cells + [""] * (width - len(cells))
             results = decide(cells)
+        if write_object is not None and type(cells) is _JsonRow:
+            for result in results:
+                write_object(cells.obj, result)
+                counts[result[1]] += 1
+            continue
         if fit is not None and (fitted := fit(cells)) is not None:
             cells, results = fitted[0], [["", "error", "", "", fitted[1]]]
         # one scan per input row: appended cells are safe, but an error row echoes input
@@ -607,7 +855,16 @@ class JsonLinesWriter:
             self._text.write("[")
 
     def write(self, row: list[str]) -> None:
-        line = json.dumps(dict(zip(self._names, row, strict=True)), ensure_ascii=False)
+        self._line(json.dumps(dict(zip(self._names, row, strict=True)), ensure_ascii=False))
+
+    def write_object(self, obj: dict, result: list[str]) -> None:
+        """An object read from JSON Lines, every key and value as it was, and the answer (an
+        input key that is also an appended name keeps its value under `<name>_input`)."""
+        if not _APPENDED_SET.isdisjoint(obj):
+            obj = dict(zip(output_names(list(obj))[: len(obj)], obj.values(), strict=True))
+        self._line(dump_json(obj | dict(zip(APPENDED, result, strict=True))))
+
+    def _line(self, line: str) -> None:
         if self._array:
             self._text.write(("\n" if self._count == 0 else ",\n") + line)
         else:
@@ -620,18 +877,23 @@ class JsonLinesWriter:
 
 
 XLSX_CELL_LIMIT = 32767  # characters in one spreadsheet cell
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# characters XML cannot hold, and CR, which a workbook gives back as LF
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
 def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
-    """Cells a workbook cannot hold (too long, or XML-illegal control characters), made
+    """Cells a workbook cannot hold whole (too long, control characters XML forbids, or a
+    CR, which comes back as LF), made
     writable — cut, or the characters shown escaped — with the reason; None if all fit."""
     reasons = []
     fitted = list(cells)
     for i, cell in enumerate(cells):
         if _XML_ILLEGAL.search(cell):
             cell = _XML_ILLEGAL.sub(lambda m: m[0].encode("unicode_escape").decode(), cell)
-            reasons.append(f"column {i + 1} has control characters (shown escaped here)")
+            reasons.append(
+                f"column {i + 1} has control characters or a carriage return, which a "
+                "workbook cannot keep (shown escaped here)"
+            )
         if len(cell) > XLSX_CELL_LIMIT:
             reasons.append(
                 f"column {i + 1} has {len(cell):,} characters, more than the {XLSX_CELL_LIMIT:,} "

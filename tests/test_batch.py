@@ -142,18 +142,24 @@ def test_jsonl_in_and_out_and_json_array(run, tmp_path):
     lines = [
         {"sku": 1, "source": "tmall", "date": "2022-11-11"},
         {"sku": 2, "url": "https://detail.tmall.com/item.htm?id=1", "date": "2022-10-27"},
-        {"sku": 3, "source": "pdd", "date": "2022-11-11", "extra": "dropped"},
+        {"sku": 3, "source": "pdd", "date": "2022-11-11", "extra": "kept"},
     ]
     path = write(tmp_path, "list.jsonl", "\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
     result = run("batch", path, "-s", "livestream", "--fail-on", "never")
     assert result.exit_code == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [o["verdict"] for o in out] == ["allowed", "error", "unknown", "error"]
-    assert out[0]["sku"] == "1"
-    assert "missing source" in out[1]["note"]  # the first object has no url key
+    # every key of every object is read: the second object's url, the third's extra
+    assert [o["verdict"] for o in out] == ["allowed", "denied", "unknown", "error"]
+    assert out[0] == {**lines[0], "surface": "livestream", "verdict": "allowed",
+                      "rule": "kuaishou-2022-tmall-window",
+                      "next_change": "2023-01-01T00:00:00+08:00 unknown", "note": ""}  # fmt: skip
+    assert out[2]["extra"] == "kept"
     assert "line 4 is not JSON" in out[3]["note"]
     array = json.loads(run("batch", path, "-s", "livestream", "--format", "json").stdout)
-    assert [o["verdict"] for o in array] == ["allowed", "error", "unknown", "error"]
+    assert [o["verdict"] for o in array] == ["allowed", "denied", "unknown", "error"]
+    assert array[:3] == out[:3]
+    table = csv_rows(run("batch", path, "-s", "livestream", "--format", "csv").stdout)
+    assert table[0] == ["sku", "source", "date", "url", "extra", *APPENDED]
 
 
 def test_stdin_is_csv(run):

@@ -182,15 +182,7 @@ def _run(job: Job, source, make_checker) -> dict[str, int]:
     """Read, decide and write every row; OUT is replaced only when all went well."""
     shown, in_format, encoding, out = job.shown, job.in_format, job.encoding, job.out
     try:
-        if in_format == "xlsx":
-            header, rows = core.read_xlsx(source)
-            chosen = "xlsx"
-        else:
-            text, chosen = core.text_stream(source, encoding)
-            if in_format == "jsonl":
-                header, rows = core.read_jsonl(text)
-            else:
-                header, rows = core.read_delimited(text, "\t" if in_format == "tsv" else ",")
+        header, rows, chosen = core.read_input(source, in_format, encoding)
         columns = core.Columns.find(header)
     except LinkcheckError as exc:
         raise core.InputError(f"input '{shown}': {exc}") from None
@@ -251,6 +243,7 @@ def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> d
             writer.write,
             neutralise_cells=safe,
             fit=core.xlsx_fit if isinstance(writer, core.XlsxWriter) else None,
+            write_object=getattr(writer, "write_object", None),
             tick=tick if show_progress else None,
             every=PROGRESS_EVERY,
         )
@@ -258,6 +251,8 @@ def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> d
         raise core.InputError(_decode_message(shown, exc, encoding)) from None
     except core.csv.Error as exc:
         raise core.InputError(f"input '{shown}' is not readable CSV: {exc}") from None
+    except core.InputError as exc:  # a workbook found malformed part way
+        raise core.InputError(f"input '{shown}': {exc}") from None
     finally:
         if progress is not None:
             progress.stop()
