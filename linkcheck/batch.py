@@ -518,19 +518,32 @@ class Columns:
 
 
 class _Bounded(dict):
-    """A dict that forgets everything when it reaches its size: flat memory, no LRU cost."""
+    """A dict that forgets everything when it reaches its size: flat memory, no LRU cost.
+
+    Keys holding more than KEY_TEXT characters of text are not kept (their value is still
+    returned): no cell longer than a product link can be is worth remembering, and the
+    cache's memory is bounded by its size times KEY_TEXT, whatever the cells hold."""
 
     __slots__ = ("limit",)
+    KEY_TEXT = 4096
 
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
 
     def put(self, key, value):
+        if _text_size(key) > self.KEY_TEXT:
+            return value
         if len(self) >= self.limit:
             self.clear()
         self[key] = value
         return value
+
+
+def _text_size(key) -> int:
+    if isinstance(key, str):
+        return len(key)
+    return sum(len(part) for part in key if isinstance(part, str)) if type(key) is tuple else 0
 
 
 def _remember(cache: _Bounded, key, compute):

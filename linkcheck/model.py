@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .errors import UnknownNameError, shown
-from .names import closest, did_you_mean, normalize
+from .names import LONGEST_NAME, closest, did_you_mean, normalize
 
 # The word in a rules file → the verdict a query answers.
 VERDICT_OF = {"allow": "allowed", "deny": "denied", "unknown": "unknown"}
@@ -202,6 +202,11 @@ class Catalog:
 
     def _lookup(self, kind: str, name: str, listing: str) -> str:
         table = self.index(kind)
+        if len(name) > 16 * LONGEST_NAME and len(name.strip()) > 16 * LONGEST_NAME:
+            raise UnknownNameError(  # not worth normalizing: no name is nearly that long
+                f"unknown {kind} '{shown(name)}' ({len(name.strip()):,} characters; no name "
+                f"is longer than {LONGEST_NAME}); `linkcheck {listing}` lists them"
+            )
         key = normalize(name)
         if not key:
             raise UnknownNameError(

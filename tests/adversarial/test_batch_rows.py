@@ -73,3 +73,54 @@ def test_ports_above_65535_are_refused(run):
     assert_clean_error(result, "invalid port '65536'")
     ok = run("check", "https://detail.tmall.com:65535/item.htm", "--on", "2022-11-11")
     assert ok.exit_code == 0
+
+
+def _stream_rows_under_a_limit(rows: int, cell: int, limit_mib: int):
+    """Run `batch` on `rows` rows whose source cells are `cell` characters, all different,
+    fed through a pipe (so the test itself holds one row at a time)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys;"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({limit_mib} << 20, {limit_mib} << 20));"
+        "from linkcheck.cli import main;"
+        "sys.argv = ['linkcheck', 'batch', '-', '--fail-on', 'never', '-s', 'livestream'];"
+        "main()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        proc.stdin.write(b"source,date\n")
+        for i in range(rows):
+            proc.stdin.write(b"%d" % i + b"x" * cell + b",2022-11-11\n")
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    stderr = proc.stderr.read().decode()
+    return proc.wait(timeout=120), stderr
+
+
+def test_memory_stays_flat_with_huge_distinct_cells():
+    """150 rows of 1 MB source cells, each different, in 160 MiB: the caches must not keep
+    them (they used to keep 4,096 keys of any size: 3 GB for 1,000 such rows)."""
+    code, stderr = _stream_rows_under_a_limit(150, 1 << 20, 160)
+    assert code == 0, stderr
+    assert "150 results: allowed 0 · denied 0 · unknown 0 · error 150" in stderr
+
+
+def test_long_cells_are_never_cache_keys(bundled):
+    from linkcheck.batch import Checker, Columns
+
+    checker = Checker(bundled, Columns.find(["source", "date"]), ("livestream",), "now", None)
+    for i in range(50):
+        assert checker.decide([f"{i}" + "y" * 10_000, "2022-11-11"])[0][1] == "error"
+        assert checker.decide(["tmall", f"2022-11-11{' ' * 10_000}{i}"])[0][1] == "error"
+    caches = [checker._names, checker._instants, checker._hosts, checker._plans]
+    keys = [key for cache in caches for key in cache]
+    assert keys and max(map(str, keys), key=len).__len__() < 5000
+    assert checker.decide(["tmall", "2022-11-11"])[0][1] == "allowed"  # short ones still are
