@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import tempfile
 from collections.abc import Iterator
 
@@ -23,27 +25,82 @@ def _mode_for(path: str) -> int:
 
 @contextlib.contextmanager
 def atomic_file(path: str) -> Iterator:
-    """A binary file that replaces `path` when the block ends well; on an error or Ctrl-C
-    the temporary file is removed and `path` stays as it was."""
+    """A binary file that replaces `path` when the block ends well; on an error, Ctrl-C,
+    SIGTERM or SIGHUP the temporary file is removed and `path` stays as it was.
+
+    A pipe, a FIFO or a character device (`/dev/stdout`, `/dev/null`) is written through,
+    never replaced by a file; a symbolic link to a file has its target replaced."""
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise UserError(f"output '{path}' is a directory; give a file name")
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+            raise UserError(
+                f"output '{path}' is not a file, a pipe or a terminal; give a file name"
+            )
+        with _write_through(path) as handle:
+            yield handle
+        return
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
     except OSError as exc:
         raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
     handle = os.fdopen(fd, "wb")
     try:
-        os.chmod(tmp, _mode_for(path))
-        yield handle
-        handle.close()
-        os.replace(tmp, path)
+        with _ended_by_signals():
+            os.chmod(tmp, _mode_for(target))
+            yield handle
+            handle.close()
+            os.replace(tmp, target)
     except OSError as exc:
         _discard(handle, tmp)
         raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
     except BaseException:
         _discard(handle, tmp)
         raise
+
+
+@contextlib.contextmanager
+def _write_through(path: str) -> Iterator:
+    try:
+        handle = open(path, "wb")  # noqa: SIM115 (closed below, errors reported as ours)
+    except OSError as exc:
+        raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
+    try:
+        yield handle
+        handle.close()
+    except OSError as exc:
+        raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            handle.close()
+
+
+@contextlib.contextmanager
+def _ended_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the process as an exception would (exit 128 + the signal),
+    so the temporary file is removed on the way out, as on Ctrl-C."""
+
+    def end(signum, frame):
+        raise SystemExit(128 + signum)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    try:
+        previous = [(s, signal.signal(s, end)) for s in wanted]
+    except ValueError:  # not the main thread: signals cannot be caught here
+        previous = []
+    try:
+        yield
+    finally:
+        for signum, handler in previous:
+            signal.signal(signum, handler)
 
 
 def _discard(handle, tmp: str) -> None:

@@ -1,0 +1,94 @@
+"""Where `-o` writes, and what an interrupted run leaves behind (issue: Hardening)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from ..conftest import assert_clean_error
+
+CHECKLIST = "source\ntmall\n"
+
+
+def test_a_fifo_is_written_through_not_replaced(run, tmp_path):
+    fifo = tmp_path / "results.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("batch", "-", "-o", str(fifo), "--on", "2022-11-11", input=CHECKLIST)
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received[0].startswith(b"source,surface,verdict,rule,next_change,note\r\ntmall,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.fifo"]
+
+
+def test_dev_null_stays_a_device(run):
+    result = run("batch", "-", "-o", os.devnull, "--on", "2022-11-11", input=CHECKLIST)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_a_symbolic_link_keeps_pointing_at_its_file(run, tmp_path):
+    (tmp_path / "real.csv").write_text("old\n")
+    (tmp_path / "latest.csv").symlink_to("real.csv")
+    result = run("batch", "-", "-o", str(tmp_path / "latest.csv"), "--on", "2022-11-11",
+                 input=CHECKLIST)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "latest.csv").is_symlink()
+    assert (tmp_path / "real.csv").read_text().startswith("source,surface,verdict")
+
+
+def test_a_socket_is_refused(run, tmp_path):
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        result = run("batch", "-", "-o", str(path), input=CHECKLIST)
+    assert_clean_error(result, f"output '{path}' is not a file, a pipe or a terminal")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LINKCHECK_RULES", "NO_COLOR")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.mark.parametrize(
+    "signum, code",
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+    ids=["INT", "TERM", "HUP"],
+)
+def test_a_signal_leaves_the_output_as_it_was_and_no_temporary_file(tmp_path, signum, code):
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linkcheck", "batch", "-", "-o", str(out), "--on", "2022-11-11"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    # more than the 64 KiB read to detect the encoding, then stdin stays open: the run is
+    # writing its temporary file and waiting for more rows
+    proc.stdin.write(b"source\n" + b"tmall\n" * 20_000)
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "the temporary output file never appeared"
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.02)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
