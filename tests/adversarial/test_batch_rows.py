@@ -124,3 +124,16 @@ def test_long_cells_are_never_cache_keys(bundled):
     keys = [key for cache in caches for key in cache]
     assert keys and max(map(str, keys), key=len).__len__() < 5000
     assert checker.decide(["tmall", "2022-11-11"])[0][1] == "allowed"  # short ones still are
+
+
+def test_full_width_formula_signs_are_text_and_left_alone(run):
+    """＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20) start no formula in Excel, WPS,
+    LibreOffice or Google Sheets: a formula begins with the ASCII sign. Chinese text starts
+    with them often (＋86 phone numbers, －50% 折扣), so they are kept as typed."""
+    titles = ["＝SUM(1;2)", "＋86 138 0000 0000", "－50% 折扣", "＠主播"]
+    data = "source,date,title\n" + "".join(f"tmall,2022-11-11,{t}\n" for t in titles)
+    result = run("batch", "-", "-s", "livestream", input=data)
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert [r[2] for r in rows[1:]] == titles
+    ascii_rows = run("batch", "-", "-s", "livestream", input="source,title\ntmall,=SUM(1)\n")
+    assert "'=SUM(1)" in ascii_rows.stdout  # the ASCII sign still is neutralised
