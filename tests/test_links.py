@@ -199,3 +199,88 @@ def test_bad_links_through_the_cli(run, link, fragment):
         assert result.exit_code == 0
         return
     assert_clean_error(result, fragment, "linkcheck sources")
+
+
+# ---------------------------------------------------------------------- longest match, ties
+
+NESTED = """
+schema = 1
+
+[sources.mall]
+name = "Mall"
+domains = ["shop.example", "xn--fiqs8s.example"]
+
+[sources.market]
+name = "Market"
+domains = ["market.shop.example"]
+
+[sources.twin]
+name = "Twin"
+domains = ["shared.example"]
+
+[sources.twin2]
+name = "Twin two"
+domains = ["shared.example"]
+
+[groups.both]
+name = "Both"
+members = ["mall", "twin"]
+domains = ["shared.example"]
+"""
+
+
+@pytest.fixture(scope="module")
+def nested(tmp_path_factory):
+    import linkcheck
+
+    path = tmp_path_factory.mktemp("links") / "nested.toml"
+    path.write_text(NESTED, encoding="utf-8")
+    return linkcheck.load_rules([path])
+
+
+@pytest.mark.parametrize(
+    "host, ident, candidates",
+    [
+        ("shop.example", "mall", ("mall",)),
+        ("www.shop.example", "mall", ("mall",)),
+        ("market.shop.example", "market", ("market",)),  # the longer domain wins
+        ("a.b.market.shop.example", "market", ("market",)),
+        ("marketshop.example", None, None),  # label boundaries only
+        # a tie: every entry declaring the domain, a group's members after, no repeats
+        ("shared.example", "twin|twin2|mall", ("twin", "twin2", "mall")),
+        ("x.shared.example", "twin|twin2|mall", ("twin", "twin2", "mall")),
+        ("xn--fiqs8s.example", "mall", ("mall",)),  # a listed punycode domain is fine
+        ("www.xn--fiqs8s.example", "mall", ("mall",)),
+        ("detail.tmall.com", "tmall", ("tmall",)),  # the bundled domains still count
+    ],
+)
+def test_the_longest_declared_domain_decides(nested, host, ident, candidates):
+    from linkcheck.links import classify_host
+    from linkcheck.model import Resolved
+
+    if ident is None:
+        with pytest.raises(LinkError, match=f"unrecognized product link host '{host}'"):
+            classify_host(host, nested.catalog)
+        return
+    assert classify_host(host, nested.catalog) == Resolved(host, ident, candidates, "link", host)
+    assert nested.classify(f"https://{host}/item?id=1").candidates == candidates
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["xn--80ak6aa92e.shop.example", "xn--abc.market.shop.example", "xn--p.xn--fiqs8s.example"],
+)
+def test_an_unlisted_punycode_label_is_refused(nested, host):
+    from linkcheck.links import classify_host
+
+    with pytest.raises(LinkError) as info:
+        classify_host(host, nested.catalog)
+    assert str(info.value).startswith(f"unrecognized product link host '{host}' (punycode)")
+
+
+@pytest.mark.parametrize("text", ["TX", "XYZ", "天猫", "jd self", "JD自营"])
+def test_names_without_link_characters_are_names(text):
+    from linkcheck.links import looks_like_link
+
+    assert looks_like_link(text) is False
+    assert all(looks_like_link(f"a{ch}b") for ch in "./:\\@")

@@ -7,6 +7,7 @@ place; Ctrl-C exits 130 and a closed stdout pipe exits quietly.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 
@@ -80,13 +81,27 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+# a write to stdout that failed because the output cannot take it (a full disk, a quota, an
+# I/O error): the answer never arrived, so the run fails like an unusable input does
+_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
-        cli.main(prog_name="linkcheck")
+        try:
+            cli.main(prog_name="linkcheck")
+        finally:  # what is still buffered is written now, where its failure is caught
+            sys.stdout.flush()
     except BrokenPipeError:
         # stdout closed early (`linkcheck ... | head -1`): stop quietly, no traceback
         silence_stdout()
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno not in _UNWRITABLE:
+            raise
+        silence_stdout()
+        click.echo(f"Error: cannot write the output: {exc.strerror}", err=True)
+        sys.exit(2)

@@ -128,6 +128,7 @@ def test_deep_nesting_is_refused_before_the_parser(text, tmp_path, monkeypatch):
         assert len(found) == 1 and "nested deeper than 32 levels" in found[0], found
 
 
+@pytest.mark.memory_limit
 def test_dotted_keys_do_not_blow_up_memory(tmp_path):
     """40 KB of dotted keys made tomllib use 1.6 GB; the depth check stops it first."""
     path = tmp_path / "dotted.toml"

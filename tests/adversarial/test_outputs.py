@@ -92,3 +92,53 @@ def test_a_signal_leaves_the_output_as_it_was_and_no_temporary_file(tmp_path, si
     assert b"Traceback" not in err
     assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["batch", "-", "--on", "2022-11-11"],
+        ["check", "tmall", "--on", "2022-11-11"],
+        ["check", "tmall", "--on", "2022-11-11", "--format", "json"],
+        ["timeline", "tmall"],
+        ["sources"],
+    ],
+    ids=" ".join,
+)
+def test_a_full_disk_is_a_clean_exit_2(args):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "linkcheck", *args],
+            input=CHECKLIST.encode(),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            timeout=60,
+        )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Error: cannot write the output: No space left on device" in err
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_under_o_keeps_the_old_file(tmp_path, monkeypatch, run):
+    """ENOSPC part way through: the old OUT stays, no temporary file is left."""
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    import io
+
+    class Full(io.BufferedWriter):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    from linkcheck.cli import output
+
+    def fdopen(fd, mode):
+        return Full(io.FileIO(fd, "wb"))
+
+    monkeypatch.setattr(output.os, "fdopen", fdopen)
+    result = run("batch", "-", "-o", str(out), "--on", "2022-11-11", input=CHECKLIST)
+    assert_clean_error(result, f"cannot write output '{out}': No space left on device")
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -163,6 +163,7 @@ def _batch_under_512_mib(path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.memory_limit
 def test_a_shared_strings_bomb_is_refused_before_it_is_read(tmp_path):
     """Under a 512 MiB address-space limit the bomb must be refused, not read until memory
     runs out: 900 texts of 1 MiB (openpyxl would hold 900 MiB), from a file of 4 MiB."""
