@@ -1,0 +1,163 @@
+"""Promises of the evaluator that the bundled rules alone cannot show: a platform in another
+time zone, naive and date inputs, platforms without a default, the reasons, `--as` on a link.
+(Found as mutants that survived the whole suite; issue: Hardening.)"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import linkcheck
+from linkcheck.errors import UnknownNameError
+
+LA = ZoneInfo("America/Los_Angeles")
+SH = ZoneInfo("Asia/Shanghai")
+
+TWO_ZONES = """
+schema = 1
+timezone = "America/Los_Angeles"
+
+[platforms.west]
+name = "West"
+timezone = "America/Los_Angeles"
+
+[platforms.east]
+name = "East"
+timezone = "Asia/Shanghai"
+
+[sources.shop]
+name = "Shop"
+domains = ["shop.example"]
+
+[sources.mall]
+name = "Mall"
+domains = ["mall.example"]
+
+[surfaces.live]
+name = "Live"
+
+[[rule]]
+id = "west-jan"
+platform = "west"
+verdict = "allow"
+sources = ["shop", "mall"]
+surfaces = "*"
+start = 2023-01-01
+end = 2023-01-31
+citation = { quote = "q", source = "memo" }
+
+[[rule]]
+id = "east-jan"
+platform = "east"
+verdict = "deny"
+sources = ["shop"]
+surfaces = "*"
+start = 2023-01-01
+end = 2023-01-31
+citation = { quote = "q", source = "memo" }
+"""
+
+
+@pytest.fixture(scope="module")
+def zones(tmp_path_factory) -> linkcheck.RuleSet:
+    path = tmp_path_factory.mktemp("zones") / "zones.toml"
+    path.write_text(TWO_ZONES, encoding="utf-8")
+    return linkcheck.load_rules([path], defaults=False)
+
+
+def test_each_platform_counts_days_in_its_own_zone(zones):
+    assert zones.zone("west") == LA
+    assert zones.zone("east") == SH
+    assert zones.instant("2023-01-01", "west") == datetime(2023, 1, 1, tzinfo=LA)
+    assert zones.instant("2023-01-01", "east") == datetime(2023, 1, 1, tzinfo=SH)
+    # the window's end is the last instant of 2023-01-31 in Los Angeles
+    west = zones.check("shop", "live", "2023-01-31 23:59:59", platform="west")
+    assert (west.verdict, west.reason, west.rule.id) == ("allowed", "rule", "west-jan")
+    after = zones.check("shop", "live", "2023-02-01", platform="west")
+    assert (after.verdict, after.reason, after.rule) == ("unknown", "no_rule", None)
+    assert west.next_change.at == datetime(2023, 2, 1, tzinfo=LA)
+    assert west.next_change.at.utcoffset() == timedelta(hours=-8)
+
+
+@pytest.mark.parametrize(
+    "when, verdict",
+    [
+        (datetime(2023, 1, 31, 23, 59), "allowed"),  # naive: read in the platform's zone
+        (datetime(2023, 2, 1, 0, 0), "unknown"),
+        (datetime(2023, 2, 1, 10, 0, tzinfo=SH), "allowed"),  # = 2023-01-31 18:00 in LA
+        (datetime(2023, 2, 1, 7, 59, 59, tzinfo=UTC), "allowed"),  # 00:00 in LA: 08:00 UTC
+        (datetime(2023, 2, 1, 8, 0, tzinfo=UTC), "unknown"),
+        (date(2023, 1, 31), "allowed"),  # a date is its first instant in the platform's zone
+        (date(2023, 2, 1), "unknown"),
+        (date(2022, 12, 31), "unknown"),
+        (date(2023, 1, 1), "allowed"),
+    ],
+)
+def test_naive_datetimes_and_dates_are_read_in_the_platforms_zone(zones, when, verdict):
+    assert zones.check("shop", "live", when, platform="west").verdict == verdict
+
+
+def test_a_files_dates_are_days_in_the_files_zone_not_the_platforms(tmp_path):
+    """SPEC: a TOML date is a whole day in the file's `timezone`; the platform's zone only
+    decides where a query's days begin. A Shanghai file's window ends at Shanghai midnight,
+    which is 08:00 the same morning in Los Angeles."""
+    path = tmp_path / "shanghai.toml"
+    path.write_text(TWO_ZONES.replace('timezone = "America/Los_Angeles"\n\n[platforms.west]',
+                                      'timezone = "Asia/Shanghai"\n\n[platforms.west]'),
+                    encoding="utf-8")  # fmt: skip
+    rules = linkcheck.load_rules([path], defaults=False)
+    assert rules.check("shop", "live", "2023-01-31 07:59", "west").verdict == "allowed"
+    assert rules.check("shop", "live", "2023-01-31 08:00", "west").verdict == "unknown"
+    end = rules.check("shop", "live", "2023-01-31 07:59", "west").next_change.at
+    assert end == datetime(2023, 2, 1, tzinfo=SH)
+    assert end.tzinfo == LA
+
+
+def test_decision_time_is_shown_in_the_platforms_zone(zones):
+    d = zones.check("shop", "live", datetime(2023, 1, 15, 12, tzinfo=UTC), "west")
+    assert d.at.tzinfo == LA
+    assert d.at == datetime(2023, 1, 15, 4, tzinfo=LA)
+
+
+def test_no_default_platform_among_several_is_an_error_naming_them(zones):
+    with pytest.raises(UnknownNameError, match=r"no default platform .* \(west, east\)"):
+        zones.platform_id(None)
+    with pytest.raises(UnknownNameError):
+        zones.check("shop", "live", "2023-01-05")
+
+
+def test_a_single_platform_is_the_default(tmp_path):
+    east = '[platforms.east]\nname = "East"\ntimezone = "Asia/Shanghai"\n'
+    single = TWO_ZONES.split("[[rule]]")[0].replace(east, "")
+    assert "east" not in single
+    path = tmp_path / "one.toml"
+    path.write_text(single, encoding="utf-8")
+    rules = linkcheck.load_rules([path], defaults=False)
+    assert rules.platform_id(None) == "west"
+    assert rules.zone() == LA
+
+
+def test_a_wrong_when_type_is_a_type_error(zones):
+    with pytest.raises(TypeError, match="when must be a str, date or datetime, not int"):
+        zones.instant(20230101, "west")
+
+
+def test_the_reasons(zones, bundled):
+    assert zones.check("shop", "live", "2023-01-05", "east").reason == "rule"
+    assert zones.check("mall", "live", "2023-01-05", "east").reason == "no_rule"
+    assert bundled.check("tmall", "livestream", "2023-01-05").reason == "beyond_horizon"
+    jd = bundled.check("https://item.jd.com/1.html", "livestream", "2022-11-11")
+    assert (jd.verdict, jd.reason, jd.rule) == ("unknown", "ambiguous_link", None)
+
+
+def test_as_may_name_the_links_only_candidate(run):
+    url = "https://detail.tmall.com/item.htm?id=1"
+    result = run("check", url, "--as", "tmall", "-s", "livestream", "--on", "2022-11-11",
+                 "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert '"source": "tmall"' in result.stdout
+    wrong = run("check", url, "--as", "taobao", "--on", "2022-11-11")
+    assert wrong.exit_code == 2
+    assert "--as taobao does not match the link's host detail.tmall.com" in wrong.stderr
