@@ -228,3 +228,14 @@ def test_a_closed_stdout_does_not_change_checks_exit_code():
 def test_a_horizon_that_is_not_tables_is_a_problem():
     found = _problems("schema = 1\nhorizon = 1\n")
     assert found == ["team.toml: horizon: 'horizon' must be tables such as [horizon.kuaishou]"]
+
+
+def test_a_date_may_be_64_characters_and_no_more():
+    from linkcheck.errors import DateError
+    from linkcheck.when import parse_when
+
+    longest = "November" + " " * 49 + "11 2022"
+    assert len(longest) == 64
+    assert parse_when(longest, SH) == datetime(2022, 11, 11, tzinfo=SH)
+    with pytest.raises(DateError, match="invalid date"):
+        parse_when("November" + " " * 50 + "11 2022", SH)
