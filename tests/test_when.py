@@ -115,3 +115,17 @@ def test_any_text_is_an_instant_or_a_date_error(text):
 def test_unknown_zone_is_a_date_error():
     with pytest.raises(DateError, match="Mars/Olympus"):
         zone("Mars/Olympus")
+
+
+def test_patterns_are_compiled_once_on_first_use():
+    from linkcheck.when import _PATTERNS, _Lazy
+
+    lazy = _Lazy()
+    assert "iso" not in vars(lazy)
+    pattern = lazy.iso
+    assert pattern.pattern == _PATTERNS["iso"][0]
+    assert vars(lazy)["iso"] is pattern  # kept: the next use does not compile again
+    assert lazy.iso is pattern
+    assert lazy.iso.fullmatch("2022-11-11T10:00:00+08:00")["z"] == "+08:00"
+    with pytest.raises(KeyError):
+        lazy.no_such_pattern  # noqa: B018
