@@ -26,6 +26,7 @@ import atheris
 with atheris.instrument_imports():
     import linkcheck
     from linkcheck import batch, tomlcache
+    from linkcheck.batch.workbook import read_xlsx
     from linkcheck.errors import LinkcheckError
     from linkcheck.links import classify_host, link_host
     from linkcheck.when import parse_when
@@ -121,7 +122,7 @@ def checklist(data: bytes) -> None:
         checker = batch.Checker(RULES, columns, ("livestream",), "2022-11-11", None)
         seen = {}
         for row in rows:
-            if isinstance(row, batch._BadRow) or len(row) != len(header):
+            if isinstance(row, batch.BadRow) or len(row) != len(header):
                 continue
             got = [list(a) for a in checker.decide(list(row))]
             fresh = batch.Checker(RULES, columns, ("livestream",), "2022-11-11", None)
@@ -133,7 +134,7 @@ def checklist(data: bytes) -> None:
 
 def workbook(data: bytes) -> None:
     try:
-        _header, rows = batch.read_xlsx(io.BytesIO(data))
+        _header, rows = read_xlsx(io.BytesIO(data))
         for row in rows:
             assert all(type(c) is str for c in row)
     except LinkcheckError:

@@ -374,6 +374,7 @@ def _env():
     return env
 
 
+@pytest.mark.subprocess
 def test_closed_pipe_exits_quietly(tmp_path):
     path = write(tmp_path, "big.csv", "source,title\n" + "tmall,标题\n" * 200_000)
     proc = subprocess.Popen(

@@ -341,12 +341,14 @@ def _cli(*args, tz: str = "UTC", cwd=None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_installed_package_finds_its_rules_from_any_folder(tmp_path):
     result = _cli("check", "tmall", "--on", "2022-11-11", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "kuaishou-2022-tmall-window" in result.stdout
 
 
+@pytest.mark.subprocess
 def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
     result = _cli("check", "tmall", "--on", "2022-02-30", cwd=tmp_path)
     assert result.returncode == 2
@@ -355,6 +357,7 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
     assert result.stderr.strip() == expected
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("tz", ["America/Los_Angeles", "Pacific/Kiritimati", "UTC"])
 def test_answers_do_not_depend_on_the_machine_zone(tz):
     edge = _cli(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import os
 import sys
@@ -213,8 +214,7 @@ def _write(job: Job, binary, checker, header, rows, encoding) -> dict[str, int]:
         else:
             writer = core.JsonLinesWriter(text_out, array=(fmt == "json"))
     try:
-        safe = fmt in ("csv", "tsv") and not job.raw_cells
-        counts = _stream(writer, checker, header, rows, job.shown, encoding, job.env, job.out, safe)
+        counts = _stream(writer, checker, header, rows, job.shown, encoding, job.env, job.out)
         writer.close()
         return counts
     finally:
@@ -225,7 +225,7 @@ def _write(job: Job, binary, checker, header, rows, encoding) -> dict[str, int]:
                 text_out.detach()
 
 
-def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> dict[str, int]:
+def _stream(writer, checker, header, rows, shown, encoding, env, out) -> dict[str, int]:
     show_progress = sys.stderr.isatty() and (out is not None or not env.is_terminal())
     progress = None
 
@@ -240,16 +240,13 @@ def _stream(writer, checker, header, rows, shown, encoding, env, out, safe) -> d
             checker,
             header,
             rows,
-            writer.write,
-            neutralise_cells=safe,
-            fit=core.xlsx_fit if isinstance(writer, core.XlsxWriter) else None,
-            write_object=getattr(writer, "write_object", None),
+            writer,
             tick=tick if show_progress else None,
             every=PROGRESS_EVERY,
         )
     except UnicodeDecodeError as exc:
         raise core.InputError(_decode_message(shown, exc, encoding)) from None
-    except core.csv.Error as exc:
+    except csv.Error as exc:
         raise core.InputError(f"input '{shown}' is not readable CSV: {exc}") from None
     except core.InputError as exc:  # a workbook found malformed part way
         raise core.InputError(f"input '{shown}': {exc}") from None

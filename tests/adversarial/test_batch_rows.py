@@ -105,7 +105,7 @@ def _stream_rows_under_a_limit(rows: int, cell: int, limit_mib: int):
     return proc.wait(timeout=120), stderr
 
 
-@pytest.mark.memory_limit
+@pytest.mark.subprocess
 def test_memory_stays_flat_with_huge_distinct_cells():
     """100 rows of 1 MB source cells, each different, in 100 MiB: the caches must not keep
     them (they used to keep 4,096 keys of any size: 3 GB for 1,000 such rows)."""

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import linkcheck
 from linkcheck import batch
+from linkcheck.batch import workbook as workbook_reader
 from linkcheck.errors import LinkcheckError
 
 BUNDLED = (Path(__file__).parent.parent.parent / "rules.toml").read_text(encoding="utf-8")
@@ -234,9 +235,9 @@ def test_a_workbook_gives_back_its_cells(cells, tmp_path_factory):
     path = tmp_path_factory.mktemp("xlsx") / "w.xlsx"
     book.save(path)
     with open(path, "rb") as f:
-        header, rows = batch.read_xlsx(f)
+        header, rows = workbook_reader.read_xlsx(f)
         got = list(rows)
     assert header == ["source", "title"]
-    text = [batch._cell(c) for c in cells]
+    text = [batch.cell_text(c) for c in cells]
     expected = [*text, "", ""][:2] + [t for t in text[2:] if t]
     assert got == ([expected] if any(expected) else [])

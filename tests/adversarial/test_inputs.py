@@ -128,7 +128,7 @@ def test_deep_nesting_is_refused_before_the_parser(text, tmp_path, monkeypatch):
         assert len(found) == 1 and "nested deeper than 32 levels" in found[0], found
 
 
-@pytest.mark.memory_limit
+@pytest.mark.subprocess
 def test_dotted_keys_do_not_blow_up_memory(tmp_path):
     """40 KB of dotted keys made tomllib use 1.6 GB; the depth check stops it first."""
     path = tmp_path / "dotted.toml"
@@ -212,6 +212,7 @@ def test_a_huge_name_is_cut_in_messages_and_skips_the_search(run):
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.subprocess
 def test_a_closed_stdout_does_not_change_checks_exit_code():
     for day, code in (("2022-11-11", 0), ("2022-10-11", 1), ("2023-06-01", 3)):
         proc = subprocess.Popen(

@@ -9,7 +9,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from linkcheck import batch
+from linkcheck.batch import readers
 
 LINES = [
     '{"sku": 1.0, "source": "tmall", "date": "2022-11-11"}',
@@ -29,9 +32,11 @@ def test_jsonl_output_passes_every_object_through_whole(run):
     for line, written in zip(LINES, out, strict=True):
         # the object as it was, numbers spelled as they were, then the answer
         assert written.startswith(line[:-1] + ', "surface": "livestream", "verdict": ')
-        assert set(batch._JSON.decode(written)) == set(batch._JSON.decode(line)) | set(ANSWER_KEYS)
+        assert set(readers._JSON.decode(written)) == set(readers._JSON.decode(line)) | set(
+            ANSWER_KEYS
+        )
     assert json.loads(out[0])["verdict"] == "allowed"
-    assert batch._JSON.decode(out[2])["verdict"] == "allowed"  # its url was read though no
+    assert readers._JSON.decode(out[2])["verdict"] == "allowed"  # its url was read though no
     # earlier object had a url key
 
 
@@ -78,9 +83,9 @@ def test_a_100k_deep_line_is_an_error_row_not_a_crash(run):
 
 def test_brackets_inside_strings_do_not_count_as_depth():
     line = json.dumps({"source": "tmall", "title": "[" * 500 + '\\"{' * 100})
-    assert not batch._too_deep(line)
-    assert batch._too_deep('{"a": ' + "[" * 65 + "]" * 65 + "}")
-    assert not batch._too_deep('{"a": ' + "[" * 63 + "]" * 63 + "}")
+    assert not readers._too_deep(line)
+    assert readers._too_deep('{"a": ' + "[" * 65 + "]" * 65 + "}")
+    assert not readers._too_deep('{"a": ' + "[" * 63 + "]" * 63 + "}")
 
 
 class _Pipe(io.RawIOBase):
@@ -103,6 +108,7 @@ def test_a_pipe_is_spooled_so_it_can_be_read_twice():
     assert len(list(rows)) == 3 and encoding == "utf-8"
 
 
+@pytest.mark.subprocess
 def test_jsonl_from_a_real_pipe():
     code = "from linkcheck.cli import main; main()"
     args = ["batch", "-", "--input-format", "jsonl", "-s", "livestream", "--fail-on", "never"]
@@ -114,7 +120,7 @@ def test_jsonl_from_a_real_pipe():
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert [batch._JSON.decode(line)["verdict"] for line in done.stdout.splitlines()] == [
+    assert [readers._JSON.decode(line)["verdict"] for line in done.stdout.splitlines()] == [
         "allowed",
         "unknown",
         "allowed",

@@ -62,6 +62,7 @@ def _env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     "signum, code",
     [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
@@ -94,6 +95,7 @@ def test_a_signal_leaves_the_output_as_it_was_and_no_temporary_file(tmp_path, si
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize(
     "args",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from linkcheck import batch
+from linkcheck.batch import workbook as book_reader
 
 from ..conftest import assert_clean_error
 
@@ -81,7 +82,7 @@ def _declare_shared_strings(plain: io.BytesIO) -> dict[str, str]:
 
 def rows_of(path: Path) -> list[list[str]]:
     with open(path, "rb") as f:
-        header, rows = batch.read_xlsx(f)
+        header, rows = book_reader.read_xlsx(f)
         return [header, *rows]
 
 
@@ -137,7 +138,7 @@ def test_not_a_zip_is_a_clean_exit_2(run, tmp_path):
 
 
 def test_a_huge_part_that_is_parsed_whole_is_refused(run, tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "XLSX_PART_LIMIT", 1 << 20)
+    monkeypatch.setattr(book_reader, "XLSX_PART_LIMIT", 1 << 20)
     styles = '<styleSheet xmlns="x">' + " " * (2 << 20) + "</styleSheet>"
     path = workbook(tmp_path / "styles.xlsx", {"xl/styles.xml": styles})
     assert_clean_error(
@@ -163,7 +164,7 @@ def _batch_under_512_mib(path: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.memory_limit
+@pytest.mark.subprocess
 def test_a_shared_strings_bomb_is_refused_before_it_is_read(tmp_path):
     """Under a 512 MiB address-space limit the bomb must be refused, not read until memory
     runs out: 900 texts of 1 MiB (openpyxl would hold 900 MiB), from a file of 4 MiB."""
@@ -177,7 +178,7 @@ def test_a_shared_strings_bomb_is_refused_before_it_is_read(tmp_path):
 
 
 def test_many_small_shared_strings_are_counted(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "XLSX_SHARED_MEMORY", 10 << 20)  # ~80,000 strings
+    monkeypatch.setattr(book_reader, "XLSX_SHARED_MEMORY", 10 << 20)  # ~80,000 strings
     path = _shared_strings_bomb(tmp_path / "many.xlsx", 100_000, 1)
     with pytest.raises(batch.InputError, match="100,000 shared strings would take about"):
         rows_of(path)

@@ -1,0 +1,334 @@
+"""Rows → answers: which column means what, and the Checker that decides a row with
+bounded caches. Nothing here reads or writes a file."""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+
+from ..engine import RuleSet, micros
+from ..errors import LinkcheckError
+from ..links import classify_host, link_host
+from ..model import Resolved
+from ..names import normalize
+from ..render import iso, newer_rules_hint
+from .formats import InputError
+from .readers import BadRow
+
+# Header names that mean each column, compared after normalize() (case, width, space, _/-).
+COLUMN_NAMES = {
+    "source": ("source", "source-id", "来源", "货源", "商品来源", "来源平台", "电商平台"),
+    "url": ("url", "link", "product-url", "product-link", "链接", "商品链接", "推广链接", "网址"),
+    "surface": ("surface", "场景", "投放场景", "投放位置", "挂链位置", "位置"),
+    "date": ("date", "on", "when", "日期", "时间", "投放日期", "直播日期", "开播日期", "发布日期"),
+    "platform": ("platform", "平台", "投放平台", "直播平台"),
+}
+_SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each known column is in the header (None: absent)."""
+
+    source: int | None
+    url: int | None
+    surface: int | None
+    date: int | None
+    platform: int | None
+    width: int = 0  # the header's length
+
+    @classmethod
+    def find(cls, header: list[str]) -> Columns:
+        wanted = {normalize(n): key for key, names in COLUMN_NAMES.items() for n in names}
+        found: dict[str, int] = {}
+        for i, name in enumerate(header):
+            key = wanted.get(normalize(name.lstrip("\ufeff")))
+            if key and key not in found:
+                found[key] = i
+        columns = cls(**{k: found.get(k) for k in COLUMN_NAMES}, width=len(header))
+        if columns.source is None and columns.url is None:
+            shown = ", ".join(header[:8]) or "(none)"
+            raise InputError(
+                f"no source or url column among: {shown}\n  name one 'source' (来源) or "
+                "'url' (链接, 商品链接); see `linkcheck batch --help`"
+            )
+        return columns
+
+
+# ---------------------------------------------------------------------- deciding
+
+
+class _Bounded(dict):
+    """A dict that forgets everything when it reaches its size: flat memory, no LRU cost.
+
+    Keys holding more than KEY_TEXT characters of text are not kept (their value is still
+    returned): no cell longer than a product link can be is worth remembering, and the
+    cache's memory is bounded by its size times KEY_TEXT, whatever the cells hold."""
+
+    __slots__ = ("limit",)
+    KEY_TEXT = 4096
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key, value):
+        if _text_size(key) > self.KEY_TEXT:
+            return value
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def _text_size(key) -> int:
+    if isinstance(key, str):
+        return len(key)
+    return sum(len(part) for part in key if isinstance(part, str)) if type(key) is tuple else 0
+
+
+def _remember(cache: _Bounded, key, compute):
+    """compute() once per key; a LinkcheckError is remembered too, and raised each time."""
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = compute()
+        except LinkcheckError as exc:
+            found = exc
+        cache.put(key, found)
+    if isinstance(found, LinkcheckError):
+        raise found
+    return found
+
+
+class Checker:
+    """Decides rows. Every cache is bounded, so memory stays flat on any number of rows.
+
+    A row's answer depends on its source, url, surface, date and platform cells only. Each
+    cell's meaning is cached on its own (a name → ids, a date → instant, a host →
+    candidates), and answers are cached per timeline segment: within a segment the verdict,
+    rule and next change are the same, so one bisect finds the answer. A row whose cells
+    were all seen before costs two lookups and a bisect per surface.
+    """
+
+    PART_CACHE = 4096
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        columns: Columns,
+        surfaces: tuple[str, ...],
+        when: str,
+        platform: str | None,
+    ) -> None:
+        self.ruleset = ruleset
+        self.default_surfaces = surfaces
+        self.default_when = when
+        self.default_platform = platform
+        self._names = _Bounded(self.PART_CACHE)  # (kind, text) → id(s) or error
+        self._instants = _Bounded(self.PART_CACHE)  # (text, platform) → (datetime, micros)
+        self._hosts = _Bounded(self.PART_CACHE)
+        # the fast path of decide(): for (source, surface, platform) cells already known to
+        # be valid, a plan per surface (timeline bounds and answers by segment), and the
+        # instants of the date cells seen, per platform
+        self._plans = _Bounded(self.PART_CACHE)
+        self._known_instants: dict[str, _Bounded] = {}
+        # (platform, source id, surface) → (timelines, {segment: answer}); as small as the
+        # rules: one answer per segment of each timeline that some row touched
+        self._segments: dict[tuple, tuple] = {}
+        # where the cells are; a missing column reads the empty cell decide() appends
+        at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
+        self._key = itemgetter(*(columns.width if i is None else i for i in at))
+        # the fast path's key: the cells present among source, url, surface and platform
+        present = (columns.source, columns.url, columns.surface, columns.platform)
+        self._plan_key = itemgetter(*(i for i in present if i is not None))
+        self._date_at = columns.date
+
+    def decide(self, cells: list[str]) -> list[list[str]]:
+        """[surface, verdict, rule, next_change, note] for each surface the row asks about.
+
+        `cells` must have exactly one cell per header column.
+        """
+        # the usual row: its cells seen before, two lookups and a bisect a surface
+        plan_key = self._plan_key(cells)
+        plan = self._plans.get(plan_key)
+        if plan is not None:
+            instant = plan[0].get(cells[self._date_at] if self._date_at is not None else "")
+            if instant is not None:
+                at_us = instant[1]
+                steps = plan[1]
+                if len(steps) == 1:  # one surface: the answers are kept as 1-tuples
+                    bounds, answers, args = steps[0]
+                    if bounds is not None:
+                        found = answers.get(bisect_right(bounds, at_us))
+                        if found is not None:
+                            return found
+                out = []
+                for bounds, answers, args in steps:
+                    found = answers.get(bisect_right(bounds, at_us)) if bounds else None
+                    out.append(found[0] if found else self._answer(*args, instant))
+                return out
+        cells.append("")  # the cell of every missing column
+        source, url, surface_text, when_text, platform_text = self._key(cells)
+        cells.pop()
+        return self._decide(plan_key, source, url, surface_text, when_text, platform_text)
+
+    def _decide(
+        self, plan_key, source, url, surface_text, when_text, platform_text
+    ) -> list[list[str]]:
+        """The slow path: read each cell, report what is wrong, remember what is valid."""
+        try:
+            platform = self._name("platform", platform_text.strip() or self.default_platform)
+            surfaces = self._name("surfaces", surface_text)
+        except LinkcheckError as exc:
+            return [[surface_text.strip() or "-", "error", "", "", _first_line(exc)]]
+        try:
+            resolved = self._resolve(source.strip(), url.strip())
+            instant = self._instant(when_text.strip() or self.default_when, platform)
+        except LinkcheckError as exc:
+            return [[s, "error", "", "", _first_line(exc)] for s in surfaces]
+        answers = [self._answer(platform, resolved, s, instant) for s in surfaces]
+        if not url:  # remember the valid cells for the fast path
+            instants = self._known_instants.get(platform)
+            if instants is None:
+                instants = self._known_instants[platform] = _Bounded(self.PART_CACHE)
+            instants.put(when_text, instant)
+            steps = []
+            for surface in surfaces:
+                timelines, by_segment = self._segments[(platform, resolved.id, surface)]
+                bounds = timelines[0].bounds if len(timelines) == 1 else None
+                steps.append((bounds, by_segment, (platform, resolved, surface)))
+            self._plans.put(plan_key, (instants, steps))
+        return answers
+
+    def _name(self, kind: str, text: str | None):
+        """A platform name → id, or a surface cell → surface ids."""
+        if kind == "platform":
+            return _remember(self._names, (kind, text), lambda: self.ruleset.platform_id(text))
+        return _remember(self._names, (kind, text), lambda: self._surfaces(text))
+
+    def _surfaces(self, text: str) -> tuple[str, ...]:
+        names = [n for n in _SURFACE_SPLIT.split(text) if n.strip()] or self.default_surfaces
+        out: list[str] = []
+        for name in names:
+            ident = self.ruleset.surface_id(name)
+            if ident not in out:
+                out.append(ident)
+        return tuple(out)
+
+    def _instant(self, text: str, platform: str):
+        def read():
+            at = self.ruleset.parse_when(text, platform)
+            return at, micros(at)
+
+        return _remember(self._instants, (text, platform), read)
+
+    def _resolve(self, source: str, url: str) -> Resolved:
+        if not source and not url:
+            raise LinkcheckError("missing source: the row has neither a source nor a url")
+        if not url:
+            return self._source(source)
+        link = self._classify(url)
+        if not source:
+            return link
+        stated = self._source(source)  # a source next to a link must agree with it
+        if not set(stated.candidates) <= set(link.candidates):
+            raise LinkcheckError(
+                f"source '{source}' does not match the url's host {link.host}, which can only "
+                f"be {' or '.join(link.candidates)}"
+            )
+        return Resolved(url, stated.id, stated.candidates, "link", link.host)
+
+    def _source(self, text: str) -> Resolved:
+        return _remember(self._names, ("source", text), lambda: self.ruleset.resolve(text))
+
+    def _classify(self, url: str) -> Resolved:
+        host = link_host(url)
+        return _remember(self._hosts, host, lambda: classify_host(host, self.ruleset.catalog))
+
+    def _answer(self, platform, resolved, surface, instant) -> list[str]:
+        """The answer for one surface, cached per timeline segment."""
+        key = (platform, resolved.id, surface)  # the id fixes the candidates
+        table = self._segments.get(key)
+        if table is None:
+            timelines = tuple(
+                self.ruleset.timeline(platform, c, surface) for c in resolved.candidates
+            )
+            table = self._segments[key] = (timelines, {})
+        timelines, answers = table
+        at_us = instant[1]
+        if len(timelines) == 1:
+            segment = bisect_right(timelines[0].bounds, at_us)
+        else:
+            segment = tuple(bisect_right(t.bounds, at_us) for t in timelines)
+        found = answers.get(segment)
+        if found is None:  # kept as a 1-tuple: a one-surface row returns it as it is
+            found = answers[segment] = (self._describe(platform, resolved, surface, instant[0]),)
+        return found[0]
+
+    def _describe(self, platform, resolved, surface, at) -> list[str]:
+        d = self.ruleset.decide(platform, resolved, surface, at)
+        change = f"{iso(d.next_change.at)} {d.next_change.verdict}" if d.next_change else ""
+        if d.reason == "ambiguous_link":
+            parts = ", ".join(f"{c.source} {c.verdict}" for c in d.candidates)
+            note = f"candidates disagree ({parts}); name the exact source"
+        elif d.reason == "no_rule":
+            note = "no rule covers this"
+        elif d.reason == "beyond_horizon":
+            known = d.last_known
+            last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
+            note = (
+                f"beyond the rules' horizon: nothing known after {d.horizon.through} "
+                f"(as of {d.horizon.as_of}); last known: {last}; " + newer_rules_hint(d.platform)
+            )
+        else:
+            note = ""
+        return [surface, d.verdict, d.rule.id if d.rule else "", change, note]
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]
+
+
+def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], writer,
+               *, tick=None, every: int = 2000) -> dict[str, int]:  # fmt: skip
+    """Decide every row and give the writer each input row's cells with its answers (one
+    per surface); returns the count of each verdict.
+
+    Short rows are padded to the header; a row longer than the header, or one the reader
+    could not read, becomes an error row. A writer that cannot hold every cell has a `fit`
+    (see writers.Writer): a row it cannot hold becomes an error row saying why.
+    `tick(rows_done)` is called every `every` rows (progress displays).
+    """
+    width = len(header)
+    decide = checker.decide
+    write = writer.write
+    fit = writer.fit
+    counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
+    for done, cells in enumerate(rows, start=1):
+        if len(cells) == width:
+            results = decide(cells)
+        elif isinstance(cells, BadRow):
+            cells, results = [""] * width, [["", "error", "", "", cells.reason]]
+        elif len(cells) > width:  # the extra cells' values go into the note, where no
+            # column can shadow them, and the appended columns stay under their names
+            extra = json.dumps(cells[width:], ensure_ascii=False)
+            note = (
+                f"the row has {len(cells)} cells but the header has {width}; extra cells: {extra}"
+            )
+            cells, results = cells[:width], [["", "error", "", "", note]]
+        else:
+            cells = cells + [""] * (width - len(cells))
+            results = decide(cells)
+        if fit is not None and (fitted := fit(cells)) is not None:
+            cells, results = fitted[0], [["", "error", "", "", fitted[1]]]
+        write(cells, results)
+        for result in results:
+            counts[result[1]] += 1
+        if tick is not None and done % every == 0:
+            tick(done)
+    return counts

@@ -1,0 +1,97 @@
+"""Bytes → text: the encodings a checklist may be saved in, and streams read twice."""
+
+from __future__ import annotations
+
+import codecs
+import io
+
+from ..errors import shown
+from .formats import InputError
+
+_NOT_FILE_ENCODINGS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape", "undefined"}
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 as Chinese Excel saves it."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise InputError(
+            "cannot tell the text encoding (not UTF-8 or GB18030); pass --encoding"
+        ) from None
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that replays bytes already read (the encoding sample) before the rest."""
+
+    def __init__(self, head: bytes, rest) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
+    """Wrap a binary stream as text, detecting the encoding from its first 64 KiB."""
+    head = binary.read(65536)
+    chosen = encoding or detect_encoding(head)
+    try:
+        info = codecs.lookup(chosen)
+    except LookupError:
+        info = None
+    # only text encodings: rot13, base64, zlib … are codecs too, but not ways to save a file;
+    # utf-16 needs its BOM to say which byte order, and punycode is for host names
+    if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
+        name = shown(chosen)
+        what = f"unknown encoding '{name}'" if info is None else f"'{name}' is no file encoding"
+        raise InputError(f"{what}: use utf-8, utf-8-sig, gb18030, gbk or utf-16")
+    boms = {
+        "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+        "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+    }
+    if info.name in boms and not head.startswith(boms[info.name]):
+        raise InputError(
+            f"the input has no {info.name} byte-order mark, so its byte order is unknown: "
+            f"pass --encoding {info.name}-le or {info.name}-be"
+        )
+    raw = io.BufferedReader(_Prefixed(head, binary), buffer_size=262144)
+    return io.TextIOWrapper(raw, encoding=chosen, newline=""), chosen
+
+
+def rereadable(binary):
+    """The stream itself if it can be read again from here, else a copy of it (kept in
+    memory up to 16 MiB, then in a temporary file)."""
+    try:
+        if binary.seekable():
+            binary.tell()
+            return binary
+    except OSError:
+        pass
+    import shutil
+    import tempfile
+
+    copy = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 (returned open)
+    shutil.copyfileobj(binary, copy, 1 << 20)
+    copy.seek(0)
+    return copy

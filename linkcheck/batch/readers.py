@@ -1,0 +1,186 @@
+"""Checklist files → a header and rows of cell texts: CSV, TSV and JSON Lines (workbooks:
+workbook.py). A row the reader could not read is a `BadRow` carrying the reason."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from .encodings import rereadable, text_stream
+from .formats import InputError
+
+_MAX_CELL = 16 * 1024 * 1024
+
+
+def read_delimited(text, delimiter: str) -> tuple[list[str], Iterator[list[str]]]:
+    csv.field_size_limit(_MAX_CELL)  # a long product link or description is still one cell
+    reader = csv.reader(text, delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        raise InputError("the file is empty: it needs a header row with a source or url column")
+    return header, reader
+
+
+def read_input(binary, fmt: str, encoding: str | None) -> tuple[list[str], Iterator, str]:
+    """The header, the rows and the encoding read ("xlsx" for a workbook) of a checklist."""
+    if fmt == "xlsx":
+        from .workbook import read_xlsx  # openpyxl only when a workbook is read
+
+        header, rows = read_xlsx(binary)
+        return header, rows, "xlsx"
+    if fmt == "jsonl":  # two passes: the columns are the keys of every object
+        binary = rereadable(binary)
+        start = binary.tell()
+        text, chosen = text_stream(binary, encoding)
+        keys = jsonl_keys(text)
+        binary.seek(start)
+        text, chosen = text_stream(binary, chosen)
+        header, rows = read_jsonl(text, keys)
+        return header, rows, chosen
+    text, chosen = text_stream(binary, encoding)
+    header, rows = read_delimited(text, "\t" if fmt == "tsv" else ",")
+    return header, rows, chosen
+
+
+class RawNumber(str):
+    """A JSON number kept as the text it was written as: `1.0` stays `1.0`, `-0.0` stays
+    `-0.0`, and `1e400` or a 5,000-digit integer is not turned into inf or refused."""
+
+    __slots__ = ()
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+_JSON = json.JSONDecoder(parse_float=RawNumber, parse_int=RawNumber, parse_constant=_no_constant)
+MAX_JSON_DEPTH = 64  # nesting a checklist line may have (the reader and writer stay shallow)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(line: str) -> bool:
+    if line.count("[") + line.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", line)):
+        depth += 1 if match[0] in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
+def _json_object(line: str, number: int) -> dict:
+    if _too_deep(line):
+        raise InputError(f"line {number} is nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        obj = _JSON.decode(line)
+    except ValueError as exc:
+        raise InputError(f"line {number} is not JSON ({getattr(exc, 'msg', exc)})") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"line {number} is not a JSON object")
+    return obj
+
+
+def jsonl_keys(text) -> list[str]:
+    """Every key of every object, in the order first seen (lines that are not objects are
+    skipped here: the second pass reports them)."""
+    keys: dict[str, None] = {}
+    seen_any = False
+    for line in text:
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            obj = _json_object(line, 0)
+        except InputError:
+            continue
+        if not obj.keys() <= keys.keys():
+            keys.update(dict.fromkeys(obj))
+    if not seen_any:
+        raise InputError("the file is empty: it needs JSON objects with a source or url key")
+    return list(keys)
+
+
+class JsonRow(list):
+    """A JSON Lines row: its cells under the header's keys, and the object itself, which
+    JSON outputs pass through whole."""
+
+    __slots__ = ("obj",)
+
+
+def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]:
+    """JSON Lines: one object a line; the columns are `header` (every key of the file)."""
+
+    def rows() -> Iterator[list[str]]:
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = _json_object(line, number)
+            except InputError as exc:  # a bad line is an error row, not the end of the run
+                yield BadRow(str(exc))
+                continue
+            row = JsonRow(cell_text(obj.get(k)) for k in header)
+            row.obj = obj
+            yield row
+
+    return header, rows()
+
+
+def dump_json(value) -> str:
+    """JSON text of a value read by this module: numbers exactly as they were written."""
+    if type(value) is dict and all(type(v) is str for v in value.values()):
+        return json.dumps(value, ensure_ascii=False)
+    return _dump(value)
+
+
+def _dump(value) -> str:
+    if isinstance(value, RawNumber):
+        return str.__str__(value)
+    if isinstance(value, dict):
+        inner = ", ".join(
+            f"{json.dumps(k, ensure_ascii=False)}: {_dump(v)}" for k, v in value.items()
+        )
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+class BadRow(list):
+    """A row that could not be read; carries the reason to the error row."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+# What a workbook may unpack to before it is read. Its parts are zip members, and a small
+# file can claim gigabytes (a "zip bomb"). Sheets are streamed, so they are only bounded in
+
+
+def cell_text(value) -> str:
+    """A spreadsheet or JSON value as the text a person would read in the cell."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, str):  # a RawNumber: the number as written
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return dump_json(value)
+    return str(value)

@@ -1,0 +1,172 @@
+"""Workbooks (.xlsx) → a header and rows of cell texts, refusing what would exhaust memory
+or time before it is read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import shown
+from .encodings import rereadable
+from .formats import InputError
+from .readers import cell_text
+
+# size (time); every other XML part is parsed whole, so it must be small; the shared strings
+# are all held in memory at once, so what they would cost is estimated first.
+XLSX_SHEET_LIMIT = 2 << 30
+XLSX_PART_LIMIT = 64 << 20
+XLSX_SHARED_MEMORY = 1 << 30
+# bytes of memory one shared string costs openpyxl at its peak, beyond its text (measured:
+# ~100 for a million one-letter strings; rounded up)
+_SHARED_STRING_COST = 128
+
+
+def _check_workbook_sizes(binary) -> None:
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        with ZipFile(binary) as archive:
+            for part in archive.infolist():
+                name = part.filename.lower()
+                if not name.endswith((".xml", ".rels")):
+                    continue  # pictures and the like are never read
+                shared = name.endswith("sharedstrings.xml")
+                sheet = shared or name.startswith("xl/worksheets/")
+                limit = XLSX_SHEET_LIMIT if sheet else XLSX_PART_LIMIT
+                if part.file_size > limit:
+                    raise InputError(
+                        f"the workbook part '{shown(part.filename)}' unpacks to "
+                        f"{part.file_size:,} bytes, more than the {limit >> 20:,} MiB read from "
+                        "a workbook; save the sheet as CSV"
+                    )
+                if shared:
+                    _check_shared_strings(archive, part)
+    except (BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
+    binary.seek(0)
+
+
+def _check_shared_strings(archive, part) -> None:
+    """Refuse shared strings that would take more memory than XLSX_SHARED_MEMORY: one pass
+    over the part counting its strings, in 1 MiB chunks (none if its size alone is too much)."""
+    import zlib
+
+    strings = 0
+    if 2 * part.file_size > XLSX_SHARED_MEMORY:
+        return _refuse_shared_strings(2 * part.file_size, None)
+    tail = b""  # a tag cut by a chunk boundary is counted in the next
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                chunk = tail + chunk
+                strings += chunk.count(b"<si") + chunk.count(b":si")
+                tail = chunk[-2:]
+    except zlib.error as exc:
+        raise InputError(f"not a readable .xlsx workbook (zlib: {exc})") from None
+    cost = 2 * part.file_size + _SHARED_STRING_COST * strings
+    if cost > XLSX_SHARED_MEMORY:
+        _refuse_shared_strings(cost, strings)
+
+
+def _refuse_shared_strings(cost: int, strings: int | None) -> None:
+    count = "" if strings is None else f"{strings:,} "
+    raise InputError(
+        f"the workbook's {count}shared strings would take about {cost >> 20:,} MiB of memory "
+        f"to read, more than {XLSX_SHARED_MEMORY >> 20:,} MiB; save the sheet as CSV"
+    )
+
+
+def _why(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {shown(str(exc), 60)}" if str(exc) else type(exc).__name__
+
+
+# what openpyxl raises on a malformed workbook (bad XML, a bad cell reference, number or
+# date, a missing part); each becomes a one-line InputError
+def _malformed():
+    from xml.etree.ElementTree import ParseError
+    from zipfile import BadZipFile
+    from zlib import error as ZlibError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        BadZipFile, InvalidFileException, ParseError, ZlibError, KeyError, ValueError,
+        TypeError, IndexError, AttributeError, OverflowError, EOFError, OSError,
+    )  # fmt: skip
+
+
+def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
+    """The first sheet of an .xlsx workbook, streamed row by row.
+
+    Only the cells in the file are read: the sheet's claimed dimension and missing rows
+    are ignored (openpyxl would pad every row to the claimed width), and cells beyond the
+    header's width are kept as extra cells (an error row says so)."""
+    try:
+        from openpyxl import load_workbook
+        from openpyxl.worksheet._reader import WorkSheetParser
+    except ImportError:
+        raise InputError(
+            "reading .xlsx needs the optional extra: pip install 'linkcheck[xlsx]'"
+        ) from None
+    binary = rereadable(binary)
+    _check_workbook_sizes(binary)
+    malformed = _malformed()
+    try:
+        book = load_workbook(binary, read_only=True, data_only=True)
+        if not book.worksheets:
+            raise InputError("the workbook has no worksheet")
+        sheet = book.worksheets[0]
+        source = sheet._get_source()  # the sheet's XML, parsed below as openpyxl does
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+    except malformed as exc:
+        raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
+
+    def parsed() -> Iterator[list[dict]]:
+        number = 0
+        try:
+            for number, row in parser.parse():  # noqa: B007 (the row number is in messages)
+                yield row
+        except malformed as exc:
+            raise InputError(
+                f"the first sheet is malformed after row {number} ({_why(exc)})"
+            ) from None
+        finally:
+            source.close()
+
+    cells_of = parsed()
+    header: list[str] = []
+    for row in cells_of:
+        filled = {c["column"]: cell_text(c["value"]) for c in row if c["value"] is not None}
+        filled = {k: v for k, v in filled.items() if v != ""}
+        if filled:
+            header = [filled.get(i, "") for i in range(1, max(filled) + 1)]
+            break
+    if not header:
+        raise InputError("the first sheet is empty: it needs a header row")
+    width = len(header)
+
+    def rows() -> Iterator[list[str]]:
+        for row in cells_of:
+            cells = [""] * width
+            extra = []
+            for cell in row:
+                value = cell["value"]
+                if value is None:
+                    continue
+                text = cell_text(value)
+                if cell["column"] <= width:
+                    cells[cell["column"] - 1] = text
+                elif text:
+                    extra.append(text)
+            if extra:
+                yield cells + extra
+            elif any(cells):
+                yield cells
+
+    return header, rows()

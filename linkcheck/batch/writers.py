@@ -1,0 +1,226 @@
+"""Answers → files: CSV/TSV, JSON Lines/JSON, .xlsx and a terminal table, behind one
+protocol. Formula neutralising and what a workbook cannot hold belong to the writers that
+need them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from .formats import APPENDED, APPENDED_SET, InputError
+from .readers import JsonRow, dump_json
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+
+class Writer(Protocol):
+    """What check_rows writes to. `header` once, `write` once per input row with its answers
+    (one list of APPENDED values per surface), `close` at the end. `fit` is None, or for
+    formats that cannot hold every cell, fit(cells) → None or (cells as they can be
+    written, why): check_rows then makes that row an error row saying why."""
+
+    fit: Callable[[list[str]], tuple[list[str], str] | None] | None
+
+    def header(self, names: list[str]) -> None: ...
+    def write(self, cells: list[str], results: Sequence[list[str]]) -> None: ...
+    def close(self) -> None: ...
+
+
+_DANGER = re.compile("\x1f[=+\\-@\t\r]")  # a literal prefix: the scan is a fast memchr
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading ' (numbers are left alone)."""
+    if cell and cell[0] in "=+-@\t\r" and not _PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def output_names(header: list[str]) -> list[str]:
+    """Column names for keyed outputs (JSON): an input column that shares a name with an
+    appended one keeps its value under `<name>_input`."""
+    taken = set(APPENDED)
+    names = []
+    for name in header:
+        new = name
+        while new in taken:
+            new = f"{new}_input"
+        taken.add(new)
+        names.append(new)
+    return [*names, *APPENDED]
+
+
+class DelimitedWriter:
+    """CSV or TSV. A cell a spreadsheet would run as a formula is neutralised, unless
+    `raw_cells`: input cells are scanned once per input row (answers are always safe, but
+    an error row's note may echo input)."""
+
+    fit = None
+
+    def __init__(self, text, delimiter: str, raw_cells: bool) -> None:
+        # CRLF as RFC 4180 says: with "\n" alone, csv would leave a cell holding "\r" unquoted
+        self._writerow = csv.writer(text, delimiter=delimiter, lineterminator="\r\n").writerow
+        self._guard = not raw_cells
+
+    def header(self, names: list[str]) -> None:
+        self._writerow([neutralise(c) for c in names] if self._guard else names)
+
+    def write(self, cells: list[str], results) -> None:
+        writerow = self._writerow
+        if self._guard and (
+            _DANGER.search("\x1f" + "\x1f".join(cells)) is not None or results[0][1] == "error"
+        ):
+            for result in results:
+                writerow([neutralise(c) for c in cells + result])
+        else:
+            for result in results:
+                writerow(cells + result)
+
+    def close(self) -> None:
+        pass
+
+
+class JsonLinesWriter:
+    """JSON Lines, or one JSON array. An object read from JSON Lines is written whole."""
+
+    fit = None
+
+    def __init__(self, text, array: bool = False) -> None:
+        self._text = text
+        self._array = array
+        self._names: list[str] = []
+        self._count = 0
+
+    def header(self, names: list[str]) -> None:
+        self._names = output_names(names[: -len(APPENDED)])
+        if self._array:
+            self._text.write("[")
+
+    def write(self, cells: list[str], results) -> None:
+        if type(cells) is JsonRow:
+            for result in results:
+                self._object(cells.obj, result)
+            return
+        for result in results:
+            row = dict(zip(self._names, cells + result, strict=True))
+            self._line(json.dumps(row, ensure_ascii=False))
+
+    def _object(self, obj: dict, result: list[str]) -> None:
+        """An object read from JSON Lines, every key and value as it was, and the answer (an
+        input key that is also an appended name keeps its value under `<name>_input`)."""
+        if not APPENDED_SET.isdisjoint(obj):
+            obj = dict(zip(output_names(list(obj))[: len(obj)], obj.values(), strict=True))
+        self._line(dump_json(obj | dict(zip(APPENDED, result, strict=True))))
+
+    def _line(self, line: str) -> None:
+        if self._array:
+            self._text.write(("\n" if self._count == 0 else ",\n") + line)
+        else:
+            self._text.write(line + "\n")
+        self._count += 1
+
+    def close(self) -> None:
+        if self._array:
+            self._text.write("\n]\n" if self._count else "]\n")
+
+
+XLSX_CELL_LIMIT = 32767  # characters in one spreadsheet cell
+# characters XML cannot hold, and CR, which a workbook gives back as LF
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f]")
+
+
+def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
+    """Cells a workbook cannot hold whole (too long, control characters XML forbids, or a
+    CR, which comes back as LF), made
+    writable — cut, or the characters shown escaped — with the reason; None if all fit."""
+    reasons = []
+    fitted = list(cells)
+    for i, cell in enumerate(cells):
+        if _XML_ILLEGAL.search(cell):
+            cell = _XML_ILLEGAL.sub(lambda m: m[0].encode("unicode_escape").decode(), cell)
+            reasons.append(
+                f"column {i + 1} has control characters or a carriage return, which a "
+                "workbook cannot keep (shown escaped here)"
+            )
+        if len(cell) > XLSX_CELL_LIMIT:
+            reasons.append(
+                f"column {i + 1} has {len(cell):,} characters, more than the {XLSX_CELL_LIMIT:,} "
+                "a spreadsheet cell holds (cut here)"
+            )
+            cell = cell[:XLSX_CELL_LIMIT]
+        fitted[i] = cell
+    if not reasons:
+        return None
+    return fitted, "; ".join(reasons) + "; not checked: write csv or jsonl to keep this row whole"
+
+
+class XlsxWriter:
+    """openpyxl's write-only workbook: rows go to disk as they come."""
+
+    fit = staticmethod(xlsx_fit)
+
+    def __init__(self, binary, raw_cells: bool) -> None:
+        try:
+            from openpyxl import Workbook
+            from openpyxl.cell import WriteOnlyCell
+        except ImportError:
+            raise InputError(
+                "writing .xlsx needs the optional extra: pip install 'linkcheck[xlsx]'"
+            ) from None
+        self._cell = WriteOnlyCell
+        self._binary = binary
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet("linkcheck")
+        self._raw = raw_cells
+
+    def header(self, names: list[str]) -> None:
+        self._sheet.append([self._value(c) for c in names])
+
+    def write(self, cells: list[str], results) -> None:
+        for result in results:
+            self._sheet.append([self._value(c) for c in cells + result])
+
+    def _value(self, cell: str):
+        if not self._raw:
+            cell = neutralise(cell)
+        if cell.startswith("="):  # kept on purpose (--raw-cells): openpyxl writes a formula
+            return cell
+        written = self._cell(self._sheet, value=cell)
+        written.data_type = "s"  # text stays text: never a formula, never a number guess
+        return written
+
+    def close(self) -> None:
+        self._book.save(self._binary)
+
+
+class TableWriter:
+    """A rich table on a terminal, printed in blocks so long inputs still stream."""
+
+    BLOCK = 500
+    fit = None
+
+    def __init__(self, console) -> None:
+        self._console = console
+        self._names: list[str] = []
+        self._rows: list[list[str]] = []
+
+    def header(self, names: list[str]) -> None:
+        self._names = names
+
+    def write(self, cells: list[str], results) -> None:
+        self._rows.extend(cells + result for result in results)
+        if len(self._rows) >= self.BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        from ..render import batch_table
+
+        if self._rows:
+            self._console.print(batch_table(self._names, self._rows))
+            self._rows = []
+
+    def close(self) -> None:
+        self._flush()
