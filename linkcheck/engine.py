@@ -203,6 +203,13 @@ class RuleSet:
     def surface_id(self, name: str) -> str:
         return self.catalog.surface_id(name)
 
+    def surface_list(self, texts, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """Surface ids named in `texts` (see Catalog.surface_list); none: `default`, or
+        livestream and short-video."""
+        if default is None:
+            return self.catalog.surface_list(texts)
+        return self.catalog.surface_list(texts, default)
+
     def parse_when(self, text: str, platform: str | None = None, now: datetime | None = None):
         """Read a date/time as typed, in the platform's zone."""
         return parse_when(text, self.zone(platform), now)

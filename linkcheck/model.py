@@ -11,6 +11,8 @@ instant of the following day, so a date end is the last day, inclusive.
 # No `from __future__ import annotations` here: NamedTuple would compile every string
 # annotation at import (a cold start pays ~1.5 ms for it); these annotations are cheap
 # objects as they are.
+import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -20,6 +22,9 @@ from .names import LONGEST_NAME, closest, did_you_mean, normalize
 # The word in a rules file → the verdict a query answers.
 VERDICT_OF = {"allow": "allowed", "deny": "denied", "unknown": "unknown"}
 VERDICTS = ("allowed", "denied", "unknown")
+# the surfaces a question is about when it names none
+DEFAULT_SURFACES = ("livestream", "short-video")
+_SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
 
 
 class Citation(NamedTuple):
@@ -235,6 +240,30 @@ class Catalog:
 
     def surface_id(self, name: str) -> str:
         return self._lookup("surface", name, "surfaces")
+
+    def surface_list(
+        self, texts: Iterable[str], default: tuple[str, ...] = DEFAULT_SURFACES
+    ) -> tuple[str, ...]:
+        """Surface ids named in `texts`, in the order given, without repeats: the one grammar
+        of `-s` (check, timeline, batch) and a batch cell. Each text may list several, split by
+        , ， 、 ; ； | or / (`直播、短视频`); `all` or `*` is every surface. No texts at all
+        means `default`; texts that name nothing (`-s ""`) are an error."""
+        texts = list(texts)
+        if not texts:
+            return default
+        ids: list[str] = []
+        for name in (n.strip() for text in texts for n in _SURFACE_SPLIT.split(text)):
+            if not name:
+                continue
+            every = name.casefold() in ("all", "*", "全部")
+            found = self.surfaces if every else [self.surface_id(name)]
+            ids.extend(i for i in found if i not in ids)
+        if not ids:
+            raise UnknownNameError(
+                "empty surface: give a surface name or `all` (or leave it out for "
+                f"{' and '.join(default)}); `linkcheck surfaces` lists them"
+            )
+        return tuple(ids)
 
     def resolve_source(self, name: str) -> Resolved:
         ident = self._lookup("source", name, "sources")

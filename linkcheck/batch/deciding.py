@@ -4,7 +4,6 @@ bounded caches. Nothing here reads or writes a file."""
 from __future__ import annotations
 
 import json
-import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ COLUMN_NAMES = {
     "date": ("date", "on", "when", "日期", "时间", "投放日期", "直播日期", "开播日期", "发布日期"),
     "platform": ("platform", "平台", "投放平台", "直播平台"),
 }
-_SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
 
 
 @dataclass(frozen=True)
@@ -212,13 +210,8 @@ class Checker:
         return _remember(self._names, (kind, text), lambda: self._surfaces(text))
 
     def _surfaces(self, text: str) -> tuple[str, ...]:
-        names = [n for n in _SURFACE_SPLIT.split(text) if n.strip()] or self.default_surfaces
-        out: list[str] = []
-        for name in names:
-            ident = self.ruleset.surface_id(name)
-            if ident not in out:
-                out.append(ident)
-        return tuple(out)
+        # an empty cell is the default surfaces; otherwise the grammar of -s
+        return self.ruleset.surface_list((text,) if text.strip() else (), self.default_surfaces)
 
     def _instant(self, text: str, platform: str):
         def read():

@@ -15,7 +15,6 @@ import click
 from .. import batch as core
 from .. import render
 from ..errors import LinkcheckError
-from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, surface_option, when_option
 from .output import atomic_file
 
@@ -154,7 +153,7 @@ def _batch(
     ruleset = env.ruleset()
     platform = ruleset.platform_id(env.platform)
     ruleset.parse_when(when, platform)  # a bad --on is an error now, not on every row
-    default_surfaces = tuple(surface_ids(ruleset, surfaces)) if surfaces else DEFAULT_SURFACES
+    default_surfaces = ruleset.surface_list(surfaces)
 
     shown = "stdin" if input_path == "-" else input_path
     job = Job(shown, in_format, encoding, out, fmt, excel, raw_cells, env)

@@ -11,7 +11,6 @@ from ..model import Decision
 from . import silence_stdout
 from .options import Env, common_options, complete, format_options, surface_option, when_option
 
-DEFAULT_SURFACES = ("livestream", "short-video")
 EXIT_CODE = {"allowed": 0, "denied": 1, "unknown": 3}
 
 
@@ -22,23 +21,6 @@ def overall_verdict(decisions: list[Decision]) -> str:
         if verdict in verdicts:
             return verdict
     return "allowed"
-
-
-def surface_ids(ruleset, names: tuple[str, ...]) -> list[str]:
-    """-s values (repeatable, comma-separated, `all`) → surface ids in the order given."""
-    if not names:
-        return list(DEFAULT_SURFACES)
-    ids: list[str] = []
-    for value in names:
-        for name in value.split(","):
-            if not name.strip():
-                continue
-            if name.strip().lower() in ("all", "*"):
-                found = list(ruleset.catalog.surfaces)
-            else:
-                found = [ruleset.surface_id(name)]
-            ids.extend(i for i in found if i not in ids)
-    return ids or list(DEFAULT_SURFACES)
 
 
 @click.command(short_help="May SOURCE be linked on the platform at WHEN?")
@@ -86,7 +68,7 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
     ruleset = env.ruleset()
     platform = ruleset.platform_id(env.platform)
     resolved = ruleset.resolve(source, exact)
-    surface_list = surface_ids(ruleset, surfaces)
+    surface_list = ruleset.surface_list(surfaces)
     at = ruleset.parse_when(when, platform)
     decisions = [ruleset.decide(platform, resolved, s, at) for s in surface_list]
     verdict = overall_verdict(decisions)

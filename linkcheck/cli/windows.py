@@ -9,7 +9,6 @@ import click
 from .. import render
 from ..windows import default_range, horizon_status, segments, upcoming
 from . import UserError
-from .check import DEFAULT_SURFACES, surface_ids
 from .options import Env, common_options, complete, surface_option, when_option
 from .output import atomic_file
 
@@ -55,7 +54,7 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
         for source in ruleset.resolve(name).candidates:
             if source not in ids:
                 ids.append(source)
-    surface_list = surface_ids(ruleset, surfaces) if surfaces else list(DEFAULT_SURFACES)
+    surface_list = list(ruleset.surface_list(surfaces))
     today = ruleset.parse_when("today", platform).date()
     lo, hi = default_range(ruleset, platform, today)
     if first:
