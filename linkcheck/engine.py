@@ -191,14 +191,24 @@ class RuleSet:
         resolved = self.classify(text) if looks_like_link(text) else self.resolve_source(text)
         if exact is None:
             return resolved
-        stated = self.resolve_source(exact)
+        return self.narrow(resolved, self.resolve_source(exact), exact)
+
+    @staticmethod
+    def narrow(resolved: Resolved, stated: Resolved, said: str) -> Resolved:
+        """`resolved` (a link, a group) said to be the source `stated` (`--as`, or a batch
+        row's source next to its url): it must be among the candidates. The one place a
+        stated source is checked against a link."""
         if not set(stated.candidates) <= set(resolved.candidates):
-            what = f"the link's host {resolved.host}" if resolved.host else f"'{shown(text)}'"
+            what = (
+                f"the link's host {resolved.host}"
+                if resolved.host
+                else f"'{shown(resolved.input)}'"
+            )
             raise LinkError(
-                f"--as {shown(exact)} does not match {what}, which can only be "
+                f"source '{shown(said)}' does not match {what}, which can only be "
                 f"{' or '.join(resolved.candidates)}"
             )
-        return Resolved(text, stated.id, stated.candidates, resolved.kind, resolved.host)
+        return Resolved(resolved.input, stated.id, stated.candidates, resolved.kind, resolved.host)
 
     def surface_id(self, name: str) -> str:
         return self.catalog.surface_id(name)

@@ -228,13 +228,8 @@ class Checker:
         link = self._classify(url)
         if not source:
             return link
-        stated = self._source(source)  # a source next to a link must agree with it
-        if not set(stated.candidates) <= set(link.candidates):
-            raise LinkcheckError(
-                f"source '{source}' does not match the url's host {link.host}, which can only "
-                f"be {' or '.join(link.candidates)}"
-            )
-        return Resolved(url, stated.id, stated.candidates, "link", link.host)
+        # a source next to a link must agree with it
+        return self.ruleset.narrow(link._replace(input=url), self._source(source), source)
 
     def _source(self, text: str) -> Resolved:
         return _remember(self._names, ("source", text), lambda: self.ruleset.resolve(text))
