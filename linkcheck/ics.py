@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from .errors import LinkcheckError
-from .render import newer_rules_hint
+from .words import newer_rules_hint
 from .windows import Segment
 
 

@@ -6,19 +6,16 @@ plain or JSON answer never pays for it.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from .errors import escape_controls, shown
 from .model import Decision, Rule
+from .words import iso, newer_rules_hint
 
 VERDICT_STYLE = {"allowed": "bold green", "denied": "bold red", "unknown": "bold yellow"}
 VERDICT_MARK = {"allowed": "✔", "denied": "✘", "unknown": "?"}
 GLYPH = {"allowed": "█", "denied": "░", "unknown": "▒"}  # tell apart without colour too
 BEYOND_GLYPH = "·"  # past the horizon: unknown because the rules end
-
-
-def iso(at: datetime | None) -> str | None:
-    return None if at is None else at.isoformat()
 
 
 # ---------------------------------------------------------------------- JSON shapes
@@ -171,11 +168,6 @@ def _rules_end(d: Decision) -> str:
     if change is not None and horizon is not None and change.at == horizon.end:
         return ": the rules end there"
     return ""
-
-
-def newer_rules_hint(platform: str) -> str:
-    """What to do past the horizon, said the same way by every command."""
-    return f"load a newer rules file that moves [horizon.{platform}] (--rules FILE)"
 
 
 def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:

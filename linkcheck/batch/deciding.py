@@ -14,7 +14,7 @@ from ..errors import LinkcheckError
 from ..links import classify_host, link_host
 from ..model import Resolved
 from ..names import normalize
-from ..render import iso, newer_rules_hint
+from ..words import change_cell, decision_note
 from .formats import InputError
 from .readers import BadRow
 
@@ -260,22 +260,7 @@ class Checker:
 
     def _describe(self, platform, resolved, surface, at) -> list[str]:
         d = self.ruleset.decide(platform, resolved, surface, at)
-        change = f"{iso(d.next_change.at)} {d.next_change.verdict}" if d.next_change else ""
-        if d.reason == "ambiguous_link":
-            parts = ", ".join(f"{c.source} {c.verdict}" for c in d.candidates)
-            note = f"candidates disagree ({parts}); name the exact source"
-        elif d.reason == "no_rule":
-            note = "no rule covers this"
-        elif d.reason == "beyond_horizon":
-            known = d.last_known
-            last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
-            note = (
-                f"beyond the rules' horizon: nothing known after {d.horizon.through} "
-                f"(as of {d.horizon.as_of}); last known: {last}; " + newer_rules_hint(d.platform)
-            )
-        else:
-            note = ""
-        return [surface, d.verdict, d.rule.id if d.rule else "", change, note]
+        return [surface, d.verdict, d.rule.id if d.rule else "", change_cell(d), decision_note(d)]
 
 
 def _first_line(exc: Exception) -> str:

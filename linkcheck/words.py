@@ -1,0 +1,41 @@
+"""The plain words of an answer, shared by every output (no rich, no click): the terminal
+and `--explain` (render), plain lines, and the `note` and `next_change` cells of a checklist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .model import Decision
+
+
+def iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
+def newer_rules_hint(platform: str) -> str:
+    """What to do past the horizon, said the same way by every command."""
+    return f"load a newer rules file that moves [horizon.{platform}] (--rules FILE)"
+
+
+def change_cell(d: Decision) -> str:
+    """`2023-01-01T00:00:00+08:00 unknown`: the next change in one cell ("" if none)."""
+    change = d.next_change
+    return "" if change is None else f"{iso(change.at)} {change.verdict}"
+
+
+def decision_note(d: Decision) -> str:
+    """Why an answer is not simply its rule's, in one line ("" when it is)."""
+    if d.reason == "ambiguous_link":
+        parts = ", ".join(f"{c.source} {c.verdict}" for c in d.candidates)
+        return f"candidates disagree ({parts}); name the exact source"
+    if d.reason == "no_rule":
+        return "no rule covers this"
+    if d.reason == "beyond_horizon":
+        known = d.last_known
+        last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
+        return (
+            f"beyond the rules' horizon: nothing known after {d.horizon.through} "
+            f"(as of {d.horizon.as_of}); last known: {last}; {newer_rules_hint(d.platform)}"
+        )
+    return ""
