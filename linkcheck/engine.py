@@ -191,13 +191,13 @@ class RuleSet:
         resolved = self.classify(text) if looks_like_link(text) else self.resolve_source(text)
         if exact is None:
             return resolved
-        return self.narrow(resolved, self.resolve_source(exact), exact)
+        return self.narrow(resolved, self.resolve_source(exact), f"--as {shown(exact)}")
 
     @staticmethod
     def narrow(resolved: Resolved, stated: Resolved, said: str) -> Resolved:
         """`resolved` (a link, a group) said to be the source `stated` (`--as`, or a batch
-        row's source next to its url): it must be among the candidates. The one place a
-        stated source is checked against a link."""
+        row's source next to its url; `said` names that input): it must be among the
+        candidates. The one place a stated source is checked against a link."""
         if not set(stated.candidates) <= set(resolved.candidates):
             what = (
                 f"the link's host {resolved.host}"
@@ -205,7 +205,7 @@ class RuleSet:
                 else f"'{shown(resolved.input)}'"
             )
             raise LinkError(
-                f"source '{shown(said)}' does not match {what}, which can only be "
+                f"{said} does not match {what}, which can only be "
                 f"{' or '.join(resolved.candidates)}"
             )
         return Resolved(resolved.input, stated.id, stated.candidates, resolved.kind, resolved.host)

@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from .errors import LinkcheckError
-from .words import newer_rules_hint
 from .windows import Segment
+from .words import newer_rules_hint
 
 
 def allowed_windows(segments: list[Segment]) -> list[tuple[Segment, list[str]]]:

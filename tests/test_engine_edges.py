@@ -160,7 +160,7 @@ def test_as_may_name_the_links_only_candidate(run):
     assert '"source": "tmall"' in result.stdout
     wrong = run("check", url, "--as", "taobao", "--on", "2022-11-11")
     assert wrong.exit_code == 2
-    assert "source 'taobao' does not match the link's host detail.tmall.com" in wrong.stderr
+    assert "--as taobao does not match the link's host detail.tmall.com" in wrong.stderr
     batch = run("batch", "-", "--on", "2022-11-11", "-s", "livestream", "--format", "csv",
                 "--fail-on", "never", input=f"source,url\ntaobao,{url}\ntmall,{url}\n")  # fmt: skip
     lines = batch.stdout.splitlines()

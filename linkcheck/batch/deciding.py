@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from ..engine import RuleSet, micros
-from ..errors import LinkcheckError
+from ..errors import LinkcheckError, shown
 from ..links import classify_host, link_host
 from ..model import Resolved
 from ..names import normalize
@@ -229,7 +229,8 @@ class Checker:
         if not source:
             return link
         # a source next to a link must agree with it
-        return self.ruleset.narrow(link._replace(input=url), self._source(source), source)
+        said = f"source '{shown(source)}'"
+        return self.ruleset.narrow(link._replace(input=url), self._source(source), said)
 
     def _source(self, text: str) -> Resolved:
         return _remember(self._names, ("source", text), lambda: self.ruleset.resolve(text))
