@@ -129,3 +129,21 @@ def test_patterns_are_compiled_once_on_first_use():
     assert lazy.iso.fullmatch("2022-11-11T10:00:00+08:00")["z"] == "+08:00"
     with pytest.raises(KeyError):
         lazy.no_such_pattern  # noqa: B018
+
+
+def test_the_usual_date_compiles_no_pattern(monkeypatch):
+    """`2022-11-11` takes the fast path (a cold `check --on 2022-11-11` compiles no regular
+    expression); anything else that looks like it but is not plain ASCII YYYY-MM-DD does
+    not."""
+    from linkcheck import when
+
+    class NoPatterns:
+        def __getattr__(self, name):
+            raise AssertionError(f"pattern {name} used")
+
+    monkeypatch.setattr(when, "_RE", NoPatterns())
+    assert parse_when("2022-11-11", SH) == datetime(2022, 11, 11, tzinfo=SH)
+    assert parse_when("1999-01-31", SH) == datetime(1999, 1, 31, tzinfo=SH)
+    for text in ("2022/11/11", "2022-11-1x", "20221-1-11", "2022-11-11 ", "2022_11_11"):
+        with pytest.raises(AssertionError, match="pattern"):
+            parse_when(text, SH, NOW)
