@@ -1,0 +1,78 @@
+"""Turning answers into text: JSON documents, tab-separated plain lines, and rich text.
+
+    common    colours and marks, the console, JSON text, day words, terminal-safe cells
+    check     `check`: its JSON document, plain lines, --explain and the terminal view
+    tables    aligned listings, the batch table, summary and progress, the `rules` views
+    windows   `timeline` and `upcoming`
+
+The plain words of an answer that checklists share are in linkcheck.words. rich is imported
+only inside the functions that draw with it, so a plain or JSON answer never pays for it.
+"""
+
+from __future__ import annotations
+
+# name → submodule: each is imported on first use, so `check --format plain` loads only
+# render.check and render.common (a cold start pays for every module it imports)
+_HOME = {
+    "BEYOND_GLYPH": "common",
+    "BatchProgress": "tables",
+    "COLOUR": "common",
+    "GLYPH": "common",
+    "VERDICT_MARK": "common",
+    "VERDICT_STYLE": "common",
+    "ambiguity_hint": "check",
+    "batch_summary": "tables",
+    "batch_table": "tables",
+    "change_phrase": "check",
+    "check_document": "check",
+    "citation_text": "check",
+    "columns_text": "tables",
+    "console": "common",
+    "days_word": "common",
+    "decision_dict": "check",
+    "escape_cell": "common",
+    "explain_dict": "check",
+    "explain_lines": "check",
+    "horizon_dict": "check",
+    "horizon_lines": "check",
+    "horizon_listing": "tables",
+    "horizon_note": "check",
+    "horizon_status_dict": "windows",
+    "horizon_status_line": "windows",
+    "is_midnight": "common",
+    "iso": "words",
+    "newer_rules_hint": "words",
+    "plain_lines": "check",
+    "print_check_text": "check",
+    "print_rules_table": "tables",
+    "print_timeline": "windows",
+    "rule_dict": "check",
+    "rule_lines": "tables",
+    "segment_dict": "windows",
+    "segment_lines": "windows",
+    "timeline_note": "windows",
+    "to_json": "common",
+    "upcoming_dict": "windows",
+    "upcoming_line": "windows",
+    "window_text": "check",
+}
+
+
+def __getattr__(name: str):
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    module = (
+        import_module(f"..{home}", __name__)
+        if home == "words"
+        else import_module(f".{home}", __name__)
+    )
+    value = getattr(module, name)
+    globals()[name] = value  # the next use is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(_HOME)

@@ -1,0 +1,313 @@
+"""`linkcheck check`: the JSON document, plain lines, `--explain` and the terminal view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..errors import shown
+from ..model import Decision, Rule
+from ..words import iso, newer_rules_hint
+from .common import VERDICT_MARK, VERDICT_STYLE, days_word, is_midnight
+
+
+def rule_dict(rule: Rule | None) -> dict | None:
+    if rule is None:
+        return None
+    return {
+        "id": rule.id,
+        "verdict": rule.verdict,
+        "start": rule.start_text,
+        "end": rule.end_text,
+        "note": rule.note,
+        "citation": rule.citation.as_dict() if rule.citation else None,
+        "file": rule.file,
+    }
+
+
+def decision_dict(d: Decision, explain: dict | None = None) -> dict:
+    out = {
+        "surface": d.surface,
+        "verdict": d.verdict,
+        "reason": d.reason,
+        "rule": rule_dict(d.rule),
+        "overridden": [r.id for r in d.overridden],
+        "next_change": (
+            {"at": iso(d.next_change.at), "verdict": d.next_change.verdict}
+            if d.next_change
+            else None
+        ),
+    }
+    out["horizon"] = horizon_dict(d.horizon)
+    if d.last_known is not None:
+        out["last_known"] = {
+            "verdict": d.last_known.verdict,
+            "rule": d.last_known.rule.id if d.last_known.rule else None,
+        }
+    if d.candidates:
+        out["candidates"] = [
+            {"source": c.source, "verdict": c.verdict, "rule": c.rule.id if c.rule else None}
+            for c in d.candidates
+        ]
+    if explain is not None:
+        out["explain"] = explain
+    return out
+
+
+def horizon_dict(horizon) -> dict | None:
+    if horizon is None:
+        return None
+    return {
+        "through": horizon.through.isoformat(),
+        "as_of": horizon.as_of.isoformat(),
+        "file": horizon.file,
+    }
+
+
+def explain_dict(explanations: list[tuple[str, list[Rule], list[Rule]]]) -> dict:
+    """[(source, rules in force winner first, near misses)] → JSON."""
+    matched, near = [], []
+    for source, live, misses in explanations:
+        for i, rule in enumerate(live):
+            matched.append(
+                {
+                    "source": source,
+                    "id": rule.id,
+                    "verdict": rule.verdict,
+                    "start": rule.start_text,
+                    "end": rule.end_text,
+                    "won": i == 0,
+                }
+            )
+        for rule in misses:
+            near.append(
+                {
+                    "source": source,
+                    "id": rule.id,
+                    "verdict": rule.verdict,
+                    "start": rule.start_text,
+                    "end": rule.end_text,
+                }
+            )
+    return {"matched": matched, "near_misses": near}
+
+
+def check_document(
+    typed: str, decisions: list[Decision], overall: str, explains: list | None = None
+) -> dict:
+    first = decisions[0]
+    return {
+        "platform": first.platform,
+        "source": first.source,
+        "input": typed,
+        "at": iso(first.at),
+        "verdict": overall,
+        "results": [
+            decision_dict(d, explain_dict(explains[i]) if explains else None)
+            for i, d in enumerate(decisions)
+        ],
+    }
+
+
+def window_text(rule: Rule) -> str:
+    start = rule.start_text or "always"
+    end = rule.end_text or "open-ended"
+    return f"{start} → {end}"
+
+
+def change_phrase(d: Decision) -> str:
+    """When the answer changes next, counted in calendar days of the query's zone.
+
+    "until 2022-12-31 (51 days, today included), then denied" / "opens 2022-10-28 (in 3 days)".
+    """
+    change = d.next_change
+    if change is None:
+        if d.horizon is not None and d.reason != "beyond_horizon":
+            return f"no change ahead up to the rules' horizon ({d.horizon.through})"
+        return "no change ahead in the loaded rules"
+    tz = d.at.tzinfo
+    at = change.at.astimezone(tz)
+    query_day = d.at.date()
+    midnight = is_midnight(at)
+    if d.verdict == "allowed":
+        last = (at - timedelta(microseconds=1)).date() if midnight else at.date()
+        days = (last - query_day).days + 1
+        shown = last.isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
+        count = "today only" if days == 1 else f"{days} days, today included"
+        return f"until {shown} ({count}), then {change.verdict}{_rules_end(d)}"
+    shown = at.date().isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
+    days = (at.date() - query_day).days
+    when = days_word(days)
+    if change.verdict == "allowed":
+        return f"opens {shown} ({when})"
+    return f"{change.verdict} from {shown} ({when}){_rules_end(d)}"
+
+
+def _rules_end(d: Decision) -> str:
+    """Said of a change that is the horizon itself: why the answer turns unknown there."""
+    change, horizon = d.next_change, d.horizon
+    if change is not None and horizon is not None and change.at == horizon.end:
+        return ": the rules end there"
+    return ""
+
+
+def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
+    """Past the horizon: what the rules know, the last known verdict, what to do."""
+    horizon = d.horizon
+    if d.reason != "beyond_horizon" or horizon is None:
+        return []
+    who = platform_name or d.platform
+    lines = [
+        f"beyond the rules' horizon: the loaded rules for {who} know nothing after "
+        f"{horizon.through} (facts as of {horizon.as_of})"
+    ]
+    known = d.last_known
+    if known is not None:
+        rule = known.rule.id if known.rule else "no rule"
+        lines.append(f"last known, on {horizon.through}: {known.verdict} ({rule})")
+    lines.append(f"to answer for {d.at.date()}: {newer_rules_hint(d.platform)}")
+    return lines
+
+
+def citation_text(rule: Rule) -> str:
+    if rule.citation is None:
+        return ""
+    by = f"{rule.citation.by}, " if rule.citation.by else ""
+    return f"“{rule.citation.quote}” — {by}{rule.citation.source}"
+
+
+# ---------------------------------------------------------------------- plain
+
+
+def plain_lines(
+    decisions: list[Decision], explains: list | None = None, typed: str = ""
+) -> list[str]:
+    """One tab-separated line per surface: verdict platform source surface instant rule."""
+    lines = []
+    for i, d in enumerate(decisions):
+        rule = d.rule.id if d.rule else "-"
+        lines.append("\t".join((d.verdict, d.platform, d.source, d.surface, iso(d.at), rule)))
+        if explains:
+            lines.extend("  " + line for line in explain_lines(d, explains[i], typed))
+    return lines
+
+
+def ambiguity_hint(d: Decision, typed: str) -> str:
+    """How to say which candidate is meant: --as for a link, the id itself for a name."""
+    from ..links import looks_like_link
+
+    first = d.candidates[0].source
+    if looks_like_link(typed):
+        return f"say which source it is: linkcheck check '{shown(typed)}' --as {first}"
+    return f"pass the exact source, e.g. linkcheck check {first}"
+
+
+def horizon_note(decisions: list[Decision]) -> list[str]:
+    """Two lines for stderr beside plain output: the rules end before the instant asked."""
+    beyond = [d for d in decisions if d.reason == "beyond_horizon" and d.horizon is not None]
+    if not beyond:
+        return []
+    first = beyond[0]
+    known = ", ".join(
+        f"{d.surface} {d.last_known.verdict}"
+        + (f" ({d.last_known.rule.id})" if d.last_known.rule else "")
+        for d in beyond
+        if d.last_known is not None
+    )
+    return [
+        f"note: the loaded rules for {first.platform} know nothing after "
+        f"{first.horizon.through} (as of {first.horizon.as_of}); last known: {known}",
+        f"note: {newer_rules_hint(first.platform)}",
+    ]
+
+
+def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = True) -> list[str]:
+    """Why: the candidates, every rule in force and near misses, and the next change.
+    `summary=False` leaves out what the terminal view has already said above them."""
+    lines = []
+    for c in d.candidates:
+        rule = c.rule.id if c.rule else "no rule"
+        lines.append(f"candidate {c.source}: {c.verdict} ({rule})")
+    if summary and d.reason == "ambiguous_link":
+        lines.append("the candidates disagree; " + ambiguity_hint(d, typed))
+    beyond = d.reason == "beyond_horizon"
+    if summary:
+        lines.extend(horizon_lines(d))
+    for source, live, near in explanations:
+        label = f"[{source}] " if len(explanations) > 1 else ""
+        if not live:
+            lines.append(f"{label}no rule in force: unknown")
+        for i, rule in enumerate(live):
+            if i == 0:
+                why = (
+                    "the only rule in force"
+                    if len(live) == 1
+                    else "wins: latest start"
+                    + (" (tie: loaded later)" if rule.start == live[1].start else "")
+                )
+                if beyond:
+                    why += ", but the instant lies past the horizon"
+                lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: {why}")
+                if rule.citation is not None:
+                    lines.append(f"{label}  {citation_text(rule)}")
+                if rule.note:
+                    lines.append(f"{label}  note: {rule.note}")
+            else:
+                lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: overridden")
+        for rule in near:
+            lines.append(
+                f"{label}near miss {rule.id}: {rule.verdict} {window_text(rule)}: "
+                "not in force at this time"
+            )
+    lines.append(change_phrase(d))
+    return lines
+
+
+def print_check_text(
+    out,
+    decisions: list[Decision],
+    names: dict[str, str],
+    typed: str,
+    explains: list | None = None,
+) -> None:
+    """The terminal view of `linkcheck check`: a heading, then one block per surface."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    first = decisions[0]
+    zone = getattr(first.at.tzinfo, "key", None) or first.at.strftime("%z")
+    heading = (
+        f"[bold]{escape(names.get(first.source, first.source))}[/] on "
+        f"[bold]{escape(names.get(first.platform, first.platform))}[/] · "
+        f"{first.at:%Y-%m-%d %H:%M} ({escape(zone)}, {first.at.isoformat()[-6:]})"
+    )
+    out.print(heading)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for i, d in enumerate(decisions):
+        style = VERDICT_STYLE[d.verdict]
+        verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {d.verdict}[/]"
+        if d.rule:
+            detail = f"[cyan]{escape(d.rule.id)}[/] · {escape(change_phrase(d))}"
+            cited = citation_text(d.rule)
+            if cited:
+                detail += f"\n[dim]{escape(cited)}[/]"
+            if d.verdict == "unknown" and d.rule.note and not explains:
+                detail += f"\n[dim]{escape(d.rule.note)}[/]"
+        elif d.reason == "ambiguous_link":
+            parts = ", ".join(f"{c.source}: {c.verdict}" for c in d.candidates)
+            detail = (
+                f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}\n"
+                f"[dim]{escape(ambiguity_hint(d, typed))}[/]"
+            )
+        elif d.reason == "beyond_horizon":
+            first_line, *rest = horizon_lines(d, names.get(d.platform, d.platform))
+            detail = escape(first_line) + "".join(f"\n[dim]{escape(x)}[/]" for x in rest)
+        else:
+            detail = f"no rule covers this · {escape(change_phrase(d))}"
+        table.add_row(verdict, escape(d.surface), detail)
+        if explains:
+            for line in explain_lines(d, explains[i], typed, summary=False)[:-1]:
+                table.add_row("", "", f"[dim]{escape(line)}[/]")
+    out.print(table)

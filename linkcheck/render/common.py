@@ -1,0 +1,51 @@
+"""What every rendering shares: the verdict colours and marks, the rich console, JSON text,
+day counts said in words, and cells made safe for a terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..errors import escape_controls
+
+# one colour per verdict; bold where a verdict is the answer itself
+COLOUR = {"allowed": "green", "denied": "red", "unknown": "yellow"}
+VERDICT_STYLE = {verdict: f"bold {colour}" for verdict, colour in COLOUR.items()}
+VERDICT_MARK = {"allowed": "✔", "denied": "✘", "unknown": "?"}
+GLYPH = {"allowed": "█", "denied": "░", "unknown": "▒"}  # tell apart without colour too
+BEYOND_GLYPH = "·"  # past the horizon: unknown because the rules end
+
+
+def console(color: str = "auto", stderr: bool = False):
+    from rich.console import Console
+
+    force = True if color == "always" else None
+    return Console(
+        stderr=stderr,
+        force_terminal=force,
+        no_color=(color == "never") or None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def to_json(document) -> str:
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def days_word(days: int) -> str:
+    """A day count from today: `today`, `tomorrow`, `in 3 days`."""
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def is_midnight(at: datetime) -> bool:
+    """Whether an instant is the start of a day (a whole-day bound) in its own zone."""
+    return at.hour == at.minute == at.second == at.microsecond == 0
+
+
+def escape_cell(text: str) -> str:
+    """A cell for the terminal: markup escaped, control characters shown as escapes."""
+    from rich.markup import escape
+
+    return escape(escape_controls(text))
