@@ -31,6 +31,7 @@ from .writers import (
     Writer,
     XlsxWriter,
     neutralise,
+    open_writer,
     output_names,
     xlsx_fit,
 )
@@ -39,6 +40,6 @@ __all__ = [
     "APPENDED", "COLUMN_NAMES", "EXTENSIONS", "FAIL_ON_WORDS", "INPUT_FORMATS",
     "OUTPUT_FORMATS", "BadRow", "Checker", "Columns", "DelimitedWriter", "InputError",
     "JsonLinesWriter", "JsonRow", "RawNumber", "TableWriter", "Writer", "XlsxWriter",
-    "cell_text", "check_rows", "detect_encoding", "dump_json", "neutralise", "output_names",
-    "read_input", "rereadable", "text_stream", "xlsx_fit",
+    "cell_text", "check_rows", "detect_encoding", "dump_json", "neutralise", "open_writer",
+    "output_names", "read_input", "rereadable", "text_stream", "xlsx_fit",
 ]  # fmt: skip

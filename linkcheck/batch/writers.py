@@ -4,7 +4,9 @@ need them."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -224,3 +226,29 @@ class TableWriter:
 
     def close(self) -> None:
         self._flush()
+
+
+@contextlib.contextmanager
+def open_writer(fmt: str, binary, *, raw_cells: bool = False, excel: bool = False, console=None):
+    """The writer for an output format over a binary stream (`table` writes to `console`).
+    Text formats are UTF-8, with a BOM when `excel`. On leaving, whatever happened, text is
+    flushed and the stream is left open for its owner; call the writer's `close` first to
+    finish the format (a JSON array's `]`, a workbook's save)."""
+    if fmt == "xlsx":
+        yield XlsxWriter(binary, raw_cells)
+        return
+    if fmt == "table":
+        yield TableWriter(console)
+        return
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig" if excel else "utf-8", newline="")
+    try:
+        if fmt in ("csv", "tsv"):
+            yield DelimitedWriter(text, "\t" if fmt == "tsv" else ",", raw_cells)
+        else:
+            yield JsonLinesWriter(text, array=(fmt == "json"))
+        text.flush()
+    finally:  # never close the owner's stream (stdout, or the temporary file)
+        with contextlib.suppress(ValueError, BrokenPipeError):
+            text.flush()
+        with contextlib.suppress(ValueError):
+            text.detach()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -44,17 +42,22 @@ def _format_of(path: str, option: str) -> str:
     )
 
 
-def _open_input(path: str):
+@contextlib.contextmanager
+def _opened(path: str):
+    """The input as a binary stream (stdin for `-`, left open), closed after the run."""
     if path == "-":
-        return sys.stdin.buffer
+        yield sys.stdin.buffer
+        return
     try:
-        return open(path, "rb")
+        source = open(path, "rb")  # noqa: SIM115 (closed below)
     except FileNotFoundError:
         raise core.InputError(f"input '{path}' not found") from None
     except IsADirectoryError:
         raise core.InputError(f"input '{path}' is a directory; give a checklist file") from None
     except OSError as exc:
         raise core.InputError(f"cannot read input '{path}': {exc.strerror or exc}") from None
+    with source:
+        yield source
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -94,7 +97,10 @@ def _same_file(a: str, b: str) -> bool:
 )
 @click.option("--raw-cells", is_flag=True, help="Do not neutralise cells that look like formulas.")
 @common_options
-def batch(input_path, fail_on, env: Env, **options):
+def batch(
+    input_path, out, fmt, input_format, when, surfaces, fail_on, encoding, excel, raw_cells,
+    env: Env,
+):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
     Columns are found by header name (case-insensitive, English or Chinese):
@@ -115,24 +121,50 @@ def batch(input_path, fail_on, env: Env, **options):
       cat products.jsonl | linkcheck batch - --input-format jsonl --format jsonl
     """
     failing = _fail_on(fail_on)
-    source = _open_input(input_path)
-    try:
-        counts = _batch(source, input_path, env=env, **options)
-    finally:
-        if source is not sys.stdin.buffer:
-            source.close()
+    shown = "stdin" if input_path == "-" else input_path
+    with _opened(input_path) as source:
+        in_format = input_format or (
+            "csv" if input_path == "-" else _format_of(input_path, "--input-format")
+        )
+        fmt = _output_format(fmt, out, in_format, input_path, env)
+        ruleset = env.ruleset()
+        platform = ruleset.platform_id(env.platform)
+        ruleset.parse_when(when, platform)  # a bad --on is an error now, not on every row
+        default_surfaces = ruleset.surface_list(surfaces)
+        try:
+            header, rows, encoding = core.read_input(source, in_format, encoding)
+            columns = core.Columns.find(header)
+        except LinkcheckError as exc:
+            raise core.InputError(f"input '{shown}': {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise core.InputError(_decode_message(shown, exc)) from None
+        checker = core.Checker(ruleset, columns, default_surfaces, when, platform)
+        # OUT is replaced only when every row was written
+        with atomic_file(out) if out else contextlib.nullcontext(sys.stdout.buffer) as binary:
+            console = render.console(env.colour()) if fmt == "table" else None
+            options = {"raw_cells": raw_cells, "excel": excel, "console": console}
+            progress = _progress(out, env)
+            try:
+                with core.open_writer(fmt, binary, **options) as writer:
+                    writer.header([*header, *core.APPENDED])
+                    counts = core.check_rows(
+                        checker, header, rows, writer, tick=progress.tick, every=PROGRESS_EVERY
+                    )
+                    writer.close()
+            except UnicodeDecodeError as exc:
+                raise core.InputError(_decode_message(shown, exc, encoding)) from None
+            except csv.Error as exc:
+                raise core.InputError(f"input '{shown}' is not readable CSV: {exc}") from None
+            except core.InputError as exc:  # a workbook found malformed part way
+                raise core.InputError(f"input '{shown}': {exc}") from None
+            finally:
+                progress.stop()
     click.echo(render.batch_summary(counts), err=True)
-    code = 1 if any(counts.get(v) for v in failing) else 0
-    raise click.exceptions.Exit(code)
+    raise click.exceptions.Exit(1 if any(counts.get(v) for v in failing) else 0)
 
 
-def _batch(
-    source, input_path, *, out, fmt, input_format, when, surfaces, encoding, excel, raw_cells, env
-) -> dict[str, int]:
-    """Work out formats and defaults, then run; returns the count of each verdict."""
-    in_format = input_format or (
-        "csv" if input_path == "-" else _format_of(input_path, "--input-format")
-    )
+def _output_format(fmt, out, in_format: str, input_path: str, env: Env) -> str:
+    """--format, else OUT's extension, else a table on a terminal, else the input's own."""
     if out is not None and input_path != "-" and _same_file(out, input_path):
         raise core.InputError(f"output '{out}' is the input file; write the results elsewhere")
     if fmt is None:
@@ -149,109 +181,26 @@ def _batch(
         raise core.InputError(
             "table output is for the terminal; use csv, tsv, jsonl, json or xlsx with -o"
         )
-
-    ruleset = env.ruleset()
-    platform = ruleset.platform_id(env.platform)
-    ruleset.parse_when(when, platform)  # a bad --on is an error now, not on every row
-    default_surfaces = ruleset.surface_list(surfaces)
-
-    shown = "stdin" if input_path == "-" else input_path
-    job = Job(shown, in_format, encoding, out, fmt, excel, raw_cells, env)
-
-    def checker(columns: core.Columns) -> core.Checker:
-        return core.Checker(ruleset, columns, default_surfaces, when, platform)
-
-    return _run(job, source, checker)
+    return fmt
 
 
-@dataclass(frozen=True)
-class Job:
-    """What the command line asked of one batch run."""
+class _progress:
+    """Rows done on a terminal's stderr, shown once the input proves long enough to need
+    it (never when the rows themselves go to that terminal)."""
 
-    shown: str  # the input as named in messages
-    in_format: str
-    encoding: str | None
-    out: str | None
-    fmt: str
-    excel: bool
-    raw_cells: bool
-    env: Env
+    def __init__(self, out, env: Env) -> None:
+        wanted = sys.stderr.isatty() and (out is not None or not env.is_terminal())
+        self._colour = env.colour()
+        self._shown = None
+        self.tick = self._tick if wanted else None
 
+    def _tick(self, done: int) -> None:
+        self._shown = self._shown or render.BatchProgress(self._colour)
+        self._shown.update(done)
 
-def _run(job: Job, source, make_checker) -> dict[str, int]:
-    """Read, decide and write every row; OUT is replaced only when all went well."""
-    shown, in_format, encoding, out = job.shown, job.in_format, job.encoding, job.out
-    try:
-        header, rows, chosen = core.read_input(source, in_format, encoding)
-        columns = core.Columns.find(header)
-    except LinkcheckError as exc:
-        raise core.InputError(f"input '{shown}': {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise core.InputError(_decode_message(shown, exc)) from None
-    checker = make_checker(columns)
-
-    if out is None:
-        return _write(job, sys.stdout.buffer, checker, header, rows, chosen)
-    with atomic_file(out) as binary:
-        return _write(job, binary, checker, header, rows, chosen)
-
-
-def _write(job: Job, binary, checker, header, rows, encoding) -> dict[str, int]:
-    """Write every answered row to `binary` in the job's format."""
-    fmt = job.fmt
-    text_out = None
-    if fmt == "xlsx":
-        writer = core.XlsxWriter(binary, job.raw_cells)
-    elif fmt == "table":
-        writer = core.TableWriter(render.console(job.env.colour()))
-    else:
-        text_out = io.TextIOWrapper(
-            binary, encoding="utf-8-sig" if job.excel else "utf-8", newline=""
-        )
-        if fmt in ("csv", "tsv"):
-            writer = core.DelimitedWriter(text_out, "\t" if fmt == "tsv" else ",", job.raw_cells)
-        else:
-            writer = core.JsonLinesWriter(text_out, array=(fmt == "json"))
-    try:
-        counts = _stream(writer, checker, header, rows, job.shown, encoding, job.env, job.out)
-        writer.close()
-        return counts
-    finally:
-        if text_out is not None:  # flush, and leave stdout (or the file) open for its owner
-            with contextlib.suppress(ValueError, BrokenPipeError):
-                text_out.flush()
-            with contextlib.suppress(ValueError):
-                text_out.detach()
-
-
-def _stream(writer, checker, header, rows, shown, encoding, env, out) -> dict[str, int]:
-    show_progress = sys.stderr.isatty() and (out is not None or not env.is_terminal())
-    progress = None
-
-    def tick(done: int) -> None:  # shown once the input proves long enough to need it
-        nonlocal progress
-        progress = progress or render.BatchProgress(env.colour())
-        progress.update(done)
-
-    writer.header([*header, *core.APPENDED])
-    try:
-        return core.check_rows(
-            checker,
-            header,
-            rows,
-            writer,
-            tick=tick if show_progress else None,
-            every=PROGRESS_EVERY,
-        )
-    except UnicodeDecodeError as exc:
-        raise core.InputError(_decode_message(shown, exc, encoding)) from None
-    except csv.Error as exc:
-        raise core.InputError(f"input '{shown}' is not readable CSV: {exc}") from None
-    except core.InputError as exc:  # a workbook found malformed part way
-        raise core.InputError(f"input '{shown}': {exc}") from None
-    finally:
-        if progress is not None:
-            progress.stop()
+    def stop(self) -> None:
+        if self._shown is not None:
+            self._shown.stop()
 
 
 def _decode_message(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> str:
