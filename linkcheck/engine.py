@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from .errors import LinkError, shown
-from .model import Catalog, Change, Decision, Horizon, Known, Resolved, Rule
+from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
 from .when import parse_when, zone
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -276,7 +276,8 @@ class RuleSet:
     def decide(self, platform: str, resolved: Resolved, surface: str, at: datetime) -> Decision:
         """The decision for ids already resolved; `at` must be aware."""
         if len(resolved.candidates) == 1:
-            return self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
+            one = self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
+            return one._replace(kind=resolved.kind)
         parts = tuple(self._decide_one(platform, s, surface, at, s) for s in resolved.candidates)
         verdict, reason, rule = _merge(parts)
         return Decision(
@@ -292,6 +293,7 @@ class RuleSet:
             candidates=parts,
             horizon=parts[0].horizon,
             last_known=_merge_known([p.last_known for p in parts]),
+            kind=resolved.kind,
         )
 
     def _decide_one(self, platform, source, surface, at, label) -> Decision:
@@ -326,12 +328,15 @@ class RuleSet:
                 return Change(later[edge].astimezone(at.tzinfo), merged)
         return None
 
-    def explain(self, platform: str, source: str, surface: str, at: datetime):
-        """(rules in force at `at`, winner first; rules for this scope not in force)."""
-        timeline = self.timeline(platform, source, surface)
-        live = timeline.in_force(at)
-        near = sorted((r for r in timeline.rules if r not in live), key=_precedence)
-        return live, near
+    def explain(self, platform: str, resolved: Resolved, surface: str, at: datetime):
+        """For each candidate, the rules in force at `at` (winner first) and near misses."""
+        out = []
+        for source in resolved.candidates:
+            timeline = self.timeline(platform, source, surface)
+            live = timeline.in_force(at)
+            near = sorted((r for r in timeline.rules if r not in live), key=_precedence)
+            out.append(Explanation(source, tuple(live), tuple(near)))
+        return out
 
 
 class _View(NamedTuple):

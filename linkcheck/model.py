@@ -132,6 +132,15 @@ class Change(NamedTuple):
     verdict: str
 
 
+class Explanation(NamedTuple):
+    """Why a candidate's answer is what it is: the rules in force (the winner first) and
+    the rules for its scope that are not in force then (near misses)."""
+
+    source: str
+    live: tuple[Rule, ...]
+    near: tuple[Rule, ...]
+
+
 class Decision(NamedTuple):
     """The answer for one (platform, source, surface, instant)."""
 
@@ -147,6 +156,7 @@ class Decision(NamedTuple):
     candidates: tuple["Decision", ...] = ()
     horizon: Horizon | None = None  # the platform's horizon, when the rules state one
     last_known: Known | None = None  # past the horizon: the verdict just before it
+    kind: str = "source"  # how the source was named: source | group | link (Resolved.kind)
 
 
 class Resolved(NamedTuple):

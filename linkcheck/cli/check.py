@@ -77,10 +77,7 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
         raise click.exceptions.Exit(code)
     explains = None
     if explain:
-        explains = [
-            [(s, *ruleset.explain(platform, s, d.surface, at)) for s in resolved.candidates]
-            for d in decisions
-        ]
+        explains = [ruleset.explain(platform, resolved, d.surface, at) for d in decisions]
     fmt = env.output_format(fmt, as_json)
     try:
         _print(fmt, decisions, verdict, explains, source, explain, ruleset, env)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..errors import shown
-from ..model import Decision, Rule
+from ..model import Decision, Explanation, Rule
 from ..words import iso, newer_rules_hint
 from .common import VERDICT_MARK, VERDICT_STYLE, days_word, is_midnight
 
@@ -63,31 +63,19 @@ def horizon_dict(horizon) -> dict | None:
     }
 
 
-def explain_dict(explanations: list[tuple[str, list[Rule], list[Rule]]]) -> dict:
-    """[(source, rules in force winner first, near misses)] → JSON."""
-    matched, near = [], []
-    for source, live, misses in explanations:
-        for i, rule in enumerate(live):
-            matched.append(
-                {
-                    "source": source,
-                    "id": rule.id,
-                    "verdict": rule.verdict,
-                    "start": rule.start_text,
-                    "end": rule.end_text,
-                    "won": i == 0,
-                }
-            )
-        for rule in misses:
-            near.append(
-                {
-                    "source": source,
-                    "id": rule.id,
-                    "verdict": rule.verdict,
-                    "start": rule.start_text,
-                    "end": rule.end_text,
-                }
-            )
+def explain_dict(explanations: list[Explanation]) -> dict:
+    """Each candidate's rules in force (the winner first) and near misses → JSON."""
+
+    def entry(source: str, rule: Rule) -> dict:
+        return {"source": source, "id": rule.id, "verdict": rule.verdict,
+                "start": rule.start_text, "end": rule.end_text}  # fmt: skip
+
+    matched = [
+        entry(e.source, rule) | {"won": i == 0}
+        for e in explanations
+        for i, rule in enumerate(e.live)
+    ]
+    near = [entry(e.source, rule) for e in explanations for rule in e.near]
     return {"matched": matched, "near_misses": near}
 
 
@@ -193,10 +181,8 @@ def plain_lines(
 
 def ambiguity_hint(d: Decision, typed: str) -> str:
     """How to say which candidate is meant: --as for a link, the id itself for a name."""
-    from ..links import looks_like_link
-
     first = d.candidates[0].source
-    if looks_like_link(typed):
+    if d.kind == "link":
         return f"say which source it is: linkcheck check '{shown(typed)}' --as {first}"
     return f"pass the exact source, e.g. linkcheck check {first}"
 
@@ -232,7 +218,7 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
     beyond = d.reason == "beyond_horizon"
     if summary:
         lines.extend(horizon_lines(d))
-    for source, live, near in explanations:
+    for source, live, near in explanations:  # Explanation(source, live, near)
         label = f"[{source}] " if len(explanations) > 1 else ""
         if not live:
             lines.append(f"{label}no rule in force: unknown")
