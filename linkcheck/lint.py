@@ -52,7 +52,7 @@ def review(catalog: Catalog) -> list[Problem]:
         for earlier in rules[:i]:
             if (
                 earlier.platform == later.platform
-                and earlier.verdict != later.verdict
+                and earlier.word != later.word
                 and (earlier.start is None) == (later.start is None)
                 and (earlier.start is None or micros(earlier.start) == micros(later.start))
                 and earlier.sources & later.sources
@@ -64,7 +64,7 @@ def review(catalog: Catalog) -> list[Problem]:
                         later.file,
                         _where(later),
                         f"same start as '{earlier.id}' ({earlier.file}) over an overlapping scope "
-                        f"with a different verdict ({earlier.verdict} vs {later.verdict}): the "
+                        f"with a different verdict ({earlier.word} vs {later.word}): the "
                         "answer depends on load order; give one of them a later start",
                         "warning",
                         "start",

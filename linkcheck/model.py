@@ -79,7 +79,7 @@ class Surface(NamedTuple):
 class Rule(NamedTuple):
     id: str
     platform: str
-    verdict: str  # as written in the file: allow | deny | unknown
+    word: str  # the rules file's word: allow | deny | unknown (not a verdict: see outcome)
     sources: frozenset[str]  # source ids, groups expanded
     surfaces: frozenset[str] | None  # None = every surface ("*")
     start: datetime | None  # first instant in force; None = since always
@@ -97,7 +97,7 @@ class Rule(NamedTuple):
     @property
     def outcome(self) -> str:
         """The verdict this rule gives: allowed, denied or unknown."""
-        return VERDICT_OF[self.verdict]
+        return VERDICT_OF[self.word]
 
     def covers(self, platform: str, source: str, surface: str) -> bool:
         return (

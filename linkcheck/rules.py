@@ -579,7 +579,7 @@ class _FileReader:
             Rule(
                 id=ident,
                 platform=platform,
-                verdict=verdict,
+                word=verdict,
                 sources=frozenset(sources),
                 surfaces=surfaces,
                 start=start,

@@ -33,7 +33,7 @@ def _rule_row(rule, at) -> dict:
     return {
         "id": rule.id,
         "platform": rule.platform,
-        "verdict": rule.verdict,
+        "verdict": rule.word,
         "sources": list(rule.sources_text),
         "surfaces": list(rule.surfaces_text),
         "start": rule.start_text,

@@ -15,7 +15,7 @@ def rule_dict(rule: Rule | None) -> dict | None:
         return None
     return {
         "id": rule.id,
-        "verdict": rule.verdict,
+        "verdict": rule.word,
         "start": rule.start_text,
         "end": rule.end_text,
         "note": rule.note,
@@ -67,7 +67,7 @@ def explain_dict(explanations: list[Explanation]) -> dict:
     """Each candidate's rules in force (the winner first) and near misses → JSON."""
 
     def entry(source: str, rule: Rule) -> dict:
-        return {"source": source, "id": rule.id, "verdict": rule.verdict,
+        return {"source": source, "id": rule.id, "verdict": rule.word,
                 "start": rule.start_text, "end": rule.end_text}  # fmt: skip
 
     matched = [
@@ -232,16 +232,16 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
                 )
                 if beyond:
                     why += ", but the instant lies past the horizon"
-                lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: {why}")
+                lines.append(f"{label}{rule.id}: {rule.word} {window_text(rule)}: {why}")
                 if rule.citation is not None:
                     lines.append(f"{label}  {citation_text(rule)}")
                 if rule.note:
                     lines.append(f"{label}  note: {rule.note}")
             else:
-                lines.append(f"{label}{rule.id}: {rule.verdict} {window_text(rule)}: overridden")
+                lines.append(f"{label}{rule.id}: {rule.word} {window_text(rule)}: overridden")
         for rule in near:
             lines.append(
-                f"{label}near miss {rule.id}: {rule.verdict} {window_text(rule)}: "
+                f"{label}near miss {rule.id}: {rule.word} {window_text(rule)}: "
                 "not in force at this time"
             )
     lines.append(change_phrase(d))

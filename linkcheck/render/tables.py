@@ -108,7 +108,7 @@ def rule_lines(rule: Rule, zone, horizon=None) -> list[str]:
     kind = "inclusive days" if rule.start_text and len(rule.start_text) == 10 else "instants"
     fields = [
         ("platform", rule.platform),
-        ("verdict", f"{rule.verdict} ({rule.outcome})"),
+        ("verdict", f"{rule.word} ({rule.outcome})"),
         ("sources", ", ".join(rule.sources_text)),
         ("surfaces", ", ".join(rule.surfaces_text)),
         ("window", f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
