@@ -31,15 +31,3 @@ def run(monkeypatch):
         )
 
     return invoke
-
-
-def assert_clean_error(result, *fragments: str, code: int = 2) -> None:
-    """An error: the exit code, a short message naming the input, no traceback."""
-    assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
-    assert "Traceback" not in result.output + result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert 1 <= len(lines) <= 2, result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, (fragment, result.stderr)

@@ -14,7 +14,7 @@ import pytest
 
 import linkcheck
 
-from .conftest import assert_clean_error
+from .helpers import assert_clean_error
 
 HEADER = "sku,来源,商品链接,日期,title\n"
 ROWS = (

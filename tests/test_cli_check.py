@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from linkcheck.cli import cli
 
-from .conftest import assert_clean_error
+from .helpers import assert_clean_error
 
 
 def test_done_when_json(run):

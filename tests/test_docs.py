@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from linkcheck.cli import COMMANDS
+from linkcheck.cli.rules import rules as rules_group
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-ALL = [[name] for name in COMMANDS] + [["rules", sub] for sub in ("list", "show", "lint", "diff")]
+ALL = [[name] for name in COMMANDS] + [["rules", sub] for sub in rules_group.commands]
 
 
 @pytest.mark.parametrize("command", ALL, ids=[" ".join(c) for c in ALL])

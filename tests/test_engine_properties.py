@@ -6,7 +6,7 @@ shares nothing with the engine's boundary tables.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,59 +14,7 @@ from hypothesis import strategies as st
 import linkcheck
 from linkcheck.rules import Loader
 
-BASE_DAY = date(2022, 1, 1)
-SHANGHAI = timezone(timedelta(hours=8))
-WORD = {"allow": "allowed", "deny": "denied", "unknown": "unknown"}
-
-VOCAB = """
-schema = 1
-timezone = "Asia/Shanghai"
-default_platform = "p"
-[platforms.p]
-name = "P"
-[sources.a]
-name = "A"
-[sources.b]
-name = "B"
-[surfaces.x]
-name = "X"
-[surfaces.y]
-name = "Y"
-"""
-
-
-@st.composite
-def rule_specs(draw, horizon: int, gap: int = 0):
-    """gap: the least end - start (0 for inclusive day ends, 1 for exclusive instants)."""
-    start = draw(st.none() | st.integers(0, horizon))
-    end = draw(st.none() | st.integers((start or 0) + gap, horizon + gap))
-    return {
-        "verdict": draw(st.sampled_from(["allow", "deny", "unknown"])),
-        "sources": draw(st.sets(st.sampled_from(["a", "b"]), min_size=1)),
-        "surfaces": draw(st.sampled_from(["*", ("x",), ("y",), ("x", "y")])),
-        "start": start,
-        "end": end,
-    }
-
-
-def toml_rules(specs, bound) -> str:
-    out = []
-    for i, s in enumerate(specs):
-        surfaces = '"*"' if s["surfaces"] == "*" else str(list(s["surfaces"])).replace("'", '"')
-        lines = [
-            "[[rule]]",
-            f'id = "r{i}"',
-            'platform = "p"',
-            f'verdict = "{s["verdict"]}"',
-            f"sources = {sorted(s['sources'])!r}".replace("'", '"'),
-            f"surfaces = {surfaces}",
-        ]
-        if s["start"] is not None:
-            lines.append(f"start = {bound(s['start'])}")
-        if s["end"] is not None:
-            lines.append(f"end = {bound(s['end'])}")
-        out.append("\n".join(lines))
-    return 'schema = 1\ntimezone = "Asia/Shanghai"\n\n' + "\n\n".join(out)
+from .helpers import BASE_DAY, SHANGHAI, VOCAB, WORD, rule_specs, toml_rules
 
 
 def load(text: str) -> linkcheck.RuleSet:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from linkcheck.errors import LinkError
 from linkcheck.links import classify, link_host
 
-from .conftest import assert_clean_error
+from .helpers import assert_clean_error
 
 TABLE = Path(__file__).parent / "golden" / "links.csv"
 

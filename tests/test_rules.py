@@ -11,26 +11,9 @@ import linkcheck
 from linkcheck.errors import RulesError
 from linkcheck.rules import Loader, bundled_rules
 
+from .helpers import TEAM
+
 SH = ZoneInfo("Asia/Shanghai")
-
-TEAM = """
-schema = 1
-timezone = "Asia/Shanghai"
-
-[horizon.kuaishou]
-as_of = 2023-02-20
-through = 2023-12-31
-
-[[rule]]
-id = "team-2023-tmall-spring"
-platform = "kuaishou"
-verdict = "allow"
-sources = ["tmall"]
-surfaces = ["livestream"]
-start = 2023-03-01
-end = 2023-03-31
-citation = { quote = "test", source = "team memo" }
-"""
 
 
 def write(tmp_path, name: str, text: str):

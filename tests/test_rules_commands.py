@@ -14,9 +14,7 @@ import linkcheck
 from linkcheck.lint import diff, lint
 from linkcheck.rules import Loader
 
-from .conftest import assert_clean_error
-from .test_engine_properties import BASE_DAY, SHANGHAI, VOCAB, rule_specs, toml_rules
-from .test_rules import TEAM
+from .helpers import BASE_DAY, SHANGHAI, TEAM, VOCAB, assert_clean_error, rule_specs, toml_rules
 
 BROKEN = Path(__file__).parent / "rules_broken"
 FILES = sorted(BROKEN.glob("*.toml"))

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from .conftest import assert_clean_error
+from .helpers import assert_clean_error
 
 ALL = ["livestream", "short-video", "merchant-page", "live-preview"]
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import assert_clean_error
+from .helpers import assert_clean_error
 
 SH = ZoneInfo("Asia/Shanghai")
 SURFACES = ["livestream", "short-video", "merchant-page", "live-preview"]

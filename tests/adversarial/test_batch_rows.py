@@ -51,7 +51,7 @@ def test_xlsx_output_marks_cells_a_workbook_cannot_hold(run, tmp_path):
 
 import pytest  # noqa: E402
 
-from ..conftest import assert_clean_error  # noqa: E402
+from ..helpers import assert_clean_error  # noqa: E402
 
 
 @pytest.mark.parametrize("encoding", ["rot13", "base64", "hex", "zlib", "punycode", "idna"])

@@ -17,7 +17,7 @@ from linkcheck.errors import DateError
 from linkcheck.rules import Loader
 from linkcheck.when import parse_when
 
-from ..conftest import assert_clean_error
+from ..helpers import assert_clean_error
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2022, 6, 1, tzinfo=SH)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ..conftest import assert_clean_error
+from ..helpers import assert_clean_error
 
 CHECKLIST = "source\ntmall\n"
 

@@ -17,7 +17,7 @@ import pytest
 from linkcheck import batch
 from linkcheck.batch import workbook as book_reader
 
-from ..conftest import assert_clean_error
+from ..helpers import assert_clean_error
 
 openpyxl = pytest.importorskip("openpyxl")
 

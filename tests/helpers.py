@@ -1,0 +1,95 @@
+"""What several test modules share: the error assertion, a team rules file, and the
+generators of random rules files for the property tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, timezone
+
+from hypothesis import strategies as st
+
+
+def assert_clean_error(result, *fragments: str, code: int = 2) -> None:
+    """An error: the exit code, a short message naming the input, no traceback."""
+    assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 2, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)
+
+
+TEAM = """
+schema = 1
+timezone = "Asia/Shanghai"
+
+[horizon.kuaishou]
+as_of = 2023-02-20
+through = 2023-12-31
+
+[[rule]]
+id = "team-2023-tmall-spring"
+platform = "kuaishou"
+verdict = "allow"
+sources = ["tmall"]
+surfaces = ["livestream"]
+start = 2023-03-01
+end = 2023-03-31
+citation = { quote = "test", source = "team memo" }
+"""
+
+
+BASE_DAY = date(2022, 1, 1)
+SHANGHAI = timezone(timedelta(hours=8))
+WORD = {"allow": "allowed", "deny": "denied", "unknown": "unknown"}
+
+VOCAB = """
+schema = 1
+timezone = "Asia/Shanghai"
+default_platform = "p"
+[platforms.p]
+name = "P"
+[sources.a]
+name = "A"
+[sources.b]
+name = "B"
+[surfaces.x]
+name = "X"
+[surfaces.y]
+name = "Y"
+"""
+
+
+@st.composite
+def rule_specs(draw, horizon: int, gap: int = 0):
+    """gap: the least end - start (0 for inclusive day ends, 1 for exclusive instants)."""
+    start = draw(st.none() | st.integers(0, horizon))
+    end = draw(st.none() | st.integers((start or 0) + gap, horizon + gap))
+    return {
+        "verdict": draw(st.sampled_from(["allow", "deny", "unknown"])),
+        "sources": draw(st.sets(st.sampled_from(["a", "b"]), min_size=1)),
+        "surfaces": draw(st.sampled_from(["*", ("x",), ("y",), ("x", "y")])),
+        "start": start,
+        "end": end,
+    }
+
+
+def toml_rules(specs, bound) -> str:
+    out = []
+    for i, s in enumerate(specs):
+        surfaces = '"*"' if s["surfaces"] == "*" else str(list(s["surfaces"])).replace("'", '"')
+        lines = [
+            "[[rule]]",
+            f'id = "r{i}"',
+            'platform = "p"',
+            f'verdict = "{s["verdict"]}"',
+            f"sources = {sorted(s['sources'])!r}".replace("'", '"'),
+            f"surfaces = {surfaces}",
+        ]
+        if s["start"] is not None:
+            lines.append(f"start = {bound(s['start'])}")
+        if s["end"] is not None:
+            lines.append(f"end = {bound(s['end'])}")
+        out.append("\n".join(lines))
+    return 'schema = 1\ntimezone = "Asia/Shanghai"\n\n' + "\n\n".join(out)
