@@ -397,3 +397,34 @@ def test_upcoming_opens_soonest_first_and_platform_filter(run):
     assert {(c["source"], c["from"], c["to"]) for c in douyin["changes"]} == {
         (s, "unknown", "denied") for s in ("tmall", "taobao", "jd-self", "jd-pop", "pinduoduo")
     }
+
+
+# Literal expectations beside the consistency tests above (which compare two paths over the
+# same compiled timeline and so cannot see a compile bug): the spans, typed from the article.
+ARTICLE_SPANS = {
+    ("tmall", "livestream"): [
+        ("2018-01-01", "2018-06-30", "unknown", "-"),
+        ("2018-07-01", "2018-07-31", "unknown", "kuaishou-2018-07-launch-month"),
+        ("2018-08-01", "2022-02-28", "allowed", "kuaishou-2018-open"),
+        ("2022-03-01", "2022-10-27", "denied", "kuaishou-2022-03-cutoff"),
+        ("2022-10-28", "2022-12-31", "allowed", "kuaishou-2022-tmall-window"),
+        ("2023-01-01", "2023-01-10", "unknown", "-"),
+    ],
+    ("jd-self", "live-preview"): [
+        ("2018-01-01", "2018-06-30", "unknown", "-"),
+        ("2018-07-01", "2018-07-31", "unknown", "kuaishou-2018-07-launch-month"),
+        ("2018-08-01", "2022-02-28", "allowed", "kuaishou-2018-open"),
+        ("2022-03-01", "2022-10-27", "denied", "kuaishou-2022-03-cutoff"),
+        ("2022-10-28", "2022-11-30", "allowed", "kuaishou-2022-jd-self-preview"),
+        ("2022-12-01", "2022-12-31", "unknown", "kuaishou-2022-after-jd-self-window"),
+        ("2023-01-01", "2023-01-10", "unknown", "-"),
+    ],
+}
+
+
+@pytest.mark.parametrize("source, surface", list(ARTICLE_SPANS), ids="/".join)
+def test_timeline_spans_are_the_articles(run, source, surface):
+    result = run("timeline", source, "-s", surface, "--from", "2018-01-01", "--to",
+                 "2023-01-10", "--format", "plain")  # fmt: skip
+    got = [tuple(line.split("\t")[2:]) for line in result.stdout.splitlines()]
+    assert got == ARTICLE_SPANS[(source, surface)]
