@@ -27,26 +27,8 @@ def sources(as_json, env: Env):
       linkcheck sources
     """
     catalog = env.ruleset().catalog
-    rows = [
-        {
-            "id": s.id,
-            "kind": "source",
-            "name": s.name,
-            "aliases": list(s.aliases),
-            "domains": list(s.domains),
-        }
-        for s in catalog.sources.values()
-    ] + [
-        {
-            "id": g.id,
-            "kind": "group",
-            "name": g.name,
-            "aliases": list(g.aliases),
-            "members": list(g.members),
-            "domains": list(g.domains),
-        }
-        for g in catalog.groups.values()
-    ]
+    rows = [render.entry_dict(s, "source") for s in catalog.sources.values()]
+    rows += [render.entry_dict(g, "group") for g in catalog.groups.values()]
     _listing(rows, ("id", "name", "aliases", "members", "domains"), as_json)
 
 
@@ -61,9 +43,7 @@ def surfaces(as_json, env: Env):
       linkcheck surfaces
     """
     catalog = env.ruleset().catalog
-    rows = [
-        {"id": s.id, "name": s.name, "aliases": list(s.aliases)} for s in catalog.surfaces.values()
-    ]
+    rows = [render.entry_dict(s) for s in catalog.surfaces.values()]
     _listing(rows, ("id", "name", "aliases"), as_json)
 
 
@@ -80,14 +60,11 @@ def platforms(as_json, env: Env):
       linkcheck platforms
     """
     catalog = env.ruleset().catalog
-    rows = [
-        {
-            "id": p.id + ("*" if p.id == catalog.default_platform and not as_json else ""),
-            "name": p.name,
-            "aliases": list(p.aliases),
-            "timezone": p.timezone,
-            "default": p.id == catalog.default_platform,
-        }
-        for p in catalog.platforms.values()
-    ]
+    rows = []
+    for p in catalog.platforms.values():
+        default = p.id == catalog.default_platform
+        row = render.entry_dict(p) | {"default": default}
+        if default and not as_json:
+            row["id"] += "*"
+        rows.append(row)
     _listing(rows, ("id", "name", "timezone", "aliases"), as_json)

@@ -30,6 +30,7 @@ _HOME = {
     "console": "common",
     "days_word": "common",
     "decision_dict": "check",
+    "entry_dict": "tables",
     "escape_cell": "common",
     "explain_dict": "check",
     "explain_lines": "check",

@@ -33,6 +33,20 @@ def columns_text(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
     return lines
 
 
+def entry_dict(entry, kind: str | None = None) -> dict:
+    """A platform, source, group or surface as a listing row and JSON object: id, (kind,)
+    name, aliases and whichever of members, domains and timezone it has."""
+    row: dict = {"id": entry.id}
+    if kind is not None:
+        row["kind"] = kind
+    row |= {"name": entry.name, "aliases": list(entry.aliases)}
+    for field in ("members", "domains", "timezone"):
+        value = getattr(entry, field, None)
+        if value is not None:
+            row[field] = list(value) if isinstance(value, tuple) else value
+    return row
+
+
 def batch_table(names: list[str], rows: list[list[str]]):
     """A block of batch output rows as a rich Table, the verdict coloured."""
     from rich.table import Table
