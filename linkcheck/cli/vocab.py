@@ -8,6 +8,13 @@ from .. import render
 from .options import Env, common_options
 
 
+def _listing_command(function):
+    """A listing command: --json and the common options."""
+    function = common_options(function)
+    function = click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")(function)
+    return click.command()(function)
+
+
 def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         click.echo(render.to_json(rows))
@@ -16,9 +23,7 @@ def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
         click.echo(line)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@common_options
+@_listing_command
 def sources(as_json, env: Env):
     """List source ids, names, aliases and link domains (groups last).
 
@@ -32,9 +37,7 @@ def sources(as_json, env: Env):
     _listing(rows, ("id", "name", "aliases", "members", "domains"), as_json)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@common_options
+@_listing_command
 def surfaces(as_json, env: Env):
     """List surface ids, names and aliases.
 
@@ -47,9 +50,7 @@ def surfaces(as_json, env: Env):
     _listing(rows, ("id", "name", "aliases"), as_json)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@common_options
+@_listing_command
 def platforms(as_json, env: Env):
     """List platform ids, names, aliases and time zones.
 
