@@ -9,7 +9,15 @@ import click
 from .. import render
 from ..model import Decision
 from . import silence_stdout
-from .options import Env, common_options, complete, format_options, surface_option, when_option
+from .options import (
+    Env,
+    common_options,
+    complete,
+    format_options,
+    name_option,
+    surface_option,
+    when_option,
+)  # fmt: skip
 
 EXIT_CODE = {"allowed": 0, "denied": 1, "unknown": 3}
 
@@ -32,13 +40,10 @@ def overall_verdict(decisions: list[Decision]) -> str:
 )
 @format_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
-@click.option(
-    "--as",
-    "exact",
-    metavar="SOURCE",
-    shell_complete=lambda c, p, i: complete("source", i),
+@name_option(
+    "--as", "exact", kind="source", metavar="SOURCE",
     help="The exact source behind a link that could be several (e.g. a JD link: --as jd-self).",
-)
+)  # fmt: skip
 @click.option(
     "--explain",
     is_flag=True,

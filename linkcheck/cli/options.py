@@ -41,6 +41,13 @@ class Env(NamedTuple):
         return fmt or ("text" if self.is_terminal() else "plain")
 
 
+def name_option(*decls: str, kind: str, metavar: str, help: str):
+    """An option naming a platform, source or surface, completed from the rules' names."""
+    return click.option(
+        *decls, metavar=metavar, help=help, shell_complete=lambda c, p, i: complete(kind, i)
+    )
+
+
 def common_options(command):
     """--rules, --no-default-rules, --platform, --color: accepted after every command name."""
 
@@ -53,13 +60,10 @@ def common_options(command):
         "Without it, files in $LINKCHECK_RULES are loaded.",
     )
     @click.option("--no-default-rules", is_flag=True, help="Do not load the bundled rules.")
-    @click.option(
-        "--platform",
-        "-p",
-        metavar="P",
-        shell_complete=lambda c, p, i: complete("platform", i),
+    @name_option(
+        "--platform", "-p", kind="platform", metavar="P",
         help="Platform id or alias (default: the rules' default, kuaishou).",
-    )
+    )  # fmt: skip
     @click.option(
         "--color",
         type=click.Choice(["auto", "always", "never"]),
@@ -81,14 +85,9 @@ SURFACES_HELP = "Surface id or alias; repeatable or comma-separated; `all` for e
 def surface_option(help_text: str = SURFACES_HELP + "Default: livestream and short-video."):
     """-s/--surface, repeatable, completing surface names."""
     return click.option(
-        "-s",
-        "--surface",
-        "surfaces",
-        multiple=True,
-        metavar="S",
-        help=help_text,
+        "-s", "--surface", "surfaces", multiple=True, metavar="S", help=help_text,
         shell_complete=lambda c, p, i: complete("surface", i),
-    )
+    )  # fmt: skip
 
 
 def when_option(help_text: str):
