@@ -97,22 +97,33 @@ MAX_FILE = 4 * 1024 * 1024  # a rules file is text written by people: kilobytes
 MAX_DEPTH = 32  # tables, arrays and dotted keys; the schema needs four
 
 
+class Unreadable(Exception):
+    """A rules file that cannot be read; the message says why and what would do."""
+
+
 def read_rules_file(path: str) -> bytes:
     """A rules file's bytes: a regular file, at most MAX_FILE bytes. A FIFO, a device
-    (/dev/zero) or a huge file is refused instead of read for ever (OSError)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    (/dev/zero) or a huge file is refused instead of read for ever."""
     try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(21, "Is a directory")
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(0, "not a regular file (a pipe or a device?); give a .toml file")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise Unreadable("rules file not found; give the path of a .toml rules file") from None
+    except OSError as exc:
+        raise Unreadable(f"cannot read rules file: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise Unreadable("is a directory, not a rules file; give a .toml file")
+        if not stat.S_ISREG(mode):
+            raise Unreadable("not a regular file (a pipe or a device?); give a .toml file")
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(MAX_FILE + 1)
+    except OSError as exc:
+        raise Unreadable(f"cannot read rules file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
     if len(data) > MAX_FILE:
-        raise OSError(0, f"larger than {MAX_FILE // (1024 * 1024)} MiB; is it a rules file?")
+        raise Unreadable(f"larger than {MAX_FILE >> 20} MiB; is it a rules file?")
     return data
 
 
@@ -195,14 +206,8 @@ class Loader:
         name = os.fspath(path)
         try:
             data = read_rules_file(name)
-        except FileNotFoundError:
-            self._error(name, "", "rules file not found; give the path of a .toml rules file")
-            return
-        except IsADirectoryError:
-            self._error(name, "", "is a directory, not a rules file; give a .toml file")
-            return
-        except OSError as exc:
-            self._error(name, "", f"cannot read rules file: {exc.strerror or exc}")
+        except Unreadable as exc:
+            self._error(name, "", str(exc))
             return
         self.add_text(data, name)
 

@@ -224,3 +224,111 @@ def test_unreadable_files_raise_rules_error(tmp_path, make, fragment):
         linkcheck.load_rules([path])
     assert fragment in str(info.value)
     assert path in str(info.value)
+
+
+# ---------------------------------------------------------------------- reading the file
+
+
+def _problem_of(path) -> str:
+    loader = Loader()
+    loader.add_path(path)
+    (problem,) = loader.problems
+    return str(problem)
+
+
+def test_unreadable_rules_files_say_why(tmp_path):
+    import os
+
+    from linkcheck.rules import MAX_FILE
+
+    missing = tmp_path / "missing.toml"
+    assert _problem_of(missing) == (
+        f"{missing}: rules file not found; give the path of a .toml rules file"
+    )
+    assert _problem_of(tmp_path) == (
+        f"{tmp_path}: is a directory, not a rules file; give a .toml file"
+    )
+    fifo = tmp_path / "rules.fifo"
+    os.mkfifo(fifo)
+    assert _problem_of(fifo) == (
+        f"{fifo}: not a regular file (a pipe or a device?); give a .toml file"
+    )
+    assert _problem_of("/dev/zero") == (
+        "/dev/zero: not a regular file (a pipe or a device?); give a .toml file"
+    )
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"#" * (MAX_FILE + 1))
+    assert _problem_of(huge) == f"{huge}: larger than 4 MiB; is it a rules file?"
+
+
+def test_a_rules_file_of_exactly_the_limit_is_read(tmp_path):
+    from linkcheck.rules import MAX_FILE, read_rules_file
+
+    body = b"schema = 1\n#" + b"x" * (MAX_FILE - 13) + b"\n"
+    assert len(body) == MAX_FILE
+    path = tmp_path / "big.toml"
+    path.write_bytes(body)
+    assert read_rules_file(str(path)) == body
+    loader = Loader()
+    loader.add_path(path)
+    assert loader.problems == []
+
+
+def test_the_bundled_rules_are_found_beside_the_module_first(tmp_path, monkeypatch):
+    from linkcheck import rules
+
+    package = tmp_path / "site" / "linkcheck"
+    package.mkdir(parents=True)
+    (package / "rules.toml").write_bytes(b"# inside the package\n")
+    (tmp_path / "site" / "rules.toml").write_bytes(b"# a checkout's root\n")
+    monkeypatch.setattr(rules, "__file__", str(package / "rules.py"))
+    assert bundled_rules() == b"# inside the package\n"
+    (package / "rules.toml").unlink()
+    assert bundled_rules() == b"# a checkout's root\n"
+
+
+def test_the_bundled_rules_come_from_package_resources_last(tmp_path, monkeypatch):
+    import importlib.resources
+
+    from linkcheck import rules
+
+    seen = []
+
+    class Resource:
+        def __init__(self, name):
+            self.name = name
+
+        def __truediv__(self, other):
+            seen.append((self.name, other))
+            return self
+
+        def read_bytes(self):
+            return b"# from a zip\n"
+
+    monkeypatch.setattr(rules, "__file__", str(tmp_path / "nowhere" / "rules.py"))
+    monkeypatch.setattr(importlib.resources, "files", Resource)
+    assert bundled_rules() == b"# from a zip\n"
+    assert seen == [("linkcheck", "rules.toml")]
+
+
+def test_an_unreadable_bundled_file_is_said_plainly(monkeypatch):
+    from linkcheck import rules
+
+    def broken():
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(rules, "bundled_rules", broken)
+    loader = Loader()
+    loader.add_bundled()
+    assert [str(p) for p in loader.problems] == [
+        "rules.toml (bundled): cannot read the bundled rules: Permission denied"
+    ]
+
+
+def test_rules_env_paths_split_on_the_path_separator(monkeypatch):
+    import os
+
+    from linkcheck.rules import rules_env_paths
+
+    monkeypatch.setenv("LINKCHECK_RULES", os.pathsep.join(["a b.toml", "", " ", "c.toml"]))
+    assert rules_env_paths() == ["a b.toml", "c.toml"]

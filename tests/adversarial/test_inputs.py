@@ -240,3 +240,30 @@ def test_a_date_may_be_64_characters_and_no_more():
     assert parse_when(longest, SH) == datetime(2022, 11, 11, tzinfo=SH)
     with pytest.raises(DateError, match="invalid date"):
         parse_when("November" + " " * 50 + "11 2022", SH)
+
+
+def _nest(n: int, inner: str = "1") -> str:
+    return "[" * n + inner + "]" * n
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (f"a = {_nest(32)}\n", ""),  # the limit itself is fine
+        (f"a = {_nest(33)}\n", "line 1"),
+        (f"# a comment\n\nb = {_nest(33)}\n", "line 3"),  # lines count from 1
+        (f"a = {_nest(32)}\nb = {_nest(32)}\n", ""),  # closed brackets are given back
+        (f"a = [[], {_nest(32)}]\n", "line 1"),  # siblings do not hide depth
+        (f"a = {{X = {_nest(32)}}}\n", "line 1"),  # letters are not brackets
+        (f"{'X' * 40} = 1\n", ""),
+        (f'a = "{_nest(40)}"\n# {_nest(40)}\n', ""),  # in strings and comments: text
+        ("k" + ".k" * 31 + " = 1.5\n", ""),  # 31 dots in the key; the value's dot is not one
+        ("k" + ".k" * 31 + "=1.5\n", ""),
+        ("k" + ".k" * 32 + " = 1\n", "line 1"),
+        ("[" + "t." * 32 + "t]\n", "line 1"),  # a table header's dotted name
+    ],
+)
+def test_nesting_depth_is_measured_exactly(text, where):
+    from linkcheck.rules import too_deep
+
+    assert too_deep(text) == where
