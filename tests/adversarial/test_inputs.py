@@ -267,3 +267,75 @@ def test_nesting_depth_is_measured_exactly(text, where):
     from linkcheck.rules import too_deep
 
     assert too_deep(text) == where
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2022-11-11T10:00+05", datetime(2022, 11, 11, 13, tzinfo=SH)),  # no minutes: :00
+        ("2022-11-11T10:00+23:00", datetime(2022, 11, 10, 19, tzinfo=SH)),  # the largest hour
+        ("2022-11-11T10:00+23:59", datetime(2022, 11, 10, 18, 1, tzinfo=SH)),
+        ("2022-11-11T10:00-05:30", datetime(2022, 11, 11, 23, 30, tzinfo=SH)),
+        ("Nov 11 2022 12:00 am", datetime(2022, 11, 11, 0, tzinfo=SH)),  # midnight
+        ("Nov 11 2022 12:30 pm", datetime(2022, 11, 11, 12, 30, tzinfo=SH)),  # noon
+        ("Nov 11 2022 1:00 am", datetime(2022, 11, 11, 1, tzinfo=SH)),
+        ("Nov 11 2022 8:05:09 pm", datetime(2022, 11, 11, 20, 5, 9, tzinfo=SH)),
+        ("11 November 2022 20:05:09", datetime(2022, 11, 11, 20, 5, 9, tzinfo=SH)),
+    ],
+)
+def test_offsets_and_clock_hours_at_their_edges(text, expected):
+    from linkcheck.when import parse_when
+
+    got = parse_when(text, SH)
+    assert got == expected
+    assert got.tzinfo == SH
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2022-11-11T10:00+24:00", "invalid UTC offset in '2022-11-11T10:00+24:00': use Z or "
+         "+HH:MM such as +08:00"),
+        ("2022-11-11T10:00+05:60", "invalid UTC offset in '2022-11-11T10:00+05:60': use Z or "
+         "+HH:MM such as +08:00"),
+        ("Nov 11 2022 0:30 am", "impossible time in 'Nov 11 2022 0:30 am': 0 am"),
+        ("Nov 11 2022 13:00 pm", "impossible time in 'Nov 11 2022 13:00 pm': 13 pm"),
+        ("Nox 11 2022", "invalid date 'Nox 11 2022': use 2022-11-11"),
+        ("9999-12-31T23:00-10:00", "date out of range '9999-12-31T23:00-10:00': use 2022-11-11"),
+        ("x" * 50, "invalid date '" + "x" * 37 + "...': use 2022-11-11"),  # cut at 40
+        ("y" * 40, "invalid date '" + "y" * 40 + "': use 2022-11-11"),
+    ],
+)  # fmt: skip
+def test_dates_refused_with_their_text(text, message):
+    from linkcheck.errors import DateError
+    from linkcheck.when import parse_when
+
+    with pytest.raises(DateError) as info:
+        parse_when(text, SH)
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "start, end, problem",
+    [
+        ("0001-01-03", "2000-01-01", None),  # two days from the calendar's first day: fine
+        ("0001-01-02", "2000-01-01", "'start' is 0001-01-02, too near the ends of the calendar"),
+        ("2000-01-01", "9999-12-28", None),
+        ("2000-01-01", "9999-12-29", "'end' is 9999-12-29, too near the ends of the calendar"),
+    ],
+)
+def test_bounds_near_the_ends_of_the_calendar(start, end, problem):
+    from linkcheck.rules import Loader
+
+    text = (
+        'schema = 1\ntimezone = "UTC"\n[platforms.p]\nname = "P"\n[sources.s]\nname = "S"\n'
+        '[surfaces.v]\nname = "V"\n[[rule]]\nid = "r"\nplatform = "p"\nverdict = "allow"\n'
+        f'sources = ["s"]\nsurfaces = "*"\nstart = {start}\nend = {end}\n'
+        'citation = { quote = "q", source = "m" }\n'
+    )
+    loader = Loader()
+    loader.add_text(text, "edge.toml")
+    errors = [str(p) for p in loader.problems if p.level == "error"]
+    assert errors == ([] if problem is None else [errors[0]])
+    if problem is not None:
+        assert problem in errors[0]
