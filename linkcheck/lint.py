@@ -11,16 +11,12 @@ from datetime import datetime, timedelta
 from .engine import RuleSet, Timeline, micros
 from .errors import Problem
 from .model import Catalog, Horizon, Rule
-from .rules import Loader
+from .rules import read_files
 
 
 def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:
     """Every problem in the bundled rules (unless `defaults` is false) and `paths`."""
-    loader = Loader()
-    if defaults:
-        loader.add_bundled()
-    for path in paths:
-        loader.add_path(path)
+    loader = read_files(paths, defaults=defaults)
     return [*loader.problems, *review(loader.catalog)]
 
 

@@ -107,7 +107,8 @@ def test_toml_syntax_error_has_line_and_column():
         (("schema = 1", ""), "missing 'schema = 1'"),
         (
             ('id = "team-2023-tmall-spring"', 'id = "kuaishou-shop"'),
-            "duplicate rule id 'kuaishou-shop' (first defined in rules.toml (bundled))",
+            "rule 'kuaishou-shop' is already defined in rules.toml (bundled); add 'override = "
+            "true' to replace it",
         ),
     ],
 )
@@ -138,7 +139,7 @@ def test_override_replaces_a_bundled_rule(tmp_path):
 def test_redefining_a_source_needs_override():
     found = problems('schema = 1\n[sources.tmall]\nname = "T"\n')
     assert found == [
-        "f.toml: [sources.tmall]: 'tmall' is already defined in rules.toml (bundled); "
+        "f.toml: [sources.tmall]: source 'tmall' is already defined in rules.toml (bundled); "
         "add 'override = true' to replace it"
     ]
     assert problems('schema = 1\n[sources.tmall]\nname = "T"\noverride = true\n') == []
@@ -275,13 +276,13 @@ def test_a_rules_file_of_exactly_the_limit_is_read(tmp_path):
 
 
 def test_the_bundled_rules_are_found_beside_the_module_first(tmp_path, monkeypatch):
-    from linkcheck import rules
+    from linkcheck.rules import files
 
     package = tmp_path / "site" / "linkcheck"
     package.mkdir(parents=True)
     (package / "rules.toml").write_bytes(b"# inside the package\n")
     (tmp_path / "site" / "rules.toml").write_bytes(b"# a checkout's root\n")
-    monkeypatch.setattr(rules, "__file__", str(package / "rules.py"))
+    monkeypatch.setattr(files, "__file__", str(package / "rules" / "files.py"))
     assert bundled_rules() == b"# inside the package\n"
     (package / "rules.toml").unlink()
     assert bundled_rules() == b"# a checkout's root\n"
@@ -290,7 +291,7 @@ def test_the_bundled_rules_are_found_beside_the_module_first(tmp_path, monkeypat
 def test_the_bundled_rules_come_from_package_resources_last(tmp_path, monkeypatch):
     import importlib.resources
 
-    from linkcheck import rules
+    from linkcheck.rules import files
 
     seen = []
 
@@ -305,19 +306,19 @@ def test_the_bundled_rules_come_from_package_resources_last(tmp_path, monkeypatc
         def read_bytes(self):
             return b"# from a zip\n"
 
-    monkeypatch.setattr(rules, "__file__", str(tmp_path / "nowhere" / "rules.py"))
+    monkeypatch.setattr(files, "__file__", str(tmp_path / "nowhere" / "rules" / "files.py"))
     monkeypatch.setattr(importlib.resources, "files", Resource)
     assert bundled_rules() == b"# from a zip\n"
     assert seen == [("linkcheck", "rules.toml")]
 
 
 def test_an_unreadable_bundled_file_is_said_plainly(monkeypatch):
-    from linkcheck import rules
+    from linkcheck.rules import loader
 
     def broken():
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(rules, "bundled_rules", broken)
+    monkeypatch.setattr(loader, "bundled_rules", broken)
     loader = Loader()
     loader.add_bundled()
     assert [str(p) for p in loader.problems] == [

@@ -1,0 +1,266 @@
+"""One parsed rules document → the catalog: the top level, the vocabulary (platforms,
+sources, groups, surfaces) and horizons; each [[rule]] is read by rule.py."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from ..model import Group, Horizon, Platform, Source, Surface
+from ..names import closest, did_you_mean, normalize
+from .rule import read_rule, representable
+
+if TYPE_CHECKING:
+    from .loader import Loader
+
+from .schema import DEFAULT_TIMEZONE, ENTRY_KEYS, HORIZON_KEYS, ID, SCHEMA, TOP_KEYS
+
+
+class FileReader:
+    """Reads one parsed TOML document into the loader's catalog."""
+
+    def __init__(self, loader: Loader, name: str, doc: dict) -> None:
+        self.loader = loader
+        self.catalog = loader.catalog
+        self.file = name
+        self.doc = doc
+        self.tz: tzinfo | None = None
+
+    def error(self, where: str, message: str, field: str | None = None) -> None:
+        self.loader.error(self.file, where, message, field)
+
+    def warn(self, where: str, message: str, field: str | None = None) -> None:
+        self.loader.warn(self.file, where, message, field)
+
+    def unknown(self, where: str, what: str, name: str, choices, field: str | None = None,
+                tail: str = "", after: str = "", n: int = 3) -> None:  # fmt: skip
+        """An unknown name, with the closest of `choices` (a sequence of ids, or a catalog
+        index: normalized name → id) suggested: `unknown platform 'kuaishuo' (did you mean
+        'kuaishou'?)`."""
+        table = choices if isinstance(choices, dict) else {c: c for c in choices}
+        hint = did_you_mean(closest(str(name), table, n=n))
+        self.error(where, f"unknown {what} '{name}'{tail}{hint}{after}", field)
+
+    def unknown_keys(self, table: dict, allowed: tuple[str, ...], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.unknown(where, "key", key, allowed, key, n=1)
+
+    def read(self) -> None:
+        doc = self.doc
+        self.unknown_keys(doc, TOP_KEYS, "top level")
+        schema = doc.get("schema")
+        if schema is None:
+            self.error("top level", f"missing 'schema = {SCHEMA}'")
+        elif schema != SCHEMA or isinstance(schema, bool):
+            self.error(
+                "top level",
+                f"unsupported schema {schema!r}: this linkcheck reads schema = {SCHEMA}",
+            )
+        self.tz = self.zone(doc.get("timezone", DEFAULT_TIMEZONE), "timezone")
+        for kind in ("platforms", "sources", "groups", "surfaces"):
+            self.read_entries(kind)
+        default = doc.get("default_platform")
+        if default is not None:
+            if not isinstance(default, str):
+                self.error("default_platform", "must be a platform id in quotes")
+            elif default not in self.catalog.platforms:
+                self.unknown(
+                    "default_platform", "platform", default, self.catalog.index("platform")
+                )
+            else:
+                self.catalog.default_platform = default
+        self.read_horizons()
+        rules = doc.get("rule", [])
+        if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+            self.error("rule", "rules must be written as [[rule]] tables")
+            return
+        for position, table in enumerate(rules, start=1):
+            read_rule(self, table, position)
+
+    # ------------------------------------------------------------------ helpers
+
+    def zone(self, name, where: str) -> tzinfo | None:
+        from ..errors import DateError
+        from ..when import zone
+
+        if not isinstance(name, str):
+            self.error(
+                where, 'must be an IANA time zone name in quotes, e.g. "Asia/Shanghai"', "timezone"
+            )
+            return None
+        try:
+            return zone(name)
+        except DateError as exc:
+            self.error(where, str(exc), "timezone")
+            return None
+
+    def text(self, table: dict, key: str, where: str, default: str = "") -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            self.error(where, f"'{key}' must be a string", key)
+            return default
+        return value
+
+    def strings(self, table: dict, key: str, where: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(where, f"'{key}' must be a list of strings", key)
+            return ()
+        return tuple(value)
+
+    def check_id(self, ident: str, where: str) -> bool:
+        if not ID.match(ident):
+            self.error(
+                where,
+                f"id '{ident}' must be lower-case letters, digits and '-' "
+                f"(e.g. '{normalize(ident)}')",
+            )
+            return False
+        return True
+
+    # ------------------------------------------------------------------ vocabulary
+
+    def read_entries(self, kind: str) -> None:
+        """[platforms.ID], [sources.ID], [groups.ID] or [surfaces.ID] tables."""
+        tables = self.doc.get(kind, {})
+        if not isinstance(tables, dict):
+            self.error(kind, f"'{kind}' must be tables such as [{kind}.some-id]")
+            return
+        store = getattr(self.catalog, kind)
+        for ident, table in tables.items():
+            where = f"[{kind}.{ident}]"
+            if not isinstance(table, dict):
+                self.error(where, "must be a table")
+                continue
+            self.unknown_keys(table, ENTRY_KEYS[kind], where)
+            if not self.check_id(ident, where):
+                continue
+            earlier = getattr(store.get(ident), "file", None)
+            if not self.may_replace(table, where, f"{kind[:-1]} '{ident}'", earlier):
+                continue
+            entry = self.entry(kind, ident, table, where)
+            clash = {"sources": self.catalog.groups, "groups": self.catalog.sources}.get(kind, {})
+            if ident in clash:
+                other = "group" if kind == "sources" else "source"
+                self.error(where, f"'{ident}' is already a {other} id; ids must differ")
+                continue
+            store.pop(ident, None)  # an override takes the new place in load order
+            store[ident] = entry
+            self.catalog.names_changed()
+
+    def entry(self, kind: str, ident: str, table: dict, where: str):
+        """The Platform, Source, Group or Surface a table defines."""
+        name = self.text(table, "name", where, ident)
+        aliases = self.strings(table, "aliases", where)
+        if kind == "platforms":
+            zone_name = table.get("timezone", self.doc.get("timezone", DEFAULT_TIMEZONE))
+            self.zone(zone_name, f"{where} timezone")
+            return Platform(ident, name, aliases, str(zone_name), self.file)
+        if kind == "sources":
+            return Source(ident, name, aliases, self.domains(table, where), self.file)
+        if kind == "surfaces":
+            return Surface(ident, name, aliases, self.file)
+        members = self.strings(table, "members", where)
+        for member in members:
+            if member not in self.catalog.sources:
+                self.unknown(
+                    where, "source", member, tuple(self.catalog.sources), "members", " in members"
+                )
+        if not members:
+            self.error(where, "a group needs 'members', a list of source ids", "members")
+        return Group(ident, name, aliases, members, self.domains(table, where), self.file)
+
+    def read_horizons(self) -> None:
+        """[horizon.PLATFORM] as_of / through: how far this file's knowledge reaches. The
+        platform's horizon is the latest `through` loaded (a later file wins a tie)."""
+        tables = self.doc.get("horizon", {})
+        if not isinstance(tables, dict):
+            self.error("horizon", "'horizon' must be tables such as [horizon.kuaishou]")
+            return
+        for platform, table in tables.items():
+            horizon = self.horizon(platform, table, f"[horizon.{platform}]")
+            if horizon is None:
+                continue
+            self.catalog.stated_horizons.append(horizon)
+            known = self.catalog.horizons.get(platform)
+            if known is None or known.end <= horizon.end:
+                self.catalog.horizons[platform] = horizon
+
+    def horizon(self, platform: str, table, where: str) -> Horizon | None:
+        """One [horizon.PLATFORM] table, or None when it cannot be used (reported)."""
+        if not isinstance(table, dict):
+            self.error(where, "must be a table with as_of and through dates")
+            return None
+        self.unknown_keys(table, HORIZON_KEYS, where)
+        if platform not in self.catalog.platforms:
+            self.unknown(where, "platform", platform, self.catalog.index("platform"))
+            return None
+        days = {}
+        for key in HORIZON_KEYS:
+            value = table.get(key)
+            if type(value) is not date:
+                what = "missing" if value is None else f"{value!r}, not a date"
+                self.error(where, f"'{key}' is {what}: write a date such as 2022-12-31", key)
+            else:
+                days[key] = value
+        if len(days) < len(HORIZON_KEYS) or self.tz is None:
+            return None
+        through = days["through"]
+        end = self.day_start(through, after=True)
+        if end is None or not representable(end):
+            self.error(
+                where,
+                f"'through' {through} is too near the ends of the calendar (years 2 to 9998)",
+                "through",
+            )
+            return None
+        return Horizon(platform, days["as_of"], through, end, self.file)
+
+    def day_start(self, day: date, after: bool = False) -> datetime | None:
+        """00:00 of `day` (of the day after it, for an inclusive end) in the file's zone;
+        None when that lies past the last day a datetime can hold."""
+        try:
+            if after:
+                day += timedelta(days=1)
+            return datetime(day.year, day.month, day.day, tzinfo=self.tz)
+        except (OverflowError, ValueError):
+            return None
+
+    def may_replace(self, table: dict, where: str, what: str, earlier: str | None,
+                    field: str | None = None) -> bool:  # fmt: skip
+        """Whether `what` (an entry or a rule) may be defined here: it is new, or an earlier
+        definition (from file `earlier`) is replaced with `override = true`. The one place
+        the override rule is checked."""
+        override = table.get("override", False)
+        if not isinstance(override, bool):
+            self.error(where, "'override' must be true or false", "override")
+            return False
+        if earlier is not None and not override:
+            self.error(
+                where,
+                f"{what} is already defined in {earlier}; add 'override = true' to replace it",
+                field,
+            )
+            return False
+        if override and earlier is None:
+            self.warn(where, f"'override = true' but no earlier {what} to replace")
+        return True
+
+    def domains(self, table: dict, where: str) -> tuple[str, ...]:
+        out = []
+        for domain in self.strings(table, "domains", where):
+            d = domain.strip().rstrip(".").lower()
+            if not d or "/" in d or ":" in d or "@" in d or " " in d or not d.isascii():
+                self.error(
+                    where,
+                    f"link domain '{domain}' must be a host name such as "
+                    "'tmall.com' (ASCII or punycode, no scheme or path)",
+                )
+                continue
+            out.append(d)
+        return tuple(out)
+
+    # ------------------------------------------------------------------ rules

@@ -1,0 +1,113 @@
+"""Reading rules files one after another into one Catalog, collecting every problem (so
+`rules lint` can show them all); `load_catalog` raises RulesError when any is an error."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+
+from .. import tomlcache
+from ..errors import Problem, RulesError
+from ..model import Catalog
+from .document import FileReader
+from .files import MAX_DEPTH, Unreadable, bundled_rules, read_rules_file, too_deep
+from .schema import BUNDLED_NAME
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def read_files(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> Loader:
+    """A Loader that has read the bundled rules (unless `defaults` is false), then each path
+    in order; its problems are all there, errors or not."""
+    loader = Loader()
+    if defaults:
+        loader.add_bundled()
+    for path in paths:
+        loader.add_path(path)
+    return loader
+
+
+def load_catalog(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> Catalog:
+    """Load the bundled rules (unless `defaults` is false), then each path in order."""
+    loader = read_files(paths, defaults=defaults)
+    errors = [p for p in loader.problems if p.level == "error"]
+    if errors:
+        raise RulesError(errors)
+    return loader.catalog
+
+
+class Loader:
+    """Reads rules files one after another into one Catalog, recording problems."""
+
+    def __init__(self) -> None:
+        self.catalog = Catalog()
+        self.problems: list[Problem] = []
+        self._order = 0
+
+    # ------------------------------------------------------------------ reading files
+
+    def add_bundled(self) -> None:
+        try:
+            text = bundled_rules()
+        except OSError as exc:  # a broken installation, not a user error, but say so plainly
+            self.error(BUNDLED_NAME, "", f"cannot read the bundled rules: {exc.strerror or exc}")
+            return
+        self.add_text(text, BUNDLED_NAME)
+
+    def add_path(self, path: str | os.PathLike) -> None:
+        name = os.fspath(path)
+        try:
+            data = read_rules_file(name)
+        except Unreadable as exc:
+            self.error(name, "", str(exc))
+            return
+        self.add_text(data, name)
+
+    def add_text(self, data: bytes | str, name: str) -> None:
+        """Parse one file's content and merge it into the catalog."""
+        raw = data if isinstance(data, bytes) else None
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                self.error(
+                    name,
+                    "",
+                    f"not UTF-8 text (bad byte at offset {exc.start}); "
+                    "save the rules file as UTF-8",
+                )
+                return
+        doc = tomlcache.load(raw) if raw is not None else None
+        if doc is None:
+            import tomllib  # only when the cache does not have this exact file
+
+            deep = too_deep(data)
+            if deep:
+                self.error(name, deep, f"nested deeper than {MAX_DEPTH} levels; flatten it")
+                return
+
+            try:
+                doc = tomllib.loads(data)
+            except tomllib.TOMLDecodeError as exc:
+                message = str(exc)
+                m = _TOML_POSITION.search(message)
+                where = f"line {m[1]}, column {m[2]}" if m else ""
+                self.error(name, where, f"invalid TOML: {_TOML_POSITION.sub('', message)}")
+                return
+            if raw is not None:
+                tomlcache.store(raw, doc)
+        self.catalog.files.append(name)
+        FileReader(self, name, doc).read()
+
+    # ------------------------------------------------------------------ recording
+
+    def error(self, file: str, where: str, message: str, field: str | None = None) -> None:
+        self.problems.append(Problem(file, where, message, "error", field))
+
+    def warn(self, file: str, where: str, message: str, field: str | None = None) -> None:
+        self.problems.append(Problem(file, where, message, "warning", field))
+
+    def next_order(self) -> int:
+        self._order += 1
+        return self._order

@@ -1,0 +1,187 @@
+"""One [[rule]] table → a Rule in the catalog, every problem recorded: its id (and
+override), platform, verdict word, sources, surfaces, window and citation.
+
+Each part is read by its own function, which records its problems and returns INVALID when
+the part cannot be used; the rule is added only when no part is INVALID.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from ..model import VERDICT_OF, Citation, Rule
+from ..names import closest, did_you_mean
+from .schema import CITATION_KEYS, REQUIRED_RULE_KEYS, RULE_KEYS
+
+INVALID = object()  # a part of the rule that was reported and cannot be used
+
+
+def representable(at: datetime) -> bool:
+    """Whether the instant, shown in any zone, is a date Python can hold (not year 0 or
+    10000 once an offset is applied)."""
+    from datetime import UTC
+
+    try:
+        utc = at.astimezone(UTC)
+        utc - timedelta(days=2)
+        utc + timedelta(days=2)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def read_rule(reader, table: dict, position: int) -> None:
+    """Read the [[rule]] at `position` of the reader's file into its catalog."""
+    ident = table.get("id")
+    where = f"[[rule]] #{position} " + (f"'{ident}'" if isinstance(ident, str) else "(no id)")
+    reader.unknown_keys(table, RULE_KEYS, where)
+    missing = [key for key in REQUIRED_RULE_KEYS if key not in table]
+    for key in missing:
+        reader.error(where, f"missing '{key}'", key)
+    if missing:
+        return
+    if not isinstance(ident, str):
+        reader.error(where, "'id' must be a string", "id")
+        return
+    if not reader.check_id(ident, where):
+        return
+    catalog = reader.catalog
+    earlier = next((r for r in catalog.rules if r.id == ident), None)
+    if not reader.may_replace(table, where, f"rule '{ident}'", earlier and earlier.file, "id"):
+        return
+    parts = (
+        _platform(reader, table, where),
+        _word(reader, table, where),
+        _sources(reader, table, where),
+        _surfaces(reader, table, where),
+        _window(reader, table, where),
+    )
+    note = reader.text(table, "note", where)
+    cited = citation(reader, table, where)
+    if INVALID in parts:
+        return
+    platform, word, (sources, sources_text), (surfaces, surfaces_text), window = parts
+    if earlier is not None:
+        catalog.rules.remove(earlier)
+    catalog.rules.append(
+        Rule(ident, platform, word, sources, surfaces, *window, note, cited, reader.file,
+             position, reader.loader.next_order(), sources_text, surfaces_text)
+    )  # fmt: skip
+
+
+def _platform(reader, table: dict, where: str):
+    platform = table["platform"]
+    if isinstance(platform, str) and platform in reader.catalog.platforms:
+        return platform
+    shown = platform if isinstance(platform, str) else repr(platform)
+    reader.unknown(where, "platform", shown, reader.catalog.index("platform"), "platform")
+    return INVALID
+
+
+def _word(reader, table: dict, where: str):
+    """The rules file's word: allow, deny or unknown."""
+    word = table["verdict"]
+    if isinstance(word, str) and word in VERDICT_OF:
+        return word
+    shown = word if isinstance(word, str) else repr(word)
+    hint = did_you_mean(closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
+    reader.error(where, f"verdict '{shown}' must be allow, deny or unknown{hint}", "verdict")
+    return INVALID
+
+
+def _sources(reader, table: dict, where: str):
+    """(source ids, groups expanded to their members; the names as written)."""
+    catalog = reader.catalog
+    written = reader.strings(table, "sources", where)
+    sources: set[str] = set()
+    ok = bool(written)
+    for name in written:
+        if name in catalog.sources:
+            sources.add(name)
+        elif name in catalog.groups:
+            sources.update(catalog.groups[name].members)
+        else:
+            reader.unknown(where, "source", name, (*catalog.sources, *catalog.groups), "sources")
+            ok = False
+    if not written:
+        reader.error(where, "'sources' must name at least one source or group", "sources")
+    return (frozenset(sources), written) if ok else INVALID
+
+
+def _surfaces(reader, table: dict, where: str):
+    """(surface ids, or None for every surface; the names as written)."""
+    written = reader.strings(table, "surfaces", where)
+    if table["surfaces"] == "*" or written == ("*",):
+        return None, written
+    known = tuple(reader.catalog.surfaces)
+    ok = bool(written)
+    for name in written:
+        if name not in known:
+            reader.unknown(
+                where, "surface", name, tuple(known), "surfaces", after='; use ids or "*"'
+            )
+            ok = False
+    if not written:
+        reader.error(where, "'surfaces' must list surface ids, or be \"*\" for all", "surfaces")
+    return (frozenset(written), written) if ok else INVALID
+
+
+def _window(reader, table: dict, where: str):
+    """(start, end, start as written, end as written); the end after the start."""
+    start, start_text = bound(reader, table, "start", where)
+    end, end_text = bound(reader, table, "end", where)
+    if start is INVALID or end is INVALID:
+        return INVALID
+    if start is not None and end is not None and end <= start:
+        relation = "is before" if end < start else "is not after"
+        reader.error(where, f"end {end_text} {relation} start {start_text}", "end")
+        return INVALID
+    return start, end, start_text, end_text
+
+
+def bound(reader, table: dict, key: str, where: str):
+    """A window bound → (first instant or None when absent, text as written), or
+    (INVALID, None). The one place where a date end becomes the first instant of the
+    following day (ends are inclusive days)."""
+    value = table.get(key)
+    if value is None:
+        return None, None
+    if reader.tz is None:  # the file's zone is invalid: already reported
+        return INVALID, None
+    if isinstance(value, datetime | date):
+        if isinstance(value, datetime):
+            at = value if value.tzinfo else value.replace(tzinfo=reader.tz)
+        else:
+            at = reader.day_start(value, after=(key == "end"))
+        if at is not None and representable(at):
+            return at, value.isoformat()
+        kind = f"{value.isoformat()}, too near the ends of the calendar (years 2 to 9998)"
+    else:
+        kind = "a time of day without a date" if isinstance(value, time) else repr(value)
+    reader.error(
+        where,
+        f"'{key}' is {kind}: use a date (2022-10-28), a local datetime "
+        "(2022-10-28T20:00:00) or an offset datetime (2022-10-28T20:00:00+08:00)",
+        key,
+    )
+    return INVALID, None
+
+
+def citation(reader, table: dict, where: str) -> Citation | None:
+    value = table.get("citation")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        reader.error(
+            where, '\'citation\' must be a table: { quote = "…", source = "…" }', "citation"
+        )
+        return None
+    place = f"{where} citation"
+    reader.unknown_keys(value, CITATION_KEYS, place)
+    quote = reader.text(value, "quote", place)
+    source = reader.text(value, "source", place)
+    if not quote:
+        reader.error(place, "missing 'quote'", "citation.quote")
+    by = reader.text(value, "by", place) or None
+    url = reader.text(value, "url", place) or None
+    return Citation(quote, source, by, url)

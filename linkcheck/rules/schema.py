@@ -1,0 +1,43 @@
+"""The rules file format, schema 1: its keys, and what an id may be."""
+
+from __future__ import annotations
+
+import re
+
+SCHEMA = 1
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+BUNDLED_NAME = "rules.toml (bundled)"
+
+TOP_KEYS = (
+    "schema",
+    "timezone",
+    "default_platform",
+    "platforms",
+    "sources",
+    "groups",
+    "surfaces",
+    "horizon",
+    "rule",
+)
+HORIZON_KEYS = ("as_of", "through")
+ENTRY_KEYS = {
+    "platforms": ("name", "aliases", "timezone", "override"),
+    "sources": ("name", "aliases", "domains", "override"),
+    "groups": ("name", "aliases", "members", "domains", "override"),
+    "surfaces": ("name", "aliases", "override"),
+}
+RULE_KEYS = (
+    "id",
+    "platform",
+    "verdict",
+    "sources",
+    "surfaces",
+    "start",
+    "end",
+    "note",
+    "citation",
+    "override",
+)
+REQUIRED_RULE_KEYS = ("id", "platform", "verdict", "sources", "surfaces")
+CITATION_KEYS = ("quote", "source", "by", "url")
+ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
