@@ -7,9 +7,9 @@ import os
 import click
 
 from .. import render
-from ..engine import RuleSet, in_force
+from ..engine import RuleSet
 from ..errors import LinkcheckError, UnknownNameError
-from ..lint import day_range, diff, horizon_changes, lint
+from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
 from . import UserError
@@ -29,22 +29,6 @@ def rules() -> None:
     """
 
 
-def _rule_row(rule, at) -> dict:
-    return {
-        "id": rule.id,
-        "platform": rule.platform,
-        "verdict": rule.word,
-        "sources": list(rule.sources_text),
-        "surfaces": list(rule.surfaces_text),
-        "start": rule.start_text,
-        "end": rule.end_text,
-        "window": render.window_text(rule),
-        "in_force": in_force(rule, at),
-        "file": rule.file,
-        "position": rule.position,
-    }
-
-
 @rules.command("list")
 @when_option("Mark the rules in force at this date or time.")
 @format_options
@@ -60,18 +44,15 @@ def list_rules(when, fmt, as_json, env: Env):
     ruleset = env.ruleset()
     platform = ruleset.platform_id(env.platform) if env.platform else None
     at = ruleset.parse_when(when, platform)
-    rows = [_rule_row(r, at) for r in ruleset.rules if platform is None or r.platform == platform]
-    horizons = [h for p, h in ruleset.catalog.horizons.items() if platform is None or p == platform]
+    rows = [render.rule_row(r, at) for r in ruleset.rules if platform in (None, r.platform)]
+    horizons = [h for p, h in ruleset.catalog.horizons.items() if platform in (None, p)]
     fmt = env.output_format(fmt, as_json)
     if fmt == "json":
-        doc = {"at": render.iso(at), "rules": rows}
-        doc["horizons"] = {h.platform: render.horizon_dict(h) for h in horizons}
-        click.echo(render.to_json(doc))
+        click.echo(render.to_json(render.rules_list_document(rows, at, horizons)))
         return
     if fmt == "plain":
-        shown = [{**r, "in_force": "yes" if r["in_force"] else "no"} for r in rows]
-        columns = ("id", "platform", "verdict", "sources", "surfaces", "window", "in_force", "file")
-        for line in render.columns_text(shown, columns):
+        shown = render.rules_list_plain(rows)
+        for line in render.columns_text(shown, render.RULES_LIST_COLUMNS):
             click.echo(line)
     else:
         render.print_rules_table(render.console(env.colour()), rows, at)
@@ -99,16 +80,7 @@ def show_rule(rule_id, as_json, env: Env):
     zone = ruleset.zone(rule.platform)
     horizon = ruleset.catalog.horizons.get(rule.platform)
     if as_json:
-        doc = render.rule_dict(rule) | {
-            "horizon": render.horizon_dict(horizon),
-            "platform": rule.platform,
-            "sources": list(rule.sources_text),
-            "surfaces": list(rule.surfaces_text),
-            "position": rule.position,
-            "start_instant": render.iso(rule.start and rule.start.astimezone(zone)),
-            "end_instant": render.iso(rule.end and rule.end.astimezone(zone)),
-        }
-        click.echo(render.to_json(doc))
+        click.echo(render.to_json(render.rule_document(rule, zone, horizon)))
         return
     for line in render.rule_lines(rule, zone, horizon):
         click.echo(line)
@@ -145,18 +117,13 @@ def lint_rules(files, strict, fmt, env: Env):
         if os.path.isdir(path):
             raise UserError(f"rules file '{path}' is a directory; give a .toml file")
     problems = lint(paths, defaults=not env.no_default_rules)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
+    doc = render.lint_document(problems)
     if fmt == "json":
-        doc = {"errors": errors, "warnings": warnings, "problems": [p.as_dict() for p in problems]}
         click.echo(render.to_json(doc))
     else:
-        for p in problems:
-            click.echo(f"{p.level}: {p}")
-        checked = ", ".join(paths) if paths else "the bundled rules"
-        verdict = "clean" if not problems else f"{errors} error(s), {warnings} warning(s)"
-        click.echo(f"{checked}: {verdict}")
-    raise click.exceptions.Exit(1 if errors or (strict and warnings) else 0)
+        for line in render.lint_lines(problems, paths):
+            click.echo(line)
+    raise click.exceptions.Exit(1 if doc["errors"] or (strict and doc["warnings"]) else 0)
 
 
 @rules.command("diff")
@@ -188,53 +155,15 @@ def diff_rules(old, new, as_json, env: Env):
             raise UserError(f"cannot load '{path}': {exc}") from None
         sides.append(RuleSet(catalog))
     before, after = sides
-    changes = diff(before, after)
-    moved = [
-        {
-            "platform": platform,
-            "old": render.horizon_dict(old_h),
-            "new": render.horizon_dict(new_h),
-        }
-        for platform, old_h, new_h in horizon_changes(before, after)
-    ]
-    rows = []
-    for c in changes:
-        zone = (after if c.platform in after.catalog.platforms else before).zone(c.platform)
-        first, last = day_range(c, zone)
-        rows.append(
-            {
-                "platform": c.platform,
-                "source": c.source,
-                "surface": c.surface,
-                "from": first,
-                "to": last,
-                "start": render.iso(c.start and c.start.astimezone(zone)),
-                "end": render.iso(c.end and c.end.astimezone(zone)),
-                "old": {"verdict": c.old, "rule": c.old_rule, "reason": c.old_reason},
-                "new": {"verdict": c.new, "rule": c.new_rule, "reason": c.new_reason},
-            }
-        )
+
+    def zone_of(platform: str):
+        return (after if platform in after.catalog.platforms else before).zone(platform)
+
+    doc = render.diff_document(old, new, diff(before, after), horizon_changes(before, after),
+                               zone_of)  # fmt: skip
     if as_json:
-        doc = {"old": old, "new": new, "changes": rows, "horizons": moved}
         click.echo(render.to_json(doc))
-    elif not rows and not moved:
-        click.echo("no verdict changes")
     else:
-        for m in moved:
-            was = m["old"]["through"] if m["old"] else "none"
-            now = m["new"]["through"] if m["new"] else "none"
-            as_of = f" (as of {m['new']['as_of']})" if m["new"] else ""
-            click.echo(f"{m['platform']} · horizon: {was} → {now}{as_of}")
-        for r in rows:
-            rule_change = f"{_why(r['old'])} → {_why(r['new'])}"
-            click.echo(
-                f"{r['platform']} · {r['source']} · {r['surface']} · {r['from']} → {r['to']}: "
-                f"{r['old']['verdict']} → {r['new']['verdict']} ({rule_change})"
-            )
-    raise click.exceptions.Exit(1 if rows or moved else 0)
-
-
-def _why(side: dict) -> str:
-    if side["rule"]:
-        return side["rule"]
-    return "beyond the horizon" if side["reason"] == "beyond_horizon" else "no rule"
+        for line in render.diff_lines(doc):
+            click.echo(line)
+    raise click.exceptions.Exit(1 if doc["changes"] or doc["horizons"] else 0)

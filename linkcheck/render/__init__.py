@@ -2,7 +2,8 @@
 
     common    colours and marks, the console, JSON text, day words, terminal-safe cells
     check     `check`: its JSON document, plain lines, --explain and the terminal view
-    tables    aligned listings, the batch table, summary and progress, the `rules` views
+    tables    aligned listings, the batch table, summary and progress
+    rules     the `rules` views: list, show, lint, diff
     windows   `timeline` and `upcoming`
 
 The plain words of an answer that checklists share are in linkcheck.words. rich is imported
@@ -14,6 +15,15 @@ from __future__ import annotations
 # name → submodule: each is imported on first use, so `check --format plain` loads only
 # render.check and render.common (a cold start pays for every module it imports)
 _HOME = {
+    "rule_row": "rules",
+    "rules_list_document": "rules",
+    "rules_list_plain": "rules",
+    "RULES_LIST_COLUMNS": "rules",
+    "rule_document": "rules",
+    "lint_document": "rules",
+    "lint_lines": "rules",
+    "diff_document": "rules",
+    "diff_lines": "rules",
     "BEYOND_GLYPH": "common",
     "BatchProgress": "tables",
     "COLOUR": "common",
@@ -36,7 +46,7 @@ _HOME = {
     "explain_lines": "check",
     "horizon_dict": "check",
     "horizon_lines": "check",
-    "horizon_listing": "tables",
+    "horizon_listing": "rules",
     "horizon_note": "check",
     "horizon_status_dict": "windows",
     "horizon_status_line": "windows",
@@ -45,10 +55,10 @@ _HOME = {
     "newer_rules_hint": "words",
     "plain_lines": "check",
     "print_check_text": "check",
-    "print_rules_table": "tables",
+    "print_rules_table": "rules",
     "print_timeline": "windows",
     "rule_dict": "check",
-    "rule_lines": "tables",
+    "rule_lines": "rules",
     "segment_dict": "windows",
     "segment_lines": "windows",
     "timeline_note": "windows",

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from ..model import VERDICT_OF, Rule
-from .check import citation_text, window_text
-from .common import COLOUR, VERDICT_STYLE, console, escape_cell
+from .common import VERDICT_STYLE, console, escape_cell
 
 
 def _cell(value) -> str:
@@ -98,63 +96,3 @@ class BatchProgress:
 
 
 # ---------------------------------------------------------------------- rules
-
-
-def horizon_listing(catalog, platform: str | None = None) -> list[str]:
-    """`rules list`: how far the loaded rules reach, a line per platform."""
-    lines = []
-    for ident in catalog.platforms:
-        if platform is not None and ident != platform:
-            continue
-        h = catalog.horizons.get(ident)
-        if h is None:
-            lines.append(f"horizon {ident}: none stated (answers never expire)")
-        else:
-            lines.append(
-                f"horizon {ident}: through {h.through} (as of {h.as_of}, {h.file}); "
-                "later instants are unknown"
-            )
-    return lines
-
-
-def rule_lines(rule: Rule, zone, horizon=None) -> list[str]:
-    """`rules show`: one field a line."""
-    kind = "inclusive days" if rule.start_text and len(rule.start_text) == 10 else "instants"
-    fields = [
-        ("platform", rule.platform),
-        ("verdict", f"{rule.word} ({rule.outcome})"),
-        ("sources", ", ".join(rule.sources_text)),
-        ("surfaces", ", ".join(rule.surfaces_text)),
-        ("window", f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
-        ("note", rule.note or "-"),
-        ("citation", citation_text(rule) or "-"),
-        ("file", f"{rule.file}, rule #{rule.position}"),
-        (
-            "horizon",
-            f"{rule.platform} rules reach through {horizon.through} (as of {horizon.as_of})"
-            if horizon
-            else "none stated",
-        ),
-    ]
-    return [rule.id] + [f"  {name:<9} {value}" for name, value in fields]
-
-
-def print_rules_table(out, rows: list[dict], at) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=f"rules at {at:%Y-%m-%d %H:%M %z}", header_style="bold")
-    for name in ("id", "platform", "verdict", "sources", "surfaces", "window", "in force", "file"):
-        table.add_column(name, overflow="fold")
-    for r in rows:
-        table.add_row(
-            escape(r["id"]),
-            r["platform"],
-            f"[{COLOUR[VERDICT_OF[r['verdict']]]}]{r['verdict']}[/]",
-            escape(", ".join(r["sources"])),
-            escape(", ".join(r["surfaces"])),
-            escape(r["window"]),
-            "[bold]yes[/]" if r["in_force"] else "[dim]no[/]",
-            escape(r["file"]),
-        )
-    out.print(table)
