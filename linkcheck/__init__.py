@@ -33,7 +33,7 @@ __all__ = [
 
 _WHERE = {
     "RuleSet": "engine",
-    "Timeline": "engine",
+    "Timeline": "timeline",
     "DateError": "errors",
     "LinkcheckError": "errors",
     "LinkError": "errors",
@@ -50,9 +50,10 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Iterable
 
-    from .engine import RuleSet, Timeline
+    from .engine import RuleSet
     from .errors import DateError, LinkcheckError, LinkError, RulesError, UnknownNameError
     from .model import Change, Citation, Decision, Rule
+    from .timeline import Timeline
     from .when import parse_when
 
 

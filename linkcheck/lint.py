@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from .engine import RuleSet, Timeline, micros
+from .engine import RuleSet
 from .errors import Problem
 from .model import Catalog, Horizon, Rule
 from .rules import read_files
+from .timeline import Timeline, micros
 
 
 def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:

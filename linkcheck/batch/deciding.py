@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from ..engine import RuleSet, micros
+from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
 from ..links import classify_host, link_host
 from ..model import Resolved
 from ..names import normalize
+from ..timeline import micros
 from ..words import change_cell, decision_note
 from .formats import InputError
 from .readers import BadRow
@@ -162,6 +163,7 @@ class Checker:
                 if len(steps) == 1:  # one surface: the answers are kept as 1-tuples
                     bounds, answers, args = steps[0]
                     if bounds is not None:
+                        # Timeline.index, inlined: the hot path of a million-row checklist
                         found = answers.get(bisect_right(bounds, at_us))
                         if found is not None:
                             return found
@@ -251,9 +253,9 @@ class Checker:
         timelines, answers = table
         at_us = instant[1]
         if len(timelines) == 1:
-            segment = bisect_right(timelines[0].bounds, at_us)
+            segment = timelines[0].index(at_us)
         else:
-            segment = tuple(bisect_right(t.bounds, at_us) for t in timelines)
+            segment = tuple(t.index(at_us) for t in timelines)
         found = answers.get(segment)
         if found is None:  # kept as a 1-tuple: a one-surface row returns it as it is
             found = answers[segment] = (self._describe(platform, resolved, surface, instant[0]),)

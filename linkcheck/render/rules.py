@@ -3,8 +3,8 @@ of verdicts between two rules files — as JSON documents and as text."""
 
 from __future__ import annotations
 
-from ..engine import in_force
 from ..model import VERDICT_OF, Rule
+from ..timeline import in_force
 from ..words import iso
 from .check import citation_text, horizon_dict, window_text
 from .common import COLOUR

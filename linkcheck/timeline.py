@@ -1,0 +1,153 @@
+"""A timeline: the rules covering one (platform, source, surface), compiled once into a
+boundary table — the sorted instants at which any rule starts or stops, and the winner on
+each segment between them — searched with bisect.
+
+Among the rules in force at an instant, the one with the latest start wins; on equal starts
+the one loaded later wins.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import UTC, datetime, timedelta
+
+from .model import Change, Horizon, Known, Rule
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_NEVER = -(2**63)  # sorts before every instant: the start of a rule with no start
+
+
+def micros(at: datetime) -> int:
+    """An aware instant as whole microseconds since the epoch (exact, zone-independent)."""
+    return (at - _EPOCH) // _US
+
+
+def in_force(rule: Rule, at: datetime) -> bool:
+    """Whether `at` lies in the rule's window [start, end), compared as exact instants."""
+    t = micros(at)
+    return (rule.start is None or micros(rule.start) <= t) and (
+        rule.end is None or t < micros(rule.end)
+    )
+
+
+def _outcome(rule: Rule | None) -> str:
+    return "unknown" if rule is None else rule.outcome
+
+
+def precedence(rule: Rule) -> tuple[int, int]:
+    return (_NEVER if rule.start is None else micros(rule.start), rule.order)
+
+
+class Timeline:
+    """The rules covering one (platform, source, surface), compiled to segments.
+
+    Segment i runs from `instants[i-1]` (or the beginning of time) up to `instants[i]`
+    (exclusive, or forever). `winners[i]` is the rule that wins it (None: no rule), whatever
+    the horizon; segments from index `beyond` on lie past the platform's horizon, where the
+    answer is `unknown` whoever wins.
+    """
+
+    __slots__ = ("beyond", "bounds", "horizon", "instants", "rules", "verdicts", "winners")
+
+    def __init__(self, rules: list[Rule], horizon: Horizon | None = None) -> None:
+        self.rules = rules
+        self.horizon = horizon
+        edges = [b for r in rules for b in (r.start, r.end) if b is not None]
+        if horizon is not None:
+            edges.append(horizon.end)
+        by_micros = {micros(b): b for b in edges}
+        self.bounds: list[int] = sorted(by_micros)  # exact instants, whatever their zones
+        self.instants: list[datetime] = [by_micros[t] for t in self.bounds]
+        self.winners: list[Rule | None] = _winners(rules, self.bounds)
+        self.beyond = (
+            len(self.winners) if horizon is None else bisect_right(self.bounds, micros(horizon.end))
+        )
+        self.verdicts: list[str] = [
+            "unknown" if i >= self.beyond else _outcome(w) for i, w in enumerate(self.winners)
+        ]
+
+    def in_force(self, at: datetime | None) -> list[Rule]:
+        """Rules in force at `at` (None: before every bound), highest precedence first."""
+        if at is None:
+            live = [r for r in self.rules if r.start is None]
+        else:
+            live = [r for r in self.rules if in_force(r, at)]
+        return sorted(live, key=precedence, reverse=True)
+
+    def segment(self, at: datetime) -> int:
+        """The index of the segment holding `at`."""
+        return bisect_right(self.bounds, micros(at))
+
+    def index(self, at_micros: int) -> int:
+        """The index of the segment holding an instant given in microseconds (micros())."""
+        return bisect_right(self.bounds, at_micros)
+
+    def reason(self, index: int) -> str:
+        if index >= self.beyond:
+            return "beyond_horizon"
+        return "no_rule" if self.winners[index] is None else "rule"
+
+    def rule(self, index: int) -> Rule | None:
+        """The rule that decides segment `index` (None past the horizon or with no rule)."""
+        return None if index >= self.beyond else self.winners[index]
+
+    def last_known(self) -> Known | None:
+        """The verdict of the last segment before the horizon (None: no horizon)."""
+        if self.horizon is None:
+            return None
+        if self.beyond == 0:
+            return Known("unknown", None)
+        return Known(self.verdicts[self.beyond - 1], self.winners[self.beyond - 1])
+
+    def next_change(self, index: int) -> Change | None:
+        verdicts = self.verdicts
+        current = verdicts[index]
+        for j in range(index + 1, len(verdicts)):
+            if verdicts[j] != current:
+                return Change(self.instants[j - 1], verdicts[j])
+        return None
+
+    def segments(self) -> list[tuple[datetime | None, datetime | None, Rule | None, str]]:
+        """(start, end, deciding rule, reason) for every segment, adjacent segments with the
+        same rule and reason merged."""
+        out: list[tuple[datetime | None, datetime | None, Rule | None, str]] = []
+        starts: list[datetime | None] = [None, *self.instants]
+        ends: list[datetime | None] = [*self.instants, None]
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            rule, reason = self.rule(i), self.reason(i)
+            if out and out[-1][2] is rule and out[-1][3] == reason:
+                out[-1] = (out[-1][0], end, rule, reason)
+            else:
+                out.append((start, end, rule, reason))
+        return out
+
+
+def _winners(rules: list[Rule], bounds: list[int]) -> list[Rule | None]:
+    """The winner of each segment between sorted `bounds`, in O((n + b) log n): a sweep that
+    keeps the rules in force in a heap ordered by precedence, dropping ended ones lazily."""
+    import heapq
+
+    live: list[tuple[int, int, Rule]] = []  # highest precedence first; (start, order) unique
+
+    def enter(rule: Rule) -> None:
+        start, order = precedence(rule)
+        heapq.heappush(live, (-start, -order, rule))
+
+    for rule in rules:
+        if rule.start is None:
+            enter(rule)
+    starts = sorted((r for r in rules if r.start is not None), key=lambda r: micros(r.start))
+    winners: list[Rule | None] = []
+    next_start = 0
+    for index in range(len(bounds) + 1):
+        # segment `index` starts at bounds[index - 1] (or at the beginning of time)
+        if index:
+            at = bounds[index - 1]
+            while next_start < len(starts) and micros(starts[next_start].start) <= at:
+                enter(starts[next_start])
+                next_start += 1
+            while live and live[0][2].end is not None and micros(live[0][2].end) <= at:
+                heapq.heappop(live)
+        winners.append(live[0][2] if live else None)
+    return winners
