@@ -13,6 +13,7 @@ from .errors import Problem
 from .model import Catalog, Horizon, Rule
 from .rules import read_files
 from .timeline import Timeline, micros
+from .when import is_midnight
 
 
 def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:
@@ -243,6 +244,6 @@ def _bound_text(at: datetime | None, zone, is_end: bool) -> str:
     if at is None:
         return "…"
     local = at.astimezone(zone)
-    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+    if is_midnight(local):
         return (local - timedelta(days=1) if is_end else local).date().isoformat()
     return local.isoformat()

@@ -31,7 +31,8 @@ def in_force(rule: Rule, at: datetime) -> bool:
     )
 
 
-def _outcome(rule: Rule | None) -> str:
+def outcome(rule: Rule | None) -> str:
+    """The verdict a winning rule gives; with no rule, unknown."""
     return "unknown" if rule is None else rule.outcome
 
 
@@ -64,7 +65,7 @@ class Timeline:
             len(self.winners) if horizon is None else bisect_right(self.bounds, micros(horizon.end))
         )
         self.verdicts: list[str] = [
-            "unknown" if i >= self.beyond else _outcome(w) for i, w in enumerate(self.winners)
+            "unknown" if i >= self.beyond else outcome(w) for i, w in enumerate(self.winners)
         ]
 
     def in_force(self, at: datetime | None) -> list[Rule]:

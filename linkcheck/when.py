@@ -96,6 +96,11 @@ def local_midnight(day: date, tz: tzinfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
+def is_midnight(at: datetime) -> bool:
+    """Whether an instant is the first of a day in its own zone (a whole-day bound)."""
+    return at.hour == at.minute == at.second == at.microsecond == 0
+
+
 def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
     """Read `text` as an instant; dates without a time are 00:00 in `tz`.
 

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from .engine import RuleSet
 from .model import Horizon, Rule
-from .when import local_midnight
+from .timeline import outcome
+from .when import is_midnight, local_midnight
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,7 @@ class Segment:
 
     @property
     def whole_days(self) -> bool:
-        return _is_midnight(self.start) and _is_midnight(self.end)
-
-
-def _is_midnight(at: datetime) -> bool:
-    return (at.hour, at.minute, at.second, at.microsecond) == (0, 0, 0, 0)
+        return is_midnight(self.start) and is_midnight(self.end)
 
 
 def segments(
@@ -63,7 +60,7 @@ def segments(
                 start = lo if true_start is None or true_start < lo else true_start.astimezone(tz)
                 end = hi if true_end is None or true_end > hi else true_end.astimezone(tz)
                 if start < end:
-                    verdict = "unknown" if rule is None else rule.outcome
+                    verdict = outcome(rule)
                     out.append(
                         Segment(
                             platform,

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from ..when import is_midnight
 from .encodings import rereadable, text_stream
 from .formats import InputError
 
@@ -174,9 +175,7 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
+        return value.date().isoformat() if is_midnight(value) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

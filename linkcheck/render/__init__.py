@@ -50,7 +50,6 @@ _HOME = {
     "horizon_note": "check",
     "horizon_status_dict": "windows",
     "horizon_status_line": "windows",
-    "is_midnight": "common",
     "iso": "words",
     "newer_rules_hint": "words",
     "plain_lines": "check",

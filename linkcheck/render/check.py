@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from ..errors import shown
 from ..model import Decision, Explanation, Rule
+from ..when import is_midnight
 from ..words import iso, newer_rules_hint
-from .common import VERDICT_MARK, VERDICT_STYLE, days_word, is_midnight
+from .common import VERDICT_MARK, VERDICT_STYLE, days_word
 
 
 def rule_dict(rule: Rule | None) -> dict | None:

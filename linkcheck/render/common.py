@@ -3,8 +3,6 @@ day counts said in words, and cells made safe for a terminal."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..errors import escape_controls
 
 # one colour per verdict; bold where a verdict is the answer itself
@@ -37,11 +35,6 @@ def to_json(document) -> str:
 def days_word(days: int) -> str:
     """A day count from today: `today`, `tomorrow`, `in 3 days`."""
     return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-
-
-def is_midnight(at: datetime) -> bool:
-    """Whether an instant is the start of a day (a whole-day bound) in its own zone."""
-    return at.hour == at.minute == at.second == at.microsecond == 0
 
 
 def escape_cell(text: str) -> str:
