@@ -43,6 +43,9 @@ class Citation(NamedTuple):
 
 
 class Platform(NamedTuple):
+    """A platform whose livestreams and short videos carry product links (快手, 抖音); its
+    `timezone` decides where its days begin."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -51,6 +54,8 @@ class Platform(NamedTuple):
 
 
 class Source(NamedTuple):
+    """Where a product is sold (天猫, 京东自营 …); links on its `domains` prove it."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -59,7 +64,8 @@ class Source(NamedTuple):
 
 
 class Group(NamedTuple):
-    """A name for "any of these sources" (淘宝联盟 = Tmall or Taobao)."""
+    """A name for "any of these sources" (淘宝联盟 = Tmall or Taobao): a link on one of its
+    `domains` may be any of its `members`, so each is checked."""
 
     id: str
     name: str
@@ -70,6 +76,8 @@ class Group(NamedTuple):
 
 
 class Surface(NamedTuple):
+    """Where on a platform a link is placed (直播间购物车, 短视频购物车 …)."""
+
     id: str
     name: str
     aliases: tuple[str, ...]

@@ -40,15 +40,15 @@ def overall_verdict(decisions: list[Decision]) -> str:
 )
 @format_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
-@name_option(
-    "--as", "exact", kind="source", metavar="SOURCE",
-    help="The exact source behind a link that could be several (e.g. a JD link: --as jd-self).",
-)  # fmt: skip
 @click.option(
     "--explain",
     is_flag=True,
     help="Show every rule that matched, why the winner won, and near misses.",
 )
+@name_option(
+    "--as", "exact", kind="source", metavar="SOURCE",
+    help="The exact source behind a link that could be several (e.g. a JD link: --as jd-self).",
+)  # fmt: skip
 @common_options
 def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env):
     """May SOURCE be linked on the platform at WHEN? One answer per surface.
