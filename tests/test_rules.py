@@ -333,3 +333,23 @@ def test_rules_env_paths_split_on_the_path_separator(monkeypatch):
 
     monkeypatch.setenv("LINKCHECK_RULES", os.pathsep.join(["a b.toml", "", " ", "c.toml"]))
     assert rules_env_paths() == ["a b.toml", "c.toml"]
+
+
+@pytest.mark.parametrize(
+    "data, where, message",
+    [
+        (b"schema = 1\n\xff\n", "", "not UTF-8 text (bad byte at offset 11); save the rules file "
+         "as UTF-8"),
+        (("a = " + "[" * 40 + "]" * 40 + "\n").encode(), "line 1",
+         "nested deeper than 32 levels; flatten it"),
+        (b"schema = 1\nx = \n", "line 2, column 5", "invalid TOML: Invalid value"),
+        ("schema = 1\nx = \n", "line 2, column 5", "invalid TOML: Invalid value"),  # text too
+    ],
+)  # fmt: skip
+def test_unparsable_files_say_where_and_why(data, where, message):
+    loader = Loader()
+    loader.add_text(data, "f.toml")
+    assert [(p.file, p.where, p.message, p.level) for p in loader.problems] == [
+        ("f.toml", where, message, "error")
+    ]
+    assert loader.catalog.files == []
