@@ -345,6 +345,7 @@ def test_rules_env_paths_split_on_the_path_separator(monkeypatch):
         (b"schema = 1\nx = \n", "line 2, column 5", "invalid TOML: Invalid value"),
         ("schema = 1\nx = \n", "line 2, column 5", "invalid TOML: Invalid value"),  # text too
     ],
+    ids=["not-utf8", "too-deep", "bad-toml", "bad-toml-text"],
 )  # fmt: skip
 def test_unparsable_files_say_where_and_why(data, where, message):
     loader = Loader()

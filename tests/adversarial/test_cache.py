@@ -93,6 +93,7 @@ def test_a_flipped_byte_is_detected_and_the_entry_replaced(private):
         marshal.dumps((2, b"x", {})),
         b"\x00" * 4096,
     ],
+    ids=["empty", "garbage", "magic-only", "other-file", "zeros"],
 )
 def test_damaged_entries_are_not_used(private, blob):
     Path(_entry(private)).write_bytes(blob)
