@@ -284,3 +284,46 @@ def test_names_without_link_characters_are_names(text):
 
     assert looks_like_link(text) is False
     assert all(looks_like_link(f"a{ch}b") for ch in "./:\\@")
+
+
+# ---------------------------------------------------------------------- exact hosts and words
+
+HOW_LINE = "\n  pass a source id instead (`linkcheck sources` lists the ids and their link domains)"
+
+
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("https://detail.tmall.com/item htm?id=1", "detail.tmall.com"),  # a space in the path
+        ("detail.tmall.com:443/a/b", "detail.tmall.com"),  # host:port is not a scheme
+        ("detail.tmall.com/item.htm?id=1", "detail.tmall.com"),  # no scheme at all
+        ("//detail.tmall.com/x", "detail.tmall.com"),  # scheme-relative
+        ("https://DETAIL.tmall.com./x", "detail.tmall.com"),
+    ],
+)
+def test_the_host_is_read_exactly(bundled, url, host):
+    assert link_host(url) == host
+    assert bundled.classify(url).input == url
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("", "empty product link"),
+        ("   ", "empty product link"),
+        ("https://1.2.3.4/x", "unrecognized product link host '1.2.3.4' (an IP address)"),
+        ("https://[::1]/x", "unrecognized product link host '[::1]' (an IP address)"),
+        ("https://1.0x7f/", "unrecognized product link host '1.0x7f' (an IP address)"),
+        ("https://a.b.0x1/", "unrecognized product link host 'a.b.0x1' (an IP address)"),
+        ("https://x.0X1/", "unrecognized product link host 'x.0x1' (an IP address)"),
+        ("https://detail.tmall.com:80:90/", "unrecognized product link host 'detail.tmall.com:80'"),
+        ("https://detail.tmall.com:99999/", "product link 'https://detail.tmall.com:99999/' has "
+         "an invalid port '99999'"),
+        ("https://detail.tmall.com/" + "a" * 200 + "\x00", "product link 'https://detail.tmall."
+         "com/" + "a" * 52 + "...' contains control or undecodable characters"),
+    ],
+)  # fmt: skip
+def test_refused_links_are_named_exactly(url, message):
+    with pytest.raises(LinkError) as info:
+        link_host(url)
+    assert str(info.value) == message + HOW_LINE
