@@ -144,6 +144,8 @@ def test_the_usual_date_compiles_no_pattern(monkeypatch):
     monkeypatch.setattr(when, "_RE", NoPatterns())
     assert parse_when("2022-11-11", SH) == datetime(2022, 11, 11, tzinfo=SH)
     assert parse_when("1999-01-31", SH) == datetime(1999, 1, 31, tzinfo=SH)
-    for text in ("2022/11/11", "2022-11-1x", "20221-1-11", "2022-11-11 ", "2022_11_11"):
+    # every character but the dashes must be an ASCII digit (١ is an Arabic-Indic one)
+    odd = ("2022-x1-11", "2022-11-x1", "2022-١1-11", "2022-11-١1", "２０２２-11-11")
+    for text in ("2022/11/11", "2022-11-1x", "20221-1-11", "2022-11-11 ", "2022_11_11", *odd):
         with pytest.raises(AssertionError, match="pattern"):
             parse_when(text, SH, NOW)
