@@ -145,11 +145,60 @@ def workbook(data: bytes) -> None:
 TARGETS = {f.__name__: f for f in (links, dates, rules, cache, checklist, workbook)}
 
 
+def seeds(name: str) -> list[bytes]:
+    """Valid inputs to start from: random bytes alone rarely get past a zip header or a
+    cache entry's checksum."""
+    if name == "links":
+        return [
+            b"https://detail.tmall.com/item.htm?id=1",
+            b"https://item.jd.com/1.html",
+            b"//m.tb.cn/h.x?tk=1",
+            b"https://mobile.yangkeduo.com/goods.html?goods_id=1",
+        ]
+    if name == "dates":
+        return [
+            b"2022-11-11",
+            b"Nov 11 2022 8:00 pm +08:00",
+            "2022年双11 20点".encode(),
+            b"2022-11-11T23:59:59.5Z",
+            b"+3d",
+        ]
+    if name == "rules":
+        return [BUNDLED]
+    if name == "cache":
+        import marshal
+        import tomllib
+        import zlib
+
+        doc = tomlcache._freeze(tomllib.loads(BUNDLED.decode("utf-8")))
+        payload = marshal.dumps((tomlcache._FORMAT, BUNDLED, doc))
+        return [tomlcache._MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload]
+    if name == "checklist":
+        return [
+            "csv\nsource,url,date,surface\n天猫,,2022-11-11,直播\n".encode()[4:],
+            b'{"source": "tmall", "date": "2022-11-11", "n": 1.0}\n',
+        ]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["source", "date"])
+    book.active.append(["tmall", "2022-11-11"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return [buffer.getvalue()]  # fmt: skip
+
+
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in TARGETS:
         sys.exit(f"usage: python fuzz/fuzz.py {{{'|'.join(TARGETS)}}} [libFuzzer options]")
-    target = TARGETS[sys.argv.pop(1)]
-    atheris.Setup(sys.argv, target)
+    name = sys.argv.pop(1)
+    if not any(not arg.startswith("-") for arg in sys.argv[1:]):  # no corpus given: seed one
+        corpus = tempfile.mkdtemp(prefix=f"linkcheck-fuzz-{name}-")
+        for i, seed in enumerate(seeds(name)):
+            with open(os.path.join(corpus, f"seed{i}"), "wb") as f:
+                f.write(seed)
+        sys.argv.append(corpus)
+    atheris.Setup(sys.argv, TARGETS[name])
     atheris.Fuzz()
 
 

@@ -40,7 +40,8 @@ def _check_workbook_sizes(binary) -> None:
                     )
                 if shared:
                     _check_shared_strings(archive, part)
-    except (BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # NotImplementedError: a zip feature Python does not read (a version, a compression)
         raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
     binary.seek(0)
 
@@ -91,6 +92,7 @@ def _malformed():
     return (
         BadZipFile, InvalidFileException, ParseError, ZlibError, KeyError, ValueError,
         TypeError, IndexError, AttributeError, OverflowError, EOFError, OSError,
+        NotImplementedError,
     )  # fmt: skip
 
 

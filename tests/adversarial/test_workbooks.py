@@ -218,3 +218,21 @@ def test_xlsx_from_stdin_is_spooled_not_held(run, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert ",allowed," in result.stdout.splitlines()[1]
+
+
+def test_a_zip_version_python_cannot_read_is_a_clean_exit_2(run, tmp_path):
+    """Found by the workbook fuzzer: a central-directory entry claiming the zip format
+    version 7.5 made zipfile raise NotImplementedError, a traceback."""
+    plain = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(["source", "date"])
+    book.save(plain)
+    data = bytearray(plain.getvalue())
+    entry = data.index(b"PK\x01\x02")  # the first central-directory entry
+    data[entry + 6 : entry + 8] = (75).to_bytes(2, "little")  # version needed to extract
+    path = tmp_path / "v75.xlsx"
+    path.write_bytes(bytes(data))
+    assert_clean_error(
+        run("batch", str(path)), f"input '{path}'", "not a readable .xlsx workbook",
+        "zip file version 7.5",
+    )  # fmt: skip
