@@ -97,8 +97,7 @@ class Timeline:
         """The verdict of the last segment before the horizon (None: no horizon)."""
         if self.horizon is None:
             return None
-        if self.beyond == 0:
-            return Known("unknown", None)
+        # the horizon's end is itself a bound, so at least one segment lies before it
         return Known(self.verdicts[self.beyond - 1], self.winners[self.beyond - 1])
 
     def next_change(self, index: int) -> Change | None:

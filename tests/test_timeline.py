@@ -1,0 +1,90 @@
+"""A compiled timeline's segments, literally: adjacent segments with the same rule merge,
+the horizon splits them, and what is known just before it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from linkcheck.model import Known
+from linkcheck.rules import Loader
+
+from .helpers import VOCAB
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def day(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SH)
+
+
+def ruleset(rules: str, horizon: str = ""):
+    import linkcheck
+
+    loader = Loader()
+    loader.add_text(VOCAB + horizon + rules, "t.toml")
+    assert [p for p in loader.problems if p.level == "error"] == []
+    return linkcheck.RuleSet(loader.catalog)
+
+
+RULES = """
+[[rule]]
+id = "later-allow"
+platform = "p"
+verdict = "allow"
+sources = ["a"]
+surfaces = "*"
+start = 2022-01-01
+citation = { quote = "q", source = "m" }
+
+[[rule]]
+id = "earlier-deny"
+platform = "p"
+verdict = "deny"
+sources = ["a"]
+surfaces = "*"
+start = 2021-01-01
+end = 2022-05-31
+citation = { quote = "q", source = "m" }
+"""
+
+
+def _segments(timeline):
+    return [(s, e, r.id if r else None, why) for s, e, r, why in timeline.segments()]
+
+
+def test_a_rule_ending_under_the_winner_does_not_split_its_segment():
+    # bounds: 2021-01-01, 2022-01-01, 2022-06-01; the last two segments are both the
+    # later rule's, so they are one
+    timeline = ruleset(RULES).timeline("p", "a", "x")
+    assert _segments(timeline) == [
+        (None, day("2021-01-01"), None, "no_rule"),
+        (day("2021-01-01"), day("2022-01-01"), "earlier-deny", "rule"),
+        (day("2022-01-01"), None, "later-allow", "rule"),
+    ]
+
+
+def test_the_horizon_splits_a_rules_segment():
+    horizon = "[horizon.p]\nas_of = 2022-02-01\nthrough = 2022-03-31\n"
+    timeline = ruleset(RULES, horizon).timeline("p", "a", "x")
+    assert _segments(timeline) == [
+        (None, day("2021-01-01"), None, "no_rule"),
+        (day("2021-01-01"), day("2022-01-01"), "earlier-deny", "rule"),
+        (day("2022-01-01"), day("2022-04-01"), "later-allow", "rule"),
+        (day("2022-04-01"), None, None, "beyond_horizon"),
+    ]
+    assert timeline.last_known() == Known("allowed", timeline.rules[0])
+
+
+def test_a_horizon_before_every_rule_knows_nothing():
+    horizon = "[horizon.p]\nas_of = 2020-01-01\nthrough = 2020-06-30\n"
+    timeline = ruleset(RULES, horizon).timeline("p", "a", "x")
+    assert timeline.last_known() == Known("unknown", None)
+    assert _segments(timeline) == [
+        (None, day("2020-07-01"), None, "no_rule"),
+        (day("2020-07-01"), None, None, "beyond_horizon"),
+    ]
+
+
+def test_no_horizon_no_last_known():
+    assert ruleset(RULES).timeline("p", "a", "x").last_known() is None
