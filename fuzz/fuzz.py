@@ -166,12 +166,13 @@ def seeds(name: str) -> list[bytes]:
     if name == "rules":
         return [BUNDLED]
     if name == "cache":
-        import marshal
+        import json
         import tomllib
         import zlib
 
         doc = tomlcache._freeze(tomllib.loads(BUNDLED.decode("utf-8")))
-        payload = marshal.dumps((tomlcache._FORMAT, BUNDLED, doc))
+        stored = [tomlcache._FORMAT, BUNDLED.decode("utf-8"), doc]
+        payload = json.dumps(stored, ensure_ascii=False).encode()
         return [tomlcache._MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload]
     if name == "checklist":
         return [

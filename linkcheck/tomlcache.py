@@ -1,7 +1,10 @@
 """Parsed rules files kept between runs, so a cold `linkcheck check` skips the TOML parser.
 
 Importing tomllib and parsing the bundled file is about a tenth of a cold check. The parsed
-document is stored with marshal (built in, no import cost) under the user's cache folder,
+document is stored as JSON under the user's cache folder (not marshal: the cache fuzzer
+showed that a marshal entry with a valid checksum can claim a list of two billion items and
+make the loader allocate gigabytes; JSON allocates only what it reads, and an entry is at
+most 8 MiB),
 named by a checksum of the file's bytes and holding those bytes: a file is served from the
 cache only when its content is byte-for-byte the same. Set LINKCHECK_CACHE_DIR to choose the
 folder, or to an empty string to switch the cache off.
@@ -17,14 +20,13 @@ the file is parsed again and the entry replaced. The cache never stops the tool.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
 import stat
 import sys
 import zlib
 from datetime import date, datetime, time
 
-_FORMAT = 2  # bump when the stored shape changes
+_FORMAT = 3  # bump when the stored shape changes
 _MAGIC = b"linkcheck-rules-cache\n"
 _LIMIT = 8 * 1024 * 1024  # an entry is the rules file and its parsed form: a few times it
 
@@ -38,8 +40,8 @@ def cache_dir() -> str | None:
 
 
 def _path(folder: str, data: bytes) -> str:
-    python = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format is per version
-    return os.path.join(folder, f"rules-{python}-{zlib.crc32(data):08x}-{len(data)}.marshal")
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(folder, f"rules-{python}-{zlib.crc32(data):08x}-{len(data)}.json")
 
 
 def _private(st: os.stat_result) -> bool:
@@ -99,13 +101,14 @@ def _unpack(blob: bytes, data: bytes) -> dict | None:
     payload = blob[head:]
     if blob[len(_MAGIC) : head] != f"{zlib.crc32(payload):08x}".encode():
         return None
+    import json
+
     try:
-        stored = marshal.loads(payload)
-        stored_format, stored_bytes, frozen = stored
-        if stored_format != _FORMAT or stored_bytes != data:
+        stored_format, stored_text, frozen = json.loads(payload)
+        if stored_format != _FORMAT or stored_text != data.decode("utf-8"):
             return None
         doc = _thaw(frozen)
-    except (EOFError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError):
         return None
     return doc if isinstance(doc, dict) else None
 
@@ -115,9 +118,12 @@ def store(data: bytes, doc: dict) -> None:
     folder = _folder()
     if folder is None:
         return
+    import json
+
     try:
-        payload = marshal.dumps((_FORMAT, data, _freeze(doc)))
-    except (ValueError, RecursionError):  # too deep for marshal: simply not cached
+        stored = [_FORMAT, data.decode("utf-8"), _freeze(doc)]
+        payload = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
+    except (ValueError, RecursionError):  # too deep, or not UTF-8: simply not cached
         return
     blob = _MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload
     if len(blob) > _LIMIT:
@@ -138,9 +144,11 @@ def store(data: bytes, doc: dict) -> None:
             os.unlink(tmp)
 
 
-# TOML's date and time values as marshal-able tagged tuples, and back
-_TAGS = {datetime: "datetime", date: "date", time: "time"}
-_READ = {"datetime": datetime.fromisoformat, "date": date.fromisoformat, "time": time.fromisoformat}
+# A TOML document as JSON, unambiguously: tables are objects, and every JSON array is tagged
+# by its first item: ["A", items…] a TOML array, ["D", text] a date, ["T", text] a datetime,
+# ["H", text] a time of day. Strings, integers, floats and booleans are themselves.
+_TAGS = {datetime: "T", date: "D", time: "H"}
+_READ = {"T": datetime.fromisoformat, "D": date.fromisoformat, "H": time.fromisoformat}
 _SCALARS = (str, int, float, bool)
 
 
@@ -148,26 +156,26 @@ def _freeze(value):
     if isinstance(value, dict):
         return {k: _freeze(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_freeze(v) for v in value]
+        return ["A", *(_freeze(v) for v in value)]
     kind = _TAGS.get(type(value))
     if kind is not None:
-        return (kind, value.isoformat())
+        return [kind, value.isoformat()]
     return value
 
 
 def _thaw(value):
     """The stored shape back into a TOML document; TypeError for anything TOML cannot hold."""
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError("a table key that is not a string")
         return {k: _thaw(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_thaw(v) for v in value]
-    if isinstance(value, tuple):
+        if not value:
+            raise TypeError("an untagged array")
+        if value[0] == "A":
+            return [_thaw(v) for v in value[1:]]
         kind, text = value
         if not isinstance(text, str):
             raise TypeError("a date that is not text")
         return _READ[kind](text)
-    if isinstance(value, _SCALARS):
-        return value
-    raise TypeError(f"not a TOML value: {type(value).__name__}")
+    if value is None or not isinstance(value, _SCALARS):
+        raise TypeError(f"not a TOML value: {type(value).__name__}")
+    return value

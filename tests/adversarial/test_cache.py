@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
 import zlib
 from pathlib import Path
@@ -20,9 +20,14 @@ def _entry(folder) -> str:
     return tomlcache._path(str(folder), bundled_rules())
 
 
-def _blob(doc) -> bytes:
-    payload = marshal.dumps((tomlcache._FORMAT, bundled_rules(), tomlcache._freeze(doc)))
+def _seal(payload: bytes) -> bytes:
+    """An entry with a good checksum around any payload."""
     return tomlcache._MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload
+
+
+def _blob(doc) -> bytes:
+    stored = [tomlcache._FORMAT, bundled_rules().decode("utf-8"), tomlcache._freeze(doc)]
+    return _seal(json.dumps(stored, ensure_ascii=False).encode())
 
 
 def _planted_doc() -> dict:
@@ -90,7 +95,7 @@ def test_a_flipped_byte_is_detected_and_the_entry_replaced(private):
         b"",
         b"garbage",
         tomlcache._MAGIC + b"00000000",
-        marshal.dumps((2, b"x", {})),
+        b"[3, \"x\", {}]",  # another file's entry
         b"\x00" * 4096,
     ],
     ids=["empty", "garbage", "magic-only", "other-file", "zeros"],
@@ -103,17 +108,17 @@ def test_damaged_entries_are_not_used(private, blob):
 @pytest.mark.parametrize(
     "frozen",
     [
-        {"schema": ("date", 5)},  # a date that is not text
-        {"schema": ("nope", "x")},  # an unknown tag
-        {1: "a non-string key"},
-        {"schema": {1, 2}},  # not a TOML value
-        ["not a table"],
+        {"schema": ["D", 5]},  # a date that is not text
+        {"schema": ["nope", "x"]},  # an unknown tag
+        {"schema": []},  # an untagged array
+        {"schema": None},  # not a TOML value
+        ["A", "not a table"],
     ],
+    ids=["date-not-text", "unknown-tag", "untagged", "null", "not-a-table"],
 )
 def test_crafted_entries_with_a_good_checksum_are_not_used(private, frozen):
-    payload = marshal.dumps((tomlcache._FORMAT, bundled_rules(), frozen))
-    blob = tomlcache._MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload
-    Path(_entry(private)).write_bytes(blob)
+    stored = [tomlcache._FORMAT, bundled_rules().decode("utf-8"), frozen]
+    Path(_entry(private)).write_bytes(_seal(json.dumps(stored).encode()))
     assert linkcheck.load_rules().check(*ANSWER).verdict == "allowed"
 
 
@@ -141,3 +146,28 @@ def test_cache_on_and_off_agree(private, monkeypatch):
     off = linkcheck.load_rules()
     assert on.rules == on_again.rules == off.rules
     assert on.catalog.horizons == on_again.catalog.horizons == off.catalog.horizons
+
+
+def test_an_entry_cannot_make_the_loader_allocate_without_bound(private):
+    """Found by the cache fuzzer: with marshal, an entry with a good checksum could claim a
+    list of two billion items (8 bytes each, allocated before a single item is read). The
+    entry is JSON now: what it allocates is bounded by what it holds (at most 8 MiB)."""
+    bomb = b"[" + (0x7FFFFFFF).to_bytes(4, "little") + b"N"
+    Path(_entry(private)).write_bytes(_seal(bomb))
+    assert linkcheck.load_rules().check(*ANSWER).verdict == "allowed"
+
+
+def test_a_real_entry_round_trips_every_toml_type(private):
+    import tomllib
+    from datetime import date, datetime, time, timedelta, timezone
+
+    doc = {
+        "s": "天猫", "i": -7, "f": -0.0, "inf": float("inf"), "b": True,
+        "d": date(2022, 11, 11), "t": time(20, 0, 0, 500000),
+        "dt": datetime(2022, 11, 11, 20, tzinfo=timezone(timedelta(hours=8))),
+        "naive": datetime(2022, 11, 11, 20), "a": [[1, 2], ["A"], []], "tbl": {"A": ["D"]},
+    }  # fmt: skip
+    data = b"x = 1\n"
+    tomlcache.store(data, doc)
+    assert tomlcache.load(data) == doc
+    assert tomllib.loads("x = 1") == {"x": 1}
