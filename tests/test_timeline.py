@@ -88,3 +88,28 @@ def test_a_horizon_before_every_rule_knows_nothing():
 
 def test_no_horizon_no_last_known():
     assert ruleset(RULES).timeline("p", "a", "x").last_known() is None
+
+
+def test_rules_in_force_are_listed_by_precedence_not_by_name():
+    # ids chosen so that their alphabetical order is the opposite of their precedence
+    rules = RULES.replace("later-allow", "a-later").replace("earlier-deny", "z-earlier")
+    timeline = ruleset(rules).timeline("p", "a", "x")
+    assert [r.id for r in timeline.in_force(day("2022-03-01"))] == ["a-later", "z-earlier"]
+    assert [r.id for r in timeline.in_force(day("2021-06-01"))] == ["z-earlier"]
+    assert timeline.in_force(None) == []  # before every bound: only rules with no start
+
+
+def test_rules_with_no_start_are_in_force_before_every_bound():
+    rules = RULES.replace("start = 2021-01-01\n", "")
+    timeline = ruleset(rules).timeline("p", "a", "x")
+    assert [r.id for r in timeline.in_force(None)] == ["earlier-deny"]
+
+
+def test_micros_are_exact_far_from_1970():
+    from datetime import timedelta
+
+    from linkcheck.timeline import micros
+
+    far = datetime(9000, 1, 1, tzinfo=SH)
+    assert micros(far + timedelta(microseconds=1)) - micros(far) == 1
+    assert isinstance(micros(far), int)

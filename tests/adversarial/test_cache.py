@@ -95,7 +95,7 @@ def test_a_flipped_byte_is_detected_and_the_entry_replaced(private):
         b"",
         b"garbage",
         tomlcache._MAGIC + b"00000000",
-        b"[3, \"x\", {}]",  # another file's entry
+        b'[3, "x", {}]',  # another file's entry
         b"\x00" * 4096,
     ],
     ids=["empty", "garbage", "magic-only", "other-file", "zeros"],
