@@ -327,3 +327,18 @@ def test_refused_links_are_named_exactly(url, message):
     with pytest.raises(LinkError) as info:
         link_host(url)
     assert str(info.value) == message + HOW_LINE
+
+
+def test_a_shorter_domain_declared_later_does_not_join_a_longer_match(tmp_path):
+    import linkcheck
+    from linkcheck.links import classify_host
+
+    # the longer domain first this time: the shorter one, met afterwards, must not be added
+    first, second = NESTED.index("[sources.mall]"), NESTED.index("[sources.market]")
+    third = NESTED.index("[sources.twin]")
+    reordered = NESTED[:first] + NESTED[second:third] + NESTED[first:second] + NESTED[third:]
+    path = tmp_path / "reordered.toml"
+    path.write_text(reordered, encoding="utf-8")
+    rules = linkcheck.load_rules([path])
+    assert classify_host("market.shop.example", rules.catalog).candidates == ("market",)
+    assert classify_host("www.shop.example", rules.catalog).candidates == ("mall",)

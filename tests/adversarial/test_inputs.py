@@ -340,3 +340,29 @@ def test_bounds_near_the_ends_of_the_calendar(start, end, problem):
     assert errors == ([] if problem is None else [errors[0]])
     if problem is not None:
         assert problem in errors[0]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2022年11月11日 20:30", datetime(2022, 11, 11, 20, 30, tzinfo=SH)),
+        ("2022年11月11日20点30分", datetime(2022, 11, 11, 20, 30, tzinfo=SH)),
+        ("2022年11月11日 20点", datetime(2022, 11, 11, 20, tzinfo=SH)),
+    ],
+)
+def test_chinese_dates_keep_their_minutes(text, expected):
+    from linkcheck.when import parse_when
+
+    assert parse_when(text, SH) == expected
+
+
+def test_a_zone_word_is_refused_with_the_text_shown():
+    from linkcheck.errors import DateError
+    from linkcheck.when import parse_when
+
+    with pytest.raises(DateError) as info:
+        parse_when("Dec 31 2022 10:00 UTC+8", SH)
+    assert str(info.value) == (
+        "unsure of the time zone in 'Dec 31 2022 10:00 UTC+8': zone names and UTC+N are not "
+        "read; write the offset as +08:00 (or Z for UTC), e.g. 2022-12-31T10:00:00+08:00"
+    )
