@@ -5,9 +5,7 @@ compiled once per (platform, source, surface).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import date, datetime, tzinfo
-from typing import NamedTuple
 
 from .errors import LinkError, shown
 from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
@@ -187,7 +185,8 @@ class RuleSet:
         now = micros(at)
         later = {t: i for tl in timelines for t, i in zip(tl.bounds, tl.instants, strict=True)}
         for edge in sorted(t for t in later if t > now):
-            merged = _merge([_view(tl, edge) for tl in timelines])[0]
+            verdicts = {tl.verdicts[tl.index(edge)] for tl in timelines}
+            merged = verdicts.pop() if len(verdicts) == 1 else "unknown"  # as _merge says
             if merged != verdict:
                 return Change(later[edge].astimezone(at.tzinfo), merged)
         return None
@@ -201,19 +200,6 @@ class RuleSet:
             near = sorted((r for r in timeline.rules if r not in live), key=precedence)
             out.append(Explanation(source, tuple(live), tuple(near)))
         return out
-
-
-class _View(NamedTuple):
-    """A candidate's answer on one segment, as _merge reads it."""
-
-    verdict: str
-    reason: str
-    rule: Rule | None
-
-
-def _view(timeline: Timeline, at_micros: int) -> _View:
-    index = bisect_right(timeline.bounds, at_micros)
-    return _View(timeline.verdicts[index], timeline.reason(index), timeline.rule(index))
 
 
 def _merge_known(parts: list[Known | None]) -> Known | None:

@@ -229,6 +229,8 @@ def test_a_workbook_gives_back_its_cells(cells, tmp_path_factory):
         ILLEGAL_CHARACTERS_RE.sub("", c).replace("\r", "") if isinstance(c, str) else c
         for c in cells
     ]
+    # openpyxl writes a text starting with "=" as a formula, which has no value to read back
+    cells = [c.lstrip("=") if isinstance(c, str) else c for c in cells]
     book = openpyxl.Workbook()
     book.active.append(["source", "title"])
     book.active.append(cells)
