@@ -167,3 +167,78 @@ def test_as_may_name_the_links_only_candidate(run):
     assert "source 'taobao' does not match the link's host detail.tmall.com, which can only be " \
         "tmall" in lines[1]  # fmt: skip
     assert ",allowed," in lines[2]
+
+
+def test_a_stated_source_narrows_a_group_or_a_link_exactly(bundled):
+    from linkcheck.errors import LinkError
+    from linkcheck.model import Resolved
+
+    assert bundled.resolve("taobao-union", "tmall") == Resolved(
+        "taobao-union", "tmall", ("tmall",), "group", None
+    )
+    url = "https://item.jd.com/1.html"
+    assert bundled.resolve(url, "jd-self") == Resolved(
+        url, "jd-self", ("jd-self",), "link", "item.jd.com"
+    )
+    with pytest.raises(LinkError) as info:
+        bundled.resolve("taobao-union", "jd-self")
+    assert str(info.value) == (
+        "--as jd-self does not match 'taobao-union', which can only be tmall or taobao"
+    )
+
+
+def test_the_merged_next_change_is_in_the_platforms_zone(bundled):
+    d = bundled.check("https://item.jd.com/1.html", "livestream", "2022-02-01")
+    assert (d.verdict, d.reason) == ("allowed", "rule")  # both candidates allowed
+    assert d.next_change.verdict == "denied"
+    assert d.next_change.at == datetime(2022, 3, 1, tzinfo=SH)
+    assert d.next_change.at.tzinfo == SH
+
+
+NEAR = """
+schema = 1
+timezone = "Asia/Shanghai"
+[platforms.p]
+name = "P"
+[sources.s]
+name = "S"
+[surfaces.v]
+name = "V"
+[[rule]]
+id = "a-last"
+platform = "p"
+verdict = "allow"
+sources = ["s"]
+surfaces = "*"
+start = 2023-01-01
+citation = { quote = "q", source = "m" }
+[[rule]]
+id = "m-middle"
+platform = "p"
+verdict = "deny"
+sources = ["s"]
+surfaces = "*"
+start = 2022-06-01
+end = 2022-06-30
+citation = { quote = "q", source = "m" }
+[[rule]]
+id = "z-first"
+platform = "p"
+verdict = "unknown"
+sources = ["s"]
+surfaces = "*"
+start = 2021-01-01
+end = 2021-02-01
+citation = { quote = "q", source = "m" }
+"""
+
+
+def test_near_misses_are_listed_by_precedence_not_by_name(tmp_path):
+    path = tmp_path / "near.toml"
+    path.write_text(NEAR, encoding="utf-8")
+    rules = linkcheck.load_rules([path], defaults=False)
+    resolved = rules.resolve("s")
+    (explanation,) = rules.explain("p", resolved, "v", datetime(2021, 6, 1, tzinfo=SH))
+    assert explanation.source == "s"
+    assert explanation.live == ()
+    assert [r.id for r in explanation.near] == ["z-first", "m-middle", "a-last"]
