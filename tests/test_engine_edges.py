@@ -242,3 +242,82 @@ def test_near_misses_are_listed_by_precedence_not_by_name(tmp_path):
     assert explanation.source == "s"
     assert explanation.live == ()
     assert [r.id for r in explanation.near] == ["z-first", "m-middle", "a-last"]
+
+
+def test_the_platform_given_decides_the_zone(zones):
+    assert zones.parse_when("2023-01-01", "west") == datetime(2023, 1, 1, tzinfo=LA)
+    assert zones.instant(None, "west").tzinfo == LA  # now, in the platform's zone
+    assert zones.instant(None, "east").tzinfo == SH
+
+
+def test_check_takes_a_source_already_resolved(bundled):
+    from linkcheck.model import Resolved
+
+    resolved = Resolved("天猫", "tmall", ("tmall",), "source", None)
+    assert bundled.check(resolved, "livestream", "2022-11-11").verdict == "allowed"
+
+
+GROUPED = """
+schema = 1
+timezone = "Asia/Shanghai"
+[platforms.p]
+name = "P"
+[sources.s1]
+name = "S1"
+[sources.s2]
+name = "S2"
+[sources.s3]
+name = "S3"
+[groups.both]
+name = "Both"
+members = ["s1", "s2"]
+[groups.mixed]
+name = "Mixed"
+members = ["s1", "s3"]
+[surfaces.v]
+name = "V"
+[horizon.p]
+as_of = 2022-01-01
+through = 2022-12-31
+[[rule]]
+id = "shared"
+platform = "p"
+verdict = "allow"
+sources = ["s1", "s2"]
+surfaces = "*"
+start = 2022-01-01
+citation = { quote = "q", source = "m" }
+[[rule]]
+id = "own"
+platform = "p"
+verdict = "allow"
+sources = ["s3"]
+surfaces = "*"
+start = 2022-01-01
+citation = { quote = "q", source = "m" }
+"""
+
+
+def test_candidates_merged_before_and_past_the_horizon(tmp_path):
+    from linkcheck.model import Known
+
+    path = tmp_path / "grouped.toml"
+    path.write_text(GROUPED, encoding="utf-8")
+    rules = linkcheck.load_rules([path], defaults=False)
+    both = rules.check("both", "v", "2022-06-01")
+    assert (both.verdict, both.reason, both.rule.id) == ("allowed", "rule", "shared")
+    mixed = rules.check("mixed", "v", "2022-06-01")  # agree on the verdict, not the rule
+    assert (mixed.verdict, mixed.reason, mixed.rule) == ("allowed", "rule", None)
+    late = rules.check("both", "v", "2023-02-01")
+    assert (late.verdict, late.reason) == ("unknown", "beyond_horizon")
+    assert late.last_known == Known("allowed", rules.rules[0])
+    assert rules.check("mixed", "v", "2023-02-01").last_known == Known("allowed", None)
+    assert rules.check("s1", "v", "2021-06-01").last_known is None  # before the horizon
+
+
+def test_candidates_that_disagree_before_the_horizon_last_knew_nothing(bundled):
+    from linkcheck.model import Known
+
+    late = bundled.check("taobao-union", "livestream", "2023-02-01")
+    assert [c.last_known.verdict for c in late.candidates] == ["allowed", "unknown"]
+    assert late.last_known == Known("unknown", None)
