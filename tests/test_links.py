@@ -306,6 +306,11 @@ def test_the_host_is_read_exactly(bundled, url, host):
     assert bundled.classify(url).input == url
 
 
+@pytest.mark.parametrize("url, host", [("localhost:8080/a/b", "localhost"), ("tmall:443", "tmall")])
+def test_a_dotless_host_with_a_port_is_not_a_scheme(url, host):
+    assert link_host(url) == host
+
+
 @pytest.mark.parametrize(
     "url, message",
     [
