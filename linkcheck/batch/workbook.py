@@ -40,8 +40,9 @@ def _check_workbook_sizes(binary) -> None:
                     )
                 if shared:
                     _check_shared_strings(archive, part)
-    except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        # NotImplementedError: a zip feature Python does not read (a version, a compression)
+    except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        # NotImplementedError: a zip feature Python does not read (a version, a compression);
+        # RuntimeError: a part marked encrypted
         raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
     binary.seek(0)
 
@@ -92,7 +93,7 @@ def _malformed():
     return (
         BadZipFile, InvalidFileException, ParseError, ZlibError, KeyError, ValueError,
         TypeError, IndexError, AttributeError, OverflowError, EOFError, OSError,
-        NotImplementedError,
+        NotImplementedError, RuntimeError,
     )  # fmt: skip
 
 

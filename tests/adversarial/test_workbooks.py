@@ -236,3 +236,23 @@ def test_a_zip_version_python_cannot_read_is_a_clean_exit_2(run, tmp_path):
         run("batch", str(path)), f"input '{path}'", "not a readable .xlsx workbook",
         "zip file version 7.5",
     )  # fmt: skip
+
+
+def test_a_part_marked_encrypted_is_a_clean_exit_2(run, tmp_path):
+    """Found by the workbook fuzzer: a part flagged as encrypted made zipfile raise
+    RuntimeError ("password required"), a traceback."""
+    plain = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(["source", "date"])
+    book.save(plain)
+    data = bytearray(plain.getvalue())
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) != -1:  # every central-directory entry
+        data[at + 8] |= 0x01  # general purpose flag: encrypted
+        at += 4
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(bytes(data))
+    assert_clean_error(
+        run("batch", str(path)), f"input '{path}'", "not a readable .xlsx workbook",
+        "encrypted",
+    )  # fmt: skip
