@@ -295,6 +295,14 @@ sources = ["s3"]
 surfaces = "*"
 start = 2022-01-01
 citation = { quote = "q", source = "m" }
+[[rule]]
+id = "old"
+platform = "p"
+verdict = "deny"
+sources = ["s1", "s2"]
+surfaces = "*"
+start = 2021-01-01
+citation = { quote = "q", source = "m" }
 """
 
 
@@ -306,6 +314,8 @@ def test_candidates_merged_before_and_past_the_horizon(tmp_path):
     rules = linkcheck.load_rules([path], defaults=False)
     both = rules.check("both", "v", "2022-06-01")
     assert (both.verdict, both.reason, both.rule.id) == ("allowed", "rule", "shared")
+    assert [r.id for r in both.overridden] == ["old"]  # what the shared rule overrides
+    assert both.kind == "group"
     mixed = rules.check("mixed", "v", "2022-06-01")  # agree on the verdict, not the rule
     assert (mixed.verdict, mixed.reason, mixed.rule) == ("allowed", "rule", None)
     late = rules.check("both", "v", "2023-02-01")
@@ -321,3 +331,12 @@ def test_candidates_that_disagree_before_the_horizon_last_knew_nothing(bundled):
     late = bundled.check("taobao-union", "livestream", "2023-02-01")
     assert [c.last_known.verdict for c in late.candidates] == ["allowed", "unknown"]
     assert late.last_known == Known("unknown", None)
+
+
+@pytest.mark.parametrize(
+    "source, kind",
+    [("tmall", "source"), ("taobao-union", "group"),
+     ("https://detail.tmall.com/item.htm?id=1", "link"), ("https://item.jd.com/1.html", "link")],
+)  # fmt: skip
+def test_a_decision_says_how_its_source_was_named(bundled, source, kind):
+    assert bundled.check(source, "livestream", "2022-11-11").kind == kind
