@@ -136,7 +136,9 @@ class RuleSet:
         )
 
     def decide(self, platform: str, resolved: Resolved, surface: str, at: datetime) -> Decision:
-        """The decision for ids already resolved; `at` must be aware."""
+        """The decision for ids already resolved; `at` must be aware. For several candidates:
+        their merged verdict, the rule when they share one (and what it overrides for the
+        first candidate; each candidate's own decision is in `candidates`)."""
         if len(resolved.candidates) == 1:
             one = self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
             return one._replace(kind=resolved.kind)

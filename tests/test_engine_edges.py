@@ -303,6 +303,14 @@ sources = ["s1", "s2"]
 surfaces = "*"
 start = 2021-01-01
 citation = { quote = "q", source = "m" }
+[[rule]]
+id = "only-s2"
+platform = "p"
+verdict = "unknown"
+sources = ["s2"]
+surfaces = "*"
+start = 2021-06-01
+citation = { quote = "q", source = "m" }
 """
 
 
@@ -314,7 +322,10 @@ def test_candidates_merged_before_and_past_the_horizon(tmp_path):
     rules = linkcheck.load_rules([path], defaults=False)
     both = rules.check("both", "v", "2022-06-01")
     assert (both.verdict, both.reason, both.rule.id) == ("allowed", "rule", "shared")
-    assert [r.id for r in both.overridden] == ["old"]  # what the shared rule overrides
+    # what the shared rule overrides, as the first candidate sees it; each candidate's own
+    # list is in `candidates`
+    assert [r.id for r in both.overridden] == ["old"]
+    assert [[r.id for r in c.overridden] for c in both.candidates] == [["old"], ["only-s2", "old"]]
     assert both.kind == "group"
     mixed = rules.check("mixed", "v", "2022-06-01")  # agree on the verdict, not the rule
     assert (mixed.verdict, mixed.reason, mixed.rule) == ("allowed", "rule", None)
