@@ -354,3 +354,122 @@ def test_unparsable_files_say_where_and_why(data, where, message):
         ("f.toml", where, message, "error")
     ]
     assert loader.catalog.files == []
+
+
+# ---------------------------------------------------------------------- exact problems
+
+
+def _all(text: str, defaults: bool = True) -> list:
+    loader = Loader()
+    if defaults:
+        loader.add_bundled()
+    loader.add_text(text, "f.toml")
+    return [p for p in loader.problems if p.file == "f.toml"]
+
+
+def test_override_with_nothing_to_replace_is_a_warning():
+    found = _all('schema = 1\n[sources.brand-new]\nname = "N"\noverride = true\n')
+    assert [(p.level, p.where, p.message) for p in found] == [
+        ("warning", "[sources.brand-new]",
+         "'override = true' but no earlier source 'brand-new' to replace"),
+    ]  # fmt: skip
+
+
+def test_suggestions_are_ids_and_at_most_three():
+    text = (
+        "schema = 1\n"
+        + "".join(f'[sources.shop-{c}]\nname = "{c}"\n' for c in "abcd")
+        + '[groups.g]\nname = "G"\nmembers = ["shop-x"]\n'
+    )
+    (problem,) = _all(text, defaults=False)
+    assert problem.message == (
+        "unknown source 'shop-x' in members (did you mean 'shop-a' or 'shop-b' or 'shop-c'?)"
+    )
+    (platform,) = _all('schema = 1\ndefault_platform = "ksx"\n')
+    assert platform.message == "unknown platform 'ksx' (did you mean 'kuaishou'?)"  # an id,
+    # though the close name is the alias 'ks'
+
+
+def test_a_horizon_that_is_not_a_table_says_so():
+    (problem,) = _all("schema = 1\n[horizon]\nkuaishou = 5\n")
+    assert (problem.where, problem.message) == (
+        "[horizon.kuaishou]",
+        "must be a table with as_of and through dates",
+    )
+
+
+@pytest.mark.parametrize(
+    "domain", ["shop.example/x", "shop.example:80", "a@shop.example", "shop example", "天猫.com",
+               ".", "  "],
+)  # fmt: skip
+def test_link_domains_must_be_host_names(domain):
+    text = f'schema = 1\n[sources.s]\nname = "S"\ndomains = ["{domain}"]\n'
+    (problem,) = _all(text, defaults=False)
+    assert (problem.where, problem.message) == (
+        "[sources.s]",
+        f"link domain '{domain}' must be a host name such as 'tmall.com' (ASCII or punycode, "
+        "no scheme or path)",
+    )
+
+
+def test_link_domains_are_read_as_hosts(tmp_path):
+    import linkcheck
+
+    path = tmp_path / "d.toml"
+    path.write_text('schema = 1\n[sources.s]\nname = "S"\ndomains = ["Shop.Example.", "shop.X"]\n')
+    rules = linkcheck.load_rules([path])
+    assert rules.catalog.sources["s"].domains == ("shop.example", "shop.x")
+    assert rules.classify("https://www.shop.example/1").candidates == ("s",)
+    assert rules.classify("https://shop.x/1").candidates == ("s",)
+
+
+def test_a_file_problem_has_no_place_inside_the_file(tmp_path):
+    loader = Loader()
+    loader.add_path(tmp_path / "missing.toml")
+    assert loader.problems[0].where == ""
+    assert loader.problems[0].as_dict()["where"] == ""
+
+
+def test_a_path_the_system_refuses_says_why(tmp_path):
+    loader = Loader()
+    loader.add_path(tmp_path / ("x" * 300 + ".toml"))
+    (problem,) = loader.problems
+    assert problem.message == "cannot read rules file: File name too long"
+
+
+def test_a_read_error_says_why(tmp_path, monkeypatch):
+    from linkcheck.rules import files
+
+    path = tmp_path / "r.toml"
+    path.write_text("schema = 1\n")
+
+    def broken(fd, mode):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files.os, "fdopen", broken)
+    loader = Loader()
+    loader.add_path(path)
+    assert [p.message for p in loader.problems] == ["cannot read rules file: Input/output error"]
+
+
+def test_the_calendar_edge_does_not_depend_on_the_machine_zone(monkeypatch):
+    import time
+
+    text = (
+        'schema = 1\ntimezone = "UTC"\n[platforms.p]\nname = "P"\n[sources.s]\nname = "S"\n'
+        '[surfaces.v]\nname = "V"\n[[rule]]\nid = "r"\nplatform = "p"\nverdict = "allow"\n'
+        'sources = ["s"]\nsurfaces = "*"\nend = 9999-12-29\n'
+        'citation = { quote = "q", source = "m" }\n'
+    )
+    monkeypatch.setenv("TZ", "Etc/GMT+12")  # twelve hours behind UTC
+    time.tzset()
+    try:
+        problems = [p.message for p in _all(text, defaults=False)]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert problems == [
+        "'end' is 9999-12-29, too near the ends of the calendar (years 2 to 9998): use a date "
+        "(2022-10-28), a local datetime (2022-10-28T20:00:00) or an offset datetime "
+        "(2022-10-28T20:00:00+08:00)"
+    ]
