@@ -329,6 +329,7 @@ def test_candidates_merged_before_and_past_the_horizon(tmp_path):
     assert both.kind == "group"
     mixed = rules.check("mixed", "v", "2022-06-01")  # agree on the verdict, not the rule
     assert (mixed.verdict, mixed.reason, mixed.rule) == ("allowed", "rule", None)
+    assert mixed.overridden == ()  # no shared rule: nothing it overrides
     late = rules.check("both", "v", "2023-02-01")
     assert (late.verdict, late.reason) == ("unknown", "beyond_horizon")
     assert late.last_known == Known("allowed", rules.rules[0])
