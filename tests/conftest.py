@@ -31,3 +31,11 @@ def run(monkeypatch):
         )
 
     return invoke
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Test ids keep Chinese as it is (see pyproject), but control characters and lone
+    surrogates are escaped: an id must be printable, and writable as UTF-8."""
+    if isinstance(val, str) and not val.isprintable():
+        return val.encode("unicode_escape").decode("ascii")
+    return None
