@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -473,3 +474,15 @@ def test_the_calendar_edge_does_not_depend_on_the_machine_zone(monkeypatch):
         "(2022-10-28), a local datetime (2022-10-28T20:00:00) or an offset datetime "
         "(2022-10-28T20:00:00+08:00)"
     ]
+
+
+def test_a_rule_with_a_problem_is_not_added_and_a_star_list_is_every_surface():
+    path = Path(__file__).parent / "rules_broken" / "rule_fields.toml"
+    text = path.read_text(encoding="utf-8").replace('"tmall", "tmal"', '"tmall"')
+    loader = Loader()
+    loader.add_bundled()
+    loader.add_text(text, "f.toml")
+    ids = {r.id for r in loader.catalog.rules}
+    assert {"team-s", "team-v"}.isdisjoint(ids)  # a citation's own problem keeps the rule
+    star = next(r for r in loader.catalog.rules if r.id == "team-star")
+    assert star.surfaces is None and star.surfaces_text == ("*",)
