@@ -8,6 +8,19 @@ from datetime import date, timedelta, timezone
 from hypothesis import strategies as st
 
 
+def rule_table(ident: str, verdict: str, sources: list[str], *, platform: str = "p",
+               start: str | None = None, end: str | None = None) -> str:  # fmt: skip
+    """One [[rule]] table for every surface, with a citation: the shape most tests need."""
+    import json
+
+    window = (f"start = {start}\n" if start else "") + (f"end = {end}\n" if end else "")
+    return (
+        f'\n[[rule]]\nid = "{ident}"\nplatform = "{platform}"\nverdict = "{verdict}"\n'
+        f'sources = {json.dumps(sources)}\nsurfaces = "*"\n{window}'
+        'citation = { quote = "q", source = "m" }\n'
+    )
+
+
 def assert_clean_error(result, *fragments: str, code: int = 2) -> None:
     """An error: the exit code, a short message naming the input, no traceback."""
     assert result.exit_code == code, (result.exit_code, result.output, result.stderr)

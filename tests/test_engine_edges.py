@@ -12,6 +12,8 @@ import pytest
 import linkcheck
 from linkcheck.errors import UnknownNameError
 
+from .helpers import rule_table
+
 LA = ZoneInfo("America/Los_Angeles")
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -195,42 +197,13 @@ def test_the_merged_next_change_is_in_the_platforms_zone(bundled):
     assert d.next_change.at.tzinfo == SH
 
 
-NEAR = """
-schema = 1
-timezone = "Asia/Shanghai"
-[platforms.p]
-name = "P"
-[sources.s]
-name = "S"
-[surfaces.v]
-name = "V"
-[[rule]]
-id = "a-last"
-platform = "p"
-verdict = "allow"
-sources = ["s"]
-surfaces = "*"
-start = 2023-01-01
-citation = { quote = "q", source = "m" }
-[[rule]]
-id = "m-middle"
-platform = "p"
-verdict = "deny"
-sources = ["s"]
-surfaces = "*"
-start = 2022-06-01
-end = 2022-06-30
-citation = { quote = "q", source = "m" }
-[[rule]]
-id = "z-first"
-platform = "p"
-verdict = "unknown"
-sources = ["s"]
-surfaces = "*"
-start = 2021-01-01
-end = 2021-02-01
-citation = { quote = "q", source = "m" }
-"""
+NEAR = (
+    'schema = 1\ntimezone = "Asia/Shanghai"\n[platforms.p]\nname = "P"\n[sources.s]\nname = "S"\n'
+    '[surfaces.v]\nname = "V"\n'
+    + rule_table("a-last", "allow", ["s"], start="2023-01-01")
+    + rule_table("m-middle", "deny", ["s"], start="2022-06-01", end="2022-06-30")
+    + rule_table("z-first", "unknown", ["s"], start="2021-01-01", end="2021-02-01")
+)
 
 
 def test_near_misses_are_listed_by_precedence_not_by_name(tmp_path):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from linkcheck.model import Known
 from linkcheck.rules import Loader
 
-from .helpers import VOCAB
+from .helpers import VOCAB, rule_table
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -27,26 +27,9 @@ def ruleset(rules: str, horizon: str = ""):
     return linkcheck.RuleSet(loader.catalog)
 
 
-RULES = """
-[[rule]]
-id = "later-allow"
-platform = "p"
-verdict = "allow"
-sources = ["a"]
-surfaces = "*"
-start = 2022-01-01
-citation = { quote = "q", source = "m" }
-
-[[rule]]
-id = "earlier-deny"
-platform = "p"
-verdict = "deny"
-sources = ["a"]
-surfaces = "*"
-start = 2021-01-01
-end = 2022-05-31
-citation = { quote = "q", source = "m" }
-"""
+RULES = rule_table("later-allow", "allow", ["a"], start="2022-01-01") + rule_table(
+    "earlier-deny", "deny", ["a"], start="2021-01-01", end="2022-05-31"
+)
 
 
 def _segments(timeline):
