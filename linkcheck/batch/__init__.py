@@ -4,7 +4,8 @@
     encodings   bytes → text (detected or given encodings), streams read twice
     readers     CSV, TSV, JSON Lines → header and rows of cell texts (read_input)
     workbook    .xlsx → header and rows, bounded before anything is read
-    deciding    which column means what (Columns), rows → answers (Checker, check_rows)
+    columns     which column means what (Columns), found or named
+    deciding    rows → answers (Checker, check_rows)
     writers     answers → CSV/TSV, JSON Lines/JSON, .xlsx, a terminal table (Writer)
 
 Nothing here opens a file or knows the CLI. Memory stays flat: rows are read, decided and
@@ -13,7 +14,8 @@ written one at a time, and every cache is bounded.
 
 from __future__ import annotations
 
-from .deciding import COLUMN_NAMES, Checker, Columns, check_rows
+from .columns import COLUMN_NAMES, MEANINGS, Columns
+from .deciding import Checker, check_rows
 from .encodings import detect_encoding, rereadable, text_stream
 from .formats import (
     APPENDED,
@@ -37,7 +39,7 @@ from .writers import (
 )
 
 __all__ = [
-    "APPENDED", "COLUMN_NAMES", "EXTENSIONS", "FAIL_ON_WORDS", "INPUT_FORMATS",
+    "APPENDED", "COLUMN_NAMES", "EXTENSIONS", "FAIL_ON_WORDS", "INPUT_FORMATS", "MEANINGS",
     "OUTPUT_FORMATS", "BadRow", "Checker", "Columns", "DelimitedWriter", "InputError",
     "JsonLinesWriter", "JsonRow", "RawNumber", "TableWriter", "Writer", "XlsxWriter",
     "cell_text", "check_rows", "detect_encoding", "dump_json", "neutralise", "open_writer",

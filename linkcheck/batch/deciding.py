@@ -1,62 +1,21 @@
-"""Rows → answers: which column means what, and the Checker that decides a row with
-bounded caches. Nothing here reads or writes a file."""
+"""Rows → answers: the Checker that decides a row with bounded caches, and check_rows.
+Nothing here reads or writes a file."""
 
 from __future__ import annotations
 
 import json
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from operator import itemgetter
 
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
 from ..links import classify_host, link_host
 from ..model import Resolved
-from ..names import normalize
 from ..timeline import micros
 from ..words import change_cell, decision_note
-from .formats import InputError
+from .columns import Columns
 from .readers import BadRow
-
-# Header names that mean each column, compared after normalize() (case, width, space, _/-).
-COLUMN_NAMES = {
-    "source": ("source", "source-id", "来源", "货源", "商品来源", "来源平台", "电商平台"),
-    "url": ("url", "link", "product-url", "product-link", "链接", "商品链接", "推广链接", "网址"),
-    "surface": ("surface", "场景", "投放场景", "投放位置", "挂链位置", "位置"),
-    "date": ("date", "on", "when", "日期", "时间", "投放日期", "直播日期", "开播日期", "发布日期"),
-    "platform": ("platform", "平台", "投放平台", "直播平台"),
-}
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Where each known column is in the header (None: absent)."""
-
-    source: int | None
-    url: int | None
-    surface: int | None
-    date: int | None
-    platform: int | None
-    width: int = 0  # the header's length
-
-    @classmethod
-    def find(cls, header: list[str]) -> Columns:
-        wanted = {normalize(n): key for key, names in COLUMN_NAMES.items() for n in names}
-        found: dict[str, int] = {}
-        for i, name in enumerate(header):
-            key = wanted.get(normalize(name.lstrip("\ufeff")))
-            if key and key not in found:
-                found[key] = i
-        columns = cls(**{k: found.get(k) for k in COLUMN_NAMES}, width=len(header))
-        if columns.source is None and columns.url is None:
-            shown = ", ".join(header[:8]) or "(none)"
-            raise InputError(
-                f"no source or url column among: {shown}\n  name one 'source' (来源) or "
-                "'url' (链接, 商品链接); see `linkcheck batch --help`"
-            )
-        return columns
-
 
 # ---------------------------------------------------------------------- deciding
 
@@ -266,6 +225,10 @@ class Checker:
         return [surface, d.verdict, d.rule.id if d.rule else "", change_cell(d), decision_note(d)]
 
 
+def _blank(cells: list[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0]
 
@@ -275,19 +238,24 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
     """Decide every row and give the writer each input row's cells with its answers (one
     per surface); returns the count of each verdict.
 
-    Short rows are padded to the header; a row longer than the header, or one the reader
-    could not read, becomes an error row. A writer that cannot hold every cell has a `fit`
-    (see writers.Writer): a row it cannot hold becomes an error row saying why.
+    Short rows are padded to the header; a fully empty row is skipped and counted as
+    "skipped" (in every format: a blank CSV line, `,,,`, an empty sheet row, `{}`); a row
+    longer than the header, or one the reader could not read, becomes an error row. A
+    writer that cannot hold every cell has a `fit` (see writers.Writer): a row it cannot
+    hold becomes an error row saying why.
     `tick(rows_done)` is called every `every` rows (progress displays).
     """
     width = len(header)
     decide = checker.decide
     write = writer.write
     fit = writer.fit
-    counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
+    counts = dict.fromkeys(("allowed", "denied", "unknown", "error", "skipped"), 0)
     for done, cells in enumerate(rows, start=1):
         if len(cells) == width:
             results = decide(cells)
+            if results[0][1] == "error" and _blank(cells):
+                counts["skipped"] += 1
+                continue
         elif isinstance(cells, BadRow):
             cells, results = [""] * width, [["", "error", "", "", cells.reason]]
         elif len(cells) > width:  # the extra cells' values go into the note, where no
@@ -297,6 +265,9 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
                 f"the row has {len(cells)} cells but the header has {width}; extra cells: {extra}"
             )
             cells, results = cells[:width], [["", "error", "", "", note]]
+        elif _blank(cells):  # a fully empty row is skipped (and counted) in every format
+            counts["skipped"] += 1
+            continue
         else:
             cells = cells + [""] * (width - len(cells))
             results = decide(cells)

@@ -167,9 +167,6 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
                     cells[cell["column"] - 1] = text
                 elif text:
                     extra.append(text)
-            if extra:
-                yield cells + extra
-            elif any(cells):
-                yield cells
+            yield cells + extra if extra else cells
 
     return header, rows()

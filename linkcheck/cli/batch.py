@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import os
 import sys
 from pathlib import Path
@@ -67,6 +68,25 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+def column_options(command):
+    """--source-column, --url-column, … : each meaning's column named by header or position,
+    passed to the command as `chosen` {meaning: text}."""
+    for meaning in reversed(core.MEANINGS):
+        command = click.option(
+            f"--{meaning}-column",
+            f"{meaning}_column",
+            metavar="COL",
+            help=f"The {meaning} column: its header or 1-based position.",
+        )(command)
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        chosen = {m: kwargs.pop(f"{m}_column") for m in core.MEANINGS}
+        return command(*args, chosen={m: t for m, t in chosen.items() if t}, **kwargs)
+
+    return wrapper
+
+
 @click.command(short_help="Answer every row of a checklist (CSV, TSV, JSONL, .xlsx).")
 @click.argument("input_path", metavar="[FILE|-]", default="-", required=False)
 @click.option(
@@ -96,19 +116,23 @@ def _same_file(a: str, b: str) -> bool:
     "--excel", is_flag=True, help="Write CSV/TSV with a UTF-8 BOM for spreadsheet programs."
 )
 @click.option("--raw-cells", is_flag=True, help="Do not neutralise cells that look like formulas.")
+@column_options
 @common_options
 def batch(
     input_path, out, fmt, input_format, when, surfaces, fail_on, encoding, excel, raw_cells,
-    env: Env,
+    chosen: dict[str, str], env: Env,
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
     Columns are found by header name (case-insensitive, English or Chinese):
-    source (来源, 货源) and/or url (链接, 商品链接), and optionally surface (场景,
-    投放位置), date (日期, 时间, on) and platform (平台). Every other column passes
-    through untouched. Appended: surface, verdict, rule, next_change, note. A row
-    with several surfaces (or none, with the default two) is written once per surface.
-    A row that cannot be decided gets verdict `error` and the reason in `note`.
+    source (来源, 货源) and/or url (链接, 商品链接, 链接地址), and optionally surface
+    (场景, 投放位置), date (日期, 直播时间, 开播时间, date) and platform (平台); or
+    named with --source-column, --date-column … (header or 1-based position).
+    stderr says which column was read as what, and what filled a missing one.
+    Every other column passes through untouched. Appended: surface, verdict,
+    rule, next_change, note. A row with several surfaces (or none, with the
+    default two) is written once per surface. A row that cannot be decided gets
+    verdict `error` and the reason in `note`; a fully empty row is skipped.
 
     \b
     Exit codes: 0 no result in --fail-on, 1 some result in --fail-on,
@@ -129,15 +153,20 @@ def batch(
         fmt = _output_format(fmt, out, in_format, input_path, env)
         ruleset = env.ruleset()
         platform = ruleset.platform_id(env.platform)
-        ruleset.parse_when(when, platform)  # a bad --on is an error now, not on every row
+        at = ruleset.parse_when(when, platform)  # a bad --on is an error now, not on every row
         default_surfaces = ruleset.surface_list(surfaces)
         try:
             header, rows, encoding = core.read_input(source, in_format, encoding)
-            columns = core.Columns.find(header)
+            columns = core.Columns.find(header, chosen)
         except LinkcheckError as exc:
             raise core.InputError(f"input '{shown}': {exc}") from None
         except UnicodeDecodeError as exc:
             raise core.InputError(_decode_message(shown, exc)) from None
+        fills = {
+            "date": (at, "now" if when.strip().lower() == "now" else "--on"),
+            "surface": (default_surfaces, "-s" if surfaces else "the default"),
+            "platform": (platform, _platform_origin(env)),
+        }
         checker = core.Checker(ruleset, columns, default_surfaces, when, platform)
         # OUT is replaced only when every row was written
         with atomic_file(out) if out else contextlib.nullcontext(sys.stdout.buffer) as binary:
@@ -159,8 +188,14 @@ def batch(
                 raise core.InputError(f"input '{shown}': {exc}") from None
             finally:
                 progress.stop()
+    for line in render.batch_reading(columns, fills):  # what was read as what, then counts
+        click.echo(line, err=True)
     click.echo(render.batch_summary(counts), err=True)
     raise click.exceptions.Exit(1 if any(counts.get(v) for v in failing) else 0)
+
+
+def _platform_origin(env: Env) -> str:
+    return "--platform" if env.platform else "the rules' default"
 
 
 def _output_format(fmt, out, in_format: str, input_path: str, env: Env) -> str:

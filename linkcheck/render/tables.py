@@ -61,11 +61,66 @@ def batch_table(names: list[str], rows: list[list[str]]):
     return table
 
 
+def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
+    """What each meaning of a checklist was read from, and what fills a missing one:
+
+        date: 直播时间 (column 4)
+        surface: none — every row checked for livestream, short-video (the default)
+          name a column with --surface-column
+
+    `fills` maps a missing meaning to (value, where it came from): the instant for date,
+    surface ids, a platform id. Headers that look like a meaning but were not read follow
+    as warnings."""
+    from ..errors import shown
+
+    lines = []
+    for meaning in ("source", "url", "surface", "date", "platform"):
+        at = columns.at(meaning)
+        if at is not None:
+            how = f"--{meaning}-column" if meaning in columns.named else "column"
+            lines.append(f"{meaning}: {shown(columns.header[at], 40)} ({how} {at + 1})")
+        elif meaning in fills:
+            value, origin = fills[meaning]
+            lines.append(f"{meaning}: none — every row {_fill_words(meaning, value)} ({origin})")
+            if origin == "now":  # never a silent "now"
+                lines.append(f"  name the column with --{meaning}-column, or give --on")
+        else:
+            lines.append(f"{meaning}: none")
+    for meaning, at in columns.unread:
+        used = columns.at(meaning)
+        instead = (
+            f"{meaning}: column {used + 1}" if used is not None else f"--{meaning}-column reads it"
+        )
+        lines.append(
+            f"warning: column {at + 1} '{shown(columns.header[at], 40)}' looks like a "
+            f"{meaning} column but is not read ({instead})"
+        )
+    return lines
+
+
+def _fill_words(meaning: str, value) -> str:
+    if meaning == "date":
+        from ..when import is_midnight
+
+        shown = f"{value:%Y-%m-%d}" if is_midnight(value) else f"{value:%Y-%m-%d %H:%M %z}"
+        if not is_midnight(value):
+            shown = shown[:-2] + ":" + shown[-2:]
+        return f"checked at {shown}"
+    if meaning == "surface":
+        return "checked for " + ", ".join(value)
+    return f"on {value}"
+
+
 def batch_summary(counts: dict[str, int]) -> str:
     """`1,980 results: allowed 1,020 · denied 800 · unknown 150 · error 10`."""
     words = ("allowed", "denied", "unknown", "error")
     parts = " · ".join(f"{v} {counts.get(v, 0):,}" for v in words)
-    return f"{sum(counts.values()):,} results: {parts}"
+    total = sum(counts.get(v, 0) for v in words)
+    line = f"{total:,} {'result' if total == 1 else 'results'}: {parts}"
+    skipped = counts.get("skipped", 0)
+    if skipped:
+        line += f" ({skipped:,} empty {'row' if skipped == 1 else 'rows'} skipped)"
+    return line
 
 
 class BatchProgress:
