@@ -104,7 +104,10 @@ def test_columns_already_named_like_the_appended_ones(run, tmp_path):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
 def test_input_encodings_are_detected(run, tmp_path, encoding):
     path = write(tmp_path, "list.csv", HEADER + ROWS, encoding)
-    rows = csv_rows(run("batch", path, "-s", "livestream").stdout)
+    out = run("batch", path, "-s", "livestream").stdout
+    # the output keeps the input's way: a BOM for what a spreadsheet program saved
+    assert out.startswith("\ufeff") is (encoding != "utf-8")
+    rows = csv_rows(out.lstrip("\ufeff"))
     assert rows[0][:2] == ["sku", "来源"]
     assert rows[1][4] == 'A, "quoted" 标题'
 
@@ -182,20 +185,25 @@ def test_xlsx_in_and_out(run, tmp_path):
     out = tmp_path / "checked.xlsx"
     result = run("batch", str(src), "-o", str(out), "-s", "livestream")
     assert result.exit_code == 1
-    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("SKU", "来源", "日期", "价格", *APPENDED)
+    # numbers stay numbers and dates stay dates
     assert rows[1][:7] == (
-        "101",
+        101,
         "天猫",
-        "2022-11-11",
-        "19.9",
+        datetime(2022, 11, 11),
+        19.9,
         "livestream",
         "allowed",
         "kuaishou-2022-tmall-window",
     )
-    assert rows[2][2] == "2022-12-01T10:30:00"
+    assert rows[2][2] == datetime(2022, 12, 1, 10, 30)
     assert rows[2][5] == "unknown"  # after Kuaishou's end date for JD self-operated: unclear
-    assert rows[3][1] == '\'=HYPERLINK("http://evil")'
+    # a text that looks like a formula is written as text (it never runs): no '
+    assert rows[3][1] == '=HYPERLINK("http://evil")'
+    assert sheet["B4"].data_type == "s"
+    assert rows[3][3] is None  # an empty cell stays empty
     as_csv = run("batch", str(src), "-s", "livestream", "--fail-on", "never")
     assert csv_rows(as_csv.stdout)[1][5] == "allowed"
 

@@ -22,8 +22,11 @@ from .formats import (
     EXTENSIONS,
     FAIL_ON_WORDS,
     INPUT_FORMATS,
+    OTHER_SPREADSHEETS,
+    OUTPUT_EXTENSIONS,
     OUTPUT_FORMATS,
     InputError,
+    wants_bom,
 )
 from .readers import BadRow, JsonRow, RawNumber, cell_text, dump_json, read_input
 from .writers import (
@@ -40,8 +43,9 @@ from .writers import (
 
 __all__ = [
     "APPENDED", "COLUMN_NAMES", "EXTENSIONS", "FAIL_ON_WORDS", "INPUT_FORMATS", "MEANINGS",
-    "OUTPUT_FORMATS", "BadRow", "Checker", "Columns", "DelimitedWriter", "InputError",
+    "OTHER_SPREADSHEETS", "OUTPUT_EXTENSIONS", "OUTPUT_FORMATS", "BadRow", "Checker",
+    "Columns", "DelimitedWriter", "InputError",
     "JsonLinesWriter", "JsonRow", "RawNumber", "TableWriter", "Writer", "XlsxWriter",
     "cell_text", "check_rows", "detect_encoding", "dump_json", "neutralise", "open_writer",
-    "output_names", "read_input", "rereadable", "text_stream", "xlsx_fit",
+    "output_names", "read_input", "rereadable", "text_stream", "wants_bom", "xlsx_fit",
 ]  # fmt: skip

@@ -19,7 +19,31 @@ EXTENSIONS = {
     ".xlsm": "xlsx",
 }
 
-# Header names that mean each column, compared after normalize() (case, width, space, _/-).
+# what a checklist may be written as, by OUT's extension
+OUTPUT_EXTENSIONS = {**{k: v for k, v in EXTENSIONS.items() if k != ".xlsm"}, ".json": "json"}
+# spreadsheet files linkcheck neither reads nor writes, and what they are
+OTHER_SPREADSHEETS = {
+    ".xls": "an old Excel workbook (.xls)",
+    ".xlsb": "a binary Excel workbook (.xlsb)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".numbers": "a Numbers document",
+    ".et": "a WPS spreadsheet (.et)",
+}
+
+
+def wants_bom(encoding: str) -> bool:
+    """Whether CSV written for an input read in `encoding` should start with a BOM: yes for
+    what spreadsheet programs saved (GB18030/GBK, a BOM, a workbook), no for plain UTF-8,
+    so Chinese Excel opens the result as it opened the input."""
+    import codecs
+
+    if encoding == "xlsx":
+        return True
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name not in ("utf-8", "ascii")
 
 
 class InputError(LinkcheckError):

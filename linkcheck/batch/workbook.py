@@ -3,6 +3,7 @@ or time before it is read."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..errors import shown
@@ -97,6 +98,60 @@ def _malformed():
     )  # fmt: skip
 
 
+class SheetRow(list):
+    """A workbook row: its cell texts, and the cells that were not text as
+    {column: (value, number format)}, which a workbook output writes back as they were."""
+
+    __slots__ = ("typed",)
+
+    def __init__(self, cells) -> None:
+        super().__init__(cells)
+        self.typed: dict[int, tuple] = {}
+
+
+class _NumberFormats:
+    """A cell's number format from its style id (`General` when it names none we know)."""
+
+    def __init__(self, book) -> None:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+        self._builtin = BUILTIN_FORMATS
+        self._styles = book._cell_styles
+        self._custom = book._number_formats
+        self._known: dict = {}
+
+    def of(self, style_id) -> str:
+        found = self._known.get(style_id)
+        if found is None:
+            found = self._known[style_id] = self._lookup(style_id)
+        return found
+
+    def _lookup(self, style_id) -> str:
+        try:
+            ident = self._styles[int(style_id)].numFmtId
+            if ident < 164:
+                return self._builtin.get(ident, "General")
+            return str(self._custom[ident - 164])
+        except (IndexError, ValueError, TypeError):
+            return "General"
+
+
+_ZERO_PADDED = re.compile(r"0+\Z")
+
+
+def display_text(value, number_format: str) -> str:
+    """A number as a person reads it in the sheet where that is exact: a zero-padded whole
+    number (`00123` for 123 under the format `00000`); otherwise the value's own text."""
+    if (
+        _ZERO_PADDED.match(number_format)
+        and type(value) in (int, float)
+        and value >= 0
+        and float(value).is_integer()
+    ):
+        return str(int(value)).zfill(len(number_format))
+    return cell_text(value)
+
+
 def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
     """The first sheet of an .xlsx workbook, streamed row by row.
 
@@ -154,19 +209,28 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
         raise InputError("the first sheet is empty: it needs a header row")
     width = len(header)
 
+    formats = _NumberFormats(book)
+
     def rows() -> Iterator[list[str]]:
         for row in cells_of:
-            cells = [""] * width
+            cells = SheetRow([""] * width)
             extra = []
             for cell in row:
                 value = cell["value"]
                 if value is None:
                     continue
-                text = cell_text(value)
-                if cell["column"] <= width:
-                    cells[cell["column"] - 1] = text
+                at = cell["column"] - 1
+                if type(value) is str:
+                    text = value
+                else:  # a number, date or boolean: kept with its number format
+                    shape = formats.of(cell.get("style_id", 0))
+                    text = display_text(value, shape)
+                    if at < width:
+                        cells.typed[at] = (value, shape)
+                if at < width:
+                    cells[at] = text
                 elif text:
                     extra.append(text)
-            yield cells + extra if extra else cells
+            yield SheetRow(cells + extra) if extra else cells
 
     return header, rows()

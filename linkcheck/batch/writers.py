@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from .formats import APPENDED, APPENDED_SET, InputError
-from .readers import JsonRow, dump_json
+from .readers import JsonRow, RawNumber, dump_json
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
@@ -160,7 +160,13 @@ def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
 
 
 class XlsxWriter:
-    """openpyxl's write-only workbook: rows go to disk as they come."""
+    """openpyxl's write-only workbook: rows go to disk as they come.
+
+    Cells keep their types: text is written as text (a text cell never runs, so `=SUM(1,2)
+    标题` needs no `'`), and the numbers, dates and booleans of a workbook row are written
+    back as they were, with their number formats (`00123` stays a number shown as 00123);
+    JSON numbers become numbers when a spreadsheet holds them exactly. With `raw_cells`, a
+    text starting with `=` is written as a formula."""
 
     fit = staticmethod(xlsx_fit)
 
@@ -177,25 +183,60 @@ class XlsxWriter:
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("linkcheck")
         self._raw = raw_cells
+        self._names: list[str] = []
 
     def header(self, names: list[str]) -> None:
+        self._names = names[: -len(APPENDED)]
         self._sheet.append([self._value(c) for c in names])
 
     def write(self, cells: list[str], results) -> None:
+        values = [self._value(c) for c in cells]
+        typed = getattr(cells, "typed", None)
+        if typed:
+            for at, (value, number_format) in typed.items():
+                values[at] = self._typed(value, number_format)
+        elif type(cells) is JsonRow:
+            for at, name in enumerate(self._names):
+                number = _json_number(cells.obj.get(name))
+                if number is not None:
+                    values[at] = number
         for result in results:
-            self._sheet.append([self._value(c) for c in cells + result])
+            self._sheet.append([*values, *(self._value(c) for c in result)])
 
     def _value(self, cell: str):
-        if not self._raw:
-            cell = neutralise(cell)
-        if cell.startswith("="):  # kept on purpose (--raw-cells): openpyxl writes a formula
+        if not cell:
+            return None  # an empty cell, not an empty text
+        if self._raw and cell.startswith("="):  # asked for: openpyxl writes a formula
             return cell
         written = self._cell(self._sheet, value=cell)
         written.data_type = "s"  # text stays text: never a formula, never a number guess
         return written
 
+    def _typed(self, value, number_format: str):
+        written = self._cell(self._sheet, value=value)
+        if number_format != "General":
+            written.number_format = number_format
+        return written
+
     def close(self) -> None:
         self._book.save(self._binary)
+
+
+def _json_number(value):
+    """A JSON number as a spreadsheet number when one holds it exactly (at most 15
+    significant digits, finite), else None: the cell stays the text it was written as."""
+    if not isinstance(value, RawNumber):
+        return None
+    text = str.__str__(value)
+    digits = text.split("e")[0].split("E")[0].lstrip("-").replace(".", "").lstrip("0")
+    if len(digits) > 15:
+        return None
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    if number.is_integer() and "." not in text and "e" not in text.lower():
+        return int(text)
+    return number
 
 
 class TableWriter:
@@ -229,18 +270,20 @@ class TableWriter:
 
 
 @contextlib.contextmanager
-def open_writer(fmt: str, binary, *, raw_cells: bool = False, excel: bool = False, console=None):
+def open_writer(fmt: str, binary, *, raw_cells: bool = False, bom: bool = False, console=None):
     """The writer for an output format over a binary stream (`table` writes to `console`).
-    Text formats are UTF-8, with a BOM when `excel`. On leaving, whatever happened, text is
-    flushed and the stream is left open for its owner; call the writer's `close` first to
-    finish the format (a JSON array's `]`, a workbook's save)."""
+    Text formats are UTF-8; CSV and TSV start with a BOM when `bom` (JSON never does). On
+    leaving, whatever happened, text is flushed and the stream is left open for its owner;
+    call the writer's `close` first to finish the format (a JSON array's `]`, a workbook's
+    save)."""
     if fmt == "xlsx":
         yield XlsxWriter(binary, raw_cells)
         return
     if fmt == "table":
         yield TableWriter(console)
         return
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig" if excel else "utf-8", newline="")
+    with_bom = bom and fmt in ("csv", "tsv")
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig" if with_bom else "utf-8", newline="")
     try:
         if fmt in ("csv", "tsv"):
             yield DelimitedWriter(text, "\t" if fmt == "tsv" else ",", raw_cells)

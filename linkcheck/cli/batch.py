@@ -37,8 +37,14 @@ def _format_of(path: str, option: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in core.EXTENSIONS:
         return core.EXTENSIONS[suffix]
+    if suffix in core.OTHER_SPREADSHEETS:
+        raise core.InputError(
+            f"input '{path}' is {core.OTHER_SPREADSHEETS[suffix]}, which linkcheck does not "
+            "read;\n  save it as .xlsx or CSV (File → Save As in Excel or WPS)"
+        )
+    why = f"'{suffix}' is not one it knows" if suffix else "it has none"
     raise core.InputError(
-        f"cannot tell the format of '{path}' from its extension; "
+        f"cannot tell the format of '{path}' from its extension ({why}); "
         f"use {option} {'|'.join(core.INPUT_FORMATS)}"
     )
 
@@ -113,14 +119,18 @@ def column_options(command):
 )
 @click.option("--encoding", help="Input encoding (default: detected: UTF-8, UTF-8 BOM, GB18030).")
 @click.option(
-    "--excel", is_flag=True, help="Write CSV/TSV with a UTF-8 BOM for spreadsheet programs."
+    "--bom/--no-bom",
+    default=None,
+    help="Start CSV/TSV output with a UTF-8 BOM, as spreadsheet programs need for Chinese. "
+    "Default: a BOM when the input was GB18030/GBK, had a BOM, or was a workbook.",
 )
+@click.option("--excel", is_flag=True, hidden=True, help="Same as --bom.")
 @click.option("--raw-cells", is_flag=True, help="Do not neutralise cells that look like formulas.")
 @column_options
 @common_options
 def batch(
-    input_path, out, fmt, input_format, when, surfaces, fail_on, encoding, excel, raw_cells,
-    chosen: dict[str, str], env: Env,
+    input_path, out, fmt, input_format, when, surfaces, fail_on, encoding, bom, excel,
+    raw_cells, chosen: dict[str, str], env: Env,
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
@@ -171,7 +181,9 @@ def batch(
         # OUT is replaced only when every row was written
         with atomic_file(out) if out else contextlib.nullcontext(sys.stdout.buffer) as binary:
             console = render.console(env.colour()) if fmt == "table" else None
-            options = {"raw_cells": raw_cells, "excel": excel, "console": console}
+            if bom is None:
+                bom = excel or core.wants_bom(encoding)
+            options = {"raw_cells": raw_cells, "bom": bom, "console": console}
             progress = _progress(out, env)
             try:
                 with core.open_writer(fmt, binary, **options) as writer:
@@ -202,10 +214,21 @@ def _output_format(fmt, out, in_format: str, input_path: str, env: Env) -> str:
     """--format, else OUT's extension, else a table on a terminal, else the input's own."""
     if out is not None and input_path != "-" and _same_file(out, input_path):
         raise core.InputError(f"output '{out}' is the input file; write the results elsewhere")
+    suffix = Path(out).suffix.lower() if out is not None else ""
+    if suffix in core.OTHER_SPREADSHEETS or suffix == ".xlsm":
+        raise core.InputError(
+            f"cannot write '{out}': linkcheck writes .xlsx workbooks, not "
+            f"{core.OTHER_SPREADSHEETS.get(suffix, 'macro-enabled ones (.xlsm)')}; name it .xlsx"
+        )
+    named = core.OUTPUT_EXTENSIONS.get(suffix)
+    if fmt is not None and named is not None and named != fmt:
+        raise core.InputError(
+            f"--format {fmt} does not match the extension of '{out}' ({named}); "
+            f"name it {fmt_suffix(fmt)} or leave out --format"
+        )
     if fmt is None:
         if out is not None:
-            suffix = Path(out).suffix.lower()
-            fmt = "json" if suffix == ".json" else core.EXTENSIONS.get(suffix, in_format)
+            fmt = named or in_format
         elif env.is_terminal():
             fmt = "table"
         else:
@@ -217,6 +240,10 @@ def _output_format(fmt, out, in_format: str, input_path: str, env: Env) -> str:
             "table output is for the terminal; use csv, tsv, jsonl, json or xlsx with -o"
         )
     return fmt
+
+
+def fmt_suffix(fmt: str) -> str:
+    return next(k for k, v in core.OUTPUT_EXTENSIONS.items() if v == fmt) if fmt != "table" else ""
 
 
 class _progress:

@@ -1,0 +1,203 @@
+"""The Excel round trip: a BOM when the input came from a spreadsheet program, workbook cells
+keeping their types and number formats (read back by independent readers: python-calamine,
+and the workbook's own XML), and spreadsheet files that are not read said so."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from .helpers import assert_clean_error
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+TEXT = "来源,链接地址,直播时间,商品名称\n天猫,,2022-11-11,保温杯\n"
+
+
+def write(tmp_path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("encoded", "options", "bom"),
+    [
+        (TEXT.encode("gb18030"), (), True),
+        (codecs.BOM_UTF8 + TEXT.encode(), (), True),
+        (TEXT.encode("utf-16"), (), True),
+        (TEXT.encode(), (), False),
+        (TEXT.encode("gb18030"), ("--no-bom",), False),
+        (TEXT.encode(), ("--bom",), True),
+        (TEXT.encode(), ("--excel",), True),
+    ],
+    ids=["gb18030", "utf-8-bom", "utf-16", "utf-8", "gb18030-no-bom", "bom", "excel"],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_csv_gets_a_bom_when_its_input_came_from_a_spreadsheet(
+    run, tmp_path, encoded, options, bom, suffix
+):
+    path = write(tmp_path, "in.csv", encoded)
+    out = tmp_path / f"out{suffix}"
+    result = run("batch", path, "-o", str(out), "-s", "livestream", *options)
+    assert result.exit_code == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) is bom
+    assert "保温杯" in data.decode("utf-8-sig")
+
+
+def test_a_workbook_read_gives_csv_a_bom_and_json_never_has_one(run, tmp_path):
+    out = tmp_path / "out.csv"
+    run("batch", str(EXAMPLES / "schedule.xlsx"), "-o", str(out), "--fail-on", "never")
+    assert out.read_bytes().startswith(codecs.BOM_UTF8)
+    path = write(tmp_path, "in.csv", TEXT.encode("gb18030"))
+    for fmt in ("jsonl", "json"):
+        target = tmp_path / f"out.{fmt}"
+        assert run("batch", path, "-o", str(target), "--bom", "-s", "直播").exit_code == 0
+        assert target.read_bytes()[:1] in (b"{", b"[")
+
+
+def _calamine_rows(path) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_index(0).to_python()
+
+
+def _xml_number_formats(path) -> dict[str, str]:
+    """{cell reference: number format} for the first sheet, read from the XML itself."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as archive:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+        sheet_name = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        sheet = ElementTree.fromstring(archive.read(sheet_name))
+    custom = {
+        f.get("numFmtId"): f.get("formatCode") for f in styles.iterfind("m:numFmts/m:numFmt", ns)
+    }
+    xfs = [xf.get("numFmtId", "0") for xf in styles.iterfind("m:cellXfs/m:xf", ns)]
+    found = {}
+    for cell in sheet.iterfind(".//m:c", ns):
+        ident = xfs[int(cell.get("s", "0"))]
+        found[cell.get("r")] = custom.get(
+            ident, {"0": "General", "2": "0.00", "14": "mm-dd-yy"}.get(ident)
+        )
+    return found
+
+
+def test_a_typed_workbook_comes_back_typed(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["SKU", "来源", "开播日期", "价格", "标题", "在售"])
+    sheet.append([123, "天猫", datetime(2022, 11, 11), 99.9, "=SUM(1,2) 标题", True])
+    sheet.append([124, "天猫", datetime(2022, 11, 30, 20, 0), 10, "+86 138 0013 8000", False])
+    sheet.append([125, "天猫", datetime(2022, 12, 1), -1.5, "-1+2", None])
+    for row in (2, 3, 4):
+        sheet[f"A{row}"].number_format = "00000"
+        sheet[f"C{row}"].number_format = "yyyy/m/d"
+        sheet[f"D{row}"].number_format = "0.00"
+        sheet[f"E{row}"].data_type = "s"  # text, as a CSV import or a typed ' leaves it
+    src = tmp_path / "in.xlsx"
+    book.save(src)
+    out = tmp_path / "out.xlsx"
+    result = run("batch", str(src), "-o", str(out), "-s", "livestream")
+    assert result.exit_code == 0, result.stderr
+    rows = _calamine_rows(out)
+    assert rows[0] == ["SKU", "来源", "开播日期", "价格", "标题", "在售",
+                       "surface", "verdict", "rule", "next_change", "note"]  # fmt: skip
+    assert rows[1][:8] == [123, "天猫", date(2022, 11, 11), 99.9, "=SUM(1,2) 标题", True,
+                           "livestream", "allowed"]  # fmt: skip
+    assert rows[2][:6] == [124, "天猫", datetime(2022, 11, 30, 20, 0), 10, "+86 138 0013 8000",
+                           False]  # fmt: skip
+    assert rows[3][:6] == [125, "天猫", date(2022, 12, 1), -1.5, "-1+2", ""]
+    # no stray apostrophe anywhere, and the number formats of the input kept
+    assert not any(isinstance(c, str) and c.startswith("'") for row in rows for c in row)
+    formats = _xml_number_formats(out)
+    assert [formats[f"A{r}"] for r in (2, 3, 4)] == ["00000"] * 3
+    assert formats["C2"] == "yyyy/m/d" and formats["D2"] == "0.00"
+    assert formats["B2"] == "General"
+    # CSV shows the SKU as the sheet does
+    as_csv = run("batch", str(src), "--format", "csv", "-s", "livestream")
+    assert as_csv.stdout.splitlines()[1].startswith("00123,天猫,2022-11-11,99.9,")
+
+
+def test_a_gb18030_checklist_to_a_workbook(run, tmp_path):
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    src = write(
+        tmp_path,
+        "清单.csv",
+        "商品名称,来源,链接地址,直播时间,价格\r\n保温杯,天猫,,2022/11/11,89.9\r\n"
+        "连衣裙,,https://item.jd.com/100012043978.html,2022-11-11,259\r\n"
+        '"=SUM(1,2) 标题",快手小店,,2022-11-11,9.9\r\n'.encode("gb18030"),
+    )
+    out = tmp_path / "结果.xlsx"
+    result = run("batch", src, "-o", str(out), "-s", "livestream", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    assert "url: 链接地址 (column 3)" in result.stderr
+    assert "date: 直播时间 (column 4)" in result.stderr
+    rows = _calamine_rows(out)
+    assert rows[1][:7] == ["保温杯", "天猫", "", "2022/11/11", "89.9", "livestream", "allowed"]
+    assert rows[2][6] == "unknown"  # a JD link: self-operated or POP
+    assert rows[3][0] == "=SUM(1,2) 标题"  # text, not a formula, no apostrophe
+    assert rows[3][6] == "allowed"
+
+
+def test_a_json_lines_number_is_a_number_in_a_workbook(run, tmp_path):
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    src = write(
+        tmp_path,
+        "in.jsonl",
+        b'{"source": "tmall", "on": "2022-11-11", "price": 99.9, "n": 3, "big": '
+        b'12345678901234567890, "id": "00123"}\n',
+    )
+    out = tmp_path / "out.xlsx"
+    assert run("batch", src, "-o", str(out), "-s", "livestream").exit_code == 0
+    row = _calamine_rows(out)[1]
+    assert row[2:6] == [99.9, 3, "12345678901234567890", "00123"]
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".xlsb", ".numbers", ".et"])
+def test_spreadsheets_it_does_not_read_are_refused_saying_so(run, tmp_path, suffix):
+    path = write(tmp_path, f"清单{suffix}", b"\xd0\xcf\x11\xe0")
+    assert_clean_error(run("batch", path), "which linkcheck does not read", "save it as .xlsx")
+
+
+def test_an_unknown_extension_says_why(run, tmp_path):
+    path = write(tmp_path, "list.txt", TEXT.encode())
+    assert_clean_error(run("batch", path), "'.txt' is not one it knows", "--input-format")
+    bare = write(tmp_path, "list", TEXT.encode())
+    assert_clean_error(run("batch", bare), "it has none")
+
+
+@pytest.mark.parametrize(
+    ("out", "options", "fragment"),
+    [
+        ("out.xls", (), "linkcheck writes .xlsx workbooks, not an old Excel workbook"),
+        ("out.xlsm", (), "not macro-enabled ones"),
+        ("out.ods", (), "not an OpenDocument spreadsheet"),
+        ("out.xlsx", ("--format", "csv"), "--format csv does not match"),
+        ("out.csv", ("--format", "jsonl"), "name it .jsonl or leave out --format"),
+        ("out.json", ("--format", "jsonl"), "(json)"),
+    ],
+)
+def test_an_output_whose_extension_does_not_match_is_refused(run, tmp_path, out, options, fragment):
+    path = write(tmp_path, "in.csv", TEXT.encode())
+    target = tmp_path / out
+    assert_clean_error(run("batch", path, "-o", str(target), *options), fragment)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == [tmp_path / "in.csv"]
+
+
+def test_an_unknown_output_extension_takes_the_format_asked_for(run, tmp_path):
+    path = write(tmp_path, "in.csv", TEXT.encode())
+    target = tmp_path / "out.txt"
+    assert run("batch", path, "-o", str(target), "--format", "tsv", "-s", "直播").exit_code == 0
+    assert re.match(r"来源\t链接地址", target.read_text(encoding="utf-8"))
