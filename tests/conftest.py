@@ -11,6 +11,9 @@ from linkcheck.cli import cli
 
 # the parsed-rules cache of every test run (and of the processes tests start) stays here
 os.environ["LINKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="linkcheck-test-cache-")
+# text is fitted to the terminal: tests see one wide terminal, whatever runs them (the tests
+# of fitting set COLUMNS themselves)
+os.environ["COLUMNS"] = "250"
 
 
 @pytest.fixture(scope="session")

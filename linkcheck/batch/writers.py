@@ -240,7 +240,7 @@ def _json_number(value):
 
 
 class TableWriter:
-    """A rich table on a terminal, printed in blocks so long inputs still stream."""
+    """Rows on a terminal (render.batch_table), printed in blocks so long inputs stream."""
 
     BLOCK = 500
     fit = None
@@ -248,13 +248,13 @@ class TableWriter:
     def __init__(self, console) -> None:
         self._console = console
         self._names: list[str] = []
-        self._rows: list[list[str]] = []
+        self._rows: list[tuple[list[str], Sequence[list[str]]]] = []
 
     def header(self, names: list[str]) -> None:
         self._names = names
 
     def write(self, cells: list[str], results) -> None:
-        self._rows.extend(cells + result for result in results)
+        self._rows.append((list(cells), results))
         if len(self._rows) >= self.BLOCK:
             self._flush()
 
@@ -262,7 +262,7 @@ class TableWriter:
         from ..render import batch_table
 
         if self._rows:
-            self._console.print(batch_table(self._names, self._rows))
+            self._console.print(batch_table(self._names, self._rows, self._console.width))
             self._rows = []
 
     def close(self) -> None:

@@ -38,6 +38,16 @@ COMMANDS = {
 
 
 class LinkcheckGroup(click.Group):
+    @property
+    def context_class(self):  # the group's own --help fits the terminal too
+        from .help import FitContext
+
+        return FitContext
+
+    @context_class.setter
+    def context_class(self, value) -> None:
+        pass
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -47,7 +57,9 @@ class LinkcheckGroup(click.Group):
             return None
         from importlib import import_module
 
-        return getattr(import_module(f"{__name__}.{entry[0]}"), entry[1])
+        from .help import fit_help
+
+        return fit_help(getattr(import_module(f"{__name__}.{entry[0]}"), entry[1]))
 
     def invoke(self, ctx: click.Context):
         try:

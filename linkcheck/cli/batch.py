@@ -134,10 +134,17 @@ def batch(
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
-    Columns are found by header name (case-insensitive, English or Chinese):
-    source (来源, 货源) and/or url (链接, 商品链接, 链接地址), and optionally surface
-    (场景, 投放位置), date (日期, 直播时间, 开播时间, date) and platform (平台); or
-    named with --source-column, --date-column … (header or 1-based position).
+    Columns are found by header name, in English or Chinese (the README lists
+    every name), or named with --source-column, --date-column … (a header or a
+    1-based position):
+
+    \b
+      source    来源, 货源, source
+      url       链接, 商品链接, 链接地址, url
+      surface   场景, 投放位置, surface (optional)
+      date      日期, 直播时间, 开播时间, date (optional)
+      platform  平台, platform (optional)
+
     stderr says which column was read as what, and what filled a missing one.
     Every other column passes through untouched. Appended: surface, verdict,
     rule, next_change, note. A row with several surfaces (or none, with the
@@ -201,7 +208,7 @@ def batch(
             finally:
                 progress.stop()
     for line in render.batch_reading(columns, fills):  # what was read as what, then counts
-        click.echo(line, err=True)
+        click.echo(render.fitted(line, indent=2), err=True)
     click.echo(render.batch_summary(counts), err=True)
     raise click.exceptions.Exit(1 if any(counts.get(v) for v in failing) else 0)
 

@@ -60,8 +60,8 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
     checked; if they disagree the verdict is unknown: say which with --as.
 
     \b
-    Exit codes: 0 every surface allowed, 1 any denied, 3 none denied but some unknown,
-    2 bad input (name, date, rules file).
+    Exit codes: 0 every surface allowed, 1 any denied,
+    3 none denied but some unknown, 2 bad input (name, date, rules file).
 
     \b
     Examples:

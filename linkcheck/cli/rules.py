@@ -57,7 +57,7 @@ def list_rules(when, fmt, as_json, env: Env):
     else:
         render.print_rules_table(render.console(env.colour()), rows, at)
     for line in render.horizon_listing(ruleset.catalog, platform):
-        click.echo(line)
+        click.echo(render.fitted(line, indent=2))
 
 
 @rules.command("show")
@@ -82,7 +82,7 @@ def show_rule(rule_id, as_json, env: Env):
     if as_json:
         click.echo(render.to_json(render.rule_document(rule, zone, horizon)))
         return
-    for line in render.rule_lines(rule, zone, horizon):
+    for line in render.rule_lines(rule, zone, horizon, render.terminal_width()):
         click.echo(line)
 
 

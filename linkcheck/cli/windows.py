@@ -70,7 +70,7 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     fmt = fmt or ("text" if env.is_terminal() and not out else "plain")
     if fmt in ("plain", "json"):
         for line in render.timeline_note(horizon, hi):
-            click.echo(line, err=True)
+            click.echo(render.fitted(line, indent=6), err=True)
     if fmt == "ics":
         from ..ics import calendar_bytes
 
@@ -133,8 +133,8 @@ def upcoming_command(days, when, as_json, env: Env):
         return
     names = ruleset.catalog.display_names()
     for row in rows:
-        click.echo(render.upcoming_line(row, names))
+        click.echo(render.fitted(render.upcoming_line(row, names), indent=20))
     for status in ends:
-        click.echo(render.horizon_status_line(status, at, days, names))
+        click.echo(render.fitted(render.horizon_status_line(status, at, days, names), indent=20))
     if not rows and not ends:
         click.echo(f"no window opens or closes in the {days} days from {at.date()}")

@@ -1,6 +1,7 @@
 """Turning answers into text: JSON documents, tab-separated plain lines, and rich text.
 
     common    colours and marks, the console, JSON text, day words, terminal-safe cells
+    fit       plain text fitted to the terminal: display width, wrapping, listings
     check     `check`: its JSON document, plain lines, --explain and the terminal view
     tables    aligned listings, the batch table, summary and progress
     rules     the `rules` views: list, show, lint, diff
@@ -43,6 +44,8 @@ _HOME = {
     "decision_dict": "check",
     "entry_dict": "tables",
     "escape_cell": "common",
+    "fitted": "fit",
+    "terminal_width": "fit",
     "explain_dict": "check",
     "explain_lines": "check",
     "horizon_dict": "check",

@@ -272,6 +272,7 @@ def print_check_text(
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
+    hinted: set[str] = set()
     for i, d in enumerate(decisions):
         style = VERDICT_STYLE[d.verdict]
         verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {d.verdict}[/]"
@@ -284,10 +285,11 @@ def print_check_text(
                 detail += f"\n[dim]{escape(d.rule.note)}[/]"
         elif d.reason == "ambiguous_link":
             parts = ", ".join(f"{c.source}: {c.verdict}" for c in d.candidates)
-            detail = (
-                f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}\n"
-                f"[dim]{escape(ambiguity_hint(d, typed))}[/]"
-            )
+            detail = f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}"
+            hint = ambiguity_hint(d, typed)
+            if hint not in hinted:  # the same advice once, not once per surface
+                hinted.add(hint)
+                detail += f"\n[dim]{escape(hint)}[/]"
         elif d.reason == "beyond_horizon":
             first_line, *rest = horizon_lines(d, names.get(d.platform, d.platform))
             detail = escape(first_line) + "".join(f"\n[dim]{escape(x)}[/]" for x in rest)

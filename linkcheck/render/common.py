@@ -17,13 +17,9 @@ def console(color: str = "auto", stderr: bool = False):
     from rich.console import Console
 
     force = True if color == "always" else None
-    return Console(
-        stderr=stderr,
-        force_terminal=force,
-        no_color=(color == "never") or None,
-        highlight=False,
-        soft_wrap=False,
-    )
+    if color == "never":  # no escape code at all: no colour, and no bold or dim either
+        return Console(stderr=stderr, color_system=None, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=False)
 
 
 def to_json(document) -> str:

@@ -140,8 +140,10 @@ def horizon_listing(catalog, platform: str | None = None) -> list[str]:
     return lines
 
 
-def rule_lines(rule: Rule, zone, horizon=None) -> list[str]:
-    """`rules show`: one field a line."""
+def rule_lines(rule: Rule, zone, horizon=None, width: int = 80) -> list[str]:
+    """`rules show`: one field a line, wrapped under its value to `width`."""
+    from .fit import wrap
+
     kind = "inclusive days" if rule.start_text and len(rule.start_text) == 10 else "instants"
     fields = [
         ("platform", rule.platform),
@@ -159,16 +161,30 @@ def rule_lines(rule: Rule, zone, horizon=None) -> list[str]:
             else "none stated",
         ),
     ]
-    return [rule.id] + [f"  {name:<9} {value}" for name, value in fields]
+    lines = [rule.id]
+    for name, value in fields:
+        lines.extend(wrap(f"  {name:<9} {value}", width, indent=12))
+    return lines
+
+
+WIDE_TABLE = 150  # columns the rules table needs to show ids and sources unbroken
 
 
 def print_rules_table(out, rows: list[dict], at) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"rules at {at:%Y-%m-%d %H:%M %z}", header_style="bold")
+    title = f"rules at {at:%Y-%m-%d %H:%M %z}"
+    if (out.width or 80) < WIDE_TABLE:  # too narrow for eight columns: one record a rule
+        from .tables import columns_text
+
+        out.print(title, style="bold", markup=False)
+        for line in columns_text(rules_list_plain(rows), RULES_LIST_COLUMNS, out.width):
+            out.print(line, markup=False)
+        return
+    table = Table(title=title, header_style="bold")
     for name in ("id", "platform", "verdict", "sources", "surfaces", "window", "in force", "file"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name not in ("sources", "surfaces"))
     for r in rows:
         table.add_row(
             escape(r["id"]),

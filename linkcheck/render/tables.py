@@ -12,23 +12,14 @@ def _cell(value) -> str:
     return "-" if value in (None, "") else str(value)
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    import unicodedata
+def columns_text(rows: list[dict], columns: tuple[str, ...], width: int | None = None) -> list[str]:
+    """Aligned columns with a header, fitted to `width` (default: the terminal's): long
+    cells wrap, and rows become records when the columns cannot fit side by side."""
+    from .fit import listing, terminal_width
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def columns_text(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
-    """Aligned columns with a header; the last column is not padded."""
     columns = tuple(c for c in columns if any(c in r for r in rows))
     cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns) - 1)]
-    lines = []
-    for row in cells:
-        padded = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)]
-        lines.append("  ".join([*padded, row[-1]]).rstrip())
-    return lines
+    return listing(cells, width or terminal_width())
 
 
 def entry_dict(entry, kind: str | None = None) -> dict:
@@ -45,20 +36,66 @@ def entry_dict(entry, kind: str | None = None) -> dict:
     return row
 
 
-def batch_table(names: list[str], rows: list[list[str]]):
-    """A block of batch output rows as a rich Table, the verdict coloured."""
+def batch_table(names: list[str], rows: list[tuple[list[str], list[list[str]]]], width: int):
+    """A block of batch rows (each input row's cells with its answers, one per surface) for
+    the terminal: a table when its columns fit `width` unbroken, else each input row on one
+    line (its cells cut to the width first) with an answer line under it per surface."""
+    from .fit import width_of
+
+    count = len(names)
+    flat = [cells + result for cells, results in rows for result in results]
+    natural = [max([width_of(names[i])] + [width_of(r[i]) for r in flat]) for i in range(count)]
+    if sum(natural) + 3 * count + 1 <= width:
+        return _batch_grid(names, flat)
+    return _batch_stack(names, rows, width)
+
+
+def _batch_grid(names: list[str], rows: list[list[str]]):
     from rich.table import Table
 
     table = Table(show_lines=False, header_style="bold")
     verdict_at = len(names) - 4  # surface, verdict, rule, next_change, note
-    for i, name in enumerate(names):
-        table.add_column(name, overflow="fold", no_wrap=verdict_at - 1 <= i <= verdict_at + 1)
-    for row in rows:
-        cells = [*row, *([""] * (len(names) - len(row)))][: len(names)]
+    for name in names:
+        table.add_column(name, no_wrap=True)
+    for cells in rows:
+        cells = list(cells)
         style = VERDICT_STYLE.get(cells[verdict_at], "bold magenta")
         cells[verdict_at] = f"[{style}]{cells[verdict_at]}[/]"
         table.add_row(*(c if i == verdict_at else escape_cell(c) for i, c in enumerate(cells)))
     return table
+
+
+def _batch_stack(names: list[str], rows, width: int):
+    from rich.console import Group
+    from rich.text import Text
+
+    from ..errors import escape_controls
+    from .common import VERDICT_MARK
+    from .fit import width_of, wrap
+
+    inputs = len(names) - 5
+
+    def cut(text: str) -> str:
+        if width_of(text) <= width:
+            return text
+        while width_of(text) > width - 1:
+            text = text[:-1]
+        return text + "…"
+
+    lines = [Text(cut(" · ".join(names[:inputs]) + "  →  surface verdict rule"), style="bold")]
+    for cells, results in rows:
+        shown = " · ".join(escape_controls(c) for c in cells if c.strip()) or "(empty)"
+        lines.append(Text(cut(shown)))
+        for surface, verdict, rule, change, note in results:
+            line = Text(f"  {surface or '-':<13} ")
+            mark = VERDICT_MARK.get(verdict, "!")
+            line.append(f"{mark} {verdict}", style=VERDICT_STYLE.get(verdict, "bold magenta"))
+            line.append(f"  {rule}" if rule else "")
+            lines.append(line)
+            for extra in (f"next: {change}" if change else "", escape_controls(note)):
+                if extra:
+                    lines.extend(Text(p, style="dim") for p in wrap("    " + extra, width, 4))
+    return Group(*lines)
 
 
 def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:

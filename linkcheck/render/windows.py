@@ -44,25 +44,38 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
     from rich.table import Table
     from rich.text import Text
 
+    from .fit import width_of
+
     span = (last - first).days + 1
-    width = max(20, min(90, (out.width or 100) - 36))
-    per_cell = span / width
     rows: dict[tuple[str, str], list] = {}
     for seg in segments:
         rows.setdefault((seg.source, seg.surface), []).append(seg)
+    # the bar takes what the names leave, at least 20 columns: then the names are cut
+    name_width = max((width_of(names.get(s, s)) for s, _ in rows), default=0)
+    surface_width = max((len(surface) for _, surface in rows), default=0)
+    room = (out.width or 100) - surface_width - 2
+    name_width = max(8, min(name_width, room - 20))
+    width = max(20, min(90, room - name_width))
+    per_cell = span / width
     table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, max_width=name_width, overflow="ellipsis")
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     marks = [" "] * width
+    taken: list[tuple[int, int]] = []  # where labels were put: a later one that would
+    # overlap one is shown as its mark alone
     for day, label in ((horizon and horizon.through, "┊rules end"), (today, "▼ today")):
         if day is None or not first <= day < last:  # a horizon on the last day: no mark
             continue
         at = int((day - first).days / per_cell)
+        mark = label[0]
         if at + len(label) > width:  # near the right edge: the label ends at the mark
             label = label[1:] + label[0]
             at = max(0, at - len(label) + 1)
+        if any(at < end and start < at + len(label) for start, end in taken):
+            at, label = int((day - first).days / per_cell), mark
         marks[at : at + len(label)] = label
+        taken.append((at, at + len(label)))
     table.add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
     for (source, surface), segs in rows.items():
         bar = Text()

@@ -1,0 +1,117 @@
+"""Plain text that fits the terminal: display width (a CJK character takes two columns),
+wrapping at spaces or between CJK characters (never inside a word or an id, unless one is
+longer than a whole line), and listings that wrap their cells or become records."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+
+# words and spaces; a word of CJK text wider than _LONG_CJK columns (a sentence) may break
+# between its CJK characters, a shorter one (天猫官方旗舰店, JD自营) is kept whole
+_TOKEN = re.compile(r"\S+|\s+")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_PIECE = re.compile(f"[{_CJK}]|[^{_CJK}]+")
+_LONG_CJK = 20
+MIN_WIDTH = 40  # narrower than this, text is wrapped as if 40 columns were there
+
+
+def terminal_width() -> int:
+    """Columns of the terminal (COLUMNS if set), 80 when there is none."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
+
+
+def width_of(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int, indent: int = 0, first: int | None = None) -> list[str]:
+    """`text` as lines of at most `width` columns; lines after the first start with `indent`
+    spaces. `first` is the width the first line has (default `width`)."""
+    lines: list[str] = []
+    line, used = "", 0
+    room = width if first is None else first
+    for unit in _units(text):
+        size = width_of(unit)
+        if unit.isspace():
+            # kept: the text's own indent, or a space inside a line
+            if (line or not lines) and used + size < room:
+                line, used = line + unit, used + size
+            elif line:  # a space where the line ends: the line breaks here
+                lines.append(line.rstrip())
+                line, used, room = " " * indent, indent, width
+            continue
+        if used + size > room and line.strip():
+            lines.append(line.rstrip())
+            line, used, room = " " * indent, indent, width
+        while used + size > room:  # one word longer than a whole line: cut it
+            cut = _cut(unit, room - used)
+            lines.append(line + unit[:cut])
+            unit = unit[cut:]
+            size = width_of(unit)
+            line, used, room = " " * indent, indent, width
+        line, used = line + unit, used + size
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _units(text: str):
+    for token in _TOKEN.findall(text):
+        if token.isascii() or token.isspace() or width_of(token) <= _LONG_CJK:
+            yield token
+        else:
+            yield from _PIECE.findall(token)
+
+
+def _cut(word: str, room: int) -> int:
+    used = 0
+    for i, ch in enumerate(word):
+        used += width_of(ch)
+        if used > room:
+            return max(1, i)
+    return len(word)
+
+
+def fitted(text: str, indent: int = 0, width: int | None = None) -> str:
+    """`text` wrapped to `width` (default: the terminal's) as one string: what a command
+    echoes as one logical line."""
+    return "\n".join(wrap(text, width or terminal_width(), indent))
+
+
+def listing(cells: list[list[str]], width: int, gap: int = 2) -> list[str]:
+    """Rows of cells (the first row the header) aligned in columns when they fit `width`;
+    otherwise each row becomes a record: its first cell, then one `header  value` line for
+    each other cell that is not empty, wrapped under its value, records apart by a blank."""
+    count = len(cells[0])
+    natural = [max(width_of(row[i]) for row in cells) for i in range(count)]
+    if sum(natural) + gap * (count - 1) <= width:
+        return _aligned(cells, natural, gap)
+    return _records(cells, width)
+
+
+def _aligned(cells: list[list[str]], widths: list[int], gap: int) -> list[str]:
+    lines = []
+    for row in cells:
+        parts = [cell + " " * (w - width_of(cell)) for cell, w in zip(row, widths, strict=True)]
+        lines.append((" " * gap).join(parts).rstrip())
+    return lines
+
+
+def _records(cells: list[list[str]], width: int) -> list[str]:
+    header, *rows = cells
+    names = [h.lower() for h in header]
+    label = max(width_of(h) for h in names[1:]) + 4  # "  name  "
+    lines = []
+    for row in rows:
+        if lines:
+            lines.append("")
+        lines.extend(wrap(row[0], width))
+        for name, value in zip(names[1:], row[1:], strict=True):
+            if value not in ("", "-"):
+                head = f"  {name}" + " " * (label - 2 - width_of(name))
+                lines.extend(wrap(head + value, width, indent=label))
+    return lines

@@ -1,0 +1,148 @@
+"""Every text output fits the terminal (80 and 100 columns here), words unbroken, and
+`--color never` / NO_COLOR print no escape code at all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linkcheck.render.fit import listing, width_of, wrap
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+TEXT_COMMANDS = [
+    ("check", "tmall", "--on", "2022-11-11", "--format", "text"),
+    ("check", "tmall", "--on", "2022-11-11", "--format", "text", "--explain"),
+    ("check", "https://item.jd.com/100012043978.html", "--on", "2022-11-11", "--format", "text",
+     "--explain"),
+    ("check", "tmall", "--on", "2026-11-29", "--format", "text"),
+    ("timeline", "--format", "text"),
+    ("timeline", "tmall", "jd-self", "--format", "text", "--from", "2022-10-01", "--to",
+     "2022-12-31"),
+    ("upcoming", "--on", "2022-10-20"),
+    ("upcoming", "--on", "2022-12-20"),
+    ("sources",),
+    ("surfaces",),
+    ("platforms",),
+    ("rules", "list", "--format", "text"),
+    ("rules", "list", "--format", "plain"),
+    ("rules", "show", "kuaishou-2022-jd-pop-disputed"),
+    ("rules", "lint"),
+    ("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "table"),
+    ("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "table", "--on",
+     "2022-11-11", "--date-column", "2"),
+    ("--help",),
+    ("batch", "--help"),
+    ("check", "--help"),
+    ("timeline", "--help"),
+]  # fmt: skip
+
+
+def _too_wide(text: str, width: int) -> list[str]:
+    return [line for line in ESCAPE.sub("", text).splitlines() if width_of(line) > width]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("command", TEXT_COMMANDS, ids=[" ".join(c[:3]) for c in TEXT_COMMANDS])
+def test_every_text_output_fits_the_terminal(run, command, width):
+    colour = () if command == ("--help",) else ("--color", "always")
+    result = run(*command, *colour, env={"COLUMNS": str(width)})
+    assert result.exit_code in (0, 1, 3), result.output
+    assert (
+        "\x1b[" in result.stdout
+        or command[-1] == "--help"
+        or "plain" in command
+        or (command[0] in ("sources", "surfaces", "platforms", "upcoming", "rules"))
+    )
+    assert _too_wide(result.stdout, width) == []
+    assert _too_wide(result.stderr, width) == []
+
+
+@pytest.mark.parametrize("how", ["--color never", "NO_COLOR"])
+@pytest.mark.parametrize("command", TEXT_COMMANDS, ids=[" ".join(c[:3]) for c in TEXT_COMMANDS])
+def test_no_escape_code_without_colour(run, command, how):
+    options = ("--color", "never") if how == "--color never" and command != ("--help",) else ()
+    env = {"COLUMNS": "80"} | ({"NO_COLOR": "1"} if how == "NO_COLOR" else {})
+    result = run(*command, *options, env=env)
+    assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_the_batch_table_cuts_the_input_first_and_keeps_every_answer(run):
+    result = run("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "table",
+                 "-s", "livestream", "--color", "never", env={"COLUMNS": "80"})  # fmt: skip
+    lines = result.stdout.splitlines()
+    long_link = next(line for line in lines if "detail.tmall.com" in line)
+    assert long_link.endswith("…") and width_of(long_link) <= 80
+    assert "  livestream    ✔ allowed  kuaishou-2022-tmall-window" in lines
+    assert "    next: 2023-01-01T00:00:00+08:00 unknown" in lines
+    assert any(line.startswith("    candidates disagree (jd-self allowed") for line in lines)
+    # a wide terminal gets a table with the columns unbroken
+    wide = run("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "table",
+               "-s", "livestream", "--color", "never", env={"COLUMNS": "400"})  # fmt: skip
+    assert "kuaishou-2022-after-jd-self-window" in wide.stdout
+    assert "┃ 商品名称" in wide.stdout
+
+
+def test_sources_become_a_narrow_list(run):
+    result = run("sources", env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["tmall", "  name     Tmall"]
+    assert "  domains  tmall.com, tmall.hk" in lines
+    # aliases wrap under their column, each alias whole
+    aliases = [line for line in lines[2:5] if line.startswith(("  aliases", "           "))]
+    assert len(aliases) == 2
+    wide = run("sources", env={"COLUMNS": "400"})
+    assert wide.stdout.startswith("ID ")
+
+
+def test_explain_says_how_to_name_the_source_once(run):
+    result = run("check", "jd-union", "--on", "2022-11-11", "--format", "text", "--explain",
+                 "--color", "never")  # fmt: skip
+    assert result.stdout.count("pass the exact source") == 1
+
+
+def test_the_timeline_default_range_includes_today(run):
+    result = run("timeline", "--format", "text", "--color", "never", env={"COLUMNS": "80"})
+    assert "today▼" in result.stdout or "▼ today" in result.stdout
+
+
+WORDS = st.text(st.sampled_from("ab-天猫京东 ,、·"), max_size=200)
+
+
+@given(text=WORDS, width=st.integers(10, 120), indent=st.integers(0, 8))
+def test_wrapped_lines_fit_and_keep_every_character(text, width, indent):
+    lines = wrap(text, width, indent)
+    assert all(width_of(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(line.startswith(" " * indent) for line in lines[1:] if line.strip())
+
+
+@given(st.lists(st.text(st.sampled_from("abc-"), min_size=1, max_size=12), max_size=30),
+       st.integers(20, 100))  # fmt: skip
+def test_a_word_that_fits_a_line_is_never_broken(words, width):
+    lines = wrap(" ".join(words), width)
+    assert sorted(" ".join(lines).split()) == sorted(words)
+
+
+def test_short_cjk_names_stay_whole_and_long_sentences_break():
+    assert wrap("天猫, 天猫官方旗舰店, 天猫专营店", 16) == [
+        "天猫,",
+        "天猫官方旗舰店,",
+        "天猫专营店",
+    ]
+    sentence = "据快手介绍十月二十八日至十二月三十一日短视频直播间可以在天猫上投放商品链接"
+    lines = wrap(sentence, 30)
+    assert len(lines) > 1 and all(width_of(line) <= 30 for line in lines)
+
+
+def test_a_listing_is_a_table_when_it_fits_and_records_when_not():
+    cells = [["ID", "NAME"], ["tmall", "Tmall"], ["jd-self", "JD self-operated"]]
+    assert listing(cells, 80) == ["ID       NAME", "tmall    Tmall", "jd-self  JD self-operated"]
+    assert listing(cells, 24) == [
+        "tmall", "  name  Tmall", "", "jd-self", "  name  JD self-operated",
+    ]  # fmt: skip
