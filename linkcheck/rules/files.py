@@ -86,8 +86,10 @@ def too_deep(text: str) -> str:
                     return f"line {number}"
             elif ch in "]}":
                 depth = max(0, depth - 1)
-        key = line.split("=", 1)[0] if "=" in line else line
-        if key.count(".") >= MAX_DEPTH:
+        # every key on the line (an inline table's too: `a = {b.c.d = 1}`), or a table
+        # header; a value's dots (1.5) may be counted too, which only errs towards refusing
+        keys = line.split("=")[:-1] or [line]
+        if max(depth + key.count(".") for key in keys) >= MAX_DEPTH:
             return f"line {number}"
     return ""
 

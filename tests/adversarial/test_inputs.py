@@ -262,6 +262,9 @@ def _nest(n: int, inner: str = "1") -> str:
         ("k" + ".k" * 31 + "=1.5\n", ""),
         ("k" + ".k" * 32 + " = 1\n", "line 1"),
         ("[" + "t." * 32 + "t]\n", "line 1"),  # a table header's dotted name
+        ("a = {" + "b." * 32 + "b = 1}\n", "line 1"),  # an inline table's dotted key
+        ("a = {" + "b." * 31 + "b = 1}\n", ""),  # one bracket and 31 dots: 32 levels
+        ("a = 1\nb = [\n" + "[" * 31 + "]" * 31 + "]\n", ""),
     ],
 )
 def test_nesting_depth_is_measured_exactly(text, where):
