@@ -14,6 +14,15 @@ def escape_controls(text: str) -> str:
     )
 
 
+def missing_extra(what: str, extra: str, package: str) -> str:
+    """What to install for an optional part: the library itself (the name `linkcheck` on
+    the public package index is another project), or the extra from a checkout."""
+    return (
+        f"{what} needs {package}, an optional extra: pip install {package}\n"
+        f"  (or, in the linkcheck checkout: pip install '.[{extra}]')"
+    )
+
+
 def shown(text: str, limit: int = 80) -> str:
     """User input as it may be echoed in a message: control characters escaped, and long
     text cut to `limit` (only the head is looked at, however long the input)."""

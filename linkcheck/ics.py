@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from .errors import LinkcheckError
+from .errors import LinkcheckError, missing_extra
 from .windows import Segment
 from .words import newer_rules_hint
 
@@ -38,9 +38,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
     try:
         from icalendar import Calendar, Event
     except ImportError:
-        raise LinkcheckError(
-            "calendar export needs the optional extra: pip install 'linkcheck[ics]'"
-        ) from None
+        raise LinkcheckError(missing_extra("calendar export", "ics", "icalendar")) from None
     stamp = datetime.now(UTC)
     cal = Calendar()
     cal.add("prodid", "-//linkcheck//allowed link windows//EN")

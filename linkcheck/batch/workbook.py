@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import shown
+from ..errors import missing_extra, shown
 from .encodings import rereadable
 from .formats import InputError
 from .readers import cell_text
@@ -162,9 +162,7 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
         from openpyxl import load_workbook
         from openpyxl.worksheet._reader import WorkSheetParser
     except ImportError:
-        raise InputError(
-            "reading .xlsx needs the optional extra: pip install 'linkcheck[xlsx]'"
-        ) from None
+        raise InputError(missing_extra("reading .xlsx", "xlsx", "openpyxl")) from None
     binary = rereadable(binary)
     _check_workbook_sizes(binary)
     malformed = _malformed()

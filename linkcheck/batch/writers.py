@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from ..errors import missing_extra
 from .formats import APPENDED, APPENDED_SET, InputError
 from .readers import JsonRow, RawNumber, dump_json
 
@@ -175,9 +176,7 @@ class XlsxWriter:
             from openpyxl import Workbook
             from openpyxl.cell import WriteOnlyCell
         except ImportError:
-            raise InputError(
-                "writing .xlsx needs the optional extra: pip install 'linkcheck[xlsx]'"
-            ) from None
+            raise InputError(missing_extra("writing .xlsx", "xlsx", "openpyxl")) from None
         self._cell = WriteOnlyCell
         self._binary = binary
         self._book = Workbook(write_only=True)

@@ -37,7 +37,27 @@ COMMANDS = {
 }
 
 
-class LinkcheckGroup(click.Group):
+class SuggestingGroup(click.Group):
+    """A group whose unknown command is answered with the closest ones."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            ctx.fail(self.unknown_command(name, ctx))
+        return super().resolve_command(ctx, args)
+
+    def unknown_command(self, name: str, ctx: click.Context) -> str:
+        import difflib
+
+        from ..errors import shown
+
+        commands = self.list_commands(ctx)
+        close = difflib.get_close_matches(name.lower(), commands, n=2, cutoff=0.6)
+        hint = " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)" if close else ""
+        return f"no command '{shown(name)}'{hint}; the commands are {', '.join(commands)}"
+
+
+class LinkcheckGroup(SuggestingGroup):
     @property
     def context_class(self):  # the group's own --help fits the terminal too
         from .help import FitContext
@@ -60,6 +80,20 @@ class LinkcheckGroup(click.Group):
         from .help import fit_help
 
         return fit_help(getattr(import_module(f"{__name__}.{entry[0]}"), entry[1]))
+
+    def unknown_command(self, name: str, ctx: click.Context) -> str:
+        """A source typed where a command goes (`linkcheck 天猫`) is shown the way to check it."""
+        message = super().unknown_command(name, ctx)
+        if "did you mean" in message:
+            return message
+        from ..errors import shown
+        from .options import Env
+
+        try:
+            Env((), False, None, "auto").ruleset().resolve_source(name)
+        except LinkcheckError:
+            return message
+        return f"{message}\n  to check a source: linkcheck check '{shown(name)}'"
 
     def invoke(self, ctx: click.Context):
         try:

@@ -94,9 +94,16 @@ def column_options(command):
 
 
 @click.command(short_help="Answer every row of a checklist (CSV, TSV, JSONL, .xlsx).")
-@click.argument("input_path", metavar="[FILE|-]", default="-", required=False)
+@click.argument(
+    "input_path", metavar="[FILE|-]", default="-", required=False, type=click.Path(allow_dash=True)
+)
 @click.option(
-    "-o", "--output", "out", metavar="OUT", help="Write here (atomically) instead of stdout."
+    "-o",
+    "--output",
+    "out",
+    metavar="OUT",
+    type=click.Path(),
+    help="Write here (atomically) instead of stdout.",
 )
 @click.option(
     "--format",

@@ -56,6 +56,7 @@ def common_options(command):
         "rules_files",
         multiple=True,
         metavar="FILE",
+        type=click.Path(),
         help="Load this rules file after the bundled one (repeatable). "
         "Without it, files in $LINKCHECK_RULES are loaded.",
     )
@@ -124,10 +125,18 @@ def complete(kind: str, incomplete: str) -> list[str]:
         "source": [*catalog.sources.values(), *catalog.groups.values()],
         "surface": list(catalog.surfaces.values()),
     }[kind]
-    prefix = normalize(incomplete) if incomplete else ""
+    prefix = normalize(incomplete.strip("'\"")) if incomplete else ""
     words = []
     for entry in entries:
         for word in (entry.id, *entry.aliases):
             if not prefix or normalize(word).startswith(prefix):
                 words.append(word)
+    if os.environ.get("_LINKCHECK_COMPLETE", "").startswith("bash"):
+        # bash inserts a completion as it is: an alias with a space must come quoted
+        # (zsh and fish quote what they insert themselves)
+        import re
+        import shlex
+
+        special = re.compile(r"[\s'\"\\$`!&|;<>()*?\[\]#~{}]")
+        words = [shlex.quote(w) if special.search(w) else w for w in words]
     return words

@@ -12,11 +12,11 @@ from ..errors import LinkcheckError, UnknownNameError
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
-from . import UserError
+from . import SuggestingGroup, UserError
 from .options import Env, common_options, format_options, when_option
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def rules() -> None:
     """Read, check and review the loaded rules.
 
@@ -87,7 +87,7 @@ def show_rule(rule_id, as_json, env: Env):
 
 
 @rules.command("lint")
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path())
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -127,8 +127,8 @@ def lint_rules(files, strict, fmt, env: Env):
 
 
 @rules.command("diff")
-@click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("old", metavar="OLD", type=click.Path())
+@click.argument("new", metavar="NEW", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @common_options
 def diff_rules(old, new, as_json, env: Env):

@@ -26,7 +26,14 @@ from .output import atomic_file
     type=click.Choice(["text", "plain", "json", "ics"]),
     help="Default: text (a chart) on a terminal, plain otherwise.",
 )
-@click.option("-o", "--output", "out", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    metavar="FILE",
+    type=click.Path(),
+    help="Write to FILE instead of stdout.",
+)
 @common_options
 def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     """The windows per source × surface on a date axis.

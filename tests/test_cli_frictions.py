@@ -1,0 +1,71 @@
+"""Small frictions a new user meets: a mistyped command, a source typed as a command, shell
+completion of names and paths."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def complete(run, words: str, shell: str = "bash"):
+    env = {
+        "_LINKCHECK_COMPLETE": f"{shell}_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    result = run(env=env)
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("chek",), "no command 'chek' (did you mean 'check'?)"),
+        (("bacth",), "(did you mean 'batch'?)"),
+        (("rules", "lsit"), "no command 'lsit' (did you mean 'list' or 'lint'?)"),
+        (("zzz",), "no command 'zzz'; the commands are check, batch, timeline"),
+    ],
+)
+def test_a_mistyped_command_is_answered_with_the_closest(run, args, fragment):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_source_typed_as_a_command_is_shown_how_to_check_it(run):
+    result = run("天猫")
+    assert result.exit_code == 2
+    assert "to check a source: linkcheck check '天猫'" in result.stderr
+
+
+def test_a_typed_source_is_suggested_before_a_group(run):
+    for typed in ("JD 自营", "jd自营店x", "京东自营旗舰"):
+        result = run("check", typed, "--on", "2022-11-11")
+        assert "(did you mean 'jd-self'" in result.stderr, (typed, result.stderr)
+
+
+def test_bash_completion_quotes_an_alias_with_a_space(run):
+    items = complete(run, "linkcheck check jd")
+    assert "plain,jd-self" in items
+    assert "plain,'jd self'" in items and "plain,'JD self-operated'" in items
+    assert "plain,JD自营" in items  # nothing to quote
+    # zsh quotes what it inserts itself
+    zsh = complete(run, "linkcheck check jd", shell="zsh")
+    assert "jd self" in zsh
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "linkcheck batch ex",
+        "linkcheck batch list.csv -o ou",
+        "linkcheck check tmall --rules te",
+        "linkcheck rules lint te",
+        "linkcheck rules diff a.toml b",
+        "linkcheck timeline -o ca",
+    ],
+)
+def test_file_arguments_complete_as_paths(run, words):
+    items = complete(run, words)
+    assert items == [f"file,{words.split()[-1]}"]
