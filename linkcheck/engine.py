@@ -10,7 +10,7 @@ from datetime import date, datetime, tzinfo
 from .errors import LinkError, shown
 from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
 from .timeline import Timeline, micros, precedence
-from .when import parse_when, zone
+from .when import clock, parse_when, zone
 
 
 class RuleSet:
@@ -90,7 +90,7 @@ class RuleSet:
         """str, date, naive or aware datetime, or None (now) → aware datetime in the zone."""
         tz = self.zone(platform)
         if when is None:
-            return datetime.now(tz)
+            return clock().astimezone(tz)
         if isinstance(when, str):
             return parse_when(when, tz)
         if isinstance(when, datetime):

@@ -203,7 +203,7 @@ def test_a_file_may_extend_the_horizon_without_rules(tmp_path):
 def test_rules_lint_warns_when_a_file_with_rules_states_no_horizon(run, tmp_path):
     team = tmp_path / "team.toml"
     team.write_text(TEAM.replace("[horizon.kuaishou]", "[horizon.douyin]"), encoding="utf-8")
-    result = run("rules", "lint", str(team))
+    result = run("rules", "lint", str(team), env={"COLUMNS": "1000"})  # one line a problem
     assert result.exit_code == 0  # a warning only
     assert result.stdout.splitlines()[0] == (
         f"warning: {team}: top level: rules for 'kuaishou' but no [horizon.kuaishou] (as_of, "

@@ -100,7 +100,7 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env
             click.echo(line)
         if not explain:  # the explanation says it on stdout
             for line in render.horizon_note(decisions):
-                click.echo(line, err=True)
+                click.echo(render.fitted(line, indent=6), err=True)
     else:
         names = ruleset.catalog.display_names()
         render.print_check_text(render.console(env.colour()), decisions, names, source, explains)

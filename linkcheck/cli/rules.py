@@ -122,7 +122,7 @@ def lint_rules(files, strict, fmt, env: Env):
         click.echo(render.to_json(doc))
     else:
         for line in render.lint_lines(problems, paths):
-            click.echo(line)
+            click.echo(render.fitted(line, indent=2))
     raise click.exceptions.Exit(1 if doc["errors"] or (strict and doc["warnings"]) else 0)
 
 
@@ -165,5 +165,5 @@ def diff_rules(old, new, as_json, env: Env):
         click.echo(render.to_json(doc))
     else:
         for line in render.diff_lines(doc):
-            click.echo(line)
+            click.echo(render.fitted(line, indent=2))
     raise click.exceptions.Exit(1 if doc["changes"] or doc["horizons"] else 0)

@@ -76,7 +76,8 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
             at, label = int((day - first).days / per_cell), mark
         marks[at : at + len(label)] = label
         taken.append((at, at + len(label)))
-    table.add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
+    if taken:  # a row of marks only when there is something to mark
+        table.add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
     for (source, surface), segs in rows.items():
         bar = Text()
         for i in range(width):
