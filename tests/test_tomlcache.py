@@ -26,6 +26,16 @@ def test_a_cached_parse_gives_the_same_rules(tmp_path, monkeypatch):
     assert tomlcache.load(bundled_rules()) is not None
 
 
+def test_a_cached_file_is_not_parsed_again(tmp_path, monkeypatch):
+    cold = _catalog_rules(monkeypatch, tmp_path)
+
+    def no_parse(text):
+        raise AssertionError("parsed although the cache holds this file")
+
+    monkeypatch.setattr("tomllib.loads", no_parse)
+    assert _catalog_rules(monkeypatch, tmp_path) == cold
+
+
 def test_changed_bytes_are_never_served_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("LINKCHECK_CACHE_DIR", str(tmp_path))
     team = tmp_path / "team.toml"

@@ -29,8 +29,8 @@ class FileReader:
     def error(self, where: str, message: str, field: str | None = None) -> None:
         self.loader.error(self.file, where, message, field)
 
-    def warn(self, where: str, message: str, field: str | None = None) -> None:
-        self.loader.warn(self.file, where, message, field)
+    def warn(self, where: str, message: str) -> None:
+        self.loader.warn(self.file, where, message)
 
     def unknown(self, where: str, what: str, name: str, choices, field: str | None = None,
                 tail: str = "", after: str = "", n: int = 3) -> None:  # fmt: skip
@@ -219,7 +219,7 @@ class FileReader:
             return None
         return Horizon(platform, days["as_of"], through, end, self.file)
 
-    def day_start(self, day: date, after: bool = False) -> datetime | None:
+    def day_start(self, day: date, *, after: bool) -> datetime | None:
         """00:00 of `day` (of the day after it, for an inclusive end) in the file's zone;
         None when that lies past the last day a datetime can hold."""
         try:

@@ -105,8 +105,8 @@ class Loader:
     def error(self, file: str, where: str, message: str, field: str | None = None) -> None:
         self.problems.append(Problem(file, where, message, "error", field))
 
-    def warn(self, file: str, where: str, message: str, field: str | None = None) -> None:
-        self.problems.append(Problem(file, where, message, "warning", field))
+    def warn(self, file: str, where: str, message: str) -> None:
+        self.problems.append(Problem(file, where, message, "warning"))
 
     def next_order(self) -> int:
         self._order += 1
