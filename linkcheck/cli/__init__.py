@@ -37,6 +37,23 @@ COMMANDS = {
 }
 
 
+class FitContext(click.Context):
+    """Help that fits the terminal (cli/help.py, imported only when help is shown)."""
+
+    def make_formatter(self) -> click.HelpFormatter:
+        from .help import FitFormatter
+
+        return FitFormatter(width=self.terminal_width, max_width=self.max_content_width)
+
+
+def fit_help(command: click.Command) -> click.Command:
+    """Give `command` (and a group's subcommands) help that fits the terminal."""
+    command.context_class = FitContext
+    for sub in getattr(command, "commands", {}).values():
+        fit_help(sub)
+    return command
+
+
 class SuggestingGroup(click.Group):
     """A group whose unknown command is answered with the closest ones."""
 
@@ -58,15 +75,7 @@ class SuggestingGroup(click.Group):
 
 
 class LinkcheckGroup(SuggestingGroup):
-    @property
-    def context_class(self):  # the group's own --help fits the terminal too
-        from .help import FitContext
-
-        return FitContext
-
-    @context_class.setter
-    def context_class(self, value) -> None:
-        pass
+    context_class = FitContext  # the group's own --help fits the terminal too
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -76,8 +85,6 @@ class LinkcheckGroup(SuggestingGroup):
         if entry is None:
             return None
         from importlib import import_module
-
-        from .help import fit_help
 
         return fit_help(getattr(import_module(f"{__name__}.{entry[0]}"), entry[1]))
 

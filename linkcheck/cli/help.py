@@ -54,15 +54,3 @@ def _paragraphs(text: str, width: int, indent: int) -> list[str]:
         lead = " " * (indent + own)
         lines.extend(wrap(lead + joined, width, indent + own))
     return lines
-
-
-class FitContext(click.Context):
-    formatter_class = FitFormatter
-
-
-def fit_help(command: click.Command) -> click.Command:
-    """Give `command` (and a group's subcommands) help that fits the terminal."""
-    command.context_class = FitContext
-    for sub in getattr(command, "commands", {}).values():
-        fit_help(sub)
-    return command
