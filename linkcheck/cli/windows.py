@@ -144,4 +144,6 @@ def upcoming_command(days, when, as_json, env: Env):
     for status in ends:
         click.echo(render.fitted(render.horizon_status_line(status, at, days, names), indent=20))
     if not rows and not ends:
-        click.echo(f"no window opens or closes in the {days} days from {at.date()}")
+        click.echo(
+            f"no window opens or closes in the {render.plural(days, 'day')} from {at.date()}"
+        )

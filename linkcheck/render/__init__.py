@@ -57,6 +57,7 @@ _HOME = {
     "iso": "words",
     "newer_rules_hint": "words",
     "plain_lines": "check",
+    "plural": "common",
     "print_check_text": "check",
     "print_rules_table": "rules",
     "print_timeline": "windows",

@@ -28,6 +28,11 @@ def to_json(document) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def plural(count: int, word: str) -> str:
+    """`1 result`, `2 results`, `1,980 rows`."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def days_word(days: int) -> str:
     """A day count from today: `today`, `tomorrow`, `in 3 days`."""
     return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"

@@ -7,7 +7,7 @@ from ..model import VERDICT_OF, Rule
 from ..timeline import in_force
 from ..words import iso
 from .check import citation_text, horizon_dict, window_text
-from .common import COLOUR
+from .common import COLOUR, plural
 
 
 def rule_row(rule: Rule, at) -> dict:
@@ -67,7 +67,10 @@ def lint_document(problems) -> dict:
 def lint_lines(problems, paths: list[str]) -> list[str]:
     errors = sum(p.level == "error" for p in problems)
     checked = ", ".join(paths) if paths else "the bundled rules"
-    verdict = "clean" if not problems else f"{errors} error(s), {len(problems) - errors} warning(s)"
+    warnings = len(problems) - errors
+    verdict = (
+        "clean" if not problems else f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    )
     return [f"{p.level}: {p}" for p in problems] + [f"{checked}: {verdict}"]
 
 

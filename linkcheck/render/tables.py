@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .common import VERDICT_STYLE, console, escape_cell
+from .common import VERDICT_STYLE, console, escape_cell, plural
 
 
 def _cell(value) -> str:
@@ -153,10 +153,10 @@ def batch_summary(counts: dict[str, int]) -> str:
     words = ("allowed", "denied", "unknown", "error")
     parts = " · ".join(f"{v} {counts.get(v, 0):,}" for v in words)
     total = sum(counts.get(v, 0) for v in words)
-    line = f"{total:,} {'result' if total == 1 else 'results'}: {parts}"
+    line = f"{plural(total, 'result')}: {parts}"
     skipped = counts.get("skipped", 0)
     if skipped:
-        line += f" ({skipped:,} empty {'row' if skipped == 1 else 'rows'} skipped)"
+        line += f" ({plural(skipped, 'empty row')} skipped)"
     return line
 
 

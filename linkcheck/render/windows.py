@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ..words import iso, newer_rules_hint
 from .check import horizon_dict
-from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word
+from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word, plural
 
 
 def segment_dict(seg) -> dict:
@@ -104,7 +104,7 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
     ]
     if horizon is not None and horizon.through < last:
         legend += [(BEYOND_GLYPH, "dim"), f" unknown: after {horizon.through}, the rules end  "]
-    legend.append(f"({span} days, {per_cell:.1f} per column)")
+    legend.append(f"({plural(span, 'day')}, {per_cell:.1f} per column)")
     out.print(Text.assemble(*legend))
 
 
