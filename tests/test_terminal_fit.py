@@ -21,6 +21,7 @@ TEXT_COMMANDS = [
     ("check", "https://item.jd.com/100012043978.html", "--on", "2022-11-11", "--format", "text",
      "--explain"),
     ("check", "tmall", "--on", "2026-11-29", "--format", "text"),
+    ("check", "京东联盟", "--on", "2022-11-11", "--format", "plain", "--explain"),
     ("timeline", "--format", "text"),
     ("timeline", "tmall", "jd-self", "--format", "text", "--from", "2022-10-01", "--to",
      "2022-12-31"),

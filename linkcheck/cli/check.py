@@ -97,7 +97,8 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env
         click.echo(render.to_json(doc))
     elif fmt == "plain":
         for line in render.plain_lines(decisions, explains, source):
-            click.echo(line)
+            # an answer stays one tab-separated line; an explanation under it is wrapped
+            click.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)
         if not explain:  # the explanation says it on stdout
             for line in render.horizon_note(decisions):
                 click.echo(render.fitted(line, indent=6), err=True)
