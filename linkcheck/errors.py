@@ -32,9 +32,24 @@ def shown(text: str, limit: int = 80) -> str:
 
 
 class LinkcheckError(Exception):
-    """Something the user gave (a name, a date, a link, a rules file) cannot be used."""
+    """Something the user gave (a name, a date, a link, a rules file) cannot be used.
+
+    Raised as `LinkcheckError(N_("unknown {kind} '{name}'"), kind=…, name=…)`, the message
+    is a catalog entry put in the current language when it is shown (str()), so the same
+    error reads in Chinese on a terminal and in English in a checklist's note column."""
 
     exit_code = 2
+
+    def __init__(self, message: str = "", **fields) -> None:
+        super().__init__(message)
+        self.template = message
+        self.fields = fields
+
+    def __str__(self) -> str:
+        from .i18n import gettext
+
+        text = gettext(self.template) if self.template else ""
+        return text.format(**self.fields) if self.fields else text
 
 
 class UnknownNameError(LinkcheckError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import LinkError, shown
+from .i18n import N_, Deferred
 from .model import Catalog, Resolved
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
@@ -18,7 +19,9 @@ _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\Z")
 _PORT = re.compile(r"[0-9]{1,5}\Z")
 _AUTHORITY_END = re.compile(r"[/?#]")
 _SHOW = 80
-HOW = "\n  pass a source id instead (`linkcheck sources` lists the ids and their link domains)"
+HOW = Deferred(
+    N_("\n  pass a source id instead (`linkcheck sources` lists the ids and their link domains)")
+)
 
 
 def looks_like_link(text: str) -> bool:
@@ -38,7 +41,7 @@ def link_host(url: str) -> str:
     text = url.strip()
     shown = _show(text)
     if not text:
-        raise LinkError(f"empty product link{HOW}")
+        raise LinkError(N_("empty product link{how}"), how=HOW)
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text) or not text.isprintable():
         raise LinkError(f"product link '{shown}' contains control or undecodable characters{HOW}")
     m = _SCHEME.match(text)
@@ -64,7 +67,10 @@ def link_host(url: str) -> str:
         )
     host = authority
     if host.startswith("["):
-        raise LinkError(f"unrecognized product link host '{_show(host)}' (an IP address){HOW}")
+        raise LinkError(
+            N_("unrecognized product link host '{host}' (an IP address){how}"),
+            host=_show(host), how=HOW,
+        )  # fmt: skip
     if ":" in host:
         host, port = host.rsplit(":", 1)
         if not _PORT.match(port) or int(port) > 65535:
@@ -73,9 +79,14 @@ def link_host(url: str) -> str:
     if host.endswith("."):  # the root label: `tmall.com.` is `tmall.com`
         host = host[:-1]
     if not host.isascii() or not _HOST.match(host):
-        raise LinkError(f"unrecognized product link host '{_show(host)}'{HOW}")
+        raise LinkError(
+            N_("unrecognized product link host '{host}'{how}"), host=_show(host), how=HOW
+        )
     if host.rsplit(".", 1)[-1].isdigit() or host.rsplit(".", 1)[-1].startswith("0x"):
-        raise LinkError(f"unrecognized product link host '{_show(host)}' (an IP address){HOW}")
+        raise LinkError(
+            N_("unrecognized product link host '{host}' (an IP address){how}"),
+            host=_show(host), how=HOW,
+        )  # fmt: skip
     return host
 
 
@@ -99,12 +110,16 @@ def classify_host(host: str, catalog: Catalog) -> Resolved:
                 elif size == best[0] and entry.id not in best[1]:
                     best[1].append(entry.id)
     if best is None:
-        raise LinkError(f"unrecognized product link host '{_show(host)}'{HOW}")
+        raise LinkError(
+            N_("unrecognized product link host '{host}'{how}"), host=_show(host), how=HOW
+        )
     _, ids, domain = best
     # a punycode label the rules did not list could spell a look-alike: never guess
     extra = labels[: len(labels) - (domain.count(".") + 1)]
     if any(label.startswith("xn--") for label in extra):
-        raise LinkError(f"unrecognized product link host '{_show(host)}' (punycode){HOW}")
+        raise LinkError(
+            N_("unrecognized product link host '{host}' (punycode){how}"), host=_show(host), how=HOW
+        )
     candidates: list[str] = []
     for ident in ids:
         members = catalog.groups[ident].members if ident in catalog.groups else (ident,)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .errors import UnknownNameError, shown
+from .i18n import N_, Deferred
 from .names import LONGEST_NAME, closest, did_you_mean, normalize
 
 # The word in a rules file → the verdict a query answers.
@@ -25,6 +26,10 @@ VERDICTS = ("allowed", "denied", "unknown")
 # the surfaces a question is about when it names none
 DEFAULT_SURFACES = ("livestream", "short-video")
 _SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
+
+
+# the kinds of names, as an error says them (translated when the error is shown)
+KIND_WORDS = {"platform": N_("platform"), "source": N_("source"), "surface": N_("surface")}
 
 
 class Citation(NamedTuple):
@@ -51,6 +56,7 @@ class Platform(NamedTuple):
     aliases: tuple[str, ...]
     timezone: str
     file: str = ""
+    name_zh: str = ""  # the Chinese name, when the rules file gives one
 
 
 class Source(NamedTuple):
@@ -61,6 +67,7 @@ class Source(NamedTuple):
     aliases: tuple[str, ...]
     domains: tuple[str, ...]
     file: str = ""
+    name_zh: str = ""  # the Chinese name, when the rules file gives one
 
 
 class Group(NamedTuple):
@@ -73,6 +80,7 @@ class Group(NamedTuple):
     members: tuple[str, ...]
     domains: tuple[str, ...]
     file: str = ""
+    name_zh: str = ""  # the Chinese name, when the rules file gives one
 
 
 class Surface(NamedTuple):
@@ -82,6 +90,7 @@ class Surface(NamedTuple):
     name: str
     aliases: tuple[str, ...]
     file: str = ""
+    name_zh: str = ""  # the Chinese name, when the rules file gives one
 
 
 class Rule(NamedTuple):
@@ -196,11 +205,18 @@ class Catalog:
         """Forget the name indexes: an entry was added or replaced."""
         self._index.clear()
 
-    def display_names(self) -> dict[str, str]:
-        """id → human name, for sources, groups and platforms."""
+    def display_names(self, language: str | None = None) -> dict[str, str]:
+        """id → the name people read, for sources, groups, platforms and surfaces, in
+        `language` (default: the current one); an entry without a Chinese name keeps its
+        English one."""
+        if language is None:
+            from .i18n import language as current
+
+            language = current()
+        chinese = language == "zh"
         return {
-            ident: entry.name
-            for table in (self.sources, self.groups, self.platforms)
+            ident: (entry.name_zh or entry.name) if chinese else entry.name
+            for table in (self.sources, self.groups, self.platforms, self.surfaces)
             for ident, entry in table.items()
         }
 
@@ -227,21 +243,27 @@ class Catalog:
         table = self.index(kind)
         if len(name) > 16 * LONGEST_NAME and len(name.strip()) > 16 * LONGEST_NAME:
             raise UnknownNameError(  # not worth normalizing: no name is nearly that long
-                f"unknown {kind} '{shown(name)}' ({len(name.strip()):,} characters; no name "
-                f"is longer than {LONGEST_NAME}); `linkcheck {listing}` lists them"
-            )
+                N_(
+                    "unknown {kind} '{name}' ({length:,} characters; no name is longer than "
+                    "{longest}); `linkcheck {listing}` lists them"
+                ),
+                kind=Deferred(KIND_WORDS[kind]), name=shown(name), length=len(name.strip()),
+                longest=LONGEST_NAME, listing=listing,
+            )  # fmt: skip
         key = normalize(name)
         if not key:
             raise UnknownNameError(
-                f"empty {kind} name: give an id or alias; `linkcheck {listing}` lists them"
-            )
+                N_("empty {kind} name: give an id or alias; `linkcheck {listing}` lists them"),
+                kind=Deferred(KIND_WORDS[kind]), listing=listing,
+            )  # fmt: skip
         found = table.get(key)
         if found is None:
             later = frozenset(self.groups) if kind == "source" else frozenset()
             hint = did_you_mean(closest(name, table, later=later))
             raise UnknownNameError(
-                f"unknown {kind} '{shown(name)}'{hint}; `linkcheck {listing}` lists them"
-            )
+                N_("unknown {kind} '{name}'{hint}; `linkcheck {listing}` lists them"),
+                kind=Deferred(KIND_WORDS[kind]), name=shown(name), hint=hint, listing=listing,
+            )  # fmt: skip
         return found
 
     def platform_id(self, name: str | None) -> str:
@@ -278,8 +300,11 @@ class Catalog:
             ids.extend(i for i in found if i not in ids)
         if not ids:
             raise UnknownNameError(
-                "empty surface: give a surface name or `all` (or leave it out for "
-                f"{' and '.join(default)}); `linkcheck surfaces` lists them"
+                N_(
+                    "empty surface: give a surface name or `all` (or leave it out for "
+                    "{default}); `linkcheck surfaces` lists them"
+                ),
+                default=", ".join(default),
             )
         return tuple(ids)
 

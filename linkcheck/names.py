@@ -44,7 +44,26 @@ def closest(
     return ranked[:n]
 
 
-def did_you_mean(ids: list[str]) -> str:
-    if not ids:
-        return ""
-    return " (did you mean " + " or ".join(f"'{i}'" for i in ids) + "?)"
+class did_you_mean:  # used like the function it was: f"…{did_you_mean(ids)}"
+    """` (did you mean 'tmall'?)`, said in the language of whoever shows it: an error is
+    raised once and may be shown to a person (Chinese) and written to a checklist's note
+    (English)."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    def __str__(self) -> str:
+        if not self.ids:
+            return ""
+        from .i18n import gettext as _
+
+        names = _(" or ").join(f"'{i}'" for i in self.ids)
+        return _(" (did you mean {names}?)").format(names=names)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)

@@ -17,11 +17,14 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DateError, shown
+from .i18n import N_, Deferred
 
-ACCEPTED = (
-    "use 2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
-    "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, 618, today, yesterday, tomorrow, now, "
-    "+3d or -2w"
+ACCEPTED = Deferred(
+    N_(
+        "use 2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
+        "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, 618, today, yesterday, tomorrow, now, "
+        "+3d or -2w"
+    )
 )
 
 _TIME = r"(?:[T ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
@@ -122,7 +125,7 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         return _build(raw, tz, text[:4], text[5:7], text[8:])  # YYYY-MM-DD, the usual case
     text = unicodedata.normalize("NFKC", text).strip()
     if not text or len(text) > 64:
-        raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
+        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
     key = text.casefold()
     current = (now or clock()).astimezone(tz)
     today = current.date()
@@ -136,7 +139,9 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         try:
             day = today + timedelta(days=n if m["sign"] == "+" else -n)
         except OverflowError:
-            raise DateError(f"date out of range '{raw}': {ACCEPTED}") from None
+            raise DateError(
+                N_("date out of range '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED
+            ) from None
         return local_midnight(day, tz)
     if m := _RE.iso.fullmatch(text):
         return _build(raw, tz, m["y"], m["m"], m["d"], m["h"], m["mi"], m["s"], m["f"], m["z"])
@@ -153,10 +158,13 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
         return _month_day(raw, tz, today, m)
     if _RE.zone_word.search(key):
         raise DateError(
-            f"unsure of the time zone in '{_show(raw)}': zone names and UTC+N are not read; "
-            "write the offset as +08:00 (or Z for UTC), e.g. 2022-12-31T10:00:00+08:00"
+            N_(
+                "unsure of the time zone in '{date}': zone names and UTC+N are not read; "
+                "write the offset as +08:00 (or Z for UTC), e.g. 2022-12-31T10:00:00+08:00"
+            ),
+            date=_show(raw),
         )
-    raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
+    raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
 
 
 def _show(text: str) -> str:
@@ -181,7 +189,9 @@ def _build(raw, tz, y, m, d, h=None, mi=None, s=None, frac=None, offset=None) ->
             return value.replace(tzinfo=_offset(raw, offset)).astimezone(tz)
         return value.replace(tzinfo=tz)
     except OverflowError:
-        raise DateError(f"date out of range '{_show(raw)}': {ACCEPTED}") from None
+        raise DateError(
+            N_("date out of range '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED
+        ) from None
 
 
 def _offset(raw: str, text: str) -> tzinfo:
@@ -207,9 +217,9 @@ def _day_month_year(raw: str, tz: tzinfo, m: re.Match) -> datetime:
     if len(readings) > 1:
         first, second = readings
         raise DateError(
-            f"ambiguous date '{_show(raw)}': it could be {first.isoformat()} or "
-            f"{second.isoformat()}; write it as YYYY-MM-DD"
-        )
+            N_("ambiguous date '{date}': it could be {first} or {second}; write it as YYYY-MM-DD"),
+            date=_show(raw), first=first.isoformat(), second=second.isoformat(),
+        )  # fmt: skip
     return local_midnight(readings[0], tz)
 
 
@@ -240,7 +250,7 @@ def _month_day(raw: str, tz: tzinfo, today: date, m: re.Match) -> datetime:
     """A month name with a day (and perhaps a year, a time and an offset); nothing else."""
     month = _MONTHS.get(m["mon"] or m["mon2"])
     if month is None:
-        raise DateError(f"invalid date '{_show(raw)}': {ACCEPTED}")
+        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
     hour = m["h"]
     if m["ampm"]:
         h = int(hour)

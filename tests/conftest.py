@@ -14,6 +14,10 @@ os.environ["LINKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="linkcheck-test-cach
 # text is fitted to the terminal: tests see one wide terminal, whatever runs them (the tests
 # of fitting set COLUMNS themselves)
 os.environ["COLUMNS"] = "250"
+# the words are English unless a test asks for Chinese, whatever the machine's locale
+for _name in ("LINKCHECK_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(scope="session")

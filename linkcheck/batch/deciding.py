@@ -10,6 +10,7 @@ from operator import itemgetter
 
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
+from ..i18n import english
 from ..links import classify_host, link_host
 from ..model import Resolved
 from ..timeline import micros
@@ -230,7 +231,10 @@ def _blank(cells: list[str]) -> bool:
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0]
+    """An error as a checklist's note: English whatever the interface's language (the
+    appended columns of CSV and JSON outputs never change with it)."""
+    with english():
+        return str(exc).splitlines()[0]
 
 
 def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], writer,

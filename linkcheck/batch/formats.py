@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from ..errors import LinkcheckError
+from ..i18n import N_
 
 APPENDED = ("surface", "verdict", "rule", "next_change", "note")
+# their headers where people read them (a table, a workbook), translated when written
+APPENDED_LABELS = {
+    "surface": N_("surface"),
+    "verdict": N_("verdict"),
+    "rule": N_("rule"),
+    "next_change": N_("next_change"),
+    "note": N_("note"),
+}
 APPENDED_SET = frozenset(APPENDED)
 INPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx")
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx", "table")

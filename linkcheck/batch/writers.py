@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from ..errors import missing_extra
-from .formats import APPENDED, APPENDED_SET, InputError
+from .formats import APPENDED, APPENDED_LABELS, APPENDED_SET, InputError
 from .readers import JsonRow, RawNumber, dump_json
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
@@ -186,7 +186,7 @@ class XlsxWriter:
 
     def header(self, names: list[str]) -> None:
         self._names = names[: -len(APPENDED)]
-        self._sheet.append([self._value(c) for c in names])
+        self._sheet.append([self._value(c) for c in people_header(names)])
 
     def write(self, cells: list[str], results) -> None:
         values = [self._value(c) for c in cells]
@@ -200,7 +200,8 @@ class XlsxWriter:
                 if number is not None:
                     values[at] = number
         for result in results:
-            self._sheet.append([*values, *(self._value(c) for c in result)])
+            shown = [result[0], people_verdict(result[1]), *result[2:]]
+            self._sheet.append([*values, *(self._value(c) for c in shown)])
 
     def _value(self, cell: str):
         if not cell:
@@ -219,6 +220,28 @@ class XlsxWriter:
 
     def close(self) -> None:
         self._book.save(self._binary)
+
+
+def people_header(names: list[str]) -> list[str]:
+    """A header as people read it (a table, a workbook): the appended columns' names in the
+    current language, the input's own as they were."""
+    from ..i18n import gettext, language
+
+    if language() == "en":
+        return names
+    cut = len(names) - len(APPENDED)
+    return [*names[:cut], *(gettext(APPENDED_LABELS[n]) for n in names[cut:])]
+
+
+def people_verdict(verdict: str) -> str:
+    """A verdict as people read it in a table or a workbook (the current language)."""
+    from ..i18n import language
+
+    if language() == "en":
+        return verdict
+    from ..render.check import verdict_word
+
+    return verdict_word(verdict)
 
 
 def _json_number(value):
@@ -261,7 +284,8 @@ class TableWriter:
         from ..render import batch_table
 
         if self._rows:
-            self._console.print(batch_table(self._names, self._rows, self._console.width))
+            names = people_header(self._names)
+            self._console.print(batch_table(names, self._rows, self._console.width))
             self._rows = []
 
     def close(self) -> None:

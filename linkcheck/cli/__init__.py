@@ -37,6 +37,42 @@ COMMANDS = {
 }
 
 
+def _translate_click() -> None:
+    """click's own words (Usage, Options, its errors) through linkcheck's catalog: click
+    marks them with gettext, bound in each of its modules when it was imported."""
+    from .. import i18n
+
+    for name in ("core", "exceptions", "types", "parser", "formatting", "decorators", "utils"):
+        module = sys.modules.get(f"click.{name}")
+        if module is not None and callable(getattr(module, "_", None)):
+            module._ = i18n.gettext
+        if module is not None and callable(getattr(module, "ngettext", None)):
+            module.ngettext = i18n.ngettext
+
+
+_translate_click()
+
+
+def _choose_language(ctx: click.Context, param, value: str | None) -> None:
+    if value is not None:
+        from .. import i18n
+
+        i18n.choose(value)
+
+
+def lang_option(command):
+    """--lang zh|en: the language of the words for people (machine output never changes)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        expose_value=False,
+        is_eager=True,
+        callback=_choose_language,
+        help="Language of messages and help: zh (中文) or en. "
+        "Default: LINKCHECK_LANG, else the locale (LANG).",
+    )(command)
+
+
 class FitContext(click.Context):
     """Help that fits the terminal (cli/help.py, imported only when help is shown)."""
 
@@ -77,6 +113,20 @@ class SuggestingGroup(click.Group):
 class LinkcheckGroup(SuggestingGroup):
     context_class = FitContext  # the group's own --help fits the terminal too
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        from .. import i18n
+
+        i18n.choose(None)  # each run starts from the environment's language
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def main(self, *args, **kwargs):
+        from .. import i18n
+
+        try:
+            return super().main(*args, **kwargs)
+        finally:  # --lang is for this run only (the process may go on: a test, an embedder)
+            i18n.choose(None)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -114,6 +164,7 @@ class LinkcheckGroup(SuggestingGroup):
 
 @click.group(cls=LinkcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="linkcheck")
+@lang_option
 def cli() -> None:
     """May a product from SOURCE be linked from a livestream or a short video on PLATFORM
     on a given date? Answers from date windows kept as data in rules.toml.

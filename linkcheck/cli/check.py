@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import render
+from ..i18n import english
 from ..model import Decision
 from . import silence_stdout
 from .options import (
@@ -96,7 +97,9 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env
         doc = render.check_document(source, decisions, verdict, explains)
         click.echo(render.to_json(doc))
     elif fmt == "plain":
-        for line in render.plain_lines(decisions, explains, source):
+        with english():  # plain lines are read by programs: never translated
+            lines = render.plain_lines(decisions, explains, source)
+        for line in lines:
             # an answer stays one tab-separated line; an explanation under it is wrapped
             click.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)
         if not explain:  # the explanation says it on stdout

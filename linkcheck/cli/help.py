@@ -1,18 +1,22 @@
-"""--help text that fits the terminal: click measures a Chinese character as one column,
-so its help would overflow by as many columns as it has CJK characters; this formatter
-wraps with display widths (linkcheck.render.fit)."""
+"""--help text in the user's language that fits the terminal. A command's help, an option's
+help and a command's short help are messages of the catalog (their English text is the
+msgid) and are translated here, when shown; click's own words go through the same catalog
+(cli/__init__). click measures a Chinese character as one column, so its help would
+overflow by as many columns as it has CJK characters; this formatter wraps with display
+widths (linkcheck.render.fit)."""
 
 from __future__ import annotations
 
 import click
 
+from ..i18n import gettext as _
 from ..render.fit import width_of, wrap
 
 
 class FitFormatter(click.HelpFormatter):
     def write_text(self, text: str) -> None:
         indent = self.current_indent
-        for line in _paragraphs(text, self.width, indent):
+        for line in _paragraphs(_(text), self.width, indent):
             self.write(f"{line}\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
@@ -31,7 +35,7 @@ class FitFormatter(click.HelpFormatter):
                 self.write(head + "\n")
                 head = " " * (first_col + indent)
             text_width = max(self.width - first_col - indent, 10)
-            lines = wrap(" ".join(second.split()), text_width)
+            lines = wrap(" ".join(translated(second).split()), text_width)
             self.write(head + lines[0] + "\n")
             for line in lines[1:]:
                 self.write(" " * (first_col + indent) + line + "\n")
@@ -54,3 +58,10 @@ def _paragraphs(text: str, width: int, indent: int) -> list[str]:
         lead = " " * (indent + own)
         lines.extend(wrap(lead + joined, width, indent + own))
     return lines
+
+
+def translated(help_text: str) -> str:
+    """An option's or a command's help in the current language; click's `  [default: …]`
+    after it is translated by click's own words."""
+    text, mark, extra = help_text.partition("  [")
+    return _(text) + mark + extra

@@ -11,6 +11,7 @@ import click
 
 from ..engine import RuleSet
 from ..rules import load_catalog, rules_env_paths
+from . import lang_option
 
 
 class Env(NamedTuple):
@@ -65,6 +66,7 @@ def common_options(command):
         "--platform", "-p", kind="platform", metavar="P",
         help="Platform id or alias (default: the rules' default, kuaishou).",
     )  # fmt: skip
+    @lang_option
     @click.option(
         "--color",
         type=click.Choice(["auto", "always", "never"]),

@@ -9,6 +9,7 @@ import click
 from .. import render
 from ..engine import RuleSet
 from ..errors import LinkcheckError, UnknownNameError
+from ..i18n import english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
@@ -16,7 +17,7 @@ from . import SuggestingGroup, UserError
 from .options import Env, common_options, format_options, when_option
 
 
-@click.group(cls=SuggestingGroup)
+@click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
 def rules() -> None:
     """Read, check and review the loaded rules.
 
@@ -29,7 +30,7 @@ def rules() -> None:
     """
 
 
-@rules.command("list")
+@rules.command("list", short_help="Every loaded rule, and which are in force at WHEN.")
 @when_option("Mark the rules in force at this date or time.")
 @format_options
 @common_options
@@ -51,16 +52,21 @@ def list_rules(when, fmt, as_json, env: Env):
         click.echo(render.to_json(render.rules_list_document(rows, at, horizons)))
         return
     if fmt == "plain":
-        shown = render.rules_list_plain(rows)
-        for line in render.columns_text(shown, render.RULES_LIST_COLUMNS):
+        with english():  # plain is read by programs: never translated
+            lines = render.columns_text(render.rules_list_plain(rows), render.RULES_LIST_COLUMNS)
+            lines += [
+                render.fitted(line, indent=2)
+                for line in render.horizon_listing(ruleset.catalog, platform)
+            ]
+        for line in lines:
             click.echo(line)
-    else:
-        render.print_rules_table(render.console(env.colour()), rows, at)
+        return
+    render.print_rules_table(render.console(env.colour()), rows, at)
     for line in render.horizon_listing(ruleset.catalog, platform):
         click.echo(render.fitted(line, indent=2))
 
 
-@rules.command("show")
+@rules.command("show", short_help="One rule in full: window, note, citation, file.")
 @click.argument("rule_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the rule as JSON.")
 @common_options
@@ -86,7 +92,7 @@ def show_rule(rule_id, as_json, env: Env):
         click.echo(line)
 
 
-@rules.command("lint")
+@rules.command("lint", short_help="Check rules files and report every problem at once.")
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path())
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option(
@@ -126,7 +132,7 @@ def lint_rules(files, strict, fmt, env: Env):
     raise click.exceptions.Exit(1 if doc["errors"] or (strict and doc["warnings"]) else 0)
 
 
-@rules.command("diff")
+@rules.command("diff", short_help="Which verdicts change between two rules files.")
 @click.argument("old", metavar="OLD", type=click.Path())
 @click.argument("new", metavar="NEW", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")

@@ -5,25 +5,34 @@ from __future__ import annotations
 import click
 
 from .. import render
+from ..i18n import language
 from .options import Env, common_options
 
 
-def _listing_command(function):
+def _listing_command(short_help: str):
     """A listing command: --json and the common options."""
-    function = common_options(function)
-    function = click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")(function)
-    return click.command()(function)
+
+    def make(function):
+        function = common_options(function)
+        function = click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")(
+            function
+        )
+        return click.command(short_help=short_help)(function)
+
+    return make
 
 
 def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         click.echo(render.to_json(rows))
         return
+    if language() == "zh":  # the names people read, in their language
+        rows = [row | {"name": row.get("name_zh") or row["name"]} for row in rows]
     for line in render.columns_text(rows, columns):
         click.echo(line)
 
 
-@_listing_command
+@_listing_command("List source ids, names, aliases and link domains.")
 def sources(as_json, env: Env):
     """List source ids, names, aliases and link domains (groups last).
 
@@ -37,7 +46,7 @@ def sources(as_json, env: Env):
     _listing(rows, ("id", "name", "aliases", "members", "domains"), as_json)
 
 
-@_listing_command
+@_listing_command("List surface ids, names and aliases.")
 def surfaces(as_json, env: Env):
     """List surface ids, names and aliases.
 
@@ -50,7 +59,7 @@ def surfaces(as_json, env: Env):
     _listing(rows, ("id", "name", "aliases"), as_json)
 
 
-@_listing_command
+@_listing_command("List platform ids, names, aliases and time zones.")
 def platforms(as_json, env: Env):
     """List platform ids, names, aliases and time zones.
 

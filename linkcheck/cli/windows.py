@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import render
+from ..i18n import ngettext
 from ..windows import default_range, horizon_status, segments, upcoming
 from . import UserError
 from .options import Env, common_options, complete, surface_option, when_option
@@ -145,5 +146,9 @@ def upcoming_command(days, when, as_json, env: Env):
         click.echo(render.fitted(render.horizon_status_line(status, at, days, names), indent=20))
     if not rows and not ends:
         click.echo(
-            f"no window opens or closes in the {render.plural(days, 'day')} from {at.date()}"
+            ngettext(
+                "no window opens or closes in the {count} day from {day}",
+                "no window opens or closes in the {count} days from {day}",
+                days,
+            ).format(count=days, day=at.date())
         )

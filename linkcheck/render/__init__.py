@@ -57,7 +57,6 @@ _HOME = {
     "iso": "words",
     "newer_rules_hint": "words",
     "plain_lines": "check",
-    "plural": "common",
     "print_check_text": "check",
     "print_rules_table": "rules",
     "print_timeline": "windows",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..errors import shown
+from ..i18n import gettext as _
 from ..model import Decision, Explanation, Rule
 from ..when import is_midnight
-from ..words import iso, newer_rules_hint
-from .common import VERDICT_MARK, VERDICT_STYLE, days_word
+from ..words import iso
+from .common import VERDICT_MARK, VERDICT_STYLE, days_word, surface_label
 
 
 def rule_dict(rule: Rule | None) -> dict | None:
@@ -98,8 +99,8 @@ def check_document(
 
 
 def window_text(rule: Rule) -> str:
-    start = rule.start_text or "always"
-    end = rule.end_text or "open-ended"
+    start = rule.start_text or _("always")
+    end = rule.end_text or _("open-ended")
     return f"{start} → {end}"
 
 
@@ -111,31 +112,46 @@ def change_phrase(d: Decision) -> str:
     change = d.next_change
     if change is None:
         if d.horizon is not None and d.reason != "beyond_horizon":
-            return f"no change ahead up to the rules' horizon ({d.horizon.through})"
-        return "no change ahead in the loaded rules"
+            return _("no change ahead up to the rules' horizon ({day})").format(
+                day=d.horizon.through
+            )
+        return _("no change ahead in the loaded rules")
     tz = d.at.tzinfo
     at = change.at.astimezone(tz)
     query_day = d.at.date()
     midnight = is_midnight(at)
+    then = verdict_word(change.verdict)
     if d.verdict == "allowed":
         last = (at - timedelta(microseconds=1)).date() if midnight else at.date()
         days = (last - query_day).days + 1
         shown = last.isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
-        count = "today only" if days == 1 else f"{days} days, today included"
-        return f"until {shown} ({count}), then {change.verdict}{_rules_end(d)}"
+        count = _("today only") if days == 1 else _("{days} days, today included").format(days=days)
+        return _("until {day} ({count}), then {verdict}").format(
+            day=shown, count=count, verdict=then
+        ) + _rules_end(d)
     shown = at.date().isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
     days = (at.date() - query_day).days
     when = days_word(days)
     if change.verdict == "allowed":
-        return f"opens {shown} ({when})"
-    return f"{change.verdict} from {shown} ({when}){_rules_end(d)}"
+        return _("opens {day} ({when})").format(day=shown, when=when)
+    return _("{verdict} from {day} ({when})").format(
+        verdict=then, day=shown, when=when
+    ) + _rules_end(d)
+
+
+def verdict_word(verdict: str) -> str:
+    """A verdict as people read it: the word itself in English, 可以 / 不可以 / 未知 in
+    Chinese. Machine-readable outputs use the verdict itself, never this."""
+    words = {"allowed": _("allowed"), "denied": _("denied"), "unknown": _("unknown"),
+             "error": _("error")}  # fmt: skip
+    return words.get(verdict, verdict)
 
 
 def _rules_end(d: Decision) -> str:
     """Said of a change that is the horizon itself: why the answer turns unknown there."""
     change, horizon = d.next_change, d.horizon
     if change is not None and horizon is not None and change.at == horizon.end:
-        return ": the rules end there"
+        return _(": the rules end there")
     return ""
 
 
@@ -146,15 +162,31 @@ def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
         return []
     who = platform_name or d.platform
     lines = [
-        f"beyond the rules' horizon: the loaded rules for {who} know nothing after "
-        f"{horizon.through} (facts as of {horizon.as_of})"
+        _(
+            "beyond the rules' horizon: the loaded rules for {platform} know nothing after "
+            "{through} (facts as of {as_of})"
+        ).format(platform=who, through=horizon.through, as_of=horizon.as_of)
     ]
     known = d.last_known
     if known is not None:
-        rule = known.rule.id if known.rule else "no rule"
-        lines.append(f"last known, on {horizon.through}: {known.verdict} ({rule})")
-    lines.append(f"to answer for {d.at.date()}: {newer_rules_hint(d.platform)}")
+        rule = known.rule.id if known.rule else _("no rule")
+        lines.append(
+            _("last known, on {day}: {verdict} ({rule})").format(
+                day=horizon.through, verdict=verdict_word(known.verdict), rule=rule
+            )
+        )
+    lines.append(
+        _("to answer for {day}: {hint}").format(day=d.at.date(), hint=rules_hint(d.platform))
+    )
     return lines
+
+
+def rules_hint(platform: str) -> str:
+    """What to do past the horizon, in the current language (words.newer_rules_hint is the
+    English one that checklist notes keep)."""
+    return _("load a newer rules file that moves [horizon.{platform}] (--rules FILE)").format(
+        platform=platform
+    )
 
 
 def citation_text(rule: Rule) -> str:
@@ -184,8 +216,10 @@ def ambiguity_hint(d: Decision, typed: str) -> str:
     """How to say which candidate is meant: --as for a link, the id itself for a name."""
     first = d.candidates[0].source
     if d.kind == "link":
-        return f"say which source it is: linkcheck check '{shown(typed)}' --as {first}"
-    return f"pass the exact source, e.g. linkcheck check {first}"
+        return _("say which source it is: linkcheck check '{link}' --as {source}").format(
+            link=shown(typed), source=first
+        )
+    return _("pass the exact source, e.g. linkcheck check {source}").format(source=first)
 
 
 def horizon_note(decisions: list[Decision]) -> list[str]:
@@ -201,9 +235,16 @@ def horizon_note(decisions: list[Decision]) -> list[str]:
         if d.last_known is not None
     )
     return [
-        f"note: the loaded rules for {first.platform} know nothing after "
-        f"{first.horizon.through} (as of {first.horizon.as_of}); last known: {known}",
-        f"note: {newer_rules_hint(first.platform)}",
+        _(
+            "note: the loaded rules for {platform} know nothing after {through} (as of "
+            "{as_of}); last known: {known}"
+        ).format(
+            platform=first.platform,
+            through=first.horizon.through,
+            as_of=first.horizon.as_of,
+            known=known,
+        ),
+        _("note: {hint}").format(hint=rules_hint(first.platform)),
     ]
 
 
@@ -212,38 +253,46 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
     `summary=False` leaves out what the terminal view has already said above them."""
     lines = []
     for c in d.candidates:
-        rule = c.rule.id if c.rule else "no rule"
-        lines.append(f"candidate {c.source}: {c.verdict} ({rule})")
+        rule = c.rule.id if c.rule else _("no rule")
+        lines.append(
+            _("candidate {source}: {verdict} ({rule})").format(
+                source=c.source, verdict=verdict_word(c.verdict), rule=rule
+            )
+        )
     if summary and d.reason == "ambiguous_link":
-        lines.append("the candidates disagree; " + ambiguity_hint(d, typed))
+        lines.append(_("the candidates disagree; ") + ambiguity_hint(d, typed))
     beyond = d.reason == "beyond_horizon"
     if summary:
         lines.extend(horizon_lines(d))
     for source, live, near in explanations:  # Explanation(source, live, near)
         label = f"[{source}] " if len(explanations) > 1 else ""
         if not live:
-            lines.append(f"{label}no rule in force: unknown")
+            lines.append(label + _("no rule in force: unknown"))
         for i, rule in enumerate(live):
             if i == 0:
                 why = (
-                    "the only rule in force"
+                    _("the only rule in force")
                     if len(live) == 1
-                    else "wins: latest start"
-                    + (" (tie: loaded later)" if rule.start == live[1].start else "")
+                    else _("wins: latest start")
+                    + (_(" (tie: loaded later)") if rule.start == live[1].start else "")
                 )
                 if beyond:
-                    why += ", but the instant lies past the horizon"
+                    why += _(", but the instant lies past the horizon")
                 lines.append(f"{label}{rule.id}: {rule.word} {window_text(rule)}: {why}")
                 if rule.citation is not None:
                     lines.append(f"{label}  {citation_text(rule)}")
                 if rule.note:
-                    lines.append(f"{label}  note: {rule.note}")
+                    lines.append(label + "  " + _("note: {note}").format(note=rule.note))
             else:
-                lines.append(f"{label}{rule.id}: {rule.word} {window_text(rule)}: overridden")
+                lines.append(
+                    f"{label}{rule.id}: {rule.word} {window_text(rule)}: " + _("overridden")
+                )
         for rule in near:
             lines.append(
-                f"{label}near miss {rule.id}: {rule.word} {window_text(rule)}: "
-                "not in force at this time"
+                label
+                + _("near miss {rule}: {word} {window}: not in force at this time").format(
+                    rule=rule.id, word=rule.word, window=window_text(rule)
+                )
             )
     lines.append(change_phrase(d))
     return lines
@@ -263,9 +312,11 @@ def print_check_text(
     first = decisions[0]
     zone = getattr(first.at.tzinfo, "key", None) or first.at.strftime("%z")
     heading = (
-        f"[bold]{escape(names.get(first.source, first.source))}[/] on "
-        f"[bold]{escape(names.get(first.platform, first.platform))}[/] · "
-        f"{first.at:%Y-%m-%d %H:%M} ({escape(zone)}, {first.at.isoformat()[-6:]})"
+        _("{source} on {platform}").format(
+            source=f"[bold]{escape(names.get(first.source, first.source))}[/]",
+            platform=f"[bold]{escape(names.get(first.platform, first.platform))}[/]",
+        )
+        + f" · {first.at:%Y-%m-%d %H:%M} ({escape(zone)}, {first.at.isoformat()[-6:]})"
     )
     out.print(heading)
     table = Table.grid(padding=(0, 2))
@@ -275,7 +326,7 @@ def print_check_text(
     hinted: set[str] = set()
     for i, d in enumerate(decisions):
         style = VERDICT_STYLE[d.verdict]
-        verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {d.verdict}[/]"
+        verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {verdict_word(d.verdict)}[/]"
         if d.rule:
             detail = f"[cyan]{escape(d.rule.id)}[/] · {escape(change_phrase(d))}"
             cited = citation_text(d.rule)
@@ -284,8 +335,11 @@ def print_check_text(
             if d.verdict == "unknown" and d.rule.note and not explains:
                 detail += f"\n[dim]{escape(d.rule.note)}[/]"
         elif d.reason == "ambiguous_link":
-            parts = ", ".join(f"{c.source}: {c.verdict}" for c in d.candidates)
-            detail = f"the candidates disagree ({escape(parts)}) · {escape(change_phrase(d))}"
+            parts = ", ".join(f"{c.source}: {verdict_word(c.verdict)}" for c in d.candidates)
+            detail = (
+                _("the candidates disagree ({candidates})").format(candidates=escape(parts))
+                + f" · {escape(change_phrase(d))}"
+            )
             hint = ambiguity_hint(d, typed)
             if hint not in hinted:  # the same advice once, not once per surface
                 hinted.add(hint)
@@ -294,8 +348,8 @@ def print_check_text(
             first_line, *rest = horizon_lines(d, names.get(d.platform, d.platform))
             detail = escape(first_line) + "".join(f"\n[dim]{escape(x)}[/]" for x in rest)
         else:
-            detail = f"no rule covers this · {escape(change_phrase(d))}"
-        table.add_row(verdict, escape(d.surface), detail)
+            detail = _("no rule covers this") + f" · {escape(change_phrase(d))}"
+        table.add_row(verdict, escape(surface_label(d.surface, names)), detail)
         if explains:
             for line in explain_lines(d, explains[i], typed, summary=False)[:-1]:
                 table.add_row("", "", f"[dim]{escape(line)}[/]")

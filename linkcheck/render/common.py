@@ -4,6 +4,7 @@ day counts said in words, and cells made safe for a terminal."""
 from __future__ import annotations
 
 from ..errors import escape_controls
+from ..i18n import gettext as _
 
 # one colour per verdict; bold where a verdict is the answer itself
 COLOUR = {"allowed": "green", "denied": "red", "unknown": "yellow"}
@@ -28,14 +29,21 @@ def to_json(document) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def plural(count: int, word: str) -> str:
-    """`1 result`, `2 results`, `1,980 rows`."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def days_word(days: int) -> str:
     """A day count from today: `today`, `tomorrow`, `in 3 days`."""
-    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    return _("in {days} days").format(days=days)
+
+
+def surface_label(surface: str, names: dict[str, str]) -> str:
+    """A surface in a view for people: its id in English (what -s takes), its Chinese name
+    in Chinese."""
+    from ..i18n import language
+
+    return names.get(surface, surface) if language() == "zh" else surface
 
 
 def escape_cell(text: str) -> str:

@@ -3,15 +3,20 @@ of verdicts between two rules files — as JSON documents and as text."""
 
 from __future__ import annotations
 
+from ..i18n import N_, english, ngettext
+from ..i18n import gettext as _
 from ..model import VERDICT_OF, Rule
 from ..timeline import in_force
 from ..words import iso
 from .check import citation_text, horizon_dict, window_text
-from .common import COLOUR, plural
+from .common import COLOUR
 
 
 def rule_row(rule: Rule, at) -> dict:
-    """`rules list`: one rule, and whether its window holds `at`."""
+    """`rules list`: one rule, and whether its window holds `at` (a JSON object: its
+    words are English in every language)."""
+    with english():
+        window = window_text(rule)
     return {
         "id": rule.id,
         "platform": rule.platform,
@@ -20,7 +25,7 @@ def rule_row(rule: Rule, at) -> dict:
         "surfaces": list(rule.surfaces_text),
         "start": rule.start_text,
         "end": rule.end_text,
-        "window": window_text(rule),
+        "window": window,
         "in_force": in_force(rule, at),
         "file": rule.file,
         "position": rule.position,
@@ -64,14 +69,21 @@ def lint_document(problems) -> dict:
             "problems": [p.as_dict() for p in problems]}  # fmt: skip
 
 
+LEVELS = {"error": N_("error: {problem}"), "warning": N_("warning: {problem}")}
+
+
 def lint_lines(problems, paths: list[str]) -> list[str]:
     errors = sum(p.level == "error" for p in problems)
-    checked = ", ".join(paths) if paths else "the bundled rules"
+    checked = ", ".join(paths) if paths else _("the bundled rules")
     warnings = len(problems) - errors
     verdict = (
-        "clean" if not problems else f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+        _("clean")
+        if not problems
+        else ngettext("{count} error", "{count} errors", errors).format(count=errors)
+        + ", "
+        + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)
     )
-    return [f"{p.level}: {p}" for p in problems] + [f"{checked}: {verdict}"]
+    return [_(LEVELS[p.level]).format(problem=p) for p in problems] + [f"{checked}: {verdict}"]
 
 
 def diff_document(old: str, new: str, changes, moved, zone_of) -> dict:
@@ -104,18 +116,21 @@ def diff_document(old: str, new: str, changes, moved, zone_of) -> dict:
 
 def diff_lines(doc: dict) -> list[str]:
     """`rules diff` as text: moved horizons, then a line per changed range."""
+    from .check import verdict_word
+
     if not doc["changes"] and not doc["horizons"]:
-        return ["no verdict changes"]
+        return [_("no verdict changes")]
     lines = []
     for m in doc["horizons"]:
-        was = m["old"]["through"] if m["old"] else "none"
-        now = m["new"]["through"] if m["new"] else "none"
-        as_of = f" (as of {m['new']['as_of']})" if m["new"] else ""
-        lines.append(f"{m['platform']} · horizon: {was} → {now}{as_of}")
+        was = m["old"]["through"] if m["old"] else _("none")
+        now = m["new"]["through"] if m["new"] else _("none")
+        as_of = _(" (as of {day})").format(day=m["new"]["as_of"]) if m["new"] else ""
+        lines.append(f"{m['platform']} · " + _("horizon") + f": {was} → {now}{as_of}")
     for r in doc["changes"]:
         lines.append(
             f"{r['platform']} · {r['source']} · {r['surface']} · {r['from']} → {r['to']}: "
-            f"{r['old']['verdict']} → {r['new']['verdict']} ({_why(r['old'])} → {_why(r['new'])})"
+            f"{verdict_word(r['old']['verdict'])} → {verdict_word(r['new']['verdict'])} "
+            f"({_why(r['old'])} → {_why(r['new'])})"
         )
     return lines
 
@@ -123,7 +138,7 @@ def diff_lines(doc: dict) -> list[str]:
 def _why(side: dict) -> str:
     if side["rule"]:
         return side["rule"]
-    return "beyond the horizon" if side["reason"] == "beyond_horizon" else "no rule"
+    return _("beyond the horizon") if side["reason"] == "beyond_horizon" else _("no rule")
 
 
 def horizon_listing(catalog, platform: str | None = None) -> list[str]:
@@ -134,42 +149,53 @@ def horizon_listing(catalog, platform: str | None = None) -> list[str]:
             continue
         h = catalog.horizons.get(ident)
         if h is None:
-            lines.append(f"horizon {ident}: none stated (answers never expire)")
+            lines.append(_("horizon {platform}: none stated (answers never expire)").format(
+                platform=ident))  # fmt: skip
         else:
             lines.append(
-                f"horizon {ident}: through {h.through} (as of {h.as_of}, {h.file}); "
-                "later instants are unknown"
+                _(
+                    "horizon {platform}: through {through} (as of {as_of}, {file}); later "
+                    "instants are unknown"
+                ).format(platform=ident, through=h.through, as_of=h.as_of, file=h.file)
             )
     return lines
 
 
 def rule_lines(rule: Rule, zone, horizon=None, width: int = 80) -> list[str]:
     """`rules show`: one field a line, wrapped under its value to `width`."""
-    from .fit import wrap
+    from .fit import width_of, wrap
 
-    kind = "inclusive days" if rule.start_text and len(rule.start_text) == 10 else "instants"
+    days = rule.start_text and len(rule.start_text) == 10
+    kind = _("inclusive days") if days else _("instants")
     fields = [
-        ("platform", rule.platform),
-        ("verdict", f"{rule.word} ({rule.outcome})"),
-        ("sources", ", ".join(rule.sources_text)),
-        ("surfaces", ", ".join(rule.surfaces_text)),
-        ("window", f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
-        ("note", rule.note or "-"),
-        ("citation", citation_text(rule) or "-"),
-        ("file", f"{rule.file}, rule #{rule.position}"),
+        (_("platform"), rule.platform),
+        (_("verdict"), f"{rule.word} ({rule.outcome})"),
+        (_("sources"), ", ".join(rule.sources_text)),
+        (_("surfaces"), ", ".join(rule.surfaces_text)),
+        (_("window"), f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
+        (_("note"), rule.note or "-"),
+        (_("citation"), citation_text(rule) or "-"),
+        (_("file"), _("{file}, rule #{position}").format(file=rule.file, position=rule.position)),
         (
-            "horizon",
-            f"{rule.platform} rules reach through {horizon.through} (as of {horizon.as_of})"
+            _("horizon"),
+            _("{platform} rules reach through {through} (as of {as_of})").format(
+                platform=rule.platform, through=horizon.through, as_of=horizon.as_of
+            )
             if horizon
-            else "none stated",
+            else _("none stated"),
         ),
     ]
+    label = max(9, *(width_of(name) for name, _value in fields))
     lines = [rule.id]
     for name, value in fields:
-        lines.extend(wrap(f"  {name:<9} {value}", width, indent=12))
+        head = f"  {name}" + " " * (label - width_of(name)) + " "
+        lines.extend(wrap(head + value, width, indent=label + 3))
     return lines
 
 
+# the rules table's and records' column names, translated where they are shown
+RULE_COLUMNS = (N_("platform"), N_("verdict"), N_("sources"), N_("surfaces"), N_("window"),
+                N_("in force"), N_("file"))  # fmt: skip
 WIDE_TABLE = 150  # columns the rules table needs to show ids and sources unbroken
 
 
@@ -177,17 +203,21 @@ def print_rules_table(out, rows: list[dict], at) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    title = f"rules at {at:%Y-%m-%d %H:%M %z}"
+    title = _("rules at {instant}").format(instant=f"{at:%Y-%m-%d %H:%M %z}")
     if (out.width or 80) < WIDE_TABLE:  # too narrow for eight columns: one record a rule
         from .tables import columns_text
 
         out.print(title, style="bold", markup=False)
-        for line in columns_text(rules_list_plain(rows), RULES_LIST_COLUMNS, out.width):
+        shown = [
+            r | {"window": f"{r['start'] or _('always')} → {r['end'] or _('open-ended')}"}
+            for r in rules_list_plain(rows)
+        ]
+        for line in columns_text(shown, RULES_LIST_COLUMNS, out.width):
             out.print(line, markup=False)
         return
     table = Table(title=title, header_style="bold")
     for name in ("id", "platform", "verdict", "sources", "surfaces", "window", "in force", "file"):
-        table.add_column(name, overflow="fold", no_wrap=name not in ("sources", "surfaces"))
+        table.add_column(_(name), overflow="fold", no_wrap=name not in ("sources", "surfaces"))
     for r in rows:
         table.add_row(
             escape(r["id"]),
@@ -195,8 +225,8 @@ def print_rules_table(out, rows: list[dict], at) -> None:
             f"[{COLOUR[VERDICT_OF[r['verdict']]]}]{r['verdict']}[/]",
             escape(", ".join(r["sources"])),
             escape(", ".join(r["surfaces"])),
-            escape(r["window"]),
-            "[bold]yes[/]" if r["in_force"] else "[dim]no[/]",
+            escape(f"{r['start'] or _('always')} → {r['end'] or _('open-ended')}"),
+            f"[bold]{_('yes')}[/]" if r["in_force"] else f"[dim]{_('no')}[/]",
             escape(r["file"]),
         )
     out.print(table)

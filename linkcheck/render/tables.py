@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from .common import VERDICT_STYLE, console, escape_cell, plural
+from ..i18n import N_, ngettext
+from ..i18n import gettext as _
+from .common import VERDICT_STYLE, console, escape_cell
 
 
 def _cell(value) -> str:
@@ -18,8 +20,13 @@ def columns_text(rows: list[dict], columns: tuple[str, ...], width: int | None =
     from .fit import listing, terminal_width
 
     columns = tuple(c for c in columns if any(c in r for r in rows))
-    cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[_(c).upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
     return listing(cells, width or terminal_width())
+
+
+# the column names of listings, translated where they are shown (columns_text)
+COLUMN_LABELS = (N_("id"), N_("kind"), N_("name"), N_("aliases"), N_("members"), N_("domains"),
+                 N_("timezone"), N_("in_force"))  # fmt: skip
 
 
 def entry_dict(entry, kind: str | None = None) -> dict:
@@ -29,6 +36,8 @@ def entry_dict(entry, kind: str | None = None) -> dict:
     if kind is not None:
         row["kind"] = kind
     row |= {"name": entry.name, "aliases": list(entry.aliases)}
+    if entry.name_zh:
+        row["name_zh"] = entry.name_zh
     for field in ("members", "domains", "timezone"):
         value = getattr(entry, field, None)
         if value is not None:
@@ -57,10 +66,12 @@ def _batch_grid(names: list[str], rows: list[list[str]]):
     verdict_at = len(names) - 4  # surface, verdict, rule, next_change, note
     for name in names:
         table.add_column(name, no_wrap=True)
+    from .check import verdict_word
+
     for cells in rows:
         cells = list(cells)
         style = VERDICT_STYLE.get(cells[verdict_at], "bold magenta")
-        cells[verdict_at] = f"[{style}]{cells[verdict_at]}[/]"
+        cells[verdict_at] = f"[{style}]{verdict_word(cells[verdict_at])}[/]"
         table.add_row(*(c if i == verdict_at else escape_cell(c) for i, c in enumerate(cells)))
     return table
 
@@ -82,20 +93,35 @@ def _batch_stack(names: list[str], rows, width: int):
             text = text[:-1]
         return text + "…"
 
-    lines = [Text(cut(" · ".join(names[:inputs]) + "  →  surface verdict rule"), style="bold")]
+    from .check import verdict_word
+
+    answer = " ".join(names[inputs : inputs + 3])
+    lines = [Text(cut(" · ".join(names[:inputs]) + f"  →  {answer}"), style="bold")]
     for cells, results in rows:
         shown = " · ".join(escape_controls(c) for c in cells if c.strip()) or "(empty)"
         lines.append(Text(cut(shown)))
         for surface, verdict, rule, change, note in results:
             line = Text(f"  {surface or '-':<13} ")
             mark = VERDICT_MARK.get(verdict, "!")
-            line.append(f"{mark} {verdict}", style=VERDICT_STYLE.get(verdict, "bold magenta"))
+            line.append(
+                f"{mark} {verdict_word(verdict)}", style=VERDICT_STYLE.get(verdict, "bold magenta")
+            )
             line.append(f"  {rule}" if rule else "")
             lines.append(line)
-            for extra in (f"next: {change}" if change else "", escape_controls(note)):
+            then = _("next: {change}").format(change=change) if change else ""
+            for extra in (then, escape_controls(note)):
                 if extra:
                     lines.extend(Text(p, style="dim") for p in wrap("    " + extra, width, 4))
     return Group(*lines)
+
+
+MEANING_WORDS = {
+    "source": N_("source"),
+    "url": N_("url"),
+    "surface": N_("surface"),
+    "date": N_("date"),
+    "platform": N_("platform"),
+}
 
 
 def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
@@ -103,7 +129,6 @@ def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
 
         date: 直播时间 (column 4)
         surface: none — every row checked for livestream, short-video (the default)
-          name a column with --surface-column
 
     `fills` maps a missing meaning to (value, where it came from): the instant for date,
     surface ids, a platform id. Headers that look like a meaning but were not read follow
@@ -112,25 +137,53 @@ def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
 
     lines = []
     for meaning in ("source", "url", "surface", "date", "platform"):
+        word = _(MEANING_WORDS[meaning])
         at = columns.at(meaning)
         if at is not None:
-            how = f"--{meaning}-column" if meaning in columns.named else "column"
-            lines.append(f"{meaning}: {shown(columns.header[at], 40)} ({how} {at + 1})")
+            header = shown(columns.header[at], 40)
+            if meaning in columns.named:
+                lines.append(f"{word}: {header} (--{meaning}-column {at + 1})")
+            else:
+                lines.append(
+                    _("{meaning}: {header} (column {number})").format(
+                        meaning=word, header=header, number=at + 1
+                    )
+                )
         elif meaning in fills:
             value, origin = fills[meaning]
-            lines.append(f"{meaning}: none — every row {_fill_words(meaning, value)} ({origin})")
+            lines.append(
+                _("{meaning}: none — every row {fill} ({origin})").format(
+                    meaning=word, fill=_fill_words(meaning, value), origin=_(origin)
+                )
+            )
             if origin == "now":  # never a silent "now"
-                lines.append(f"  name the column with --{meaning}-column, or give --on")
+                lines.append(
+                    "  "
+                    + _("name the column with --{meaning}-column, or give --on").format(
+                        meaning=meaning
+                    )
+                )
         else:
-            lines.append(f"{meaning}: none")
+            lines.append(_("{meaning}: none").format(meaning=word))
     for meaning, at in columns.unread:
         used = columns.at(meaning)
         instead = (
-            f"{meaning}: column {used + 1}" if used is not None else f"--{meaning}-column reads it"
+            _("{meaning}: column {number}").format(
+                meaning=_(MEANING_WORDS[meaning]), number=used + 1
+            )
+            if used is not None
+            else _("--{meaning}-column reads it").format(meaning=meaning)
         )
         lines.append(
-            f"warning: column {at + 1} '{shown(columns.header[at], 40)}' looks like a "
-            f"{meaning} column but is not read ({instead})"
+            _(
+                "warning: column {number} '{header}' looks like a {meaning} column but is not "
+                "read ({instead})"
+            ).format(
+                number=at + 1,
+                header=shown(columns.header[at], 40),
+                meaning=_(MEANING_WORDS[meaning]),
+                instead=instead,
+            )
         )
     return lines
 
@@ -142,21 +195,31 @@ def _fill_words(meaning: str, value) -> str:
         shown = f"{value:%Y-%m-%d}" if is_midnight(value) else f"{value:%Y-%m-%d %H:%M %z}"
         if not is_midnight(value):
             shown = shown[:-2] + ":" + shown[-2:]
-        return f"checked at {shown}"
+        return _("checked at {instant}").format(instant=shown)
     if meaning == "surface":
-        return "checked for " + ", ".join(value)
-    return f"on {value}"
+        return _("checked for {surfaces}").format(surfaces=", ".join(value))
+    return _("on {platform}").format(platform=value)
+
+
+# where a missing column's value came from (batch_reading), said in the user's language
+ORIGINS = (N_("now"), N_("--on"), N_("-s"), N_("the default"), N_("--platform"),
+           N_("the rules' default"))  # fmt: skip
 
 
 def batch_summary(counts: dict[str, int]) -> str:
     """`1,980 results: allowed 1,020 · denied 800 · unknown 150 · error 10`."""
+    from .check import verdict_word
+
     words = ("allowed", "denied", "unknown", "error")
-    parts = " · ".join(f"{v} {counts.get(v, 0):,}" for v in words)
+    parts = " · ".join(f"{verdict_word(v)} {counts.get(v, 0):,}" for v in words)
     total = sum(counts.get(v, 0) for v in words)
-    line = f"{plural(total, 'result')}: {parts}"
+    line = ngettext("{count} result", "{count} results", total).format(count=f"{total:,}")
+    line += f": {parts}"
     skipped = counts.get("skipped", 0)
     if skipped:
-        line += f" ({plural(skipped, 'empty row')} skipped)"
+        line += " " + ngettext(
+            "({count} empty row skipped)", "({count} empty rows skipped)", skipped
+        ).format(count=f"{skipped:,}")
     return line
 
 
@@ -168,7 +231,7 @@ class BatchProgress:
 
         self._progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.completed:,} rows"),
+            TextColumn("{task.completed:,} " + _("rows")),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             console=console(color, stderr=True),
@@ -180,7 +243,7 @@ class BatchProgress:
     def update(self, rows: int) -> None:
         task = self._progress.tasks[0]
         elapsed = task.elapsed or 0.0
-        rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 else ""
+        rate = _("{rate} rows/s").format(rate=f"{rows / elapsed:,.0f}") if elapsed > 0 else ""
         self._progress.update(self._task, completed=rows, rate=rate)
 
     def stop(self) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..words import iso, newer_rules_hint
-from .check import horizon_dict
-from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word, plural
+from ..i18n import N_, ngettext
+from ..i18n import gettext as _
+from ..words import iso
+from .check import horizon_dict, rules_hint, verdict_word
+from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word
 
 
 def segment_dict(seg) -> dict:
@@ -34,6 +36,13 @@ def segment_lines(segments) -> list[str]:
             )
         )
     return lines
+
+
+def _cells(label: str) -> list[str]:
+    """A label as terminal cells: a wide (CJK) character takes two, the second empty."""
+    from .fit import width_of
+
+    return [piece for ch in label for piece in ((ch, "") if width_of(ch) == 2 else (ch,))]
 
 
 def print_timeline(out, segments, first, last, today, names: dict[str, str], horizon=None) -> None:
@@ -64,18 +73,20 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
     marks = [" "] * width
     taken: list[tuple[int, int]] = []  # where labels were put: a later one that would
     # overlap one is shown as its mark alone
-    for day, label in ((horizon and horizon.through, "┊rules end"), (today, "▼ today")):
+    for day, label in ((horizon and horizon.through, "┊" + _("rules end")),
+                       (today, "▼ " + _("today"))):  # fmt: skip
         if day is None or not first <= day < last:  # a horizon on the last day: no mark
             continue
         at = int((day - first).days / per_cell)
         mark = label[0]
-        if at + len(label) > width:  # near the right edge: the label ends at the mark
-            label = label[1:] + label[0]
-            at = max(0, at - len(label) + 1)
-        if any(at < end and start < at + len(label) for start, end in taken):
-            at, label = int((day - first).days / per_cell), mark
-        marks[at : at + len(label)] = label
-        taken.append((at, at + len(label)))
+        cells = _cells(label)
+        if at + len(cells) > width:  # near the right edge: the label ends at the mark
+            cells = [*_cells(label[1:]), label[0]]
+            at = max(0, at - len(cells) + 1)
+        if any(at < end and start < at + len(cells) for start, end in taken):
+            at, cells = int((day - first).days / per_cell), [mark]
+        marks[at : at + len(cells)] = cells
+        taken.append((at, at + len(cells)))
     if taken:  # a row of marks only when there is something to mark
         table.add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
     for (source, surface), segs in rows.items():
@@ -96,15 +107,20 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
     out.print(table)
     legend = [
         (GLYPH["allowed"], "green"),
-        " allowed  ",
+        f" {verdict_word('allowed')}  ",
         (GLYPH["denied"], "red"),
-        " denied  ",
+        f" {verdict_word('denied')}  ",
         (GLYPH["unknown"], "yellow"),
-        " unknown  ",
+        f" {verdict_word('unknown')}  ",
     ]
     if horizon is not None and horizon.through < last:
-        legend += [(BEYOND_GLYPH, "dim"), f" unknown: after {horizon.through}, the rules end  "]
-    legend.append(f"({plural(span, 'day')}, {per_cell:.1f} per column)")
+        after = _(" unknown: after {day}, the rules end  ").format(day=horizon.through)
+        legend += [(BEYOND_GLYPH, "dim"), after]
+    legend.append(
+        ngettext(
+            "({count} day, {per:.1f} per column)", "({count} days, {per:.1f} per column)", span
+        ).format(count=f"{span:,}", per=per_cell)
+    )
     out.print(Text.assemble(*legend))
 
 
@@ -113,8 +129,15 @@ def timeline_note(horizon, last) -> list[str]:
     if horizon is None or horizon.through >= last:
         return []
     return [
-        f"note: the loaded rules for {horizon.platform} end on {horizon.through} (as of "
-        f"{horizon.as_of}): later days are unknown; {newer_rules_hint(horizon.platform)}"
+        _(
+            "note: the loaded rules for {platform} end on {through} (as of {as_of}): later "
+            "days are unknown; {hint}"
+        ).format(
+            platform=horizon.platform,
+            through=horizon.through,
+            as_of=horizon.as_of,
+            hint=rules_hint(horizon.platform),
+        )
     ]
 
 
@@ -144,41 +167,62 @@ def horizon_status_dict(status) -> dict:
     return {"platform": status.platform, "state": status.state} | horizon_dict(status.horizon)
 
 
+def _kind(word: str) -> str:
+    """An event's kind as the first column of an `upcoming` line, 8 columns wide."""
+    from .fit import width_of
+
+    label = _(word)
+    return label + " " * max(1, 8 - width_of(label))
+
+
 def horizon_status_line(status, at, days: int, names: dict[str, str]) -> str:
     """upcoming: where the rules end, said instead of a silent "nothing changes"."""
     who = names.get(status.platform, status.platform)
     horizon = status.horizon
+    hint = rules_hint(status.platform)
     if status.state == "passed":
         end = at.date() + timedelta(days=days)
-        return (
-            f"ended   {horizon.through}  the loaded rules for {who} end on {horizon.through} "
-            f"(as of {horizon.as_of}): nothing is known about {at.date()} → {end}; "
-            f"{newer_rules_hint(status.platform)}"
-        )
-    return (
-        f"ends    {horizon.through}  the loaded rules for {who} end: every answer after "
-        f"{horizon.through} is unknown; {newer_rules_hint(status.platform)}"
-    )
+        return f"{_kind('ended')}{horizon.through}  " + _(
+            "the loaded rules for {platform} end on {through} (as of {as_of}): nothing is "
+            "known about {first} → {last}; {hint}"
+        ).format(platform=who, through=horizon.through, as_of=horizon.as_of,
+                 first=at.date(), last=end, hint=hint)  # fmt: skip
+    return f"{_kind('ends')}{horizon.through}  " + _(
+        "the loaded rules for {platform} end: every answer after {through} is unknown; {hint}"
+    ).format(platform=who, through=horizon.through, hint=hint)
 
 
 def upcoming_line(row: dict, names: dict[str, str]) -> str:
     source, platform = row["source"], row["platform"]
-    who = f"{names.get(source, source)} on {names.get(platform, platform)}"
+    who = _("{source} on {platform}").format(
+        source=names.get(source, source), platform=names.get(platform, platform)
+    )
     surfaces = ", ".join(row["surfaces"])
     day = row["at"][:10]
-    ends = ": the rules end there" if row.get("reason") == "beyond_horizon" else ""
+    ends = _(": the rules end there") if row.get("reason") == "beyond_horizon" else ""
     if row["kind"] == "closes":
         left = row["days_left"]
-        count = "last day today" if left == 1 else f"{left} days left, today included"
-        return (
-            f"closes  {row['last_day']}  {who} · {surfaces}: last allowed day ({count}), "
-            f"then {row['to']}{ends} [{row['closing_rule']}]"
+        count = (
+            _("last day today")
+            if left == 1
+            else _("{days} days left, today included").format(days=left)
         )
+        return f"{_kind('closes')}{row['last_day']}  " + _(
+            "{who} · {surfaces}: last allowed day ({count}), then {verdict}{ends} [{rule}]"
+        ).format(who=who, surfaces=surfaces, count=count, verdict=verdict_word(row["to"]),
+                 ends=ends, rule=row["closing_rule"])  # fmt: skip
     until = row["days_until"]
     when = days_word(until)
     if row["kind"] == "opens":
-        return f"opens   {day}  {who} · {surfaces}: allowed from {day} ({when}) [{row['rule']}]"
-    return (
-        f"changes {day}  {who} · {surfaces}: {row['from']} → {row['to']} ({when}){ends} "
-        f"[{row['rule'] or row['closing_rule'] or 'no rule'}]"
-    )
+        return f"{_kind('opens')}{day}  " + _(
+            "{who} · {surfaces}: allowed from {day} ({when}) [{rule}]"
+        ).format(who=who, surfaces=surfaces, day=day, when=when, rule=row["rule"])
+    rule = row["rule"] or row["closing_rule"] or _("no rule")
+    return f"{_kind('changes')}{day}  " + _(
+        "{who} · {surfaces}: {before} → {after} ({when}){ends} [{rule}]"
+    ).format(who=who, surfaces=surfaces, before=verdict_word(row["from"]),
+             after=verdict_word(row["to"]), when=when, ends=ends, rule=rule)  # fmt: skip
+
+
+# the kinds of `upcoming` lines, translated where they are shown (_kind)
+KINDS = (N_("ended"), N_("ends"), N_("closes"), N_("opens"), N_("changes"))

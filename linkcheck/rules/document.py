@@ -154,15 +154,17 @@ class FileReader:
     def entry(self, kind: str, ident: str, table: dict, where: str):
         """The Platform, Source, Group or Surface a table defines."""
         name = self.text(table, "name", where, ident)
+        name_zh = self.text(table, "name_zh", where)
         aliases = self.strings(table, "aliases", where)
         if kind == "platforms":
             zone_name = table.get("timezone", self.doc.get("timezone", DEFAULT_TIMEZONE))
             self.zone(zone_name, f"{where} timezone")
-            return Platform(ident, name, aliases, str(zone_name), self.file)
+            return Platform(ident, name, aliases, str(zone_name), self.file, name_zh)
         if kind == "sources":
-            return Source(ident, name, aliases, self.domains(table, where), self.file)
+            domains = self.domains(table, where)
+            return Source(ident, name, aliases, domains, self.file, name_zh)
         if kind == "surfaces":
-            return Surface(ident, name, aliases, self.file)
+            return Surface(ident, name, aliases, self.file, name_zh)
         members = self.strings(table, "members", where)
         for member in members:
             if member not in self.catalog.sources:
@@ -171,7 +173,7 @@ class FileReader:
                 )
         if not members:
             self.error(where, "a group needs 'members', a list of source ids", "members")
-        return Group(ident, name, aliases, members, self.domains(table, where), self.file)
+        return Group(ident, name, aliases, members, self.domains(table, where), self.file, name_zh)
 
     def read_horizons(self) -> None:
         """[horizon.PLATFORM] as_of / through: how far this file's knowledge reaches. The

@@ -21,10 +21,10 @@ TOP_KEYS = (
 )
 HORIZON_KEYS = ("as_of", "through")
 ENTRY_KEYS = {
-    "platforms": ("name", "aliases", "timezone", "override"),
-    "sources": ("name", "aliases", "domains", "override"),
-    "groups": ("name", "aliases", "members", "domains", "override"),
-    "surfaces": ("name", "aliases", "override"),
+    "platforms": ("name", "name_zh", "aliases", "timezone", "override"),
+    "sources": ("name", "name_zh", "aliases", "domains", "override"),
+    "groups": ("name", "name_zh", "aliases", "members", "domains", "override"),
+    "surfaces": ("name", "name_zh", "aliases", "override"),
 }
 RULE_KEYS = (
     "id",

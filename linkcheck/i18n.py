@@ -1,0 +1,103 @@
+"""The language of the words meant for people: English or Chinese (zh-CN), through gettext.
+
+The language is the one chosen (`--lang`), else LINKCHECK_LANG, else the locale (LC_ALL,
+LC_MESSAGES, LANG: `zh…` is Chinese), else English. Messages are marked `_("…")` where they
+are written and translated when shown; the Chinese catalog (locale/zh_CN/LC_MESSAGES/
+linkcheck.mo, compiled from the .po beside it) is read the first time a Chinese text is
+shown, so an English or machine-readable answer never pays for it. Machine-readable words —
+verdicts, ids, JSON keys, the appended batch columns — are never passed through here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "linkcheck"
+_chosen: str | None = None
+_forced: str | None = None
+_catalogs: dict[str, object] = {}
+
+
+def choose(language: str | None) -> None:
+    """Use `language` (en or zh) from now on; None goes back to the environment's."""
+    global _chosen
+    _chosen = None if language is None else normalize(language)
+
+
+@contextlib.contextmanager
+def english():
+    """English inside: for words that are read by programs too (plain output lines)."""
+    global _forced
+    before, _forced = _forced, "en"
+    try:
+        yield
+    finally:
+        _forced = before
+
+
+def normalize(language: str) -> str:
+    return "zh" if language.strip().lower().startswith("zh") else "en"
+
+
+def language() -> str:
+    """en or zh: chosen, else LINKCHECK_LANG, else the locale's messages language."""
+    if _forced is not None:
+        return _forced
+    if _chosen is not None:
+        return _chosen
+    env = os.environ
+    wanted = env.get("LINKCHECK_LANG") or env.get("LC_ALL") or env.get("LC_MESSAGES")
+    wanted = wanted or env.get("LANG") or ""
+    return normalize(wanted) if wanted not in ("", "C", "POSIX") else "en"
+
+
+def _catalog():
+    found = _catalogs.get("zh")
+    if found is None:
+        import gettext
+        from pathlib import Path
+
+        folder = Path(__file__).parent / "locale"
+        found = _catalogs["zh"] = gettext.translation(
+            DOMAIN, folder, languages=["zh_CN"], fallback=True
+        )
+    return found
+
+
+def gettext(message: str) -> str:
+    """`message` in the current language."""
+    if not message or language() == "en":
+        return message
+    return _catalog().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    if language() == "en":
+        return singular if count == 1 else plural
+    return _catalog().ngettext(singular, plural, count)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation where it is defined; translate it when shown."""
+    return message
+
+
+class Deferred:
+    """A message translated where it is formatted into another (an error's field), so an
+    error raised once reads in the language of whoever shows it."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __format__(self, spec: str) -> str:
+        return format(gettext(self.message), spec)
+
+    def __str__(self) -> str:
+        return gettext(self.message)

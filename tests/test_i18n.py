@@ -1,0 +1,233 @@
+"""The Chinese interface: the catalog is whole and current, every command speaks Chinese
+under --lang zh or a Chinese locale, and nothing a program reads changes with the language."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+babel = pytest.importorskip("babel")
+import i18n_catalog  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _po():
+    from babel.messages.pofile import read_po
+
+    with i18n_catalog.PO.open("rb") as f:
+        return read_po(f, locale="zh_CN")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.sub(r"[:!].*", "", p) for p in _PLACEHOLDER.findall(text))
+
+
+def test_every_message_has_a_chinese_translation_keeping_its_placeholders():
+    needed = i18n_catalog.messages()
+    catalog = _po()
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id  # a fuzzy entry is left out of the .mo
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        translated[message.id] = strings[0]
+        if isinstance(message.id, tuple):  # Chinese has one form for every count
+            for msgid in message.id:
+                assert _placeholders(strings[0]) == _placeholders(msgid), message.id
+            continue
+    missing = [m for m in needed if not translated.get(m)]
+    assert missing == [], missing
+    for msgid, text in translated.items():
+        if isinstance(msgid, str):
+            assert _placeholders(text) == _placeholders(msgid), (msgid, text)
+            assert msgid.count("\x08") == text.count("\x08"), msgid  # click's no-rewrap marks
+    assert not catalog.fuzzy
+
+
+def test_the_compiled_catalog_is_the_po_file():
+    with i18n_catalog.MO.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for message in _po():
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            assert compiled.ngettext(message.id[0], message.id[1], 2) == message.string[0]
+        else:
+            assert compiled.gettext(message.id) == message.string, message.id
+    assert compiled.info()["plural-forms"] == "nplurals=1; plural=0;"
+
+
+def test_no_message_in_the_catalog_is_unused():
+    needed = set(i18n_catalog.messages())
+    ids = {message.id for message in _po() if message.id}
+    assert ids - needed == set()
+    assert needed - ids == set()
+
+
+ZH_ENV = {"LANG": "zh_CN.UTF-8", "COLUMNS": "100"}
+
+
+@pytest.mark.parametrize(
+    ("how", "env"),
+    [
+        ("--lang zh", {"COLUMNS": "100"}),
+        ("LANG", ZH_ENV),
+        ("LINKCHECK_LANG", {"LINKCHECK_LANG": "zh"}),
+    ],
+    ids=["option", "locale", "variable"],
+)
+def test_check_reads_entirely_in_chinese(run, how, env):
+    args = ["check", "天猫", "-s", "直播", "--on", "2022-11-11", "--format", "text"]
+    if how == "--lang zh":
+        args.append("--lang=zh")
+    result = run(*args, env=env)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "快手 · 天猫" in text  # names
+    assert "✔ 可以挂链" in text and "直播间购物车" in text  # verdict and surface
+    assert "至 2022-12-31(还剩 51 天" in " ".join(text.split()).replace(" 天", " 天")
+    assert "之后未知:规则到此为止" in text.replace("\n", "").replace(" ", "")
+    assert "据快手介绍" in text  # the citation
+    for english in ("allowed", "until", "days", "today included", " on "):
+        assert english not in text, english
+
+
+def test_chinese_locale_help_and_clicks_own_words(run):
+    result = run("--lang", "zh", "batch", "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("用法: linkcheck batch")
+    assert "逐行检查商品清单" in result.stdout and "选项:" in result.stdout
+    assert "显示此帮助并退出。" in result.stdout
+    group = run("--help", env=ZH_ENV)
+    assert "命令:" in group.stdout and "查看、检查和审阅已加载的规则。" in group.stdout
+    bad = run("--lang", "zh", "check", "tmall", "--format", "xml")
+    assert bad.exit_code == 2
+    assert "错误:" in bad.stderr and "运行 'linkcheck check --help' 查看帮助。" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("check", "天苗"), ("未知来源 '天苗'(是不是 'tmall'", "`linkcheck sources` 可列出全部")),
+        (("check", "tmall", "--on", "明年某天"), ("无法识别的日期 '明年某天'", "可用 2022-11-11")),
+        (("check", "https://evil.cn/x"), ("无法识别的商品链接主机 'evil.cn'", "请改为给出来源 id")),
+        (("check", "tmall", "--on", "11/10/2022"), ("日期 '11/10/2022' 有歧义",)),
+    ],
+)
+def test_errors_and_hints_in_chinese(run, args, fragments):
+    result = run("--lang", "zh", *args)
+    assert result.exit_code == 2
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_every_command_speaks_chinese(run, tmp_path):
+    cases = {
+        "timeline": ("timeline", "tmall", "--from", "2022-10-01", "--to", "2022-12-31",
+                     "--format", "text"),
+        "upcoming": ("upcoming", "--on", "2022-11-25", "--days", "7"),
+        "upcoming-ended": ("upcoming", "--on", "2026-11-29"),
+        "sources": ("sources",),
+        "surfaces": ("surfaces",),
+        "rules list": ("rules", "list", "--format", "text", "--on", "2022-11-11"),
+        "rules show": ("rules", "show", "kuaishou-2022-tmall-window"),
+        "rules lint": ("rules", "lint"),
+        "rules diff": ("rules", "diff", str(EXAMPLES / "empty.toml"),
+                       str(EXAMPLES / "team-2023.toml")),
+        "explain": ("check", "京东联盟", "--on", "2022-11-11", "--format", "text", "--explain"),
+    }  # fmt: skip
+    expected = {
+        "timeline": "可以挂链",
+        "upcoming": "还剩 6 天(含今天)",
+        "upcoming-ended": "已加载的快手规则止于 2022-12-31",
+        "sources": "天猫",
+        "surfaces": "直播间购物车",
+        "rules list": "的规则",
+        "rules show": "原文引用",
+        "rules lint": "内置规则: 没有问题",
+        "rules diff": "有效范围",
+        "explain": "胜出:开始时间最晚",
+    }
+    for name, args in cases.items():
+        result = run("--lang", "zh", *args, env={"COLUMNS": "200"})
+        assert result.exit_code in (0, 1, 3), (name, result.output)
+        assert expected[name] in result.stdout.replace("\n", ""), (name, result.stdout)
+
+
+def test_batch_speaks_chinese_on_stderr_and_in_the_table(run):
+    result = run("--lang", "zh", "batch", str(EXAMPLES / "checklist-gb18030.csv"),
+                 "--format", "table", env={"COLUMNS": "100"})  # fmt: skip
+    assert "日期:直播时间(第 4 列)" in result.stderr
+    assert "挂链位置:无 —— 每一行都按 livestream, short-video 检查(默认)" in result.stderr
+    assert "共 22 条结果" in result.stderr and "(跳过 1 个空行)" in result.stderr
+    assert "✔ 可以挂链" in result.stdout and "结论" in result.stdout
+
+
+def test_a_workbook_written_in_chinese_has_chinese_headers_and_verdicts(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "结果.xlsx"
+    result = run("--lang", "zh", "batch", str(EXAMPLES / "schedule.xlsx"), "-o", str(out),
+                 "-s", "直播")  # fmt: skip
+    assert result.exit_code == 1
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][-5:] == ("挂链位置", "结论", "规则", "下次变化", "说明")
+    assert rows[1][-4] == "可以挂链"
+    assert rows[1][0] == 123  # the input's own cells as they were
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "天猫", "--on", "2022-11-11", "--format", "plain"),
+        ("check", "京东联盟", "--on", "2022-11-11", "--format", "plain", "--explain"),
+        ("check", "tmall", "--on", "2026-11-11", "--json"),
+        ("check", "jd-union", "--on", "2022-11-11", "--json", "--explain"),
+        ("timeline", "tmall", "--format", "json", "--from", "2022-10-01", "--to", "2023-01-31"),
+        ("timeline", "tmall", "--format", "plain", "--from", "2022-10-01", "--to", "2022-12-31"),
+        ("upcoming", "--on", "2022-11-25", "--json"),
+        ("rules", "list", "--format", "plain", "--on", "2022-11-11"),
+        ("rules", "list", "--json", "--on", "2022-11-11"),
+        ("rules", "show", "kuaishou-2022-tmall-window", "--json"),
+        ("rules", "lint", "--format", "json"),
+        ("sources", "--json"),
+        ("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "csv"),
+        ("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "jsonl"),
+        ("batch", str(EXAMPLES / "products.csv"), "--format", "json"),
+        ("batch", str(EXAMPLES / "products.csv"), "--format", "tsv"),
+    ],
+    ids=lambda a: " ".join(a[:3]).replace(str(EXAMPLES) + "/", ""),
+)
+def test_machine_output_is_the_same_in_both_languages(run, args):
+    english = run(*args, "--lang", "en")
+    chinese = run(*args, "--lang", "zh")
+    assert chinese.stdout_bytes == english.stdout_bytes
+    assert chinese.exit_code == english.exit_code
+    if args[-1] == "--json" or "json" in args:
+        json.loads(english.stdout.splitlines()[0] if "jsonl" in args else english.stdout)
+
+
+def test_english_stays_english(run):
+    result = run("check", "天猫", "-s", "直播", "--on", "2022-11-11", "--format", "text",
+                 "--lang", "en")  # fmt: skip
+    assert "Tmall on Kuaishou" in result.stdout and "✔ allowed  livestream" in result.stdout
+    assert not CJK.search(result.stdout.split("“")[0])  # Chinese only in the quote
+    assert run("--lang", "en", "batch", "--help").stdout.startswith("Usage: linkcheck batch")
+
+
+def test_a_team_file_without_chinese_names_falls_back_to_english(run, tmp_path):
+    team = tmp_path / "team.toml"
+    team.write_text('schema = 1\n[sources.team-shop]\nname = "Team shop"\n', encoding="utf-8")
+    result = run("--lang", "zh", "sources", "--rules", str(team), env={"COLUMNS": "300"})
+    assert "Team shop" in result.stdout and "天猫" in result.stdout
