@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from .errors import LinkcheckError, missing_extra
+from .i18n import gettext as _
+from .i18n import language
 from .windows import Segment
-from .words import newer_rules_hint
 
 
 def allowed_windows(segments: list[Segment]) -> list[tuple[Segment, list[str]]]:
@@ -40,19 +41,23 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
     except ImportError:
         raise LinkcheckError(missing_extra("calendar export", "ics", "icalendar")) from None
     stamp = datetime.now(UTC)
+    rules_hint = horizon and _(
+        "load a newer rules file that moves [horizon.{platform}] (--rules FILE)"
+    ).format(platform=horizon.platform)
     cal = Calendar()
     cal.add("prodid", "-//linkcheck//allowed link windows//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "linkcheck: allowed link windows")
+    cal.add("x-wr-calname", _("linkcheck: allowed link windows"))
     for seg, surfaces in allowed_windows(segments):
         event = Event()
         rule_id = seg.rule.id if seg.rule else "no-rule"
         opened = seg.true_start.isoformat() if seg.true_start else "always"
         key = f"{seg.platform}|{seg.source}|{rule_id}|{opened}"
         event.add("uid", hashlib.sha1(key.encode()).hexdigest()[:20] + "@linkcheck")
-        summary = (
-            f"{names.get(seg.source, seg.source)} links allowed on "
-            f"{names.get(seg.platform, seg.platform)} {', '.join(surfaces)}"
+        summary = _("{source} links allowed on {platform} {surfaces}").format(
+            source=names.get(seg.source, seg.source),
+            platform=names.get(seg.platform, seg.platform),
+            surfaces=", ".join(names.get(s, s) if language() == "zh" else s for s in surfaces),
         )
         event.add("summary", summary)
         if seg.whole_days:
@@ -64,8 +69,11 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
         lines = []
         if seg.rule is not None:
             lines.append(
-                f"Rule: {seg.rule.id} ({seg.rule.start_text or '…'} → "
-                f"{seg.rule.end_text or 'open-ended'})"
+                _("Rule: {rule} ({start} → {end})").format(
+                    rule=seg.rule.id,
+                    start=seg.rule.start_text or "…",
+                    end=seg.rule.end_text or _("open-ended"),
+                )
             )
             if seg.rule.citation:
                 by = f" — {seg.rule.citation.by}" if seg.rule.citation.by else ""
@@ -75,9 +83,11 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
         open_ended = seg.rule is not None and (seg.rule.end is None or seg.rule.end > seg.true_end)
         if horizon is not None and seg.true_end == horizon.end and open_ended:
             lines.append(
-                f"Ends at the rules' horizon: the loaded rules vouch only through "
-                f"{horizon.through} (facts as of {horizon.as_of}); the rule itself is "
-                f"open-ended. To see later days, {newer_rules_hint(horizon.platform)}."
+                _(
+                    "Ends at the rules' horizon: the loaded rules vouch only through {through} "
+                    "(facts as of {as_of}); the rule itself is open-ended. To see later days, "
+                    "{hint}."
+                ).format(through=horizon.through, as_of=horizon.as_of, hint=rules_hint)
             )
         event.add("description", "\n".join(lines))
         event.add("categories", [seg.platform, seg.source, *surfaces])

@@ -231,3 +231,16 @@ def test_a_team_file_without_chinese_names_falls_back_to_english(run, tmp_path):
     team.write_text('schema = 1\n[sources.team-shop]\nname = "Team shop"\n', encoding="utf-8")
     result = run("--lang", "zh", "sources", "--rules", str(team), env={"COLUMNS": "300"})
     assert "Team shop" in result.stdout and "天猫" in result.stdout
+
+
+def test_calendar_events_in_chinese(run, tmp_path):
+    pytest.importorskip("icalendar")
+    out = tmp_path / "窗口.ics"
+    args = ("timeline", "tmall", "--format", "ics", "--from", "2022-10-01", "--to", "2022-12-31")
+    assert run("--lang", "zh", *args, "-o", str(out)).exit_code == 0
+    text = out.read_bytes().decode("utf-8")
+    assert "SUMMARY:快手可挂天猫链接:直播间购物车" in text
+    assert "规则:kuaishou-2022-tmall-window" in text
+    english = tmp_path / "windows.ics"
+    run("--lang", "en", *args, "-o", str(english))
+    assert "SUMMARY:Tmall links allowed on Kuaishou livestream" in english.read_text()
