@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from .errors import LinkError, shown
+from .i18n import N_
 from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
 from .timeline import Timeline, micros, precedence
 from .when import clock, parse_when, zone
@@ -67,8 +68,10 @@ class RuleSet:
                 else f"'{shown(resolved.input)}'"
             )
             raise LinkError(
-                f"{said} does not match {what}, which can only be "
-                f"{' or '.join(resolved.candidates)}"
+                N_("{said} does not match {what}, which can only be {candidates}"),
+                said=said,
+                what=what,
+                candidates=" or ".join(resolved.candidates),
             )
         return Resolved(resolved.input, stated.id, stated.candidates, resolved.kind, resolved.host)
 

@@ -67,16 +67,30 @@ class LinkError(LinkcheckError):
 class Problem:
     """One finding about a rules file: where it is and what is wrong."""
 
-    __slots__ = ("field", "file", "level", "message", "where")
+    __slots__ = ("field", "fields", "file", "level", "template", "where")
 
-    def __init__(
-        self, file: str, where: str, message: str, level: str = "error", field: str | None = None
-    ) -> None:
+    def __init__(self, file: str, where: str, message: str, level: str = "error",
+                 field: str | None = None, fields: dict | None = None) -> None:  # fmt: skip
         self.file = file
         self.where = where  # "top level", "[sources.tmall]", "[[rule]] #3 'id'" …
-        self.message = message
+        self.template = message  # a catalog entry, with `fields` to fill in
+        self.fields = fields or {}
         self.level = level  # error | warning
         self.field = field  # the key at fault, when there is one
+
+    @property
+    def message(self) -> str:
+        """In English, as JSON and tests read it (str() is in the user's language)."""
+        from .i18n import english
+
+        with english():
+            return self.text()
+
+    def text(self) -> str:
+        from .i18n import gettext
+
+        text = gettext(self.template)
+        return text.format(**self.fields) if self.fields else text
 
     def as_dict(self) -> dict:
         return {
@@ -89,7 +103,7 @@ class Problem:
 
     def __str__(self) -> str:
         place = f"{self.file}: {self.where}: " if self.where else f"{self.file}: "
-        return place + self.message
+        return place + self.text()
 
     def __repr__(self) -> str:
         return f"Problem({self.level}: {self})"

@@ -43,18 +43,32 @@ def link_host(url: str) -> str:
     if not text:
         raise LinkError(N_("empty product link{how}"), how=HOW)
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text) or not text.isprintable():
-        raise LinkError(f"product link '{shown}' contains control or undecodable characters{HOW}")
+        raise LinkError(
+            N_("product link '{text}' contains control or undecodable characters{how}"),
+            text=shown,
+            how=HOW,
+        )
     m = _SCHEME.match(text)
     if m and not _PORT.match(text[m.end() :].split("/", 1)[0]):  # `host:443` is not a scheme
         scheme = m[1].lower()
         if scheme not in ("http", "https"):
             raise LinkError(
-                f"product link '{shown}' has scheme '{scheme}:'; only http and "
-                f"https links are checked{HOW}"
+                N_(
+                    "product link '{text}' has scheme '{scheme}:'; only http and https "
+                    "links are checked{how}"
+                ),
+                text=shown,
+                scheme=scheme,
+                how=HOW,
             )
         rest = text[m.end() :]
         if not rest.startswith("//"):
-            raise LinkError(f"product link '{shown}' has no host after '{scheme}:'{HOW}")
+            raise LinkError(
+                N_("product link '{text}' has no host after '{scheme}:'{how}"),
+                text=shown,
+                scheme=scheme,
+                how=HOW,
+            )
         rest = rest[2:]
     else:
         rest = text[2:] if text.startswith("//") else text
@@ -62,8 +76,12 @@ def link_host(url: str) -> str:
     authority = rest[: end.start()] if end else rest
     if "@" in authority or "\\" in authority:
         raise LinkError(
-            f"refused product link '{shown}': an '@' or a backslash before the path is read "
-            f"differently by browsers and parsers{HOW}"
+            N_(
+                "refused product link '{text}': an '@' or a backslash before the "
+                "path is read differently by browsers and parsers{how}"
+            ),
+            text=shown,
+            how=HOW,
         )
     host = authority
     if host.startswith("["):
@@ -74,7 +92,12 @@ def link_host(url: str) -> str:
     if ":" in host:
         host, port = host.rsplit(":", 1)
         if not _PORT.match(port) or int(port) > 65535:
-            raise LinkError(f"product link '{shown}' has an invalid port '{_show(port)}'{HOW}")
+            raise LinkError(
+                N_("product link '{text}' has an invalid port '{port}'{how}"),
+                text=shown,
+                port=_show(port),
+                how=HOW,
+            )
     host = host.lower()
     if host.endswith("."):  # the root label: `tmall.com.` is `tmall.com`
         host = host[:-1]

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from .engine import RuleSet
 from .errors import Problem
+from .i18n import N_
 from .model import Catalog, Horizon, Rule
 from .rules import read_files
 from .timeline import Timeline, micros
@@ -61,11 +62,19 @@ def review(catalog: Catalog) -> list[Problem]:
                     Problem(
                         later.file,
                         _where(later),
-                        f"same start as '{earlier.id}' ({earlier.file}) over an overlapping scope "
-                        f"with a different verdict ({earlier.word} vs {later.word}): the "
-                        "answer depends on load order; give one of them a later start",
+                        N_(
+                            "same start as '{earlier_id}' ({earlier_file}) over an overlapping "
+                            "scope with a different verdict ({earlier_word} vs {later_word}): "
+                            "the answer depends on load order; give one of them a later start"
+                        ),
                         "warning",
                         "start",
+                        fields={
+                            "earlier_id": earlier.id,
+                            "earlier_file": earlier.file,
+                            "earlier_word": earlier.word,
+                            "later_word": later.word,
+                        },
                     )
                 )
     found.extend(_missing_horizons(catalog))
@@ -88,10 +97,13 @@ def review(catalog: Catalog) -> list[Problem]:
                 Problem(
                     rule.file,
                     _where(rule),
-                    "never decides anything: covered over its whole scope and window by "
-                    f"{others} (same start, loaded later)",
+                    N_(
+                        "never decides anything: covered over its whole scope and window "
+                        "by {others} (same start, loaded later)"
+                    ),
                     "warning",
                     "start",
+                    fields={"others": others},
                 )
             )
         if rule.citation is None:
@@ -99,8 +111,10 @@ def review(catalog: Catalog) -> list[Problem]:
                 Problem(
                     rule.file,
                     _where(rule),
-                    "no citation: quote the announcement it comes from "
-                    '(citation = { quote = "…", source = "…" })',
+                    N_(
+                        "no citation: quote the announcement it comes from (citation = { "
+                        'quote = "…", source = "…" })'
+                    ),
                     "warning",
                     "citation",
                 )
@@ -118,21 +132,20 @@ def _missing_horizons(catalog: Catalog) -> list[Problem]:
             if (file, platform) in stated:
                 continue
             loaded = catalog.horizons.get(platform)
-            effect = (
-                f"the loaded horizon ({loaded.through}, {loaded.file}) applies to its rules"
-                if loaded
-                else "its answers never expire"
-            )
-            found.append(
-                Problem(
-                    file,
-                    "top level",
-                    f"rules for '{platform}' but no [horizon.{platform}] (as_of, through: how "
-                    f"far this file's knowledge reaches); {effect}",
-                    "warning",
-                    "horizon",
+            if loaded:
+                message = N_(
+                    "rules for '{platform}' but no [horizon.{platform}] (as_of, through: how "
+                    "far this file's knowledge reaches); the loaded horizon ({through}, "
+                    "{file}) applies to its rules"
                 )
-            )
+                fields = {"platform": platform, "through": loaded.through, "file": loaded.file}
+            else:
+                message = N_(
+                    "rules for '{platform}' but no [horizon.{platform}] (as_of, through: how "
+                    "far this file's knowledge reaches); its answers never expire"
+                )
+                fields = {"platform": platform}
+            found.append(Problem(file, "top level", message, "warning", "horizon", fields))
     return found
 
 

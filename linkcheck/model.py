@@ -272,8 +272,8 @@ class Catalog:
                 if len(self.platforms) == 1:
                     return next(iter(self.platforms))
                 raise UnknownNameError(
-                    "no default platform in the loaded rules; pass --platform "
-                    f"({', '.join(self.platforms) or 'none defined'})"
+                    N_("no default platform in the loaded rules; pass --platform ({platforms})"),
+                    platforms=", ".join(self.platforms) or "none defined",
                 )
             return self.default_platform
         return self._lookup("platform", name, "platforms")

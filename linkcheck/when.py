@@ -95,7 +95,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise DateError(
-            f"unknown time zone '{shown(name)}': use an IANA name such as Asia/Shanghai or UTC"
+            N_("unknown time zone '{name}': use an IANA name such as Asia/Shanghai or UTC"),
+            name=shown(name),
         ) from exc
 
 
@@ -183,7 +184,9 @@ def _build(raw, tz, y, m, d, h=None, mi=None, s=None, frac=None, offset=None) ->
             int((frac or "0").ljust(6, "0")),
         )
     except ValueError as exc:
-        raise DateError(f"impossible date '{_show(raw)}': {exc}") from None
+        raise DateError(
+            N_("impossible date '{raw}': {reason}"), raw=_show(raw), reason=exc
+        ) from None
     try:
         if offset:
             return value.replace(tzinfo=_offset(raw, offset)).astimezone(tz)
@@ -200,7 +203,9 @@ def _offset(raw: str, text: str) -> tzinfo:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
     if hours > 23 or minutes > 59:
-        raise DateError(f"invalid UTC offset in '{_show(raw)}': use Z or +HH:MM such as +08:00")
+        raise DateError(
+            N_("invalid UTC offset in '{raw}': use Z or +HH:MM such as +08:00"), raw=_show(raw)
+        )
     delta = timedelta(hours=hours, minutes=minutes)
     return timezone(-delta if text[0] == "-" else delta)
 
@@ -213,7 +218,9 @@ def _day_month_year(raw: str, tz: tzinfo, m: re.Match) -> datetime:
             readings.append(date(y, month, day))
     readings = sorted(set(readings))
     if not readings:
-        raise DateError(f"impossible date '{_show(raw)}': neither day/month nor month/day")
+        raise DateError(
+            N_("impossible date '{raw}': neither day/month nor month/day"), raw=_show(raw)
+        )
     if len(readings) > 1:
         first, second = readings
         raise DateError(
@@ -255,7 +262,12 @@ def _month_day(raw: str, tz: tzinfo, today: date, m: re.Match) -> datetime:
     if m["ampm"]:
         h = int(hour)
         if not 1 <= h <= 12:
-            raise DateError(f"impossible time in '{_show(raw)}': {h} {m['ampm']}")
+            raise DateError(
+                N_("impossible time in '{raw}': {h} {ampm}"),
+                raw=_show(raw),
+                h=h,
+                ampm=m["ampm"],
+            )
         hour = (h % 12) + (12 if m["ampm"] == "pm" else 0)
     offset = m["z"].upper() if m["z"] else None
     day = m["d"] or m["d2"]

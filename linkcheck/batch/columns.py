@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import N_
 from ..names import normalize
 from .formats import InputError
 
@@ -96,8 +97,11 @@ class Columns:
         if columns.source is None and columns.url is None:
             shown = ", ".join(header[:8]) or "(none)"
             raise InputError(
-                f"no source or url column among: {shown}\n  name one 'source' (来源) or "
-                "'url' (链接, 商品链接), or choose it with --source-column/--url-column"
+                N_(
+                    "no source or url column among: {text}\n  name one 'source' (来源) or "
+                    "'url' (链接, 商品链接), or choose it with --source-column/--url-column"
+                ),
+                text=shown,
             )
         return columns
 
@@ -121,8 +125,15 @@ def _named(header: list[str], meaning: str, text: str) -> int:
     shown = ", ".join(f"{i}:{name}" for i, name in enumerate(header[:12], start=1))
     more = " …" if len(header) > 12 else ""
     raise InputError(
-        f"--{meaning}-column '{text}' is not a column of the input; "
-        f"give a header or a position from 1 to {len(header)} ({shown}{more})"
+        N_(
+            "--{meaning}-column '{text}' is not a column of the input; give a "
+            "header or a position from 1 to {count} ({columns}{more})"
+        ),
+        meaning=meaning,
+        text=text,
+        count=len(header),
+        columns=shown,
+        more=more,
     )
 
 
@@ -131,8 +142,14 @@ def _refuse_shared(header: list[str], found: dict[str, int]) -> None:
     for meaning, i in found.items():
         if i in seen:
             raise InputError(
-                f"--{meaning}-column and --{seen[i]}-column both name column {i + 1} "
-                f"('{header[i]}'); each meaning needs its own column"
+                N_(
+                    "--{meaning}-column and --{other}-column both name column {number} "
+                    "('{header}'); each meaning needs its own column"
+                ),
+                meaning=meaning,
+                other=seen[i],
+                number=i + 1,
+                header=header[i],
             )
         seen[i] = meaning
 

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
-from ..i18n import english
+from ..i18n import N_, english
 from ..links import classify_host, link_host
 from ..model import Resolved
 from ..timeline import micros
@@ -184,7 +184,7 @@ class Checker:
 
     def _resolve(self, source: str, url: str) -> Resolved:
         if not source and not url:
-            raise LinkcheckError("missing source: the row has neither a source nor a url")
+            raise LinkcheckError(N_("missing source: the row has neither a source nor a url"))
         if not url:
             return self._source(source)
         link = self._classify(url)

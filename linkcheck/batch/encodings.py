@@ -6,6 +6,7 @@ import codecs
 import io
 
 from ..errors import shown
+from ..i18n import N_
 from .formats import InputError
 
 _NOT_FILE_ENCODINGS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape", "undefined"}
@@ -27,7 +28,7 @@ def detect_encoding(sample: bytes) -> str:
         return "gb18030"
     except UnicodeDecodeError:
         raise InputError(
-            "cannot tell the text encoding (not UTF-8 or GB18030); pass --encoding"
+            N_("cannot tell the text encoding (not UTF-8 or GB18030); pass --encoding")
         ) from None
 
 
@@ -65,15 +66,18 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
     if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
         name = shown(chosen)
         what = f"unknown encoding '{name}'" if info is None else f"'{name}' is no file encoding"
-        raise InputError(f"{what}: use utf-8, utf-8-sig, gb18030, gbk or utf-16")
+        raise InputError(N_("{what}: use utf-8, utf-8-sig, gb18030, gbk or utf-16"), what=what)
     boms = {
         "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
         "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
     }
     if info.name in boms and not head.startswith(boms[info.name]):
         raise InputError(
-            f"the input has no {info.name} byte-order mark, so its byte order is unknown: "
-            f"pass --encoding {info.name}-le or {info.name}-be"
+            N_(
+                "the input has no {info_name} byte-order mark, so its byte order "
+                "is unknown: pass --encoding {info_name}-le or {info_name}-be"
+            ),
+            info_name=info.name,
         )
     raw = io.BufferedReader(_Prefixed(head, binary), buffer_size=262144)
     return io.TextIOWrapper(raw, encoding=chosen, newline=""), chosen

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import LinkcheckError
-from ..i18n import N_
+from ..i18n import N_, Deferred
 
 APPENDED = ("surface", "verdict", "rule", "next_change", "note")
 # their headers where people read them (a table, a workbook), translated when written
@@ -32,11 +32,11 @@ EXTENSIONS = {
 OUTPUT_EXTENSIONS = {**{k: v for k, v in EXTENSIONS.items() if k != ".xlsm"}, ".json": "json"}
 # spreadsheet files linkcheck neither reads nor writes, and what they are
 OTHER_SPREADSHEETS = {
-    ".xls": "an old Excel workbook (.xls)",
-    ".xlsb": "a binary Excel workbook (.xlsb)",
-    ".ods": "an OpenDocument spreadsheet (.ods)",
-    ".numbers": "a Numbers document",
-    ".et": "a WPS spreadsheet (.et)",
+    ".xls": Deferred(N_("an old Excel workbook (.xls)")),
+    ".xlsb": Deferred(N_("a binary Excel workbook (.xlsb)")),
+    ".ods": Deferred(N_("an OpenDocument spreadsheet (.ods)")),
+    ".numbers": Deferred(N_("a Numbers document")),
+    ".et": Deferred(N_("a WPS spreadsheet (.et)")),
 }
 
 

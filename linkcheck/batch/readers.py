@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from ..i18n import N_
 from ..when import is_midnight
 from .encodings import rereadable, text_stream
 from .formats import InputError
@@ -21,7 +22,7 @@ def read_delimited(text, delimiter: str) -> tuple[list[str], Iterator[list[str]]
     reader = csv.reader(text, delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise InputError("the file is empty: it needs a header row with a source or url column")
+        raise InputError(N_("the file is empty: it needs a header row with a source or url column"))
     return header, reader
 
 
@@ -76,13 +77,21 @@ def _too_deep(line: str) -> bool:
 
 def _json_object(line: str, number: int) -> dict:
     if _too_deep(line):
-        raise InputError(f"line {number} is nested more than {MAX_JSON_DEPTH} levels deep")
+        raise InputError(
+            N_("line {number} is nested more than {depth} levels deep"),
+            number=number,
+            depth=MAX_JSON_DEPTH,
+        )
     try:
         obj = _JSON.decode(line)
     except ValueError as exc:
-        raise InputError(f"line {number} is not JSON ({getattr(exc, 'msg', exc)})") from None
+        raise InputError(
+            N_("line {number} is not JSON ({reason})"),
+            number=number,
+            reason=getattr(exc, "msg", exc),
+        ) from None
     if not isinstance(obj, dict):
-        raise InputError(f"line {number} is not a JSON object")
+        raise InputError(N_("line {number} is not a JSON object"), number=number)
     return obj
 
 
@@ -102,7 +111,7 @@ def jsonl_keys(text) -> list[str]:
         if not obj.keys() <= keys.keys():
             keys.update(dict.fromkeys(obj))
     if not seen_any:
-        raise InputError("the file is empty: it needs JSON objects with a source or url key")
+        raise InputError(N_("the file is empty: it needs JSON objects with a source or url key"))
     return list(keys)
 
 

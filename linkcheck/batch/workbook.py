@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..errors import missing_extra, shown
+from ..i18n import N_
 from .encodings import rereadable
 from .formats import InputError
 from .readers import cell_text
@@ -35,16 +36,21 @@ def _check_workbook_sizes(binary) -> None:
                 limit = XLSX_SHEET_LIMIT if sheet else XLSX_PART_LIMIT
                 if part.file_size > limit:
                     raise InputError(
-                        f"the workbook part '{shown(part.filename)}' unpacks to "
-                        f"{part.file_size:,} bytes, more than the {limit >> 20:,} MiB read from "
-                        "a workbook; save the sheet as CSV"
+                        N_(
+                            "the workbook part '{part}' unpacks to {size:,} "
+                            "bytes, more than the {limit:,} MiB read from a workbook; save "
+                            "the sheet as CSV"
+                        ),
+                        part=shown(part.filename),
+                        size=part.file_size,
+                        limit=limit >> 20,
                     )
                 if shared:
                     _check_shared_strings(archive, part)
     except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         # NotImplementedError: a zip feature Python does not read (a version, a compression);
         # RuntimeError: a part marked encrypted
-        raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
+        raise InputError(N_("not a readable .xlsx workbook ({reason})"), reason=_why(exc)) from None
     binary.seek(0)
 
 
@@ -64,7 +70,7 @@ def _check_shared_strings(archive, part) -> None:
                 strings += chunk.count(b"<si") + chunk.count(b":si")
                 tail = chunk[-2:]
     except zlib.error as exc:
-        raise InputError(f"not a readable .xlsx workbook (zlib: {exc})") from None
+        raise InputError(N_("not a readable .xlsx workbook (zlib: {reason})"), reason=exc) from None
     cost = 2 * part.file_size + _SHARED_STRING_COST * strings
     if cost > XLSX_SHARED_MEMORY:
         _refuse_shared_strings(cost, strings)
@@ -73,8 +79,14 @@ def _check_shared_strings(archive, part) -> None:
 def _refuse_shared_strings(cost: int, strings: int | None) -> None:
     count = "" if strings is None else f"{strings:,} "
     raise InputError(
-        f"the workbook's {count}shared strings would take about {cost >> 20:,} MiB of memory "
-        f"to read, more than {XLSX_SHARED_MEMORY >> 20:,} MiB; save the sheet as CSV"
+        N_(
+            "the workbook's {count}shared strings would take about {cost:,} "
+            "MiB of memory to read, more than {limit:,} MiB; "
+            "save the sheet as CSV"
+        ),
+        count=count,
+        cost=cost >> 20,
+        limit=XLSX_SHARED_MEMORY >> 20,
     )
 
 
@@ -169,7 +181,7 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
     try:
         book = load_workbook(binary, read_only=True, data_only=True)
         if not book.worksheets:
-            raise InputError("the workbook has no worksheet")
+            raise InputError(N_("the workbook has no worksheet"))
         sheet = book.worksheets[0]
         source = sheet._get_source()  # the sheet's XML, parsed below as openpyxl does
         parser = WorkSheetParser(
@@ -181,7 +193,7 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
             timedelta_formats=book._timedelta_formats,
         )
     except malformed as exc:
-        raise InputError(f"not a readable .xlsx workbook ({_why(exc)})") from None
+        raise InputError(N_("not a readable .xlsx workbook ({reason})"), reason=_why(exc)) from None
 
     def parsed() -> Iterator[list[dict]]:
         number = 0
@@ -190,7 +202,9 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
                 yield row
         except malformed as exc:
             raise InputError(
-                f"the first sheet is malformed after row {number} ({_why(exc)})"
+                N_("the first sheet is malformed after row {number} ({reason})"),
+                number=number,
+                reason=_why(exc),
             ) from None
         finally:
             source.close()
@@ -204,7 +218,7 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
             header = [filled.get(i, "") for i in range(1, max(filled) + 1)]
             break
     if not header:
-        raise InputError("the first sheet is empty: it needs a header row")
+        raise InputError(N_("the first sheet is empty: it needs a header row"))
     width = len(header)
 
     formats = _NumberFormats(book)

@@ -18,9 +18,16 @@ from ..errors import LinkcheckError
 
 
 class UserError(click.ClickException):
-    """A value the user gave cannot be used: one or two lines on stderr, exit 2."""
+    """A value the user gave cannot be used: one or two lines on stderr, exit 2. Raised as
+    `UserError(N_("… '{name}'"), name=…)`, it is said in the user's language."""
 
     exit_code = 2
+
+    def __init__(self, message: str, **fields) -> None:
+        from ..i18n import gettext
+
+        text = gettext(message)
+        super().__init__(text.format(**fields) if fields else text)
 
 
 # command name → (module in linkcheck.cli, attribute): imported only when that command runs,

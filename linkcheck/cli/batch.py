@@ -14,6 +14,8 @@ import click
 from .. import batch as core
 from .. import render
 from ..errors import LinkcheckError
+from ..i18n import N_
+from ..i18n import gettext as _
 from .options import Env, common_options, surface_option, when_option
 from .output import atomic_file
 
@@ -39,13 +41,21 @@ def _format_of(path: str, option: str) -> str:
         return core.EXTENSIONS[suffix]
     if suffix in core.OTHER_SPREADSHEETS:
         raise core.InputError(
-            f"input '{path}' is {core.OTHER_SPREADSHEETS[suffix]}, which linkcheck does not "
-            "read;\n  save it as .xlsx or CSV (File → Save As in Excel or WPS)"
+            N_(
+                "input '{path}' is {kind}, which linkcheck "
+                "does not read;\n  save it as .xlsx or CSV (File → Save As in Excel "
+                "or WPS)"
+            ),
+            path=path,
+            kind=core.OTHER_SPREADSHEETS[suffix],
         )
-    why = f"'{suffix}' is not one it knows" if suffix else "it has none"
+    why = _("'{suffix}' is not one it knows").format(suffix=suffix) if suffix else _("it has none")
     raise core.InputError(
-        f"cannot tell the format of '{path}' from its extension ({why}); "
-        f"use {option} {'|'.join(core.INPUT_FORMATS)}"
+        N_("cannot tell the format of '{path}' from its extension ({why}); use {option} {formats}"),
+        path=path,
+        why=why,
+        option=option,
+        formats="|".join(core.INPUT_FORMATS),
     )
 
 
@@ -58,11 +68,15 @@ def _opened(path: str):
     try:
         source = open(path, "rb")  # noqa: SIM115 (closed below)
     except FileNotFoundError:
-        raise core.InputError(f"input '{path}' not found") from None
+        raise core.InputError(N_("input '{path}' not found"), path=path) from None
     except IsADirectoryError:
-        raise core.InputError(f"input '{path}' is a directory; give a checklist file") from None
+        raise core.InputError(
+            N_("input '{path}' is a directory; give a checklist file"), path=path
+        ) from None
     except OSError as exc:
-        raise core.InputError(f"cannot read input '{path}': {exc.strerror or exc}") from None
+        raise core.InputError(
+            N_("cannot read input '{path}': {reason}"), path=path, reason=exc.strerror or exc
+        ) from None
     with source:
         yield source
 
@@ -183,7 +197,7 @@ def batch(
             header, rows, encoding = core.read_input(source, in_format, encoding)
             columns = core.Columns.find(header, chosen)
         except LinkcheckError as exc:
-            raise core.InputError(f"input '{shown}': {exc}") from None
+            raise core.InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
             raise core.InputError(_decode_message(shown, exc)) from None
         fills = {
@@ -209,9 +223,13 @@ def batch(
             except UnicodeDecodeError as exc:
                 raise core.InputError(_decode_message(shown, exc, encoding)) from None
             except csv.Error as exc:
-                raise core.InputError(f"input '{shown}' is not readable CSV: {exc}") from None
+                raise core.InputError(
+                    N_("input '{text}' is not readable CSV: {reason}"), text=shown, reason=exc
+                ) from None
             except core.InputError as exc:  # a workbook found malformed part way
-                raise core.InputError(f"input '{shown}': {exc}") from None
+                raise core.InputError(
+                    N_("input '{text}': {reason}"), text=shown, reason=exc
+                ) from None
             finally:
                 progress.stop()
     for line in render.batch_reading(columns, fills):  # what was read as what, then counts
@@ -227,18 +245,27 @@ def _platform_origin(env: Env) -> str:
 def _output_format(fmt, out, in_format: str, input_path: str, env: Env) -> str:
     """--format, else OUT's extension, else a table on a terminal, else the input's own."""
     if out is not None and input_path != "-" and _same_file(out, input_path):
-        raise core.InputError(f"output '{out}' is the input file; write the results elsewhere")
+        raise core.InputError(
+            N_("output '{out}' is the input file; write the results elsewhere"), out=out
+        )
     suffix = Path(out).suffix.lower() if out is not None else ""
     if suffix in core.OTHER_SPREADSHEETS or suffix == ".xlsm":
         raise core.InputError(
-            f"cannot write '{out}': linkcheck writes .xlsx workbooks, not "
-            f"{core.OTHER_SPREADSHEETS.get(suffix, 'macro-enabled ones (.xlsm)')}; name it .xlsx"
+            N_("cannot write '{out}': linkcheck writes .xlsx workbooks, not {kind}; name it .xlsx"),
+            out=out,
+            kind=core.OTHER_SPREADSHEETS.get(suffix) or _("macro-enabled ones (.xlsm)"),
         )
     named = core.OUTPUT_EXTENSIONS.get(suffix)
     if fmt is not None and named is not None and named != fmt:
         raise core.InputError(
-            f"--format {fmt} does not match the extension of '{out}' ({named}); "
-            f"name it {fmt_suffix(fmt)} or leave out --format"
+            N_(
+                "--format {fmt} does not match the extension of '{out}' ({named}); "
+                "name it {suffix} or leave out --format"
+            ),
+            fmt=fmt,
+            out=out,
+            named=named,
+            suffix=fmt_suffix(fmt),
         )
     if fmt is None:
         if out is not None:
@@ -248,10 +275,10 @@ def _output_format(fmt, out, in_format: str, input_path: str, env: Env) -> str:
         else:
             fmt = "csv" if in_format == "xlsx" else in_format
     if fmt == "xlsx" and out is None:
-        raise core.InputError("xlsx output needs a file: add -o OUT.xlsx")
+        raise core.InputError(N_("xlsx output needs a file: add -o OUT.xlsx"))
     if fmt == "table" and out is not None:
         raise core.InputError(
-            "table output is for the terminal; use csv, tsv, jsonl, json or xlsx with -o"
+            N_("table output is for the terminal; use csv, tsv, jsonl, json or xlsx with -o")
         )
     return fmt
 

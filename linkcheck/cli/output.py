@@ -10,6 +10,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 
+from ..i18n import N_
 from . import UserError
 
 
@@ -31,7 +32,7 @@ def atomic_file(path: str) -> Iterator:
     A pipe, a FIFO or a character device (`/dev/stdout`, `/dev/null`) is written through,
     never replaced by a file; a symbolic link to a file has its target replaced."""
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
-        raise UserError(f"output '{path}' is a directory; give a file name")
+        raise UserError(N_("output '{path}' is a directory; give a file name"), path=path)
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -39,7 +40,8 @@ def atomic_file(path: str) -> Iterator:
     if mode is not None and not stat.S_ISREG(mode):
         if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
             raise UserError(
-                f"output '{path}' is not a file, a pipe or a terminal; give a file name"
+                N_("output '{path}' is not a file, a pipe or a terminal; give a file name"),
+                path=path,
             )
         with _write_through(path) as handle:
             yield handle
@@ -51,7 +53,9 @@ def atomic_file(path: str) -> Iterator:
             dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
         )
     except OSError as exc:
-        raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
+        raise UserError(
+            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+        ) from None
     handle = os.fdopen(fd, "wb")
     try:
         with _ended_by_signals():
@@ -61,7 +65,9 @@ def atomic_file(path: str) -> Iterator:
             os.replace(tmp, target)
     except OSError as exc:
         _discard(handle, tmp)
-        raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
+        raise UserError(
+            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+        ) from None
     except BaseException:
         _discard(handle, tmp)
         raise
@@ -72,12 +78,16 @@ def _write_through(path: str) -> Iterator:
     try:
         handle = open(path, "wb")  # noqa: SIM115 (closed below, errors reported as ours)
     except OSError as exc:
-        raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
+        raise UserError(
+            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+        ) from None
     try:
         yield handle
         handle.close()
     except OSError as exc:
-        raise UserError(f"cannot write output '{path}': {exc.strerror or exc}") from None
+        raise UserError(
+            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+        ) from None
     finally:
         with contextlib.suppress(OSError):
             handle.close()

@@ -9,7 +9,7 @@ import click
 from .. import render
 from ..engine import RuleSet
 from ..errors import LinkcheckError, UnknownNameError
-from ..i18n import english
+from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
@@ -82,7 +82,11 @@ def show_rule(rule_id, as_json, env: Env):
     rule = by_id.get(rule_id.strip())
     if rule is None:
         hint = did_you_mean(closest(rule_id, {i: i for i in by_id}))
-        raise UnknownNameError(f"no rule '{rule_id}'{hint}; `linkcheck rules list` lists them")
+        raise UnknownNameError(
+            N_("no rule '{rule_id}'{hint}; `linkcheck rules list` lists them"),
+            rule_id=rule_id,
+            hint=hint,
+        )
     zone = ruleset.zone(rule.platform)
     horizon = ruleset.catalog.horizons.get(rule.platform)
     if as_json:
@@ -119,9 +123,11 @@ def lint_rules(files, strict, fmt, env: Env):
     paths = list(files) or list(env.rules_files) or rules_env_paths()
     for path in files:
         if not os.path.exists(path):
-            raise UserError(f"rules file '{path}' not found; give the path of a .toml rules file")
+            raise UserError(
+                N_("rules file '{path}' not found; give the path of a .toml rules file"), path=path
+            )
         if os.path.isdir(path):
-            raise UserError(f"rules file '{path}' is a directory; give a .toml file")
+            raise UserError(N_("rules file '{path}' is a directory; give a .toml file"), path=path)
     problems = lint(paths, defaults=not env.no_default_rules)
     doc = render.lint_document(problems)
     if fmt == "json":
@@ -158,7 +164,7 @@ def diff_rules(old, new, as_json, env: Env):
         try:
             catalog = load_catalog([*env.rules_files, path], defaults=not env.no_default_rules)
         except LinkcheckError as exc:
-            raise UserError(f"cannot load '{path}': {exc}") from None
+            raise UserError(N_("cannot load '{path}': {reason}"), path=path, reason=exc) from None
         sides.append(RuleSet(catalog))
     before, after = sides
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import render
-from ..i18n import ngettext
+from ..i18n import N_, ngettext
 from ..windows import default_range, horizon_status, segments, upcoming
 from . import UserError
 from .options import Env, common_options, complete, surface_option, when_option
@@ -70,9 +70,11 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     if last:
         hi = ruleset.parse_when(last, platform).date()
     if hi < lo:
-        raise UserError(f"--to {hi} is before --from {lo}")
+        raise UserError(N_("--to {hi} is before --from {lo}"), hi=hi, lo=lo)
     if (hi - lo).days > 36600:
-        raise UserError(f"range {lo} → {hi} is over 100 years; narrow it with --from/--to")
+        raise UserError(
+            N_("range {lo} → {hi} is over 100 years; narrow it with --from/--to"), lo=lo, hi=hi
+        )
     found = segments(ruleset, platform, ids, surface_list, lo, hi)
     horizon = ruleset.horizon(platform)
     fmt = fmt or ("text" if env.is_terminal() and not out else "plain")

@@ -13,7 +13,12 @@ from .rule import read_rule, representable
 if TYPE_CHECKING:
     from .loader import Loader
 
+from ..i18n import N_, Deferred
 from .schema import DEFAULT_TIMEZONE, ENTRY_KEYS, HORIZON_KEYS, ID, SCHEMA, TOP_KEYS
+
+# what an unknown name was meant to be, in a problem's words (translated when shown)
+WHAT = {"key": N_("key"), "platform": N_("platform"), "source": N_("source"),
+        "surface": N_("surface")}  # fmt: skip
 
 
 class FileReader:
@@ -26,11 +31,11 @@ class FileReader:
         self.doc = doc
         self.tz: tzinfo | None = None
 
-    def error(self, where: str, message: str, field: str | None = None) -> None:
-        self.loader.error(self.file, where, message, field)
+    def error(self, where: str, message: str, field: str | None = None, **fields) -> None:
+        self.loader.error(self.file, where, message, field, **fields)
 
-    def warn(self, where: str, message: str) -> None:
-        self.loader.warn(self.file, where, message)
+    def warn(self, where: str, message: str, **fields) -> None:
+        self.loader.warn(self.file, where, message, **fields)
 
     def unknown(self, where: str, what: str, name: str, choices, field: str | None = None,
                 tail: str = "", after: str = "", n: int = 3) -> None:  # fmt: skip
@@ -39,7 +44,16 @@ class FileReader:
         'kuaishou'?)`."""
         table = choices if isinstance(choices, dict) else {c: c for c in choices}
         hint = did_you_mean(closest(str(name), table, n=n))
-        self.error(where, f"unknown {what} '{name}'{tail}{hint}{after}", field)
+        self.error(
+            where,
+            N_("unknown {what} '{name}'{tail}{hint}{after}"),
+            field,
+            what=Deferred(WHAT[what]),
+            name=name,
+            tail=tail,
+            hint=hint,
+            after=after,
+        )
 
     def unknown_keys(self, table: dict, allowed: tuple[str, ...], where: str) -> None:
         for key in table:
@@ -51,11 +65,13 @@ class FileReader:
         self.unknown_keys(doc, TOP_KEYS, "top level")
         schema = doc.get("schema")
         if schema is None:
-            self.error("top level", f"missing 'schema = {SCHEMA}'")
+            self.error("top level", N_("missing 'schema = {schema}'"), schema=SCHEMA)
         elif schema != SCHEMA or isinstance(schema, bool):
             self.error(
                 "top level",
-                f"unsupported schema {schema!r}: this linkcheck reads schema = {SCHEMA}",
+                N_("unsupported schema {schema!r}: this linkcheck reads schema = {schema2}"),
+                schema=schema,
+                schema2=SCHEMA,
             )
         self.tz = self.zone(doc.get("timezone", DEFAULT_TIMEZONE), "timezone")
         for kind in ("platforms", "sources", "groups", "surfaces"):
@@ -63,7 +79,7 @@ class FileReader:
         default = doc.get("default_platform")
         if default is not None:
             if not isinstance(default, str):
-                self.error("default_platform", "must be a platform id in quotes")
+                self.error("default_platform", N_("must be a platform id in quotes"))
             elif default not in self.catalog.platforms:
                 self.unknown(
                     "default_platform", "platform", default, self.catalog.index("platform")
@@ -73,7 +89,7 @@ class FileReader:
         self.read_horizons()
         rules = doc.get("rule", [])
         if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
-            self.error("rule", "rules must be written as [[rule]] tables")
+            self.error("rule", N_("rules must be written as [[rule]] tables"))
             return
         for position, table in enumerate(rules, start=1):
             read_rule(self, table, position)
@@ -86,7 +102,9 @@ class FileReader:
 
         if not isinstance(name, str):
             self.error(
-                where, 'must be an IANA time zone name in quotes, e.g. "Asia/Shanghai"', "timezone"
+                where,
+                N_('must be an IANA time zone name in quotes, e.g. "Asia/Shanghai"'),
+                "timezone",
             )
             return None
         try:
@@ -98,7 +116,7 @@ class FileReader:
     def text(self, table: dict, key: str, where: str, default: str = "") -> str:
         value = table.get(key, default)
         if not isinstance(value, str):
-            self.error(where, f"'{key}' must be a string", key)
+            self.error(where, N_("'{key}' must be a string"), key, key=key)
             return default
         return value
 
@@ -107,7 +125,7 @@ class FileReader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(where, f"'{key}' must be a list of strings", key)
+            self.error(where, N_("'{key}' must be a list of strings"), key, key=key)
             return ()
         return tuple(value)
 
@@ -115,8 +133,12 @@ class FileReader:
         if not ID.match(ident):
             self.error(
                 where,
-                f"id '{ident}' must be lower-case letters, digits and '-' "
-                f"(e.g. '{normalize(ident)}')",
+                N_(
+                    "id '{ident}' must be lower-case letters, digits and '-' (e.g. "
+                    "'{normalize_ident}')"
+                ),
+                ident=ident,
+                normalize_ident=normalize(ident),
             )
             return False
         return True
@@ -127,13 +149,13 @@ class FileReader:
         """[platforms.ID], [sources.ID], [groups.ID] or [surfaces.ID] tables."""
         tables = self.doc.get(kind, {})
         if not isinstance(tables, dict):
-            self.error(kind, f"'{kind}' must be tables such as [{kind}.some-id]")
+            self.error(kind, N_("'{kind}' must be tables such as [{kind}.some-id]"), kind=kind)
             return
         store = getattr(self.catalog, kind)
         for ident, table in tables.items():
             where = f"[{kind}.{ident}]"
             if not isinstance(table, dict):
-                self.error(where, "must be a table")
+                self.error(where, N_("must be a table"))
                 continue
             self.unknown_keys(table, ENTRY_KEYS[kind], where)
             if not self.check_id(ident, where):
@@ -145,7 +167,12 @@ class FileReader:
             clash = {"sources": self.catalog.groups, "groups": self.catalog.sources}.get(kind, {})
             if ident in clash:
                 other = "group" if kind == "sources" else "source"
-                self.error(where, f"'{ident}' is already a {other} id; ids must differ")
+                self.error(
+                    where,
+                    N_("'{ident}' is already a {other} id; ids must differ"),
+                    ident=ident,
+                    other=other,
+                )
                 continue
             store.pop(ident, None)  # an override takes the new place in load order
             store[ident] = entry
@@ -169,10 +196,15 @@ class FileReader:
         for member in members:
             if member not in self.catalog.sources:
                 self.unknown(
-                    where, "source", member, tuple(self.catalog.sources), "members", " in members"
+                    where,
+                    "source",
+                    member,
+                    tuple(self.catalog.sources),
+                    "members",
+                    Deferred(N_(" in members")),
                 )
         if not members:
-            self.error(where, "a group needs 'members', a list of source ids", "members")
+            self.error(where, N_("a group needs 'members', a list of source ids"), "members")
         return Group(ident, name, aliases, members, self.domains(table, where), self.file, name_zh)
 
     def read_horizons(self) -> None:
@@ -180,7 +212,7 @@ class FileReader:
         platform's horizon is the latest `through` loaded (a later file wins a tie)."""
         tables = self.doc.get("horizon", {})
         if not isinstance(tables, dict):
-            self.error("horizon", "'horizon' must be tables such as [horizon.kuaishou]")
+            self.error("horizon", N_("'horizon' must be tables such as [horizon.kuaishou]"))
             return
         for platform, table in tables.items():
             horizon = self.horizon(platform, table, f"[horizon.{platform}]")
@@ -194,7 +226,7 @@ class FileReader:
     def horizon(self, platform: str, table, where: str) -> Horizon | None:
         """One [horizon.PLATFORM] table, or None when it cannot be used (reported)."""
         if not isinstance(table, dict):
-            self.error(where, "must be a table with as_of and through dates")
+            self.error(where, N_("must be a table with as_of and through dates"))
             return None
         self.unknown_keys(table, HORIZON_KEYS, where)
         if platform not in self.catalog.platforms:
@@ -205,7 +237,13 @@ class FileReader:
             value = table.get(key)
             if type(value) is not date:
                 what = "missing" if value is None else f"{value!r}, not a date"
-                self.error(where, f"'{key}' is {what}: write a date such as 2022-12-31", key)
+                self.error(
+                    where,
+                    N_("'{key}' is {what}: write a date such as 2022-12-31"),
+                    key,
+                    key=key,
+                    what=what,
+                )
             else:
                 days[key] = value
         if len(days) < len(HORIZON_KEYS) or self.tz is None:
@@ -215,8 +253,9 @@ class FileReader:
         if end is None or not representable(end):
             self.error(
                 where,
-                f"'through' {through} is too near the ends of the calendar (years 2 to 9998)",
+                N_("'through' {through} is too near the ends of the calendar (years 2 to 9998)"),
                 "through",
+                through=through,
             )
             return None
         return Horizon(platform, days["as_of"], through, end, self.file)
@@ -238,17 +277,19 @@ class FileReader:
         the override rule is checked."""
         override = table.get("override", False)
         if not isinstance(override, bool):
-            self.error(where, "'override' must be true or false", "override")
+            self.error(where, N_("'override' must be true or false"), "override")
             return False
         if earlier is not None and not override:
             self.error(
                 where,
-                f"{what} is already defined in {earlier}; add 'override = true' to replace it",
+                N_("{what} is already defined in {earlier}; add 'override = true' to replace it"),
                 field,
+                what=what,
+                earlier=earlier,
             )
             return False
         if override and earlier is None:
-            self.warn(where, f"'override = true' but no earlier {what} to replace")
+            self.warn(where, N_("'override = true' but no earlier {what} to replace"), what=what)
         return True
 
     def domains(self, table: dict, where: str) -> tuple[str, ...]:
@@ -258,8 +299,11 @@ class FileReader:
             if not d or "/" in d or ":" in d or "@" in d or " " in d or not d.isascii():
                 self.error(
                     where,
-                    f"link domain '{domain}' must be a host name such as "
-                    "'tmall.com' (ASCII or punycode, no scheme or path)",
+                    N_(
+                        "link domain '{domain}' must be a host name such as 'tmall.com' "
+                        "(ASCII or punycode, no scheme or path)"
+                    ),
+                    domain=domain,
                 )
                 continue
             out.append(d)

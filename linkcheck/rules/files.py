@@ -7,6 +7,8 @@ import os
 import re
 import stat
 
+from ..i18n import N_
+
 
 def bundled_rules() -> bytes:
     """The content of the bundled rules.toml.
@@ -38,7 +40,13 @@ MAX_DEPTH = 32  # tables, arrays and dotted keys; the schema needs four
 
 
 class Unreadable(Exception):
-    """A rules file that cannot be read; the message says why and what would do."""
+    """A rules file that cannot be read; the message (a catalog entry, with its fields)
+    says why and what would do."""
+
+    def __init__(self, message: str, **fields) -> None:
+        super().__init__(message.format(**fields) if fields else message)
+        self.template = message
+        self.fields = fields
 
 
 def read_rules_file(path: str) -> bytes:
@@ -47,23 +55,27 @@ def read_rules_file(path: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise Unreadable("rules file not found; give the path of a .toml rules file") from None
+        raise Unreadable(N_("rules file not found; give the path of a .toml rules file")) from None
     except OSError as exc:
-        raise Unreadable(f"cannot read rules file: {exc.strerror or exc}") from None
+        raise Unreadable(
+            N_("cannot read rules file: {reason}"), reason=exc.strerror or exc
+        ) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise Unreadable("is a directory, not a rules file; give a .toml file")
+            raise Unreadable(N_("is a directory, not a rules file; give a .toml file"))
         if not stat.S_ISREG(mode):
-            raise Unreadable("not a regular file (a pipe or a device?); give a .toml file")
+            raise Unreadable(N_("not a regular file (a pipe or a device?); give a .toml file"))
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(MAX_FILE + 1)
     except OSError as exc:
-        raise Unreadable(f"cannot read rules file: {exc.strerror or exc}") from None
+        raise Unreadable(
+            N_("cannot read rules file: {reason}"), reason=exc.strerror or exc
+        ) from None
     finally:
         os.close(fd)
     if len(data) > MAX_FILE:
-        raise Unreadable(f"larger than {MAX_FILE >> 20} MiB; is it a rules file?")
+        raise Unreadable(N_("larger than {size} MiB; is it a rules file?"), size=MAX_FILE >> 20)
     return data
 
 

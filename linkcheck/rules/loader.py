@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from .. import tomlcache
 from ..errors import Problem, RulesError
+from ..i18n import N_
 from ..model import Catalog
 from .document import FileReader
 from .files import MAX_DEPTH, Unreadable, bundled_rules, read_rules_file, too_deep
@@ -51,7 +52,12 @@ class Loader:
         try:
             text = bundled_rules()
         except OSError as exc:  # a broken installation, not a user error, but say so plainly
-            self.error(BUNDLED_NAME, "", f"cannot read the bundled rules: {exc.strerror or exc}")
+            self.error(
+                BUNDLED_NAME,
+                "",
+                N_("cannot read the bundled rules: {reason}"),
+                reason=exc.strerror or exc,
+            )
             return
         self.add_text(text, BUNDLED_NAME)
 
@@ -60,7 +66,7 @@ class Loader:
         try:
             data = read_rules_file(name)
         except Unreadable as exc:
-            self.error(name, "", str(exc))
+            self.error(name, "", exc.template, **exc.fields)
             return
         self.add_text(data, name)
 
@@ -74,8 +80,10 @@ class Loader:
                 self.error(
                     name,
                     "",
-                    f"not UTF-8 text (bad byte at offset {exc.start}); "
-                    "save the rules file as UTF-8",
+                    N_(
+                        "not UTF-8 text (bad byte at offset {offset}); save the rules file as UTF-8"
+                    ),
+                    offset=exc.start,
                 )
                 return
         doc = tomlcache.load(raw) if raw is not None else None
@@ -84,7 +92,8 @@ class Loader:
 
             deep = too_deep(data)
             if deep:
-                self.error(name, deep, f"nested deeper than {MAX_DEPTH} levels; flatten it")
+                self.error(name, deep, N_("nested deeper than {depth} levels; flatten it"),
+                           depth=MAX_DEPTH)  # fmt: skip
                 return
 
             try:
@@ -93,7 +102,8 @@ class Loader:
                 message = str(exc)
                 m = _TOML_POSITION.search(message)
                 where = f"line {m[1]}, column {m[2]}" if m else ""
-                self.error(name, where, f"invalid TOML: {_TOML_POSITION.sub('', message)}")
+                reason = _TOML_POSITION.sub("", message)
+                self.error(name, where, N_("invalid TOML: {reason}"), reason=reason)
                 return
             if raw is not None:
                 tomlcache.store(raw, doc)
@@ -102,11 +112,12 @@ class Loader:
 
     # ------------------------------------------------------------------ recording
 
-    def error(self, file: str, where: str, message: str, field: str | None = None) -> None:
-        self.problems.append(Problem(file, where, message, "error", field))
+    def error(self, file: str, where: str, message: str, field: str | None = None,
+              **fields) -> None:  # fmt: skip
+        self.problems.append(Problem(file, where, message, "error", field, fields))
 
-    def warn(self, file: str, where: str, message: str) -> None:
-        self.problems.append(Problem(file, where, message, "warning"))
+    def warn(self, file: str, where: str, message: str, **fields) -> None:
+        self.problems.append(Problem(file, where, message, "warning", None, fields))
 
     def next_order(self) -> int:
         self._order += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from ..i18n import N_, Deferred
 from ..model import VERDICT_OF, Citation, Rule
 from ..names import closest, did_you_mean
 from .schema import CITATION_KEYS, REQUIRED_RULE_KEYS, RULE_KEYS
@@ -37,11 +38,11 @@ def read_rule(reader, table: dict, position: int) -> None:
     reader.unknown_keys(table, RULE_KEYS, where)
     missing = [key for key in REQUIRED_RULE_KEYS if key not in table]
     for key in missing:
-        reader.error(where, f"missing '{key}'", key)
+        reader.error(where, N_("missing '{key}'"), key, key=key)
     if missing:
         return
     if not isinstance(ident, str):
-        reader.error(where, "'id' must be a string", "id")
+        reader.error(where, N_("'id' must be a string"), "id")
         return
     if not reader.check_id(ident, where):
         return
@@ -85,7 +86,13 @@ def _word(reader, table: dict, where: str):
         return word
     shown = word if isinstance(word, str) else repr(word)
     hint = did_you_mean(closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
-    reader.error(where, f"verdict '{shown}' must be allow, deny or unknown{hint}", "verdict")
+    reader.error(
+        where,
+        N_("verdict '{text}' must be allow, deny or unknown{hint}"),
+        "verdict",
+        text=shown,
+        hint=hint,
+    )
     return INVALID
 
 
@@ -104,7 +111,7 @@ def _sources(reader, table: dict, where: str):
             reader.unknown(where, "source", name, (*catalog.sources, *catalog.groups), "sources")
             ok = False
     if not written:
-        reader.error(where, "'sources' must name at least one source or group", "sources")
+        reader.error(where, N_("'sources' must name at least one source or group"), "sources")
     return (frozenset(sources), written) if ok else INVALID
 
 
@@ -118,11 +125,16 @@ def _surfaces(reader, table: dict, where: str):
     for name in written:
         if name not in known:
             reader.unknown(
-                where, "surface", name, tuple(known), "surfaces", after='; use ids or "*"'
+                where,
+                "surface",
+                name,
+                tuple(known),
+                "surfaces",
+                after=Deferred(N_('; use ids or "*"')),
             )
             ok = False
     if not written:
-        reader.error(where, "'surfaces' must list surface ids, or be \"*\" for all", "surfaces")
+        reader.error(where, N_("'surfaces' must list surface ids, or be \"*\" for all"), "surfaces")
     return (frozenset(written), written) if ok else INVALID
 
 
@@ -133,8 +145,15 @@ def _window(reader, table: dict, where: str):
     if start is INVALID or end is INVALID:
         return INVALID
     if start is not None and end is not None and end <= start:
-        relation = "is before" if end < start else "is not after"
-        reader.error(where, f"end {end_text} {relation} start {start_text}", "end")
+        relation = Deferred(N_("is before") if end < start else N_("is not after"))
+        reader.error(
+            where,
+            N_("end {end_text} {relation} start {start_text}"),
+            "end",
+            end_text=end_text,
+            relation=relation,
+            start_text=start_text,
+        )
         return INVALID
     return start, end, start_text, end_text
 
@@ -160,9 +179,14 @@ def bound(reader, table: dict, key: str, where: str):
         kind = "a time of day without a date" if isinstance(value, time) else repr(value)
     reader.error(
         where,
-        f"'{key}' is {kind}: use a date (2022-10-28), a local datetime "
-        "(2022-10-28T20:00:00) or an offset datetime (2022-10-28T20:00:00+08:00)",
+        N_(
+            "'{key}' is {kind}: use a date (2022-10-28), a local datetime "
+            "(2022-10-28T20:00:00) or an offset datetime "
+            "(2022-10-28T20:00:00+08:00)"
+        ),
         key,
+        key=key,
+        kind=kind,
     )
     return INVALID, None
 
@@ -173,7 +197,7 @@ def citation(reader, table: dict, where: str) -> Citation | None:
         return None
     if not isinstance(value, dict):
         reader.error(
-            where, '\'citation\' must be a table: { quote = "…", source = "…" }', "citation"
+            where, N_('\'citation\' must be a table: { quote = "…", source = "…" }'), "citation"
         )
         return None
     place = f"{where} citation"
@@ -181,7 +205,7 @@ def citation(reader, table: dict, where: str) -> Citation | None:
     quote = reader.text(value, "quote", place)
     source = reader.text(value, "source", place)
     if not quote:
-        reader.error(place, "missing 'quote'", "citation.quote")
+        reader.error(place, N_("missing 'quote'"), "citation.quote")
     by = reader.text(value, "by", place) or None
     url = reader.text(value, "url", place) or None
     return Citation(quote, source, by, url)
