@@ -79,7 +79,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
                 by = f" — {seg.rule.citation.by}" if seg.rule.citation.by else ""
                 lines.append(f"“{seg.rule.citation.quote}”{by} ({seg.rule.citation.source})")
             if seg.rule.note:
-                lines.append(seg.rule.note)
+                lines.append(seg.rule.note_for(language()))
         open_ended = seg.rule is not None and (seg.rule.end is None or seg.rule.end > seg.true_end)
         if horizon is not None and seg.true_end == horizon.end and open_ended:
             lines.append(

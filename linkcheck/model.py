@@ -110,6 +110,11 @@ class Rule(NamedTuple):
     order: int  # load order across all files; a later rule wins a tie on start
     sources_text: tuple[str, ...] = ()  # as written (groups not expanded)
     surfaces_text: tuple[str, ...] = ()
+    note_zh: str = ""  # the note in Chinese, when the rules file gives one
+
+    def note_for(self, language: str) -> str:
+        """The note in `language` (zh: note_zh when there is one, else the note)."""
+        return (self.note_zh or self.note) if language == "zh" else self.note
 
     @property
     def outcome(self) -> str:

@@ -244,3 +244,13 @@ def test_calendar_events_in_chinese(run, tmp_path):
     english = tmp_path / "windows.ics"
     run("--lang", "en", *args, "-o", str(english))
     assert "SUMMARY:Tmall links allowed on Kuaishou livestream" in english.read_text()
+
+
+def test_a_rules_note_is_shown_in_chinese_when_the_file_gives_one(run):
+    args = ("check", "京东自营", "-s", "直播", "--on", "2022-12-01", "--format", "text")
+    chinese = run(*args, "--lang", "zh", env={"COLUMNS": "300"}).stdout
+    assert "快手给京东自营链接的截止日之后" in chinese
+    english = run(*args, "--lang", "en", env={"COLUMNS": "300"}).stdout
+    assert "After Kuaishou's end date for JD self-operated links" in english
+    doc = json.loads(run("rules", "show", "kuaishou-2022-after-jd-self-window", "--json").stdout)
+    assert doc["note_zh"].startswith("快手给京东自营链接") and doc["note"].startswith("After")

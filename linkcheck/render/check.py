@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from ..errors import shown
 from ..i18n import gettext as _
+from ..i18n import language
 from ..model import Decision, Explanation, Rule
 from ..when import is_midnight
 from ..words import iso
@@ -21,6 +22,7 @@ def rule_dict(rule: Rule | None) -> dict | None:
         "start": rule.start_text,
         "end": rule.end_text,
         "note": rule.note,
+        "note_zh": rule.note_zh or None,
         "citation": rule.citation.as_dict() if rule.citation else None,
         "file": rule.file,
     }
@@ -282,7 +284,8 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
                 if rule.citation is not None:
                     lines.append(f"{label}  {citation_text(rule)}")
                 if rule.note:
-                    lines.append(label + "  " + _("note: {note}").format(note=rule.note))
+                    note = rule.note_for(language())
+                    lines.append(label + "  " + _("note: {note}").format(note=note))
             else:
                 lines.append(
                     f"{label}{rule.id}: {rule.word} {window_text(rule)}: " + _("overridden")
@@ -333,7 +336,7 @@ def print_check_text(
             if cited:
                 detail += f"\n[dim]{escape(cited)}[/]"
             if d.verdict == "unknown" and d.rule.note and not explains:
-                detail += f"\n[dim]{escape(d.rule.note)}[/]"
+                detail += f"\n[dim]{escape(d.rule.note_for(language()))}[/]"
         elif d.reason == "ambiguous_link":
             parts = ", ".join(f"{c.source}: {verdict_word(c.verdict)}" for c in d.candidates)
             detail = (

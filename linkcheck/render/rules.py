@@ -3,7 +3,7 @@ of verdicts between two rules files — as JSON documents and as text."""
 
 from __future__ import annotations
 
-from ..i18n import N_, english, ngettext
+from ..i18n import N_, english, language, ngettext
 from ..i18n import gettext as _
 from ..model import VERDICT_OF, Rule
 from ..timeline import in_force
@@ -173,7 +173,7 @@ def rule_lines(rule: Rule, zone, horizon=None, width: int = 80) -> list[str]:
         (_("sources"), ", ".join(rule.sources_text)),
         (_("surfaces"), ", ".join(rule.surfaces_text)),
         (_("window"), f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
-        (_("note"), rule.note or "-"),
+        (_("note"), rule.note_for(language()) or "-"),
         (_("citation"), citation_text(rule) or "-"),
         (_("file"), _("{file}, rule #{position}").format(file=rule.file, position=rule.position)),
         (

@@ -58,6 +58,7 @@ def read_rule(reader, table: dict, position: int) -> None:
         _window(reader, table, where),
     )
     note = reader.text(table, "note", where)
+    note_zh = reader.text(table, "note_zh", where)
     cited = citation(reader, table, where)
     if INVALID in parts:
         return
@@ -66,7 +67,7 @@ def read_rule(reader, table: dict, position: int) -> None:
         catalog.rules.remove(earlier)
     catalog.rules.append(
         Rule(ident, platform, word, sources, surfaces, *window, note, cited, reader.file,
-             position, reader.loader.next_order(), sources_text, surfaces_text)
+             position, reader.loader.next_order(), sources_text, surfaces_text, note_zh)
     )  # fmt: skip
 
 

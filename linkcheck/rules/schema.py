@@ -35,6 +35,7 @@ RULE_KEYS = (
     "start",
     "end",
     "note",
+    "note_zh",
     "citation",
     "override",
 )
