@@ -110,11 +110,14 @@ class SuggestingGroup(click.Group):
         import difflib
 
         from ..errors import shown
+        from ..i18n import gettext as _
+        from ..names import did_you_mean
 
         commands = self.list_commands(ctx)
         close = difflib.get_close_matches(name.lower(), commands, n=2, cutoff=0.6)
-        hint = " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)" if close else ""
-        return f"no command '{shown(name)}'{hint}; the commands are {', '.join(commands)}"
+        return _("no command '{name}'{hint}; the commands are {commands}").format(
+            name=shown(name), hint=did_you_mean(close), commands=", ".join(commands)
+        )
 
 
 class LinkcheckGroup(SuggestingGroup):
@@ -148,7 +151,9 @@ class LinkcheckGroup(SuggestingGroup):
     def unknown_command(self, name: str, ctx: click.Context) -> str:
         """A source typed where a command goes (`linkcheck 天猫`) is shown the way to check it."""
         message = super().unknown_command(name, ctx)
-        if "did you mean" in message:
+        import difflib
+
+        if difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=1, cutoff=0.6):
             return message
         from ..errors import shown
         from .options import Env
@@ -157,7 +162,13 @@ class LinkcheckGroup(SuggestingGroup):
             Env((), False, None, "auto").ruleset().resolve_source(name)
         except LinkcheckError:
             return message
-        return f"{message}\n  to check a source: linkcheck check '{shown(name)}'"
+        from ..i18n import gettext as _
+
+        return (
+            message
+            + "\n  "
+            + _("to check a source: linkcheck check '{name}'").format(name=shown(name))
+        )
 
     def invoke(self, ctx: click.Context):
         try:
@@ -214,5 +225,8 @@ def main() -> None:
         if exc.errno not in _UNWRITABLE:
             raise
         silence_stdout()
-        click.echo(f"Error: cannot write the output: {exc.strerror}", err=True)
+        from ..i18n import gettext as _
+
+        click.echo(_("Error: cannot write the output: {reason}").format(reason=exc.strerror),
+                   err=True)  # fmt: skip
         sys.exit(2)

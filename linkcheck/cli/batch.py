@@ -29,7 +29,9 @@ def _fail_on(text: str) -> set[str]:
     bad = words - set(core.FAIL_ON_WORDS)
     if bad or not words:
         raise click.BadParameter(
-            f"'{text}': use a comma-separated list of {', '.join(core.FAIL_ON_WORDS)}, or never",
+            _("'{text}': use a comma-separated list of {words}, or never").format(
+                text=text, words=", ".join(core.FAIL_ON_WORDS)
+            ),
             param_hint="--fail-on",
         )
     return words
