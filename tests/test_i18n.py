@@ -254,3 +254,31 @@ def test_a_rules_note_is_shown_in_chinese_when_the_file_gives_one(run):
     assert "After Kuaishou's end date for JD self-operated links" in english
     doc = json.loads(run("rules", "show", "kuaishou-2022-after-jd-self-window", "--json").stdout)
     assert doc["note_zh"].startswith("快手给京东自营链接") and doc["note"].startswith("After")
+
+
+COMMANDS_AND_ERRORS = {
+    "check": ("check", "tmall", "--on", "2022-02-30"),
+    "batch": ("batch", "/nonexistent/清单.csv"),
+    "timeline": ("timeline", "--from", "2022-12-01", "--to", "2022-11-01"),
+    "upcoming": ("upcoming", "--days", "many"),
+    "rules": ("rules", "lsit"),
+    "sources": ("sources", "--rules", "/nonexistent/team.toml"),
+    "surfaces": ("surfaces", "--lang", "fr"),
+    "platforms": ("platforms", "--color", "purple"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS_AND_ERRORS))
+def test_every_command_has_chinese_help_and_a_chinese_error(run, command):
+    from linkcheck.cli import COMMANDS
+
+    assert set(COMMANDS_AND_ERRORS) == set(COMMANDS)
+    help_text = run("--lang", "zh", command, "--help").stdout
+    assert help_text.startswith(f"用法: linkcheck {command}")
+    assert "选项:" in help_text and "--lang [zh|en]" in help_text
+    first = help_text.split("\n\n")[1].strip()
+    assert CJK.search(first), first  # the command's own description is Chinese
+    error = run("--lang", "zh", *COMMANDS_AND_ERRORS[command])
+    assert error.exit_code == 2, error.output
+    assert error.stderr.count("\n") <= 4
+    assert "错误:" in error.stderr and CJK.search(error.stderr.split("错误:", 1)[1]), error.stderr

@@ -310,7 +310,7 @@ class _progress:
 
 def _decode_message(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> str:
     used = encoding or exc.encoding
-    return (
-        f"input '{shown}' is not valid {used} text (byte 0x{exc.object[exc.start]:02x}); "
+    return _(
+        "input '{path}' is not valid {encoding} text (byte 0x{byte:02x}); "
         "pass --encoding (utf-8, gb18030 …)"
-    )
+    ).format(path=shown, encoding=used, byte=exc.object[exc.start])

@@ -13,11 +13,12 @@ from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
-from . import SuggestingGroup, UserError
+from . import SuggestingGroup, UserError, lang_option
 from .options import Env, common_options, format_options, when_option
 
 
 @click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
+@lang_option
 def rules() -> None:
     """Read, check and review the loaded rules.
 
