@@ -57,9 +57,6 @@ def _translate_click() -> None:
             module.ngettext = i18n.ngettext
 
 
-_translate_click()
-
-
 def _choose_language(ctx: click.Context, param, value: str | None) -> None:
     if value is not None:
         from .. import i18n
@@ -230,3 +227,8 @@ def main() -> None:
         click.echo(_("Error: cannot write the output: {reason}").format(reason=exc.strerror),
                    err=True)  # fmt: skip
         sys.exit(2)
+
+
+# after the decorators above: click's words are translated when shown, never baked in at
+# import in the language of the moment (the --version help is read when help is formatted)
+_translate_click()
