@@ -3,6 +3,8 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 
 from __future__ import annotations
 
+from .i18n import N_
+
 
 def escape_controls(text: str) -> str:
     """Control and other unprintable characters as escapes (`\x1b`, `\r`): a terminal
@@ -17,10 +19,17 @@ def escape_controls(text: str) -> str:
 def missing_extra(what: str, extra: str, package: str) -> str:
     """What to install for an optional part: the library itself (the name `linkcheck` on
     the public package index is another project), or the extra from a checkout."""
-    return (
-        f"{what} needs {package}, an optional extra: pip install {package}\n"
-        f"  (or, in the linkcheck checkout: pip install '.[{extra}]')"
-    )
+    from .i18n import gettext as _
+
+    return _(
+        "{what} needs {package}, an optional extra: pip install {package}\n"
+        "  (or, in the linkcheck checkout: pip install '.[{extra}]')"
+    ).format(what=_(what), package=package, extra=extra)
+
+
+# the optional parts missing_extra() names, translated where it says them
+EXTRA_PARTS = (N_("calendar export"), N_("reading .xlsx"), N_("writing .xlsx"),
+               N_("parquet export"))  # fmt: skip
 
 
 def shown(text: str, limit: int = 80) -> str:

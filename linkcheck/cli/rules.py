@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -14,7 +15,8 @@ from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
 from . import SuggestingGroup, UserError, lang_option
-from .options import Env, common_options, format_options, when_option
+from .options import Env, common_options, format_options, surface_option, when_option
+from .output import atomic_file
 
 
 @click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
@@ -180,3 +182,78 @@ def diff_rules(old, new, as_json, env: Env):
         for line in render.diff_lines(doc):
             click.echo(render.fitted(line, indent=2))
     raise click.exceptions.Exit(1 if doc["changes"] or doc["horizons"] else 0)
+
+
+@rules.command(
+    "export", short_help="The loaded rules as an interval table (CSV, JSON Lines, SQL, Parquet)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "sql", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Table format; parquet needs -o and the duckdb extra.",
+)
+@click.option(
+    "-o", "--output", "out", metavar="OUT", type=click.Path(), help="Write here instead of stdout."
+)
+@click.argument("names", nargs=-1, metavar="[SOURCE]...")
+@surface_option("Keep these surfaces (default: every one).")
+@common_options
+def export_rules(fmt, out, names, surfaces, env: Env):
+    """The loaded rules as an interval table, to take the rules to the data.
+
+    One row per span of time for every platform × source × surface: platform, source,
+    surface, start, end (UTC instants; the end is exclusive; empty for open), verdict, rule,
+    next_change_at, next_change_verdict, reason. Every span is there, unknown ones and
+    those past the rules' horizon included, so an interval join answers what `check`
+    answers for that source. --format sql writes a CREATE TABLE and INSERT script with the
+    join as a comment; SOURCEs (a group stands for its members), -s and --platform keep
+    only those.
+
+    \b
+    Examples:
+      linkcheck rules export -o segments.csv
+      linkcheck rules export --format sql | duckdb segments.db
+      linkcheck rules export --format parquet -o segments.parquet
+    """
+    from .. import export
+    from ..render import export as formats
+
+    ruleset = env.ruleset()
+    platform = ruleset.platform_id(env.platform) if env.platform else None
+    keep = None
+    if names:
+        keep = {c for name in names for c in ruleset.resolve_source(name).candidates}
+    surface_ids = set(ruleset.surface_list(surfaces)) if surfaces else None
+    spans = export.spans(ruleset, platform, keep, surface_ids)
+    if fmt == "parquet":
+        data = _parquet_bytes(spans, formats, out)
+    else:
+        text = {"csv": formats.export_csv, "jsonl": formats.export_jsonl,
+                "sql": formats.export_sql}[fmt](spans)  # fmt: skip
+        data = text.encode("utf-8")
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    with atomic_file(out) as f:
+        f.write(data)
+
+
+def _parquet_bytes(spans, formats, out) -> bytes:
+    import tempfile
+
+    from ..errors import missing_extra
+
+    if out is None:
+        raise UserError(N_("parquet output needs a file: add -o OUT.parquet"))
+    try:
+        import duckdb  # noqa: F401 (the optional extra)
+    except ImportError:
+        raise UserError(missing_extra("parquet export", "duckdb", "duckdb")) from None
+    with tempfile.TemporaryDirectory(prefix="linkcheck-") as folder:
+        path = os.path.join(folder, "segments.parquet")
+        formats.export_parquet(spans, path)
+        with open(path, "rb") as f:
+            return f.read()
