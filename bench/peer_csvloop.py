@@ -6,10 +6,11 @@ python bench/peer_csvloop.py IN.csv OUT.csv
 import csv
 import sys
 
-from peer_rules import decide
+from peer_rules import Table, load
 
 
 def main(src: str, dst: str) -> None:
+    table = Table(load())
     cache: dict[tuple[str, str, str], list[str]] = {}
     with (
         open(src, newline="", encoding="utf-8") as fin,
@@ -23,7 +24,7 @@ def main(src: str, dst: str) -> None:
             key = (row[1], row[2], row[3])
             found = cache.get(key)
             if found is None:
-                found = cache[key] = [row[2], *decide(*key)]
+                found = cache[key] = [row[2], *table.decide(*key)]
             writer.writerow(row + found)
 
 

@@ -1,4 +1,4 @@
-"""The columnar ceiling: DuckDB reads, decides with a CASE expression and writes, in SQL.
+"""The columnar ceiling: DuckDB reads, joins the exported interval table and writes, in SQL.
 
 python bench/peer_duckdb.py IN.csv OUT.csv
 """
@@ -6,49 +6,30 @@ python bench/peer_duckdb.py IN.csv OUT.csv
 import sys
 
 import duckdb
-from peer_rules import CUTOFF, NO_RULE, OPEN_FROM, OPEN_TO, REOPENS, WINDOW_FROM, at
-
-
-def case() -> str:
-    """One CASE giving verdict|rule|next_change|note, first match wins."""
-    union = "('tmall', 'taobao', 'jd-self', 'jd-pop')"
-    whens = [
-        (f"source = 'kuaishou-shop' AND date >= '{OPEN_FROM}'", "allowed|kuaishou-shop||"),
-        (f"date < '{OPEN_FROM}'", f"unknown||{at(OPEN_FROM, 'allowed')}|{NO_RULE}"),
-        (
-            f"date <= '{OPEN_TO}' AND source IN {union}",
-            f"allowed|kuaishou-2018-open|{at(CUTOFF, 'denied')}|",
-        ),
-        (f"date <= '{OPEN_TO}'", f"allowed|kuaishou-2018-open|{at(CUTOFF, 'unknown')}|"),
-        (f"source NOT IN {union}", f"unknown|||{NO_RULE}"),
-    ]
-    for (source, surface), (verdict, rule, last, closes) in REOPENS.items():
-        here = f"source = '{source}' AND surface = '{surface}'"
-        whens.append(
-            (
-                f"{here} AND date < '{WINDOW_FROM}'",
-                f"denied|kuaishou-2022-03-cutoff|{at(WINDOW_FROM, verdict)}|",
-            )
-        )
-        if last is None:
-            whens.append((here, f"{verdict}|{rule}||"))
-        else:
-            whens.append(
-                (f"{here} AND date <= '{last}'", f"{verdict}|{rule}|{at(closes, 'denied')}|")
-            )
-    body = "\n".join(f"  WHEN {cond} THEN '{value}'" for cond, value in whens)
-    return f"CASE\n{body}\n  ELSE 'denied|kuaishou-2022-03-cutoff||'\nEND"
+from peer_rules import BEYOND, NO_RULE, PLATFORM, segments_path
 
 
 def main(src: str, dst: str) -> None:
     con = duckdb.connect()
     con.execute(f"""
         COPY (
-          SELECT sku, source, surface, date, title, surface AS "surface_1",
-                 split_part(d, '|', 1) AS verdict, split_part(d, '|', 2) AS rule,
-                 split_part(d, '|', 3) AS next_change, split_part(d, '|', 4) AS note
-          FROM (SELECT *, {case()} AS d
-                FROM read_csv('{src}', header = true, all_varchar = true))
+          SELECT c.sku, c.source, c.surface, c.date, c.title, c.surface AS "surface_1",
+                 s.verdict, coalesce(s.rule, '') AS rule,
+                 coalesce(strftime(s.next_change_at + INTERVAL 8 HOUR, '%Y-%m-%dT%H:%M:%S')
+                          || '+08:00 ' || s.next_change_verdict, '') AS next_change,
+                 CASE s.reason WHEN 'no_rule' THEN '{NO_RULE}'
+                               WHEN 'beyond_horizon' THEN '{BEYOND.replace("'", "''")}'
+                               ELSE '' END AS note
+          FROM (SELECT *, row_number() OVER () AS n,
+                       CAST(date AS TIMESTAMP) - INTERVAL 8 HOUR AS at
+                FROM read_csv('{src}', header = true, all_varchar = true)) AS c
+          JOIN (SELECT * FROM read_csv('{segments_path()}', header = true,
+                  types = {{'start': 'TIMESTAMP', 'end': 'TIMESTAMP',
+                           'next_change_at': 'TIMESTAMP'}})
+                WHERE platform = '{PLATFORM}') AS s
+            ON s.source = c.source AND s.surface = c.surface
+           AND (s."start" IS NULL OR c.at >= s."start") AND (s."end" IS NULL OR c.at < s."end")
+          ORDER BY c.n
         ) TO '{dst}' (HEADER, DELIMITER ',')
     """)
 

@@ -1,85 +1,66 @@
-"""The bundled Kuaishou timeline written out by hand for the peers (ids only, whole days).
+"""The bundled rules for the peers, as `linkcheck rules export` writes them (run.py exports
+them to bench/out/segments.csv and passes the path in LINKCHECK_SEGMENTS).
 
-This is the benchmark's own restatement of rules.toml, for peers that cannot read it; each
-peer writes the same five columns as linkcheck (surface, verdict, rule, next_change, note),
-and run.py checks that linkcheck and the pandas peer agree on every row.
+Each peer answers a (source, surface, day) row by finding the span of the exported interval
+table that holds the day's first instant in Shanghai — the join the README's "Scaling up"
+section shows — and writes the same five columns as linkcheck (surface, verdict, rule,
+next_change, note). run.py checks that every peer agrees with linkcheck on every row.
 """
 
-OPEN_FROM = "2018-07-01"
-OPEN_TO = "2022-02-28"
-CUTOFF = "2022-03-01"
-WINDOW_FROM = "2022-10-28"
-TMALL_TO = "2022-12-31"
-JD_SELF_TO = "2022-11-30"
-UNION = ("tmall", "taobao", "jd-self", "jd-pop")
-CARTS = ("livestream", "short-video")
+from __future__ import annotations
+
+import csv
+import os
+from bisect import bisect_right
+from datetime import datetime, timedelta
+
+PLATFORM = "kuaishou"
+OFFSET = timedelta(hours=8)  # Asia/Shanghai has had no daylight saving since 1991
 NO_RULE = "no rule covers this"
+BEYOND = "beyond the rules' horizon"
 
 
-def at(day: str, verdict: str) -> str:
-    return f"{day}T00:00:00+08:00 {verdict}"
+def segments_path() -> str:
+    return os.environ.get("LINKCHECK_SEGMENTS", "bench/out/segments.csv")
 
 
-# what each (source, surface) becomes on 2022-10-28, when the windows open
-REOPENS = {
-    ("tmall", "livestream"): ("allowed", "kuaishou-2022-tmall-window", TMALL_TO, "2023-01-01"),
-    ("tmall", "short-video"): ("allowed", "kuaishou-2022-tmall-window", TMALL_TO, "2023-01-01"),
-    ("jd-self", "livestream"): (
-        "allowed",
-        "kuaishou-2022-jd-self-window",
-        JD_SELF_TO,
-        "2022-12-01",
-    ),
-    ("jd-self", "short-video"): (
-        "allowed",
-        "kuaishou-2022-jd-self-window",
-        JD_SELF_TO,
-        "2022-12-01",
-    ),
-    ("jd-self", "live-preview"): (
-        "allowed",
-        "kuaishou-2022-jd-self-preview",
-        JD_SELF_TO,
-        "2022-12-01",
-    ),
-    ("taobao", "livestream"): ("unknown", "kuaishou-2022-taobao-pending", None, None),
-    ("taobao", "short-video"): ("unknown", "kuaishou-2022-taobao-pending", None, None),
-    ("tmall", "merchant-page"): (
-        "unknown",
-        "kuaishou-2022-merchant-page-taobao-account",
-        None,
-        None,
-    ),
-    ("taobao", "merchant-page"): (
-        "unknown",
-        "kuaishou-2022-merchant-page-taobao-account",
-        None,
-        None,
-    ),
-}
+def load(path: str | None = None) -> list[dict[str, str]]:
+    """The exported rows of the bundled Kuaishou rules."""
+    with open(path or segments_path(), newline="", encoding="utf-8") as f:
+        return [row for row in csv.DictReader(f) if row["platform"] == PLATFORM]
 
 
-def decide(source: str, surface: str, day: str) -> tuple[str, str, str, str]:
-    """(verdict, rule, next_change, note) for a source id, surface id and YYYY-MM-DD day."""
-    if source == "kuaishou-shop":
-        if day >= OPEN_FROM:
-            return "allowed", "kuaishou-shop", "", ""
-        return "unknown", "", at(OPEN_FROM, "allowed"), NO_RULE
-    if day < OPEN_FROM:
-        return "unknown", "", at(OPEN_FROM, "allowed"), NO_RULE
-    if day <= OPEN_TO:
-        after = "denied" if source in UNION else "unknown"
-        return "allowed", "kuaishou-2018-open", at(CUTOFF, after), ""
-    if source not in UNION:
-        return "unknown", "", "", NO_RULE
-    reopen = REOPENS.get((source, surface))
-    if reopen is None:
-        return "denied", "kuaishou-2022-03-cutoff", "", ""
-    verdict, rule, last, closes = reopen
-    if day < WINDOW_FROM:
-        return "denied", "kuaishou-2022-03-cutoff", at(WINDOW_FROM, verdict), ""
-    if last is None:
-        return verdict, rule, "", ""
-    if day <= last:
-        return verdict, rule, at(closes, "denied"), ""
-    return "denied", "kuaishou-2022-03-cutoff", "", ""
+def day_start(day: str) -> str:
+    """A day's first instant in Shanghai as the export writes instants (UTC, with Z)."""
+    return (datetime.fromisoformat(day) - OFFSET).isoformat() + "Z"
+
+
+def local(instant: str) -> str:
+    """An exported UTC instant as linkcheck writes it: in Shanghai time, +08:00."""
+    return (datetime.fromisoformat(instant[:-1]) + OFFSET).isoformat() + "+08:00"
+
+
+def note(reason: str) -> str:
+    return NO_RULE if reason == "no_rule" else BEYOND if reason == "beyond_horizon" else ""
+
+
+def answer(row: dict[str, str]) -> tuple[str, str, str, str]:
+    change = row["next_change_at"]
+    next_change = f"{local(change)} {row['next_change_verdict']}" if change else ""
+    return row["verdict"], row["rule"], next_change, note(row["reason"])
+
+
+class Table:
+    """(source, surface) → the spans' starts and answers, for a bisect."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self.spans: dict[tuple[str, str], tuple[list[str], list]] = {}
+        for row in rows:
+            starts, answers = self.spans.setdefault((row["source"], row["surface"]), ([], []))
+            starts.append(row["start"])
+            answers.append(answer(row))
+
+    def decide(self, source: str, surface: str, day: str) -> tuple[str, str, str, str]:
+        starts, answers = self.spans[(source, surface)]
+        # the first span starts at "" (the beginning of time), which sorts first
+        return answers[bisect_right(starts, day_start(day)) - 1]
