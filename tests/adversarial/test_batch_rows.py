@@ -138,3 +138,22 @@ def test_full_width_formula_signs_are_text_and_left_alone(run):
     assert [r[2] for r in rows[1:]] == titles
     ascii_rows = run("batch", "-", "-s", "livestream", input="source,title\ntmall,=SUM(1)\n")
     assert "'=SUM(1)" in ascii_rows.stdout  # the ASCII sign still is neutralised
+
+
+def test_formula_cells_are_caught_in_any_block_and_nothing_else_changes(run, tmp_path):
+    """Rows are written in blocks scanned at once: a formula cell deep in a long file is
+    neutralised, its neighbours (a negative number, text with `,=` inside) are not."""
+    lines = ["source,date,title"]
+    for i in range(5000):
+        title = {10: "-12.5", 3000: "=HYPERLINK(1)", 3001: '"a,=b"', 4999: "+86"}.get(i, "t")
+        lines.append(f"tmall,2022-11-11,{title}")
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("batch", str(path), "-s", "livestream", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    titles = [r[2] for r in rows[1:]]
+    assert titles[3000] == "'=HYPERLINK(1)"
+    assert titles[10] == "-12.5" and titles[3001] == "a,=b" and titles[4999] == "+86"
+    assert titles.count("t") == 4996 and len(rows) == 5001
+    raw = run("batch", str(path), "-s", "livestream", "--format", "csv", "--raw-cells")
+    assert list(csv.reader(io.StringIO(raw.stdout, newline="")))[3001][2] == "=HYPERLINK(1)"
