@@ -107,9 +107,8 @@ def batch(rows: int, runs: int) -> dict:
     src = OUT / f"checklist-{rows}.csv"
     if not src.exists():
         generate(rows, str(src))
-    outs = {
-        name: OUT / f"{name}-{rows}.csv" for name in ("linkcheck", "pandas", "duckdb", "csvloop")
-    }
+    names = ("linkcheck", "linkcheck-duckdb", "pandas", "duckdb", "csvloop")
+    outs = {name: OUT / f"{name}-{rows}.csv" for name in names}
     commands = {
         "linkcheck": [
             *linkcheck_command(),
@@ -120,13 +119,24 @@ def batch(rows: int, runs: int) -> dict:
             "--fail-on",
             "never",
         ],
+        "linkcheck-duckdb": [
+            *linkcheck_command(),
+            "batch",
+            str(src),
+            "-o",
+            str(outs["linkcheck-duckdb"]),
+            "--fail-on",
+            "never",
+            "--engine",
+            "duckdb",
+        ],
         "pandas": [sys.executable, str(HERE / "peer_pandas.py"), str(src), str(outs["pandas"])],
         "duckdb": [sys.executable, str(HERE / "peer_duckdb.py"), str(src), str(outs["duckdb"])],
         "csvloop": [sys.executable, str(HERE / "peer_csvloop.py"), str(src), str(outs["csvloop"])],
     }
     available = {}
     for name, cmd in commands.items():
-        module = {"pandas": "pandas", "duckdb": "duckdb"}.get(name)
+        module = {"pandas": "pandas", "duckdb": "duckdb", "linkcheck-duckdb": "duckdb"}.get(name)
         if (
             module
             and subprocess.run(
@@ -141,13 +151,23 @@ def batch(rows: int, runs: int) -> dict:
     for entry in result.values():
         entry["rows_per_s"] = rows / entry["median_s"]
     mismatches = {
-        name: agree(outs["linkcheck"], outs[name]) for name in result if name != "linkcheck"
+        name: agree(outs["linkcheck"], outs[name])
+        for name in result
+        if name not in ("linkcheck", "linkcheck-duckdb")
     }
+    if "linkcheck-duckdb" in result:  # an engine of linkcheck: the same bytes, not just rows
+        same = outs["linkcheck"].read_bytes() == outs["linkcheck-duckdb"].read_bytes()
+        mismatches["linkcheck-duckdb (bytes)"] = 0 if same else 1
     ratios = {
         f"linkcheck / {name}": result["linkcheck"]["median_s"] / r["median_s"]
         for name, r in result.items()
         if name != "linkcheck"
     }
+    if "linkcheck-duckdb" in result:
+        for name in ("pandas", "duckdb"):
+            if name in result:
+                ratio = result["linkcheck-duckdb"]["median_s"] / result[name]["median_s"]
+                ratios[f"linkcheck-duckdb / {name}"] = ratio
     return {"rows": rows, "results": result, "ratios": ratios, "verdict_mismatches": mismatches}
 
 

@@ -85,6 +85,7 @@ class Checker:
         platform: str | None,
     ) -> None:
         self.ruleset = ruleset
+        self.columns = columns
         self.default_surfaces = surfaces
         self.default_when = when
         self.default_platform = platform

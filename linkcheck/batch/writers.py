@@ -16,7 +16,7 @@ from ..errors import missing_extra
 from .formats import APPENDED, APPENDED_LABELS, APPENDED_SET, InputError
 from .readers import JsonRow, RawNumber, dump_json
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
 
 
 class Writer(Protocol):
@@ -67,6 +67,12 @@ class DelimitedWriter:
         # CRLF as RFC 4180 says: with "\n" alone, csv would leave a cell holding "\r" unquoted
         self._writerow = csv.writer(text, delimiter=delimiter, lineterminator="\r\n").writerow
         self._guard = not raw_cells
+        self._text = text
+
+    def flush(self) -> None:
+        """Everything written so far, out of the text buffer (before bytes written
+        directly to the stream: the DuckDB engine's rows)."""
+        self._text.flush()
 
     def header(self, names: list[str]) -> None:
         self._writerow([neutralise(c) for c in names] if self._guard else names)
