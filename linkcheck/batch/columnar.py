@@ -156,19 +156,32 @@ def _answers(con, checker: Checker, names: list[str], folder: str, skipped: int)
     return used
 
 
+def _starts(expr: str) -> str:
+    """SQL: the cell starts like a formula (the first test of writers.neutralise)."""
+    return f"left({expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
+
+
 def _cell(expr: str, raw_cells: bool) -> str:
     """A cell as the Python path writes it: formula-like text neutralised with a leading ',
     an empty cell as NULL (DuckDB writes an empty string as "", Python's csv as nothing)."""
     if raw_cells:
         return f"nullif({expr}, '')"
-    starts = f"left({expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
+    starts = _starts(expr)
     number = f"regexp_matches({expr}, {_literal(_NUMBER)})"
     quote = _literal("'")
     return f"nullif(CASE WHEN {starts} AND NOT {number} THEN {quote} || {expr} ELSE {expr} END, '')"
 
 
 def _write(con, names, joined: str, raw_cells: bool, delimiter: str, target: str) -> None:
-    cells = ", ".join(_cell(f"coalesce(r.{n}, '')", raw_cells) for n in names)
+    # the test is written only for the columns where some cell starts like a formula (one
+    # cheap pass finds them): the usual checklist has none, and its columns go out as read
+    risky = [True] * len(names)
+    if not raw_cells:
+        firsts = ", ".join(f"bool_or({_starts(f'r.{n}')})" for n in names)
+        risky = [bool(x) for x in con.execute(f"SELECT {firsts} FROM rows r").fetchone()]
+    cells = ", ".join(
+        _cell(f"coalesce(r.{n}, '')", raw_cells or not risky[i]) for i, n in enumerate(names)
+    )
     # an error row's surface echoes its cell; verdict, rule, next change and note are
     # linkcheck's own words, which never start like a formula
     answer = ", ".join(
