@@ -103,7 +103,7 @@ def cold_check(runs: int) -> dict:
     return {"results": result, "ratio_to_import_click": ratio, "target": 1.5}
 
 
-def batch(rows: int, runs: int) -> dict:
+def batch(rows: int, runs: int, only: tuple[str, ...] = ()) -> dict:
     src = OUT / f"checklist-{rows}.csv"
     if not src.exists():
         generate(rows, str(src))
@@ -134,6 +134,8 @@ def batch(rows: int, runs: int) -> dict:
         "duckdb": [sys.executable, str(HERE / "peer_duckdb.py"), str(src), str(outs["duckdb"])],
         "csvloop": [sys.executable, str(HERE / "peer_csvloop.py"), str(src), str(outs["csvloop"])],
     }
+    if only:
+        commands = {name: cmd for name, cmd in commands.items() if name in only}
     available = {}
     for name, cmd in commands.items():
         module = {"pandas": "pandas", "duckdb": "duckdb", "linkcheck-duckdb": "duckdb"}.get(name)
@@ -150,18 +152,19 @@ def batch(rows: int, runs: int) -> dict:
     result = alternate(available, runs)
     for entry in result.values():
         entry["rows_per_s"] = rows / entry["median_s"]
+    base = "linkcheck" if "linkcheck" in result else "linkcheck-duckdb"
     mismatches = {
-        name: agree(outs["linkcheck"], outs[name])
+        name: agree(outs[base], outs[name])
         for name in result
         if name not in ("linkcheck", "linkcheck-duckdb")
     }
-    if "linkcheck-duckdb" in result:  # an engine of linkcheck: the same bytes, not just rows
+    if "linkcheck-duckdb" in result and "linkcheck" in result:  # the same bytes, not just rows
         same = outs["linkcheck"].read_bytes() == outs["linkcheck-duckdb"].read_bytes()
         mismatches["linkcheck-duckdb (bytes)"] = 0 if same else 1
     ratios = {
         f"linkcheck / {name}": result["linkcheck"]["median_s"] / r["median_s"]
         for name, r in result.items()
-        if name != "linkcheck"
+        if name != "linkcheck" and "linkcheck" in result
     }
     if "linkcheck-duckdb" in result:
         for name in ("pandas", "duckdb"):
@@ -203,6 +206,12 @@ def main() -> None:
     parser.add_argument("--rows", default="100000,1000000", help="comma-separated sizes")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument(
+        "--columnar-rows",
+        type=int,
+        default=0,
+        help="also time this many rows (e.g. 10000000) with the DuckDB engine and peer only",
+    )
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("--runs must be at least 5")
@@ -235,6 +244,14 @@ def main() -> None:
             print(f"  {name}: {ratio:.2f}x")
         for name, count in b["verdict_mismatches"].items():
             print(f"  rows where {name} differs from linkcheck: {count}")
+    if args.columnar_rows:
+        b = batch(args.columnar_rows, args.runs, only=("linkcheck-duckdb", "duckdb"))
+        report["batch"].append(b)
+        print(f"batch {args.columnar_rows:,} rows (columnar only):")
+        for name, r in b["results"].items():
+            print(f"  {name:<16} {r['median_s']:7.2f} s  peak {r['peak_rss_mib']:6.1f} MiB")
+        for name, ratio in b["ratios"].items():
+            print(f"  {name}: {ratio:.2f}x")
     (OUT / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"machine: {report['machine']}; results in {OUT / 'results.json'}")
     shutil.rmtree(OUT / "__pycache__", ignore_errors=True)

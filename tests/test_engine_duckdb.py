@@ -76,6 +76,13 @@ def test_a_generated_differential_is_byte_identical(run, tmp_path, options):
     assert "(" in python.stderr and "empty rows skipped" in python.stderr
 
 
+def test_a_100000_row_differential_is_byte_identical(run, tmp_path):
+    path = _write(tmp_path, "big.csv", _differential(100_000, 1111))
+    python, duckdb = _both(run, path, "--format", "csv", "--on", "2022-11-11")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+
+
 def test_a_tsv_input_is_byte_identical(run, tmp_path):
     path = _write(tmp_path, "mixed.tsv", _differential(1500, 7), delimiter="\t")
     python, duckdb = _both(run, path)
