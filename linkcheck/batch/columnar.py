@@ -173,6 +173,8 @@ def _cell(expr: str, raw_cells: bool) -> str:
 
 
 def _write(con, names, joined: str, raw_cells: bool, delimiter: str, target: str) -> None:
+    # one integer sort key: the row, then the surface's position among the row's answers
+    span = con.execute("SELECT coalesce(max(idx), 0) + 1 FROM answers").fetchone()[0]
     # the test is written only for the columns where some cell starts like a formula (one
     # cheap pass finds them): the usual checklist has none, and its columns go out as read
     risky = [True] * len(names)
@@ -188,7 +190,7 @@ def _write(con, names, joined: str, raw_cells: bool, delimiter: str, target: str
         _cell(f"coalesce(a.{_quote(c)}, '')", raw_cells or c != "surface") for c in APPENDED
     )
     con.execute(
-        f"COPY (SELECT {cells}, {answer} FROM {joined} ORDER BY r.rowid, a.idx) "
+        f"COPY (SELECT {cells}, {answer} FROM {joined} ORDER BY r.rowid * {span} + a.idx) "
         f"TO {_literal(target)} (FORMAT csv, HEADER false, DELIMITER {_literal(delimiter)}, "
         "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n')"
     )
