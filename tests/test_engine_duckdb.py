@@ -29,12 +29,19 @@ TITLES = ["保温杯", '"爆款", 直播专享', "=SUM(1,2)", "-12.5", "+86 138"
 PLATFORMS = ["", "快手", "kuaishou", "douyin", "微博"]
 
 
-def _differential(rows: int, seed: int) -> list[list[str]]:
+def _differential(rows: int, seed: int, mixed: float = 1.0) -> list[list[str]]:
+    """`rows` checklist rows; a share `mixed` of them drawn from every awkward value, the
+    rest plain (a source id, a surface, a date, a title)."""
     rng = random.Random(seed)
     out = [["sku", "来源", "商品链接", "场景", "直播时间", "平台", "title"]]
     for i in range(rows):
         if rng.random() < 0.02:
             out.append(["", "", "", "", "", "", ""])  # a blank row: skipped and counted
+            continue
+        if rng.random() >= mixed:
+            plain = [rng.choice(["tmall", "jd-self", "taobao"]), "", rng.choice(["", "直播"]),
+                     rng.choice(DATES[:3]), "", "t"]  # fmt: skip
+            out.append([f"{i:05d}", *plain])
             continue
         out.append([
             f"{i:05d}", rng.choice(SOURCES), rng.choice(LINKS), rng.choice(SURFACES),
@@ -77,7 +84,7 @@ def test_a_generated_differential_is_byte_identical(run, tmp_path, options):
 
 
 def test_a_100000_row_differential_is_byte_identical(run, tmp_path):
-    path = _write(tmp_path, "big.csv", _differential(100_000, 1111))
+    path = _write(tmp_path, "big.csv", _differential(100_000, 1111, mixed=0.1))
     python, duckdb = _both(run, path, "--format", "csv", "--on", "2022-11-11")
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr
