@@ -148,3 +148,17 @@ def test_other_inputs_fall_back_saying_why(run, tmp_path):
     # auto takes the Python engine for a small file, silently
     small = _write(tmp_path, "small.csv", [["source", "date"], ["tmall", "2022-11-11"]])
     assert "engine" not in run("batch", small, "--engine", "auto").stderr
+
+
+def test_without_duckdb_installed_the_python_engine_answers_saying_so(run, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # `import duckdb` fails
+    path = _write(tmp_path, "a.csv", [["source", "date"], ["tmall", "2022-11-11"]])
+    result = run("batch", path, "--engine", "duckdb", "-s", "livestream")
+    assert "engine duckdb: DuckDB is not installed (pip install duckdb)" in result.stderr
+    assert result.exit_code == 0 and "allowed" in result.stdout
+    export = run("rules", "export", "--format", "parquet", "-o", str(tmp_path / "s.parquet"))
+    assert export.exit_code == 2
+    assert "parquet export needs duckdb, an optional extra: pip install duckdb" in export.stderr
+    assert not (tmp_path / "s.parquet").exists()
