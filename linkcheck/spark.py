@@ -40,7 +40,7 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     platform_id = rules.platform_id(default_platform)
     rules.parse_when(when, platform_id)  # a bad `when` is an error now
     checker = Checker(rules, columns, rules.surface_list(surfaces), when, platform_id)
-    used = [i for i in sorted({columns.at(m) for m in _MEANINGS} - {None})]
+    used = sorted({columns.at(m) for m in _MEANINGS} - {None})
     keys = [f"_lk{i}" for i in used]
     keyed = df.select(
         "*", *(F.coalesce(F.col(_q(header[i])).cast("string"), F.lit("")).alias(k)
@@ -57,10 +57,7 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     names = [*keys, "_lidx", *(f"_la_{c}" for c in APPENDED)]
     table = spark.createDataFrame(answers, schema=_schema(names))
     joined = keyed.join(F.broadcast(table), on=keys, how="inner")
-    taken = set(header)
     kept = [F.col(_q(c)).alias(f"{c}_input" if c in APPENDED else c) for c in header]
-    for c in header:
-        taken.add(f"{c}_input")
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
     return joined.select(*kept, *answer)
 
