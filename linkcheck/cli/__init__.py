@@ -103,17 +103,20 @@ class SuggestingGroup(click.Group):
             ctx.fail(self.unknown_command(name, ctx))
         return super().resolve_command(ctx, args)
 
-    def unknown_command(self, name: str, ctx: click.Context) -> str:
+    def closest_commands(self, name: str, ctx: click.Context) -> list[str]:
         import difflib
 
+        return difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=2, cutoff=0.6)
+
+    def unknown_command(self, name: str, ctx: click.Context) -> str:
         from ..errors import shown
         from ..i18n import gettext as _
         from ..names import did_you_mean
 
-        commands = self.list_commands(ctx)
-        close = difflib.get_close_matches(name.lower(), commands, n=2, cutoff=0.6)
         return _("no command '{name}'{hint}; the commands are {commands}").format(
-            name=shown(name), hint=did_you_mean(close), commands=", ".join(commands)
+            name=shown(name),
+            hint=did_you_mean(self.closest_commands(name, ctx)),
+            commands=", ".join(self.list_commands(ctx)),
         )
 
 
@@ -148,9 +151,7 @@ class LinkcheckGroup(SuggestingGroup):
     def unknown_command(self, name: str, ctx: click.Context) -> str:
         """A source typed where a command goes (`linkcheck 天猫`) is shown the way to check it."""
         message = super().unknown_command(name, ctx)
-        import difflib
-
-        if difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=1, cutoff=0.6):
+        if self.closest_commands(name, ctx):  # a mistyped command, not a source
             return message
         from ..errors import shown
         from .options import Env

@@ -47,10 +47,12 @@ def _sql_instant(value: str) -> str:
     return "NULL" if value == "" else f"TIMESTAMP '{value[:-1].replace('T', ' ')}'"
 
 
+INSTANTS = frozenset({"start", "end", "next_change_at"})  # the columns holding UTC instants
+COLUMN_TYPES = ", ".join(f'"{c}" TIMESTAMP' if c in INSTANTS else f'"{c}" VARCHAR' for c in COLUMNS)
+
+
 def export_sql(spans: list[Span]) -> str:
     """CREATE TABLE + INSERT for the interval table, and the join that answers `check`."""
-    instants = {"start", "end", "next_change_at"}
-    columns = ", ".join(f'"{c}" TIMESTAMP' if c in instants else f'"{c}" VARCHAR' for c in COLUMNS)
     lines = [
         "-- linkcheck rules export: the loaded rules as an interval table. Instants are UTC;",
         '-- a row covers "start" <= t < "end" (NULL: open). An event at UTC instant event_at on',
@@ -61,12 +63,12 @@ def export_sql(spans: list[Span]) -> str:
         "--     ON s.platform = e.platform AND s.source = e.source AND s.surface = e.surface",
         '--    AND (s."start" IS NULL OR e.event_at >= s."start")',
         '--    AND (s."end" IS NULL OR e.event_at < s."end");',
-        f"CREATE TABLE {TABLE} ({columns});",
+        f"CREATE TABLE {TABLE} ({COLUMN_TYPES});",
     ]
     for span in spans:
         cells = _cells(span)
         values = [
-            _sql_instant(v) if c in instants else _sql_text(v)
+            _sql_instant(v) if c in INSTANTS else _sql_text(v)
             for c, v in zip(COLUMNS, cells, strict=True)
         ]
         lines.append(f"INSERT INTO {TABLE} VALUES ({', '.join(values)});")
@@ -77,14 +79,12 @@ def export_parquet(spans: list[Span], path: str) -> None:
     """A Parquet file of the table, written by DuckDB (instants as UTC TIMESTAMP)."""
     import duckdb  # the optional extra; the CLI says how to install it
 
-    instants = {"start", "end", "next_change_at"}
-    columns = ", ".join(f'"{c}" TIMESTAMP' if c in instants else f'"{c}" VARCHAR' for c in COLUMNS)
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE TABLE {TABLE} ({columns})")
+        con.execute(f"CREATE TABLE {TABLE} ({COLUMN_TYPES})")
         rows = [
             [
-                (v[:-1] if c in instants else v) or None
+                (v[:-1] if c in INSTANTS else v) or None
                 for c, v in zip(COLUMNS, _cells(s), strict=True)
             ]
             for s in spans
