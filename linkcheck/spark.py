@@ -1,24 +1,41 @@
 """linkcheck on a Spark DataFrame (the optional extra `spark`): the five answer columns added
-to every row, by a broadcast join — no Python function runs per row.
+to every row by a broadcast range join against an interval table — no Python function runs
+per row.
 
     from linkcheck.spark import check_dataframe
     checked = check_dataframe(events, source="来源", url="商品链接", date="直播时间")
 
-Each distinct combination of the cells that decide an answer (source, url, surface, date,
-platform) is collected on the driver and answered there once, with the same code as
-`linkcheck batch` (names, Chinese aliases, links, several surfaces in a cell, bad dates:
-error rows included); the answers, a small table, are broadcast and joined back to the rows.
-A row is repeated once per surface it asks about, as in `batch`. What the driver collects
-grows with the distinct values, not with the rows: whole-day dates, as checklists and audits
-by day have, keep it small (a column of unique timestamps would not: truncate them to days,
-or export the rules with `linkcheck rules export` and join on instants yourself)."""
+What runs on the driver grows with the distinct values, never with the rows, and uses the
+same code as `linkcheck batch` (names, Chinese aliases, links, several surfaces in a cell, bad
+dates: error rows included):
+
+- each distinct combination of the source, url, surface and platform cells is read once
+  into a *plan* (the ids it means, or the error answers no date can change); links and names
+  meaning the same ids share one plan;
+- each distinct (date, platform) cell pair is read once into an instant (UTC microseconds) or
+  the error its text makes; a column of Spark TIMESTAMPs needs no reading at all: a timestamp
+  is an instant, whatever the session's time zone;
+- each plan's spans — the spans of `linkcheck rules export` for its source, or for a link
+  or group the spans between every bound of its candidates — become rows
+  [start, end) → the answer `batch` writes.
+
+Three small tables, broadcast; each row finds its plan and instant by equality and its answer
+by `start <= instant < end`. A row is repeated once per surface it asks about, as in `batch`.
+A column of a hundred million *distinct* date strings would make the driver read a hundred
+million dates: give such a column as TIMESTAMP."""
 
 from __future__ import annotations
 
 from .batch import APPENDED, Checker, Columns
+from .batch.deciding import error_note
 from .engine import RuleSet
+from .errors import LinkcheckError
 
-_MEANINGS = ("source", "url", "surface", "date", "platform")
+_KEYS = ("source", "url", "surface", "platform")  # the cells a plan is read from
+# instants are whole microseconds since the epoch, far inside a long; a date cell that does
+# not read is at ERROR, where each plan has its error rows; open span ends are at the edges
+ERROR = -(2**63)
+_FIRST, _LAST = ERROR + 1, 2**63 - 1
 
 
 def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = None,
@@ -31,6 +48,7 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     --source-column …; a missing date, surface or platform takes `when`, `surfaces` (default:
     livestream and short-video) and `default_platform` (default: the rules')."""
     from pyspark.sql import functions as F
+    from pyspark.sql.types import TimestampType
 
     rules = rules or _bundled()
     named = {"source": source, "url": url, "surface": surface, "date": date,
@@ -40,38 +58,98 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     platform_id = rules.platform_id(default_platform)
     rules.parse_when(when, platform_id)  # a bad `when` is an error now
     checker = Checker(rules, columns, rules.surface_list(surfaces), when, platform_id)
-    used = sorted({columns.at(m) for m in _MEANINGS} - {None})
-    keys = [f"_lk{i}" for i in used]
+
+    def text(meaning: str):
+        at = columns.at(meaning)
+        if at is None:
+            return F.lit("")
+        return F.coalesce(F.col(_q(header[at])).cast("string"), F.lit(""))
+
+    date_at = columns.at("date")
+    stamped = date_at is not None and isinstance(df.schema[date_at].dataType, TimestampType)
     keyed = df.select(
-        "*", *(F.coalesce(F.col(_q(header[i])).cast("string"), F.lit("")).alias(k)
-               for i, k in zip(used, keys, strict=True))
+        "*",
+        *(text(m).alias(f"_lk_{m}") for m in _KEYS),
+        (F.lit("") if stamped else text("date")).alias("_lk_date"),
+        (F.expr(f"unix_micros({_q(header[date_at])})") if stamped else F.lit(None))
+        .cast("long").alias("_lk_stamp"),
     )  # fmt: skip
-    answers = []
-    for row in keyed.select(*keys).distinct().collect():
-        cells = [""] * len(header)
-        for i, k in zip(used, keys, strict=True):
-            cells[i] = row[k]
-        for idx, result in enumerate(checker.decide(cells)):
-            answers.append((*(row[k] for k in keys), idx, *result))
+    plan_keys = [f"_lk_{m}" for m in _KEYS]
+    plans, spans = _plans(checker, keyed.select(*plan_keys).distinct().collect())
+    instants = _instants(checker, keyed.select("_lk_date", "_lk_platform").distinct().collect())
+
     spark = df.sparkSession
-    names = [*keys, "_lidx", *(f"_la_{c}" for c in APPENDED)]
-    table = spark.createDataFrame(answers, schema=_schema(names))
-    joined = keyed.join(F.broadcast(table), on=keys, how="inner")
+    plan_table = spark.createDataFrame(
+        plans, ", ".join(f"{k} string" for k in plan_keys) + ", _lp long"
+    )
+    date_table = spark.createDataFrame(
+        instants, "_lk_date string, _lk_platform string, _ld long, _ld_note string"
+    )
+    span_table = spark.createDataFrame(
+        spans, "_lp long, _ls long, _le long, " + ", ".join(f"_la_{c} string" for c in APPENDED)
+    )
+    rows = (
+        keyed.join(F.broadcast(plan_table), on=plan_keys)
+        .join(F.broadcast(date_table), on=["_lk_date", "_lk_platform"])
+        .withColumn("_lt", F.coalesce("_lk_stamp", "_ld"))
+    )
+    joined = rows.join(
+        F.broadcast(span_table),
+        (rows["_lp"] == span_table["_lp"])
+        & (rows["_lt"] >= span_table["_ls"])
+        & (rows["_lt"] < span_table["_le"]),
+    )
     kept = [F.col(_q(c)).alias(f"{c}_input" if c in APPENDED else c) for c in header]
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
+    # a date that did not read: the plan's error rows carry its note
+    answer[-1] = F.coalesce("_la_note", "_ld_note").alias("note")
     return joined.select(*kept, *answer)
+
+
+def _plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
+    """Distinct (source, url, surface, platform) cells → their plan number, and every plan's
+    span rows (plan, start, end, *answer)."""
+    plans: list[tuple] = []
+    spans: list[tuple] = []
+    numbers: dict[tuple, int] = {}
+    for key in keys:
+        cells = tuple(key)
+        read = checker.read(*cells)
+        if isinstance(read, list):  # wrong whatever the date: its answers at every instant
+            number = len(numbers)
+            numbers[(cells,)] = number
+            spans.extend((number, ERROR, _LAST, *answer) for answer in read)
+        else:
+            platform, resolved, surfaces = read
+            ids = (platform, resolved.id, resolved.candidates, surfaces)
+            number = numbers.get(ids)
+            if number is None:
+                number = numbers[ids] = len(numbers)
+                for surface in surfaces:
+                    # the error row a date that does not read gets (its note: the date's)
+                    spans.append((number, ERROR, _FIRST, surface, "error", "", "", None))
+                    for lo, hi, answer in checker.spans(platform, resolved, surface):
+                        start = _FIRST if lo is None else lo
+                        spans.append((number, start, _LAST if hi is None else hi, *answer))
+        plans.append((*cells, number))
+    return plans, spans
+
+
+def _instants(checker: Checker, keys) -> list[tuple]:
+    """Distinct (date, platform) cells → (date, platform, micros or ERROR, error note)."""
+    out = []
+    for date_text, platform_text in keys:
+        try:
+            platform = checker.platform(platform_text)
+            at = checker.instant(date_text, platform)[1]
+            out.append((date_text, platform_text, at, None))
+        except LinkcheckError as exc:  # a wrong platform is the plan's error: any value here
+            out.append((date_text, platform_text, ERROR, error_note(exc)))
+    return out
 
 
 def _q(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
-
-
-def _schema(names: list[str]):
-    from pyspark.sql.types import IntegerType, StringType, StructField, StructType
-
-    return StructType(
-        [StructField(n, IntegerType() if n == "_lidx" else StringType(), False) for n in names]
-    )
 
 
 def _bundled() -> RuleSet:

@@ -23,6 +23,11 @@ def micros(at: datetime) -> int:
     return (at - _EPOCH) // _US
 
 
+def from_micros(us: int, tz) -> datetime:
+    """micros() back to an aware instant, shown in `tz`."""
+    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+
+
 def in_force(rule: Rule, at: datetime) -> bool:
     """Whether `at` lies in the rule's window [start, end), compared as exact instants."""
     t = micros(at)

@@ -54,19 +54,72 @@ def test_the_golden_table(spark, bundled):
         assert row["next_change"] == g["next_change"], g
 
 
-def test_a_differential_with_batch(spark, bundled, run, tmp_path):
-    rows = _differential(3000, 11)
+def _batch(run, path, *options: str) -> list[tuple]:
+    out = run("batch", str(path), "--format", "csv", "--raw-cells", "--fail-on", "never",
+              *options)  # fmt: skip
+    header, *rows = csv.reader(io.StringIO(out.stdout, newline=""))
+    assert header[-5:] == ["surface", "verdict", "rule", "next_change", "note"]
+    return sorted(tuple(r) for r in rows)
+
+
+def _rows(df) -> list[tuple]:
+    return sorted(tuple("" if v is None else v for v in r) for r in df.collect())
+
+
+def test_a_100000_row_differential_with_batch(spark, bundled, run, tmp_path):
+    """Links, Chinese aliases, several surfaces a cell, bad dates and platforms, formula
+    cells (a tenth of the rows drawn from every awkward value): the same rows as `batch`."""
+    rows = _differential(100_000, 11, mixed=0.1)
     path = tmp_path / "mixed.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
-    batch = run("batch", str(path), "--format", "csv", "--raw-cells", "--fail-on", "never",
-                "--on", "2022-11-11")  # fmt: skip
     header, *data = rows
+    written = _batch(run, path, "--on", "2022-11-11")
     data = [r for r in data if any(c.strip() for c in r)]  # batch skips blank rows
     df = spark.createDataFrame(data, ", ".join(f"`{h}` string" for h in header))
-    got = check_dataframe(df, bundled, when="2022-11-11").collect()
-    as_tuples = sorted(tuple("" if v is None else v for v in r) for r in got)
-    written = sorted(tuple(r) for r in csv.reader(io.StringIO(batch.stdout, newline="")))
-    written.remove(tuple([*header, "surface", "verdict", "rule", "next_change", "note"]))
-    assert as_tuples == written
-    assert len(written) > 3000  # one row per surface asked about
+    checked = check_dataframe(df, bundled, when="2022-11-11")
+    assert _rows(checked) == written
+    assert len(written) > 140_000  # one row per surface asked about
+    assert {"error", "allowed", "denied", "unknown"} <= {r[-4] for r in written}
+
+
+def test_no_python_runs_per_row_and_the_tables_are_broadcast(spark, bundled):
+    df = spark.createDataFrame([("天猫", "2022-11-11")], "source string, date string")
+    plan = check_dataframe(df, bundled)._jdf.queryExecution().executedPlan().toString()
+    assert plan.count("BroadcastHashJoin") == 3, plan
+    assert "EvalPython" not in plan and "PythonUDF" not in plan, plan
+
+
+def test_a_timestamp_column_is_the_instant_it_holds_whatever_the_session_zone(
+    spark, bundled, run, tmp_path
+):
+    """A TIMESTAMP is an instant: read in no zone, it falls on the platform's day as an
+    ISO instant with Z does in `batch` — with the session in Los Angeles too."""
+    from datetime import UTC, datetime, timedelta
+
+    days = [(2022, 10, 27), (2022, 11, 30), (2022, 12, 31), (2022, 2, 28)]  # 16:00Z: midnight
+    edges = [datetime(*day, 16, tzinfo=UTC) for day in days]
+    instants = [e + d for e in edges for d in (-timedelta(microseconds=1), timedelta(0))]
+    rows = [(f"{i:02d}", s, at) for i, at in enumerate(instants) for s in ("tmall", "jd-self")]
+    rows.append(("99", "tmall", None))  # no date: `when`
+    path = tmp_path / "stamps.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(
+            [["n", "source", "date"],
+             *((n, s, "" if at is None else at.isoformat().replace("+00:00", "Z"))
+               for n, s, at in rows)]
+        )  # fmt: skip
+    written = _batch(run, path, "--on", "2022-11-11")
+    previous = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+    try:
+        df = spark.createDataFrame(rows, "n string, source string, date timestamp")
+        got = check_dataframe(df, bundled, when="2022-11-11").drop("date")
+        assert _rows(got) == [(r[0], r[1], *r[3:]) for r in written]
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", previous)
+    verdicts = {(r[0], r[1], r[4]) for r in written if r[3] == "livestream"}
+    # the last microsecond of a window and the first after it, in Shanghai's days
+    assert {("00", "tmall", "denied"), ("01", "tmall", "allowed"), ("02", "jd-self", "allowed"),
+            ("03", "jd-self", "unknown"), ("04", "tmall", "allowed"),
+            ("05", "tmall", "unknown")} <= verdicts  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterable
+from datetime import datetime
 from operator import itemgetter
 
 from ..engine import RuleSet
@@ -13,7 +14,7 @@ from ..errors import LinkcheckError, shown
 from ..i18n import N_, english
 from ..links import classify_host, link_host
 from ..model import Resolved
-from ..timeline import micros
+from ..timeline import from_micros, micros
 from ..words import change_cell, decision_note
 from .columns import Columns
 from .readers import BadRow
@@ -142,16 +143,14 @@ class Checker:
         self, plan_key, source, url, surface_text, when_text, platform_text
     ) -> list[list[str]]:
         """The slow path: read each cell, report what is wrong, remember what is valid."""
+        read = self.read(source, url, surface_text, platform_text)
+        if isinstance(read, list):
+            return read
+        platform, resolved, surfaces = read
         try:
-            platform = self._name("platform", platform_text.strip() or self.default_platform)
-            surfaces = self._name("surfaces", surface_text)
+            instant = self.instant(when_text, platform)
         except LinkcheckError as exc:
-            return [[surface_text.strip() or "-", "error", "", "", _first_line(exc)]]
-        try:
-            resolved = self._resolve(source.strip(), url.strip())
-            instant = self._instant(when_text.strip() or self.default_when, platform)
-        except LinkcheckError as exc:
-            return [[s, "error", "", "", _first_line(exc)] for s in surfaces]
+            return [[s, "error", "", "", error_note(exc)] for s in surfaces]
         answers = [self._answer(platform, resolved, s, instant) for s in surfaces]
         if not url:  # remember the valid cells for the fast path
             instants = self._known_instants.get(platform)
@@ -165,6 +164,43 @@ class Checker:
                 steps.append((bounds, by_segment, (platform, resolved, surface)))
             self._plans.put(plan_key, (instants, steps))
         return answers
+
+    def read(self, source: str, url: str, surface_text: str, platform_text: str):
+        """A row's cells other than its date → (platform id, Resolved, surface ids), or, if
+        one of them is wrong, the row's error answers (which no date can change)."""
+        try:
+            platform = self.platform(platform_text)
+            surfaces = self._name("surfaces", surface_text)
+        except LinkcheckError as exc:
+            return [[surface_text.strip() or "-", "error", "", "", error_note(exc)]]
+        try:
+            resolved = self._resolve(source.strip(), url.strip())
+        except LinkcheckError as exc:
+            return [[s, "error", "", "", error_note(exc)] for s in surfaces]
+        return platform, resolved, surfaces
+
+    def platform(self, text: str) -> str:
+        """A platform cell (empty: the default) → its id; raises LinkcheckError."""
+        return self._name("platform", text.strip() or self.default_platform)
+
+    def instant(self, when_text: str, platform: str) -> tuple[datetime, int]:
+        """A date cell (empty: the default) → (instant in the platform's zone, micros());
+        raises LinkcheckError for a date that cannot be read."""
+        return self._instant(when_text.strip() or self.default_when, platform)
+
+    def spans(self, platform: str, resolved: Resolved, surface: str):
+        """(start, end, answer) for each span of time over which the answer for these ids
+        is one: start and end in micros() (None: open), end exclusive; for several candidates
+        the spans between every bound of any of them. What an interval join needs."""
+        timelines = [self.ruleset.timeline(platform, c, surface) for c in resolved.candidates]
+        bounds = sorted({b for t in timelines for b in t.bounds})
+        tz = self.ruleset.zone(platform)
+        out = []
+        for lo, hi in zip([None, *bounds], [*bounds, None], strict=True):
+            inside = lo if lo is not None else (hi - 1 if hi is not None else 0)
+            at = from_micros(inside, tz)
+            out.append((lo, hi, self._answer(platform, resolved, surface, (at, inside))))
+        return out
 
     def _name(self, kind: str, text: str | None):
         """A platform name → id, or a surface cell → surface ids."""
@@ -231,7 +267,7 @@ def _blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def _first_line(exc: Exception) -> str:
+def error_note(exc: Exception) -> str:
     """An error as a checklist's note: English whatever the interface's language (the
     appended columns of CSV and JSON outputs never change with it)."""
     with english():
