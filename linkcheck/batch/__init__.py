@@ -28,7 +28,15 @@ from .formats import (
     InputError,
     wants_bom,
 )
-from .readers import BadRow, JsonRow, RawNumber, cell_text, dump_json, read_input
+from .readers import (
+    BadRow,
+    JsonRow,
+    RawNumber,
+    cell_text,
+    dump_json,
+    formula_scan,
+    read_input,
+)
 from .writers import (
     DelimitedWriter,
     JsonLinesWriter,
@@ -46,6 +54,7 @@ __all__ = [
     "OTHER_SPREADSHEETS", "OUTPUT_EXTENSIONS", "OUTPUT_FORMATS", "BadRow", "Checker",
     "Columns", "DelimitedWriter", "InputError",
     "JsonLinesWriter", "JsonRow", "RawNumber", "TableWriter", "Writer", "XlsxWriter",
-    "cell_text", "check_rows", "detect_encoding", "dump_json", "neutralise", "open_writer",
-    "output_names", "read_input", "rereadable", "text_stream", "wants_bom", "xlsx_fit",
+    "cell_text", "check_rows", "detect_encoding", "dump_json", "formula_scan", "neutralise",
+    "open_writer", "output_names", "read_input", "rereadable", "text_stream", "wants_bom",
+    "xlsx_fit",
 ]  # fmt: skip

@@ -38,6 +38,7 @@ class _Prefixed(io.RawIOBase):
     def __init__(self, head: bytes, rest) -> None:
         self._head = head
         self._rest = rest
+        self._read = getattr(rest, "read1", rest.read)
 
     def readable(self) -> bool:
         return True
@@ -48,7 +49,8 @@ class _Prefixed(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._rest.read(len(buffer))
+        # read1: what is there (a pipe's first rows are answered without waiting for more)
+        data = self._read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 

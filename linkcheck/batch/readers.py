@@ -3,11 +3,14 @@ workbook.py). A row the reader could not read is a `BadRow` carrying the reason.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
+from itertools import chain
 
 from ..i18n import N_
 from ..when import is_midnight
@@ -17,13 +20,99 @@ from .formats import InputError
 _MAX_CELL = 16 * 1024 * 1024
 
 
-def read_delimited(text, delimiter: str) -> tuple[list[str], Iterator[list[str]]]:
+class FormulaScan:
+    """Whether the text read so far could hold a cell that starts like a formula (= + - @,
+    a TAB or a CR), so that a writer neutralising such cells need not look at every row's
+    cells while none can.
+
+    The text is scanned a block of whole lines at a time, before csv reads those lines:
+    by the time a row is written, the scan has seen its text. `seen` turns True — for good —
+    where a delimiter, a line end or the start of the text is followed by such a character,
+    by an opening quote and such a character (a TAB starts a TSV cell, and a CR any cell,
+    only quoted), or by an empty quoted text and such a character (csv reads `""=1` as
+    `=1`). Conservative: a line break inside a quoted cell followed by `-` sets it too; it
+    never misses a cell that starts like a formula (tests/adversarial/test_formula_scan.py
+    attacks that with random text cut at random places)."""
+
+    __slots__ = ("_after", "_start", "seen")
+
+    def __init__(self, delimiter: str) -> None:
+        self.seen = False
+        danger = "=+\\-@" + ("" if delimiter == "\t" else "\t")
+        # csv reads text after a closing quote into the cell: `""=1` is the cell `=1`
+        first = f'(?:[{danger}]|"[=+\\-@\t\r]|""[{danger}])'
+        self._start = re.compile(first)
+        # one search a prefix: a literal first character is what makes sre fast
+        self._after = [re.compile(re.escape(p) + first) for p in (delimiter, "\n", "\r")]
+
+    def scan(self, text: str) -> None:
+        """See `text`, a run of whole lines (it starts at a line's start)."""
+        if not self.seen and (
+            self._start.match(text) is not None
+            or any(p.search(text) is not None for p in self._after)
+        ):
+            self.seen = True
+
+
+_BLOCK = 1 << 20  # bytes read at most at a time
+
+
+def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
+    """The text of a TextIOWrapper as blocks of whole lines (each a StringIO, iterated line
+    by line as the file would be), each shown to `scan` before it is given out. Bytes are
+    taken as they come (read1: a pipe's rows are answered without waiting for a full block)
+    and decoded as the wrapper would. A CR ending a block may be half of a CRLF: it waits
+    for the next block, as does a line not ended yet."""
+    read = text.buffer.read1
+    decode = codecs.getincrementaldecoder(text.encoding)().decode
+    pending: list[str] = []
+    while True:
+        raw = read(_BLOCK)
+        data = decode(raw, final=not raw)
+        end = max(data.rfind("\n"), data.rfind("\r", 0, len(data) - 1)) + 1
+        if end:
+            block = "".join(pending) + data[:end] if pending else data[:end]
+            pending = []
+            scan.scan(block)
+            yield io.StringIO(block, newline="")
+        if end < len(data):
+            pending.append(data[end:])
+        if not raw:
+            break
+    if pending:
+        block = "".join(pending)
+        scan.scan(block)
+        yield io.StringIO(block, newline="")
+
+
+class DelimitedRows:
+    """The rows of a CSV or TSV: iterating gives csv.reader itself (nothing added per row),
+    and `formulas` is the FormulaScan of the text read so far."""
+
+    __slots__ = ("_reader", "formulas")
+
+    def __init__(self, reader, formulas: FormulaScan) -> None:
+        self._reader = reader
+        self.formulas = formulas
+
+    def __iter__(self):
+        return self._reader
+
+
+def read_delimited(text, delimiter: str) -> tuple[list[str], DelimitedRows]:
     csv.field_size_limit(_MAX_CELL)  # a long product link or description is still one cell
-    reader = csv.reader(text, delimiter=delimiter)
+    scan = FormulaScan(delimiter)
+    reader = csv.reader(chain.from_iterable(_scanned_lines(text, scan)), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
         raise InputError(N_("the file is empty: it needs a header row with a source or url column"))
-    return header, reader
+    return header, DelimitedRows(reader, scan)
+
+
+def formula_scan(rows) -> FormulaScan | None:
+    """The FormulaScan of the text `rows` are read from; None when there is none (workbooks,
+    JSON Lines: any cell may start like a formula)."""
+    return rows.formulas if type(rows) is DelimitedRows else None
 
 
 def read_input(binary, fmt: str, encoding: str | None) -> tuple[list[str], Iterator, str]:

@@ -56,17 +56,24 @@ def output_names(header: list[str]) -> list[str]:
     return [*names, *APPENDED]
 
 
+class _Unscanned:
+    seen = True  # no scan of the input: any cell may start like a formula
+
+
 class DelimitedWriter:
     """CSV or TSV. A cell a spreadsheet would run as a formula is neutralised, unless
-    `raw_cells`: input cells are scanned once per input row (answers are always safe, but
-    an error row's note may echo input)."""
+    `raw_cells`: an input row's cells are searched once — not even that while `formulas`
+    (the input's readers.FormulaScan, if it has one) has seen no text that could start such
+    a cell — and an error row is always neutralised (its surface and note may echo input
+    cells, stripped; answers are always safe)."""
 
     fit = None
 
-    def __init__(self, text, delimiter: str, raw_cells: bool) -> None:
+    def __init__(self, text, delimiter: str, raw_cells: bool, formulas=None) -> None:
         # CRLF as RFC 4180 says: with "\n" alone, csv would leave a cell holding "\r" unquoted
         self._writerow = csv.writer(text, delimiter=delimiter, lineterminator="\r\n").writerow
         self._guard = not raw_cells
+        self._formulas = formulas or _Unscanned
         self._text = text
 
     def flush(self) -> None:
@@ -80,7 +87,8 @@ class DelimitedWriter:
     def write(self, cells: list[str], results) -> None:
         writerow = self._writerow
         if self._guard and (
-            _DANGER.search("\x1f" + "\x1f".join(cells)) is not None or results[0][1] == "error"
+            results[0][1] == "error"
+            or (self._formulas.seen and _DANGER.search("\x1f" + "\x1f".join(cells)) is not None)
         ):
             for result in results:
                 writerow([neutralise(c) for c in cells + result])
@@ -299,12 +307,13 @@ class TableWriter:
 
 
 @contextlib.contextmanager
-def open_writer(fmt: str, binary, *, raw_cells: bool = False, bom: bool = False, console=None):
+def open_writer(fmt: str, binary, *, raw_cells: bool = False, bom: bool = False, console=None,
+                formulas=None):  # fmt: skip
     """The writer for an output format over a binary stream (`table` writes to `console`).
     Text formats are UTF-8; CSV and TSV start with a BOM when `bom` (JSON never does). On
     leaving, whatever happened, text is flushed and the stream is left open for its owner;
     call the writer's `close` first to finish the format (a JSON array's `]`, a workbook's
-    save)."""
+    save). `formulas`: the input's FormulaScan, if it has one (see DelimitedWriter)."""
     if fmt == "xlsx":
         yield XlsxWriter(binary, raw_cells)
         return
@@ -315,7 +324,7 @@ def open_writer(fmt: str, binary, *, raw_cells: bool = False, bom: bool = False,
     text = io.TextIOWrapper(binary, encoding="utf-8-sig" if with_bom else "utf-8", newline="")
     try:
         if fmt in ("csv", "tsv"):
-            yield DelimitedWriter(text, "\t" if fmt == "tsv" else ",", raw_cells)
+            yield DelimitedWriter(text, "\t" if fmt == "tsv" else ",", raw_cells, formulas)
         else:
             yield JsonLinesWriter(text, array=(fmt == "json"))
         text.flush()

@@ -221,7 +221,8 @@ def batch(
             console = render.console(env.colour()) if fmt == "table" else None
             if bom is None:
                 bom = excel or core.wants_bom(encoding)
-            options = {"raw_cells": raw_cells, "bom": bom, "console": console}
+            options = {"raw_cells": raw_cells, "bom": bom, "console": console,
+                       "formulas": core.formula_scan(rows)}  # fmt: skip
             progress = _progress(out, env)
             try:
                 with core.open_writer(fmt, binary, **options) as writer:
