@@ -54,7 +54,7 @@ class FormulaScan:
             self.seen = True
 
 
-_BLOCK = 1 << 20  # bytes read at most at a time
+_BLOCK = 1 << 18  # bytes read at most at a time
 
 
 def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
