@@ -31,10 +31,10 @@ def test_readme_opens_with_the_two_commands():
     block = README.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
     assert block == [
         "pip install . && linkcheck check tmall --on 2022-11-11",
-        "pip install '.[test]' && python -m pytest",
+        "pip install '.[test]' && python -m pytest -n 2",
     ]
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install '.[test]' && python -m pytest" in ci
+    assert ci.rstrip().endswith("pip install '.[test]' && python -m pytest -n 2")
 
 
 def test_the_readme_python_example_runs_and_says_what_it_returns():
