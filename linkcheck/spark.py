@@ -15,8 +15,9 @@ dates: error rows included):
 - each distinct (date, platform) cell pair is read once into an instant (UTC microseconds) or
   the error its text makes; a column of Spark TIMESTAMPs needs no reading at all: a timestamp
   is an instant, whatever the session's time zone;
-- each plan's spans — the spans of `linkcheck rules export` for its source, or for a link
-  or group the spans between every bound of its candidates — become rows
+- each plan's spans — the segments of its source's compiled timeline (the rows of
+  `linkcheck rules export`, before it merges neighbours decided by the same rule), or for a
+  link or a group the spans between every bound of its candidates — become rows
   [start, end) → the answer `batch` writes.
 
 Three small tables, broadcast; each row finds its plan and instant by equality and its answer
