@@ -60,19 +60,23 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     rules.parse_when(when, platform_id)  # a bad `when` is an error now
     checker = Checker(rules, columns, rules.surface_list(surfaces), when, platform_id)
 
+    # the columns by position (c0, c1 …) while linkcheck's own are added: no name of the
+    # DataFrame's, a duplicate or one like linkcheck's (_l…), can be mistaken for another
+    safe = [f"c{i}" for i in range(len(header))]
+
     def text(meaning: str):
         at = columns.at(meaning)
         if at is None:
             return F.lit("")
-        return F.coalesce(F.col(_q(header[at])).cast("string"), F.lit(""))
+        return F.coalesce(F.col(safe[at]).cast("string"), F.lit(""))
 
     date_at = columns.at("date")
     stamped = date_at is not None and isinstance(df.schema[date_at].dataType, TimestampType)
-    keyed = df.select(
+    keyed = df.toDF(*safe).select(
         "*",
         *(text(m).alias(f"_lk_{m}") for m in _KEYS),
         (F.lit("") if stamped else text("date")).alias("_lk_date"),
-        (F.expr(f"unix_micros({_q(header[date_at])})") if stamped else F.lit(None))
+        (F.expr(f"unix_micros({safe[date_at]})") if stamped else F.lit(None))
         .cast("long").alias("_lk_stamp"),
     )  # fmt: skip
     plan_keys = [f"_lk_{m}" for m in _KEYS]
@@ -100,7 +104,9 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         & (rows["_lt"] >= span_table["_ls"])
         & (rows["_lt"] < span_table["_le"]),
     )
-    kept = [F.col(_q(c)).alias(f"{c}_input" if c in APPENDED else c) for c in header]
+    kept = [
+        F.col(safe[i]).alias(f"{c}_input" if c in APPENDED else c) for i, c in enumerate(header)
+    ]
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
     # a date that did not read: the plan's error rows carry its note
     answer[-1] = F.coalesce("_la_note", "_ld_note").alias("note")
@@ -147,10 +153,6 @@ def _instants(checker: Checker, keys) -> list[tuple]:
         except LinkcheckError as exc:  # a wrong platform is the plan's error: any value here
             out.append((date_text, platform_text, ERROR, error_note(exc)))
     return out
-
-
-def _q(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def _bundled() -> RuleSet:

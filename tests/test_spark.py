@@ -123,3 +123,21 @@ def test_a_timestamp_column_is_the_instant_it_holds_whatever_the_session_zone(
     assert {("00", "tmall", "denied"), ("01", "tmall", "allowed"), ("02", "jd-self", "allowed"),
             ("03", "jd-self", "unknown"), ("04", "tmall", "allowed"),
             ("05", "tmall", "unknown")} <= verdicts  # fmt: skip
+
+
+def test_column_names_like_linkcheck_s_own_or_twice_the_same_are_kept(spark, bundled):
+    df = spark.createDataFrame(
+        [("tmall", "2022-11-11", "a", "b", "c", "d")],
+        "source string, `直播 时间` string, _lk_source string, _lp string, note string, "
+        "`a``b` string",
+    )
+    row = check_dataframe(df, bundled, date="直播 时间", surfaces=("livestream",)).collect()
+    assert len(row) == 1
+    got = row[0].asDict()
+    assert (got["verdict"], got["_lk_source"], got["_lp"], got["note_input"], got["a`b"]) == (
+        "allowed",
+        "a",
+        "b",
+        "c",
+        "d",
+    )
