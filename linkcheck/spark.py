@@ -27,16 +27,10 @@ million dates: give such a column as TIMESTAMP."""
 
 from __future__ import annotations
 
-from .batch import APPENDED, Checker, Columns
-from .batch.deciding import error_note
+from .batch import APPENDED, Checker, Columns, intervals
 from .engine import RuleSet
-from .errors import LinkcheckError
 
-_KEYS = ("source", "url", "surface", "platform")  # the cells a plan is read from
-# instants are whole microseconds since the epoch, far inside a long; a date cell that does
-# not read is at ERROR, where each plan has its error rows; open span ends are at the edges
-ERROR = -(2**63)
-_FIRST, _LAST = ERROR + 1, 2**63 - 1
+_KEYS = intervals.PLAN_CELLS
 
 
 def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = None,
@@ -80,8 +74,10 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         .cast("long").alias("_lk_stamp"),
     )  # fmt: skip
     plan_keys = [f"_lk_{m}" for m in _KEYS]
-    plans, spans = _plans(checker, keyed.select(*plan_keys).distinct().collect())
-    instants = _instants(checker, keyed.select("_lk_date", "_lk_platform").distinct().collect())
+    plans, spans = intervals.plans(checker, keyed.select(*plan_keys).distinct().collect())
+    instants = intervals.instants(
+        checker, keyed.select("_lk_date", "_lk_platform").distinct().collect()
+    )
 
     spark = df.sparkSession
     plan_table = spark.createDataFrame(
@@ -91,7 +87,8 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         instants, "_lk_date string, _lk_platform string, _ld long, _ld_note string"
     )
     span_table = spark.createDataFrame(
-        spans, "_lp long, _ls long, _le long, " + ", ".join(f"_la_{c} string" for c in APPENDED)
+        spans,
+        "_lp long, _li int, _ls long, _le long, " + ", ".join(f"_la_{c} string" for c in APPENDED),
     )
     rows = (
         keyed.join(F.broadcast(plan_table), on=plan_keys)
@@ -111,48 +108,6 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     # a date that did not read: the plan's error rows carry its note
     answer[-1] = F.coalesce("_la_note", "_ld_note").alias("note")
     return joined.select(*kept, *answer)
-
-
-def _plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
-    """Distinct (source, url, surface, platform) cells → their plan number, and every plan's
-    span rows (plan, start, end, *answer)."""
-    plans: list[tuple] = []
-    spans: list[tuple] = []
-    numbers: dict[tuple, int] = {}
-    for key in keys:
-        cells = tuple(key)
-        read = checker.read(*cells)
-        if isinstance(read, list):  # wrong whatever the date: its answers at every instant
-            number = len(numbers)
-            numbers[(cells,)] = number
-            spans.extend((number, ERROR, _LAST, *answer) for answer in read)
-        else:
-            platform, resolved, surfaces = read
-            ids = (platform, resolved.id, resolved.candidates, surfaces)
-            number = numbers.get(ids)
-            if number is None:
-                number = numbers[ids] = len(numbers)
-                for surface in surfaces:
-                    # the error row a date that does not read gets (its note: the date's)
-                    spans.append((number, ERROR, _FIRST, surface, "error", "", "", None))
-                    for lo, hi, answer in checker.spans(platform, resolved, surface):
-                        start = _FIRST if lo is None else lo
-                        spans.append((number, start, _LAST if hi is None else hi, *answer))
-        plans.append((*cells, number))
-    return plans, spans
-
-
-def _instants(checker: Checker, keys) -> list[tuple]:
-    """Distinct (date, platform) cells → (date, platform, micros or ERROR, error note)."""
-    out = []
-    for date_text, platform_text in keys:
-        try:
-            platform = checker.platform(platform_text)
-            at = checker.instant(date_text, platform)[1]
-            out.append((date_text, platform_text, at, None))
-        except LinkcheckError as exc:  # a wrong platform is the plan's error: any value here
-            out.append((date_text, platform_text, ERROR, error_note(exc)))
-    return out
 
 
 def _bundled() -> RuleSet:

@@ -6,6 +6,9 @@
     workbook    .xlsx → header and rows, bounded before anything is read
     columns     which column means what (Columns), found or named
     deciding    rows → answers (Checker, check_rows)
+    intervals   distinct cells → plans, instants and spans: the tables an interval join
+                answers rows with (columnar, linkcheck.spark)
+    columnar    the DuckDB engine (an optional extra)
     writers     answers → CSV/TSV, JSON Lines/JSON, .xlsx, a terminal table (Writer)
 
 Nothing here opens a file or knows the CLI. Memory stays flat: rows are read, decided and

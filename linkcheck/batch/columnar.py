@@ -1,8 +1,10 @@
 """`batch --engine duckdb`: the same checklist, answered by DuckDB (an optional extra).
 
-DuckDB reads the CSV/TSV (every column as text), Python decides each *distinct* combination
-of the source, url, surface, date and platform cells once (the same Checker as the Python
-path), and DuckDB joins the rows to those answers and writes them — formula cells
+DuckDB reads the CSV/TSV (every column as text); Python reads each distinct (source, url,
+surface, platform) once into a plan and each distinct (date, platform) once into an instant,
+and gives each plan's spans of time their answers (intervals.py, the same Checker as the
+Python path); DuckDB joins the rows to their plan and instant and, by `lo <= instant < hi`,
+to their span, and writes them — formula cells
 neutralised in SQL, rows in input order, one row per surface, CRLF — the same bytes as the
 Python path. What it cannot read exactly as Python's csv module would (rows of other
 lengths, a malformed quote) raises Unsupported before a byte is written, and the caller
@@ -17,6 +19,7 @@ import os
 import tempfile
 
 from ..i18n import N_
+from . import intervals
 from .deciding import Checker
 from .formats import APPENDED
 
@@ -24,7 +27,6 @@ MEMORY_LIMIT = "1GB"
 # what writers.neutralise leaves alone although it starts like a formula: a plain number
 # (RE2's digits are ASCII, as the Python test's are: re.ASCII)
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-_KEYS = ("source", "url", "surface", "date", "platform")
 
 
 class Unsupported(Exception):
@@ -77,15 +79,13 @@ def check_file(path: str, delimiter: str, header: list[str], checker: Checker, b
             _load(con, path, delimiter, names)
             skipped = con.execute(f"SELECT count(*) FROM rows r WHERE {_blank_sql(names)}")
             skipped = skipped.fetchone()[0]
-            used = _answers(con, checker, names, folder, skipped)
-            on = " AND ".join(f"coalesce(r.{names[i]}, '') = coalesce(a.k{i}, '')" for i in used)
+            on = _tables(con, checker, names, folder, skipped)
             # blank rows are filtered only when there are some: the test costs a pass
             keep = f" WHERE NOT ({_blank_sql(names)})" if skipped else ""
-            joined = f"rows r JOIN answers a ON {on}{keep}"
+            joined = f"rows r {on('r')}{keep}"
             # the counts from the distinct keys' own counts: no second pass over the rows
-            g_on = " AND ".join(f"g.k{i} = coalesce(a.k{i}, '')" for i in used)
             counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
-            query = f"SELECT a.verdict, sum(g.n) FROM keys g JOIN answers a ON {g_on} GROUP BY 1"
+            query = f"SELECT s.verdict, sum(g.n) FROM keys g {on('g')} GROUP BY 1"
             for verdict, count in con.execute(query).fetchall():
                 counts[verdict] = int(count)
             counts["skipped"] = skipped
@@ -121,39 +121,70 @@ def _blank_sql(names: list[str]) -> str:
     return " AND ".join(f"trim(coalesce(r.{n}, '')) = ''" for n in names)
 
 
-def _answers(con, checker: Checker, names: list[str], folder: str, skipped: int) -> list[int]:
-    """Decide each distinct combination of the cells that matter; a table `answers` of
-    (each key cell k<i>, the surface's position idx, the five answer columns). Returns the
-    positions <i> of the key cells."""
-    at = [checker.columns.at(k) for k in _KEYS]
-    used = sorted({i for i in at if i is not None})
-    select = ", ".join(f"coalesce(r.{names[i]}, '') AS k{i}" for i in used)
+def _tables(con, checker: Checker, names: list[str], folder: str, skipped: int):
+    """Read each distinct combination of the cells that matter once (intervals.py: plans,
+    instants and spans, the same code as the Python path), load the three tables, and return
+    on(alias): the joins that give a row of table `alias` (rows, or keys) its answers —
+    its plan and instant by equality, its spans by `lo <= instant < hi`."""
+    at = {m: checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date")}
+    used = sorted({i for i in at.values() if i is not None})
+    select = ", ".join(f"coalesce(r.{names[i]}, '') AS {names[i]}" for i in used)
     con.execute(
         f"CREATE TABLE keys AS SELECT {select}, count(*) AS n FROM rows r "
         + (f"WHERE NOT ({_blank_sql(names)}) " if skipped else "")
         + "GROUP BY ALL"
     )
-    path = os.path.join(folder, "answers.csv")
-    width = len(names)
+
+    def cell(alias: str, meaning: str) -> str:  # a cell of a row or key, '' if no column
+        i = at[meaning]
+        return "''" if i is None else f"coalesce({alias}.{names[i]}, '')"
+
+    plan_cells = ", ".join(cell("g", m) for m in intervals.PLAN_CELLS)
+    plans, spans = intervals.plans(
+        checker, con.execute(f"SELECT DISTINCT {plan_cells} FROM keys g").fetchall()
+    )
+    date_cells = f"{cell('g', 'date')}, {cell('g', 'platform')}"
+    instants = intervals.instants(
+        checker, con.execute(f"SELECT DISTINCT {date_cells} FROM keys g").fetchall()
+    )
+    keys = [f"k_{m}" for m in intervals.PLAN_CELLS]
+    _table(con, folder, "plans", [*keys, "plan"], plans, {"plan": "BIGINT"})
+    _table(con, folder, "instants", ["k_date", "k_platform", "at", "date_note"], instants,
+           {"at": "BIGINT"})  # fmt: skip
+    _table(con, folder, "spans", ["plan", "idx", "lo", "hi", *APPENDED], spans,
+           {"plan": "BIGINT", "idx": "INTEGER", "lo": "BIGINT", "hi": "BIGINT"})  # fmt: skip
+
+    def on(alias: str) -> str:
+        by_plan = " AND ".join(
+            f"{cell(alias, m)} = coalesce(p.{k}, '')"
+            for m, k in zip(intervals.PLAN_CELLS, keys, strict=True)
+        )
+        by_date = (
+            f"{cell(alias, 'date')} = coalesce(d.k_date, '') "
+            f"AND {cell(alias, 'platform')} = coalesce(d.k_platform, '')"
+        )
+        return (
+            f"JOIN plans p ON {by_plan} JOIN instants d ON {by_date} "
+            "JOIN spans s ON s.plan = p.plan AND d.at >= s.lo AND d.at < s.hi"
+        )
+
+    return on
+
+
+def _table(con, folder: str, name: str, columns: list[str], rows, types: dict) -> None:
+    """A small table written by Python's csv and read back by DuckDB (every other column
+    text; an empty text comes back as NULL, which the joins and the writer treat as '')."""
+    path = os.path.join(folder, f"{name}.csv")
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow([*(f"k{i}" for i in used), "idx", *APPENDED])
-        keys = ", ".join(f"k{i}" for i in used)
-        for key in con.execute(f"SELECT {keys} FROM keys").fetchall():
-            cells = [""] * width
-            for i, value in zip(used, key, strict=True):
-                cells[i] = value
-            for idx, result in enumerate(checker.decide(cells)):
-                writer.writerow([*key, idx, *result])
-    keys = [f"{_literal(f'k{i}')}: 'VARCHAR'" for i in used]
-    answers = [f"{_literal(n)}: 'VARCHAR'" for n in APPENDED]
-    types = "{" + ", ".join([*keys, "'idx': 'INTEGER'", *answers]) + "}"
+        writer.writerow(columns)
+        writer.writerows(rows)
+    spec = ", ".join(f"{_literal(c)}: {_literal(types.get(c, 'VARCHAR'))}" for c in columns)
     con.execute(
-        f"CREATE TABLE answers AS SELECT * FROM read_csv({_literal(path)}, header = true, "
+        f"CREATE TABLE {name} AS SELECT * FROM read_csv({_literal(path)}, header = true, "
         "auto_detect = false, quote = '\"', escape = '\"', delim = ',', "
-        f"null_padding = false, columns = {types})"
+        f"null_padding = false, columns = {{{spec}}})"
     )
-    return used
 
 
 def _starts(expr: str) -> str:
@@ -172,9 +203,16 @@ def _cell(expr: str, raw_cells: bool) -> str:
     return f"nullif(CASE WHEN {starts} AND NOT {number} THEN {quote} || {expr} ELSE {expr} END, '')"
 
 
+def _answer(column: str) -> str:
+    """SQL: an appended column of a row's span; a date that did not read has its note."""
+    if column == "note":
+        return "coalesce(s.note, d.date_note, '')"
+    return f"coalesce(s.{_quote(column)}, '')"
+
+
 def _write(con, names, joined: str, raw_cells: bool, delimiter: str, target: str) -> None:
     # one integer sort key: the row, then the surface's position among the row's answers
-    span = con.execute("SELECT coalesce(max(idx), 0) + 1 FROM answers").fetchone()[0]
+    span = con.execute("SELECT coalesce(max(idx), 0) + 1 FROM spans").fetchone()[0]
     # the test is written only for the columns where some cell starts like a formula (one
     # cheap pass finds them): the usual checklist has none, and its columns go out as read
     risky = [True] * len(names)
@@ -186,11 +224,9 @@ def _write(con, names, joined: str, raw_cells: bool, delimiter: str, target: str
     )
     # an error row's surface echoes its cell; verdict, rule, next change and note are
     # linkcheck's own words, which never start like a formula
-    answer = ", ".join(
-        _cell(f"coalesce(a.{_quote(c)}, '')", raw_cells or c != "surface") for c in APPENDED
-    )
+    answer = ", ".join(_cell(_answer(c), raw_cells or c != "surface") for c in APPENDED)
     con.execute(
-        f"COPY (SELECT {cells}, {answer} FROM {joined} ORDER BY r.rowid * {span} + a.idx) "
+        f"COPY (SELECT {cells}, {answer} FROM {joined} ORDER BY r.rowid * {span} + s.idx) "
         f"TO {_literal(target)} (FORMAT csv, HEADER false, DELIMITER {_literal(delimiter)}, "
         "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n')"
     )

@@ -1,0 +1,66 @@
+"""A checklist's answers as three small tables an interval join reads (the DuckDB engine and
+linkcheck.spark): the distinct cells are read once, here, by the Checker — the same code as
+the Python path — and the rows are joined to them wherever they are.
+
+- plans: each distinct (source, url, surface, platform) cells → a plan number. Cells meaning
+  the same ids (an alias and an id, two links to one shop) share a plan.
+- instants: each distinct (date, platform) cells → an instant in micros() (UTC microseconds),
+  or ERROR and the note of the date that does not read.
+- spans: (plan, idx, start, end, surface, verdict, rule, next_change, note) — for each
+  surface (idx: its position in the row's answers) the spans of time over which the answer is
+  one, start inclusive, end exclusive. A row's answers are the spans of its plan holding its
+  instant. A date that does not read is at ERROR, where each plan has an error row per
+  surface whose note is empty (None): the join takes the date's note. A plan that is wrong
+  whatever the date (an unknown source, a surface or platform that does not read) has its
+  error answers from ERROR on, its own notes.
+"""
+
+from __future__ import annotations
+
+from ..errors import LinkcheckError
+from .deciding import Checker, error_note
+
+PLAN_CELLS = ("source", "url", "surface", "platform")  # the cells a plan is read from
+# instants are whole microseconds since the epoch, far inside a signed 64-bit integer
+ERROR = -(2**63)
+FIRST, LAST = ERROR + 1, 2**63 - 1  # the open beginning and end of time
+
+
+def plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
+    """Distinct (source, url, surface, platform) cells → ([(*cells, plan)], [span rows])."""
+    out: list[tuple] = []
+    spans: list[tuple] = []
+    numbers: dict[tuple, int] = {}
+    for key in keys:
+        cells = tuple(key)
+        read = checker.read(*cells)
+        if isinstance(read, list):  # wrong whatever the date: its answers at every instant
+            number = numbers[(cells,)] = len(numbers)
+            spans.extend((number, idx, ERROR, LAST, *answer) for idx, answer in enumerate(read))
+        else:
+            platform, resolved, surfaces = read
+            ids = (platform, resolved.id, resolved.candidates, surfaces)
+            number = numbers.get(ids)
+            if number is None:
+                number = numbers[ids] = len(numbers)
+                for idx, surface in enumerate(surfaces):
+                    # the error row a date that does not read gets (its note: the date's)
+                    spans.append((number, idx, ERROR, FIRST, surface, "error", "", "", None))
+                    for lo, hi, answer in checker.spans(platform, resolved, surface):
+                        start = FIRST if lo is None else lo
+                        spans.append((number, idx, start, LAST if hi is None else hi, *answer))
+        out.append((*cells, number))
+    return out, spans
+
+
+def instants(checker: Checker, keys) -> list[tuple]:
+    """Distinct (date, platform) cells → [(date, platform, micros or ERROR, error note)]."""
+    out = []
+    for date_text, platform_text in keys:
+        try:
+            platform = checker.platform(platform_text)
+            at = checker.instant(date_text, platform)[1]
+            out.append((date_text, platform_text, at, None))
+        except LinkcheckError as exc:  # a wrong platform is the plan's error: any value here
+            out.append((date_text, platform_text, ERROR, error_note(exc)))
+    return out

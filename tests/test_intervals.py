@@ -1,0 +1,64 @@
+"""batch.intervals: the plans, instants and spans the DuckDB engine and linkcheck.spark join
+rows to. Each plan's spans tile time for each surface, and every span answers what the
+Python path answers at its first and last microsecond."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+from linkcheck.batch import Checker, Columns, intervals
+
+HEADER = ["source", "url", "surface", "date", "platform"]
+KEYS = [("tmall", "", "", ""), ("天猫", "", "直播、短视频", ""), ("", "item.jd.com/1.html", "", ""),
+        ("jd-union", "", "livestream", "douyin"), ("nope", "", "", ""), ("tmall", "", "nope", ""),
+        ("tmall", "", "", "微博")]  # fmt: skip
+
+
+def _checker(bundled):
+    return Checker(bundled, Columns.find(HEADER), bundled.surface_list(()), "2022-11-11", None)
+
+
+def _iso(us: int) -> str:
+    at = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
+    return at.isoformat().replace("+00:00", "Z")
+
+
+def test_cells_meaning_the_same_share_a_plan(bundled):
+    plans, _ = intervals.plans(_checker(bundled), KEYS)
+    number = {p[:4]: p[4] for p in plans}
+    assert number[KEYS[0]] == number[KEYS[1]]  # an id and a Chinese alias, the same surfaces
+    assert len(set(number.values())) == len(KEYS) - 1
+
+
+def test_spans_tile_time_and_answer_what_batch_answers(bundled):
+    checker = _checker(bundled)
+    plans, spans = intervals.plans(checker, KEYS)
+    for *cells, number in plans:
+        mine = [s for s in spans if s[0] == number]
+        expected = checker.decide([cells[0], cells[1], cells[2], "2022-11-11", cells[3]])
+        for idx in {s[1] for s in mine}:
+            rows = sorted((s for s in mine if s[1] == idx), key=lambda s: s[2])
+            if rows[0][3] == intervals.LAST:  # wrong whatever the date
+                assert len(rows) == 1 and list(rows[0][4:]) == expected[idx]
+                continue
+            error, *timed = rows
+            assert error[2:4] == (intervals.ERROR, intervals.FIRST) and error[5] == "error"
+            assert error[8] is None  # the date's note fills it
+            assert timed[0][2] == intervals.FIRST and timed[-1][3] == intervals.LAST
+            assert all(a[3] == b[2] for a, b in pairwise(timed))
+            for s in timed:
+                for us in {s[2], s[3] - 1} - {intervals.FIRST, intervals.LAST - 1}:
+                    row = [cells[0], cells[1], cells[2], _iso(us), cells[3]]
+                    assert checker.decide(row)[idx] == list(s[4:]), (cells, _iso(us))
+
+
+def test_instants_read_each_date_once_in_the_platform_s_zone(bundled):
+    dates = [("2022-11-11", ""), ("2022-11-11", "douyin"), ("2022-02-30", ""), ("", ""),
+             ("2022-11-11", "微博")]  # fmt: skip
+    got = intervals.instants(_checker(bundled), dates)
+    shanghai = int(datetime(2022, 11, 10, 16, tzinfo=UTC).timestamp()) * 10**6
+    assert got[0] == ("2022-11-11", "", shanghai, None) and got[1][2] == shanghai
+    assert got[2][2] == intervals.ERROR and "2022-02-30" in got[2][3]
+    assert got[3][2] == shanghai  # an empty date is the default (here 2022-11-11)
+    assert got[4][2] == intervals.ERROR  # the plan says why: the platform's error
