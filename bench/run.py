@@ -252,6 +252,8 @@ def main() -> None:
             print(f"  {name:<16} {r['median_s']:7.2f} s  peak {r['peak_rss_mib']:6.1f} MiB")
         for name, ratio in b["ratios"].items():
             print(f"  {name}: {ratio:.2f}x")
+        for name, count in b["verdict_mismatches"].items():
+            print(f"  rows where {name} differs from linkcheck-duckdb: {count}")
     (OUT / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"machine: {report['machine']}; results in {OUT / 'results.json'}")
     shutil.rmtree(OUT / "__pycache__", ignore_errors=True)
