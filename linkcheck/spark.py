@@ -105,7 +105,7 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         F.col(safe[i]).alias(f"{c}_input" if c in APPENDED else c) for i, c in enumerate(header)
     ]
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
-    # a date that did not read: the plan's error rows carry its note
+    # the error row of a date that did not read (at ERROR) takes the date's note
     answer[-1] = F.coalesce("_la_note", "_ld_note").alias("note")
     return joined.select(*kept, *answer)
 
