@@ -18,6 +18,25 @@ from .encodings import rereadable, text_stream
 from .formats import InputError
 
 _MAX_CELL = 16 * 1024 * 1024
+# characters a line may run to without a line end: two of the longest cells, which no
+# checklist row comes near; beyond it a file (/dev/zero, a file of one endless line) is not
+# read on into memory
+_MAX_LINE = 2 * _MAX_CELL
+
+
+def _too_long() -> InputError:
+    return InputError(
+        N_("a line runs past {limit} characters without a line end: no checklist row is that long"),
+        limit=f"{_MAX_LINE:,}",
+    )
+
+
+def _lines(text) -> Iterator[str]:
+    """The lines of a text stream, none longer than _MAX_LINE (read no further than that)."""
+    while line := text.readline(_MAX_LINE + 1):
+        if len(line) > _MAX_LINE:
+            raise _too_long()
+        yield line
 
 
 class FormulaScan:
@@ -77,6 +96,9 @@ def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
             yield io.StringIO(block, newline="")
         if end < len(data):
             pending.append(data[end:])
+            waiting = sum(map(len, pending))
+            if waiting > _MAX_LINE:
+                raise _too_long()
         if not raw:
             break
     if pending:
@@ -189,7 +211,7 @@ def jsonl_keys(text) -> list[str]:
     skipped here: the second pass reports them)."""
     keys: dict[str, None] = {}
     seen_any = False
-    for line in text:
+    for line in _lines(text):
         if not line.strip():
             continue
         seen_any = True
@@ -215,7 +237,7 @@ def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]
     """JSON Lines: one object a line; the columns are `header` (every key of the file)."""
 
     def rows() -> Iterator[list[str]]:
-        for number, line in enumerate(text, start=1):
+        for number, line in enumerate(_lines(text), start=1):
             if not line.strip():
                 continue
             try:

@@ -157,3 +157,49 @@ def test_formula_cells_are_caught_in_any_block_and_nothing_else_changes(run, tmp
     assert titles.count("t") == 4996 and len(rows) == 5001
     raw = run("batch", str(path), "-s", "livestream", "--format", "csv", "--raw-cells")
     assert list(csv.reader(io.StringIO(raw.stdout, newline="")))[3001][2] == "=HYPERLINK(1)"
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl"])
+def test_an_endless_line_is_refused_not_read_into_memory(tmp_path, fmt):
+    """/dev/zero never ends a line: it was read on until the machine ran out of memory (6 GB
+    in 6 seconds). Now a line stops being read at 32 MiB, under a 512 MiB limit."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    code = (
+        "import resource, sys;"
+        "resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20));"
+        "from linkcheck.cli import main; main()"
+    )
+    args = ["batch", "/dev/zero", "--input-format", fmt, "--on", "2022-11-11", "-o", str(out)]
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "a line runs past 33,554,432 characters without a line end" in proc.stderr
+    assert "Traceback" not in proc.stderr and out.read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("fmt, ending", [("csv", ""), ("csv", "\r"), ("jsonl", "")])
+def test_a_line_longer_than_the_limit_is_refused_and_one_as_long_is_read(
+    run, tmp_path, monkeypatch, fmt, ending
+):
+    from linkcheck.batch import readers
+
+    monkeypatch.setattr(readers, "_MAX_LINE", 2000)
+    monkeypatch.setattr(readers, "_BLOCK", 100)  # the line arrives in many reads
+    head = "source,title\n" if fmt == "csv" else ""
+    row = "tmall," if fmt == "csv" else '{"source": "tmall", "title": "'
+    tail = "\n" if fmt == "csv" else '"}\n'
+    fits = row + "x" * (2000 - len(row) - len(tail)) + tail
+    path = tmp_path / f"long.{fmt}"
+    path.write_text(head + fits + fits, encoding="utf-8", newline="")
+    ok = run("batch", str(path), "--on", "2022-11-11", "-s", "livestream", "--format", "csv")
+    assert ok.exit_code == 0 and ok.stdout.count("allowed") == 2, ok.stderr
+    path.write_text(head + fits + row + "x" * 2001 + ending, encoding="utf-8", newline="")
+    out = tmp_path / "out.csv"
+    result = run("batch", str(path), "--on", "2022-11-11", "-o", str(out))
+    assert_clean_error(result, "a line runs past 2,000 characters without a line end")
+    assert not out.exists()  # the rows before it are not left half written
