@@ -9,6 +9,19 @@ from ..errors import shown
 from ..i18n import N_
 from .formats import InputError
 
+# characters a line may run to without a line end: two of the longest cells (readers.py),
+# which no checklist row comes near; beyond it a file (/dev/zero, a file of one endless
+# line) is not read on into memory
+MAX_LINE = 32 * 1024 * 1024
+
+
+def line_too_long(limit: int) -> InputError:
+    return InputError(
+        N_("a line runs past {limit} characters without a line end: no checklist row is that long"),
+        limit=f"{limit:,}",
+    )
+
+
 _NOT_FILE_ENCODINGS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape", "undefined"}
 
 
@@ -85,9 +98,11 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
     return io.TextIOWrapper(raw, encoding=chosen, newline=""), chosen
 
 
-def rereadable(binary):
+def rereadable(binary, max_line: int | None = None):
     """The stream itself if it can be read again from here, else a copy of it (kept in
-    memory up to 16 MiB, then in a temporary file)."""
+    memory up to 16 MiB, then in a temporary file). With `max_line` (characters), a copy
+    stops with line_too_long() where more than 4 bytes a character of it come without a line
+    end (an endless pipe of one line does not fill the disk)."""
     try:
         if binary.seekable():
             binary.tell()
@@ -98,6 +113,17 @@ def rereadable(binary):
     import tempfile
 
     copy = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 (returned open)
-    shutil.copyfileobj(binary, copy, 1 << 20)
+    if max_line is None:
+        shutil.copyfileobj(binary, copy, 1 << 20)
+    else:
+        run = 0  # bytes since the last line end (0x0A is one in every encoding accepted)
+        most = 4 * max_line
+        while chunk := binary.read(1 << 20):
+            first = chunk.find(b"\n")
+            run = run + len(chunk) if first < 0 else len(chunk) - chunk.rfind(b"\n") - 1
+            if (first < 0 and run > most) or (first >= 0 and run + first > most):
+                copy.close()
+                raise line_too_long(max_line)
+            copy.write(chunk)
     copy.seek(0)
     return copy

@@ -14,28 +14,17 @@ from itertools import chain
 
 from ..i18n import N_
 from ..when import is_midnight
-from .encodings import rereadable, text_stream
+from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
 from .formats import InputError
 
 _MAX_CELL = 16 * 1024 * 1024
-# characters a line may run to without a line end: two of the longest cells, which no
-# checklist row comes near; beyond it a file (/dev/zero, a file of one endless line) is not
-# read on into memory
-_MAX_LINE = 2 * _MAX_CELL
-
-
-def _too_long() -> InputError:
-    return InputError(
-        N_("a line runs past {limit} characters without a line end: no checklist row is that long"),
-        limit=f"{_MAX_LINE:,}",
-    )
 
 
 def _lines(text) -> Iterator[str]:
-    """The lines of a text stream, none longer than _MAX_LINE (read no further than that)."""
-    while line := text.readline(_MAX_LINE + 1):
-        if len(line) > _MAX_LINE:
-            raise _too_long()
+    """The lines of a text stream, none longer than MAX_LINE (read no further than that)."""
+    while line := text.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE:
+            raise line_too_long(MAX_LINE)
         yield line
 
 
@@ -97,8 +86,8 @@ def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
         if end < len(data):
             pending.append(data[end:])
             waiting = sum(map(len, pending))
-            if waiting > _MAX_LINE:
-                raise _too_long()
+            if waiting > MAX_LINE:
+                raise line_too_long(MAX_LINE)
         if not raw:
             break
     if pending:
@@ -145,7 +134,7 @@ def read_input(binary, fmt: str, encoding: str | None) -> tuple[list[str], Itera
         header, rows = read_xlsx(binary)
         return header, rows, "xlsx"
     if fmt == "jsonl":  # two passes: the columns are the keys of every object
-        binary = rereadable(binary)
+        binary = rereadable(binary, max_line=MAX_LINE)
         start = binary.tell()
         text, chosen = text_stream(binary, encoding)
         keys = jsonl_keys(text)

@@ -182,13 +182,38 @@ def test_an_endless_line_is_refused_not_read_into_memory(tmp_path, fmt):
     assert "Traceback" not in proc.stderr and out.read_text() == "precious\n"
 
 
+@pytest.mark.subprocess
+def test_an_endless_line_on_stdin_is_not_copied_to_disk_for_ever(tmp_path):
+    """JSON Lines from a pipe is copied to be read twice; a line that never ends stops the
+    copy (it filled the temporary folder)."""
+    import subprocess
+    import sys
+
+    code = "from linkcheck.cli import main; main()"
+    args = ["batch", "-", "--input-format", "jsonl", "--on", "2022-11-11"]
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    written = 0
+    try:
+        for _ in range(300):  # 300 MiB, more than the 128 MiB the copy may take
+            proc.stdin.write(b"\0" * (1 << 20))
+            written += 1
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    err = proc.stderr.read().decode()
+    assert written < 200  # the copy stopped: the rest was never read
+    assert proc.wait(timeout=60) == 2, err
+    assert "a line runs past 33,554,432 characters without a line end" in err
+
+
 @pytest.mark.parametrize("fmt, ending", [("csv", ""), ("csv", "\r"), ("jsonl", "")])
 def test_a_line_longer_than_the_limit_is_refused_and_one_as_long_is_read(
     run, tmp_path, monkeypatch, fmt, ending
 ):
     from linkcheck.batch import readers
 
-    monkeypatch.setattr(readers, "_MAX_LINE", 2000)
+    monkeypatch.setattr(readers, "MAX_LINE", 2000)
     monkeypatch.setattr(readers, "_BLOCK", 100)  # the line arrives in many reads
     head = "source,title\n" if fmt == "csv" else ""
     row = "tmall," if fmt == "csv" else '{"source": "tmall", "title": "'
