@@ -22,8 +22,16 @@ dates: error rows included):
 
 Three small tables, broadcast; each row finds its plan and instant by equality and its answer
 by `start <= instant < end`. A row is repeated once per surface it asks about, as in `batch`.
-A column of a hundred million *distinct* date strings would make the driver read a hundred
-million dates: give such a column as TIMESTAMP."""
+
+Past DRIVER_LIMIT distinct (source, url, surface, platform) cells — an audit's unique product
+links — the workers read them instead (linkcheck must be installed on them): each distinct
+value once, with the same Checker shipped to them, and the driver sees only the distinct ids
+they mean (as few as the sources and surfaces named) and builds their spans. Every unique
+link is still parsed once, by linkcheck's own link reader: that is the price of not being
+fooled by a look-alike. The plan table is then joined to the rows, not broadcast; cells wrong
+whatever the date carry their error answers from the workers. A column of a hundred million
+*distinct* date strings would still make the driver read a hundred million dates: give such
+a column as TIMESTAMP."""
 
 from __future__ import annotations
 
@@ -31,6 +39,9 @@ from .batch import APPENDED, Checker, Columns, intervals
 from .engine import RuleSet
 
 _KEYS = intervals.PLAN_CELLS
+# distinct (source, url, surface, platform) cells the driver reads itself; past this (an
+# audit's unique product links) the workers read them and the driver the ids they mean
+DRIVER_LIMIT = 200_000
 
 
 def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = None,
@@ -74,14 +85,20 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         .cast("long").alias("_lk_stamp"),
     )  # fmt: skip
     plan_keys = [f"_lk_{m}" for m in _KEYS]
-    plans, spans = intervals.plans(checker, keyed.select(*plan_keys).distinct().collect())
+    spark = df.sparkSession
+    distinct = keyed.select(*plan_keys).distinct()
+    few = distinct.limit(DRIVER_LIMIT + 1).collect()
+    errors = None
+    if len(few) <= DRIVER_LIMIT:
+        plans, spans = intervals.plans(checker, few)
+        plan_table = F.broadcast(
+            spark.createDataFrame(plans, ", ".join(f"{k} string" for k in plan_keys) + ", _lp long")
+        )
+    else:
+        plan_table, spans = _plans_on_workers(spark, checker, distinct, plan_keys)
+        errors = "_lerr"
     instants = intervals.instants(
         checker, keyed.select("_lk_date", "_lk_platform").distinct().collect()
-    )
-
-    spark = df.sparkSession
-    plan_table = spark.createDataFrame(
-        plans, ", ".join(f"{k} string" for k in plan_keys) + ", _lp long"
     )
     date_table = spark.createDataFrame(
         instants, "_lk_date string, _lk_platform string, _ld long, _ld_note string"
@@ -90,8 +107,9 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         spans,
         "_lp long, _li int, _ls long, _le long, " + ", ".join(f"_la_{c} string" for c in APPENDED),
     )
+    planned = keyed.join(plan_table, on=plan_keys)
     rows = (
-        keyed.join(F.broadcast(plan_table), on=plan_keys)
+        (planned if errors is None else planned.where(F.col(errors).isNull()))
         .join(F.broadcast(date_table), on=["_lk_date", "_lk_platform"])
         .withColumn("_lt", F.coalesce("_lk_stamp", "_ld"))
     )
@@ -107,7 +125,40 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
     # the error row of a date that did not read (at ERROR) takes the date's note
     answer[-1] = F.coalesce("_la_note", "_ld_note").alias("note")
-    return joined.select(*kept, *answer)
+    answered = joined.select(*kept, *answer)
+    if errors is None:
+        return answered
+    # cells wrong whatever the date: their answers came from the workers as they are
+    wrong = planned.where(F.col(errors).isNotNull()).select(*safe, F.explode(errors).alias("_lx"))
+    return answered.unionByName(
+        wrong.select(*kept, *(F.col("_lx")[i].alias(c) for i, c in enumerate(APPENDED)))
+    )
+
+
+def _plans_on_workers(spark, checker: Checker, distinct, plan_keys: list[str]):
+    """More distinct cells than the driver should read: the workers read them (each distinct
+    value once, with the same Checker, shipped to them), the driver only the distinct ids
+    they mean — as few as the sources, surfaces and platforms named — and builds their spans.
+    Returns (plan table: the cells, their plan number or error answers; span rows)."""
+    from pyspark.sql import functions as F
+
+    shipped = spark.sparkContext.broadcast(checker)
+
+    def read(rows):
+        mine = shipped.value
+        for row in rows:
+            ids, wrong = intervals.ids_text(mine, tuple(row))
+            yield (*row, ids, wrong)
+
+    cells = ", ".join(f"{k} string" for k in plan_keys)
+    read_df = spark.createDataFrame(
+        distinct.rdd.mapPartitions(read), f"{cells}, _lid string, _lerr array<array<string>>"
+    ).persist()
+    texts = [r[0] for r in read_df.where("_lid IS NOT NULL").select("_lid").distinct().collect()]
+    spans = [row for n, text in enumerate(texts) for row in intervals.plan_of(checker, n, text)]
+    numbers = spark.createDataFrame(list(enumerate(texts)), "_lp long, _lid string")
+    plan_table = read_df.join(F.broadcast(numbers), on="_lid", how="left").drop("_lid")
+    return plan_table, spans
 
 
 def _bundled() -> RuleSet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ def spark():
         .appName("linkcheck-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.pyspark.python", sys.executable)  # workers import this linkcheck
         .getOrCreate()
     )
     yield session
@@ -141,3 +143,30 @@ def test_column_names_like_linkcheck_s_own_or_twice_the_same_are_kept(spark, bun
         "c",
         "d",
     )
+
+
+def test_past_the_driver_limit_the_workers_read_the_cells(spark, bundled, run, tmp_path,
+                                                          monkeypatch):  # fmt: skip
+    """An audit's unique product links: past DRIVER_LIMIT distinct cells the workers read
+    them and the driver only the ids they mean — the same rows as `batch`, error rows (each
+    its own note quoting its link) included."""
+    import linkcheck.spark
+
+    monkeypatch.setattr(linkcheck.spark, "DRIVER_LIMIT", 20)
+    calls = []
+    on_workers = linkcheck.spark._plans_on_workers
+    monkeypatch.setattr(linkcheck.spark, "_plans_on_workers",
+                        lambda *a: calls.append(1) or on_workers(*a))  # fmt: skip
+    rows = _differential(3000, 5)
+    header, *data = rows
+    for i, row in enumerate(data[:400]):  # unique links, some not product links at all
+        row[2] = f"https://detail.tmall.com/item.htm?id={i}" if i % 3 else f"https://x{i}.cn/"
+    path = tmp_path / "links.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, *data])
+    written = _batch(run, path, "--on", "2022-11-11")
+    data = [r for r in data if any(c.strip() for c in r)]
+    df = spark.createDataFrame(data, ", ".join(f"`{h}` string" for h in header))
+    checked = check_dataframe(df, bundled, when="2022-11-11")
+    assert _rows(checked) == written and calls == [1]
+    assert sum(r[-1].startswith("unrecognized product link host") for r in written) > 100

@@ -17,7 +17,10 @@ the Python path — and the rows are joined to them wherever they are.
 
 from __future__ import annotations
 
+import json
+
 from ..errors import LinkcheckError
+from ..model import Resolved
 from .deciding import Checker, error_note
 
 PLAN_CELLS = ("source", "url", "surface", "platform")  # the cells a plan is read from
@@ -43,14 +46,40 @@ def plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
             number = numbers.get(ids)
             if number is None:
                 number = numbers[ids] = len(numbers)
-                for idx, surface in enumerate(surfaces):
-                    # the error row a date that does not read gets (its note: the date's)
-                    spans.append((number, idx, ERROR, FIRST, surface, "error", "", "", None))
-                    for lo, hi, answer in checker.spans(platform, resolved, surface):
-                        start = FIRST if lo is None else lo
-                        spans.append((number, idx, start, LAST if hi is None else hi, *answer))
+                spans.extend(spans_of(checker, number, platform, resolved, surfaces))
         out.append((*cells, number))
     return out, spans
+
+
+def spans_of(checker: Checker, number: int, platform: str, resolved: Resolved,
+             surfaces: tuple[str, ...]) -> list[tuple]:  # fmt: skip
+    """The span rows of plan `number`: the ids a row's cells mean."""
+    out = []
+    for idx, surface in enumerate(surfaces):
+        # the error row a date that does not read gets (its note: the date's)
+        out.append((number, idx, ERROR, FIRST, surface, "error", "", "", None))
+        for lo, hi, answer in checker.spans(platform, resolved, surface):
+            start = FIRST if lo is None else lo
+            out.append((number, idx, start, LAST if hi is None else hi, *answer))
+    return out
+
+
+def ids_text(checker: Checker, cells) -> tuple[str | None, list | None]:
+    """(source, url, surface, platform) cells → (the ids they mean as a JSON text, None), or
+    (None, the error answers no date can change): what a worker tells the driver, which
+    gives each distinct ids text a plan (plan_of)."""
+    read = checker.read(*cells)
+    if isinstance(read, list):
+        return None, read
+    platform, resolved, surfaces = read
+    return json.dumps([platform, resolved.id, resolved.candidates, surfaces]), None
+
+
+def plan_of(checker: Checker, number: int, text: str) -> list[tuple]:
+    """The span rows of plan `number` for an ids text from ids_text."""
+    platform, source_id, candidates, surfaces = json.loads(text)
+    resolved = Resolved("", source_id, tuple(candidates))  # answers depend on the ids only
+    return spans_of(checker, number, platform, resolved, tuple(surfaces))
 
 
 def instants(checker: Checker, keys) -> list[tuple]:
