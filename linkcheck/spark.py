@@ -151,9 +151,11 @@ def _plans_on_workers(spark, checker: Checker, distinct, plan_keys: list[str]):
             yield (*row, ids, wrong)
 
     cells = ", ".join(f"{k} string" for k in plan_keys)
+    # not cached (no data left behind in the caller's session): the workers read the
+    # distinct cells again for the join, after the shuffle that made them distinct
     read_df = spark.createDataFrame(
         distinct.rdd.mapPartitions(read), f"{cells}, _lid string, _lerr array<array<string>>"
-    ).persist()
+    )
     texts = [r[0] for r in read_df.where("_lid IS NOT NULL").select("_lid").distinct().collect()]
     spans = [row for n, text in enumerate(texts) for row in intervals.plan_of(checker, n, text)]
     numbers = spark.createDataFrame(list(enumerate(texts)), "_lp long, _lid string")
