@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkcheck import RuleSet
 from linkcheck.batch import Checker, Columns, intervals
+from linkcheck.rules import Loader
+
+from .helpers import BASE_DAY, VOCAB, rule_specs, toml_rules
 
 HEADER = ["source", "url", "surface", "date", "platform"]
 KEYS = [("tmall", "", "", ""), ("天猫", "", "直播、短视频", ""), ("", "item.jd.com/1.html", "", ""),
@@ -62,3 +69,31 @@ def test_instants_read_each_date_once_in_the_platform_s_zone(bundled):
     assert got[2][2] == intervals.ERROR and "2022-02-30" in got[2][3]
     assert got[3][2] == shanghai  # an empty date is the default (here 2022-11-11)
     assert got[4][2] == intervals.ERROR  # the plan says why: the platform's error
+
+
+@settings(max_examples=50, deadline=None)
+@given(specs=st.lists(rule_specs(30), max_size=6), horizon=st.none() | st.integers(0, 40))
+def test_random_rules_spans_answer_what_batch_answers(specs, horizon):
+    """Random windows, a group of two sources (spans between every bound of both), both
+    surfaces in one cell, a horizon: every span, at both edges, answers as batch does."""
+    text = VOCAB + '[groups.ab]\nname = "AB"\nmembers = ["a", "b"]\n'
+    text += toml_rules(specs, lambda n: (BASE_DAY + timedelta(days=n)).isoformat()).replace(
+        'schema = 1\ntimezone = "Asia/Shanghai"\n\n', "", 1
+    )
+    if horizon is not None:
+        day = (BASE_DAY + timedelta(days=horizon)).isoformat()
+        text += f"\n[horizon.p]\nas_of = {BASE_DAY.isoformat()}\nthrough = {day}\n"
+    loader = Loader()
+    loader.add_text(text, "random.toml")
+    assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
+    ruleset = RuleSet(loader.catalog)
+    checker = Checker(ruleset, Columns.find(HEADER), ruleset.surface_list(()), "2022-01-01", None)
+    keys = [("a", "", "x", ""), ("ab", "", "x、y", ""), ("b", "", "", "")]
+    plans, spans = intervals.plans(checker, keys)
+    for *cells, number in plans:
+        for s in spans:
+            if s[0] != number or s[2] == intervals.ERROR:
+                continue
+            for us in {s[2], s[3] - 1} - {intervals.FIRST, intervals.LAST - 1}:
+                row = [cells[0], cells[1], cells[2], _iso(us), cells[3]]
+                assert checker.decide(row)[s[1]] == list(s[4:]), (cells, _iso(us))
