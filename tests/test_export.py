@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import linkcheck
 from linkcheck.export import COLUMNS, spans
+from linkcheck.rules import Loader
 
 from .helpers import BASE_DAY, VOCAB, assert_clean_error, rule_specs, toml_rules
 
@@ -77,7 +78,7 @@ def test_random_rules_export_what_check_answers(specs, horizon):
     if horizon is not None:
         day = (BASE_DAY + timedelta(days=horizon)).isoformat()
         text += f"\n[horizon.p]\nas_of = {BASE_DAY.isoformat()}\nthrough = {day}\n"
-    loader = linkcheck.rules.Loader()
+    loader = Loader()
     loader.add_text(text, "random.toml")
     assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
     ruleset = linkcheck.RuleSet(loader.catalog)
