@@ -106,3 +106,20 @@ def toml_rules(specs, bound) -> str:
             lines.append(f"end = {bound(s['end'])}")
         out.append("\n".join(lines))
     return 'schema = 1\ntimezone = "Asia/Shanghai"\n\n' + "\n\n".join(out)
+
+
+def random_ruleset(specs, horizon: int | None, extra: str = ""):
+    """The RuleSet of VOCAB (+ `extra` tables) with rule_specs windows counted in days from
+    BASE_DAY and, if given, a horizon `horizon` days after it; asserts it loads cleanly."""
+    from linkcheck import RuleSet
+    from linkcheck.rules import Loader
+
+    text = VOCAB + extra + toml_rules(specs, lambda n: (BASE_DAY + timedelta(days=n)).isoformat())
+    text = text.replace('schema = 1\ntimezone = "Asia/Shanghai"\n\n', "", 1)
+    if horizon is not None:
+        day = (BASE_DAY + timedelta(days=horizon)).isoformat()
+        text += f"\n[horizon.p]\nas_of = {BASE_DAY.isoformat()}\nthrough = {day}\n"
+    loader = Loader()
+    loader.add_text(text, "random.toml")
+    assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
+    return RuleSet(loader.catalog)

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 import linkcheck
 from linkcheck.export import COLUMNS, spans
-from linkcheck.rules import Loader
 
-from .helpers import BASE_DAY, VOCAB, assert_clean_error, rule_specs, toml_rules
+from .helpers import assert_clean_error, random_ruleset, rule_specs
 
 GOLDEN = Path(__file__).parent / "golden" / "bundled.csv"
 TICK = timedelta(microseconds=1)
@@ -73,15 +72,7 @@ def test_the_bundled_table_answers_what_check_answers(bundled):
 @settings(max_examples=60, deadline=None)
 @given(specs=st.lists(rule_specs(30), max_size=6), horizon=st.none() | st.integers(0, 40))
 def test_random_rules_export_what_check_answers(specs, horizon):
-    text = VOCAB + toml_rules(specs, lambda n: (BASE_DAY + timedelta(days=n)).isoformat())
-    text = text.replace('schema = 1\ntimezone = "Asia/Shanghai"\n\n', "", 1)
-    if horizon is not None:
-        day = (BASE_DAY + timedelta(days=horizon)).isoformat()
-        text += f"\n[horizon.p]\nas_of = {BASE_DAY.isoformat()}\nthrough = {day}\n"
-    loader = Loader()
-    loader.add_text(text, "random.toml")
-    assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
-    ruleset = linkcheck.RuleSet(loader.catalog)
+    ruleset = random_ruleset(specs, horizon)
     rows = spans(ruleset)
     _tiles(rows)
     for span in rows:

@@ -10,11 +10,9 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkcheck import RuleSet
 from linkcheck.batch import Checker, Columns, intervals
-from linkcheck.rules import Loader
 
-from .helpers import BASE_DAY, VOCAB, rule_specs, toml_rules
+from .helpers import random_ruleset, rule_specs
 
 HEADER = ["source", "url", "surface", "date", "platform"]
 KEYS = [("tmall", "", "", ""), ("天猫", "", "直播、短视频", ""), ("", "item.jd.com/1.html", "", ""),
@@ -76,17 +74,7 @@ def test_instants_read_each_date_once_in_the_platform_s_zone(bundled):
 def test_random_rules_spans_answer_what_batch_answers(specs, horizon):
     """Random windows, a group of two sources (spans between every bound of both), both
     surfaces in one cell, a horizon: every span, at both edges, answers as batch does."""
-    text = VOCAB + '[groups.ab]\nname = "AB"\nmembers = ["a", "b"]\n'
-    text += toml_rules(specs, lambda n: (BASE_DAY + timedelta(days=n)).isoformat()).replace(
-        'schema = 1\ntimezone = "Asia/Shanghai"\n\n', "", 1
-    )
-    if horizon is not None:
-        day = (BASE_DAY + timedelta(days=horizon)).isoformat()
-        text += f"\n[horizon.p]\nas_of = {BASE_DAY.isoformat()}\nthrough = {day}\n"
-    loader = Loader()
-    loader.add_text(text, "random.toml")
-    assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
-    ruleset = RuleSet(loader.catalog)
+    ruleset = random_ruleset(specs, horizon, '[groups.ab]\nname = "AB"\nmembers = ["a", "b"]\n')
     checker = Checker(ruleset, Columns.find(HEADER), ruleset.surface_list(()), "2022-01-01", None)
     keys = [("a", "", "x", ""), ("ab", "", "x、y", ""), ("b", "", "", "")]
     plans, spans = intervals.plans(checker, keys)
