@@ -3,6 +3,7 @@ generators of random rules files for the property tests."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta, timezone
 
 from hypothesis import strategies as st
@@ -123,3 +124,37 @@ def random_ruleset(specs, horizon: int | None, extra: str = ""):
     loader.add_text(text, "random.toml")
     assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
     return RuleSet(loader.catalog)
+
+
+# a generated checklist drawn from every awkward value (the DuckDB and Spark differentials)
+SOURCES = ["tmall", "天猫", "TMALL", "淘宝", "jd-self", "京东自营", "jd-pop", "pdd", "快手小店",
+           "天猫旗舰店", "天苗", "", "jd-union"]  # fmt: skip
+LINKS = ["", "", "https://detail.tmall.com/item.htm?id=1&spm=x", "item.jd.com/100012043978.html",
+         "https://m.tb.cn/h.abc", "https://evil.cn/?u=detail.tmall.com", "ftp://x"]  # fmt: skip
+SURFACES = ["", "livestream", "直播", "短视频", "直播、短视频", "all", "商家详情页", "nope"]
+DATES = ["2022-11-11", "2022/11/30", "2022-12-01", "2022年11月20日", "双11", "2018-07-15",
+         "2023-02-01", "2022-02-30", "", "2022-10-28 00:00", "2022-12-31T15:59:59Z"]  # fmt: skip
+TITLES = ["保温杯", '"爆款", 直播专享', "=SUM(1,2)", "-12.5", "+86 138", "@x", "\tindent",
+          "line\nbreak", "cr\rhere", " spaced ", "", "a;b|c"]  # fmt: skip
+PLATFORMS = ["", "快手", "kuaishou", "douyin", "微博"]
+
+
+def differential(rows: int, seed: int, mixed: float = 1.0) -> list[list[str]]:
+    """`rows` checklist rows; a share `mixed` of them drawn from every awkward value, the
+    rest plain (a source id, a surface, a date, a title)."""
+    rng = random.Random(seed)
+    out = [["sku", "来源", "商品链接", "场景", "直播时间", "平台", "title"]]
+    for i in range(rows):
+        if rng.random() < 0.02:
+            out.append(["", "", "", "", "", "", ""])  # a blank row: skipped and counted
+            continue
+        if rng.random() >= mixed:
+            plain = [rng.choice(["tmall", "jd-self", "taobao"]), "", rng.choice(["", "直播"]),
+                     rng.choice(DATES[:3]), "", "t"]  # fmt: skip
+            out.append([f"{i:05d}", *plain])
+            continue
+        out.append([
+            f"{i:05d}", rng.choice(SOURCES), rng.choice(LINKS), rng.choice(SURFACES),
+            rng.choice(DATES), rng.choice(PLATFORMS), rng.choice(TITLES),
+        ])  # fmt: skip
+    return out

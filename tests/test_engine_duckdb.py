@@ -7,47 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("duckdb")
 
+from .helpers import differential
+
 ROOT = Path(__file__).parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "bundled.csv"
-
-SOURCES = ["tmall", "天猫", "TMALL", "淘宝", "jd-self", "京东自营", "jd-pop", "pdd", "快手小店",
-           "天猫旗舰店", "天苗", "", "jd-union"]  # fmt: skip
-LINKS = ["", "", "https://detail.tmall.com/item.htm?id=1&spm=x", "item.jd.com/100012043978.html",
-         "https://m.tb.cn/h.abc", "https://evil.cn/?u=detail.tmall.com", "ftp://x"]  # fmt: skip
-SURFACES = ["", "livestream", "直播", "短视频", "直播、短视频", "all", "商家详情页", "nope"]
-DATES = ["2022-11-11", "2022/11/30", "2022-12-01", "2022年11月20日", "双11", "2018-07-15",
-         "2023-02-01", "2022-02-30", "", "2022-10-28 00:00", "2022-12-31T15:59:59Z"]  # fmt: skip
-TITLES = ["保温杯", '"爆款", 直播专享', "=SUM(1,2)", "-12.5", "+86 138", "@x", "\tindent",
-          "line\nbreak", "cr\rhere", " spaced ", "", "a;b|c"]  # fmt: skip
-PLATFORMS = ["", "快手", "kuaishou", "douyin", "微博"]
-
-
-def _differential(rows: int, seed: int, mixed: float = 1.0) -> list[list[str]]:
-    """`rows` checklist rows; a share `mixed` of them drawn from every awkward value, the
-    rest plain (a source id, a surface, a date, a title)."""
-    rng = random.Random(seed)
-    out = [["sku", "来源", "商品链接", "场景", "直播时间", "平台", "title"]]
-    for i in range(rows):
-        if rng.random() < 0.02:
-            out.append(["", "", "", "", "", "", ""])  # a blank row: skipped and counted
-            continue
-        if rng.random() >= mixed:
-            plain = [rng.choice(["tmall", "jd-self", "taobao"]), "", rng.choice(["", "直播"]),
-                     rng.choice(DATES[:3]), "", "t"]  # fmt: skip
-            out.append([f"{i:05d}", *plain])
-            continue
-        out.append([
-            f"{i:05d}", rng.choice(SOURCES), rng.choice(LINKS), rng.choice(SURFACES),
-            rng.choice(DATES), rng.choice(PLATFORMS), rng.choice(TITLES),
-        ])  # fmt: skip
-    return out
 
 
 def _write(tmp_path, name: str, rows: list[list[str]], delimiter: str = ",") -> str:
@@ -75,7 +44,7 @@ def _both(run, path: str, *options: str):
     ids=["csv", "to-tsv", "raw-cells", "bom-all-surfaces"],
 )
 def test_a_generated_differential_is_byte_identical(run, tmp_path, options):
-    path = _write(tmp_path, "mixed.csv", _differential(4000, 20221111))
+    path = _write(tmp_path, "mixed.csv", differential(4000, 20221111))
     python, duckdb = _both(run, path, *options)
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr  # the same reading report and counts
@@ -84,14 +53,14 @@ def test_a_generated_differential_is_byte_identical(run, tmp_path, options):
 
 
 def test_a_100000_row_differential_is_byte_identical(run, tmp_path):
-    path = _write(tmp_path, "big.csv", _differential(100_000, 1111, mixed=0.1))
+    path = _write(tmp_path, "big.csv", differential(100_000, 1111, mixed=0.1))
     python, duckdb = _both(run, path, "--format", "csv", "--on", "2022-11-11")
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr
 
 
 def test_a_tsv_input_is_byte_identical(run, tmp_path):
-    path = _write(tmp_path, "mixed.tsv", _differential(1500, 7), delimiter="\t")
+    path = _write(tmp_path, "mixed.tsv", differential(1500, 7), delimiter="\t")
     python, duckdb = _both(run, path)
     assert duckdb.stdout_bytes == python.stdout_bytes
 

@@ -17,7 +17,7 @@ if shutil.which("java") is None:  # pragma: no cover - CI checks java before the
 
 from linkcheck.spark import check_dataframe  # noqa: E402
 
-from .test_engine_duckdb import _differential  # noqa: E402
+from .helpers import differential  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "bundled.csv"
 
@@ -71,7 +71,7 @@ def _rows(df) -> list[tuple]:
 def test_a_100000_row_differential_with_batch(spark, bundled, run, tmp_path):
     """Links, Chinese aliases, several surfaces a cell, bad dates and platforms, formula
     cells (a tenth of the rows drawn from every awkward value): the same rows as `batch`."""
-    rows = _differential(100_000, 11, mixed=0.1)
+    rows = differential(100_000, 11, mixed=0.1)
     path = tmp_path / "mixed.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
@@ -157,7 +157,7 @@ def test_past_the_driver_limit_the_workers_read_the_cells(spark, bundled, run, t
     on_workers = linkcheck.spark._plans_on_workers
     monkeypatch.setattr(linkcheck.spark, "_plans_on_workers",
                         lambda *a: calls.append(1) or on_workers(*a))  # fmt: skip
-    rows = _differential(3000, 5)
+    rows = differential(3000, 5)
     header, *data = rows
     for i, row in enumerate(data[:400]):  # unique links, some not product links at all
         row[2] = f"https://detail.tmall.com/item.htm?id={i}" if i % 3 else f"https://x{i}.cn/"
