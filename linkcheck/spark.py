@@ -1,13 +1,12 @@
 """linkcheck on a Spark DataFrame (the optional extra `spark`): the five answer columns added
-to every row by a broadcast range join against an interval table — no Python function runs
-per row.
+to every row by a range join against an interval table — no Python function runs per row.
 
     from linkcheck.spark import check_dataframe
     checked = check_dataframe(events, source="来源", url="商品链接", date="直播时间")
 
-What runs on the driver grows with the distinct values, never with the rows, and uses the
+What is read in Python grows with the distinct values, never with the rows, and uses the
 same code as `linkcheck batch` (names, Chinese aliases, links, several surfaces in a cell, bad
-dates: error rows included):
+dates: error rows included); up to DRIVER_LIMIT distinct values, on the driver:
 
 - each distinct combination of the source, url, surface and platform cells is read once
   into a *plan* (the ids it means, or the error answers no date can change); links and names
@@ -29,9 +28,9 @@ value once, with the same Checker shipped to them, and the driver sees only the 
 they mean (as few as the sources and surfaces named) and builds their spans. Every unique
 link is still parsed once, by linkcheck's own link reader: that is the price of not being
 fooled by a look-alike. The plan table is then joined to the rows, not broadcast; cells wrong
-whatever the date carry their error answers from the workers. A column of a hundred million
-*distinct* date strings would still make the driver read a hundred million dates: give such
-a column as TIMESTAMP."""
+whatever the date carry their error answers from the workers. Past DRIVER_LIMIT distinct
+(date, platform) cells the workers read the dates the same way (a TIMESTAMP column needs no
+reading at all)."""
 
 from __future__ import annotations
 
@@ -97,12 +96,19 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     else:
         plan_table, spans = _plans_on_workers(spark, checker, distinct, plan_keys)
         errors = "_lerr"
-    instants = intervals.instants(
-        checker, keyed.select("_lk_date", "_lk_platform").distinct().collect()
-    )
-    date_table = spark.createDataFrame(
-        instants, "_lk_date string, _lk_platform string, _ld long, _ld_note string"
-    )
+    dates = keyed.select("_lk_date", "_lk_platform").distinct()
+    few = dates.limit(DRIVER_LIMIT + 1).collect()
+    date_schema = "_lk_date string, _lk_platform string, _ld long, _ld_note string"
+    if len(few) <= DRIVER_LIMIT:
+        date_table = F.broadcast(
+            spark.createDataFrame(intervals.instants(checker, few), date_schema)
+        )
+    else:  # distinct date strings by the hundred million: read where they are
+        shipped = spark.sparkContext.broadcast(checker)
+        date_table = spark.createDataFrame(
+            dates.rdd.mapPartitions(lambda rows: intervals.instants(shipped.value, rows)),
+            date_schema,
+        )
     span_table = spark.createDataFrame(
         spans,
         "_lp long, _li int, _ls long, _le long, " + ", ".join(f"_la_{c} string" for c in APPENDED),
@@ -110,7 +116,7 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     planned = keyed.join(plan_table, on=plan_keys)
     rows = (
         (planned if errors is None else planned.where(F.col(errors).isNull()))
-        .join(F.broadcast(date_table), on=["_lk_date", "_lk_platform"])
+        .join(date_table, on=["_lk_date", "_lk_platform"])
         .withColumn("_lt", F.coalesce("_lk_stamp", "_ld"))
     )
     joined = rows.join(

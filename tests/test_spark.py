@@ -148,8 +148,9 @@ def test_column_names_like_linkcheck_s_own_or_twice_the_same_are_kept(spark, bun
 def test_past_the_driver_limit_the_workers_read_the_cells(spark, bundled, run, tmp_path,
                                                           monkeypatch):  # fmt: skip
     """An audit's unique product links: past DRIVER_LIMIT distinct cells the workers read
-    them and the driver only the ids they mean — the same rows as `batch`, error rows (each
-    its own note quoting its link) included."""
+    them and the driver only the ids they mean, and past it distinct dates are read on the
+    workers too — the same rows as `batch`, error rows (each its own note quoting its link or
+    date) included."""
     import linkcheck.spark
 
     monkeypatch.setattr(linkcheck.spark, "DRIVER_LIMIT", 20)
@@ -166,6 +167,7 @@ def test_past_the_driver_limit_the_workers_read_the_cells(spark, bundled, run, t
         csv.writer(f).writerows([header, *data])
     written = _batch(run, path, "--on", "2022-11-11")
     data = [r for r in data if any(c.strip() for c in r)]
+    assert len({(r[4], r[5]) for r in data}) > 20  # the dates are read on the workers too
     df = spark.createDataFrame(data, ", ".join(f"`{h}` string" for h in header))
     checked = check_dataframe(df, bundled, when="2022-11-11")
     assert _rows(checked) == written and calls == [1]
