@@ -172,3 +172,15 @@ def test_past_the_driver_limit_the_workers_read_the_cells(spark, bundled, run, t
     checked = check_dataframe(df, bundled, when="2022-11-11")
     assert _rows(checked) == written and calls == [1]
     assert sum(r[-1].startswith("unrecognized product link host") for r in written) > 100
+
+
+def test_a_wrong_column_or_date_is_an_error_naming_it_before_any_job(spark, bundled):
+    from linkcheck.errors import LinkcheckError
+
+    df = spark.createDataFrame([("tmall", "2022-11-11")], "`来源` string, date string")
+    with pytest.raises(LinkcheckError, match="'nope' is not a column"):
+        check_dataframe(df, bundled, source="nope")
+    with pytest.raises(LinkcheckError, match="no source or url column among: date"):
+        check_dataframe(df.drop("来源"), bundled)
+    with pytest.raises(LinkcheckError, match="impossible date '2022-02-30'"):
+        check_dataframe(df, bundled, when="2022-02-30")
