@@ -201,3 +201,105 @@ def test_an_unknown_output_extension_takes_the_format_asked_for(run, tmp_path):
     target = tmp_path / "out.txt"
     assert run("batch", path, "-o", str(target), "--format", "tsv", "-s", "直播").exit_code == 0
     assert re.match(r"来源\t链接地址", target.read_text(encoding="utf-8"))
+
+
+def _openpyxl_rows(path) -> list[list]:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(path)  # refuses a workbook whose XML is malformed
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def _both_readers(path) -> tuple[list[list], list[list]]:
+    """The first sheet read by openpyxl and by python-calamine (independent readers: one in
+    Python, one in Rust), each row padded with None / "" as the reader gives empty cells."""
+    pytest.importorskip("python_calamine")
+    return _openpyxl_rows(path), _calamine_rows(path)
+
+
+def _typed_book(tmp_path) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["SKU", "来源", "开播日期", "价格", "标题", "在售"])
+    sheet.append([123, "天猫", datetime(2022, 11, 11), 99.9, "=SUM(1,2) 标题", True])
+    sheet.append([124, "京东自营", datetime(2022, 12, 1, 20, 0), 10, "+86 138 0013 8000", False])
+    for row in (2, 3):
+        sheet[f"A{row}"].number_format = "00000"
+        sheet[f"E{row}"].data_type = "s"
+    path = tmp_path / "in.xlsx"
+    book.save(path)
+    return path
+
+
+APPENDED_NAMES = ["surface", "verdict", "rule", "next_change", "note"]
+TMALL_RULE = {"live-preview": "kuaishou-2022-tmall-preview"}
+JD_SELF_DEC = ["unknown", "kuaishou-2022-after-jd-self-window"]
+
+
+@pytest.mark.parametrize(
+    ("surfaces", "expected_surfaces"),
+    [
+        ((), ["livestream", "short-video"]),  # the default a user gets: two answers a row
+        (("-s", "直播", "-s", "短视频", "-s", "直播预告"),
+         ["livestream", "short-video", "live-preview"]),
+        (("-s", "livestream"), ["livestream"]),
+    ],
+    ids=["default-two", "three", "one"],
+)  # fmt: skip
+def test_a_workbook_with_several_answers_a_row_opens_in_two_readers(
+    run, tmp_path, surfaces, expected_surfaces
+):
+    """Every answer row repeats the input row's cells with their types (a cell object
+    written twice once made a workbook that no reader opened)."""
+    out = tmp_path / "out.xlsx"
+    result = run("batch", str(_typed_book(tmp_path)), "-o", str(out), *surfaces,
+                 "--fail-on", "never")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    by_openpyxl, by_calamine = _both_readers(out)
+    n = len(expected_surfaces)
+    assert len(by_openpyxl) == len(by_calamine) == 1 + 2 * n
+    header = ["SKU", "来源", "开播日期", "价格", "标题", "在售", *APPENDED_NAMES]
+    assert by_openpyxl[0] == by_calamine[0] == header
+    for i, surface in enumerate(expected_surfaces):
+        tmall, jd = by_openpyxl[1 + i], by_openpyxl[1 + n + i]
+        assert tmall[:7] == [123, "天猫", datetime(2022, 11, 11), 99.9, "=SUM(1,2) 标题",
+                             True, surface]  # fmt: skip
+        assert [type(c) for c in tmall[:6]] == [int, str, datetime, float, str, bool]
+        tmall_answer = ["allowed", TMALL_RULE.get(surface, "kuaishou-2022-tmall-window"),
+                        "2023-01-01T00:00:00+08:00 unknown"]
+        assert tmall[7:10] == tmall_answer
+        assert jd[:7] == [124, "京东自营", datetime(2022, 12, 1, 20, 0), 10,
+                          "+86 138 0013 8000", False, surface]  # fmt: skip
+        assert jd[7:9] == JD_SELF_DEC
+        tmall_c, jd_c = by_calamine[1 + i], by_calamine[1 + n + i]
+        assert tmall_c[:10] == [123, "天猫", date(2022, 11, 11), 99.9, "=SUM(1,2) 标题", True,
+                                surface, *tmall_answer]  # fmt: skip
+        assert jd_c[:9] == [124, "京东自营", datetime(2022, 12, 1, 20, 0), 10,
+                            "+86 138 0013 8000", False, surface, *JD_SELF_DEC]  # fmt: skip
+    formats = _xml_number_formats(out)
+    assert [formats[f"A{r}"] for r in range(2, 2 + 2 * n)] == ["00000"] * (2 * n)
+
+
+@pytest.mark.parametrize("kind", ["csv-gb18030", "jsonl"])
+def test_text_checklists_with_two_answers_a_row_make_a_workbook_that_opens(run, tmp_path, kind):
+    if kind == "jsonl":
+        src = write(tmp_path, "in.jsonl",
+                    '{"来源": "天猫", "直播时间": "2022-11-11", "价格": 89.9, "标题": "保温杯"}\n'
+                    '{"来源": "拼多多", "直播时间": "2022-11-11", "价格": 12, "标题": "=1+1"}\n'
+                    .encode())  # fmt: skip
+        price = [89.9, 12]
+    else:
+        src = write(tmp_path, "in.csv",
+                    "来源,直播时间,价格,标题\r\n天猫,2022-11-11,89.9,保温杯\r\n"
+                    "拼多多,2022-11-11,12,=1+1\r\n".encode("gb18030"))  # fmt: skip
+        price = ["89.9", "12"]  # CSV cells are text, and stay text
+    out = tmp_path / "out.xlsx"
+    result = run("batch", src, "-o", str(out), "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    for rows in _both_readers(out):
+        assert [r[:6] for r in rows[1:]] == [
+            ["天猫", "2022-11-11", price[0], "保温杯", "livestream", "allowed"],
+            ["天猫", "2022-11-11", price[0], "保温杯", "short-video", "allowed"],
+            ["拼多多", "2022-11-11", price[1], "=1+1", "livestream", "unknown"],
+            ["拼多多", "2022-11-11", price[1], "=1+1", "short-video", "unknown"],
+        ]

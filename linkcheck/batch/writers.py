@@ -203,17 +203,23 @@ class XlsxWriter:
         self._sheet.append([self._value(c) for c in people_header(names)])
 
     def write(self, cells: list[str], results) -> None:
-        values = [self._value(c) for c in cells]
+        # openpyxl's write-only cells are written where they are appended: a row written once
+        # per surface needs its own cells each time (shared ones came out as text cells
+        # typed as numbers on every row after the first, a workbook nobody could open)
         typed = getattr(cells, "typed", None)
-        if typed:
-            for at, (value, number_format) in typed.items():
-                values[at] = self._typed(value, number_format)
-        elif type(cells) is JsonRow:
+        numbers = {}
+        if not typed and type(cells) is JsonRow:
             for at, name in enumerate(self._names):
                 number = _json_number(cells.obj.get(name))
                 if number is not None:
-                    values[at] = number
+                    numbers[at] = number
         for result in results:
+            values = [self._value(c) for c in cells]
+            if typed:
+                for at, (value, number_format) in typed.items():
+                    values[at] = self._typed(value, number_format)
+            for at, number in numbers.items():
+                values[at] = number
             shown = [result[0], people_verdict(result[1]), *result[2:]]
             self._sheet.append([*values, *(self._value(c) for c in shown)])
 
