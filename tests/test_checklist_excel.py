@@ -265,8 +265,11 @@ def test_a_workbook_with_several_answers_a_row_opens_in_two_readers(
         assert tmall[:7] == [123, "天猫", datetime(2022, 11, 11), 99.9, "=SUM(1,2) 标题",
                              True, surface]  # fmt: skip
         assert [type(c) for c in tmall[:6]] == [int, str, datetime, float, str, bool]
-        tmall_answer = ["allowed", TMALL_RULE.get(surface, "kuaishou-2022-tmall-window"),
-                        "2023-01-01T00:00:00+08:00 unknown"]
+        tmall_answer = [
+            "allowed",
+            TMALL_RULE.get(surface, "kuaishou-2022-tmall-window"),
+            "2023-01-01T00:00:00+08:00 unknown",
+        ]
         assert tmall[7:10] == tmall_answer
         assert jd[:7] == [124, "京东自营", datetime(2022, 12, 1, 20, 0), 10,
                           "+86 138 0013 8000", False, surface]  # fmt: skip
