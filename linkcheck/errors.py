@@ -3,7 +3,7 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 
 from __future__ import annotations
 
-from .i18n import N_
+from .i18n import N_, Message
 
 
 def escape_controls(text: str) -> str:
@@ -49,16 +49,20 @@ class LinkcheckError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str = "", **fields) -> None:
+    def __init__(self, message: str | Message = "", **fields) -> None:
         super().__init__(message)
-        self.template = message
-        self.fields = fields
+        self.message = message if isinstance(message, Message) else Message(message, **fields)
+
+    @property
+    def template(self) -> str:
+        return self.message.template
+
+    @property
+    def fields(self) -> dict:
+        return self.message.fields
 
     def __str__(self) -> str:
-        from .i18n import gettext
-
-        text = gettext(self.template) if self.template else ""
-        return text.format(**self.fields) if self.fields else text
+        return str(self.message)
 
 
 class UnknownNameError(LinkcheckError):
@@ -76,30 +80,31 @@ class LinkError(LinkcheckError):
 class Problem:
     """One finding about a rules file: where it is and what is wrong."""
 
-    __slots__ = ("field", "fields", "file", "level", "template", "where")
+    __slots__ = ("field", "file", "level", "said", "where")
 
     def __init__(self, file: str, where: str, message: str, level: str = "error",
                  field: str | None = None, fields: dict | None = None) -> None:  # fmt: skip
         self.file = file
         self.where = where  # "top level", "[sources.tmall]", "[[rule]] #3 'id'" …
-        self.template = message  # a catalog entry, with `fields` to fill in
-        self.fields = fields or {}
+        self.said = Message(message, **(fields or {}))
         self.level = level  # error | warning
         self.field = field  # the key at fault, when there is one
 
     @property
+    def template(self) -> str:
+        return self.said.template
+
+    @property
+    def fields(self) -> dict:
+        return self.said.fields
+
+    @property
     def message(self) -> str:
         """In English, as JSON and tests read it (str() is in the user's language)."""
-        from .i18n import english
-
-        with english():
-            return self.text()
+        return self.said.english()
 
     def text(self) -> str:
-        from .i18n import gettext
-
-        text = gettext(self.template)
-        return text.format(**self.fields) if self.fields else text
+        return str(self.said)
 
     def as_dict(self) -> dict:
         return {

@@ -87,17 +87,34 @@ def N_(message: str) -> str:
     return message
 
 
-class Deferred:
-    """A message translated where it is formatted into another (an error's field), so an
-    error raised once reads in the language of whoever shows it."""
+class Message:
+    """A text for people: a catalog entry (marked with N_) and the fields it is formatted
+    with, put in the current language each time it is shown (str(), or formatted into
+    another message). Every error, problem and notice of linkcheck is one, so the same
+    error reads in Chinese on a terminal and in English in a checklist's note column."""
 
-    __slots__ = ("message",)
+    __slots__ = ("fields", "template")
 
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def __format__(self, spec: str) -> str:
-        return format(gettext(self.message), spec)
+    def __init__(self, template: str, **fields) -> None:
+        self.template = template
+        self.fields = fields
 
     def __str__(self) -> str:
-        return gettext(self.message)
+        text = gettext(self.template) if self.template else ""
+        return text.format(**self.fields) if self.fields else text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, **{self.fields!r})"
+
+    def english(self) -> str:
+        """The message in English, whatever the interface's language (for machine outputs:
+        a checklist's note, JSON)."""
+        with english():
+            return str(self)
+
+
+# a message without fields, translated where it is formatted into another (an error's field)
+Deferred = Message

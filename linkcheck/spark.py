@@ -34,7 +34,8 @@ reading at all)."""
 
 from __future__ import annotations
 
-from .batch import APPENDED, Checker, Columns, intervals
+from .batch import APPENDED, Checker, ChecklistOptions, intervals
+from .batch.run import checker_for
 from .engine import RuleSet
 
 _KEYS = intervals.PLAN_CELLS
@@ -59,10 +60,10 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     named = {"source": source, "url": url, "surface": surface, "date": date,
              "platform": platform}  # fmt: skip
     header = list(df.columns)
-    columns = Columns.find(header, {m: c for m, c in named.items() if c})
-    platform_id = rules.platform_id(default_platform)
-    rules.parse_when(when, platform_id)  # a bad `when` is an error now
-    checker = Checker(rules, columns, rules.surface_list(surfaces), when, platform_id)
+    options = ChecklistOptions(when=when, surfaces=surfaces, platform=default_platform,
+                               columns={m: c for m, c in named.items() if c})  # fmt: skip
+    checker = checker_for(rules, header, options)  # a bad `when` is an error now
+    columns = checker.columns
 
     # the columns by position (c0, c1 …) while linkcheck's own are added: no name of the
     # DataFrame's, a duplicate or one like linkcheck's (_l…), can be mistaken for another

@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .i18n import gettext as _
 from .model import Decision
 
 
 def iso(at: datetime | None) -> str | None:
     return None if at is None else at.isoformat()
+
+
+def verdict_word(verdict: str) -> str:
+    """A verdict as people read it: the word itself in English, 可以 / 不可以 / 未知 in
+    Chinese. Machine-readable outputs use the verdict itself, never this."""
+    words = {"allowed": _("allowed"), "denied": _("denied"), "unknown": _("unknown"),
+             "error": _("error")}  # fmt: skip
+    return words.get(verdict, verdict)
 
 
 def newer_rules_hint(platform: str) -> str:

@@ -3,7 +3,9 @@ generators of random rules files for the property tests."""
 
 from __future__ import annotations
 
+import contextlib
 import random
+import signal
 from datetime import date, timedelta, timezone
 
 from hypothesis import strategies as st
@@ -20,6 +22,23 @@ def rule_table(ident: str, verdict: str, sources: list[str], *, platform: str = 
         f'sources = {json.dumps(sources)}\nsurfaces = "*"\n{window}'
         'citation = { quote = "q", source = "m" }\n'
     )
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int = 60):
+    """Stops a test that hangs (SIGALRM raises in the main thread): a guard against a hang,
+    never a measure of speed — the seconds are far above any honest run."""
+
+    def ring(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: it hangs")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def assert_clean_error(result, *fragments: str, code: int = 2) -> None:

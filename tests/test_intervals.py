@@ -45,7 +45,7 @@ def test_spans_tile_time_and_answer_what_batch_answers(bundled):
         for idx in {s[1] for s in mine}:
             rows = sorted((s for s in mine if s[1] == idx), key=lambda s: s[2])
             if rows[0][3] == intervals.LAST:  # wrong whatever the date
-                assert len(rows) == 1 and list(rows[0][4:]) == expected[idx]
+                assert len(rows) == 1 and tuple(rows[0][4:]) == expected[idx]
                 continue
             error, *timed = rows
             assert error[2:4] == (intervals.ERROR, intervals.FIRST) and error[5] == "error"
@@ -55,7 +55,7 @@ def test_spans_tile_time_and_answer_what_batch_answers(bundled):
             for s in timed:
                 for us in {s[2], s[3] - 1} - {intervals.FIRST, intervals.LAST - 1}:
                     row = [cells[0], cells[1], cells[2], _iso(us), cells[3]]
-                    assert checker.decide(row)[idx] == list(s[4:]), (cells, _iso(us))
+                    assert checker.decide(row)[idx] == tuple(s[4:]), (cells, _iso(us))
 
 
 def test_instants_read_each_date_once_in_the_platform_s_zone(bundled):
@@ -84,4 +84,4 @@ def test_random_rules_spans_answer_what_batch_answers(specs, horizon):
                 continue
             for us in {s[2], s[3] - 1} - {intervals.FIRST, intervals.LAST - 1}:
                 row = [cells[0], cells[1], cells[2], _iso(us), cells[3]]
-                assert checker.decide(row)[s[1]] == list(s[4:]), (cells, _iso(us))
+                assert checker.decide(row)[s[1]] == tuple(s[4:]), (cells, _iso(us))

@@ -18,6 +18,7 @@ import csv
 import os
 import tempfile
 
+from ..errors import LinkcheckError
 from ..i18n import N_
 from . import intervals
 from .deciding import Checker
@@ -29,19 +30,9 @@ MEMORY_LIMIT = "1GB"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 
-class Unsupported(Exception):
+class Unsupported(LinkcheckError):
     """The input is not one DuckDB reads exactly as the Python path does (or DuckDB is not
-    installed); the message says why, in the user's language when shown."""
-
-    def __init__(self, message: str, **fields) -> None:
-        super().__init__(message)
-        self.template, self.fields = message, fields
-
-    def __str__(self) -> str:
-        from ..i18n import gettext
-
-        text = gettext(self.template)
-        return text.format(**self.fields) if self.fields else text
+    installed); the message says why. The caller falls back to the Python engine."""
 
 
 def available() -> bool:

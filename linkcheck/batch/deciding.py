@@ -16,8 +16,9 @@ from ..links import classify_host, link_host
 from ..model import Resolved
 from ..timeline import from_micros, micros
 from ..words import change_cell, decision_note
+from .cells import BadRow
 from .columns import Columns
-from .readers import BadRow
+from .formats import Answer
 
 # ---------------------------------------------------------------------- deciding
 
@@ -109,8 +110,8 @@ class Checker:
         self._plan_key = itemgetter(*(i for i in present if i is not None))
         self._date_at = columns.date
 
-    def decide(self, cells: list[str]) -> list[list[str]]:
-        """[surface, verdict, rule, next_change, note] for each surface the row asks about.
+    def decide(self, cells: list[str]) -> list[Answer]:
+        """The answer for each surface the row asks about.
 
         `cells` must have exactly one cell per header column.
         """
@@ -141,7 +142,7 @@ class Checker:
 
     def _decide(
         self, plan_key, source, url, surface_text, when_text, platform_text
-    ) -> list[list[str]]:
+    ) -> list[Answer]:
         """The slow path: read each cell, report what is wrong, remember what is valid."""
         read = self.read(source, url, surface_text, platform_text)
         if isinstance(read, list):
@@ -150,7 +151,7 @@ class Checker:
         try:
             instant = self.instant(when_text, platform)
         except LinkcheckError as exc:
-            return [[s, "error", "", "", error_note(exc)] for s in surfaces]
+            return [Answer.error(s, error_note(exc)) for s in surfaces]
         answers = [self._answer(platform, resolved, s, instant) for s in surfaces]
         if not url:  # remember the valid cells for the fast path
             instants = self._known_instants.get(platform)
@@ -172,11 +173,11 @@ class Checker:
             platform = self.platform(platform_text)
             surfaces = self._name("surfaces", surface_text)
         except LinkcheckError as exc:
-            return [[surface_text.strip() or "-", "error", "", "", error_note(exc)]]
+            return [Answer.error(surface_text.strip() or "-", error_note(exc))]
         try:
             resolved = self._resolve(source.strip(), url.strip())
         except LinkcheckError as exc:
-            return [[s, "error", "", "", error_note(exc)] for s in surfaces]
+            return [Answer.error(s, error_note(exc)) for s in surfaces]
         return platform, resolved, surfaces
 
     def platform(self, text: str) -> str:
@@ -238,7 +239,7 @@ class Checker:
         host = link_host(url)
         return _remember(self._hosts, host, lambda: classify_host(host, self.ruleset.catalog))
 
-    def _answer(self, platform, resolved, surface, instant) -> list[str]:
+    def _answer(self, platform, resolved, surface, instant) -> Answer:
         """The answer for one surface, cached per timeline segment."""
         key = (platform, resolved.id, surface)  # the id fixes the candidates
         table = self._segments.get(key)
@@ -258,9 +259,10 @@ class Checker:
             found = answers[segment] = (self._describe(platform, resolved, surface, instant[0]),)
         return found[0]
 
-    def _describe(self, platform, resolved, surface, at) -> list[str]:
+    def _describe(self, platform, resolved, surface, at) -> Answer:
         d = self.ruleset.decide(platform, resolved, surface, at)
-        return [surface, d.verdict, d.rule.id if d.rule else "", change_cell(d), decision_note(d)]
+        return Answer(surface, d.verdict, d.rule.id if d.rule else "", change_cell(d),
+                      decision_note(d))  # fmt: skip
 
 
 def _blank(cells: list[str]) -> bool:
@@ -294,18 +296,18 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
     for done, cells in enumerate(rows, start=1):
         if len(cells) == width:
             results = decide(cells)
-            if results[0][1] == "error" and _blank(cells):
+            if results[0].verdict == "error" and _blank(cells):
                 counts["skipped"] += 1
                 continue
         elif isinstance(cells, BadRow):
-            cells, results = [""] * width, [["", "error", "", "", cells.reason]]
+            cells, results = [""] * width, [Answer.error("", cells.reason)]
         elif len(cells) > width:  # the extra cells' values go into the note, where no
             # column can shadow them, and the appended columns stay under their names
             extra = json.dumps(cells[width:], ensure_ascii=False)
             note = (
                 f"the row has {len(cells)} cells but the header has {width}; extra cells: {extra}"
             )
-            cells, results = cells[:width], [["", "error", "", "", note]]
+            cells, results = cells[:width], [Answer.error("", note)]
         elif _blank(cells):  # a fully empty row is skipped (and counted) in every format
             counts["skipped"] += 1
             continue
@@ -313,10 +315,10 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
             cells = cells + [""] * (width - len(cells))
             results = decide(cells)
         if fit is not None and (fitted := fit(cells)) is not None:
-            cells, results = fitted[0], [["", "error", "", "", fitted[1]]]
+            cells, results = fitted[0], [Answer.error("", fitted[1])]
         write(cells, results)
         for result in results:
-            counts[result[1]] += 1
+            counts[result.verdict] += 1
         if tick is not None and done % every == 0:
             tick(done)
     return counts

@@ -1,11 +1,50 @@
-"""What a checklist run reads and writes: its formats, the appended columns, its error."""
+"""What a checklist run reads and writes: its formats, the answer appended to a row (the
+five appended columns), its error."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
 
 from ..errors import LinkcheckError
 from ..i18n import N_, Deferred
 
-APPENDED = ("surface", "verdict", "rule", "next_change", "note")
+
+class Answer(NamedTuple):
+    """What is appended to a checklist row for one surface: the five columns `batch` writes,
+    in their order. Every cell is text ("" when there is nothing to say)."""
+
+    surface: str
+    verdict: str  # allowed | denied | unknown | error
+    rule: str  # the deciding rule's id
+    next_change: str  # `<ISO instant> <verdict>`
+    note: str
+
+    @classmethod
+    def error(cls, surface: str, note: str) -> Answer:
+        """A row (or one of its surfaces) that cannot be decided, and why."""
+        return cls(surface, "error", "", "", note)
+
+
+APPENDED = Answer._fields
+
+
+class Format(StrEnum):
+    """A checklist's file format (JSON and the terminal table are written, never read)."""
+
+    CSV = "csv"
+    TSV = "tsv"
+    JSONL = "jsonl"
+    JSON = "json"
+    XLSX = "xlsx"
+    TABLE = "table"
+
+    @property
+    def delimiter(self) -> str | None:
+        """The cell delimiter of a delimited format, else None."""
+        return {"csv": ",", "tsv": "\t"}.get(self.value)
+
+
 # their headers where people read them (a table, a workbook), translated when written
 APPENDED_LABELS = {
     "surface": N_("surface"),
@@ -15,21 +54,21 @@ APPENDED_LABELS = {
     "note": N_("note"),
 }
 APPENDED_SET = frozenset(APPENDED)
-INPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx")
-OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx", "table")
+INPUT_FORMATS = (Format.CSV, Format.TSV, Format.JSONL, Format.XLSX)
+OUTPUT_FORMATS = tuple(Format)
 FAIL_ON_WORDS = ("allowed", "denied", "unknown", "error")
 EXTENSIONS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".tab": Format.TSV,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".xlsx": Format.XLSX,
+    ".xlsm": Format.XLSX,
 }
 
 # what a checklist may be written as, by OUT's extension
-OUTPUT_EXTENSIONS = {**{k: v for k, v in EXTENSIONS.items() if k != ".xlsm"}, ".json": "json"}
+OUTPUT_EXTENSIONS = {**{k: v for k, v in EXTENSIONS.items() if k != ".xlsm"}, ".json": Format.JSON}
 # spreadsheet files linkcheck neither reads nor writes, and what they are
 OTHER_SPREADSHEETS = {
     ".xls": Deferred(N_("an old Excel workbook (.xls)")),

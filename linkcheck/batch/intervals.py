@@ -69,8 +69,8 @@ def ids_text(checker: Checker, cells) -> tuple[str | None, list | None]:
     (None, the error answers no date can change): what a worker tells the driver, which
     gives each distinct ids text a plan (plan_of)."""
     read = checker.read(*cells)
-    if isinstance(read, list):
-        return None, read
+    if isinstance(read, list):  # plain lists: Spark takes a named tuple for a struct
+        return None, [list(answer) for answer in read]
     platform, resolved, surfaces = read
     return json.dumps([platform, resolved.id, resolved.candidates, surfaces]), None
 

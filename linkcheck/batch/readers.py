@@ -1,5 +1,6 @@
-"""Checklist files → a header and rows of cell texts: CSV, TSV and JSON Lines (workbooks:
-workbook.py). A row the reader could not read is a `BadRow` carrying the reason."""
+"""Checklist files → a header and rows of cell texts, one reader per input format behind
+the `Reader` protocol: CSV, TSV and JSON Lines here, workbooks in workbook.py. A row the
+reader could not read is a `BadRow` carrying the reason."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator
 from itertools import chain
+from typing import BinaryIO, NamedTuple, Protocol
 
 from ..i18n import N_
-from ..when import is_midnight
+from .cells import BadRow, JsonRow, RawNumber, cell_text
 from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
-from .formats import InputError
+from .formats import Format, InputError
 
 _MAX_CELL = 16 * 1024 * 1024
 
@@ -126,32 +127,61 @@ def formula_scan(rows) -> FormulaScan | None:
     return rows.formulas if type(rows) is DelimitedRows else None
 
 
-def read_input(binary, fmt: str, encoding: str | None) -> tuple[list[str], Iterator, str]:
-    """The header, the rows and the encoding read ("xlsx" for a workbook) of a checklist."""
-    if fmt == "xlsx":
-        from .workbook import read_xlsx  # openpyxl only when a workbook is read
+class Table(NamedTuple):
+    """A checklist as read: its header, its rows (an iterator: read as they are written) and
+    the encoding its text was read in ("xlsx" for a workbook)."""
 
-        header, rows = read_xlsx(binary)
-        return header, rows, "xlsx"
-    if fmt == "jsonl":  # two passes: the columns are the keys of every object
-        binary = rereadable(binary, max_line=MAX_LINE)
-        start = binary.tell()
+    header: list[str]
+    rows: Iterable[list[str]]
+    encoding: str
+
+
+class Reader(Protocol):
+    """Reads one input format from a binary stream; `encoding` is the one the user gave
+    (None: detected). Raises InputError when the input cannot be read at all."""
+
+    def __call__(self, binary: BinaryIO, encoding: str | None) -> Table: ...
+
+
+def _delimited(fmt: Format) -> Reader:
+    def read(binary: BinaryIO, encoding: str | None) -> Table:
         text, chosen = text_stream(binary, encoding)
-        keys = jsonl_keys(text)
-        binary.seek(start)
-        text, chosen = text_stream(binary, chosen)
-        header, rows = read_jsonl(text, keys)
-        return header, rows, chosen
+        header, rows = read_delimited(text, fmt.delimiter)
+        return Table(header, rows, chosen)
+
+    return read
+
+
+def _json_lines(binary: BinaryIO, encoding: str | None) -> Table:
+    # two passes: the columns are the keys of every object
+    binary = rereadable(binary, max_line=MAX_LINE)
+    start = binary.tell()
     text, chosen = text_stream(binary, encoding)
-    header, rows = read_delimited(text, "\t" if fmt == "tsv" else ",")
-    return header, rows, chosen
+    keys = jsonl_keys(text)
+    binary.seek(start)
+    text, chosen = text_stream(binary, chosen)
+    header, rows = read_jsonl(text, keys)
+    return Table(header, rows, chosen)
 
 
-class RawNumber(str):
-    """A JSON number kept as the text it was written as: `1.0` stays `1.0`, `-0.0` stays
-    `-0.0`, and `1e400` or a 5,000-digit integer is not turned into inf or refused."""
+def _workbook(binary: BinaryIO, encoding: str | None) -> Table:
+    from .workbook import read_xlsx  # openpyxl only when a workbook is read
 
-    __slots__ = ()
+    header, rows = read_xlsx(binary)
+    return Table(header, rows, "xlsx")
+
+
+READERS: dict[Format, Reader] = {
+    Format.CSV: _delimited(Format.CSV),
+    Format.TSV: _delimited(Format.TSV),
+    Format.JSONL: _json_lines,
+    Format.XLSX: _workbook,
+}
+
+
+def read_input(binary: BinaryIO, fmt: str, encoding: str | None) -> Table:
+    """The header, the rows and the encoding read of a checklist in format `fmt`."""
+    return READERS[Format(fmt)](binary, encoding)
 
 
 def _no_constant(name: str):
@@ -215,13 +245,6 @@ def jsonl_keys(text) -> list[str]:
     return list(keys)
 
 
-class JsonRow(list):
-    """A JSON Lines row: its cells under the header's keys, and the object itself, which
-    JSON outputs pass through whole."""
-
-    __slots__ = ("obj",)
-
-
 def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]:
     """JSON Lines: one object a line; the columns are `header` (every key of the file)."""
 
@@ -239,56 +262,3 @@ def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]
             yield row
 
     return header, rows()
-
-
-def dump_json(value) -> str:
-    """JSON text of a value read by this module: numbers exactly as they were written."""
-    if type(value) is dict and all(type(v) is str for v in value.values()):
-        return json.dumps(value, ensure_ascii=False)
-    return _dump(value)
-
-
-def _dump(value) -> str:
-    if isinstance(value, RawNumber):
-        return str.__str__(value)
-    if isinstance(value, dict):
-        inner = ", ".join(
-            f"{json.dumps(k, ensure_ascii=False)}: {_dump(v)}" for k, v in value.items()
-        )
-        return "{" + inner + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_dump(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
-class BadRow(list):
-    """A row that could not be read; carries the reason to the error row."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
-# What a workbook may unpack to before it is read. Its parts are zip members, and a small
-# file can claim gigabytes (a "zip bomb"). Sheets are streamed, so they are only bounded in
-
-
-def cell_text(value) -> str:
-    """A spreadsheet or JSON value as the text a person would read in the cell."""
-    if value is None:
-        return ""
-    if type(value) is str:
-        return value
-    if isinstance(value, str):  # a RawNumber: the number as written
-        return str.__str__(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if is_midnight(value) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict | list):
-        return dump_json(value)
-    return str(value)

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from ..errors import missing_extra, shown
 from ..i18n import N_
+from .cells import cell_text
 from .encodings import rereadable
 from .formats import InputError
-from .readers import cell_text
 
 # size (time); every other XML part is parsed whole, so it must be small; the shared strings
 # are all held in memory at once, so what they would cost is estimated first.

@@ -1,6 +1,6 @@
-"""Answers → files: CSV/TSV, JSON Lines/JSON, .xlsx and a terminal table, behind one
-protocol. Formula neutralising and what a workbook cannot hold belong to the writers that
-need them."""
+"""Answers → files: CSV/TSV, JSON Lines/JSON and .xlsx, behind the `Writer` protocol (the
+terminal table is render's, behind the same protocol). Formula neutralising and what a
+workbook cannot hold belong to the writers that need them."""
 
 from __future__ import annotations
 
@@ -9,26 +9,26 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO, Protocol
 
 from ..errors import missing_extra
-from .formats import APPENDED, APPENDED_LABELS, APPENDED_SET, InputError
-from .readers import JsonRow, RawNumber, dump_json
+from .cells import JsonRow, RawNumber, dump_json
+from .formats import APPENDED, APPENDED_LABELS, APPENDED_SET, Answer, Format, InputError
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
 
 
 class Writer(Protocol):
-    """What check_rows writes to. `header` once, `write` once per input row with its answers
-    (one list of APPENDED values per surface), `close` at the end. `fit` is None, or for
-    formats that cannot hold every cell, fit(cells) → None or (cells as they can be
-    written, why): check_rows then makes that row an error row saying why."""
+    """What check_rows writes to. `header` once (the input's names and APPENDED), `write`
+    once per input row with its answers (one per surface), `close` at the end. `fit` is
+    None, or for formats that cannot hold every cell, fit(cells) → None or (cells as they
+    can be written, why): check_rows then makes that row an error row saying why."""
 
     fit: Callable[[list[str]], tuple[list[str], str] | None] | None
 
     def header(self, names: list[str]) -> None: ...
-    def write(self, cells: list[str], results: Sequence[list[str]]) -> None: ...
+    def write(self, cells: list[str], results: Sequence[Answer]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -84,17 +84,17 @@ class DelimitedWriter:
     def header(self, names: list[str]) -> None:
         self._writerow([neutralise(c) for c in names] if self._guard else names)
 
-    def write(self, cells: list[str], results) -> None:
+    def write(self, cells: list[str], results: Sequence[Answer]) -> None:
         writerow = self._writerow
         if self._guard and (
-            results[0][1] == "error"
+            results[0].verdict == "error"
             or (self._formulas.seen and _DANGER.search("\x1f" + "\x1f".join(cells)) is not None)
         ):
             for result in results:
-                writerow([neutralise(c) for c in cells + result])
+                writerow([neutralise(c) for c in (*cells, *result)])
         else:
             for result in results:
-                writerow(cells + result)
+                writerow((*cells, *result))
 
     def close(self) -> None:
         pass
@@ -116,21 +116,21 @@ class JsonLinesWriter:
         if self._array:
             self._text.write("[")
 
-    def write(self, cells: list[str], results) -> None:
+    def write(self, cells: list[str], results: Sequence[Answer]) -> None:
         if type(cells) is JsonRow:
             for result in results:
                 self._object(cells.obj, result)
             return
         for result in results:
-            row = dict(zip(self._names, cells + result, strict=True))
+            row = dict(zip(self._names, (*cells, *result), strict=True))
             self._line(json.dumps(row, ensure_ascii=False))
 
-    def _object(self, obj: dict, result: list[str]) -> None:
+    def _object(self, obj: dict, result: Answer) -> None:
         """An object read from JSON Lines, every key and value as it was, and the answer (an
         input key that is also an appended name keeps its value under `<name>_input`)."""
         if not APPENDED_SET.isdisjoint(obj):
             obj = dict(zip(output_names(list(obj))[: len(obj)], obj.values(), strict=True))
-        self._line(dump_json(obj | dict(zip(APPENDED, result, strict=True))))
+        self._line(dump_json(obj | result._asdict()))
 
     def _line(self, line: str) -> None:
         if self._array:
@@ -202,7 +202,7 @@ class XlsxWriter:
         self._names = names[: -len(APPENDED)]
         self._sheet.append([self._value(c) for c in people_header(names)])
 
-    def write(self, cells: list[str], results) -> None:
+    def write(self, cells: list[str], results: Sequence[Answer]) -> None:
         # openpyxl's write-only cells are written where they are appended: a row written once
         # per surface needs its own cells each time (shared ones came out as text cells
         # typed as numbers on every row after the first, a workbook nobody could open)
@@ -220,7 +220,7 @@ class XlsxWriter:
                     values[at] = self._typed(value, number_format)
             for at, number in numbers.items():
                 values[at] = number
-            shown = [result[0], people_verdict(result[1]), *result[2:]]
+            shown = result._replace(verdict=people_verdict(result.verdict))
             self._sheet.append([*values, *(self._value(c) for c in shown)])
 
     def _value(self, cell: str):
@@ -255,11 +255,7 @@ def people_header(names: list[str]) -> list[str]:
 
 def people_verdict(verdict: str) -> str:
     """A verdict as people read it in a table or a workbook (the current language)."""
-    from ..i18n import language
-
-    if language() == "en":
-        return verdict
-    from ..render.check import verdict_word
+    from ..words import verdict_word
 
     return verdict_word(verdict)
 
@@ -281,61 +277,37 @@ def _json_number(value):
     return number
 
 
-class TableWriter:
-    """Rows on a terminal (render.batch_table), printed in blocks so long inputs stream."""
-
-    BLOCK = 500
-    fit = None
-
-    def __init__(self, console) -> None:
-        self._console = console
-        self._names: list[str] = []
-        self._rows: list[tuple[list[str], Sequence[list[str]]]] = []
-
-    def header(self, names: list[str]) -> None:
-        self._names = names
-
-    def write(self, cells: list[str], results) -> None:
-        self._rows.append((list(cells), results))
-        if len(self._rows) >= self.BLOCK:
-            self._flush()
-
-    def _flush(self) -> None:
-        from ..render import batch_table
-
-        if self._rows:
-            names = people_header(self._names)
-            self._console.print(batch_table(names, self._rows, self._console.width))
-            self._rows = []
-
-    def close(self) -> None:
-        self._flush()
-
-
 @contextlib.contextmanager
-def open_writer(fmt: str, binary, *, raw_cells: bool = False, bom: bool = False, console=None,
-                formulas=None):  # fmt: skip
-    """The writer for an output format over a binary stream (`table` writes to `console`).
-    Text formats are UTF-8; CSV and TSV start with a BOM when `bom` (JSON never does). On
-    leaving, whatever happened, text is flushed and the stream is left open for its owner;
-    call the writer's `close` first to finish the format (a JSON array's `]`, a workbook's
-    save). `formulas`: the input's FormulaScan, if it has one (see DelimitedWriter)."""
-    if fmt == "xlsx":
-        yield XlsxWriter(binary, raw_cells)
-        return
-    if fmt == "table":
-        yield TableWriter(console)
-        return
-    with_bom = bom and fmt in ("csv", "tsv")
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig" if with_bom else "utf-8", newline="")
+def _text(binary: BinaryIO, bom: bool) -> Iterator[io.TextIOWrapper]:
+    """UTF-8 text over the owner's binary stream (with a BOM when `bom`). On leaving,
+    whatever happened, text is flushed and the stream is left open for its owner."""
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig" if bom else "utf-8", newline="")
     try:
-        if fmt in ("csv", "tsv"):
-            yield DelimitedWriter(text, "\t" if fmt == "tsv" else ",", raw_cells, formulas)
-        else:
-            yield JsonLinesWriter(text, array=(fmt == "json"))
+        yield text
         text.flush()
     finally:  # never close the owner's stream (stdout, or the temporary file)
         with contextlib.suppress(ValueError, BrokenPipeError):
             text.flush()
         with contextlib.suppress(ValueError):
             text.detach()
+
+
+@contextlib.contextmanager
+def open_writer(fmt: str, binary: BinaryIO, *, raw_cells: bool = False, bom: bool = False,
+                formulas=None) -> Iterator[Writer]:  # fmt: skip
+    """The writer for an output format over a binary stream. Text formats are UTF-8; CSV
+    and TSV start with a BOM when `bom` (JSON never does). Call the writer's `close` to
+    finish the format (a JSON array's `]`, a workbook's save) before leaving; the stream is
+    left open for its owner. `formulas`: the input's FormulaScan, if it has one (see
+    DelimitedWriter). The terminal table is render's (render.TableWriter)."""
+    fmt = Format(fmt)
+    if fmt is Format.XLSX:
+        yield XlsxWriter(binary, raw_cells)
+    elif fmt is Format.TABLE:
+        raise ValueError("the table is written by render.TableWriter, to a console")
+    elif fmt.delimiter is not None:
+        with _text(binary, bom) as text:
+            yield DelimitedWriter(text, fmt.delimiter, raw_cells, formulas)
+    else:
+        with _text(binary, False) as text:
+            yield JsonLinesWriter(text, array=fmt is Format.JSON)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
@@ -13,10 +12,10 @@ from ..errors import LinkcheckError, UnknownNameError
 from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
+from ..outputs import write_output
 from ..rules import load_catalog, rules_env_paths
 from . import SuggestingGroup, UserError, lang_option
 from .options import Env, common_options, format_options, surface_option, when_option
-from .output import atomic_file
 
 
 @click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
@@ -234,11 +233,7 @@ def export_rules(fmt, out, names, surfaces, env: Env):
         text = {"csv": formats.export_csv, "jsonl": formats.export_jsonl,
                 "sql": formats.export_sql}[fmt](spans)  # fmt: skip
         data = text.encode("utf-8")
-    if out is None:
-        sys.stdout.buffer.write(data)
-        return
-    with atomic_file(out) as f:
-        f.write(data)
+    write_output(out, data)
 
 
 def _parquet_bytes(spans, formats, out) -> bytes:

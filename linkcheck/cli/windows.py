@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from .. import render
 from ..i18n import N_, ngettext
+from ..outputs import write_output
 from ..windows import default_range, horizon_status, segments, upcoming
 from . import UserError
 from .options import Env, common_options, complete, surface_option, when_option
-from .output import atomic_file
 
 
 @click.command(short_help="The windows per source × surface on a date axis.")
@@ -84,26 +82,18 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     if fmt == "ics":
         from ..ics import calendar_bytes
 
-        _write(out, calendar_bytes(found, catalog.display_names(), horizon))
+        write_output(out, calendar_bytes(found, catalog.display_names(), horizon))
         return
     if fmt == "json":
         rows = [render.segment_dict(s) for s in found]
-        _write(out, (render.to_json(rows) + "\n").encode())
+        write_output(out, (render.to_json(rows) + "\n").encode())
         return
     if fmt == "plain":
-        _write(out, "".join(line + "\n" for line in render.segment_lines(found)).encode())
+        write_output(out, "".join(line + "\n" for line in render.segment_lines(found)).encode())
         return
     render.print_timeline(
         render.console(env.colour()), found, lo, hi, today, catalog.display_names(), horizon
     )
-
-
-def _write(out: str | None, data: bytes) -> None:
-    if out is None:
-        sys.stdout.buffer.write(data)
-        return
-    with atomic_file(out) as f:
-        f.write(data)
 
 
 @click.command("upcoming", short_help="Windows that open or close in the next N days.")

@@ -27,6 +27,7 @@ _HOME = {
     "diff_lines": "rules",
     "BEYOND_GLYPH": "common",
     "BatchProgress": "tables",
+    "TableWriter": "tables",
     "COLOUR": "common",
     "GLYPH": "common",
     "VERDICT_MARK": "common",

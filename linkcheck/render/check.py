@@ -9,7 +9,7 @@ from ..i18n import gettext as _
 from ..i18n import language
 from ..model import Decision, Explanation, Rule
 from ..when import is_midnight
-from ..words import iso
+from ..words import iso, verdict_word
 from .common import VERDICT_MARK, VERDICT_STYLE, days_word, surface_label
 
 
@@ -139,14 +139,6 @@ def change_phrase(d: Decision) -> str:
     return _("{verdict} from {day} ({when})").format(
         verdict=then, day=shown, when=when
     ) + _rules_end(d)
-
-
-def verdict_word(verdict: str) -> str:
-    """A verdict as people read it: the word itself in English, 可以 / 不可以 / 未知 in
-    Chinese. Machine-readable outputs use the verdict itself, never this."""
-    words = {"allowed": _("allowed"), "denied": _("denied"), "unknown": _("unknown"),
-             "error": _("error")}  # fmt: skip
-    return words.get(verdict, verdict)
 
 
 def _rules_end(d: Decision) -> str:

@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from ..i18n import N_, ngettext
 from ..i18n import gettext as _
 from .common import VERDICT_STYLE, console, escape_cell
+
+if TYPE_CHECKING:
+    from ..batch.formats import Answer
 
 
 def _cell(value) -> str:
@@ -45,14 +51,14 @@ def entry_dict(entry, kind: str | None = None) -> dict:
     return row
 
 
-def batch_table(names: list[str], rows: list[tuple[list[str], list[list[str]]]], width: int):
+def batch_table(names: list[str], rows: list[tuple[list[str], Sequence[Answer]]], width: int):
     """A block of batch rows (each input row's cells with its answers, one per surface) for
     the terminal: a table when its columns fit `width` unbroken, else each input row on one
     line (its cells cut to the width first) with an answer line under it per surface."""
     from .fit import width_of
 
     count = len(names)
-    flat = [cells + result for cells, results in rows for result in results]
+    flat = [[*cells, *result] for cells, results in rows for result in results]
     natural = [max([width_of(names[i])] + [width_of(r[i]) for r in flat]) for i in range(count)]
     if sum(natural) + 3 * count + 1 <= width:
         return _batch_grid(names, flat)
@@ -66,7 +72,7 @@ def _batch_grid(names: list[str], rows: list[list[str]]):
     verdict_at = len(names) - 4  # surface, verdict, rule, next_change, note
     for name in names:
         table.add_column(name, no_wrap=True)
-    from .check import verdict_word
+    from ..words import verdict_word
 
     for cells in rows:
         cells = list(cells)
@@ -93,7 +99,7 @@ def _batch_stack(names: list[str], rows, width: int):
             text = text[:-1]
         return text + "…"
 
-    from .check import verdict_word
+    from ..words import verdict_word
 
     answer = " ".join(names[inputs : inputs + 3])
     lines = [Text(cut(" · ".join(names[:inputs]) + f"  →  {answer}"), style="bold")]
@@ -208,7 +214,7 @@ ORIGINS = (N_("now"), N_("--on"), N_("-s"), N_("the default"), N_("--platform"),
 
 def batch_summary(counts: dict[str, int]) -> str:
     """`1,980 results: allowed 1,020 · denied 800 · unknown 150 · error 10`."""
-    from .check import verdict_word
+    from ..words import verdict_word
 
     words = ("allowed", "denied", "unknown", "error")
     parts = " · ".join(f"{verdict_word(v)} {counts.get(v, 0):,}" for v in words)
@@ -251,3 +257,35 @@ class BatchProgress:
 
 
 # ---------------------------------------------------------------------- rules
+
+
+class TableWriter:
+    """A checklist's rows on a terminal (batch_table), printed in blocks so that a long
+    input streams: a batch.Writer whose output is a console."""
+
+    BLOCK = 500
+    fit = None
+
+    def __init__(self, console) -> None:
+        self._console = console
+        self._names: list[str] = []
+        self._rows: list[tuple[list[str], Sequence[Answer]]] = []
+
+    def header(self, names: list[str]) -> None:
+        self._names = names
+
+    def write(self, cells: list[str], results: Sequence[Answer]) -> None:
+        self._rows.append((list(cells), results))
+        if len(self._rows) >= self.BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        from ..batch.writers import people_header
+
+        if self._rows:
+            names = people_header(self._names)
+            self._console.print(batch_table(names, self._rows, self._console.width))
+            self._rows = []
+
+    def close(self) -> None:
+        self._flush()

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from ..i18n import N_, ngettext
 from ..i18n import gettext as _
-from ..words import iso
-from .check import horizon_dict, rules_hint, verdict_word
+from ..words import iso, verdict_word
+from .check import horizon_dict, rules_hint
 from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word
 
 

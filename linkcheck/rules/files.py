@@ -7,6 +7,7 @@ import os
 import re
 import stat
 
+from ..errors import LinkcheckError
 from ..i18n import N_
 
 
@@ -39,14 +40,8 @@ MAX_FILE = 4 * 1024 * 1024  # a rules file is text written by people: kilobytes
 MAX_DEPTH = 32  # tables, arrays and dotted keys; the schema needs four
 
 
-class Unreadable(Exception):
-    """A rules file that cannot be read; the message (a catalog entry, with its fields)
-    says why and what would do."""
-
-    def __init__(self, message: str, **fields) -> None:
-        super().__init__(message.format(**fields) if fields else message)
-        self.template = message
-        self.fields = fields
+class Unreadable(LinkcheckError):
+    """A rules file that cannot be read; the message says why and what would do."""
 
 
 def read_rules_file(path: str) -> bytes:

@@ -134,7 +134,7 @@ def test_a_full_disk_under_o_keeps_the_old_file(tmp_path, monkeypatch, run):
         def write(self, data):
             raise OSError(28, "No space left on device")
 
-    from linkcheck.cli import output
+    from linkcheck import outputs as output
 
     def fdopen(fd, mode):
         return Full(io.FileIO(fd, "wb"))

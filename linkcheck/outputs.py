@@ -1,5 +1,6 @@
-"""Writing an output file so that nothing the user had is lost: a temporary file beside it,
-renamed over it only when everything was written."""
+"""Writing an output so that nothing the user had is lost: a file is written as a temporary
+file beside it, renamed over it only when everything was written; without a file name, the
+output is stdout. Every command that writes a file goes through here."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import contextlib
 import os
 import signal
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
+from typing import BinaryIO
 
-from ..i18n import N_
-from . import UserError
+from .errors import LinkcheckError
+from .i18n import N_
+
+
+class OutputError(LinkcheckError):
+    """The output cannot be written where it was asked for: exit 2, nothing replaced."""
 
 
 def _mode_for(path: str) -> int:
@@ -32,14 +39,14 @@ def atomic_file(path: str) -> Iterator:
     A pipe, a FIFO or a character device (`/dev/stdout`, `/dev/null`) is written through,
     never replaced by a file; a symbolic link to a file has its target replaced."""
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
-        raise UserError(N_("output '{path}' is a directory; give a file name"), path=path)
+        raise OutputError(N_("output '{path}' is a directory; give a file name"), path=path)
     try:
         mode = os.stat(path).st_mode
     except OSError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
-            raise UserError(
+            raise OutputError(
                 N_("output '{path}' is not a file, a pipe or a terminal; give a file name"),
                 path=path,
             )
@@ -48,29 +55,32 @@ def atomic_file(path: str) -> Iterator:
         return
     target = os.path.realpath(path)
     folder = os.path.dirname(target)
-    try:
-        fd, tmp = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise UserError(
-            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
-        ) from None
-    handle = os.fdopen(fd, "wb")
-    try:
-        with _ended_by_signals():
+    # the signals end the run as an exception from before the temporary file exists: a
+    # SIGTERM just after it was made would otherwise leave it behind
+    with _ended_by_signals():
+        try:
+            fd, tmp = tempfile.mkstemp(
+                dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+            )
+        except OSError as exc:
+            raise OutputError(
+                N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+            ) from None
+        handle = None
+        try:
+            handle = os.fdopen(fd, "wb")
             os.chmod(tmp, _mode_for(target))
             yield handle
             handle.close()
             os.replace(tmp, target)
-    except OSError as exc:
-        _discard(handle, tmp)
-        raise UserError(
-            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
-        ) from None
-    except BaseException:
-        _discard(handle, tmp)
-        raise
+        except OSError as exc:
+            _discard(handle, fd, tmp)
+            raise OutputError(
+                N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+            ) from None
+        except BaseException:
+            _discard(handle, fd, tmp)
+            raise
 
 
 @contextlib.contextmanager
@@ -78,14 +88,14 @@ def _write_through(path: str) -> Iterator:
     try:
         handle = open(path, "wb")  # noqa: SIM115 (closed below, errors reported as ours)
     except OSError as exc:
-        raise UserError(
+        raise OutputError(
             N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
         ) from None
     try:
         yield handle
         handle.close()
     except OSError as exc:
-        raise UserError(
+        raise OutputError(
             N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
         ) from None
     finally:
@@ -113,7 +123,28 @@ def _ended_by_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def _discard(handle, tmp: str) -> None:
-    handle.close()
+def _discard(handle, fd: int, tmp: str) -> None:
+    with contextlib.suppress(OSError):
+        if handle is not None:
+            handle.close()
+        else:
+            os.close(fd)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def output_stream(path: str | None) -> Iterator[BinaryIO]:
+    """Where an output goes: stdout's bytes (left open) when `path` is None, else an
+    atomic_file(path)."""
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    with atomic_file(path) as handle:
+        yield handle
+
+
+def write_output(path: str | None, data: bytes) -> None:
+    """`data` to stdout, or atomically to the file `path`."""
+    with output_stream(path) as handle:
+        handle.write(data)

@@ -1,0 +1,377 @@
+"""run_checklist: a whole checklist answered, from a file or stream into another — the one
+entry point behind `linkcheck batch`, for the Python and the DuckDB engine alike.
+
+    from linkcheck.batch import ChecklistOptions, run_checklist
+    summary = run_checklist("清单.xlsx", "结果.xlsx", options=ChecklistOptions(when="2022-11-11"))
+    summary.counts["denied"]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from ..errors import LinkcheckError, Message
+from ..i18n import N_
+from .columns import MEANINGS, Columns
+from .deciding import Checker, check_rows
+from .formats import (
+    APPENDED,
+    EXTENSIONS,
+    INPUT_FORMATS,
+    OTHER_SPREADSHEETS,
+    OUTPUT_EXTENSIONS,
+    Format,
+    InputError,
+    wants_bom,
+)
+from .readers import formula_scan, read_input
+from .writers import Writer, open_writer
+
+if TYPE_CHECKING:
+    from ..engine import RuleSet
+
+PROGRESS_EVERY = 2000  # rows between two calls of `progress`
+COLUMNAR_AUTO = 8 << 20  # bytes of input from which engine "auto" takes DuckDB
+ENGINES = ("python", "duckdb", "auto")
+
+
+@dataclass(frozen=True)
+class ChecklistOptions:
+    """How a checklist is read and answered; every field has the default `batch` has.
+
+    `when`, `surfaces` and `platform` answer rows without a date, surface or platform
+    cell; `columns` names a meaning's column by header or 1-based position
+    ({"date": "直播时间", "url": "3"}); `bom` None: a BOM when the input came from a
+    spreadsheet program; `engine`: python, duckdb (the duckdb extra) or auto."""
+
+    input_format: str | None = None  # None: by the source's extension (a stream: csv)
+    output_format: str | None = None  # None: by the sink's extension, else the input's own
+    when: str = "now"
+    surfaces: tuple[str, ...] = ()
+    platform: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    bom: bool | None = None
+    raw_cells: bool = False
+    engine: str = "python"
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What answers rows that have no column for a meaning: the value, and whether the
+    options gave it (else it is the default: now, the default surfaces, the rules'
+    default platform)."""
+
+    value: datetime | tuple[str, ...] | str
+    given: bool
+
+
+@dataclass
+class Summary:
+    """What a run did: the count of each verdict (and of empty rows skipped), which column
+    was read as what, what filled a missing one, and how it was read and written."""
+
+    counts: dict[str, int]
+    columns: Columns
+    fills: dict[str, Fill]
+    encoding: str  # the input's text encoding ("xlsx" for a workbook)
+    input_format: Format
+    output_format: Format
+    engine: str  # python | duckdb: the one that answered
+
+    @property
+    def results(self) -> int:
+        return sum(n for verdict, n in self.counts.items() if verdict != "skipped")
+
+    def any_of(self, verdicts) -> bool:
+        """Whether some result has one of `verdicts` (what --fail-on asks)."""
+        return any(self.counts.get(v) for v in verdicts)
+
+
+Source = str | os.PathLike | BinaryIO
+Sink = str | os.PathLike | BinaryIO | Writer
+
+
+def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = ChecklistOptions(),
+                  rules: RuleSet | None = None, progress: Callable[[int], None] | None = None,
+                  notice: Callable[[Message], None] | None = None) -> Summary:  # fmt: skip
+    """Answer every row of the checklist `source` (a path, or a binary stream) into `sink`
+    (a path, written atomically; a binary stream; or a Writer, such as the terminal table).
+
+    `rules`: the RuleSet to answer from (default: the bundled rules). `progress(rows_done)`
+    is called every PROGRESS_EVERY rows; `notice(message)` hears what the caller should
+    tell the user before the summary (an engine that could not take the input).
+    Raises InputError (or another LinkcheckError) when the input, the options or the output
+    cannot be used; a row that cannot be answered is an error row, never an exception."""
+    if rules is None:
+        from .. import load_rules
+
+        rules = load_rules()
+    shown = _shown(source)
+    with _opened(source) as binary:
+        in_format = Format(options.input_format or _format_of(source, "--input-format"))
+        out_format = _output_format(options.output_format, sink, in_format, source)
+        fills = defaults(rules, options)  # a bad date or name fails now, not on every row
+        try:
+            header, rows, encoding = read_input(binary, in_format, options.encoding)
+            columns = Columns.find(header, dict(options.columns))
+        except LinkcheckError as exc:
+            raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
+        except UnicodeDecodeError as exc:
+            raise decode_error(shown, exc) from None
+        checker = Checker(rules, columns, fills["surface"].value, options.when,
+                          fills["platform"].value)  # fmt: skip
+        bom = options.bom if options.bom is not None else wants_bom(encoding)
+        with _sink(sink) as (output, writer):
+            engine = "python"
+            try:
+                with contextlib.ExitStack() as stack:
+                    if writer is None:
+                        writer = stack.enter_context(
+                            open_writer(
+                                out_format,
+                                output,
+                                raw_cells=options.raw_cells,
+                                bom=bom,
+                                formulas=formula_scan(rows),
+                            )
+                        )
+                    writer.header([*header, *APPENDED])
+                    counts = _columnar(options, source, in_format, out_format, encoding, header,
+                                       checker, writer, output, notice)  # fmt: skip
+                    if counts is None:
+                        counts = check_rows(checker, header, rows, writer, tick=progress,
+                                            every=PROGRESS_EVERY)  # fmt: skip
+                    else:
+                        engine = "duckdb"
+                    writer.close()
+            except UnicodeDecodeError as exc:
+                raise decode_error(shown, exc, encoding) from None
+            except csv.Error as exc:
+                raise InputError(
+                    N_("input '{text}' is not readable CSV: {reason}"), text=shown, reason=exc
+                ) from None
+            except InputError as exc:  # a workbook found malformed part way
+                raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
+    return Summary(counts, columns, fills, encoding, in_format, out_format, engine)
+
+
+def defaults(rules: RuleSet, options: ChecklistOptions) -> dict[str, Fill]:
+    """What answers a row without a date, surface or platform cell, read from the options
+    (raises LinkcheckError for a date or name that does not read)."""
+    platform = rules.platform_id(options.platform)
+    return {
+        "date": Fill(
+            rules.parse_when(options.when, platform), options.when.strip().lower() != "now"
+        ),
+        "surface": Fill(rules.surface_list(options.surfaces), bool(options.surfaces)),
+        "platform": Fill(platform, options.platform is not None),
+    }
+
+
+def checker_for(rules: RuleSet, header: list[str], options: ChecklistOptions) -> Checker:
+    """The Checker of a checklist whose header is `header` (the DataFrame entry's set-up;
+    run_checklist does the same with the header it reads)."""
+    fills = defaults(rules, options)
+    columns = Columns.find(header, dict(options.columns))
+    return Checker(rules, columns, fills["surface"].value, options.when, fills["platform"].value)
+
+
+def _shown(source: Source) -> str:
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) and not name.startswith("<") else "stdin"
+
+
+def _path(thing) -> str | None:
+    return os.fspath(thing) if isinstance(thing, str | os.PathLike) else None
+
+
+def _format_of(source: Source, option: str) -> Format:
+    """The input format by the source's extension (a stream without one: CSV)."""
+    path = _path(source)
+    if path is None:
+        return Format.CSV
+    suffix = Path(path).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if suffix in OTHER_SPREADSHEETS:
+        raise InputError(
+            N_(
+                "input '{path}' is {kind}, which linkcheck "
+                "does not read;\n  save it as .xlsx or CSV (File → Save As in Excel "
+                "or WPS)"
+            ),
+            path=path,
+            kind=OTHER_SPREADSHEETS[suffix],
+        )
+    why = (
+        Message(N_("'{suffix}' is not one it knows"), suffix=suffix)
+        if suffix
+        else Message(N_("it has none"))
+    )
+    raise InputError(
+        N_("cannot tell the format of '{path}' from its extension ({why}); use {option} {formats}"),
+        path=path,
+        why=why,
+        option=option,
+        formats="|".join(INPUT_FORMATS),
+    )
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _output_format(fmt: str | None, sink: Sink, in_format: Format, source: Source) -> Format:
+    """The output format asked for, else the sink's extension, else the input's own (a
+    workbook read into a stream: CSV). A sink path that is the input is refused."""
+    out = _path(sink)
+    if out is None:
+        if fmt is not None:
+            return Format(fmt)
+        if _is_writer(sink):  # the writer decides what it writes
+            return Format.TABLE
+        return Format.CSV if in_format is Format.XLSX else in_format
+    inp = _path(source)
+    if inp is not None and _same_file(out, inp):
+        raise InputError(
+            N_("output '{out}' is the input file; write the results elsewhere"), out=out
+        )
+    suffix = Path(out).suffix.lower()
+    if suffix in OTHER_SPREADSHEETS or suffix == ".xlsm":
+        raise InputError(
+            N_("cannot write '{out}': linkcheck writes .xlsx workbooks, not {kind}; name it .xlsx"),
+            out=out,
+            kind=OTHER_SPREADSHEETS.get(suffix) or Message(N_("macro-enabled ones (.xlsm)")),
+        )
+    named = OUTPUT_EXTENSIONS.get(suffix)
+    if fmt is not None and named is not None and named != fmt:
+        raise InputError(
+            N_(
+                "--format {fmt} does not match the extension of '{out}' ({named}); "
+                "name it {suffix} or leave out --format"
+            ),
+            fmt=fmt,
+            out=out,
+            named=named,
+            suffix=suffix_of(Format(fmt)),
+        )
+    if fmt == Format.TABLE:
+        raise InputError(
+            N_("table output is for the terminal; use csv, tsv, jsonl, json or xlsx with -o")
+        )
+    return Format(fmt or named or in_format)
+
+
+def suffix_of(fmt: Format) -> str:
+    """The usual file extension of an output format ("" for the table)."""
+    return next((k for k, v in OUTPUT_EXTENSIONS.items() if v == fmt), "")
+
+
+@contextlib.contextmanager
+def _opened(source: Source) -> Iterator[BinaryIO]:
+    """The input as a binary stream (a stream given is left open), closed after the run."""
+    path = _path(source)
+    if path is None:
+        yield source  # type: ignore[misc]
+        return
+    try:
+        binary = open(path, "rb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        raise InputError(N_("input '{path}' not found"), path=path) from None
+    except IsADirectoryError:
+        raise InputError(
+            N_("input '{path}' is a directory; give a checklist file"), path=path
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            N_("cannot read input '{path}': {reason}"), path=path, reason=exc.strerror or exc
+        ) from None
+    with binary:
+        yield binary
+
+
+@contextlib.contextmanager
+def _sink(sink: Sink) -> Iterator[tuple[BinaryIO | None, Writer | None]]:
+    """(binary stream, None) for a path (written atomically: replaced only when every row
+    was written) or a stream; (None, the writer) for a Writer."""
+    from ..outputs import atomic_file
+
+    path = _path(sink)
+    if path is not None:
+        with atomic_file(path) as binary:
+            yield binary, None
+    elif _is_writer(sink):
+        yield None, sink  # type: ignore[misc]
+    else:
+        yield sink, None  # type: ignore[misc]
+
+
+def _is_writer(sink: Sink) -> bool:
+    return all(hasattr(sink, name) for name in ("header", "write", "close", "fit"))
+
+
+def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> InputError:
+    return InputError(
+        N_(
+            "input '{path}' is not valid {encoding} text (byte 0x{byte:02x}); "
+            "pass --encoding (utf-8, gb18030 …)"
+        ),
+        path=shown,
+        encoding=encoding or exc.encoding,
+        byte=exc.object[exc.start],
+    )
+
+
+def _columnar(options: ChecklistOptions, source: Source, in_format: Format, out_format: Format,
+              encoding: str, header: list[str], checker: Checker, writer: Writer,
+              output: BinaryIO | None, notice) -> dict[str, int] | None:  # fmt: skip
+    """The DuckDB engine's counts, or None when the Python engine is to answer the rows (the
+    engine was not asked for, or cannot take this input: `notice` hears why)."""
+    if options.engine == "python":
+        return None
+    from . import columnar
+
+    path = _path(source)
+    why = None
+    if path is None:
+        why = Message(N_("stdin is read by the Python engine"))
+    elif in_format.delimiter is None or out_format.delimiter is None or output is None:
+        why = Message(N_("it reads and writes CSV and TSV only"))
+    elif encoding != "utf-8":
+        why = Message(N_("the input is not plain UTF-8 ({encoding})"), encoding=encoding)
+    elif not columnar.available():
+        why = Message(N_("DuckDB is not installed (pip install duckdb)"))
+    if options.engine == "auto":
+        if why is not None or os.path.getsize(path) < COLUMNAR_AUTO:
+            return None
+    elif why is not None:
+        _fallback(notice, why)
+        return None
+    writer.flush()  # the header, before DuckDB's rows
+    try:
+        return columnar.check_file(path, in_format.delimiter, header, checker, output,
+                                   out_format.delimiter, options.raw_cells)  # fmt: skip
+    except columnar.Unsupported as exc:
+        _fallback(notice, exc.message)
+        return None
+
+
+def _fallback(notice, why: Message) -> None:
+    if notice is not None:
+        notice(Message(N_("engine duckdb: {why}; checked by the Python engine"), why=why))
+
+
+__all__ = ["MEANINGS", "ChecklistOptions", "Fill", "Summary", "run_checklist"]
