@@ -7,6 +7,7 @@ which the tests refuse) and compiles linkcheck.mo; tests/test_i18n.py checks all
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, datetime
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ LOCALE = ROOT / "linkcheck" / "locale"
 POT = LOCALE / "linkcheck.pot"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "linkcheck.po"
 MO = LOCALE / "zh_CN" / "LC_MESSAGES" / "linkcheck.mo"
+STABLE_DATE = datetime(2022, 10, 28, tzinfo=UTC)
 
 # click's own words that linkcheck users meet (msgids exactly as click 8 writes them)
 CLICK_MESSAGES = (
@@ -109,7 +111,9 @@ def update() -> None:
     from babel.messages.pofile import read_po, write_po
 
     PO.parent.mkdir(parents=True, exist_ok=True)
-    template = Catalog(project="linkcheck", charset="utf-8")
+    # a fixed date: the catalog files change only when a message does (a new date on every
+    # run made every branch's catalog conflict with every other's)
+    template = Catalog(project="linkcheck", charset="utf-8", creation_date=STABLE_DATE)
     for text, places in sorted(messages().items(), key=lambda item: str(item[0])):
         template.add(text, locations=[(p, None) for p in places[:3]])
     with POT.open("wb") as f:
@@ -120,6 +124,7 @@ def update() -> None:
     else:
         catalog = Catalog(locale="zh_CN", project="linkcheck", charset="utf-8")
     catalog.update(template, no_fuzzy_matching=True)
+    catalog.creation_date = STABLE_DATE
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
         write_po(f, catalog, omit_header=False, sort_output=True, no_location=True,
