@@ -282,3 +282,45 @@ def test_every_command_has_chinese_help_and_a_chinese_error(run, command):
     assert error.exit_code == 2, error.output
     assert error.stderr.count("\n") <= 4
     assert "错误:" in error.stderr and CJK.search(error.stderr.split("错误:", 1)[1]), error.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "wanted", "unwanted"),
+    [
+        (("--lang", "en", "--help"), {"LANG": "zh_CN.UTF-8"}, "Show this message and exit.",
+         "显示此帮助并退出"),
+        (("check", "--lang", "en", "--help"), {"LANG": "zh_CN.UTF-8"},
+         "Show this message and exit.", "显示"),
+        (("check", "--help", "--lang", "zh"), {}, "用法: linkcheck check", "Usage:"),
+        (("rules", "lint", "--help", "--lang=zh"), {}, "显示此帮助并退出", "Show this message"),
+        (("batch", "--help", "--lang", "zh", "--lang", "en"), {"LANG": "zh_CN.UTF-8"},
+         "Usage: linkcheck batch", "用法"),
+    ],
+    ids=["group-en-under-zh-locale", "command-en-under-zh-locale", "lang-after-help",
+         "lang-equals-after-help", "the-last-lang-wins"],
+)  # fmt: skip
+def test_lang_counts_wherever_it_stands_on_the_line(run, args, env, wanted, unwanted):
+    """--help is eager: click reads it first. The language is taken from the whole line
+    before click reads anything, so help and click's own words follow --lang."""
+    result = run(*args, env=env)
+    assert result.exit_code == 0, result.output
+    assert wanted in result.stdout
+    assert unwanted not in result.stdout
+
+
+def test_no_click_module_keeps_the_standard_gettext(run):
+    """click binds gettext as `_` in each module that has words; every one loaded is
+    rebound to linkcheck's catalog (a click release that moves words is caught here)."""
+    import gettext
+    import sys
+
+    run("--lang", "zh", "check", "--help")
+    run("--lang", "zh", "rules", "lint", "--help")
+    left = [
+        name
+        for name, module in sys.modules.items()
+        if (name == "click" or name.startswith("click."))
+        and module is not None
+        and getattr(module, "_", None) is gettext.gettext
+    ]
+    assert left == []

@@ -7,8 +7,8 @@ which the tests refuse) and compiles linkcheck.mo; tests/test_i18n.py checks all
 from __future__ import annotations
 
 import inspect
-from datetime import UTC, datetime
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -46,15 +46,41 @@ COMMANDS = {
 
 def _translate_click() -> None:
     """click's own words (Usage, Options, its errors) through linkcheck's catalog: click
-    marks them with gettext, bound in each of its modules when it was imported."""
+    marks them with gettext, bound as `_` (and `ngettext`) in each of its modules when it
+    was imported. Every click module loaded so far is rebound, whatever its name (a click
+    release that moves its words to another module is covered; tests/test_i18n.py checks
+    that no click module is left with the standard gettext)."""
+    import gettext
+
     from .. import i18n
 
-    for name in ("core", "exceptions", "types", "parser", "formatting", "decorators", "utils"):
-        module = sys.modules.get(f"click.{name}")
-        if module is not None and callable(getattr(module, "_", None)):
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "click" or name.startswith("click.")):
+            continue
+        if getattr(module, "_", None) in (gettext.gettext, None) and hasattr(module, "_"):
             module._ = i18n.gettext
-        if module is not None and callable(getattr(module, "ngettext", None)):
+        if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = i18n.ngettext
+
+
+def language_in(args: list[str]) -> str | None:
+    """The language a command line asks for with --lang, wherever it stands on the line
+    (`linkcheck check --help --lang zh`): it must be known before click reads anything, or
+    what click reads first (--help is eager) comes in the language of the moment. The last
+    --lang wins, as for any option; after `--` nothing is an option."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value in ("zh", "en"):  # anything else is click's to refuse
+            found = value
+    return found
 
 
 def _choose_language(ctx: click.Context, param, value: str | None) -> None:
@@ -87,11 +113,31 @@ class FitContext(click.Context):
 
 
 def fit_help(command: click.Command) -> click.Command:
-    """Give `command` (and a group's subcommands) help that fits the terminal."""
+    """Give `command` (and a group's subcommands) help that fits the terminal, and a help
+    option whose words are in the language of each run."""
     command.context_class = FitContext
+    if not getattr(command, "_linkcheck_help", False):
+        command._linkcheck_help = True  # type: ignore[attr-defined]
+        command.get_help_option = _help_option_of(command)  # type: ignore[method-assign]
     for sub in getattr(command, "commands", {}).values():
         fit_help(sub)
     return command
+
+
+def _help_option_of(command: click.Command):
+    """click makes a command's --help option once and keeps it, with its help text in the
+    language of the first run that showed it: the text is put in this run's language."""
+    made = command.get_help_option
+
+    def get_help_option(ctx: click.Context):
+        option = made(ctx)
+        if option is not None:
+            from ..i18n import gettext
+
+            option.help = gettext("Show this message and exit.")
+        return option
+
+    return get_help_option
 
 
 class SuggestingGroup(click.Group):
@@ -126,7 +172,9 @@ class LinkcheckGroup(SuggestingGroup):
     def make_context(self, info_name, args, parent=None, **extra):
         from .. import i18n
 
-        i18n.choose(None)  # each run starts from the environment's language
+        # each run starts from the environment's language, or the one its line asks for
+        i18n.choose(language_in(args))
+        _translate_click()  # click modules imported since the last run too
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def main(self, *args, **kwargs):
@@ -233,3 +281,4 @@ def main() -> None:
 # after the decorators above: click's words are translated when shown, never baked in at
 # import in the language of the moment (the --version help is read when help is formatted)
 _translate_click()
+fit_help(cli)
