@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .engine import RuleSet
 from .errors import Problem
@@ -14,7 +14,6 @@ from .i18n import N_
 from .model import Catalog, Horizon, Rule
 from .rules import read_files
 from .timeline import Timeline, micros
-from .when import is_midnight
 
 
 def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:
@@ -246,17 +245,3 @@ def _answer(timeline: Timeline, at: datetime | None) -> tuple[str, str | None, s
     index = 0 if at is None else timeline.segment(at)
     rule = timeline.rule(index)
     return timeline.verdicts[index], rule and rule.id, timeline.reason(index)
-
-
-def day_range(change: VerdictChange, zone) -> tuple[str, str]:
-    """The range as the platform's calendar: whole days show as dates, the end inclusive."""
-    return _bound_text(change.start, zone, False), _bound_text(change.end, zone, True)
-
-
-def _bound_text(at: datetime | None, zone, is_end: bool) -> str:
-    if at is None:
-        return "…"
-    local = at.astimezone(zone)
-    if is_midnight(local):
-        return (local - timedelta(days=1) if is_end else local).date().isoformat()
-    return local.isoformat()

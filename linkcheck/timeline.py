@@ -9,7 +9,7 @@ the one loaded later wins.
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .model import Change, Horizon, Known, Rule
 
@@ -26,6 +26,13 @@ def micros(at: datetime) -> int:
 def from_micros(us: int, tz) -> datetime:
     """micros() back to an aware instant, shown in `tz`."""
     return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+
+
+def last_day(end: datetime) -> date:
+    """The last calendar day before an exclusive end, in the end's own zone: the day before
+    when the end is a midnight (a whole-day window's end), else the end's own day. The one
+    place where an exclusive end becomes an inclusive last day."""
+    return (end - timedelta(microseconds=1)).date()
 
 
 def in_force(rule: Rule, at: datetime) -> bool:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from .engine import RuleSet
 from .model import Horizon, Rule
-from .timeline import outcome
+from .timeline import last_day, outcome
 from .when import is_midnight, local_midnight
 
 
@@ -34,7 +34,7 @@ class Segment:
     @property
     def last_day(self) -> date:
         """The last calendar day touched (an end at midnight belongs to the day before)."""
-        return (self.end - timedelta(microseconds=1)).date()
+        return last_day(self.end)
 
     @property
     def whole_days(self) -> bool:
@@ -132,7 +132,7 @@ class Upcoming:
 
     def last_day(self) -> date:
         """The last day of the old verdict."""
-        return (self.at - timedelta(microseconds=1)).date()
+        return last_day(self.at)
 
 
 def _look_ahead_end(at: datetime, tz: tzinfo, days: int) -> datetime:

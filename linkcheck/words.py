@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .i18n import N_, Message
 from .i18n import gettext as _
 from .model import Decision
 
@@ -22,9 +23,13 @@ def verdict_word(verdict: str) -> str:
     return words.get(verdict, verdict)
 
 
-def newer_rules_hint(platform: str) -> str:
-    """What to do past the horizon, said the same way by every command."""
-    return f"load a newer rules file that moves [horizon.{platform}] (--rules FILE)"
+def newer_rules_hint(platform: str) -> Message:
+    """What to do past the horizon, said the same way by every command and output (a
+    Message: in the reader's language where it is shown, English in a checklist's note)."""
+    return Message(
+        N_("load a newer rules file that moves [horizon.{platform}] (--rules FILE)"),
+        platform=platform,
+    )
 
 
 def change_cell(d: Decision) -> str:
@@ -43,8 +48,9 @@ def decision_note(d: Decision) -> str:
     if d.reason == "beyond_horizon":
         known = d.last_known
         last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
+        hint = newer_rules_hint(d.platform).english()
         return (
             f"beyond the rules' horizon: nothing known after {d.horizon.through} "
-            f"(as of {d.horizon.as_of}); last known: {last}; {newer_rules_hint(d.platform)}"
+            f"(as of {d.horizon.as_of}); last known: {last}; {hint}"
         )
     return ""

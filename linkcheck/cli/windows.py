@@ -80,7 +80,7 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
         for line in render.timeline_note(horizon, hi):
             click.echo(render.fitted(line, indent=6), err=True)
     if fmt == "ics":
-        from ..ics import calendar_bytes
+        from ..render.ics import calendar_bytes
 
         write_output(out, calendar_bytes(found, catalog.display_names(), horizon))
         return

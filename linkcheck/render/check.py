@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from ..errors import shown
 from ..i18n import gettext as _
 from ..i18n import language
 from ..model import Decision, Explanation, Rule
+from ..timeline import last_day
 from ..when import is_midnight
-from ..words import iso, verdict_word
+from ..words import iso, newer_rules_hint, verdict_word
 from .common import VERDICT_MARK, VERDICT_STYLE, days_word, surface_label
 
 
@@ -124,7 +123,7 @@ def change_phrase(d: Decision) -> str:
     midnight = is_midnight(at)
     then = verdict_word(change.verdict)
     if d.verdict == "allowed":
-        last = (at - timedelta(microseconds=1)).date() if midnight else at.date()
+        last = last_day(at)
         days = (last - query_day).days + 1
         shown = last.isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
         count = _("today only") if days == 1 else _("{days} days, today included").format(days=days)
@@ -170,17 +169,9 @@ def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
             )
         )
     lines.append(
-        _("to answer for {day}: {hint}").format(day=d.at.date(), hint=rules_hint(d.platform))
+        _("to answer for {day}: {hint}").format(day=d.at.date(), hint=newer_rules_hint(d.platform))
     )
     return lines
-
-
-def rules_hint(platform: str) -> str:
-    """What to do past the horizon, in the current language (words.newer_rules_hint is the
-    English one that checklist notes keep)."""
-    return _("load a newer rules file that moves [horizon.{platform}] (--rules FILE)").format(
-        platform=platform
-    )
 
 
 def citation_text(rule: Rule) -> str:
@@ -238,7 +229,7 @@ def horizon_note(decisions: list[Decision]) -> list[str]:
             as_of=first.horizon.as_of,
             known=known,
         ),
-        _("note: {hint}").format(hint=rules_hint(first.platform)),
+        _("note: {hint}").format(hint=newer_rules_hint(first.platform)),
     ]
 
 

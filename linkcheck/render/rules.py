@@ -88,8 +88,6 @@ def lint_lines(problems, paths: list[str]) -> list[str]:
 
 def diff_document(old: str, new: str, changes, moved, zone_of) -> dict:
     """`rules diff --json`: each change as calendar days of its platform's zone."""
-    from ..lint import day_range
-
     rows = []
     for c in changes:
         zone = zone_of(c.platform)
@@ -230,3 +228,21 @@ def print_rules_table(out, rows: list[dict], at) -> None:
             escape(r["file"]),
         )
     out.print(table)
+
+
+def day_range(change, zone) -> tuple[str, str]:
+    """A changed range as the platform's calendar: whole days show as dates, the end as
+    the last day included."""
+    return _bound_text(change.start, zone, False), _bound_text(change.end, zone, True)
+
+
+def _bound_text(at, zone, is_end: bool) -> str:
+    from ..timeline import last_day
+    from ..when import is_midnight
+
+    if at is None:
+        return "…"
+    local = at.astimezone(zone)
+    if is_midnight(local):
+        return (last_day(local) if is_end else local.date()).isoformat()
+    return local.isoformat()

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from ..i18n import N_, ngettext
 from ..i18n import gettext as _
-from ..words import iso, verdict_word
-from .check import horizon_dict, rules_hint
+from ..words import iso, newer_rules_hint, verdict_word
+from .check import horizon_dict
 from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word
 
 
@@ -136,7 +136,7 @@ def timeline_note(horizon, last) -> list[str]:
             platform=horizon.platform,
             through=horizon.through,
             as_of=horizon.as_of,
-            hint=rules_hint(horizon.platform),
+            hint=newer_rules_hint(horizon.platform),
         )
     ]
 
@@ -179,7 +179,7 @@ def horizon_status_line(status, at, days: int, names: dict[str, str]) -> str:
     """upcoming: where the rules end, said instead of a silent "nothing changes"."""
     who = names.get(status.platform, status.platform)
     horizon = status.horizon
-    hint = rules_hint(status.platform)
+    hint = newer_rules_hint(status.platform)
     if status.state == "passed":
         end = at.date() + timedelta(days=days)
         return f"{_kind('ended')}{horizon.through}  " + _(

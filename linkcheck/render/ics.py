@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from .errors import LinkcheckError, missing_extra
-from .i18n import gettext as _
-from .i18n import language
-from .windows import Segment
+from ..errors import LinkcheckError, missing_extra
+from ..i18n import gettext as _
+from ..i18n import language
+from ..when import clock
+from ..windows import Segment
+from ..words import newer_rules_hint
+from .check import citation_text
 
 
 def allowed_windows(segments: list[Segment]) -> list[tuple[Segment, list[str]]]:
@@ -40,10 +43,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
         from icalendar import Calendar, Event
     except ImportError:
         raise LinkcheckError(missing_extra("calendar export", "ics", "icalendar")) from None
-    stamp = datetime.now(UTC)
-    rules_hint = horizon and _(
-        "load a newer rules file that moves [horizon.{platform}] (--rules FILE)"
-    ).format(platform=horizon.platform)
+    stamp = clock()
     cal = Calendar()
     cal.add("prodid", "-//linkcheck//allowed link windows//EN")
     cal.add("version", "2.0")
@@ -76,8 +76,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
                 )
             )
             if seg.rule.citation:
-                by = f" — {seg.rule.citation.by}" if seg.rule.citation.by else ""
-                lines.append(f"“{seg.rule.citation.quote}”{by} ({seg.rule.citation.source})")
+                lines.append(citation_text(seg.rule))
             if seg.rule.note:
                 lines.append(seg.rule.note_for(language()))
         open_ended = seg.rule is not None and (seg.rule.end is None or seg.rule.end > seg.true_end)
@@ -87,7 +86,11 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
                     "Ends at the rules' horizon: the loaded rules vouch only through {through} "
                     "(facts as of {as_of}); the rule itself is open-ended. To see later days, "
                     "{hint}."
-                ).format(through=horizon.through, as_of=horizon.as_of, hint=rules_hint)
+                ).format(
+                    through=horizon.through,
+                    as_of=horizon.as_of,
+                    hint=newer_rules_hint(horizon.platform),
+                )
             )
         event.add("description", "\n".join(lines))
         event.add("categories", [seg.platform, seg.source, *surfaces])
