@@ -27,7 +27,18 @@ def missing_extra(what: str, extra: str, package: str) -> str:
     ).format(what=_(what), package=package, extra=extra)
 
 
-# the optional parts missing_extra() names, translated where it says them
+def missing_dependency(what: str, package: str) -> str:
+    """What to install when a package linkcheck depends on is missing (an installation
+    made without its dependencies, or one removed since): openpyxl for workbooks."""
+    from .i18n import gettext as _
+
+    return _(
+        "{what} needs {package}, which is installed with linkcheck but is missing here: "
+        "pip install {package}"
+    ).format(what=_(what), package=package)
+
+
+# the parts missing_extra() and missing_dependency() name, translated where they say them
 EXTRA_PARTS = (N_("calendar export"), N_("reading .xlsx"), N_("writing .xlsx"),
                N_("parquet export"))  # fmt: skip
 

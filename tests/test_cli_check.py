@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -346,6 +347,30 @@ def test_installed_package_finds_its_rules_from_any_folder(tmp_path):
     result = _cli("check", "tmall", "--on", "2022-11-11", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "kuaishou-2022-tmall-window" in result.stdout
+
+
+@pytest.mark.subprocess
+def test_a_cold_check_loads_no_optional_part(tmp_path):
+    """openpyxl is installed with linkcheck (the README's .xlsx example), yet a `check` never
+    loads it, nor rich when piped, nor any extra: a cold start pays for what it uses."""
+    code = (
+        "import sys\n"
+        "from linkcheck.cli import main\n"
+        "sys.argv = ['linkcheck', 'check', 'tmall', '--on', '2022-11-11', '--format', 'plain']\n"
+        "try:\n    main()\n"
+        "finally:\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("LINKCHECK_RULES", "NO_COLOR")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.stdout.startswith("allowed\tkuaishou\ttmall\tlivestream"), result.stderr
+    loaded = set(ast.literal_eval(result.stderr.strip().splitlines()[-1]))
+    assert "click" in loaded and "linkcheck" in loaded  # what was loaded is what is seen
+    optional = {"openpyxl", "et_xmlfile", "rich", "dateutil", "duckdb", "icalendar", "pyspark"}
+    assert loaded & optional == set()
 
 
 @pytest.mark.subprocess

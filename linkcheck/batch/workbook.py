@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import missing_extra, shown
+from ..errors import missing_dependency, shown
 from ..i18n import N_
 from .cells import cell_text
 from .encodings import rereadable
@@ -174,7 +174,7 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
         from openpyxl import load_workbook
         from openpyxl.worksheet._reader import WorkSheetParser
     except ImportError:
-        raise InputError(missing_extra("reading .xlsx", "xlsx", "openpyxl")) from None
+        raise InputError(missing_dependency("reading .xlsx", "openpyxl")) from None
     binary = rereadable(binary)
     _check_workbook_sizes(binary)
     malformed = _malformed()

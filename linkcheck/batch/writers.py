@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO, Protocol
 
-from ..errors import missing_extra
+from ..errors import missing_dependency
 from .cells import JsonRow, RawNumber, dump_json
 from .formats import APPENDED, APPENDED_LABELS, APPENDED_SET, Answer, Format, InputError
 
@@ -190,7 +190,7 @@ class XlsxWriter:
             from openpyxl import Workbook
             from openpyxl.cell import WriteOnlyCell
         except ImportError:
-            raise InputError(missing_extra("writing .xlsx", "xlsx", "openpyxl")) from None
+            raise InputError(missing_dependency("writing .xlsx", "openpyxl")) from None
         self._cell = WriteOnlyCell
         self._binary = binary
         self._book = Workbook(write_only=True)

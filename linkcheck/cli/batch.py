@@ -104,9 +104,9 @@ def batch(
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
-    Columns are found by header name, in English or Chinese (the README lists
-    every name), or named with --source-column, --date-column … (a header or a
-    1-based position):
+    Columns are found by header name, in English or Chinese (docs/checklists.md
+    lists every name), or named with --source-column, --date-column … (a header
+    or a 1-based position):
 
     \b
       source    来源, 货源, source
