@@ -1,8 +1,8 @@
 """Before and after a change: the same commands from two checkouts, alternated command by
 command (bench/run.py's alternate()), medians; and whether their batch outputs are the same.
 
-    git worktree add /tmp/old <commit>      # or: git archive <commit> | tar -x -C /tmp/old
-    python bench/before_after.py /tmp/old 200000
+    git worktree add ../linkcheck-before <commit>   # or: git archive <commit> | tar -x -C DIR
+    python bench/before_after.py ../linkcheck-before 200000
 """
 
 from __future__ import annotations

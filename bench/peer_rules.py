@@ -2,9 +2,9 @@
 them to bench/out/segments.csv and passes the path in LINKCHECK_SEGMENTS).
 
 Each peer answers a (source, surface, day) row by finding the span of the exported interval
-table that holds the day's first instant in Shanghai — the join the README's "Scaling up"
-section shows — and writes the same five columns as linkcheck (surface, verdict, rule,
-next_change, note). run.py checks that every peer agrees with linkcheck on every row.
+table that holds the day's first instant in Shanghai — the join docs/scaling.md shows — and
+writes the same five columns as linkcheck (surface, verdict, rule, next_change, note). run.py
+checks that every peer agrees with linkcheck on every row.
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ _NOW = {"now", "现在", "此刻"}
 
 
 def clock() -> datetime:
-    """Now, in UTC: the one place the time is read (the README's examples fix it)."""
+    """Now, in UTC: the one place the time is read (the docs' examples fix it)."""
     return datetime.now(UTC)
 
 

@@ -1,15 +1,26 @@
-"""Every command has --help with an example, and the README shows it."""
+"""Every command has --help with an example and is shown in the docs; the README is a short
+front door whose first command installs what its examples need; the Python library is
+documented with every signature; and every relative link of the docs leads somewhere."""
 
 from __future__ import annotations
 
+import inspect
+import re
+import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+import linkcheck
 from linkcheck.cli import COMMANDS
 from linkcheck.cli.rules import rules as rules_group
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))}
+PAGES = ["README.md", "CONTRIBUTING.md", "bench/README.md"] + [f"docs/{n}" for n in DOCS]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 ALL = [[name] for name in COMMANDS] + [["rules", sub] for sub in rules_group.commands]
 
 
@@ -23,8 +34,9 @@ def test_every_command_has_help_with_an_example(run, command):
 
 
 @pytest.mark.parametrize("command", ALL, ids=[" ".join(c) for c in ALL])
-def test_every_command_is_in_the_readme(command):
-    assert "linkcheck " + " ".join(command) in README
+def test_every_command_is_in_the_docs(command):
+    """The manual (the docs/ pages behind the README) shows every command."""
+    assert any("linkcheck " + " ".join(command) in page for page in DOCS.values())
 
 
 def test_readme_opens_with_the_two_commands():
@@ -33,12 +45,112 @@ def test_readme_opens_with_the_two_commands():
         "pip install . && linkcheck check tmall --on 2022-11-11",
         "pip install '.[test]' && python -m pytest -n 2",
     ]
-    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.rstrip().endswith("pip install '.[test]' && python -m pytest -n 2")
 
 
-def test_the_readme_python_example_runs_and_says_what_it_returns():
-    code = README.split("```python\n", 1)[1].split("```", 1)[0]
+def test_the_first_command_installs_what_the_readme_examples_need():
+    """`pip install .` (no extra) must make the README's own `.xlsx` example work: openpyxl
+    is a dependency, not an extra (a cold `check` still does not import it: test_cli_check)."""
+    assert "examples/schedule.xlsx" in README
+    assert any(re.match(r"openpyxl\b", d) for d in PYPROJECT["project"]["dependencies"])
+
+
+def test_the_readme_is_a_front_door():
+    """About 200 lines: the rest lives in docs/, CONTRIBUTING.md and bench/README.md."""
+    lines = README.splitlines()
+    assert len(lines) <= 200, f"README.md has {len(lines)} lines: move the detail to docs/"
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings[:2] == ["## 中文说明", "## Three examples"]
+    assert "## What the bundled rules know, and until when" in headings
+    assert "## Exit codes for scripts" in headings
+    for page in DOCS:
+        assert f"(docs/{page}" in README, f"the README does not link docs/{page}"
+
+
+def test_the_benchmark_record_names_no_machine_path():
+    text = (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"(?<![\w.])/(?:work|tmp|home|Users|root|mnt)/", text)
+    assert "python bench/run.py" in text and "python bench/before_after.py" in text
+
+
+def test_the_sdist_ships_the_docs_and_what_they_link_to():
+    include = PYPROJECT["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
+    for page in PAGES:
+        assert page.split("/")[0] in include, page
+        for target, _ in _relative_links(page):
+            top = (Path(page).parent / target).as_posix().split("/")
+            top = [part for part in top if part not in (".", "")]
+            while ".." in top:  # docs/../rules.toml → rules.toml
+                i = top.index("..")
+                del top[i - 1 : i + 1]
+            assert top[0] in include, (page, target)
+
+
+# ---------------------------------------------------------------------- the Python library
+
+
+class _Text:
+    """An annotation shown as written (the modules use `from __future__ import annotations`)."""
+
+    def __init__(self, text) -> None:
+        self.text = text if isinstance(text, str) else inspect.formatannotation(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def signature(function, *, method: bool = False, returns: bool = True) -> str:
+    sig = inspect.signature(function)
+    params = list(sig.parameters.values())[1 if method else 0 :]
+    empty = inspect.Parameter.empty
+    params = [p.replace(annotation=_Text(p.annotation)) if p.annotation is not empty else p
+              for p in params]  # fmt: skip
+    back = sig.return_annotation
+    back = _Text(back) if returns and back is not empty else inspect.Signature.empty
+    return str(sig.replace(parameters=params, return_annotation=back))
+
+
+def public_functions() -> list[str]:
+    """Every public function and method of the library, as docs/python.md must show it."""
+    from linkcheck.spark import check_dataframe
+
+    shown = [f"check_dataframe{signature(check_dataframe)}"]
+    for name in linkcheck.__all__:
+        value = getattr(linkcheck, name)
+        if inspect.isfunction(value):
+            shown.append(f"{name}{signature(value)}")
+        elif inspect.isclass(value) and not issubclass(value, Exception):
+            for attribute, member in vars(value).items():
+                if attribute == "__init__" and inspect.isfunction(member):
+                    shown.append(f"{name}{signature(member, method=True, returns=False)}")
+                elif attribute.startswith("_"):
+                    continue
+                elif isinstance(member, property):
+                    back = _Text(inspect.signature(member.fget).return_annotation)
+                    shown.append(f"{name}.{attribute} -> {back!r}")
+                elif isinstance(member, staticmethod):
+                    shown.append(f"{name}.{attribute}{signature(member.__func__)}")
+                elif inspect.isfunction(member):
+                    shown.append(f"{name}.{attribute}{signature(member, method=True)}")
+    return shown
+
+
+@pytest.mark.parametrize("function", public_functions())
+def test_every_public_function_is_documented_with_its_signature(function):
+    assert f"`{function}`" in DOCS["python.md"]
+
+
+@pytest.mark.parametrize("name", linkcheck.__all__)
+def test_every_public_name_is_documented(name):
+    assert f"`{name}" in DOCS["python.md"]
+    value = getattr(linkcheck, name)
+    for field in getattr(value, "_fields", ()):  # a named tuple's every field
+        assert f"`{field}`" in DOCS["python.md"], (name, field)
+
+
+def test_the_python_example_runs_and_says_what_it_returns():
+    code = DOCS["python.md"].split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict = {}
     exec(code, namespace)  # the example as a user would paste it
     d, link, jd = namespace["d"], namespace["link"], namespace["jd"]
@@ -58,3 +170,66 @@ def test_the_readme_python_example_runs_and_says_what_it_returns():
             literal = comment.split(":", 1)[0] if comment.startswith("(") else comment
             if literal.startswith(("'", "(", "[")):
                 assert repr(eval(expr, namespace)) == literal, line
+
+
+# ---------------------------------------------------------------------- links
+
+_FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _prose(text: str) -> str:
+    """The page without its code: fenced blocks and `inline code` hold no links."""
+    return re.sub(r"`[^`\n]*`", "", _FENCE.sub("", text))
+
+
+def _relative_links(page: str) -> list[tuple[str, str]]:
+    """(path, anchor) of every link that is not a URL; an anchor alone has path ''."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    found = []
+    for target in _LINK.findall(_prose(text)):
+        if re.match(r"[a-z]+:", target):
+            continue
+        path, _, anchor = target.partition("#")
+        found.append((path, anchor))
+    return found
+
+
+def _anchors(text: str) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens."""
+    found: set[str] = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *$", _FENCE.sub("", text), re.M):
+        kept = "".join(
+            c for c in heading.lower()
+            if unicodedata.category(c)[0] in "LMN" or c in "_- "
+        )  # fmt: skip
+        slug = kept.replace(" ", "-")
+        n = 0
+        while (slug if n == 0 else f"{slug}-{n}") in found:
+            n += 1
+        found.add(slug if n == 0 else f"{slug}-{n}")
+    return found
+
+
+def test_anchors_are_computed_as_github_does():
+    assert _anchors("## What the bundled rules know, and until when\n") == {
+        "what-the-bundled-rules-know-and-until-when"
+    }
+    assert _anchors("## `batch --engine duckdb`\n## 中文说明\n## 中文说明\n") == {
+        "batch---engine-duckdb",
+        "中文说明",
+        "中文说明-1",
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_relative_link_leads_to_a_file_and_heading_that_exist(page):
+    links = _relative_links(page)
+    assert len(links) >= 10 or page != "README.md"  # the links are found
+    for path, anchor in links:
+        target = (ROOT / page).parent / path if path else ROOT / page
+        assert target.exists(), f"{page}: {path} does not exist"
+        if anchor:
+            assert target.suffix == ".md", f"{page}: #{anchor} in {path}, not a page"
+            headings = _anchors(target.read_text(encoding="utf-8"))
+            assert anchor in headings, f"{page}: no heading #{anchor} in {path or page}"

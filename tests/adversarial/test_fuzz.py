@@ -1,7 +1,7 @@
 """Hypothesis fuzzers over the parsers: nothing but the project's own errors comes out, and
 no cache changes an answer (issue: Hardening).
 
-The long runs are atheris (fuzz/, see the README's development section); these keep the
+The long runs are atheris (fuzz/, see CONTRIBUTING.md); these keep the
 same properties in every CI run, in seconds.
 """
 
