@@ -4,8 +4,10 @@ documented with every signature; and every relative link of the docs leads somew
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
+import shutil
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -100,10 +102,18 @@ class _Text:
         return self.text
 
 
+def _default(value):
+    """A default shown as its call when it is a class's own default (ChecklistOptions())."""
+    if dataclasses.is_dataclass(value) and value == type(value)():
+        return _Text(f"{type(value).__name__}()")
+    return value
+
+
 def signature(function, *, method: bool = False, returns: bool = True) -> str:
     sig = inspect.signature(function)
     params = list(sig.parameters.values())[1 if method else 0 :]
     empty = inspect.Parameter.empty
+    params = [p.replace(default=_default(p.default)) for p in params]
     params = [p.replace(annotation=_Text(p.annotation)) if p.annotation is not empty else p
               for p in params]  # fmt: skip
     back = sig.return_annotation
@@ -111,18 +121,31 @@ def signature(function, *, method: bool = False, returns: bool = True) -> str:
     return str(sig.replace(parameters=params, return_annotation=back))
 
 
+def _documented():
+    """The library's public names: `linkcheck`'s, the checklist entry point, the Spark one."""
+    from linkcheck import batch
+
+    found = [(name, getattr(linkcheck, name)) for name in linkcheck.__all__]
+    found += [(name, getattr(batch, name)) for name in CHECKLIST_API]
+    return found
+
+
+CHECKLIST_API = ("run_checklist", "ChecklistOptions", "Summary", "Answer")
+
+
 def public_functions() -> list[str]:
     """Every public function and method of the library, as docs/python.md must show it."""
     from linkcheck.spark import check_dataframe
 
     shown = [f"check_dataframe{signature(check_dataframe)}"]
-    for name in linkcheck.__all__:
-        value = getattr(linkcheck, name)
+    for name, value in _documented():
         if inspect.isfunction(value):
             shown.append(f"{name}{signature(value)}")
         elif inspect.isclass(value) and not issubclass(value, Exception):
             for attribute, member in vars(value).items():
                 if attribute == "__init__" and inspect.isfunction(member):
+                    if dataclasses.is_dataclass(value):
+                        continue  # its fields are documented instead
                     shown.append(f"{name}{signature(member, method=True, returns=False)}")
                 elif attribute.startswith("_"):
                     continue
@@ -141,16 +164,39 @@ def test_every_public_function_is_documented_with_its_signature(function):
     assert f"`{function}`" in DOCS["python.md"]
 
 
-@pytest.mark.parametrize("name", linkcheck.__all__)
+@pytest.mark.parametrize("name", [n for n, _ in _documented()])
 def test_every_public_name_is_documented(name):
     assert f"`{name}" in DOCS["python.md"]
-    value = getattr(linkcheck, name)
-    for field in getattr(value, "_fields", ()):  # a named tuple's every field
+    value = dict(_documented())[name]
+    fields = getattr(value, "_fields", ())  # a named tuple's or a dataclass's every field
+    if dataclasses.is_dataclass(value):
+        fields = [f.name for f in dataclasses.fields(value)]
+    for field in fields:
         assert f"`{field}`" in DOCS["python.md"], (name, field)
 
 
-def test_the_python_example_runs_and_says_what_it_returns():
-    code = DOCS["python.md"].split("```python\n", 1)[1].split("```", 1)[0]
+PYTHON_EXAMPLES = re.findall(r"```python\n(.*?)```", DOCS["python.md"], re.S)
+
+
+@pytest.mark.parametrize("code", PYTHON_EXAMPLES, ids=lambda c: c.splitlines()[0])
+def test_every_python_example_runs_and_every_value_comment_holds(code, tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(code, namespace)  # the example as a user would paste it
+    for line in code.splitlines():  # every "# value" comment that is a literal holds
+        if "  # " in line and not re.match(r"[a-z_]+ = ", line):
+            expr, comment = line.split("  # ", 1)
+            literal = comment.split(":", 1)[0] if comment.startswith("(") else comment
+            if literal.startswith(("'", "(", "[", "{")) or literal.isdigit() or literal in (
+                "True", "False"
+            ):  # fmt: skip
+                assert repr(eval(expr, namespace)) == literal, line
+    assert len(PYTHON_EXAMPLES) >= 2
+
+
+def test_the_python_example_says_what_it_returns():
+    code = PYTHON_EXAMPLES[0]
     namespace: dict = {}
     exec(code, namespace)  # the example as a user would paste it
     d, link, jd = namespace["d"], namespace["link"], namespace["jd"]
@@ -164,12 +210,6 @@ def test_the_python_example_runs_and_says_what_it_returns():
     assert (late.verdict, late.reason) == ("unknown", "beyond_horizon")
     assert link.candidates == ("jd-self", "jd-pop")
     assert (jd.verdict, jd.reason) == ("unknown", "ambiguous_link")
-    for line in code.splitlines():  # every "# value" comment that is a literal holds
-        if "  # " in line and not line.startswith(("rules =", "link =", "jd =", "late =")):
-            expr, comment = line.split("  # ", 1)
-            literal = comment.split(":", 1)[0] if comment.startswith("(") else comment
-            if literal.startswith(("'", "(", "[")):
-                assert repr(eval(expr, namespace)) == literal, line
 
 
 # ---------------------------------------------------------------------- links
