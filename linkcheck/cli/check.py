@@ -12,10 +12,11 @@ from ..model import Decision
 from . import silence_stdout
 from .options import (
     Env,
+    Output,
     common_options,
     complete,
-    format_options,
     name_option,
+    output_options,
     surface_option,
     when_option,
 )  # fmt: skip
@@ -39,7 +40,6 @@ def overall_verdict(decisions: list[Decision]) -> str:
     "Date or time: 2022-11-11, '2022-11-11 20:00', 2022-11-11T12:00:00Z, "
     "2022年11月11日, 双11, today, +3d …"
 )
-@format_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
 @click.option(
     "--explain",
@@ -51,7 +51,8 @@ def overall_verdict(decisions: list[Decision]) -> str:
     help="The exact source behind a link that could be several (e.g. a JD link: --as jd-self).",
 )  # fmt: skip
 @common_options
-def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env):
+@output_options("text", "plain", "json", piped="plain")
+def check(source, surfaces, when, quiet, exact, explain, output: Output, env: Env):
     """May SOURCE be linked on the platform at WHEN? One answer per surface.
 
     SOURCE is a source id or alias (tmall, 天猫, jd-self, 京东自营 …), a group
@@ -84,7 +85,7 @@ def check(source, surfaces, when, fmt, as_json, quiet, exact, explain, env: Env)
     explains = None
     if explain:
         explains = [ruleset.explain(platform, resolved, d.surface, at) for d in decisions]
-    fmt = env.output_format(fmt, as_json)
+    fmt = output.format
     try:
         _print(fmt, decisions, verdict, explains, source, explain, ruleset, env)
     except BrokenPipeError:  # `check … | true`: the answer is the exit code all the same

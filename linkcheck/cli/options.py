@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -34,12 +35,6 @@ class Env(NamedTuple):
 
     def is_terminal(self) -> bool:
         return sys.stdout.isatty()
-
-    def output_format(self, fmt: str | None, as_json: bool) -> str:
-        """--format / --json → text | plain | json (text on a terminal, plain when piped)."""
-        if as_json:
-            return "json"
-        return fmt or ("text" if self.is_terminal() else "plain")
 
 
 def name_option(*decls: str, kind: str, metavar: str, help: str):
@@ -100,17 +95,84 @@ def when_option(help_text: str):
     )
 
 
-def format_options(command):
-    """--format text|plain|json and --json, for the answers printed on stdout."""
-    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
-        command
-    )
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "plain", "json"]),
-        help="Default: text on a terminal, plain otherwise.",
-    )(command)
+class Output(NamedTuple):
+    """What output_options decided: the format to print, and the file it goes to (None:
+    stdout). While the command runs, stdout *is* that file (written atomically)."""
+
+    format: str
+    path: str | None
+
+    def write_bytes(self, data: bytes) -> None:
+        """Bytes (a calendar, a Parquet table) where the output goes."""
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+
+
+def output_options(*formats: str, piped: str | None = None):
+    """--format F, --json (when json is one of `formats`) and -o/--output FILE: every
+    command that prints data takes them, with one rule for the default — the first format
+    on a terminal, `piped` (default: the first) when stdout is a pipe or a file — and one
+    way of writing a file (atomically: replaced only when the command finished, whatever
+    its exit code). The command gets `output` (an Output) instead. Put it below
+    @common_options."""
+    piped = piped or formats[0]
+
+    def decorate(command):
+        @functools.wraps(command)
+        def wrapper(*args, fmt, out, env: Env, as_json: bool = False, **kwargs):
+            chosen = "json" if as_json else fmt
+            if chosen is None:
+                chosen = formats[0] if out is None and env.is_terminal() else piped
+            with written_to(out):
+                return command(*args, output=Output(chosen, out), env=env, **kwargs)
+
+        wrapper = click.option(
+            "-o", "--output", "out", metavar="FILE", type=click.Path(),
+            help="Write to FILE (replaced only when complete) instead of stdout.",
+        )(wrapper)  # fmt: skip
+        if "json" in formats:
+            wrapper = click.option(
+                "--json", "as_json", is_flag=True, help="Same as --format json."
+            )(wrapper)
+        default = (
+            f"Default: {formats[0]} on a terminal, {piped} otherwise."
+            if piped != formats[0]
+            else f"Default: {formats[0]}."
+        )
+        return click.option(
+            "--format", "fmt", type=click.Choice(formats), help=f"Output format. {default}"
+        )(wrapper)
+
+    return decorate
+
+
+@contextlib.contextmanager
+def written_to(path: str | None):
+    """stdout is the file `path` inside (a temporary file renamed over it at the end): the
+    command prints as it always does. A command that ends with an exit code (click's Exit,
+    as `check` answers) has finished its output: the file is kept."""
+    if path is None:
+        yield
+        return
+    import io
+
+    from ..outputs import atomic_file
+
+    ended = None
+    with atomic_file(path) as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        try:
+            with contextlib.redirect_stdout(text):
+                try:
+                    yield
+                except click.exceptions.Exit as exit:
+                    ended = exit
+            text.flush()
+        finally:
+            with contextlib.suppress(ValueError):
+                text.detach()
+    if ended is not None:
+        raise ended
 
 
 def complete(kind: str, incomplete: str) -> list[str]:

@@ -12,10 +12,9 @@ from ..errors import LinkcheckError, UnknownNameError
 from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
-from ..outputs import write_output
 from ..rules import load_catalog, rules_env_paths
 from . import SuggestingGroup, UserError, lang_option
-from .options import Env, common_options, format_options, surface_option, when_option
+from .options import Env, Output, common_options, output_options, surface_option, when_option
 
 
 @click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
@@ -34,9 +33,9 @@ def rules() -> None:
 
 @rules.command("list", short_help="Every loaded rule, and which are in force at WHEN.")
 @when_option("Mark the rules in force at this date or time.")
-@format_options
 @common_options
-def list_rules(when, fmt, as_json, env: Env):
+@output_options("text", "plain", "json", piped="plain")
+def list_rules(when, output: Output, env: Env):
     """Every loaded rule: id, platform, verdict, sources, surfaces, window, file, and whether
     its window holds WHEN (default now; the winner among them is what `check` answers).
 
@@ -49,7 +48,7 @@ def list_rules(when, fmt, as_json, env: Env):
     at = ruleset.parse_when(when, platform)
     rows = [render.rule_row(r, at) for r in ruleset.rules if platform in (None, r.platform)]
     horizons = [h for p, h in ruleset.catalog.horizons.items() if platform in (None, p)]
-    fmt = env.output_format(fmt, as_json)
+    fmt = output.format
     if fmt == "json":
         click.echo(render.to_json(render.rules_list_document(rows, at, horizons)))
         return
@@ -70,9 +69,9 @@ def list_rules(when, fmt, as_json, env: Env):
 
 @rules.command("show", short_help="One rule in full: window, note, citation, file.")
 @click.argument("rule_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="Print the rule as JSON.")
 @common_options
-def show_rule(rule_id, as_json, env: Env):
+@output_options("text", "json")
+def show_rule(rule_id, output: Output, env: Env):
     """One rule in full: scope, window, note, citation, and where it was loaded from.
 
     \b
@@ -91,7 +90,7 @@ def show_rule(rule_id, as_json, env: Env):
         )
     zone = ruleset.zone(rule.platform)
     horizon = ruleset.catalog.horizons.get(rule.platform)
-    if as_json:
+    if output.format == "json":
         click.echo(render.to_json(render.rule_document(rule, zone, horizon)))
         return
     for line in render.rule_lines(rule, zone, horizon, render.terminal_width()):
@@ -101,11 +100,9 @@ def show_rule(rule_id, as_json, env: Env):
 @rules.command("lint", short_help="Check rules files and report every problem at once.")
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path())
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
 @common_options
-def lint_rules(files, strict, fmt, env: Env):
+@output_options("text", "json")
+def lint_rules(files, strict, output: Output, env: Env):
     """Check rules files and report every problem at once.
 
     FILEs are checked on top of the bundled rules (unless --no-default-rules); with no
@@ -132,7 +129,7 @@ def lint_rules(files, strict, fmt, env: Env):
             raise UserError(N_("rules file '{path}' is a directory; give a .toml file"), path=path)
     problems = lint(paths, defaults=not env.no_default_rules)
     doc = render.lint_document(problems)
-    if fmt == "json":
+    if output.format == "json":
         click.echo(render.to_json(doc))
     else:
         for line in render.lint_lines(problems, paths):
@@ -143,9 +140,9 @@ def lint_rules(files, strict, fmt, env: Env):
 @rules.command("diff", short_help="Which verdicts change between two rules files.")
 @click.argument("old", metavar="OLD", type=click.Path())
 @click.argument("new", metavar="NEW", type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @common_options
-def diff_rules(old, new, as_json, env: Env):
+@output_options("text", "json")
+def diff_rules(old, new, output: Output, env: Env):
     """Which verdicts change between two rules files, as date ranges.
 
     Each side is OLD or NEW loaded on top of the bundled rules and any --rules files;
@@ -175,7 +172,7 @@ def diff_rules(old, new, as_json, env: Env):
 
     doc = render.diff_document(old, new, diff(before, after), horizon_changes(before, after),
                                zone_of)  # fmt: skip
-    if as_json:
+    if output.format == "json":
         click.echo(render.to_json(doc))
     else:
         for line in render.diff_lines(doc):
@@ -186,21 +183,11 @@ def diff_rules(old, new, as_json, env: Env):
 @rules.command(
     "export", short_help="The loaded rules as an interval table (CSV, JSON Lines, SQL, Parquet)."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "jsonl", "sql", "parquet"]),
-    default="csv",
-    show_default=True,
-    help="Table format; parquet needs -o and the duckdb extra.",
-)
-@click.option(
-    "-o", "--output", "out", metavar="OUT", type=click.Path(), help="Write here instead of stdout."
-)
 @click.argument("names", nargs=-1, metavar="[SOURCE]...")
 @surface_option("Keep these surfaces (default: every one).")
 @common_options
-def export_rules(fmt, out, names, surfaces, env: Env):
+@output_options("csv", "jsonl", "sql", "parquet")
+def export_rules(names, surfaces, output: Output, env: Env):
     """The loaded rules as an interval table, to take the rules to the data.
 
     One row per span of time for every platform × source × surface: platform, source,
@@ -227,13 +214,13 @@ def export_rules(fmt, out, names, surfaces, env: Env):
         keep = {c for name in names for c in ruleset.resolve_source(name).candidates}
     surface_ids = set(ruleset.surface_list(surfaces)) if surfaces else None
     spans = export.spans(ruleset, platform, keep, surface_ids)
-    if fmt == "parquet":
-        data = _parquet_bytes(spans, formats, out)
+    if output.format == "parquet":
+        data = _parquet_bytes(spans, formats, output.path)
     else:
         text = {"csv": formats.export_csv, "jsonl": formats.export_jsonl,
-                "sql": formats.export_sql}[fmt](spans)  # fmt: skip
+                "sql": formats.export_sql}[output.format](spans)  # fmt: skip
         data = text.encode("utf-8")
-    write_output(out, data)
+    output.write_bytes(data)
 
 
 def _parquet_bytes(spans, formats, out) -> bytes:

@@ -6,17 +6,14 @@ import click
 
 from .. import render
 from ..i18n import language
-from .options import Env, common_options
+from .options import Env, Output, common_options, output_options
 
 
 def _listing_command(short_help: str):
-    """A listing command: --json and the common options."""
+    """A listing command: the output options (text or json) and the common options."""
 
     def make(function):
-        function = common_options(function)
-        function = click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")(
-            function
-        )
+        function = common_options(output_options("text", "json")(function))
         return click.command(short_help=short_help)(function)
 
     return make
@@ -33,13 +30,14 @@ def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
 
 
 @_listing_command("List source ids, names, aliases and link domains.")
-def sources(as_json, env: Env):
+def sources(output: Output, env: Env):
     """List source ids, names, aliases and link domains (groups last).
 
     \b
     Example:
       linkcheck sources
     """
+    as_json = output.format == "json"
     catalog = env.ruleset().catalog
     rows = [render.entry_dict(s, "source") for s in catalog.sources.values()]
     rows += [render.entry_dict(g, "group") for g in catalog.groups.values()]
@@ -47,20 +45,21 @@ def sources(as_json, env: Env):
 
 
 @_listing_command("List surface ids, names and aliases.")
-def surfaces(as_json, env: Env):
+def surfaces(output: Output, env: Env):
     """List surface ids, names and aliases.
 
     \b
     Example:
       linkcheck surfaces
     """
+    as_json = output.format == "json"
     catalog = env.ruleset().catalog
     rows = [render.entry_dict(s) for s in catalog.surfaces.values()]
     _listing(rows, ("id", "name", "aliases"), as_json)
 
 
 @_listing_command("List platform ids, names, aliases and time zones.")
-def platforms(as_json, env: Env):
+def platforms(output: Output, env: Env):
     """List platform ids, names, aliases and time zones.
 
     In the plain listing, * marks the default platform.
@@ -69,6 +68,7 @@ def platforms(as_json, env: Env):
     Example:
       linkcheck platforms
     """
+    as_json = output.format == "json"
     catalog = env.ruleset().catalog
     rows = []
     for p in catalog.platforms.values():

@@ -6,10 +6,17 @@ import click
 
 from .. import render
 from ..i18n import N_, ngettext
-from ..outputs import write_output
 from ..windows import default_range, horizon_status, segments, upcoming
 from . import UserError
-from .options import Env, common_options, complete, surface_option, when_option
+from .options import (
+    Env,
+    Output,
+    common_options,
+    complete,
+    output_options,
+    surface_option,
+    when_option,
+)
 
 
 @click.command(short_help="The windows per source × surface on a date axis.")
@@ -19,22 +26,9 @@ from .options import Env, common_options, complete, surface_option, when_option
 @surface_option()
 @click.option("--from", "first", metavar="D", help="First day shown (any --on form).")
 @click.option("--to", "last", metavar="D", help="Last day shown, included.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "plain", "json", "ics"]),
-    help="Default: text (a chart) on a terminal, plain otherwise.",
-)
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    metavar="FILE",
-    type=click.Path(),
-    help="Write to FILE instead of stdout.",
-)
 @common_options
-def timeline(sources, surfaces, first, last, fmt, out, env: Env):
+@output_options("text", "plain", "json", "ics", piped="plain")
+def timeline(sources, surfaces, first, last, output: Output, env: Env):
     """The windows per source × surface on a date axis.
 
     SOURCEs default to every source; groups (jd-union) and links stand for their members.
@@ -75,21 +69,21 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
         )
     found = segments(ruleset, platform, ids, surface_list, lo, hi)
     horizon = ruleset.horizon(platform)
-    fmt = fmt or ("text" if env.is_terminal() and not out else "plain")
+    fmt = output.format
     if fmt in ("plain", "json"):
         for line in render.timeline_note(horizon, hi):
             click.echo(render.fitted(line, indent=6), err=True)
     if fmt == "ics":
         from ..render.ics import calendar_bytes
 
-        write_output(out, calendar_bytes(found, catalog.display_names(), horizon))
+        output.write_bytes(calendar_bytes(found, catalog.display_names(), horizon))
         return
     if fmt == "json":
         rows = [render.segment_dict(s) for s in found]
-        write_output(out, (render.to_json(rows) + "\n").encode())
+        output.write_bytes((render.to_json(rows) + "\n").encode())
         return
     if fmt == "plain":
-        write_output(out, "".join(line + "\n" for line in render.segment_lines(found)).encode())
+        output.write_bytes("".join(line + "\n" for line in render.segment_lines(found)).encode())
         return
     render.print_timeline(
         render.console(env.colour()), found, lo, hi, today, catalog.display_names(), horizon
@@ -105,9 +99,9 @@ def timeline(sources, surfaces, first, last, fmt, out, env: Env):
     help="How far ahead to look, in days.",
 )
 @when_option("Look ahead from this date or time instead of now.")
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @common_options
-def upcoming_command(days, when, as_json, env: Env):
+@output_options("text", "json")
+def upcoming_command(days, when, output: Output, env: Env):
     """Windows that open or close within the next N days, soonest first.
 
     All platforms unless --platform is given. Days are counted in the platform's
@@ -126,7 +120,7 @@ def upcoming_command(days, when, as_json, env: Env):
     events = upcoming(ruleset, platforms, at, days)
     rows = [render.upcoming_dict(e, at) for e in events]
     ends = [h for h in horizon_status(ruleset, platforms, at, days) if h.state != "later"]
-    if as_json:
+    if output.format == "json":
         doc = {"at": render.iso(at), "days": days, "changes": rows}
         doc["horizons"] = [render.horizon_status_dict(h) for h in ends]
         click.echo(render.to_json(doc))
