@@ -18,8 +18,10 @@ from .timeline import Timeline, micros
 
 def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:
     """Every problem in the bundled rules (unless `defaults` is false) and `paths`."""
+    from .rules.evidence import check_evidence
+
     loader = read_files(paths, defaults=defaults)
-    return [*loader.problems, *review(loader.catalog)]
+    return [*loader.problems, *check_evidence(loader.catalog), *review(loader.catalog)]
 
 
 def _where(rule: Rule) -> str:
@@ -112,7 +114,7 @@ def review(catalog: Catalog) -> list[Problem]:
                     _where(rule),
                     N_(
                         "no citation: quote the announcement it comes from (citation = { "
-                        'quote = "…", source = "…" })'
+                        'quote = "…", document = "…", by = "…" })'
                     ),
                     "warning",
                     "citation",

@@ -33,18 +33,69 @@ KIND_WORDS = {"platform": N_("platform"), "source": N_("source"), "surface": N_(
 
 
 class Citation(NamedTuple):
-    quote: str
-    source: str
-    by: str | None = None
-    url: str | None = None
+    """A sentence a rule rests on: the quote, where it is (a declared document, or a file
+    name in older rules files), who said it, and what the rule reads into it beyond its
+    words (`inference`), if anything."""
 
-    def as_dict(self) -> dict[str, str]:
-        out = {"quote": self.quote, "source": self.source}
-        if self.by:
-            out["by"] = self.by
+    quote: str
+    source: str  # the document's file (as the rules file names it), or `source = "…"`
+    by: str | None = None  # who said it: a platform, another party, or the author
+    url: str | None = None
+    document: str | None = None  # the id of a [documents.ID] entry
+    inference: str | None = None  # what the rule reads into the quote beyond its words
+    inference_zh: str | None = None  # the same in Chinese, when the rules file gives it
+
+    def inference_for(self, language: str) -> str | None:
+        """The inference in `language` (zh: inference_zh when there is one)."""
+        return (self.inference_zh or self.inference) if language == "zh" else self.inference
+
+    def as_dict(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {
+            "quote": self.quote,
+            "source": self.source,
+            "document": self.document,
+            "by": self.by,
+            "inference": self.inference,
+            "inference_zh": self.inference_zh,
+        }
         if self.url:
             out["url"] = self.url
         return out
+
+
+class Document(NamedTuple):
+    """A text that rules cite ([documents.ID]): a file shipped beside the rules file, pinned
+    by the sha256 of its bytes, so that `rules lint` can check every quote against it."""
+
+    id: str
+    file: str  # as the rules file writes it: relative to the rules file's folder
+    sha256: str
+    title: str = ""
+    publisher: str = ""
+    published: str = ""  # as precise as known: 2022, 2022-10, 2022-10-28
+    url: str = ""
+    path: str | None = None  # the file on disk; None when the rules came without a folder
+    rules_file: str = ""  # the rules file that declares it
+
+    @property
+    def label(self) -> str:
+        """How a citation names it for people: the title, else the id."""
+        return self.title or self.id
+
+
+class RulesFile(NamedTuple):
+    """One loaded rules file: its name, declared `version`, and its bytes (for its hash)."""
+
+    name: str
+    version: str | None
+    data: bytes
+    folder: str | None = None  # where its documents are looked for
+
+    @property
+    def sha256(self) -> str:
+        import hashlib  # only when a hash is shown: a cold plain `check` never needs it
+
+        return hashlib.sha256(self.data).hexdigest()
 
 
 class Platform(NamedTuple):
@@ -111,6 +162,13 @@ class Rule(NamedTuple):
     sources_text: tuple[str, ...] = ()  # as written (groups not expanded)
     surfaces_text: tuple[str, ...] = ()
     note_zh: str = ""  # the note in Chinese, when the rules file gives one
+    also_cited: tuple[Citation, ...] = ()  # further sentences, after `citation`
+
+    def citations(self) -> tuple[Citation, ...]:
+        """Every sentence the rule cites, the first (`citation`) first."""
+        if self.citation is None:
+            return self.also_cited
+        return (self.citation, *self.also_cited)
 
     def note_for(self, language: str) -> str:
         """The note in `language` (zh: note_zh when there is one, else the note)."""
@@ -200,10 +258,13 @@ class Catalog:
         self.groups: dict[str, Group] = {}
         self.surfaces: dict[str, Surface] = {}
         self.rules: list[Rule] = []
+        self.rule_by_id: dict[str, Rule] = {}  # the rules above, by id (ids are unique)
         self.default_platform: str | None = None
         self.horizons: dict[str, Horizon] = {}  # platform → the latest `through` loaded
         self.stated_horizons: list[Horizon] = []  # every [horizon.*] table, in load order
         self.files: list[str] = []
+        self.rule_files: list[RulesFile] = []  # the files read, in load order
+        self.documents: dict[str, Document] = {}
         self._index: dict[str, dict[str, str]] = {}
 
     def names_changed(self) -> None:

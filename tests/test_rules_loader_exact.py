@@ -61,10 +61,14 @@ def test_a_citation_keeps_every_field():
     table = rule_table("team-x", "deny", ["tmall"], platform="kuaishou", start="2023-01-01")
     table = table.replace(
         'citation = { quote = "q", source = "m" }',
-        'citation = { quote = "原文", source = "memo", by = "快手", url = "https://x.example" }',
+        'citation = { quote = "原文", source = "memo", by = "快手", url = "https://x.example", '
+        'inference = "read as in force" }',
     )
     rule = next(r for r in loaded(HORIZON + table).catalog.rules if r.id == "team-x")
-    assert tuple(rule.citation) == ("原文", "memo", "快手", "https://x.example")
+    assert tuple(rule.citation) == (
+        "原文", "memo", "快手", "https://x.example", None, "read as in force", None
+    )  # fmt: skip
+    assert rule.citations() == (rule.citation,)
 
 
 def test_an_entry_without_a_name_is_named_by_its_id_and_a_platform_takes_the_file_zone():

@@ -3,7 +3,7 @@
     schema     the format's keys and what an id may be
     files      a file's bytes, safely (bundled, a path, LINKCHECK_RULES); the depth check
     loader     files one after another into one Catalog, every problem collected
-    document   one parsed document: top level, vocabulary, horizons
+    document   one parsed document: top level, vocabulary, horizons, cited documents
     rule       one [[rule]] table
 
 Knows nothing of queries.
@@ -15,6 +15,7 @@ from .files import (
     MAX_DEPTH,
     MAX_FILE,
     Unreadable,
+    bundled_folder,
     bundled_rules,
     read_rules_file,
     rules_env_paths,
@@ -25,6 +26,6 @@ from .schema import BUNDLED_NAME, DEFAULT_TIMEZONE, SCHEMA
 
 __all__ = [
     "BUNDLED_NAME", "DEFAULT_TIMEZONE", "MAX_DEPTH", "MAX_FILE", "SCHEMA", "Loader",
-    "Unreadable", "bundled_rules", "load_catalog", "read_files", "read_rules_file",
-    "rules_env_paths", "too_deep",
+    "Unreadable", "bundled_folder", "bundled_rules", "load_catalog", "read_files",
+    "read_rules_file", "rules_env_paths", "too_deep",
 ]  # fmt: skip

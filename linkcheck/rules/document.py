@@ -3,10 +3,12 @@ sources, groups, surfaces) and horizons; each [[rule]] is read by rule.py."""
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from ..model import Group, Horizon, Platform, Source, Surface
+from ..model import Document, Group, Horizon, Platform, Source, Surface
 from ..names import closest, did_you_mean, normalize
 from .rule import read_rule, representable
 
@@ -14,22 +16,36 @@ if TYPE_CHECKING:
     from .loader import Loader
 
 from ..i18n import N_, Deferred
-from .schema import DEFAULT_TIMEZONE, ENTRY_KEYS, HORIZON_KEYS, ID, SCHEMA, TOP_KEYS
+from .schema import (
+    DEFAULT_TIMEZONE,
+    DOCUMENT_KEYS,
+    ENTRY_KEYS,
+    HORIZON_KEYS,
+    ID,
+    REQUIRED_DOCUMENT_KEYS,
+    SCHEMA,
+    TOP_KEYS,
+)
+
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
+_PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
 
 # what an unknown name was meant to be, in a problem's words (translated when shown)
 WHAT = {"key": N_("key"), "platform": N_("platform"), "source": N_("source"),
-        "surface": N_("surface")}  # fmt: skip
+        "surface": N_("surface"), "document": N_("document")}  # fmt: skip
 
 
 class FileReader:
     """Reads one parsed TOML document into the loader's catalog."""
 
-    def __init__(self, loader: Loader, name: str, doc: dict) -> None:
+    def __init__(self, loader: Loader, name: str, doc: dict, folder: str | None = None) -> None:
         self.loader = loader
         self.catalog = loader.catalog
         self.file = name
         self.doc = doc
+        self.folder = folder  # where the documents it cites are looked for
         self.tz: tzinfo | None = None
+        self.version: str | None = None
 
     def error(self, where: str, message: str, field: str | None = None, **fields) -> None:
         self.loader.error(self.file, where, message, field, **fields)
@@ -73,6 +89,7 @@ class FileReader:
                 schema=schema,
                 schema2=SCHEMA,
             )
+        self.version = self.read_version()
         self.tz = self.zone(doc.get("timezone", DEFAULT_TIMEZONE), "timezone")
         for kind in ("platforms", "sources", "groups", "surfaces"):
             self.read_entries(kind)
@@ -87,12 +104,28 @@ class FileReader:
             else:
                 self.catalog.default_platform = default
         self.read_horizons()
+        self.read_documents()
         rules = doc.get("rule", [])
         if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
             self.error("rule", N_("rules must be written as [[rule]] tables"))
             return
         for position, table in enumerate(rules, start=1):
             read_rule(self, table, position)
+
+    def read_version(self) -> str | None:
+        """`version = "…"`: free text naming this edition of the file (releases compare
+        their own version numbers, not this text)."""
+        value = self.doc.get("version")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            self.error(
+                "version",
+                N_("'version' must be text in quotes, such as version = \"2022.10.28\""),
+                "version",
+            )
+            return None
+        return value
 
     # ------------------------------------------------------------------ helpers
 
@@ -259,6 +292,80 @@ class FileReader:
             )
             return None
         return Horizon(platform, days["as_of"], through, end, self.file)
+
+    def read_documents(self) -> None:
+        """[documents.ID]: the texts this file's citations quote (checked by `rules lint`:
+        the file's sha256, every quote verbatim)."""
+        tables = self.doc.get("documents", {})
+        if not isinstance(tables, dict):
+            self.error("documents", N_("'documents' must be tables such as [documents.some-id]"))
+            return
+        for ident, table in tables.items():
+            where = f"[documents.{ident}]"
+            if not isinstance(table, dict):
+                self.error(where, N_("must be a table"))
+                continue
+            self.unknown_keys(table, DOCUMENT_KEYS, where)
+            if not self.check_id(ident, where):
+                continue
+            earlier = self.catalog.documents.get(ident)
+            if not self.may_replace(table, where, f"document '{ident}'",
+                                    earlier and earlier.rules_file):  # fmt: skip
+                continue
+            document = self.document(ident, table, where)
+            if document is not None:
+                self.catalog.documents[ident] = document
+
+    def document(self, ident: str, table: dict, where: str) -> Document | None:
+        ok = True
+        for key in REQUIRED_DOCUMENT_KEYS:
+            if key not in table:
+                self.error(where, N_("missing '{key}'"), key, key=key)
+                ok = False
+        file = self.text(table, "file", where)
+        digest = self.text(table, "sha256", where)
+        if file and (os.path.isabs(file) or file.startswith("~")):
+            self.error(
+                where,
+                N_("'file' {path} must be a path relative to the rules file (e.g. "
+                   "sources/article.txt), so that the two travel together"),
+                "file",
+                path=file,
+            )  # fmt: skip
+            ok = False
+        if "sha256" in table and not _SHA256.match(digest):
+            self.error(
+                where,
+                N_("'sha256' must be 64 hex digits (the sha256 of the document's bytes, e.g. "
+                   "from `sha256sum FILE`)"),
+                "sha256",
+            )  # fmt: skip
+            ok = False
+        published = table.get("published", "")
+        if type(published) is date:
+            published = published.isoformat()
+        elif not isinstance(published, str) or (published and not _PUBLISHED.match(published)):
+            self.error(
+                where,
+                N_("'published' must be a date (2022-10-28) or text such as \"2022-10\" or "
+                   "\"2022\""),
+                "published",
+            )  # fmt: skip
+            published = ""
+        if not ok:
+            return None
+        path = os.path.join(self.folder, file) if self.folder is not None else None
+        return Document(
+            ident,
+            file,
+            digest.lower(),
+            self.text(table, "title", where),
+            self.text(table, "publisher", where),
+            published,
+            self.text(table, "url", where),
+            path,
+            self.file,
+        )
 
     def day_start(self, day: date, *, after: bool) -> datetime | None:
         """00:00 of `day` (of the day after it, for an inclusive end) in the file's zone;

@@ -21,11 +21,7 @@ def bundled_rules() -> bytes:
     a quarter of its time; importlib.resources reads it when the package is not a plain
     folder (a zip, another loader).
     """
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
-    for path in (
-        os.path.join(here, "rules.toml"),
-        os.path.join(os.path.dirname(here), "rules.toml"),
-    ):
+    for path in _bundled_paths():
         try:
             with open(path, "rb") as f:
                 return f.read()
@@ -34,6 +30,20 @@ def bundled_rules() -> bytes:
     from importlib.resources import files
 
     return (files("linkcheck") / "rules.toml").read_bytes()
+
+
+def _bundled_paths() -> tuple[str, str]:
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
+    return os.path.join(here, "rules.toml"), os.path.join(os.path.dirname(here), "rules.toml")
+
+
+def bundled_folder() -> str | None:
+    """The folder the bundled rules.toml is read from, where the documents it cites
+    (sources/) are shipped beside it; None when the package is not a plain folder."""
+    for path in _bundled_paths():
+        if os.path.isfile(path):
+            return os.path.dirname(path)
+    return None
 
 
 MAX_FILE = 4 * 1024 * 1024  # a rules file is text written by people: kilobytes

@@ -10,9 +10,16 @@ from collections.abc import Iterable
 from .. import tomlcache
 from ..errors import Problem, RulesError
 from ..i18n import N_
-from ..model import Catalog
+from ..model import Catalog, RulesFile
 from .document import FileReader
-from .files import MAX_DEPTH, Unreadable, bundled_rules, read_rules_file, too_deep
+from .files import (
+    MAX_DEPTH,
+    Unreadable,
+    bundled_folder,
+    bundled_rules,
+    read_rules_file,
+    too_deep,
+)
 from .schema import BUNDLED_NAME
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -59,7 +66,7 @@ class Loader:
                 reason=exc.strerror or exc,
             )
             return
-        self.add_text(text, BUNDLED_NAME)
+        self.add_text(text, BUNDLED_NAME, bundled_folder())
 
     def add_path(self, path: str | os.PathLike) -> None:
         name = os.fspath(path)
@@ -68,10 +75,11 @@ class Loader:
         except Unreadable as exc:
             self.error(name, "", exc.template, **exc.fields)
             return
-        self.add_text(data, name)
+        self.add_text(data, name, os.path.dirname(os.path.abspath(name)))
 
-    def add_text(self, data: bytes | str, name: str) -> None:
-        """Parse one file's content and merge it into the catalog."""
+    def add_text(self, data: bytes | str, name: str, folder: str | None = None) -> None:
+        """Parse one file's content and merge it into the catalog; `folder` is where the
+        documents it cites are (None: text that came from no folder)."""
         raw = data if isinstance(data, bytes) else None
         if isinstance(data, bytes):
             try:
@@ -108,7 +116,10 @@ class Loader:
             if raw is not None:
                 tomlcache.store(raw, doc)
         self.catalog.files.append(name)
-        FileReader(self, name, doc).read()
+        reader = FileReader(self, name, doc, folder)
+        reader.read()
+        content = raw if raw is not None else data.encode("utf-8", "surrogatepass")
+        self.catalog.rule_files.append(RulesFile(name, reader.version, content, folder))
 
     # ------------------------------------------------------------------ recording
 

@@ -47,7 +47,7 @@ def read_rule(reader, table: dict, position: int) -> None:
     if not reader.check_id(ident, where):
         return
     catalog = reader.catalog
-    earlier = next((r for r in catalog.rules if r.id == ident), None)
+    earlier = catalog.rule_by_id.get(ident)
     if not reader.may_replace(table, where, f"rule '{ident}'", earlier and earlier.file, "id"):
         return
     parts = (
@@ -59,16 +59,18 @@ def read_rule(reader, table: dict, position: int) -> None:
     )
     note = reader.text(table, "note", where)
     note_zh = reader.text(table, "note_zh", where)
-    cited = citation(reader, table, where)
+    cited = citations(reader, table, where)
     if INVALID in parts:
         return
     platform, word, (sources, sources_text), (surfaces, surfaces_text), window = parts
     if earlier is not None:
         catalog.rules.remove(earlier)
-    catalog.rules.append(
-        Rule(ident, platform, word, sources, surfaces, *window, note, cited, reader.file,
-             position, reader.loader.next_order(), sources_text, surfaces_text, note_zh)
-    )  # fmt: skip
+    first, *more = cited or (None,)
+    rule = Rule(ident, platform, word, sources, surfaces, *window, note, first, reader.file,
+                position, reader.loader.next_order(), sources_text, surfaces_text, note_zh,
+                tuple(more))  # fmt: skip
+    catalog.rules.append(rule)
+    catalog.rule_by_id[ident] = rule
 
 
 def _platform(reader, table: dict, where: str):
@@ -192,21 +194,59 @@ def bound(reader, table: dict, key: str, where: str):
     return INVALID, None
 
 
-def citation(reader, table: dict, where: str) -> Citation | None:
+def citations(reader, table: dict, where: str) -> tuple[Citation, ...]:
+    """`citation`: one table, or an array of tables when a rule rests on several sentences
+    (the first is the rule's main one)."""
     value = table.get("citation")
     if value is None:
-        return None
-    if not isinstance(value, dict):
+        return ()
+    tables = value if isinstance(value, list) else [value]
+    if not tables or not all(isinstance(t, dict) for t in tables):
         reader.error(
-            where, N_('\'citation\' must be a table: { quote = "…", source = "…" }'), "citation"
+            where,
+            N_(
+                '\'citation\' must be a table: { quote = "…", document = "…", by = "…" }, or '
+                "an array of such tables"
+            ),
+            "citation",
         )
-        return None
-    place = f"{where} citation"
+        return ()
+    found = []
+    for number, cited in enumerate(tables, start=1):
+        place = f"{where} citation" + (f" #{number}" if len(tables) > 1 else "")
+        one = _citation(reader, cited, place)
+        if one is not None:
+            found.append(one)
+    return tuple(found)
+
+
+def _citation(reader, value: dict, place: str) -> Citation | None:
     reader.unknown_keys(value, CITATION_KEYS, place)
     quote = reader.text(value, "quote", place)
     source = reader.text(value, "source", place)
+    ident = reader.text(value, "document", place)
     if not quote:
         reader.error(place, N_("missing 'quote'"), "citation.quote")
+    if ident:
+        document = reader.catalog.documents.get(ident)
+        if document is None:
+            reader.unknown(place, "document", ident, tuple(reader.catalog.documents),
+                           "citation.document")  # fmt: skip
+            return None
+        if source:
+            reader.error(
+                place,
+                N_("give 'document' or 'source', not both ('source' is the older way of "
+                   "naming the file)"),
+                "citation.source",
+            )  # fmt: skip
+            return None
+        source = document.file
     by = reader.text(value, "by", place) or None
     url = reader.text(value, "url", place) or None
-    return Citation(quote, source, by, url)
+    inference = reader.text(value, "inference", place) or None
+    inference_zh = reader.text(value, "inference_zh", place) or None
+    if inference_zh and not inference:
+        reader.error(place, N_("'inference_zh' needs 'inference', the English text"),
+                     "citation.inference")  # fmt: skip
+    return Citation(quote, source, by, url, ident or None, inference, inference_zh)

@@ -10,6 +10,7 @@ BUNDLED_NAME = "rules.toml (bundled)"
 
 TOP_KEYS = (
     "schema",
+    "version",
     "timezone",
     "default_platform",
     "platforms",
@@ -17,6 +18,7 @@ TOP_KEYS = (
     "groups",
     "surfaces",
     "horizon",
+    "documents",
     "rule",
 )
 HORIZON_KEYS = ("as_of", "through")
@@ -40,5 +42,8 @@ RULE_KEYS = (
     "override",
 )
 REQUIRED_RULE_KEYS = ("id", "platform", "verdict", "sources", "surfaces")
-CITATION_KEYS = ("quote", "source", "by", "url")
+CITATION_KEYS = ("quote", "document", "by", "inference", "inference_zh", "source", "url")
+# [documents.ID]: a text the rules cite, shipped beside the rules file and pinned by its hash
+DOCUMENT_KEYS = ("title", "publisher", "published", "file", "sha256", "url", "override")
+REQUIRED_DOCUMENT_KEYS = ("file", "sha256")
 ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
