@@ -22,13 +22,14 @@ ROWS = _rows()
 ARTICLE = (Path(__file__).parent.parent / "sources" / "000_a698274f1961a54e.txt").read_text(
     encoding="utf-8"
 )
-# Every bound of SPEC §3 v2 (a span's first day) and the day after the horizon, per platform.
+# Every bound of SPEC §3 v3 (a span's first day; 2019-05-16 is the day the cooperation
+# sentence decides) and the day after the horizon, per platform.
 BOUNDS = {
     "kuaishou": [
-        *("2018-07-01", "2018-08-01", "2019-05-17", "2022-03-01", "2022-10-28"),
+        *("2018-07-01", "2018-08-01", "2019-05-16", "2019-05-17", "2022-03-01", "2022-10-28"),
         *("2022-12-01", "2023-01-01"),
     ],
-    "douyin": ["2020-01-01", "2021-01-01", "2023-01-01"],
+    "douyin": ["2020-01-01", "2021-01-01", "2022-10-29"],
 }
 SURFACES = ("livestream", "short-video", "merchant-page", "live-preview")
 
@@ -53,9 +54,41 @@ def test_every_basis_is_a_sentence_of_the_article():
     for row in ROWS:
         if row["reason"] == "no_rule":
             assert row["basis"] == "", row  # the article says nothing of it
+            assert row["reading"] == "the article says nothing of it", row
         else:
             assert row["basis"], row
-            assert row["basis"] in ARTICLE, row["basis"]
+            assert row["basis"] in ARTICLE, row["basis"]  # verbatim, whitespace and all
+            assert row["reading"], row
+
+
+def test_the_readings_are_stated_or_say_what_is_inferred():
+    readings = {r["reading"] for r in ROWS}
+    assert "stated" in readings
+    inferred = {r["rule"] for r in ROWS if r["reading"].startswith("inferred: ")}
+    # the 2018 span, JD's cut-off date, the preview windows, Douyin's 2021 start, the shops
+    assert inferred == {
+        "kuaishou-2018-open", "kuaishou-2018-open-pinduoduo", "kuaishou-2022-03-cutoff",
+        "kuaishou-2022-tmall-preview", "kuaishou-2022-jd-self-preview", "douyin-2020-closed-loop",
+        "kuaishou-shop", "douyin-shop",
+    }  # fmt: skip
+
+
+def test_the_2018_era_is_livestream_and_short_video_only():
+    spans = {
+        (r["platform"], r["source"], r["surface"]): r["reason"]
+        for r in ROWS
+        if r["date"] == "2019-01-01" or r["date"] == "2018-08-02"
+    }
+    for source in ("tmall", "taobao", "jd-self", "jd-pop", "pinduoduo"):
+        assert spans["kuaishou", source, "livestream"] == "rule"
+        assert spans["kuaishou", source, "merchant-page"] == "no_rule"
+        assert spans["kuaishou", source, "live-preview"] == "no_rule"
+
+
+def test_douyin_on_double_11_2022_is_past_the_articles_horizon():
+    rows = [r for r in ROWS if r["platform"] == "douyin" and r["date"] == "2022-11-11"]
+    assert len(rows) == 28
+    assert {(r["verdict"], r["reason"]) for r in rows} == {("unknown", "beyond_horizon")}
 
 
 @pytest.mark.parametrize(
@@ -90,6 +123,9 @@ def test_every_bundled_rule_quotes_the_article_verbatim(bundled):
     article = ARTICLE
     assert bundled.rules
     for rule in bundled.rules:
-        assert rule.citation is not None, rule.id
-        assert rule.citation.source == "000_a698274f1961a54e.txt"
-        assert rule.citation.quote in article, rule.id
+        assert rule.citations(), rule.id
+        for citation in rule.citations():
+            assert citation.document == "dsts-2022-10"
+            assert citation.source == "sources/000_a698274f1961a54e.txt"
+            assert citation.quote in article, rule.id
+            assert citation.by in ("快手", "抖音", "京东联盟", "淘宝公众号", "电商头条"), rule.id

@@ -123,7 +123,12 @@ def test_the_python_api_carries_the_horizon(bundled):
     link = bundled.check("https://item.jd.com/1.html", "livestream", "2023-02-01")
     assert (link.verdict, link.reason) == ("unknown", "beyond_horizon")
     assert link.last_known == linkcheck.model.Known("unknown", None)  # jd-self and jd-pop
-    assert bundled.horizon("douyin").through == date(2022, 12, 31)
+    # the article describes Douyin's present and nothing ahead: its horizon is its as_of
+    assert bundled.horizon("douyin").through == date(2022, 10, 28)
+    douyin = bundled.check("tmall", "livestream", "2022-11-11", "douyin")
+    assert (douyin.verdict, douyin.reason, douyin.rule) == ("unknown", "beyond_horizon", None)
+    assert douyin.last_known.verdict == "denied"
+    assert douyin.last_known.rule.id == "douyin-2020-closed-loop"
 
 
 # ---------------------------------------------------------------------- batch

@@ -322,8 +322,17 @@ def test_upcoming_reports_the_jd_window_closing(run):
         "closes  2022-11-30  JD self-operated on Kuaishou · livestream, short-video: last allowed "
         "day (6 days left, today included), then unknown [kuaishou-2022-jd-self-window]"
     )
-    assert len(lines) == 2 and "live-preview" in lines[1]
-    doc = json.loads(run("upcoming", "--on", "2022-11-25", "--days", "7", "--json").stdout)
+    assert "live-preview" in lines[1]
+    # the article says nothing of Douyin after 2022-10-28: its rules have ended by then
+    assert lines[2] == (
+        "ended   2022-10-28  the loaded rules for Douyin end on 2022-10-28 (as of 2022-10-28): "
+        "nothing is known about 2022-11-25 → 2022-12-02; load a newer rules file that moves "
+        "[horizon.douyin] (--rules FILE)"
+    )
+    assert len(lines) == 3
+    doc = json.loads(
+        run("upcoming", "--on", "2022-11-25", "--days", "7", "-p", "ks", "--json").stdout
+    )
     first = doc["changes"][0]
     assert (first["source"], first["kind"], first["last_day"], first["days_left"]) == (
         "jd-self",
@@ -379,13 +388,12 @@ def test_upcoming_bad_values(run):
 
 def test_upcoming_window_edges(run):
     # the change at 2022-12-01 00:00 is 5 days after 2022-11-26: in with --days 5, out with 4
-    five = json.loads(run("upcoming", "--on", "2022-11-26", "--days", "5", "--json").stdout)
-    four = json.loads(run("upcoming", "--on", "2022-11-26", "--days", "4", "--json").stdout)
+    args = ("upcoming", "--on", "2022-11-26", "-p", "kuaishou", "--days")
+    five = json.loads(run(*args, "5", "--json").stdout)
+    four = json.loads(run(*args, "4", "--json").stdout)
     assert {c["source"] for c in five["changes"]} == {"jd-self"}
     assert four["changes"] == []
-    assert (
-        "no window opens or closes" in run("upcoming", "--on", "2022-11-26", "--days", "4").stdout
-    )
+    assert "no window opens or closes" in run(*args, "4").stdout
 
 
 def test_upcoming_opens_soonest_first_and_platform_filter(run):
@@ -416,7 +424,7 @@ ARTICLE_SPANS = {
     ("jd-self", "live-preview"): [
         ("2018-01-01", "2018-06-30", "unknown", "-"),
         ("2018-07-01", "2018-07-31", "unknown", "kuaishou-2018-07-launch-month"),
-        ("2018-08-01", "2022-02-28", "allowed", "kuaishou-2018-open"),
+        ("2018-08-01", "2022-02-28", "unknown", "-"),  # the 2018 era: livestream, short video
         ("2022-03-01", "2022-10-27", "denied", "kuaishou-2022-03-cutoff"),
         ("2022-10-28", "2022-11-30", "allowed", "kuaishou-2022-jd-self-preview"),
         ("2022-12-01", "2022-12-31", "unknown", "kuaishou-2022-after-jd-self-window"),
