@@ -4,11 +4,27 @@ generators of random rules files for the property tests."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import random
 import signal
 from datetime import date, timedelta, timezone
+from pathlib import Path
 
 from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+# the bundled rules file as a JSON `rule_files` entry names it (its hash: of the file's bytes,
+# by hashlib, not by linkcheck)
+BUNDLED_SHA256 = hashlib.sha256((ROOT / "rules.toml").read_bytes()).hexdigest()
+BUNDLED_FILE = {
+    "file": "rules.toml (bundled)",
+    "version": "3",
+    "sha256": BUNDLED_SHA256,
+    "horizon": {
+        "kuaishou": {"as_of": "2022-10-28", "through": "2022-12-31"},
+        "douyin": {"as_of": "2022-10-28", "through": "2022-10-28"},
+    },
+}
 
 
 def rule_table(ident: str, verdict: str, sources: list[str], *, platform: str = "p",

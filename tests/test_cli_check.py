@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from linkcheck.cli import cli
 
-from .helpers import assert_clean_error
+from .helpers import BUNDLED_FILE, assert_clean_error
 
 
 def test_done_when_json(run):
@@ -178,6 +178,42 @@ def test_explain_shows_winner_overridden_and_near_misses(run):
     assert "until 2022-12-31 (51 days, today included), then unknown: the rules end there" in text
 
 
+def test_json_names_the_rules_files_and_who_said_what(run):
+    doc = json.loads(run("check", "jd-self", "--on", "2022-03-01", "--json").stdout)
+    assert doc["rule_files"] == [BUNDLED_FILE]
+    rule = doc["results"][0]["rule"]
+    assert rule["id"] == "kuaishou-2022-03-cutoff"
+    # the announcement is Kuaishou's; that JD's links went the same day is the author's
+    assert [(c["by"], c["inference"]) for c in rule["citations"]] == [
+        ("快手", None),
+        ("电商头条", "JD's links read as cut on the same date, 2022-03-01"),
+    ]
+    assert rule["citation"] == rule["citations"][0]
+    assert rule["citation"]["document"] == "dsts-2022-10"
+
+
+def test_explain_says_what_a_rule_infers(run):
+    args = ("check", "tmall", "-s", "live-preview", "--on", "2022-11-11", "--explain")
+    plain = run(*args, "--format", "plain").stdout.splitlines()
+    assert plain[2:4] == [
+        "    “同样,快手开通的淘宝、京东外链也都聚焦于直播间的“预告片”功能。” — 电商头条, "
+        "sources/000_a698274f1961a54e.txt",
+        "    inferred: the dates: Kuaishou's Tmall window, 10-28 to 12-31",
+    ]
+    text = run(*args, "--format", "text", "--lang", "zh").stdout
+    assert "推断：日期采用快手给天猫的窗口：10-28 至 12-31" in text
+
+
+def test_text_says_what_a_rule_infers_without_explain(run):
+    text = run("check", "douyin-shop", "-p", "dy", "-s", "live", "--on", "2022-10-01",
+               "--format", "text").stdout  # fmt: skip
+    assert "“仅保留抖音商店的外部链接产品。” — 抖音, sources/000_a698274f1961a54e.txt" in text
+    assert (
+        "inferred: the shop's links allowed from 2020: either side of the cut, the shop's own "
+        "links stay" in text
+    )
+
+
 def test_explain_in_json(run):
     result = run("check", "tmall", "-s", "livestream", "--on", "2022-11-11", "--explain", "--json")
     explain = json.loads(result.stdout)["results"][0]["explain"]
@@ -318,7 +354,8 @@ def test_shell_completion_offers_sources_and_surfaces(run):
 
 
 def test_version_and_help(run):
-    assert run("--version").stdout.startswith("linkcheck, version ")
+    assert run("--version").stdout == "linkcheck, version 0.1.0\nbundled rules: version 3\n"
+    assert run("--lang", "zh", "--version").stdout == "linkcheck，版本 0.1.0\n内置规则：版本 3\n"
     for command in ("check", "sources", "surfaces", "platforms"):
         result = run(command, "--help")
         assert result.exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,17 @@ import linkcheck
 from linkcheck.lint import diff, lint
 from linkcheck.rules import Loader
 
-from .helpers import BASE_DAY, SHANGHAI, TEAM, VOCAB, assert_clean_error, rule_specs, toml_rules
+from .helpers import (
+    BASE_DAY,
+    BUNDLED_FILE,
+    BUNDLED_SHA256,
+    SHANGHAI,
+    TEAM,
+    VOCAB,
+    assert_clean_error,
+    rule_specs,
+    toml_rules,
+)
 
 BROKEN = Path(__file__).parent / "rules_broken"
 FILES = sorted(BROKEN.glob("*.toml"))
@@ -116,13 +127,18 @@ def test_list_plain_marks_rules_in_force(run):
         "FILE",
     ]
     by_id = {line.split()[0]: line for line in lines[1:]}
-    assert len(by_id) == 18 + 1  # and the horizon lines after the table
+    assert len(by_id) == 18 + 2  # and the rules file and horizon lines after the table
     assert "2022-10-28 → 2022-12-31  yes" in by_id["kuaishou-2022-tmall-window"]
     assert "2018-08-01 → 2022-02-28  no" in by_id["kuaishou-2018-open"]
+    assert lines[-3] == (
+        f"rules file rules.toml (bundled): version 3, sha256 {BUNDLED_SHA256}; horizons: "
+        "kuaishou through 2022-12-31 (as of 2022-10-28), douyin through 2022-10-28 (as of "
+        "2022-10-28)"
+    )
     assert lines[-2:] == [
         "horizon kuaishou: through 2022-12-31 (as of 2022-10-28, rules.toml (bundled)); "
         "later instants are unknown",
-        "horizon douyin: through 2022-12-31 (as of 2022-10-28, rules.toml (bundled)); "
+        "horizon douyin: through 2022-10-28 (as of 2022-10-28, rules.toml (bundled)); "
         "later instants are unknown",
     ]
 
@@ -171,23 +187,70 @@ def test_list_text_table(run):
 def test_show_text_and_json(run):
     result = run("rules", "show", "kuaishou-2022-jd-self-window")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[:6] == [
+    assert result.stdout.splitlines() == [
         "kuaishou-2022-jd-self-window",
-        "  platform  kuaishou",
-        "  verdict   allow (allowed)",
-        "  sources   jd-self",
-        "  surfaces  livestream, short-video",
-        "  window    2022-10-28 → 2022-11-30 (inclusive days, Asia/Shanghai)",
+        "  platform   kuaishou",
+        "  verdict    allow (allowed)",
+        "  sources    jd-self",
+        "  surfaces   livestream, short-video",
+        "  window     2022-10-28 → 2022-11-30 (inclusive days, Asia/Shanghai)",
+        "  note       Kuaishou's own statement names JD self-operated products, 10-28 to 11-30, "
+        "right after the Tmall window for short videos and livestreams.",
+        "  citation   “10月28日至11月30日,可上线京东自营商品链接。” — 快手, "
+        "sources/000_a698274f1961a54e.txt",
+        "             inferred: the surfaces: the sentence before it names short videos and "
+        "livestreams",
+        "  file       rules.toml (bundled), rule #9",
+        "  horizon    kuaishou rules reach through 2022-12-31 (as of 2022-10-28)",
+        f"  rules file version 3, sha256 {BUNDLED_SHA256}; horizons: kuaishou through "
+        "2022-12-31 (as of 2022-10-28), douyin through 2022-10-28 (as of 2022-10-28)",
     ]
-    assert "10月28日至11月30日,可上线京东自营商品链接。" in result.stdout
-    assert "rules.toml (bundled), rule #9" in result.stdout
-    assert "  horizon   kuaishou rules reach through 2022-12-31 (as of 2022-10-28)" in (
-        result.stdout
-    )
     doc = json.loads(run("rules", "show", "kuaishou-2022-jd-self-window", "--json").stdout)
     assert doc["end_instant"] == "2022-12-01T00:00:00+08:00"
-    assert doc["citation"]["by"] == "快手"
+    assert doc["citation"] == {
+        "quote": "10月28日至11月30日,可上线京东自营商品链接。",
+        "source": "sources/000_a698274f1961a54e.txt",
+        "document": "dsts-2022-10",
+        "by": "快手",
+        "inference": "the surfaces: the sentence before it names short videos and livestreams",
+        "inference_zh": "挂链位置取自前一句：短视频、直播间",
+    }
+    assert doc["citations"] == [doc["citation"]]
     assert doc["horizon"]["through"] == "2022-12-31"
+    assert doc["rule_files"] == [BUNDLED_FILE]
+
+
+def test_show_in_chinese_says_what_is_inferred(run):
+    result = run("rules", "show", "kuaishou-2022-03-cutoff", "--lang", "zh")
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  原文引用"))
+    assert lines[start : start + 4] == [
+        "  原文引用  “今年2月,快手商发布公告:2022年3月1日起,快手商不再发布淘宝联盟商品链接” — "
+        "快手, sources/000_a698274f1961a54e.txt",
+        "            “当然,京东联盟在快手商上的产品链接也未能“免疫”。” — 电商头条, "
+        "sources/000_a698274f1961a54e.txt",
+        "            推断：理解为京东联盟的链接在同一天（2022-03-01）被切断",
+        "  文件      rules.toml (bundled),第 6 条规则",
+    ]
+    assert f"  规则文件  版本 3，sha256 {BUNDLED_SHA256}；有效范围：kuaishou 至 2022-12-31" in (
+        result.stdout
+    )
+
+
+def test_list_json_names_the_rules_files(run, tmp_path):
+    team = _write(
+        tmp_path, "team.toml", TEAM.replace("schema = 1", 'schema = 1\nversion = "2023.02"')
+    )
+    doc = json.loads(run("rules", "list", "--json", "--rules", team).stdout)
+    assert doc["rule_files"] == [
+        BUNDLED_FILE,
+        {
+            "file": team,
+            "version": "2023.02",
+            "sha256": hashlib.sha256(Path(team).read_bytes()).hexdigest(),
+            "horizon": {"kuaishou": {"as_of": "2023-02-20", "through": "2023-12-31"}},
+        },
+    ]
 
 
 def test_list_bad_date(run):

@@ -226,8 +226,33 @@ class LinkcheckGroup(SuggestingGroup):
             raise click.exceptions.Exit(130) from None
 
 
+def _show_version(ctx: click.Context, param, value: bool) -> None:
+    """--version: linkcheck's version, and the version of the rules it ships with."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ..i18n import gettext as _
+    from ..rules import Loader
+
+    click.echo(_("{prog}, version {version}").format(prog="linkcheck", version=__version__))
+    loader = Loader()
+    loader.add_bundled()
+    bundled = loader.catalog.rule_files[0] if loader.catalog.rule_files else None
+    if bundled is None or bundled.version is None:
+        click.echo(_("bundled rules: no version stated"))
+    else:
+        click.echo(_("bundled rules: version {version}").format(version=bundled.version))
+    ctx.exit()
+
+
 @click.group(cls=LinkcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="linkcheck")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @lang_option
 def cli() -> None:
     """May a product from SOURCE be linked from a livestream or a short video on PLATFORM

@@ -95,7 +95,8 @@ def check(source, surfaces, when, quiet, exact, explain, output: Output, env: En
 
 def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env) -> None:
     if fmt == "json":
-        doc = render.check_document(source, decisions, verdict, explains)
+        files = render.rule_files_list(ruleset.catalog)
+        doc = render.check_document(source, decisions, verdict, explains, files)
         click.echo(render.to_json(doc))
     elif fmt == "plain":
         with english():  # plain lines are read by programs: never translated

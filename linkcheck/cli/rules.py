@@ -48,22 +48,29 @@ def list_rules(when, output: Output, env: Env):
     at = ruleset.parse_when(when, platform)
     rows = [render.rule_row(r, at) for r in ruleset.rules if platform in (None, r.platform)]
     horizons = [h for p, h in ruleset.catalog.horizons.items() if platform in (None, p)]
+    files = render.rule_files_list(ruleset.catalog)
     fmt = output.format
     if fmt == "json":
-        click.echo(render.to_json(render.rules_list_document(rows, at, horizons)))
+        click.echo(render.to_json(render.rules_list_document(rows, at, horizons, files)))
         return
     if fmt == "plain":
         with english():  # plain is read by programs: never translated
             lines = render.columns_text(render.rules_list_plain(rows), render.RULES_LIST_COLUMNS)
             lines += [
                 render.fitted(line, indent=2)
-                for line in render.horizon_listing(ruleset.catalog, platform)
+                for line in [
+                    *render.rule_files_lines(files),
+                    *render.horizon_listing(ruleset.catalog, platform),
+                ]
             ]
         for line in lines:
             click.echo(line)
         return
     render.print_rules_table(render.console(env.colour()), rows, at)
-    for line in render.horizon_listing(ruleset.catalog, platform):
+    for line in [
+        *render.rule_files_lines(files),
+        *render.horizon_listing(ruleset.catalog, platform),
+    ]:
         click.echo(render.fitted(line, indent=2))
 
 
@@ -90,10 +97,12 @@ def show_rule(rule_id, output: Output, env: Env):
         )
     zone = ruleset.zone(rule.platform)
     horizon = ruleset.catalog.horizons.get(rule.platform)
+    files = render.rule_files_list(ruleset.catalog)
     if output.format == "json":
-        click.echo(render.to_json(render.rule_document(rule, zone, horizon)))
+        click.echo(render.to_json(render.rule_document(rule, zone, horizon, files)))
         return
-    for line in render.rule_lines(rule, zone, horizon, render.terminal_width()):
+    own = next((f for f in files if f["file"] == rule.file), None)
+    for line in render.rule_lines(rule, zone, horizon, render.terminal_width(), own):
         click.echo(line)
 
 

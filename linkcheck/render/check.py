@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import shown
 from ..i18n import gettext as _
 from ..i18n import language
-from ..model import Decision, Explanation, Rule
+from ..model import Citation, Decision, Explanation, Rule
 from ..timeline import last_day
 from ..when import is_midnight
 from ..words import iso, newer_rules_hint, verdict_word
@@ -23,6 +23,7 @@ def rule_dict(rule: Rule | None) -> dict | None:
         "note": rule.note,
         "note_zh": rule.note_zh or None,
         "citation": rule.citation.as_dict() if rule.citation else None,
+        "citations": [c.as_dict() for c in rule.citations()],
         "file": rule.file,
     }
 
@@ -66,6 +67,26 @@ def horizon_dict(horizon) -> dict | None:
     }
 
 
+def rule_files_list(catalog) -> list[dict]:
+    """The rules files that answered, in load order: name, declared version, sha256 of the
+    bytes read, and the horizon each states (`rule_files` in JSON documents)."""
+    stated: dict[str, dict] = {}
+    for h in catalog.stated_horizons:
+        stated.setdefault(h.file, {})[h.platform] = {
+            "as_of": h.as_of.isoformat(),
+            "through": h.through.isoformat(),
+        }
+    return [
+        {
+            "file": f.name,
+            "version": f.version,
+            "sha256": f.sha256,
+            "horizon": stated.get(f.name, {}),
+        }
+        for f in catalog.rule_files
+    ]
+
+
 def explain_dict(explanations: list[Explanation]) -> dict:
     """Each candidate's rules in force (the winner first) and near misses → JSON."""
 
@@ -83,10 +104,14 @@ def explain_dict(explanations: list[Explanation]) -> dict:
 
 
 def check_document(
-    typed: str, decisions: list[Decision], overall: str, explains: list | None = None
+    typed: str,
+    decisions: list[Decision],
+    overall: str,
+    explains: list | None = None,
+    rule_files: list[dict] | None = None,
 ) -> dict:
     first = decisions[0]
-    return {
+    doc = {
         "platform": first.platform,
         "source": first.source,
         "input": typed,
@@ -97,6 +122,9 @@ def check_document(
             for i, d in enumerate(decisions)
         ],
     }
+    if rule_files is not None:
+        doc["rule_files"] = rule_files
+    return doc
 
 
 def window_text(rule: Rule) -> str:
@@ -175,10 +203,24 @@ def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
 
 
 def citation_text(rule: Rule) -> str:
-    if rule.citation is None:
-        return ""
-    by = f"{rule.citation.by}, " if rule.citation.by else ""
-    return f"“{rule.citation.quote}” — {by}{rule.citation.source}"
+    """The rule's first citation on one line: “quote” — who said it, where."""
+    return citation_line(rule.citation) if rule.citation is not None else ""
+
+
+def citation_line(citation: Citation) -> str:
+    by = f"{citation.by}, " if citation.by else ""
+    return f"“{citation.quote}” — {by}{citation.source}"
+
+
+def citation_lines(rule: Rule) -> list[str]:
+    """Every sentence the rule cites, each followed by what the rule infers from it."""
+    lines = []
+    for citation in rule.citations():
+        lines.append(citation_line(citation))
+        inference = citation.inference_for(language())
+        if inference:
+            lines.append(_("inferred: {inference}").format(inference=inference))
+    return lines
 
 
 # ---------------------------------------------------------------------- plain
@@ -264,8 +306,7 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
                 if beyond:
                     why += _(", but the instant lies past the horizon")
                 lines.append(f"{label}{rule.id}: {rule.word} {window_text(rule)}: {why}")
-                if rule.citation is not None:
-                    lines.append(f"{label}  {citation_text(rule)}")
+                lines.extend(f"{label}  {line}" for line in citation_lines(rule))
                 if rule.note:
                     note = rule.note_for(language())
                     lines.append(label + "  " + _("note: {note}").format(note=note))
@@ -315,9 +356,8 @@ def print_check_text(
         verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {verdict_word(d.verdict)}[/]"
         if d.rule:
             detail = f"[cyan]{escape(d.rule.id)}[/] · {escape(change_phrase(d))}"
-            cited = citation_text(d.rule)
-            if cited:
-                detail += f"\n[dim]{escape(cited)}[/]"
+            if not explains:  # the explanation below shows the citations
+                detail += "".join(f"\n[dim]{escape(line)}[/]" for line in citation_lines(d.rule))
             if d.verdict == "unknown" and d.rule.note and not explains:
                 detail += f"\n[dim]{escape(d.rule.note_for(language()))}[/]"
         elif d.reason == "ambiguous_link":

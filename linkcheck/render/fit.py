@@ -12,7 +12,13 @@ import unicodedata
 # between its CJK characters, a shorter one (天猫官方旗舰店, JD自营) is kept whole
 _TOKEN = re.compile(r"\S+|\s+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_PIECE = re.compile(f"[{_CJK}]|[^{_CJK}]+")
+# 避头尾: a line never starts with closing punctuation nor ends with opening punctuation, so
+# each stays with the character it belongs to
+_CLOSE = "，。、；：？！）」』】〉》〕”’…・"
+_OPEN = "（「『【〈《〔“‘"
+_PIECE = re.compile(
+    f"[{_OPEN}]*(?:[{_CJK}]|[^{_CJK}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*|[{_OPEN}{_CLOSE}]+"
+)
 _LONG_CJK = 20
 MIN_WIDTH = 40  # narrower than this, text is wrapped as if 40 columns were there
 

@@ -8,7 +8,7 @@ from ..i18n import gettext as _
 from ..model import VERDICT_OF, Rule
 from ..timeline import in_force
 from ..words import iso
-from .check import citation_text, horizon_dict, window_text
+from .check import horizon_dict, window_text
 from .common import COLOUR
 
 
@@ -32,12 +32,40 @@ def rule_row(rule: Rule, at) -> dict:
     }
 
 
-def rules_list_document(rows: list[dict], at, horizons) -> dict:
+def rules_list_document(rows: list[dict], at, horizons, rule_files: list[dict]) -> dict:
     return {
         "at": iso(at),
         "rules": rows,
         "horizons": {h.platform: horizon_dict(h) for h in horizons},
+        "rule_files": rule_files,
     }
+
+
+def rule_file_summary(f: dict) -> str:
+    """One rules file in words: its version, sha256 and the horizons it states."""
+    if f["version"] is None:
+        text = _("no version stated, sha256 {sha256}").format(sha256=f["sha256"])
+    else:
+        text = _("version {version}, sha256 {sha256}").format(
+            version=f["version"], sha256=f["sha256"]
+        )
+    horizons = ", ".join(
+        _("{platform} through {through} (as of {as_of})").format(
+            platform=platform, through=h["through"], as_of=h["as_of"]
+        )
+        for platform, h in f["horizon"].items()
+    )
+    if horizons:
+        return text + _("; horizons: {horizons}").format(horizons=horizons)
+    return text + _("; no horizon stated")
+
+
+def rule_files_lines(rule_files: list[dict]) -> list[str]:
+    """`rules list`: a line per loaded rules file, in load order."""
+    return [
+        _("rules file {file}: {summary}").format(file=f["file"], summary=rule_file_summary(f))
+        for f in rule_files
+    ]
 
 
 def rules_list_plain(rows: list[dict]) -> list[dict]:
@@ -48,11 +76,12 @@ RULES_LIST_COLUMNS = ("id", "platform", "verdict", "sources", "surfaces", "windo
                       "file")  # fmt: skip
 
 
-def rule_document(rule: Rule, zone, horizon) -> dict:
+def rule_document(rule: Rule, zone, horizon, rule_files: list[dict]) -> dict:
     """`rules show --json`."""
     from .check import rule_dict
 
     return rule_dict(rule) | {
+        "rule_files": rule_files,
         "horizon": horizon_dict(horizon),
         "platform": rule.platform,
         "sources": list(rule.sources_text),
@@ -159,8 +188,11 @@ def horizon_listing(catalog, platform: str | None = None) -> list[str]:
     return lines
 
 
-def rule_lines(rule: Rule, zone, horizon=None, width: int = 80) -> list[str]:
-    """`rules show`: one field a line, wrapped under its value to `width`."""
+def rule_lines(rule: Rule, zone, horizon=None, width: int = 80, rule_file=None) -> list[str]:
+    """`rules show`: one field a line (a citation's inference, and further citations, on
+    lines of their own under it), wrapped under its value to `width`. `rule_file` is the
+    rule's file as rule_files_list gives it."""
+    from .check import citation_lines
     from .fit import width_of, wrap
 
     days = rule.start_text and len(rule.start_text) == 10
@@ -172,7 +204,10 @@ def rule_lines(rule: Rule, zone, horizon=None, width: int = 80) -> list[str]:
         (_("surfaces"), ", ".join(rule.surfaces_text)),
         (_("window"), f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
         (_("note"), rule.note_for(language()) or "-"),
-        (_("citation"), citation_text(rule) or "-"),
+        *(
+            (_("citation") if i == 0 else "", line)
+            for i, line in enumerate(citation_lines(rule) or ["-"])
+        ),
         (_("file"), _("{file}, rule #{position}").format(file=rule.file, position=rule.position)),
         (
             _("horizon"),
@@ -183,6 +218,8 @@ def rule_lines(rule: Rule, zone, horizon=None, width: int = 80) -> list[str]:
             else _("none stated"),
         ),
     ]
+    if rule_file is not None:
+        fields.append((_("rules file"), rule_file_summary(rule_file)))
     label = max(9, *(width_of(name) for name, _value in fields))
     lines = [rule.id]
     for name, value in fields:
