@@ -221,6 +221,16 @@ def test_ics_parses_back_with_the_same_windows(run, tmp_path):
     assert "10月28日至12月31日" in tmall["description"]
     assert "kuaishou-2022-tmall-window" in tmall["description"]
     assert "horizon" not in tmall["description"]  # the window's own end, not the horizon's
+    early = next(e for e in events if e["start"] == date(2018, 8, 1) and "Tmall" in e["summary"])
+    # the 2018 era rests on the author's narration, and says what it reads into it
+    assert early["description"].splitlines()[1:5] == [
+        "“那时,快手商店基本上可以支持任何电商平台的跳转链接。” — 电商头条, "
+        "sources/000_a698274f1961a54e.txt",
+        "inferred: 那时 read as from the month after the launch (2018-08) on, for livestreams "
+        "and short videos",
+        "“今年3月,快手和淘宝刚刚“分手”。” — 电商头条, sources/000_a698274f1961a54e.txt",
+        "inferred: the links read as lasting until this split, the 2022-03-01 cut-off",
+    ]
 
 
 def test_ics_open_windows_end_at_the_horizon(run):

@@ -13,7 +13,7 @@ from ..i18n import language
 from ..when import clock
 from ..windows import Segment
 from ..words import newer_rules_hint
-from .check import citation_text
+from .check import citation_lines
 
 
 def allowed_windows(segments: list[Segment]) -> list[tuple[Segment, list[str]]]:
@@ -75,8 +75,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
                     end=seg.rule.end_text or _("open-ended"),
                 )
             )
-            if seg.rule.citation:
-                lines.append(citation_text(seg.rule))
+            lines.extend(citation_lines(seg.rule))  # each quote, who said it, what is inferred
             if seg.rule.note:
                 lines.append(seg.rule.note_for(language()))
         open_ended = seg.rule is not None and (seg.rule.end is None or seg.rule.end > seg.true_end)
