@@ -209,12 +209,13 @@ class RuleSet:
 
 def _merge_known(parts: list[Known | None]) -> Known | None:
     """Several candidates' last known verdicts → one: theirs if they agree, else unknown."""
-    if parts[0] is None:
+    known = [p for p in parts if p is not None]
+    if len(known) < len(parts) or not known:  # a candidate with no last verdict: none
         return None
-    if len({p.verdict for p in parts}) > 1:
+    if len({p.verdict for p in known}) > 1:
         return Known("unknown", None)
-    rule = parts[0].rule
-    return Known(parts[0].verdict, rule if all(p.rule is rule for p in parts) else None)
+    rule = known[0].rule
+    return Known(known[0].verdict, rule if all(p.rule is rule for p in known) else None)
 
 
 def _shown_in(change: Change | None, tz) -> Change | None:

@@ -54,7 +54,7 @@ def review(catalog: Catalog) -> list[Problem]:
                 earlier.platform == later.platform
                 and earlier.word != later.word
                 and (earlier.start is None) == (later.start is None)
-                and (earlier.start is None or micros(earlier.start) == micros(later.start))
+                and (earlier.start is None or micros(earlier.start) == micros(later.start))  # type: ignore[arg-type]
                 and earlier.sources & later.sources
                 and _surfaces(earlier, catalog) & _surfaces(later, catalog)
                 and _overlap(earlier, later)

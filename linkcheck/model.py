@@ -14,7 +14,7 @@ instant of the following day, so a date end is the last day, inclusive.
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import UnknownNameError, shown
 from .i18n import N_, Deferred
@@ -292,11 +292,12 @@ class Catalog:
         if cached is not None:
             return cached
         table: dict[str, str] = {}
-        entries: list = {
+        lists: dict[str, list[Any]] = {
             "platform": list(self.platforms.values()),
             "source": [*self.sources.values(), *self.groups.values()],
             "surface": list(self.surfaces.values()),
-        }[kind]
+        }
+        entries = lists[kind]
         for entry in entries:  # ids first so an alias never shadows an id
             table[normalize(entry.id)] = entry.id
         for entry in entries:

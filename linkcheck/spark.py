@@ -81,7 +81,7 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         "*",
         *(text(m).alias(f"_lk_{m}") for m in _KEYS),
         (F.lit("") if stamped else text("date")).alias("_lk_date"),
-        (F.expr(f"unix_micros({safe[date_at]})") if stamped else F.lit(None))
+        (F.expr(f"unix_micros({safe[date_at or 0]})") if stamped else F.lit(None))
         .cast("long").alias("_lk_stamp"),
     )  # fmt: skip
     plan_keys = [f"_lk_{m}" for m in _KEYS]

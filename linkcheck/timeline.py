@@ -149,14 +149,15 @@ def _winners(rules: list[Rule], bounds: list[int]) -> list[Rule | None]:
     for rule in rules:
         if rule.start is None:
             enter(rule)
-    starts = sorted((r for r in rules if r.start is not None), key=lambda r: micros(r.start))
+    starts = [r for r in rules if r.start is not None]
+    starts.sort(key=lambda r: micros(r.start))  # type: ignore[arg-type]
     winners: list[Rule | None] = []
     next_start = 0
     for index in range(len(bounds) + 1):
         # segment `index` starts at bounds[index - 1] (or at the beginning of time)
         if index:
             at = bounds[index - 1]
-            while next_start < len(starts) and micros(starts[next_start].start) <= at:
+            while next_start < len(starts) and micros(starts[next_start].start) <= at:  # type: ignore[arg-type]
                 enter(starts[next_start])
                 next_start += 1
             while live and live[0][2].end is not None and micros(live[0][2].end) <= at:

@@ -168,8 +168,8 @@ def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) ->
                         timeline.rule(index),
                         timeline.reason(new_index),
                     )
-                    key = (platform, source, event.at, event.before, event.after)
-                    key += (event.rule, event.closing, event.reason)
+                    key = (platform, source, event.at, event.before, event.after, event.rule,
+                           event.closing, event.reason)  # fmt: skip
                     if key in found:  # another surface changing the same way at once
                         event = replace(found[key], surfaces=(*found[key].surfaces, surface))
                     found[key] = event

@@ -45,9 +45,10 @@ def decision_note(d: Decision) -> str:
         return f"candidates disagree ({parts}); name the exact source"
     if d.reason == "no_rule":
         return "no rule covers this"
-    if d.reason == "beyond_horizon":
+    if d.reason == "beyond_horizon" and d.horizon is not None:
         known = d.last_known
-        last = f"{known.verdict}" + (f" ({known.rule.id})" if known and known.rule else "")
+        last = "unknown" if known is None else known.verdict
+        last += f" ({known.rule.id})" if known and known.rule else ""
         hint = newer_rules_hint(d.platform).english()
         return (
             f"beyond the rules' horizon: nothing known after {d.horizon.through} "

@@ -22,6 +22,7 @@ class JsonRow(list):
     JSON outputs pass through whole."""
 
     __slots__ = ("obj",)
+    obj: dict
 
 
 def dump_json(value) -> str:
@@ -46,6 +47,8 @@ def _dump(value) -> str:
 
 class BadRow(list):
     """A row that could not be read; carries the reason to the error row."""
+
+    reason: str
 
     def __init__(self, reason: str) -> None:
         super().__init__()

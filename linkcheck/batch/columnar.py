@@ -68,8 +68,9 @@ def check_file(path: str, delimiter: str, header: list[str], checker: Checker, b
             con.execute(f"SET temp_directory = {_literal(os.path.join(folder, 'spill'))}")
             con.execute("SET preserve_insertion_order = true")
             _load(con, path, delimiter, names)
-            skipped = con.execute(f"SELECT count(*) FROM rows r WHERE {_blank_sql(names)}")
-            skipped = skipped.fetchone()[0]
+            skipped = con.execute(
+                f"SELECT count(*) FROM rows r WHERE {_blank_sql(names)}"
+            ).fetchone()[0]  # type: ignore[index]
             on = _tables(con, checker, names, folder, skipped)
             # blank rows are filtered only when there are some: the test costs a pass
             keep = f" WHERE NOT ({_blank_sql(names)})" if skipped else ""

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from operator import itemgetter
+from typing import cast
 
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
@@ -133,7 +134,7 @@ class Checker:
                 out = []
                 for bounds, answers, args in steps:
                     found = answers.get(bisect_right(bounds, at_us)) if bounds else None
-                    out.append(found[0] if found else self._answer(*args, instant))
+                    out.append(found[0] if found else self._answer(*args, instant))  # type: ignore[call-arg]
                 return out
         cells.append("")  # the cell of every missing column
         source, url, surface_text, when_text, platform_text = self._key(cells)
@@ -207,7 +208,7 @@ class Checker:
         """A platform name → id, or a surface cell → surface ids."""
         if kind == "platform":
             return _remember(self._names, (kind, text), lambda: self.ruleset.platform_id(text))
-        return _remember(self._names, (kind, text), lambda: self._surfaces(text))
+        return _remember(self._names, (kind, text), lambda: self._surfaces(text or ""))
 
     def _surfaces(self, text: str) -> tuple[str, ...]:
         # an empty cell is the default surfaces; otherwise the grammar of -s
@@ -300,7 +301,7 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
                 counts["skipped"] += 1
                 continue
         elif isinstance(cells, BadRow):
-            cells, results = [""] * width, [Answer.error("", cells.reason)]
+            cells, results = [""] * width, [Answer.error("", cast(BadRow, cells).reason)]
         elif len(cells) > width:  # the extra cells' values go into the note, where no
             # column can shadow them, and the appended columns stay under their names
             extra = json.dumps(cells[width:], ensure_ascii=False)

@@ -43,10 +43,12 @@ def plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
         else:
             platform, resolved, surfaces = read
             ids = (platform, resolved.id, resolved.candidates, surfaces)
-            number = numbers.get(ids)
-            if number is None:
+            known = numbers.get(ids)
+            if known is None:
                 number = numbers[ids] = len(numbers)
                 spans.extend(spans_of(checker, number, platform, resolved, surfaces))
+            else:
+                number = known
         out.append((*cells, number))
     return out, spans
 
@@ -84,7 +86,7 @@ def plan_of(checker: Checker, number: int, text: str) -> list[tuple]:
 
 def instants(checker: Checker, keys) -> list[tuple]:
     """Distinct (date, platform) cells → [(date, platform, micros or ERROR, error note)]."""
-    out = []
+    out: list[tuple] = []
     for date_text, platform_text in keys:
         try:
             platform = checker.platform(platform_text)

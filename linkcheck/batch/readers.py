@@ -146,7 +146,7 @@ class Reader(Protocol):
 def _delimited(fmt: Format) -> Reader:
     def read(binary: BinaryIO, encoding: str | None) -> Table:
         text, chosen = text_stream(binary, encoding)
-        header, rows = read_delimited(text, fmt.delimiter)
+        header, rows = read_delimited(text, fmt.delimiter or ",")
         return Table(header, rows, chosen)
 
     return read

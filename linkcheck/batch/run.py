@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from ..errors import LinkcheckError, Message
 from ..i18n import N_
@@ -32,7 +32,7 @@ from .formats import (
     wants_bom,
 )
 from .readers import formula_scan, read_input
-from .writers import Writer, open_writer
+from .writers import DelimitedWriter, Writer, open_writer
 
 if TYPE_CHECKING:
     from ..engine import RuleSet
@@ -118,7 +118,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
     with _opened(source) as binary:
         in_format = Format(options.input_format or _format_of(source, "--input-format"))
         out_format = _output_format(options.output_format, sink, in_format, source)
-        fills = defaults(rules, options)  # a bad date or name fails now, not on every row
+        given = defaults(rules, options)  # a bad date or name fails now, not on every row
         try:
             header, rows, encoding = read_input(binary, in_format, options.encoding)
             columns = Columns.find(header, dict(options.columns))
@@ -126,14 +126,14 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
             raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
             raise decode_error(shown, exc) from None
-        checker = Checker(rules, columns, fills["surface"].value, options.when,
-                          fills["platform"].value)  # fmt: skip
+        checker = Checker(rules, columns, given.surfaces, options.when, given.platform)
         bom = options.bom if options.bom is not None else wants_bom(encoding)
         with _sink(sink) as (output, writer):
             engine = "python"
             try:
                 with contextlib.ExitStack() as stack:
                     if writer is None:
+                        assert output is not None  # a path or a stream when not a writer
                         writer = stack.enter_context(
                             open_writer(
                                 out_format,
@@ -160,28 +160,38 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                 ) from None
             except InputError as exc:  # a workbook found malformed part way
                 raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
-    return Summary(counts, columns, fills, encoding, in_format, out_format, engine)
+    return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine)
 
 
-def defaults(rules: RuleSet, options: ChecklistOptions) -> dict[str, Fill]:
-    """What answers a row without a date, surface or platform cell, read from the options
-    (raises LinkcheckError for a date or name that does not read)."""
+class Defaults(NamedTuple):
+    """What answers a row without a date, surface or platform cell."""
+
+    at: datetime
+    surfaces: tuple[str, ...]
+    platform: str
+
+    def fills(self, options: ChecklistOptions) -> dict[str, Fill]:
+        return {
+            "date": Fill(self.at, options.when.strip().lower() != "now"),
+            "surface": Fill(self.surfaces, bool(options.surfaces)),
+            "platform": Fill(self.platform, options.platform is not None),
+        }
+
+
+def defaults(rules: RuleSet, options: ChecklistOptions) -> Defaults:
+    """The defaults the options give (raises LinkcheckError for a date or name that does
+    not read: before any row is read)."""
     platform = rules.platform_id(options.platform)
-    return {
-        "date": Fill(
-            rules.parse_when(options.when, platform), options.when.strip().lower() != "now"
-        ),
-        "surface": Fill(rules.surface_list(options.surfaces), bool(options.surfaces)),
-        "platform": Fill(platform, options.platform is not None),
-    }
+    at = rules.parse_when(options.when, platform)
+    return Defaults(at, rules.surface_list(options.surfaces), platform)
 
 
 def checker_for(rules: RuleSet, header: list[str], options: ChecklistOptions) -> Checker:
     """The Checker of a checklist whose header is `header` (the DataFrame entry's set-up;
     run_checklist does the same with the header it reads)."""
-    fills = defaults(rules, options)
+    given = defaults(rules, options)
     columns = Columns.find(header, dict(options.columns))
-    return Checker(rules, columns, fills["surface"].value, options.when, fills["platform"].value)
+    return Checker(rules, columns, given.surfaces, options.when, given.platform)
 
 
 def _shown(source: Source) -> str:
@@ -355,11 +365,14 @@ def _columnar(options: ChecklistOptions, source: Source, in_format: Format, out_
     elif not columnar.available():
         why = Message(N_("DuckDB is not installed (pip install duckdb)"))
     if options.engine == "auto":
-        if why is not None or os.path.getsize(path) < COLUMNAR_AUTO:
+        if why is not None or os.path.getsize(path) < COLUMNAR_AUTO:  # type: ignore[arg-type]
             return None
     elif why is not None:
         _fallback(notice, why)
         return None
+    # past the tests above: a file in, a delimited format out, written by our own writer
+    assert path is not None and output is not None and isinstance(writer, DelimitedWriter)
+    assert in_format.delimiter is not None and out_format.delimiter is not None
     writer.flush()  # the header, before DuckDB's rows
     try:
         return columnar.check_file(path, in_format.delimiter, header, checker, output,

@@ -302,12 +302,12 @@ def open_writer(fmt: str, binary: BinaryIO, *, raw_cells: bool = False, bom: boo
     DelimitedWriter). The terminal table is render's (render.TableWriter)."""
     fmt = Format(fmt)
     if fmt is Format.XLSX:
-        yield XlsxWriter(binary, raw_cells)
+        yield XlsxWriter(binary, raw_cells)  # type: ignore[misc]
     elif fmt is Format.TABLE:
         raise ValueError("the table is written by render.TableWriter, to a console")
     elif fmt.delimiter is not None:
         with _text(binary, bom) as text:
-            yield DelimitedWriter(text, fmt.delimiter, raw_cells, formulas)
+            yield DelimitedWriter(text, fmt.delimiter, raw_cells, formulas)  # type: ignore[misc]
     else:
         with _text(binary, False) as text:
-            yield JsonLinesWriter(text, array=fmt is Format.JSON)
+            yield JsonLinesWriter(text, array=fmt is Format.JSON)  # type: ignore[misc]

@@ -58,9 +58,9 @@ def _translate_click() -> None:
         if module is None or not (name == "click" or name.startswith("click.")):
             continue
         if getattr(module, "_", None) in (gettext.gettext, None) and hasattr(module, "_"):
-            module._ = i18n.gettext
+            setattr(module, "_", i18n.gettext)  # noqa: B010 (a module's name bound by click)
         if getattr(module, "ngettext", None) is gettext.ngettext:
-            module.ngettext = i18n.ngettext
+            setattr(module, "ngettext", i18n.ngettext)  # noqa: B010
 
 
 def language_in(args: list[str]) -> str | None:

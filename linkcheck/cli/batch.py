@@ -178,7 +178,7 @@ class _progress:
     def __init__(self, out, env: Env) -> None:
         wanted = sys.stderr.isatty() and (out is not None or not env.is_terminal())
         self._colour = env.colour()
-        self._shown = None
+        self._shown: render.BatchProgress | None = None
         self.tick = self._tick if wanted else None
 
     def _tick(self, done: int) -> None:

@@ -6,7 +6,7 @@ import contextlib
 import functools
 import os
 import sys
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import click
 
@@ -184,11 +184,12 @@ def complete(kind: str, incomplete: str) -> list[str]:
         catalog = load_catalog(rules_env_paths())
     except LinkcheckError:
         return []
-    entries = {
+    kinds: dict[str, list[Any]] = {
         "platform": list(catalog.platforms.values()),
         "source": [*catalog.sources.values(), *catalog.groups.values()],
         "surface": list(catalog.surfaces.values()),
-    }[kind]
+    }
+    entries = kinds[kind]
     prefix = normalize(incomplete.strip("'\"")) if incomplete else ""
     words = []
     for entry in entries:

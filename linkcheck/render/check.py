@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import shown
 from ..i18n import gettext as _
 from ..i18n import language
@@ -29,7 +31,7 @@ def rule_dict(rule: Rule | None) -> dict | None:
 
 
 def decision_dict(d: Decision, explain: dict | None = None) -> dict:
-    out = {
+    out: dict[str, Any] = {
         "surface": d.surface,
         "verdict": d.verdict,
         "reason": d.reason,
@@ -233,7 +235,9 @@ def plain_lines(
     lines = []
     for i, d in enumerate(decisions):
         rule = d.rule.id if d.rule else "-"
-        lines.append("\t".join((d.verdict, d.platform, d.source, d.surface, iso(d.at), rule)))
+        lines.append(
+            "\t".join((d.verdict, d.platform, d.source, d.surface, d.at.isoformat(), rule))
+        )
         if explains:
             lines.extend("  " + line for line in explain_lines(d, explains[i], typed))
     return lines
@@ -255,6 +259,8 @@ def horizon_note(decisions: list[Decision]) -> list[str]:
     if not beyond:
         return []
     first = beyond[0]
+    horizon = first.horizon
+    assert horizon is not None
     known = ", ".join(
         f"{d.surface} {d.last_known.verdict}"
         + (f" ({d.last_known.rule.id})" if d.last_known.rule else "")
@@ -267,8 +273,8 @@ def horizon_note(decisions: list[Decision]) -> list[str]:
             "{as_of}); last known: {known}"
         ).format(
             platform=first.platform,
-            through=first.horizon.through,
-            as_of=first.horizon.as_of,
+            through=horizon.through,
+            as_of=horizon.as_of,
             known=known,
         ),
         _("note: {hint}").format(hint=newer_rules_hint(first.platform)),

@@ -111,7 +111,7 @@ def _records(cells: list[list[str]], width: int) -> list[str]:
     header, *rows = cells
     names = [h.lower() for h in header]
     label = max(width_of(h) for h in names[1:]) + 4  # "  name  "
-    lines = []
+    lines: list[str] = []
     for row in rows:
         if lines:
             lines.append("")

@@ -78,7 +78,9 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
             lines.extend(citation_lines(seg.rule))  # each quote, who said it, what is inferred
             if seg.rule.note:
                 lines.append(seg.rule.note_for(language()))
-        open_ended = seg.rule is not None and (seg.rule.end is None or seg.rule.end > seg.true_end)
+        open_ended = seg.rule is not None and (
+            seg.rule.end is None or seg.true_end is None or seg.rule.end > seg.true_end
+        )
         if horizon is not None and seg.true_end == horizon.end and open_ended:
             lines.append(
                 _(

@@ -80,7 +80,7 @@ def rule_document(rule: Rule, zone, horizon, rule_files: list[dict]) -> dict:
     """`rules show --json`."""
     from .check import rule_dict
 
-    return rule_dict(rule) | {
+    return (rule_dict(rule) or {}) | {
         "rule_files": rule_files,
         "horizon": horizon_dict(horizon),
         "platform": rule.platform,

@@ -121,7 +121,7 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
             "({count} day, {per:.1f} per column)", "({count} days, {per:.1f} per column)", span
         ).format(count=f"{span:,}", per=per_cell)
     )
-    out.print(Text.assemble(*legend))
+    out.print(Text.assemble(*legend))  # type: ignore[arg-type]
 
 
 def timeline_note(horizon, last) -> list[str]:
@@ -164,7 +164,9 @@ def upcoming_dict(event, at) -> dict:
 
 
 def horizon_status_dict(status) -> dict:
-    return {"platform": status.platform, "state": status.state} | horizon_dict(status.horizon)
+    return {"platform": status.platform, "state": status.state} | (
+        horizon_dict(status.horizon) or {}
+    )
 
 
 def _kind(word: str) -> str:
