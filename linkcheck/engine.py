@@ -85,9 +85,11 @@ class RuleSet:
             return self.catalog.surface_list(texts)
         return self.catalog.surface_list(texts, default)
 
-    def parse_when(self, text: str, platform: str | None = None, now: datetime | None = None):
-        """Read a date/time as typed, in the platform's zone."""
-        return parse_when(text, self.zone(platform), now)
+    def parse_when(self, text: str, platform: str | None = None, now: datetime | None = None,
+                   *, year: int | None = None) -> datetime:  # fmt: skip
+        """Read a date/time as typed, in the platform's zone (`year`: the year of a date
+        written without one; default: the current year there)."""
+        return parse_when(text, self.zone(platform), now, year=year)
 
     def instant(self, when, platform: str | None = None) -> datetime:
         """str, date, naive or aware datetime, or None (now) → aware datetime in the zone."""

@@ -130,8 +130,16 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
         F.col(safe[i]).alias(f"{c}_input" if c in APPENDED else c) for i, c in enumerate(header)
     ]
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
-    # the error row of a date that did not read (at ERROR) takes the date's note
-    answer[-1] = F.coalesce("_la_note", "_ld_note").alias("note")
+    # the error row of a date that did not read (at ERROR) takes the date's note; a date
+    # without a year adds its note to an answer's (as deciding.joined_note)
+    note, date_note = F.col("_la_note"), F.col("_ld_note")
+    answer[-1] = (
+        F.when((F.col("_la_verdict") == "error") | date_note.isNull(),
+               F.coalesce(note, date_note))
+        .when(F.coalesce(note, F.lit("")) == "", date_note)
+        .otherwise(F.concat(note, F.lit("; "), date_note))
+        .alias("note")
+    )  # fmt: skip
     answered = joined.select(*kept, *answer)
     if errors is None:
         return answered

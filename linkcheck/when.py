@@ -1,19 +1,24 @@
-"""Text → an instant in the platform's time zone.
+"""Text → an instant in the platform's time zone, read exactly or refused (docs/dates.md).
 
+The fastest forms (`2022-11-11`, `2022/11/11`, `20221111`, `now`, `today`) are read here
+without importing anything; Chinese forms (`2022年11月11日`, `双11`, `晚上8点`, `下周五`) by
+linkcheck's own grammar; every other form by python-dateutil — ISO 8601 through `isoparse`,
+free-form English and RFC 2822 through `parser.parse` (never fuzzy), relative forms through
+`relativedelta` — inside a guard that refuses what dateutil would otherwise guess: a word it
+would skip, a year, month or day it would fill from its default, a zone it cannot place
+exactly (`EST`, `UTC+8`, `+8`), a numeric date that reads both day-first and month-first.
 Every form resolves in the zone it is given (the platform's), never the machine's `TZ`.
-Every form is read by a strict grammar of its own, so a text is either read exactly or
-refused with what would be accepted: no fuzzy parser guesses a missing day from the hour,
-drops a zone name it does not know, or reads `UTC+8` the POSIX way (with its sign inverted).
-Zones are accepted only as `Z` or `±HH:MM`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
+from calendar import monthrange
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DateError, shown
@@ -21,42 +26,66 @@ from .i18n import N_, Deferred
 
 ACCEPTED = Deferred(
     N_(
-        "use 2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
-        "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, 618, today, yesterday, tomorrow, now, "
-        "+3d or -2w"
+        "use 2022-11-11, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, 'Nov 11 2022 8:00 PM', "
+        "'Fri, 11 Nov 2022 20:00:00 +0800', 2022-W45-5, 2022年11月11日, '11月11日 晚上8点', "
+        "双11, today, now, +3d, -2w, +1m, 'next friday' or 下周五 (docs/dates.md lists them all)"
     )
 )
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+            N_("Saturday"), N_("Sunday"))  # fmt: skip
 
-_TIME = r"(?:[T ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
-_OFFSET = r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?)?"
+_UNIT = r"(?:days?|weeks?|months?|years?|个月|[dwmy天周月年])"
+# a Chinese time of day: 20:00, 20点, 8点半, 晚上8点30分
+_CN_TIME = (
+    r"(?:\s*(?P<part>凌晨|早上|上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*"
+    r"(?:[:点时]\s*(?:(?P<half>半)|(?P<mi>\d{1,2})\s*分?)?))?"
+)
 _PATTERNS = {
-    "iso": (r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _TIME + _OFFSET, 0),
-    "compact": (r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})", 0),
+    # ISO 8601 with a whole day (the rest is isoparse's to read): 2022-11-11, 20221111,
+    # 2022-W45-5, 2022W455, then T or a space and a time with its offset
+    "iso": (
+        r"(?P<y>\d{4})(?:-(?P<m>\d{2})-(?P<d>\d{2})|(?P<cm>\d{2})(?P<cd>\d{2})"
+        r"|-?W(?P<w>\d{2})-?(?P<wd>\d))(?:(?P<sep>[Tt ])\S+)?",
+        0,
+    ),
     "chinese": (
-        r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
-        r"(?:\s*(?P<h>\d{1,2})\s*[:点时]\s*(?:(?P<mi>\d{1,2})\s*分?)?)?",
+        r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?" + _CN_TIME,
         0,
     ),
     # shopping festivals: 双11 / 双十一 (Nov 11), 双12 (Dec 12), 618 / 6·18 (Jun 18)
     "festival": (
-        r"(?:(?P<y>\d{4})\s*年?\s*)?(?:双\s*(?P<n>11|十一|12|十二)|(?P<j>6\s*[·・.]?\s*18))",
+        r"(?:(?P<y>\d{4})\s*年?\s*)?(?:双\s*(?P<n>11|十一|12|十二)|(?P<j>6\s*[·・.]?\s*18))"
+        + _CN_TIME,
         0,
     ),
-    "day_month_year": (r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})", 0),
-    "relative": (r"(?P<sign>[+-])\s*(?P<n>\d{1,6})\s*(?P<unit>d|w|days?|weeks?|天|周)", 0),
-    # `Nov 11 2022`, `November 11, 2022 8:00 pm`, `11 Nov 2022 20:00 +08:00`, `Nov 11`
-    "month_day": (
-        r"(?:(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
-        r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon2>[a-z]+)\.?)"
-        r"(?:\s+(?P<y>\d{4}))?"
-        r"(?:\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm)?)?"
-        r"(?:\s*(?P<z>z|[+-]\d{2}(?::?\d{2})?))?",
-        0,
-    ),
-    # a zone written as a name or as UTC+N: never guessed (EST is ambiguous, and POSIX reads
-    # UTC+8 as eight hours *behind* UTC)
-    "zone_word": (r"(?:\b(?:utc|gmt)\s*[+-]\s*\d|\d\s*(?:utc|gmt|[a-z]{2,4}t)\s*$)", 0),
+    # a date (or today, when there is none) and steps: +3d, -2w, +1m, 2022-01-31 +1m
+    "relative": (rf"(?P<base>.*?)\s*(?P<steps>(?:[+-]\s*\d{{1,6}}\s*{_UNIT}\s*)+)", 0),
+    "step": (rf"(?P<sign>[+-])\s*(?P<n>\d{{1,6}})\s*(?P<unit>{_UNIT})", 0),
+    "weekday": (r"(?P<way>next|last)\s+(?P<day>[a-z]+)\.?", 0),
+    "cn_week": (r"(?P<way>上|下|本|这)个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])", 0),
+    # an Excel serial date in a checklist cell: days since 1899-12-30, and a fraction of one
+    "serial": (r"(?P<days>\d{5})(?:\.(?P<frac>\d+))?", 0),
+    "ordinal": (r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE),
+    # a time of day (20:00; 8:05:09 is one): not an offset (+08:00, or -05:00 after a space)
+    "clock": (r"(?<![\d+])(?<!\s-)\d{1,2}:\d\d", 0),
+    "sign": (r"[+-]\s*\d", 0),
+    "year_first": (r"\d{4}(?!\d)|\d{8}", 0),
 }
+_UNITS = {"d": "days", "天": "days", "w": "weeks", "周": "weeks", "m": "months", "月": "months",
+          "个": "months", "y": "years", "年": "years"}  # fmt: skip
+# a Chinese part of the day → {hours it may be followed by: hours added}
+_PARTS = {
+    "凌晨": {h: 0 for h in range(0, 7)},
+    "早上": {h: 0 for h in range(4, 12)},
+    "上午": {h: 0 for h in range(0, 12)},
+    "中午": {11: 0, 12: 0, 1: 12, 2: 12},
+    "下午": {**{h: 12 for h in range(1, 12)}, **{h: 0 for h in range(13, 24)}},
+    "晚上": {**{h: 12 for h in range(5, 12)}, **{h: 0 for h in range(17, 24)}},
+}
+SERIALS = (20000, 80000)  # the plain numbers of a date column read as Excel serial dates
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0 (Excel's 1900 leap-year bug included)
+# two defaults that differ in every field dateutil may fill, both leap years (Feb 29 reads)
+_DEFAULTS = (datetime(2000, 1, 1), datetime(1972, 12, 28))
 
 
 class _Lazy:
@@ -76,11 +105,62 @@ _WORDS = {
     "yesterday": -1,
     "昨天": -1,
     "昨日": -1,
+    "前天": -2,
     "tomorrow": 1,
     "明天": 1,
     "明日": 1,
+    "后天": 2,
 }
 _NOW = {"now", "现在", "此刻"}
+
+
+@dataclass(frozen=True)
+class DateStyle:
+    """How dates are read beyond the forms every reader accepts: a checklist's date column
+    (`cells`: Excel serial numbers are days), in one day-first or month-first order, or in
+    one strptime `format`; `year` is the year of a date written without one (None: the
+    current year in the platform's zone)."""
+
+    order: str | None = None  # None (an ambiguous date is refused), dayfirst, monthfirst
+    format: str | None = None
+    year: int | None = None
+    cells: bool = False
+
+
+PLAIN = DateStyle()
+CELLS = DateStyle(cells=True)
+_DIRECTIVES = set("dmbBYHIMSfpz%")
+
+
+def date_style(text: str | None, year: int | None = None, cells: bool = True) -> DateStyle:
+    """The style `--date-format TEXT --year YEAR` asks for; DateError for a TEXT that is
+    neither dayfirst, monthfirst nor a strptime format naming a day and a month."""
+    if text is None or text.strip().lower() in ("dayfirst", "monthfirst"):
+        order = text.strip().lower() if text else None
+        return DateStyle(order=order, year=year, cells=cells)
+    used = set(re.findall(r"%(.)", text))
+    if (
+        not used <= _DIRECTIVES
+        or "d" not in used
+        or not used & set("mbB")
+        or ("I" in used) != ("p" in used)
+    ):
+        raise DateError(
+            N_(
+                "'{format}': use dayfirst, monthfirst or a strptime format "
+                "with %d, a month (%m, %b or %B) and %Y or no year, such as %d/%m/%Y %H:%M"
+            ),
+            format=shown(text, 40),
+        )
+    return DateStyle(format=text, year=year, cells=cells)
+
+
+class Reading(NamedTuple):
+    """An instant read from a text, and what the reader supplied that the text did not."""
+
+    at: datetime
+    year: int | None = None  # the year given to a date written without one
+    serial: bool = False  # the text was an Excel serial number
 
 
 def clock() -> datetime:
@@ -110,165 +190,411 @@ def is_midnight(at: datetime) -> bool:
     return at.hour == at.minute == at.second == at.microsecond == 0
 
 
-def parse_when(text: str, tz: tzinfo, now: datetime | None = None) -> datetime:
+def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
+               year: int | None = None) -> datetime:  # fmt: skip
     """Read `text` as an instant; dates without a time are 00:00 in `tz`.
 
-    `now` (aware) fixes the current instant for relative forms and forms without a year.
+    `now` (aware) fixes the current instant for relative forms and forms without a year;
+    `year` is the year of a form written without one (default: the current year in `tz`).
     The result is an aware datetime expressed in `tz`.
     """
-    raw = text
-    if (
-        len(text) == 10
-        and text[4] == text[7] == "-"
-        and (text[:4] + text[5:7] + text[8:]).isascii()
-        and (text[:4] + text[5:7] + text[8:]).isdigit()
-    ):
-        return _build(raw, tz, text[:4], text[5:7], text[8:])  # YYYY-MM-DD, the usual case
-    text = unicodedata.normalize("NFKC", text).strip()
-    if not text or len(text) > 64:
-        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
+    return read_when(text, tz, now, PLAIN if year is None else DateStyle(year=year)).at
+
+
+def read_when(text: str, tz: tzinfo, now: datetime | None = None,
+              style: DateStyle = PLAIN) -> Reading:  # fmt: skip
+    """`text` as a Reading in `style` (see parse_when); DateError if it cannot be read."""
+    raw = digits = text
+    if style.format is None and len(text) in (8, 10):  # YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD
+        if text[4:5] == text[7:8] and text[4:5] in ("-", "/"):
+            digits = text[:4] + text[5:7] + text[8:]
+        if len(digits) == 8 and digits.isascii() and digits.isdigit():
+            return Reading(_build(raw, tz, digits[:4], digits[4:6], digits[6:]))
+    text = _normal(raw)
+    if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
+        return _serial(m, tz)
+    if style.format is not None:
+        return _strptime(raw, text, tz, now, style)
     key = text.casefold()
     current = (now or clock()).astimezone(tz)
     today = current.date()
 
     if key in _NOW:
-        return current
+        return Reading(current)
     if key in _WORDS:
-        return local_midnight(today + timedelta(days=_WORDS[key]), tz)
+        return Reading(local_midnight(today + timedelta(days=_WORDS[key]), tz))
     if m := _RE.relative.fullmatch(key):
-        n = int(m["n"]) * (7 if m["unit"][0] in "w周" else 1)
-        try:
-            day = today + timedelta(days=n if m["sign"] == "+" else -n)
-        except OverflowError:
-            raise DateError(
-                N_("date out of range '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED
-            ) from None
-        return local_midnight(day, tz)
-    if m := _RE.iso.fullmatch(text):
-        return _build(raw, tz, m["y"], m["m"], m["d"], m["h"], m["mi"], m["s"], m["f"], m["z"])
-    if m := _RE.compact.fullmatch(text):
-        return _build(raw, tz, m["y"], m["m"], m["d"])
-    if m := _RE.day_month_year.fullmatch(text):
-        return _day_month_year(raw, tz, m)
+        return _relative(raw, m, tz, now, today, style)
+    if m := _RE.weekday.fullmatch(key):
+        return Reading(_next_weekday(raw, m, tz, today))
+    if m := _RE.cn_week.fullmatch(text):
+        return Reading(_chinese_week(m, tz, today))
+    year = style.year or today.year
     if m := _RE.festival.fullmatch(text):
         month, day = (6, 18) if m["j"] else (11, 11) if m["n"] in ("11", "十一") else (12, 12)
-        return _build(raw, tz, m["y"] or today.year, month, day)
+        return _chinese(raw, tz, m, m["y"], month, day, year)
     if m := _RE.chinese.fullmatch(text):
-        return _build(raw, tz, m["y"] or today.year, m["m"], m["d"], m["h"], m["mi"])
-    if m := _RE.month_day.fullmatch(key.replace(",", " ")):
-        return _month_day(raw, tz, today, m)
-    if _RE.zone_word.search(key):
-        raise DateError(
-            N_(
-                "unsure of the time zone in '{date}': zone names and UTC+N are not read; "
-                "write the offset as +08:00 (or Z for UTC), e.g. 2022-12-31T10:00:00+08:00"
-            ),
-            date=_show(raw),
-        )
-    raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
+        return _chinese(raw, tz, m, m["y"], m["m"], m["d"], year)
+    if m := _RE.iso.fullmatch(text):
+        if m["sep"] == " ":  # 2022-11-11 20:00-22:00 is a range, not an offset of -22:00
+            _one_time(raw, text)
+        found = _iso(raw, text, tz, m)
+        if found is not None:
+            return found
+        if m["sep"]:  # what isoparse does not read (a one-digit hour, +8, +24:00) is free-form
+            text = text[: m.start("sep")] + " " + text[m.end("sep") :]
+    return _free_form(raw, text, tz, year, style)
+
+
+def _normal(raw: str) -> str:
+    """NFKC (full-width digits and letters as ASCII), stripped; at most 64 characters."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text or len(text) > 64:
+        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
+    return text
 
 
 def _show(text: str) -> str:
     return shown(text, 40)
 
 
-def _build(raw, tz, y, m, d, h=None, mi=None, s=None, frac=None, offset=None) -> datetime:
-    try:
-        value = datetime(
-            int(y),
-            int(m),
-            int(d),
-            int(h or 0),
-            int(mi or 0),
-            int(s or 0),
-            int((frac or "0").ljust(6, "0")),
-        )
-    except ValueError as exc:
-        raise DateError(
-            N_("impossible date '{raw}': {reason}"), raw=_show(raw), reason=exc
-        ) from None
-    try:
-        if offset:
-            return value.replace(tzinfo=_offset(raw, offset)).astimezone(tz)
-        return value.replace(tzinfo=tz)
-    except OverflowError:
-        raise DateError(
-            N_("date out of range '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED
-        ) from None
+def _calendar_problem(raw: str, y: int, m: int, d: int, h: int = 0, mi: int = 0,
+                      s: int = 0) -> DateError | None:  # fmt: skip
+    """Why y-m-d h:mi:s is not in the calendar, as the error that says it; None if it is."""
+    if not 1 <= y <= 9999:
+        return DateError(N_("impossible date '{raw}': there is no year {year}"),
+                         raw=_show(raw), year=y)  # fmt: skip
+    if not 1 <= m <= 12:
+        return DateError(N_("impossible date '{raw}': there is no month {month}"),
+                         raw=_show(raw), month=m)  # fmt: skip
+    days = monthrange(y, m)[1]
+    if not 1 <= d <= days:
+        return DateError(N_("impossible date '{raw}': {month} has {days} days"),
+                         raw=_show(raw), month=f"{y:04d}-{m:02d}", days=days)  # fmt: skip
+    if h > 23 or mi > 59 or s > 59:
+        return DateError(N_("impossible date '{raw}': there is no time {time}"),
+                         raw=_show(raw), time=f"{h:02d}:{mi:02d}:{s:02d}")  # fmt: skip
+    return None
 
 
-def _offset(raw: str, text: str) -> tzinfo:
-    if text == "Z":
-        return UTC
-    digits = text[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    if hours > 23 or minutes > 59:
-        raise DateError(
-            N_("invalid UTC offset in '{raw}': use Z or +HH:MM such as +08:00"), raw=_show(raw)
-        )
-    delta = timedelta(hours=hours, minutes=minutes)
-    return timezone(-delta if text[0] == "-" else delta)
+def _build(raw: str, tz: tzinfo, y, m, d, h=0, mi=0) -> datetime:
+    """y-m-d h:mi in `tz`, from the digits of linkcheck's own forms."""
+    y, m, d, h, mi = int(y), int(m), int(d), int(h), int(mi)
+    problem = _calendar_problem(raw, y, m, d, h, mi)
+    if problem is not None:
+        raise problem
+    return datetime(y, m, d, h, mi, tzinfo=tz)
 
 
-def _day_month_year(raw: str, tz: tzinfo, m: re.Match) -> datetime:
-    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
-    readings = []
-    for day, month in ((a, b), (b, a)):
-        with contextlib.suppress(ValueError):
-            readings.append(date(y, month, day))
-    readings = sorted(set(readings))
-    if not readings:
-        raise DateError(
-            N_("impossible date '{raw}': neither day/month nor month/day"), raw=_show(raw)
-        )
-    if len(readings) > 1:
-        first, second = readings
-        raise DateError(
-            N_("ambiguous date '{date}': it could be {first} or {second}; write it as YYYY-MM-DD"),
-            date=_show(raw), first=first.isoformat(), second=second.isoformat(),
-        )  # fmt: skip
-    return local_midnight(readings[0], tz)
-
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
+def _out_of_range(raw: str) -> DateError:
+    return DateError(
+        N_("date out of range '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED
     )
-    for name in names
-}
 
 
-def _month_day(raw: str, tz: tzinfo, today: date, m: re.Match) -> datetime:
-    """A month name with a day (and perhaps a year, a time and an offset); nothing else."""
-    month = _MONTHS.get(m["mon"] or m["mon2"])
-    if month is None:
+def _placed(raw: str, value: datetime, tz: tzinfo) -> datetime:
+    """A datetime read from a text in `tz`: naive is wall time there, aware is converted."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=tz)
+    try:
+        return value.astimezone(tz)
+    except OverflowError:
+        raise _out_of_range(raw) from None
+
+
+def shown_at(value: datetime) -> str:
+    """A reading as the messages show it: the day, and the time when it has one."""
+    if is_midnight(value):
+        return value.date().isoformat()
+    return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------------- linkcheck's own
+
+
+def _chinese(raw: str, tz: tzinfo, m: re.Match, y, month, day, year: int) -> Reading:
+    """A Chinese date (its year, or `year` when it has none) and its time of day."""
+    hour = 0
+    if m["h"] is not None:
+        hour = int(m["h"])
+        if m["part"] is not None:
+            added = _PARTS[m["part"]].get(hour)
+            if added is None:
+                raise DateError(N_("impossible time in '{raw}': {h} {ampm}"),
+                                raw=_show(raw), h=hour, ampm=m["part"])  # fmt: skip
+            hour += added
+    minute = 30 if m["half"] else m["mi"] or 0
+    at = _build(raw, tz, y or year, month, day, hour, minute)
+    return Reading(at, None if y else year)
+
+
+def _is_serial(text: str) -> bool:
+    from decimal import Decimal
+
+    return SERIALS[0] <= Decimal(text) <= SERIALS[1]
+
+
+def _serial(m: re.Match, tz: tzinfo) -> Reading:
+    """An Excel serial date: whole days since 1899-12-30, and a fraction of a day (to the
+    nearest second) — wall time in `tz`, as the sheet's author saw it."""
+    seconds = 0
+    if m["frac"]:
+        seconds = round(int(m["frac"]) * 86400 / 10 ** len(m["frac"]))
+    local = _EXCEL_EPOCH + timedelta(days=int(m["days"]), seconds=seconds)
+    return Reading(local.replace(tzinfo=tz), serial=True)
+
+
+def _chinese_week(m: re.Match, tz: tzinfo, today: date) -> datetime:
+    """上周五 / 本周五 / 下周五: that day of last, this or next week (weeks start on Monday)."""
+    from dateutil.relativedelta import MO, relativedelta
+
+    weeks = {"上": -1, "下": 1}.get(m["way"], 0)
+    monday = today + relativedelta(weeks=weeks, weekday=MO(-1))
+    return local_midnight(
+        monday + relativedelta(days=min("一二三四五六日天".index(m["day"]), 6)), tz
+    )
+
+
+# ---------------------------------------------------------------------- dateutil
+
+
+def _next_weekday(raw: str, m: re.Match, tz: tzinfo, today: date) -> datetime:
+    """next friday: the first Friday after today; last friday: the last one before it."""
+    from dateutil.parser import parserinfo
+    from dateutil.relativedelta import relativedelta, weekday
+
+    day = parserinfo().weekday(m["day"])
+    if day is None:
         raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
-    hour = m["h"]
-    if m["ampm"]:
-        h = int(hour)
-        if not 1 <= h <= 12:
+    step = 1 if m["way"] == "next" else -1
+    return local_midnight(today + relativedelta(days=step, weekday=weekday(day, step)), tz)
+
+
+def _relative(raw: str, m: re.Match, tz: tzinfo, now, today: date,
+              style: DateStyle) -> Reading:  # fmt: skip
+    """Steps of days, weeks, months or years from a date (today when none is written), each
+    in turn, by relativedelta: a month's end is clamped (2022-01-31 +1m is 2022-02-28)."""
+    from dateutil.relativedelta import relativedelta
+
+    base = m["base"]
+    start = read_when(base, tz, now, style) if base else Reading(local_midnight(today, tz))
+    local = start.at.replace(tzinfo=None)
+    try:
+        for step in _RE.step.finditer(m["steps"]):
+            n = int(step["n"]) * (1 if step["sign"] == "+" else -1)
+            local += relativedelta(**{_UNITS[step["unit"][0]]: n})
+    except (OverflowError, ValueError):
+        raise _out_of_range(raw) from None
+    return start._replace(at=local.replace(tzinfo=tz))
+
+
+def _iso(raw: str, text: str, tz: tzinfo, m: re.Match) -> Reading | None:
+    """An ISO 8601 date and time by isoparse; None when isoparse does not read it (the
+    free-form reader then reads it or says why not)."""
+    from dateutil.parser import isoparse
+
+    if m["w"] is not None:  # isoparse carries week 53 of a 52-week year into the next
+        try:
+            date.fromisocalendar(int(m["y"]), int(m["w"]), int(m["wd"]))
+        except ValueError:
             raise DateError(
-                N_("impossible time in '{raw}': {h} {ampm}"),
-                raw=_show(raw),
-                h=h,
-                ampm=m["ampm"],
-            )
-        hour = (h % 12) + (12 if m["ampm"] == "pm" else 0)
-    offset = m["z"].upper() if m["z"] else None
-    day = m["d"] or m["d2"]
-    return _build(raw, tz, m["y"] or today.year, month, day, hour, m["mi"], m["s"], None, offset)
+                N_("impossible date '{raw}': {year} has no week {week} day {day}"),
+                raw=_show(raw), year=m["y"], week=m["w"], day=m["wd"],
+            ) from None  # fmt: skip
+    else:
+        month, day = m["m"] or m["cm"], m["d"] or m["cd"]
+        problem = _calendar_problem(raw, int(m["y"]), int(month), int(day))
+        if problem is not None:
+            raise problem
+    try:
+        value = isoparse(text)
+    except (ValueError, OverflowError):
+        return None
+    return Reading(_placed(raw, value, tz))
+
+
+@lru_cache(maxsize=1)
+def _dateutil():
+    """dateutil's parser, and the parserinfo of the guard (imported on first use)."""
+    from dateutil import parser
+
+    class Strict(parser.parserinfo):
+        """What dateutil met while reading: zone names, weekday names, two-digit years;
+        and only separators skipped (a word it would skip — at, on, of — is refused)."""
+
+        JUMP = (" ", ",", ".", "-", "/")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.zone_names: set[str] = set()
+            self.weekdays: set[int] = set()
+            self.short_year = False
+
+        def tzoffset(self, name):
+            self.zone_names.add(name)
+            return super().tzoffset(name)
+
+        def weekday(self, name):
+            found = super().weekday(name)
+            if found is not None:
+                self.weekdays.add(found)
+            return found
+
+        def convertyear(self, year, century_specified=False):
+            if year < 100 and not century_specified:
+                self.short_year = True
+            return super().convertyear(year, century_specified)
+
+    return parser, Strict
+
+
+def _zone_error(raw: str) -> DateError:
+    return DateError(
+        N_(
+            "unsure of the time zone in '{date}': zone names such as EST or CST and UTC+N "
+            "are not read; write the offset as +08:00 or +0800 (Z or UTC for UTC)"
+        ),
+        date=_show(raw),
+    )
+
+
+def _offset_error(raw: str) -> DateError:
+    return DateError(
+        N_("invalid UTC offset in '{raw}': write it as +08:00 or +0800 (Z or UTC for UTC)"),
+        raw=_show(raw),
+    )
+
+
+def _zone(raw: str, text: str, names: set[str], _name: str | None,
+          offset: int | None) -> tzinfo | None:  # fmt: skip
+    """The zone dateutil found, if it places the instant exactly: UTC by name (UTC, GMT, Z),
+    or an offset written ±HHMM or ±HH:MM (+8 and 20:00-22 are not offsets). `names` are
+    the zone names it met: any other name is a guess (EST is three zones; CST is China's or
+    America's), and a sign after a UTC name is either read POSIX-style, inverted (UTC+8 as 8
+    hours behind), or dropped (UTC +0800 as UTC)."""
+    if names - {"UTC", "GMT", "Z", "z"} or any(
+        re.search(r"[+-]\s*\d", text[text.rfind(n) :]) for n in names
+    ):
+        raise _zone_error(raw)
+    if offset is None:
+        return None
+    if names:
+        return UTC
+    hours, minutes = divmod(abs(offset) // 60, 60)
+    signs = "+-" if offset == 0 else "-" if offset < 0 else "+"
+    written = rf"[{signs}]{hours:02d}:?{minutes:02d}(?!\d)"
+    if hours > 23 or not re.search(written, text):
+        raise _offset_error(raw)
+    return timezone(timedelta(seconds=offset))
+
+
+def _parse(raw: str, text: str, default: datetime, dayfirst: bool):
+    """dateutil.parser.parse, never fuzzy, with the guard's parserinfo: (datetime, info)."""
+    parser, Strict = _dateutil()
+    info = Strict()
+
+    def zone_of(name, offset):
+        return _zone(raw, text, info.zone_names, name, offset)
+
+    try:
+        value = parser.parser(info).parse(text, default=default, dayfirst=dayfirst,
+                                          tzinfos=zone_of)  # fmt: skip
+    except OverflowError:
+        raise _out_of_range(raw) from None
+    except ValueError as exc:
+        if isinstance(exc.__cause__, ValueError):  # it read the fields: the calendar has none
+            raise DateError(N_("impossible date '{raw}': no such day or time in the calendar"),
+                            raw=_show(raw)) from None  # fmt: skip
+        raise DateError(
+            N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED
+        ) from None
+    return value, info
+
+
+def _one_time(raw: str, text: str) -> None:
+    """dateutil keeps the last of two times or two offsets: 20:00-22:00 is a range (which
+    it reads as 20:00 at UTC-22:00), and 10:00 +0800 -0500 is read as -05:00."""
+    clocks = list(_RE.clock.finditer(text))
+    if len(clocks) > 1:
+        raise DateError(
+            N_("invalid date '{date}': it holds more than one time of day"), date=_show(raw)
+        )
+    if clocks and len(_RE.sign.findall(text, clocks[0].end())) > 1:
+        raise _offset_error(raw)
+
+
+def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> Reading:
+    """A free-form date by dateutil, read against two defaults: a field that differs
+    between them was filled by dateutil, not read — a missing month or day is refused, a
+    missing year is `year`. Without an order, a numeric date is read month-first and
+    day-first too: two readings are refused, with both shown."""
+    # dateutil reads a year-first date (2022/10/11, 20221011) day-first as year-day-month,
+    # a form nobody writes: a year first is always year-month-day
+    year_first = _RE.year_first.match(text) is not None
+    dayfirst = style.order == "dayfirst" and not year_first
+    # an ordinal's suffix (11th) goes with its number; dateutil would skip it anywhere
+    text = _RE.ordinal.sub("", text)
+    _one_time(raw, text)
+    value, info = _parse(raw, text, _DEFAULTS[0], dayfirst)
+    other = _parse(raw, text, _DEFAULTS[1], dayfirst)[0]
+    if value.month != other.month:
+        raise DateError(N_("incomplete date '{date}': it names no month"), date=_show(raw))
+    if value.day != other.day:
+        raise DateError(
+            N_("incomplete date '{date}': it names no day of the month"), date=_show(raw)
+        )
+    if info.short_year:
+        raise DateError(
+            N_("two-digit year in '{date}': write the year in full, such as 2022"),
+            date=_show(raw),
+        )
+    assumed = None
+    if value.year != other.year:
+        assumed = year
+        problem = _calendar_problem(raw, year, value.month, value.day)
+        if problem is not None:
+            raise problem
+        value = value.replace(year=year)
+    if style.order is None and not year_first:
+        try:
+            swapped = _parse(raw, text, datetime(value.year, 1, 1), True)[0]
+        except DateError:
+            swapped = value
+        if swapped != value:
+            first, second = sorted((shown_at(value), shown_at(swapped)))
+            hint = (
+                N_("ambiguous date '{date}': it could be {first} or {second}; write it as "
+                   "YYYY-MM-DD, or read the column with --date-format dayfirst or monthfirst")
+                if style.cells
+                else N_("ambiguous date '{date}': it could be {first} or {second}; write it "
+                        "as YYYY-MM-DD")
+            )  # fmt: skip
+            raise DateError(hint, date=_show(raw), first=first, second=second)
+    if info.weekdays and info.weekdays != {value.weekday()}:
+        raise DateError(
+            N_("'{date}' names a {named}, but {day} is a {weekday}"),
+            date=_show(raw),
+            named=Deferred(WEEKDAYS[min(info.weekdays)]),
+            day=value.date().isoformat(),
+            weekday=Deferred(WEEKDAYS[value.weekday()]),
+        )
+    return Reading(_placed(raw, value, tz), assumed)
+
+
+def _strptime(raw: str, text: str, tz: tzinfo, now, style: DateStyle) -> Reading:
+    """A cell in the column's own strptime format (`--date-format`); a format without a
+    year takes `style.year` or the current year."""
+    fmt = style.format or ""
+    assumed = None
+    if "%Y" not in fmt:
+        assumed = style.year or (now or clock()).astimezone(tz).year
+        text, fmt = f"{text}\n{assumed:04d}", f"{fmt}\n%Y"
+    try:
+        value = datetime.strptime(text, fmt)
+    except ValueError:
+        raise DateError(
+            N_("date '{date}' does not match --date-format '{format}'"),
+            date=_show(raw),
+            format=shown(style.format or "", 40),
+        ) from None
+    return Reading(_placed(raw, value, tz), assumed)

@@ -4,7 +4,7 @@ up in the next N days. Computed from the engine's compiled timelines, never re-d
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from .engine import RuleSet
 from .model import Horizon, Rule
@@ -38,7 +38,7 @@ class Segment:
 
     @property
     def whole_days(self) -> bool:
-        return is_midnight(self.start) and is_midnight(self.end)
+        return is_midnight(self.start) and (is_midnight(self.end) or self.end == CALENDAR_END)
 
 
 def segments(
@@ -51,7 +51,7 @@ def segments(
 ) -> list[Segment]:
     """Segments covering the days first..last (inclusive) in the platform's zone."""
     tz = ruleset.zone(platform)
-    lo, hi = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
+    lo, hi = local_midnight(first, tz), day_end(last, tz)
     out: list[Segment] = []
     for source in sources:
         for surface in surfaces:
@@ -76,6 +76,28 @@ def segments(
                         )
                     )
     return out
+
+
+# the end of the calendar: no window opens or closes past it (datetime.max, in UTC so that
+# every zone can compare with it)
+CALENDAR_END = datetime.max.replace(tzinfo=UTC)
+
+
+def day_end(day: date, tz: tzinfo) -> datetime:
+    """The first instant after `day` in `tz`: the next day's midnight, or for the calendar's
+    last day (9999-12-31) the calendar's end."""
+    if day == date.max:
+        return CALENDAR_END
+    return local_midnight(day + timedelta(days=1), tz)
+
+
+def span_days(day: date, span) -> int:
+    """Days from `day` to `day + span` (a relativedelta: month ends clamped, so 1 month from
+    2022-01-31 is 28 days), and no further than the calendar's last day."""
+    try:
+        return ((day + span) - day).days
+    except (OverflowError, ValueError):
+        return (date.max - day).days
 
 
 def rule_span(ruleset: RuleSet, platform: str) -> tuple[date, date] | None:
@@ -136,8 +158,12 @@ class Upcoming:
 
 
 def _look_ahead_end(at: datetime, tz: tzinfo, days: int) -> datetime:
-    """The end of the day `days` days after `at`'s day, in the platform's zone."""
-    return local_midnight(at.astimezone(tz).date() + timedelta(days=days + 1), tz)
+    """The end of the day `days` days after `at`'s day, in the platform's zone (at most the
+    calendar's end)."""
+    try:
+        return day_end(at.astimezone(tz).date() + timedelta(days=days), tz)
+    except OverflowError:
+        return CALENDAR_END
 
 
 def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) -> list[Upcoming]:

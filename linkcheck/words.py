@@ -9,6 +9,13 @@ from datetime import datetime
 from .i18n import N_, Message
 from .i18n import gettext as _
 from .model import Decision
+from .when import shown_at
+
+# what a checklist's date cell without a year was read as (the note of its row's answers)
+YEAR_NOTES = (
+    N_("the date has no year: read as {date}, in the current year (--year sets another)"),
+    N_("the date has no year: read as {date} (--year {year})"),
+)
 
 
 def iso(at: datetime | None) -> str | None:
@@ -55,3 +62,10 @@ def decision_note(d: Decision) -> str:
             f"(as of {d.horizon.as_of}); last known: {last}; {hint}"
         )
     return ""
+
+
+def reading_note(at: datetime, year: int | None) -> str:
+    """The note of a date cell read without a year as `at` (`year`: --year, if given);
+    English, as every note (the appended columns never change with the language)."""
+    template = YEAR_NOTES[0] if year is None else YEAR_NOTES[1]
+    return Message(template, date=shown_at(at), year=year).english()

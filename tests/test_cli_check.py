@@ -415,7 +415,7 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
     result = _cli("check", "tmall", "--on", "2022-02-30", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
-    expected = "Error: impossible date '2022-02-30': day is out of range for month"
+    expected = "Error: --on: impossible date '2022-02-30': 2022-02 has 28 days"
     assert result.stderr.strip() == expected
 
 

@@ -196,9 +196,15 @@ def _cell(expr: str, raw_cells: bool) -> str:
 
 
 def _answer(column: str) -> str:
-    """SQL: an appended column of a row's span; a date that did not read has its note."""
+    """SQL: an appended column of a row's span; a date that did not read has its note, and a
+    date without a year adds its own to an answer's (as deciding.joined_note)."""
     if column == "note":
-        return "coalesce(s.note, d.date_note, '')"
+        return (
+            "CASE WHEN s.verdict = 'error' OR d.date_note IS NULL "
+            "THEN coalesce(s.note, d.date_note, '') "
+            "WHEN coalesce(s.note, '') = '' THEN d.date_note "
+            "ELSE s.note || '; ' || d.date_note END"
+        )
     return f"coalesce(s.{_quote(column)}, '')"
 
 

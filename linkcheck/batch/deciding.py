@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import datetime
 from operator import itemgetter
 from typing import cast
 
@@ -16,7 +15,8 @@ from ..i18n import N_, english
 from ..links import classify_host, link_host
 from ..model import Resolved
 from ..timeline import from_micros, micros
-from ..words import change_cell, decision_note
+from ..when import CELLS, DateStyle, read_when
+from ..words import change_cell, decision_note, reading_note
 from .cells import BadRow
 from .columns import Columns
 from .formats import Answer
@@ -86,14 +86,21 @@ class Checker:
         surfaces: tuple[str, ...],
         when: str,
         platform: str | None,
+        dates: DateStyle = CELLS,
     ) -> None:
         self.ruleset = ruleset
         self.columns = columns
         self.default_surfaces = surfaces
         self.default_when = when
         self.default_platform = platform
+        self.dates = dates  # how the date cells are read (--date-format, --year)
+        # what the date cells held beyond plain dates, for the run's report: Excel serial
+        # numbers, and the years given to dates written without one
+        self.serials = False
+        self.assumed_years: set[int] = set()
         self._names = _Bounded(self.PART_CACHE)  # (kind, text) → id(s) or error
-        self._instants = _Bounded(self.PART_CACHE)  # (text, platform) → (datetime, micros)
+        # (text, platform) → (datetime, micros), and a note when the reader supplied the year
+        self._instants = _Bounded(self.PART_CACHE)
         self._hosts = _Bounded(self.PART_CACHE)
         # the fast path of decide(): for (source, surface, platform) cells already known to
         # be valid, a plan per surface (timeline bounds and answers by segment), and the
@@ -147,6 +154,7 @@ class Checker:
         """The slow path: read each cell, report what is wrong, remember what is valid."""
         read = self.read(source, url, surface_text, platform_text)
         if isinstance(read, list):
+            self._glance(when_text, platform_text)
             return read
         platform, resolved, surfaces = read
         try:
@@ -154,6 +162,8 @@ class Checker:
         except LinkcheckError as exc:
             return [Answer.error(s, error_note(exc)) for s in surfaces]
         answers = [self._answer(platform, resolved, s, instant) for s in surfaces]
+        if len(instant) > 2:  # the reader gave the date a year: the row says which date
+            return [a._replace(note=joined_note(a.note, instant[2])) for a in answers]
         if not url:  # remember the valid cells for the fast path
             instants = self._known_instants.get(platform)
             if instants is None:
@@ -185,10 +195,13 @@ class Checker:
         """A platform cell (empty: the default) → its id; raises LinkcheckError."""
         return self._name("platform", text.strip() or self.default_platform)
 
-    def instant(self, when_text: str, platform: str) -> tuple[datetime, int]:
-        """A date cell (empty: the default) → (instant in the platform's zone, micros());
-        raises LinkcheckError for a date that cannot be read."""
-        return self._instant(when_text.strip() or self.default_when, platform)
+    def instant(self, when_text: str, platform: str) -> tuple:
+        """A date cell → (instant in the platform's zone, micros()), and a third item, the
+        note a row's answers take, when the cell has no year; an empty cell is the default
+        (--on). Raises LinkcheckError for a date that cannot be read."""
+        if not when_text.strip():
+            return self._instant(self.default_when, platform, DateStyle(year=self.dates.year))
+        return self._instant(when_text, platform, self.dates)
 
     def spans(self, platform: str, resolved: Resolved, surface: str):
         """(start, end, answer) for each span of time over which the answer for these ids
@@ -214,12 +227,25 @@ class Checker:
         # an empty cell is the default surfaces; otherwise the grammar of -s
         return self.ruleset.surface_list((text,) if text.strip() else (), self.default_surfaces)
 
-    def _instant(self, text: str, platform: str):
+    def _instant(self, text: str, platform: str, style: DateStyle):
         def read():
-            at = self.ruleset.parse_when(text, platform)
-            return at, micros(at)
+            reading = read_when(text, self.ruleset.zone(platform), None, style)
+            at = reading.at
+            self.serials = self.serials or reading.serial
+            if reading.year is None or not style.cells:
+                return at, micros(at)
+            self.assumed_years.add(reading.year)
+            return at, micros(at), reading_note(at, style.year)
 
-        return _remember(self._instants, (text, platform), read)
+        return _remember(self._instants, (text, platform, style.cells), read)
+
+    def _glance(self, when_text: str, platform_text: str) -> None:
+        """Read the date of a row whose other cells are wrong, for the run's report only
+        (the DuckDB engine reads every distinct date, whatever the row's other cells)."""
+        try:
+            self.instant(when_text, self.platform(platform_text))
+        except LinkcheckError:
+            return  # the row is an error row already: its date's error adds nothing
 
     def _resolve(self, source: str, url: str) -> Resolved:
         if not source and not url:
@@ -268,6 +294,12 @@ class Checker:
 
 def _blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
+
+
+def joined_note(note: str, date_note: str) -> str:
+    """A row's note and what its date cell said (the year it was given): the DuckDB engine
+    and linkcheck.spark join them the same way."""
+    return f"{note}; {date_note}" if note else date_note
 
 
 def error_note(exc: Exception) -> str:

@@ -4,15 +4,17 @@ the Python path — and the rows are joined to them wherever they are.
 
 - plans: each distinct (source, url, surface, platform) cells → a plan number. Cells meaning
   the same ids (an alias and an id, two links to one shop) share a plan.
-- instants: each distinct (date, platform) cells → an instant in micros() (UTC microseconds),
-  or ERROR and the note of the date that does not read.
+- instants: each distinct (date, platform) cells → an instant in micros() (UTC microseconds)
+  and the note a date without a year adds to its row's (else empty), or ERROR and the note
+  of the date that does not read.
 - spans: (plan, idx, start, end, surface, verdict, rule, next_change, note) — for each
   surface (idx: its position in the row's answers) the spans of time over which the answer is
   one, start inclusive, end exclusive. A row's answers are the spans of its plan holding its
   instant. A date that does not read is at ERROR, where each plan has an error row per
   surface whose note is empty (None): the join takes the date's note. A plan that is wrong
   whatever the date (an unknown source, a surface or platform that does not read) has its
-  error answers from ERROR on, its own notes.
+  error answers from ERROR on, its own notes. A row whose answer is not an error and whose
+  date has a note gets both, as deciding.joined_note joins them.
 """
 
 from __future__ import annotations
@@ -85,13 +87,14 @@ def plan_of(checker: Checker, number: int, text: str) -> list[tuple]:
 
 
 def instants(checker: Checker, keys) -> list[tuple]:
-    """Distinct (date, platform) cells → [(date, platform, micros or ERROR, error note)]."""
+    """Distinct (date, platform) cells → [(date, platform, micros or ERROR, note)]: the
+    note of a date without a year, or the error note of one that does not read."""
     out: list[tuple] = []
     for date_text, platform_text in keys:
         try:
             platform = checker.platform(platform_text)
-            at = checker.instant(date_text, platform)[1]
-            out.append((date_text, platform_text, at, None))
+            read = checker.instant(date_text, platform)
+            out.append((date_text, platform_text, read[1], read[2] if len(read) > 2 else None))
         except LinkcheckError as exc:  # a wrong platform is the plan's error: any value here
             out.append((date_text, platform_text, ERROR, error_note(exc)))
     return out

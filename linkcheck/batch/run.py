@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from ..errors import LinkcheckError, Message
 from ..i18n import N_
+from ..when import DateStyle, date_style
 from .columns import MEANINGS, Columns
 from .deciding import Checker, check_rows
 from .formats import (
@@ -47,7 +48,9 @@ class ChecklistOptions:
     """How a checklist is read and answered; every field has the default `batch` has.
 
     `when`, `surfaces` and `platform` answer rows without a date, surface or platform
-    cell; `columns` names a meaning's column by header or 1-based position
+    cell; `date_format` reads the date column in one style (dayfirst, monthfirst or a
+    strptime format) and `year` is the year of a date written without one (docs/dates.md);
+    `columns` names a meaning's column by header or 1-based position
     ({"date": "直播时间", "url": "3"}); `bom` None: a BOM when the input came from a
     spreadsheet program; `engine`: python, duckdb (the duckdb extra) or auto."""
 
@@ -61,6 +64,8 @@ class ChecklistOptions:
     bom: bool | None = None
     raw_cells: bool = False
     engine: str = "python"
+    date_format: str | None = None
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class Summary:
     input_format: Format
     output_format: Format
     engine: str  # python | duckdb: the one that answered
+    serials: bool = False  # the date column held Excel serial numbers
+    years: tuple[int, ...] = ()  # the years given to dates written without one
 
     @property
     def results(self) -> int:
@@ -119,6 +126,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         in_format = Format(options.input_format or _format_of(source, "--input-format"))
         out_format = _output_format(options.output_format, sink, in_format, source)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
+        dates = _dates(options)
         try:
             header, rows, encoding = read_input(binary, in_format, options.encoding)
             columns = Columns.find(header, dict(options.columns))
@@ -126,7 +134,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
             raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
             raise decode_error(shown, exc) from None
-        checker = Checker(rules, columns, given.surfaces, options.when, given.platform)
+        checker = Checker(rules, columns, given.surfaces, options.when, given.platform, dates)
         bom = options.bom if options.bom is not None else wants_bom(encoding)
         with _sink(sink) as (output, writer):
             engine = "python"
@@ -160,7 +168,8 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                 ) from None
             except InputError as exc:  # a workbook found malformed part way
                 raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
-    return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine)
+    return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine,
+                   checker.serials, tuple(sorted(checker.assumed_years)))  # fmt: skip
 
 
 class Defaults(NamedTuple):
@@ -182,7 +191,7 @@ def defaults(rules: RuleSet, options: ChecklistOptions) -> Defaults:
     """The defaults the options give (raises LinkcheckError for a date or name that does
     not read: before any row is read)."""
     platform = rules.platform_id(options.platform)
-    at = rules.parse_when(options.when, platform)
+    at = rules.parse_when(options.when, platform, year=options.year)
     return Defaults(at, rules.surface_list(options.surfaces), platform)
 
 
@@ -191,7 +200,12 @@ def checker_for(rules: RuleSet, header: list[str], options: ChecklistOptions) ->
     run_checklist does the same with the header it reads)."""
     given = defaults(rules, options)
     columns = Columns.find(header, dict(options.columns))
-    return Checker(rules, columns, given.surfaces, options.when, given.platform)
+    return Checker(rules, columns, given.surfaces, options.when, given.platform, _dates(options))
+
+
+def _dates(options: ChecklistOptions) -> DateStyle:
+    """How the date cells are read (raises DateError for a --date-format that is none)."""
+    return date_style(options.date_format, options.year)
 
 
 def _shown(source: Source) -> str:

@@ -11,7 +11,7 @@ from .. import batch as core
 from .. import render
 from ..i18n import N_
 from ..i18n import gettext as _
-from .options import Env, common_options, surface_option, when_option
+from .options import Env, common_options, read_date, surface_option, when_option, year_option
 
 
 def _fail_on(text: str) -> set[str]:
@@ -72,6 +72,14 @@ def column_options(command):
     help="Force the input format (default: by extension; stdin: csv).",
 )
 @when_option("Date for rows without a date.")
+@click.option(
+    "--date-format",
+    metavar="STYLE",
+    help="How the date column is written when its dates could be read two ways: "
+    "dayfirst (11/10/2022 is 11 October), monthfirst (10 November), or a strptime format "
+    "such as '%d/%m/%Y %H:%M'.",
+)
+@year_option
 @surface_option("Surfaces for rows without a surface (default: livestream and short-video).")
 @click.option(
     "--fail-on",
@@ -99,8 +107,8 @@ def column_options(command):
 @column_options
 @common_options
 def batch(
-    input_path, out, fmt, input_format, when, surfaces, fail_on, encoding, bom, excel,
-    raw_cells, engine, chosen: dict[str, str], env: Env,
+    input_path, out, fmt, input_format, when, date_format, year, surfaces, fail_on, encoding,
+    bom, excel, raw_cells, engine, chosen: dict[str, str], env: Env,
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
@@ -116,6 +124,9 @@ def batch(
       platform  平台, platform (optional)
 
     stderr says which column was read as what, and what filled a missing one.
+    A date cell is read as --on reads it (docs/dates.md), and also as an Excel
+    serial number (44876 is 2022-11-11); a date without a year takes --year
+    (default: the current year) and its row's note says which date it was.
     Every other column passes through untouched. Appended: surface, verdict,
     rule, next_change, note. A row with several surfaces (or none, with the
     default two) is written once per surface. A row that cannot be decided gets
@@ -142,8 +153,12 @@ def batch(
         input_format=input_format, output_format=None if to_terminal else fmt, when=when,
         surfaces=surfaces, platform=env.platform, columns=chosen, encoding=encoding,
         bom=True if excel else bom, raw_cells=raw_cells, engine=engine,
+        date_format=date_format, year=year,
     )  # fmt: skip
     ruleset = env.ruleset()
+    # a bad --on or --date-format is an error naming the option, before any row is read
+    read_date(ruleset, when, ruleset.platform_id(env.platform), year=year)
+    _date_style(date_format, year)
     if to_terminal:
         sink = render.TableWriter(render.console(env.colour()))
     else:
@@ -161,10 +176,23 @@ def batch(
         "platform": ("--platform" if fills["platform"].given else "the rules' default"),
     }
     shown = {m: (f.value, origins[m]) for m, f in fills.items()}
-    for line in render.batch_reading(summary.columns, shown):  # what was read as what
+    lines = render.batch_reading(summary.columns, shown)  # what was read as what
+    lines += render.batch_dates(summary.serials, summary.years, year)
+    for line in lines:
         click.echo(render.fitted(line, indent=2), err=True)
     click.echo(render.batch_summary(summary.counts), err=True)
     raise click.exceptions.Exit(1 if summary.any_of(failing) else 0)
+
+
+def _date_style(text: str | None, year: int | None) -> None:
+    """A bad --date-format is a usage error naming the option."""
+    from ..errors import LinkcheckError
+    from ..when import date_style
+
+    try:
+        date_style(text, year)
+    except LinkcheckError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--date-format'") from None
 
 
 def _notice(message) -> None:

@@ -17,8 +17,10 @@ from .options import (
     complete,
     name_option,
     output_options,
+    read_date,
     surface_option,
     when_option,
+    year_option,
 )  # fmt: skip
 
 EXIT_CODE = {"allowed": 0, "denied": 1, "unknown": 3}
@@ -38,8 +40,9 @@ def overall_verdict(decisions: list[Decision]) -> str:
 @surface_option()
 @when_option(
     "Date or time: 2022-11-11, '2022-11-11 20:00', 2022-11-11T12:00:00Z, "
-    "2022年11月11日, 双11, today, +3d …"
+    "2022年11月11日, 双11, today, +3d … (docs/dates.md lists every form)"
 )
+@year_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit code is the answer.")
 @click.option(
     "--explain",
@@ -52,7 +55,7 @@ def overall_verdict(decisions: list[Decision]) -> str:
 )  # fmt: skip
 @common_options
 @output_options("text", "plain", "json", piped="plain")
-def check(source, surfaces, when, quiet, exact, explain, output: Output, env: Env):
+def check(source, surfaces, when, year, quiet, exact, explain, output: Output, env: Env):
     """May SOURCE be linked on the platform at WHEN? One answer per surface.
 
     SOURCE is a source id or alias (tmall, 天猫, jd-self, 京东自营 …), a group
@@ -76,7 +79,7 @@ def check(source, surfaces, when, quiet, exact, explain, output: Output, env: En
     platform = ruleset.platform_id(env.platform)
     resolved = ruleset.resolve(source, exact)
     surface_list = ruleset.surface_list(surfaces)
-    at = ruleset.parse_when(when, platform)
+    at = read_date(ruleset, when, platform, year=year)
     decisions = [ruleset.decide(platform, resolved, s, at) for s in surface_list]
     verdict = overall_verdict(decisions)
     code = EXIT_CODE[verdict]

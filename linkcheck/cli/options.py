@@ -6,11 +6,13 @@ import contextlib
 import functools
 import os
 import sys
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import click
 
 from ..engine import RuleSet
+from ..i18n import N_
 from ..rules import load_catalog, rules_env_paths
 from . import lang_option
 
@@ -93,6 +95,30 @@ def when_option(help_text: str):
     return click.option(
         "-d", "--on", "when", default="now", metavar="WHEN", show_default=True, help=help_text
     )
+
+
+def year_option(command):
+    """--year YYYY: the year of a date written without one (11月11日, Nov 11, 双11)."""
+    return click.option(
+        "--year",
+        type=click.IntRange(1, 9999),
+        metavar="YYYY",
+        help="The year of a date written without one (11月11日, Nov 11, 双11). "
+        "Default: the current year in the platform's zone.",
+    )(command)
+
+
+def read_date(ruleset: RuleSet, text: str, platform: str | None, option: str = "--on", *,
+              year: int | None = None) -> datetime:  # fmt: skip
+    """An option's date or time in the platform's zone; a UserError naming the option if it
+    cannot be read."""
+    from ..errors import DateError
+    from . import UserError
+
+    try:
+        return ruleset.parse_when(text, platform, year=year)
+    except DateError as exc:
+        raise UserError(N_("{option}: {reason}"), option=option, reason=exc) from None
 
 
 class Output(NamedTuple):

@@ -14,7 +14,15 @@ from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
 from . import SuggestingGroup, UserError, lang_option
-from .options import Env, Output, common_options, output_options, surface_option, when_option
+from .options import (
+    Env,
+    Output,
+    common_options,
+    output_options,
+    read_date,
+    surface_option,
+    when_option,
+)
 
 
 @click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
@@ -45,7 +53,7 @@ def list_rules(when, output: Output, env: Env):
     """
     ruleset = env.ruleset()
     platform = ruleset.platform_id(env.platform) if env.platform else None
-    at = ruleset.parse_when(when, platform)
+    at = read_date(ruleset, when, platform)
     rows = [render.rule_row(r, at) for r in ruleset.rules if platform in (None, r.platform)]
     horizons = [h for p, h in ruleset.catalog.horizons.items() if platform in (None, p)]
     files = render.rule_files_list(ruleset.catalog)

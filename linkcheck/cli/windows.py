@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import click
 
 from .. import render
 from ..i18n import N_, ngettext
-from ..windows import default_range, horizon_status, segments, upcoming
+from ..i18n import gettext as _
+from ..windows import default_range, horizon_status, segments, span_days, upcoming
 from . import UserError
 from .options import (
     Env,
@@ -14,6 +17,7 @@ from .options import (
     common_options,
     complete,
     output_options,
+    read_date,
     surface_option,
     when_option,
 )
@@ -58,9 +62,9 @@ def timeline(sources, surfaces, first, last, output: Output, env: Env):
     today = ruleset.parse_when("today", platform).date()
     lo, hi = default_range(ruleset, platform, today)
     if first:
-        lo = ruleset.parse_when(first, platform).date()
+        lo = read_date(ruleset, first, platform, "--from").date()
     if last:
-        hi = ruleset.parse_when(last, platform).date()
+        hi = read_date(ruleset, last, platform, "--to").date()
     if hi < lo:
         raise UserError(N_("--to {hi} is before --from {lo}"), hi=hi, lo=lo)
     if (hi - lo).days > 36600:
@@ -90,18 +94,48 @@ def timeline(sources, surfaces, first, last, output: Output, env: Env):
     )
 
 
+class Span(click.ParamType):
+    """--days: a number of days, or a span of days, weeks, months or years (14, 2w, 1m, 1y),
+    as a relativedelta (months and years are calendar months and years)."""
+
+    name = "span"
+    UNITS: ClassVar[dict[str, str]] = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        number, unit = (text[:-1], text[-1]) if text[-1:] in self.UNITS else (text, "d")
+        if not (number.isascii() and number.isdigit() and len(number) <= 4):
+            self.fail(
+                _("'{text}': use a number of days, or a span such as 2w, 1m or 1y").format(
+                    text=value
+                ),
+                param,
+                ctx,
+            )
+        from dateutil.relativedelta import relativedelta
+
+        return relativedelta(**{self.UNITS[unit]: int(number)})
+
+
+MAX_DAYS = 3660  # how far upcoming looks at most (ten years)
+
+
 @click.command("upcoming", short_help="Windows that open or close in the next N days.")
 @click.option(
     "--days",
-    type=click.IntRange(0, 3660),
-    default=14,
+    "span",
+    type=Span(),
+    default="14",
     show_default=True,
-    help="How far ahead to look, in days.",
+    help="How far ahead to look: days (14), or weeks, months or years (2w, 1m, 1y), up to "
+    "ten years; months and years are calendar ones.",
 )
 @when_option("Look ahead from this date or time instead of now.")
 @common_options
 @output_options("text", "json")
-def upcoming_command(days, when, output: Output, env: Env):
+def upcoming_command(span, when, output: Output, env: Env):
     """Windows that open or close within the next N days, soonest first.
 
     All platforms unless --platform is given. Days are counted in the platform's
@@ -111,12 +145,20 @@ def upcoming_command(days, when, output: Output, env: Env):
     Examples:
       linkcheck upcoming
       linkcheck upcoming --on 2022-11-25 --days 7 --json
+      linkcheck upcoming --on 2022-10-01 --days 1m
     """
     ruleset = env.ruleset()
     platforms = (
         [ruleset.platform_id(env.platform)] if env.platform else list(ruleset.catalog.platforms)
     )
-    at = ruleset.parse_when(when, platforms[0] if len(platforms) == 1 else None)
+    at = read_date(ruleset, when, platforms[0] if len(platforms) == 1 else None)
+    days = span_days(at.date(), span)
+    if days > MAX_DAYS:
+        raise UserError(
+            N_("--days: {days} days is more than {limit}; look at most ten years ahead"),
+            days=days,
+            limit=MAX_DAYS,
+        )
     events = upcoming(ruleset, platforms, at, days)
     rows = [render.upcoming_dict(e, at) for e in events]
     ends = [h for h in horizon_status(ruleset, platforms, at, days) if h.state != "later"]

@@ -33,6 +33,7 @@ _HOME = {
     "VERDICT_MARK": "common",
     "VERDICT_STYLE": "common",
     "ambiguity_hint": "check",
+    "batch_dates": "tables",
     "batch_reading": "tables",
     "batch_summary": "tables",
     "batch_table": "tables",

@@ -130,6 +130,36 @@ MEANING_WORDS = {
 }
 
 
+def batch_dates(serials: bool, years: list[int], year: int | None) -> list[str]:
+    """What the date cells held beyond plain dates: Excel serial numbers, dates without a
+    year (and the years they were given; `year`: --year, if given)."""
+    lines = []
+    if serials:
+        lines.append(
+            _(
+                "date: the column holds Excel serial numbers, read as days in the platform's "
+                "time zone (44876 is 2022-11-11, 44876.5 its noon)"
+            )
+        )
+    if years:
+        shown = ", ".join(str(y) for y in years)
+        if year is None:
+            lines.append(
+                _(
+                    "date: dates without a year were read in {years}, the current year; "
+                    "each row's note says its date (--year sets another)"
+                ).format(years=shown)
+            )
+        else:
+            lines.append(
+                _(
+                    "date: dates without a year were read in {years} (--year); each row's "
+                    "note says its date"
+                ).format(years=shown)
+            )
+    return lines
+
+
 def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
     """What each meaning of a checklist was read from, and what fills a missing one:
 
