@@ -258,9 +258,9 @@ def _show(text: str) -> str:
     return shown(text, 40)
 
 
-def _calendar_problem(raw: str, y: int, m: int, d: int, h: int = 0, mi: int = 0,
-                      s: int = 0) -> DateError | None:  # fmt: skip
-    """Why y-m-d h:mi:s is not in the calendar, as the error that says it; None if it is."""
+def _calendar_problem(raw: str, y: int, m: int, d: int, h: int = 0,
+                      mi: int = 0) -> DateError | None:  # fmt: skip
+    """Why y-m-d h:mi is not in the calendar, as the error that says it; None if it is."""
     if not 1 <= y <= 9999:
         return DateError(N_("impossible date '{raw}': there is no year {year}"),
                          raw=_show(raw), year=y)  # fmt: skip
@@ -271,9 +271,9 @@ def _calendar_problem(raw: str, y: int, m: int, d: int, h: int = 0, mi: int = 0,
     if not 1 <= d <= days:
         return DateError(N_("impossible date '{raw}': {month} has {days} days"),
                          raw=_show(raw), month=f"{y:04d}-{m:02d}", days=days)  # fmt: skip
-    if h > 23 or mi > 59 or s > 59:
+    if h > 23 or mi > 59:
         return DateError(N_("impossible date '{raw}': there is no time {time}"),
-                         raw=_show(raw), time=f"{h:02d}:{mi:02d}:{s:02d}")  # fmt: skip
+                         raw=_show(raw), time=f"{h:02d}:{mi:02d}")  # fmt: skip
     return None
 
 

@@ -251,9 +251,9 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("20220230T1000", "impossible date '20220230T1000': 2022-02 has 28 days"),
         ("2022年2月30日", "impossible date '2022年2月30日': 2022-02 has 28 days"),
         ("2022年11月11日 24:00", "impossible date '2022年11月11日 24:00': there is no time "
-         "24:00:00"),
+         "24:00"),
         ("2022年11月11日 20:60", "impossible date '2022年11月11日 20:60': there is no time "
-         "20:60:00"),
+         "20:60"),
         ("2022-11-11 25:00", no_such_day("2022-11-11 25:00")),
         ("31/02/2022", no_such_day("31/02/2022")),
         ("Feb 30 2022", no_such_day("Feb 30 2022")),
