@@ -328,10 +328,12 @@ def test_upcoming_days_takes_calendar_months(run):
     assert json.loads(run("upcoming", "--days", "7d", "--json").stdout)["days"] == 7
 
 
-def test_upcoming_one_month_from_october_finds_the_opening(run):
-    result = run("upcoming", "--on", "2022-10-01", "--days", "1m", "--json")
-    changes = json.loads(result.stdout)["changes"]
-    assert {c["at"] for c in changes} == {"2022-10-28T00:00:00+08:00"}
+def test_upcoming_one_month_from_october_is_31_days(run):
+    month = json.loads(run("upcoming", "--on", "2022-10-01", "--days", "1m", "--json").stdout)
+    days = json.loads(run("upcoming", "--on", "2022-10-01", "--days", "31", "--json").stdout)
+    assert month == days
+    assert month["days"] == 31
+    assert "2022-10-28T00:00:00+08:00" in {c["at"] for c in month["changes"]}
 
 
 @pytest.mark.parametrize(
