@@ -16,11 +16,13 @@ from .rules import read_files
 from .timeline import Timeline, micros
 
 
-def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> list[Problem]:
-    """Every problem in the bundled rules (unless `defaults` is false) and `paths`."""
+def lint(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True,
+         release: tuple[str, bytes] | None = None) -> list[Problem]:  # fmt: skip
+    """Every problem in the bundled rules (unless `defaults` is false), the installed
+    release (its name and bytes, when given) and `paths`."""
     from .rules.evidence import check_evidence
 
-    loader = read_files(paths, defaults=defaults)
+    loader = read_files(paths, defaults=defaults, release=release)
     return [*loader.problems, *check_evidence(loader.catalog), *review(loader.catalog)]
 
 

@@ -11,6 +11,10 @@ from linkcheck.cli import cli
 
 # the parsed-rules cache of every test run (and of the processes tests start) stays here
 os.environ["LINKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="linkcheck-test-cache-")
+# no test (nor a process a test starts) sees the machine's installed rules release or trusted
+# repository: the user folders are empty temporary ones unless a test sets its own
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="linkcheck-test-data-")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="linkcheck-test-config-")
 # text is fitted to the terminal: tests see one wide terminal, whatever runs them (the tests
 # of fitting set COLUMNS themselves)
 os.environ["COLUMNS"] = "250"

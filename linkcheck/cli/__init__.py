@@ -220,7 +220,9 @@ class LinkcheckGroup(SuggestingGroup):
         try:
             return super().invoke(ctx)
         except LinkcheckError as exc:
-            raise UserError(str(exc)) from None
+            error = UserError(str(exc))
+            error.exit_code = exc.exit_code  # 2, or 1 for a refused update or publish
+            raise error from None
         except KeyboardInterrupt:
             click.echo("", err=True)
             raise click.exceptions.Exit(130) from None

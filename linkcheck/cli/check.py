@@ -75,7 +75,7 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
       linkcheck check jd-self -s livestream -d 2022-12-01 -q; echo $?
       linkcheck check https://item.jd.com/100012043978.html --as jd-self
     """
-    ruleset = env.ruleset()
+    ruleset, release = env.load()
     platform = ruleset.platform_id(env.platform)
     resolved = ruleset.resolve(source, exact)
     surface_list = ruleset.surface_list(surfaces)
@@ -91,9 +91,27 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
     fmt = output.format
     try:
         _print(fmt, decisions, verdict, explains, source, explain, ruleset, env)
+        if fmt == "text" and release is not None:
+            _staleness(release)
     except BrokenPipeError:  # `check … | true`: the answer is the exit code all the same
         silence_stdout()
     raise click.exceptions.Exit(code)
+
+
+def _staleness(release) -> None:
+    """On a terminal, one line when the repository's word on the installed release has
+    expired (machine outputs say it in JSON only)."""
+    from ..i18n import ngettext
+    from ..when import clock
+
+    days = release.stale_days(clock())
+    if days is not None:
+        line = ngettext(
+            "rules last verified {days} day ago: run `linkcheck rules update`",
+            "rules last verified {days} days ago: run `linkcheck rules update`",
+            days,
+        ).format(days=days)
+        click.echo(render.fitted(line, indent=2), err=True)
 
 
 def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env) -> None:

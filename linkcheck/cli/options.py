@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -15,6 +15,9 @@ from ..engine import RuleSet
 from ..i18n import N_
 from ..rules import load_catalog, rules_env_paths
 from . import lang_option
+
+if TYPE_CHECKING:
+    from ..rules.releases import Installed
 
 
 class Env(NamedTuple):
@@ -24,10 +27,27 @@ class Env(NamedTuple):
     no_default_rules: bool
     platform: str | None
     color: str
+    no_release: bool = False
+
+    def release(self) -> Installed | None:
+        """The installed rules release (checked), unless --no-release."""
+        if self.no_release:
+            return None
+        from ..rules.releases import installed
+
+        return installed()
+
+    def load(self) -> tuple[RuleSet, Installed | None]:
+        """The rules in their order: bundled, the installed release, then --rules (or
+        $LINKCHECK_RULES); and the release that was loaded."""
+        paths = self.rules_files or tuple(rules_env_paths())
+        found = self.release()
+        release = None if found is None else (found.path, found.data)
+        catalog = load_catalog(paths, defaults=not self.no_default_rules, release=release)
+        return RuleSet(catalog), found
 
     def ruleset(self) -> RuleSet:
-        paths = self.rules_files or tuple(rules_env_paths())
-        return RuleSet(load_catalog(paths, defaults=not self.no_default_rules))
+        return self.load()[0]
 
     def colour(self) -> str:
         """auto | always | never, with NO_COLOR honoured unless colour is forced."""
@@ -47,7 +67,8 @@ def name_option(*decls: str, kind: str, metavar: str, help: str):
 
 
 def common_options(command):
-    """--rules, --no-default-rules, --platform, --color: accepted after every command name."""
+    """--rules, --no-default-rules, --no-release, --platform, --color: accepted after every
+    command name."""
 
     @click.option(
         "--rules",
@@ -55,10 +76,15 @@ def common_options(command):
         multiple=True,
         metavar="FILE",
         type=click.Path(),
-        help="Load this rules file after the bundled one (repeatable). "
-        "Without it, files in $LINKCHECK_RULES are loaded.",
+        help="Load this rules file after the bundled one and the installed release "
+        "(repeatable). Without it, files in $LINKCHECK_RULES are loaded.",
     )
     @click.option("--no-default-rules", is_flag=True, help="Do not load the bundled rules.")
+    @click.option(
+        "--no-release",
+        is_flag=True,
+        help="Do not load the rules release installed by `linkcheck rules update`.",
+    )
     @name_option(
         "--platform", "-p", kind="platform", metavar="P",
         help="Platform id or alias (default: the rules' default, kuaishou).",
@@ -72,8 +98,8 @@ def common_options(command):
         help="Colour in terminal output (NO_COLOR is honoured).",
     )
     @functools.wraps(command)
-    def wrapper(*args, rules_files, no_default_rules, platform, color, **kwargs):
-        env = Env(tuple(rules_files), no_default_rules, platform, color)
+    def wrapper(*args, rules_files, no_default_rules, no_release, platform, color, **kwargs):
+        env = Env(tuple(rules_files), no_default_rules, platform, color, no_release)
         return command(*args, env=env, **kwargs)
 
     return wrapper
@@ -207,7 +233,7 @@ def complete(kind: str, incomplete: str) -> list[str]:
     from ..names import normalize
 
     try:
-        catalog = load_catalog(rules_env_paths())
+        catalog = Env((), False, None, "auto").ruleset().catalog
     except LinkcheckError:
         return []
     kinds: dict[str, list[Any]] = {

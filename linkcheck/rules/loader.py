@@ -25,20 +25,26 @@ from .schema import BUNDLED_NAME
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-def read_files(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> Loader:
-    """A Loader that has read the bundled rules (unless `defaults` is false), then each path
-    in order; its problems are all there, errors or not."""
+def read_files(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True,
+               release: tuple[str, bytes] | None = None) -> Loader:  # fmt: skip
+    """A Loader that has read the bundled rules (unless `defaults` is false), then the
+    installed release (its name and checked bytes, rules/releases.py), then each path in
+    order; its problems are all there, errors or not."""
     loader = Loader()
     if defaults:
         loader.add_bundled()
+    if release is not None:
+        loader.add_text(release[1], release[0], os.path.dirname(release[0]))
     for path in paths:
         loader.add_path(path)
     return loader
 
 
-def load_catalog(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> Catalog:
-    """Load the bundled rules (unless `defaults` is false), then each path in order."""
-    loader = read_files(paths, defaults=defaults)
+def load_catalog(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True,
+                 release: tuple[str, bytes] | None = None) -> Catalog:  # fmt: skip
+    """Load the bundled rules (unless `defaults` is false), the installed release (if
+    given), then each path in order."""
+    loader = read_files(paths, defaults=defaults, release=release)
     errors = [p for p in loader.problems if p.level == "error"]
     if errors:
         raise RulesError(errors)
