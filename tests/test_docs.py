@@ -23,7 +23,20 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))}
 PAGES = ["README.md", "CONTRIBUTING.md", "bench/README.md"] + [f"docs/{n}" for n in DOCS]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-ALL = [[name] for name in COMMANDS] + [["rules", sub] for sub in rules_group.commands]
+
+
+def _subcommands(group, path: list[str]) -> list[list[str]]:
+    """Every command under a group, nested groups (`rules repo init`) included."""
+    found = []
+    for name, command in group.commands.items():
+        found.append([*path, name])
+        if hasattr(command, "commands"):
+            found += _subcommands(command, [*path, name])
+    return found
+
+
+ALL = [[name] for name in COMMANDS] + _subcommands(rules_group, ["rules"])
+GROUPS = [["rules"], ["rules", "repo"]]
 
 
 @pytest.mark.parametrize("command", ALL, ids=[" ".join(c) for c in ALL])
@@ -32,7 +45,7 @@ def test_every_command_has_help_with_an_example(run, command):
     assert result.exit_code == 0
     assert "Example" in result.stdout
     for option in ("--rules", "--no-default-rules", "--platform", "--color"):
-        assert option in result.stdout or command == ["rules"]
+        assert option in result.stdout or command in GROUPS
 
 
 @pytest.mark.parametrize("command", ALL, ids=[" ".join(c) for c in ALL])

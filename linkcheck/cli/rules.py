@@ -25,10 +25,10 @@ from .options import (
 )
 
 
-@click.group(cls=SuggestingGroup, short_help="Read, check and review the loaded rules.")
+@click.group(cls=SuggestingGroup, short_help="Read, check, review and release the rules.")
 @lang_option
 def rules() -> None:
-    """Read, check and review the loaded rules.
+    """Read, check and review the loaded rules; publish and install verified releases.
 
     \b
     Examples:
@@ -36,6 +36,7 @@ def rules() -> None:
       linkcheck rules show kuaishou-2022-tmall-window
       linkcheck rules lint team.toml
       linkcheck rules diff team.toml team-new.toml
+      linkcheck rules update
     """
 
 
@@ -123,9 +124,9 @@ def lint_rules(files, strict, output: Output, env: Env):
     """Check rules files and report every problem at once.
 
     FILEs are checked on top of the bundled rules (unless --no-default-rules); with no
-    FILE, the loaded set (bundled, --rules, $LINKCHECK_RULES) is checked. Errors:
-    unknown keys, missing fields, bad verdicts, end before start, unknown ids, duplicate
-    ids, invalid time zones, TOML syntax. Warnings: equal starts over an overlapping
+    FILE, the loaded set (bundled, the installed release, --rules, $LINKCHECK_RULES) is
+    checked. Errors: unknown keys, missing fields, bad verdicts, end before start, unknown
+    ids, duplicate ids, invalid time zones, TOML syntax. Warnings: equal starts over an overlapping
     scope with different verdicts, rules that can never decide anything, no citation.
 
     \b
@@ -144,7 +145,9 @@ def lint_rules(files, strict, output: Output, env: Env):
             )
         if os.path.isdir(path):
             raise UserError(N_("rules file '{path}' is a directory; give a .toml file"), path=path)
-    problems = lint(paths, defaults=not env.no_default_rules)
+    found = None if files else env.release()  # FILEs are checked on the bundled rules alone
+    release = None if found is None else (found.path, found.data)
+    problems = lint(paths, defaults=not env.no_default_rules, release=release)
     doc = render.lint_document(problems)
     if output.format == "json":
         click.echo(render.to_json(doc))
@@ -256,3 +259,14 @@ def _parquet_bytes(spans, formats, out) -> bytes:
         formats.export_parquet(spans, path)
         with open(path, "rb") as f:
             return f.read()
+
+
+def _add_release_commands() -> None:
+    """`rules repo`, `publish`, `trust`, `update`, `rollback` (cli/releases.py)."""
+    from .releases import COMMANDS
+
+    for command in COMMANDS:
+        rules.add_command(command)
+
+
+_add_release_commands()

@@ -1,0 +1,115 @@
+"""Rules releases as a TUF repository (The Update Framework, the `tuf` package): publishing
+them (maintainer) and verifying them on arrival (user). Optional: `linkcheck[update]`.
+
+    keys        the maintainer's Ed25519 signing keys: made, written 0600, loaded
+    repository  `rules repo init`, `rules publish`, `rules repo refresh`: signed metadata
+    client      `rules trust`, `rules update`, `rules rollback`: ngclient's Updater, the
+                install into the user data folder (read back by linkcheck.rules.releases)
+
+Every command loads an installed release with linkcheck.rules.releases alone; only these
+commands import tuf.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+
+from ..errors import LinkcheckError, shown
+from ..i18n import N_
+
+# the one target path every release's rules file has (its documents keep their own paths,
+# relative to it); a client asks the repository for this name
+RULES_TARGET = "rules.toml"
+CUSTOM_KEY = "linkcheck"
+
+
+class Refused(LinkcheckError):
+    """The repository or a release failed a check: nothing was changed (exit 1)."""
+
+    exit_code = 1
+
+
+class ReleaseUsageError(LinkcheckError):
+    """A command that cannot run as given (no trusted repository, a missing key …)."""
+
+
+def require_tuf() -> None:
+    """ReleaseUsageError naming the extra to install when tuf or its crypto is missing."""
+    try:
+        import cryptography  # noqa: F401 (securesystemslib signs and verifies with it)
+        import tuf.api.metadata  # noqa: F401
+    except ImportError:
+        raise ReleaseUsageError(
+            N_("rules releases need the update extra: pip install tuf 'securesystemslib[crypto]' "
+               "(in the linkcheck checkout: pip install '.[update]')")
+        ) from None  # fmt: skip
+
+
+_PERIOD = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")
+_UNIT = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_period(text: str) -> timedelta:
+    """`7d`, `12h`, `2w` as a timedelta; LinkcheckError for anything else."""
+    m = _PERIOD.match(text)
+    period = timedelta(**{_UNIT[m[2]]: int(m[1])}) if m else timedelta(0)
+    if period <= timedelta(0):
+        raise ReleaseUsageError(
+            N_("expiry '{text}' is not a period: give hours, days or weeks, e.g. 12h, 7d, 2w"),
+            text=shown(text),
+        )
+    return period
+
+
+def version_key(text: str) -> tuple:
+    """How release versions compare: runs of digits as numbers, the rest as text
+    (2023.6.2 < 2023.06.10 < 2023.10.1)."""
+    return tuple(
+        (0, int(run), "") if run.isdigit() else (1, 0, run)
+        for run in re.findall(r"\d+|\D+", text.strip())
+    )
+
+
+@contextlib.contextmanager
+def locked(folder: str, name: str) -> Iterator[None]:
+    """One linkcheck at a time in `folder` (a lock file there; no lock where the system
+    has none)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    fd = os.open(os.path.join(folder, name), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReleaseUsageError(
+                N_("another linkcheck is working in '{folder}'; try again when it is done"),
+                folder=folder,
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
+    """`path` holds `data` whole or keeps what it had: a temporary file beside it, renamed."""
+    folder = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,365 @@
+"""The maintainer's side: a TUF repository of rules releases in a plain folder.
+
+    DIR/metadata/   1.root.json (the initial root users trust), N.root.json, N.targets.json,
+                    N.snapshot.json, timestamp.json — consistent snapshots, so a client in
+                    the middle of a download never sees two states mixed
+    DIR/targets/    each release's files as <sha256>.<name> (rules.toml, sources/…)
+
+Publishing a release checks the rules file (lint, a growing version, horizons that do not
+move back), adds it and the documents it cites as targets, and signs targets, snapshot and
+timestamp with the keys in KEYDIR (never inside DIR).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from ..errors import shown
+from ..i18n import N_, Deferred
+from ..rules.releases import safe_relative
+from . import (
+    CUSTOM_KEY,
+    RULES_TARGET,
+    Refused,
+    ReleaseUsageError,
+    locked,
+    version_key,
+    write_atomic,
+)
+from . import keys as keyfiles
+
+ROOT_EXPIRY = timedelta(days=5 * 365)  # root is signed offline, rarely
+TARGETS_EXPIRY = timedelta(days=365)  # re-signed by every publish
+SNAPSHOT_EXPIRY = timedelta(days=365)
+MAX_DOCUMENT = 16 * 1024 * 1024
+_VERSIONED = re.compile(r"^(\d+)\.(root|targets|snapshot)\.json$")
+
+
+class Initialized(NamedTuple):
+    metadata: str  # the folder to publish
+    root: str  # DIR/metadata/1.root.json, what users pass to `rules trust`
+    keys: str
+    key_files: list[str]
+
+
+class Published(NamedTuple):
+    release: int
+    version: str
+    previous: str | None  # the version it follows
+    targets: list[str]  # target paths
+    expires: datetime  # the new timestamp's expiry
+
+
+class Refreshed(NamedTuple):
+    roles: list[str]  # what was signed again
+    expires: datetime
+
+
+def _serializer():
+    from tuf.api.serialization.json import JSONSerializer
+
+    return JSONSerializer(compact=False)
+
+
+def _paths(folder: str) -> tuple[str, str]:
+    return os.path.join(folder, "metadata"), os.path.join(folder, "targets")
+
+
+def init(folder: str, keys_folder: str | None, root_keys: int, now: datetime) -> Initialized:
+    """A new, empty repository in `folder` with fresh keys in `keys_folder`."""
+    from tuf.api.metadata import Metadata, Root, Snapshot, Targets, Timestamp
+
+    keys_folder = keys_folder or keyfiles.default_folder(folder)
+    if keyfiles.inside(keys_folder, folder):
+        raise ReleaseUsageError(
+            N_("the key folder '{keys}' is inside the repository '{folder}', which is published; "
+               "give --keys a folder outside it"),
+            keys=keys_folder, folder=folder,
+        )  # fmt: skip
+    if root_keys < 1:
+        raise ReleaseUsageError(N_("--root-threshold must be 1 or more"))
+    metadata, targets = _paths(folder)
+    if os.path.isdir(metadata) and os.listdir(metadata):
+        raise ReleaseUsageError(
+            N_("'{folder}' already holds a repository; publish to it with `linkcheck rules "
+               "publish RULES.toml --repo {folder}`"),
+            folder=folder,
+        )  # fmt: skip
+    found = keyfiles.existing(keys_folder)
+    if found:
+        raise ReleaseUsageError(
+            N_("the key folder '{keys}' already holds keys ({names}); keys are never "
+               "overwritten: give --keys a new folder"),
+            keys=keys_folder, names=", ".join(found),
+        )  # fmt: skip
+    signers = keyfiles.generate(keys_folder, root_keys)
+    root = Root(expires=now + ROOT_EXPIRY, consistent_snapshot=True)
+    for role, role_signers in signers.items():
+        for signer in role_signers:
+            root.add_key(signer.public_key, role)
+    root.roles["root"].threshold = root_keys
+    os.makedirs(metadata, exist_ok=True)
+    os.makedirs(targets, exist_ok=True)
+    empty = Targets(expires=now + TARGETS_EXPIRY)
+    documents = {"root": Metadata(root), "targets": Metadata(empty)}
+    snapshot = Snapshot(expires=now + SNAPSHOT_EXPIRY)
+    timestamp = Timestamp(expires=now + SNAPSHOT_EXPIRY)
+    documents["snapshot"] = Metadata(snapshot)
+    documents["timestamp"] = Metadata(timestamp)
+    for role in ("root", "targets", "snapshot", "timestamp"):
+        md = documents[role]
+        for signer in signers[role]:
+            md.sign(signer, append=True)
+        if role == "targets":
+            _set_meta(snapshot, md)
+        if role == "snapshot":
+            _set_meta(timestamp, md)
+        name = "timestamp.json" if role == "timestamp" else f"1.{role}.json"
+        write_atomic(os.path.join(metadata, name), md.to_bytes(_serializer()))
+    written = sorted(keyfiles.existing(keys_folder))
+    return Initialized(metadata, os.path.join(metadata, "1.root.json"), keys_folder, written)
+
+
+def _set_meta(parent, md) -> None:
+    """Record `md` (targets in snapshot, snapshot in timestamp) with its length and hash."""
+    from tuf.api.metadata import MetaFile
+
+    data = md.to_bytes(_serializer())
+    meta = MetaFile.from_data(md.signed.version, data, ["sha256"])
+    if md.signed.type == "targets":
+        parent.meta["targets.json"] = meta
+    else:
+        parent.snapshot_meta = meta
+
+
+class _State(NamedTuple):
+    root: object
+    targets: object
+    snapshot: object
+    timestamp: object
+
+
+def _latest(metadata: str, role: str) -> str:
+    versions = []
+    for name in os.listdir(metadata):
+        m = _VERSIONED.match(name)
+        if m and m[2] == role:
+            versions.append(int(m[1]))
+    if not versions:
+        raise FileNotFoundError(os.path.join(metadata, f"1.{role}.json"))
+    return os.path.join(metadata, f"{max(versions)}.{role}.json")
+
+
+def _open(folder: str) -> _State:
+    from tuf.api.exceptions import RepositoryError
+    from tuf.api.metadata import Metadata
+
+    metadata, _ = _paths(folder)
+    try:
+        paths = [_latest(metadata, role) for role in ("root", "targets", "snapshot")]
+        paths.append(os.path.join(metadata, "timestamp.json"))
+        return _State(*(Metadata.from_file(p) for p in paths))
+    except (OSError, ValueError, RepositoryError) as exc:
+        raise ReleaseUsageError(
+            N_("'{folder}' is not a rules repository ({reason}); make one with `linkcheck rules "
+               "repo init {folder}`"),
+            folder=folder, reason=exc,
+        ) from None  # fmt: skip
+
+
+def _signers(state: _State, keys_folder: str, roles: tuple[str, ...]) -> dict[str, list]:
+    available = keyfiles.load(keys_folder)
+    return {r: keyfiles.for_role(available, state.root.signed, r, keys_folder) for r in roles}
+
+
+def _sign(md, signers: list, version: int, expires: datetime) -> bytes:
+    md.signed.version = version
+    md.signed.expires = expires
+    md.signatures.clear()
+    for signer in signers:
+        md.sign(signer, append=True)
+    return md.to_bytes(_serializer())
+
+
+def release_info(targets) -> dict | None:
+    """The custom fields of the current release's rules target, or None."""
+    found = targets.targets.get(RULES_TARGET)
+    custom = found.custom if found is not None else None
+    return custom.get(CUSTOM_KEY) if isinstance(custom, dict) else None
+
+
+def publish(rules_path: str, folder: str, keys_folder: str | None, expires: timedelta,
+            now: datetime) -> Published:  # fmt: skip
+    """Check `rules_path` and publish it, with the documents it cites, as the newest
+    release of the repository in `folder`."""
+    keys_folder = keys_folder or keyfiles.default_folder(folder)
+    state = _open(folder)
+    data, version, horizon, documents = _checked(rules_path)
+    previous = release_info(state.targets.signed)
+    _compare(rules_path, version, horizon, previous)
+    signers = _signers(state, keys_folder, ("targets", "snapshot", "timestamp"))
+    with locked(keys_folder, ".publish.lock"):
+        return _release(folder, state, signers, data, version, horizon, documents, now, expires,
+                        previous)  # fmt: skip
+
+
+def _checked(rules_path: str):
+    """The rules file's bytes, version, horizons and documents, or Refused: lint problems
+    (errors and warnings) in the file, no version, a document outside its folder."""
+    import tomllib
+
+    from ..lint import lint
+    from ..rules import Unreadable, read_files, read_rules_file
+
+    try:
+        data = read_rules_file(rules_path)
+    except Unreadable as exc:
+        raise ReleaseUsageError(
+            N_("cannot publish '{path}': {reason}"), path=rules_path, reason=exc
+        ) from None
+    problems = [p for p in lint([rules_path]) if p.file == rules_path]
+    if problems:
+        raise Refused(
+            N_("not published: '{path}' has {count} lint problem(s), the first: {problem}; "
+               "`linkcheck rules lint {path}` shows them all"),
+            path=rules_path, count=len(problems), problem=problems[0],
+        )  # fmt: skip
+    doc = tomllib.loads(data.decode("utf-8-sig"))  # lint read it: it parses
+    version = doc.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise Refused(
+            N_("not published: '{path}' has no version; a release names one: add "
+               'version = "YYYY.MM.DD" at its top'),
+            path=rules_path,
+        )  # fmt: skip
+    horizon: dict[str, dict[str, str]] = {}
+    for h in read_files([rules_path]).catalog.stated_horizons:
+        if h.file == rules_path:
+            known = horizon.get(h.platform)
+            if known is None or h.through.isoformat() > known["through"]:
+                horizon[h.platform] = {"as_of": h.as_of.isoformat(),
+                                       "through": h.through.isoformat()}  # fmt: skip
+    documents = {}
+    base = os.path.dirname(os.path.abspath(rules_path))
+    tables = doc.get("documents", {})
+    for ident, table in tables.items() if isinstance(tables, dict) else ():
+        relative = table.get("file") if isinstance(table, dict) else None
+        if relative is None:
+            continue
+        if not safe_relative(relative) or relative == RULES_TARGET:
+            raise Refused(
+                N_("not published: document '{ident}' file '{file}' must be a path inside the "
+                   "rules file's folder (no '..', not {name})"),
+                ident=ident, file=shown(str(relative)), name=RULES_TARGET,
+            )  # fmt: skip
+        try:
+            documents[relative] = _read_document(os.path.join(base, relative))
+        except OSError as exc:
+            raise Refused(
+                N_("not published: cannot read document '{ident}' ({file}): {reason}"),
+                ident=ident, file=relative, reason=exc.strerror or exc,
+            ) from None  # fmt: skip
+    return data, version.strip(), horizon, documents
+
+
+def _read_document(path: str) -> bytes:
+    with open(path, "rb") as f:
+        data = f.read(MAX_DOCUMENT + 1)
+    if len(data) > MAX_DOCUMENT:
+        raise OSError(0, f"larger than {MAX_DOCUMENT >> 20} MiB")
+    return data
+
+
+def _compare(path: str, version: str, horizon: dict, previous: dict | None) -> None:
+    """Refused unless the version grows and no platform's horizon moves back."""
+    if previous is None:
+        return
+    before = str(previous.get("version", ""))
+    if version_key(version) <= version_key(before):
+        raise Refused(
+            N_("not published: version '{version}' of '{path}' does not come after the "
+               "published '{before}'; give it a later version"),
+            version=shown(version), path=path, before=shown(before),
+        )  # fmt: skip
+    for platform, was in sorted((previous.get("horizon") or {}).items()):
+        now = horizon.get(platform)
+        if now is None or now["through"] < was["through"]:
+            raise Refused(
+                N_("not published: the horizon of {platform} would move back from {before} to "
+                   "{after}; a release may only reach further"),
+                platform=platform, before=was["through"],
+                after=now["through"] if now else Deferred(N_("none")),
+            )  # fmt: skip
+
+
+def _release(folder, state, signers, data, version, horizon, documents, now, expires, previous):
+    """Write the targets, then targets, snapshot and timestamp metadata, the timestamp last
+    (what clients read first: the release exists for them once it is written)."""
+    from tuf.api.metadata import TargetFile
+
+    metadata, targets_folder = _paths(folder)
+    targets_md, snapshot_md, timestamp_md = state.targets, state.snapshot, state.timestamp
+    release = int(previous.get("release", 0)) + 1 if previous else 1
+    custom = {
+        "release": release,
+        "version": version,
+        "documents": sorted(documents),
+        "horizon": horizon,
+    }
+    files = {RULES_TARGET: data, **documents}
+    targets_md.signed.targets.clear()
+    for path, content in files.items():
+        info = TargetFile.from_data(path, content, ["sha256"])
+        if path == RULES_TARGET:
+            info.unrecognized_fields["custom"] = {CUSTOM_KEY: custom}
+        targets_md.signed.targets[path] = info
+        head, _, name = path.rpartition("/")
+        where = os.path.join(targets_folder, *head.split("/")) if head else targets_folder
+        os.makedirs(where, exist_ok=True)
+        write_atomic(os.path.join(where, f"{info.hashes['sha256']}.{name}"), content)
+    targets_version = targets_md.signed.version + 1
+    blob = _sign(targets_md, signers["targets"], targets_version, now + TARGETS_EXPIRY)
+    write_atomic(os.path.join(metadata, f"{targets_version}.targets.json"), blob)
+    _set_meta(snapshot_md.signed, targets_md)
+    snap_version = snapshot_md.signed.version + 1
+    blob = _sign(snapshot_md, signers["snapshot"], snap_version, now + SNAPSHOT_EXPIRY)
+    write_atomic(os.path.join(metadata, f"{snap_version}.snapshot.json"), blob)
+    _set_meta(timestamp_md.signed, snapshot_md)
+    ends = now + expires
+    blob = _sign(timestamp_md, signers["timestamp"], timestamp_md.signed.version + 1, ends)
+    write_atomic(os.path.join(metadata, "timestamp.json"), blob)
+    before = previous.get("version") if previous else None
+    return Published(release, version, before, sorted(files), ends)
+
+
+def refresh(folder: str, keys_folder: str | None, expires: timedelta, now: datetime) -> Refreshed:
+    """Sign the timestamp again (and snapshot and targets when they would expire before
+    it), so that clients keep verifying the current release."""
+    keys_folder = keys_folder or keyfiles.default_folder(folder)
+    state = _open(folder)
+    ends = now + expires
+    metadata, _ = _paths(folder)
+    roles = ["timestamp"]
+    if state.snapshot.signed.expires <= ends + timedelta(days=30):
+        roles.append("snapshot")
+    if state.targets.signed.expires <= ends + timedelta(days=30):
+        roles.append("targets")
+    signers = _signers(state, keys_folder, tuple(roles))
+    with locked(keys_folder, ".publish.lock"):
+        if "targets" in roles:
+            version = state.targets.signed.version + 1
+            blob = _sign(state.targets, signers["targets"], version, now + TARGETS_EXPIRY)
+            write_atomic(os.path.join(metadata, f"{version}.targets.json"), blob)
+            _set_meta(state.snapshot.signed, state.targets)
+        if "snapshot" in roles:
+            version = state.snapshot.signed.version + 1
+            blob = _sign(state.snapshot, signers["snapshot"], version, now + SNAPSHOT_EXPIRY)
+            write_atomic(os.path.join(metadata, f"{version}.snapshot.json"), blob)
+            _set_meta(state.timestamp.signed, state.snapshot)
+        version = state.timestamp.signed.version + 1
+        blob = _sign(state.timestamp, signers["timestamp"], version, ends)
+        write_atomic(os.path.join(metadata, "timestamp.json"), blob)
+    return Refreshed(roles[::-1], ends)

@@ -1,0 +1,548 @@
+"""Rules releases through a real TUF repository: made and published with the commands,
+served by http.server on 127.0.0.1, trusted, updated, rolled back — and every attack of
+SPEC §12 refused with the installed release and every answer unchanged."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from tests.helpers import assert_clean_error
+
+pytest.importorskip("tuf")
+
+TEAM = """schema = 1
+timezone = "Asia/Shanghai"
+version = "{version}"
+
+[horizon.kuaishou]
+as_of = {as_of}
+through = {through}
+
+[[rule]]
+id = "{rule}"
+platform = "kuaishou"
+verdict = "{verdict}"
+sources = ["tmall"]
+surfaces = ["livestream", "short-video"]
+start = {start}
+end = 2023-06-30
+citation = {{ quote = "Team memo", source = "memo", by = "team" }}
+"""
+
+
+def team(version="2023.02.20", verdict="allow", start="2023-03-01", through="2023-12-31",
+         rule="team-2023-tmall", as_of="2023-02-20") -> str:  # fmt: skip
+    return TEAM.format(version=version, verdict=verdict, start=start, through=through,
+                       rule=rule, as_of=as_of)  # fmt: skip
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the repository; a path in `cut` is sent half, then the connection closes
+    (a server stopped mid-download)."""
+
+    cut: ClassVar[set[str]] = set()
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        name = self.path.rsplit("/", 1)[-1]
+        if not any(name.endswith(c) for c in self.cut):
+            return super().do_GET()
+        data = Path(self.translate_path(self.path)).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+        return None
+
+
+class Served:
+    """A repository folder served on 127.0.0.1 in a thread."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = type("H", (Handler,), {"cut": set()})
+        self.handler = handler
+
+        def make(*args, **kwargs):
+            return handler(*args, directory=str(folder), **kwargs)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join()
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch):
+    """A maintainer's folder and an empty user: XDG folders of this test alone."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def ok(result, code: int = 0):
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def repo(place, run):
+    """A repository with release 1 published, served; the user trusts it."""
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    served = Served(place / "repo")
+    ok(run("rules", "trust", served.url, "--root", "repo/metadata/1.root.json"))
+    yield served
+    served.stop()
+
+
+def answer(run, *extra) -> str:
+    result = run("check", "tmall", "--on", "2023-06-01", "-s", "livestream", "--format", "plain",
+                 *extra)  # fmt: skip
+    assert result.exit_code in (0, 1, 3), result.stderr
+    return result.stdout
+
+
+def state(place: Path) -> dict[str, bytes]:
+    """Every file the installed release is made of, with its bytes."""
+    folder = place / "data" / "linkcheck" / "release"
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".lock"}  # fmt: skip
+
+
+ALLOWED = "allowed\tkuaishou\ttmall\tlivestream\t2023-06-01T00:00:00+08:00\tteam-2023-tmall\n"
+DENIED = "denied\tkuaishou\ttmall\tlivestream\t2023-06-01T00:00:00+08:00\tteam-2023-tmall-off\n"
+BUNDLED = "unknown\tkuaishou\ttmall\tlivestream\t2023-06-01T00:00:00+08:00\t-\n"
+
+
+# ---------------------------------------------------------------------- the happy path
+
+
+def test_update_installs_the_release_and_rollback_returns_the_old_answer(repo, run, place):
+    assert answer(run) == BUNDLED
+    out = ok(run("rules", "update"))
+    beyond = "unknown → allowed (beyond the horizon → {})"
+    assert out.splitlines() == [
+        f"rules release: the bundled rules alone → 2023.02.20 (release 1), installed from "
+        f"{repo.url}",
+        "kuaishou · horizon: 2022-12-31 → 2023-12-31 (as of 2023-02-20)",
+        "  kuaishou · tmall · livestream · 2023-03-01 → 2023-06-30: "
+        + beyond.format("team-2023-tmall"),
+        "  kuaishou · tmall · short-video · 2023-03-01 → 2023-06-30: "
+        + beyond.format("team-2023-tmall"),
+        *(f"  kuaishou · kuaishou-shop · {surface} · 2023-01-01 → 2023-12-31: "
+          + beyond.format("kuaishou-shop")
+          for surface in ("livestream", "short-video", "merchant-page", "live-preview")),
+    ]  # fmt: skip
+    assert answer(run) == ALLOWED
+    assert answer(run, "--no-release") == BUNDLED
+
+    (place / "team.toml").write_text(
+        team("2023.05.01", "deny", "2023-05-01", rule="team-2023-tmall-off", as_of="2023-05-01")
+    )  # fmt: skip
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    out = ok(run("rules", "update"))
+    was = "allowed → {} (team-2023-tmall → {})"
+    assert out.splitlines() == [
+        f"rules release: 2023.02.20 (release 1) → 2023.05.01 (release 2), installed from "
+        f"{repo.url}",
+        "kuaishou · horizon: 2023-12-31 → 2023-12-31 (as of 2023-05-01)",
+        *(line
+          for surface in ("livestream", "short-video")
+          for line in (
+              f"  kuaishou · tmall · {surface} · 2023-03-01 → 2023-04-30: "
+              + was.format("unknown", "kuaishou-2022-after-tmall-window"),
+              f"  kuaishou · tmall · {surface} · 2023-05-01 → 2023-06-30: "
+              + was.format("denied", "team-2023-tmall-off"))),
+    ]  # fmt: skip
+    assert answer(run) == DENIED
+
+    assert ok(run("rules", "rollback")) == (
+        "rules release: 2023.05.01 (release 2) → 2023.02.20 (release 1); `linkcheck rules "
+        "rollback` again returns to 2023.05.01 (release 2)\n"
+    )
+    assert answer(run) == ALLOWED
+    ok(run("rules", "rollback"))
+    assert answer(run) == DENIED
+    # only the two releases a record names are kept
+    folder = place / "data/linkcheck/release"
+    record = json.loads((folder / "installed.json").read_text())
+    kept = sorted(p.name for p in folder.iterdir() if p.name.startswith("r"))
+    assert kept == sorted(record[k]["folder"] for k in ("current", "previous"))
+
+
+def test_update_says_when_the_release_is_already_the_newest(repo, run):
+    ok(run("rules", "update"))
+    out = ok(run("rules", "update"))
+    assert out.startswith(f"2023.02.20 (release 1) is the newest release of {repo.url}; ")
+
+
+def test_rollback_after_the_first_update_returns_to_the_bundled_rules(repo, run):
+    ok(run("rules", "update"))
+    assert "→ the bundled rules alone" in ok(run("rules", "rollback"))
+    assert answer(run) == BUNDLED
+
+
+def test_rollback_with_nothing_installed_says_so(place, run):
+    assert_clean_error(run("rules", "rollback"), "no rules release is installed")
+
+
+def test_a_repository_in_a_folder_updates_too(place, run):
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    ok(run("rules", "trust", "repo", "--root", "repo/metadata/1.root.json"))
+    shutil.copytree(place / "repo", place / "usb")
+    ok(run("rules", "update", "--from", "usb"))
+    assert answer(run) == ALLOWED
+
+
+def test_load_order_bundled_then_release_then_rules_files(repo, run, place):
+    ok(run("rules", "update"))
+    one_off = place / "oneoff.toml"
+    one_off.write_text(team("x", "deny", "2023-05-15", rule="one-off"), encoding="utf-8")
+    assert answer(run, "--rules", str(one_off)).startswith("denied\t")
+    assert "one-off" in answer(run, "--rules", str(one_off))
+    assert answer(run) == ALLOWED  # the release over the bundled rules
+
+
+# ---------------------------------------------------------------------- refusals
+
+
+def attack(run, place, *, message: str, setup=None, code: int = 1) -> None:
+    """Install release 1, publish release 2, break something, update: refused in one line,
+    with the installed release and the answer as they were."""
+    ok(run("rules", "update"))
+    (place / "team.toml").write_text(
+        team("2023.05.01", "deny", "2023-05-01", rule="team-2023-tmall-off", as_of="2023-05-01")
+    )  # fmt: skip
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    if setup is not None:
+        setup()
+    before, said = state(place), answer(run)
+    result = run("rules", "update")
+    assert_clean_error(result, message, code=code)
+    assert state(place) == before
+    assert answer(run) == said == ALLOWED
+
+
+CHANGED = "'rules.toml' of release 2 differs from the length or sha256 the repository signed"
+
+
+def _targets(place: Path) -> list[Path]:
+    return sorted((place / "repo" / "targets").glob("*.rules.toml"), key=os.path.getmtime)
+
+
+def test_refused_one_byte_of_a_target_changed(repo, run, place):
+    def flip():
+        newest = _targets(place)[-1]
+        data = bytearray(newest.read_bytes())
+        data[10] ^= 1
+        newest.write_bytes(bytes(data))
+
+    attack(run, place, message=CHANGED, setup=flip)
+
+
+def test_refused_a_target_cut_short(repo, run, place):
+    def cut():
+        newest = _targets(place)[-1]
+        newest.write_bytes(newest.read_bytes()[:-20])
+
+    attack(run, place, message=CHANGED, setup=cut)
+
+
+def test_refused_the_server_stopped_mid_download(repo, run, place):
+    attack(run, place, message="stopped sending (the connection closed before the file was",
+           setup=lambda: repo.handler.cut.add(".rules.toml"))  # fmt: skip
+
+
+def test_refused_an_unreachable_repository(repo, run, place):
+    attack(run, place, message="cannot be reached or stopped sending (Connection refused)",
+           setup=repo.stop)  # fmt: skip
+
+
+def _resign(place: Path, role: str, *, expires=None, key=None, version_step=1) -> None:
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from securesystemslib.signer import CryptoSigner
+    from tuf.api.metadata import Metadata
+
+    path = place / "repo" / "metadata" / f"{role}.json"
+    md = Metadata.from_file(str(path))
+    md.signed.version += version_step
+    if expires is not None:
+        md.signed.expires = expires
+    if key is None:
+        pem = (place / "repo-keys" / f"{role}.pem").read_bytes()
+        key = CryptoSigner(load_pem_private_key(pem, None))
+    md.signatures.clear()
+    md.sign(key, append=True)
+    md.to_file(str(path))
+
+
+def test_refused_an_expired_timestamp(repo, run, place):
+    past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    attack(run, place, message="metadata has expired",
+           setup=lambda: _resign(place, "timestamp", expires=past))  # fmt: skip
+
+
+def test_refused_a_timestamp_signed_with_a_wrong_key(repo, run, place):
+    from securesystemslib.signer import CryptoSigner
+
+    wrong = CryptoSigner.generate_ed25519()
+    attack(run, place, message="too few or wrong signatures",
+           setup=lambda: _resign(place, "timestamp", key=wrong))  # fmt: skip
+
+
+def test_refused_an_older_timestamp_replayed(repo, run, place):
+    old = (place / "repo" / "metadata" / "timestamp.json").read_bytes()
+    ok(run("rules", "update"))
+    (place / "team.toml").write_text(
+        team("2023.05.01", "deny", "2023-05-01", rule="team-2023-tmall-off", as_of="2023-05-01")
+    )  # fmt: skip
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    ok(run("rules", "update"))
+    before, said = state(place), answer(run)
+    assert said == DENIED
+    (place / "repo" / "metadata" / "timestamp.json").write_bytes(old)  # release 1's timestamp
+    assert_clean_error(run("rules", "update"), "older than some already seen", code=1)
+    assert state(place) == before
+    assert answer(run) == said
+
+
+def test_refused_an_older_snapshot_replayed(repo, run, place):
+    def replay():
+        metadata = place / "repo" / "metadata"
+        (metadata / "3.snapshot.json").write_bytes((metadata / "2.snapshot.json").read_bytes())
+
+    attack(run, place, message="metadata file differs from the length or sha256 the repository "
+           "signed for it: tampered with, replayed", setup=replay)  # fmt: skip
+
+
+def test_refused_too_few_root_signatures(place, run):
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from securesystemslib.signer import CryptoSigner
+    from tuf.api.metadata import Metadata
+
+    ok(run("rules", "repo", "init", "repo", "--root-threshold", "2"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    served = Served(place / "repo")
+    try:
+        ok(run("rules", "trust", served.url, "--root", "repo/metadata/1.root.json"))
+        ok(run("rules", "update"))
+        before, said = state(place), answer(run)
+        # a new root (one more key for targets) signed by one of the two root keys
+        root = Metadata.from_file(str(place / "repo/metadata/1.root.json"))
+        root.signed.version = 2
+        root.signed.add_key(CryptoSigner.generate_ed25519().public_key, "targets")
+        pem = (place / "repo-keys" / "root-1.pem").read_bytes()
+        root.signatures.clear()
+        root.sign(CryptoSigner(load_pem_private_key(pem, None)), append=True)
+        root.to_file(str(place / "repo/metadata/2.root.json"))
+        assert_clean_error(run("rules", "update"), "too few or wrong signatures", code=1)
+        assert state(place) == before
+        assert answer(run) == said == ALLOWED
+    finally:
+        served.stop()
+
+
+def test_refused_a_release_that_fails_lint(repo, run, place):
+    def broken_release():
+        from linkcheck.releasing import repository
+
+        folder = str(place / "repo")
+        state_ = repository._open(folder)
+        signers = repository._signers(state_, str(place / "repo-keys"),
+                                      ("targets", "snapshot", "timestamp"))  # fmt: skip
+        data = team("2023.06.01", "forbid").encode()  # not a verdict
+        previous = repository.release_info(state_.targets.signed)
+        repository._release(folder, state_, signers, data, "2023.06.01", {}, {},
+                            datetime.now(UTC), timedelta(days=7), previous)  # fmt: skip
+
+    attack(run, place, message="fails `linkcheck rules lint`", setup=broken_release)
+
+
+# ---------------------------------------------------------------------- publish refusals
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (team("2023.02.20"), "does not come after the published '2023.02.20'"),
+        (team("2023.1.5"), "does not come after the published '2023.02.20'"),
+        (team("2023.03.01", through="2023-11-30"), "horizon of kuaishou would move back"),
+        (team("2023.03.01").replace('version = "2023.03.01"\n', ""), "has no version"),
+        (team("2023.03.01", verdict="forbid"), "lint problem"),
+        (team("2023.03.01").replace(", by = \"team\"", "").replace("citation = ", "#"),
+         "lint problem"),  # a warning (no citation) refuses too
+    ],
+    ids=["same version", "older version", "horizon back", "no version", "lint error",
+         "lint warning"],
+)  # fmt: skip
+def test_publish_refuses_and_writes_nothing(place, run, text, message):
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    listing = sorted(str(p) for p in (place / "repo").rglob("*"))
+    (place / "team.toml").write_text(text, encoding="utf-8")
+    assert_clean_error(run("rules", "publish", "team.toml", "--repo", "repo"), message, code=1)
+    assert sorted(str(p) for p in (place / "repo").rglob("*")) == listing
+
+
+def test_a_later_version_publishes(place, run):
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team("2023.9.1"), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    (place / "team.toml").write_text(team("2023.10.1"), encoding="utf-8")
+    out = ok(run("rules", "publish", "team.toml", "--repo", "repo", "--expires", "2w"))
+    assert out.startswith(
+        "published team.toml as release 2 (version 2023.10.1, after 2023.9.1): rules.toml\n"
+    )
+
+
+def test_init_writes_private_keys_outside_the_repository(place, run):
+    out = ok(run("rules", "repo", "init", "repo"))
+    assert "keep the root key offline" in out
+    keys = place / "repo-keys"
+    assert sorted(p.name for p in keys.iterdir()) == [
+        "root.pem", "snapshot.pem", "targets.pem", "timestamp.pem"
+    ]  # fmt: skip
+    assert {oct(p.stat().st_mode & 0o777) for p in keys.iterdir()} == {"0o600"}
+    assert oct(keys.stat().st_mode & 0o777) == "0o700"
+    assert sorted(p.name for p in (place / "repo" / "metadata").iterdir()) == [
+        "1.root.json", "1.snapshot.json", "1.targets.json", "timestamp.json"
+    ]  # fmt: skip
+    assert_clean_error(run("rules", "repo", "init", "repo"), "already holds a repository")
+    assert_clean_error(run("rules", "repo", "init", "other", "--keys", "other/keys"),
+                       "is inside the repository")  # fmt: skip
+    assert_clean_error(run("rules", "repo", "init", "other", "--keys", "repo-keys"),
+                       "keys are never overwritten")  # fmt: skip
+
+
+def test_refresh_keeps_updates_verifying(repo, run, place):
+    ok(run("rules", "update"))
+    past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    _resign(place, "timestamp", expires=past)
+    assert_clean_error(run("rules", "update"), "metadata has expired", code=1)
+    assert ok(run("rules", "repo", "refresh", "repo")).startswith("signed again: timestamp;")
+    assert "is the newest release" in ok(run("rules", "update"))
+
+
+# ---------------------------------------------------------------------- the installed file
+
+
+def _installed(place: Path) -> Path:
+    record = json.loads((place / "data/linkcheck/release/installed.json").read_text())
+    return place / "data/linkcheck/release" / record["current"]["folder"] / "rules.toml"
+
+
+def test_an_installed_release_edited_by_hand_is_refused(repo, run, place):
+    ok(run("rules", "update"))
+    path = _installed(place)
+    path.write_text(path.read_text().replace('"allow"', '"deny"'))
+    refused = run("check", "tmall", "--on", "2023-06-01")
+    assert_clean_error(refused, f"the installed rules release '{path}' was changed after it")
+    assert answer(run, "--no-release") == BUNDLED
+    assert "installed again" in ok(run("rules", "update"))
+    assert answer(run) == ALLOWED
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+@pytest.mark.parametrize("which", ["data", "release", "record", "rules"])
+def test_an_installed_release_others_may_write_is_refused(repo, run, place, which):
+    ok(run("rules", "update"))
+    target = {
+        "data": place / "data/linkcheck",
+        "release": place / "data/linkcheck/release",
+        "record": place / "data/linkcheck/release/installed.json",
+        "rules": _installed(place),
+    }[which]
+    target.chmod(target.stat().st_mode | 0o022)
+    assert_clean_error(run("check", "tmall", "--on", "2023-06-01"), "is not safe",
+                       "others may write to it")  # fmt: skip
+    assert answer(run, "--no-release") == BUNDLED
+
+
+def test_a_damaged_record_is_refused_and_update_repairs_it(repo, run, place):
+    ok(run("rules", "update"))
+    (place / "data/linkcheck/release/installed.json").write_text("{")
+    assert_clean_error(run("check", "tmall"), "is damaged")
+    ok(run("rules", "update"))
+    assert answer(run) == ALLOWED
+
+
+def test_staleness_line_on_a_terminal_only(repo, run, place, monkeypatch):
+    ok(run("rules", "update"))
+    record = json.loads((place / "data/linkcheck/release/installed.json").read_text())
+    verified = datetime.fromisoformat(record["verified_at"].replace("Z", "+00:00"))
+    monkeypatch.setattr("linkcheck.when.clock", lambda: verified + timedelta(days=400))
+    text = run("check", "tmall", "--on", "2023-06-01", "--format", "text")
+    assert text.stderr == "rules last verified 400 days ago: run `linkcheck rules update`\n"
+    plain = run("check", "tmall", "--on", "2023-06-01", "--format", "plain")
+    assert plain.stderr == ""
+    monkeypatch.setattr("linkcheck.when.clock", lambda: verified + timedelta(days=1))
+    assert run("check", "tmall", "--on", "2023-06-01", "--format", "text").stderr == ""
+
+
+def test_update_without_a_trusted_repository(place, run):
+    assert_clean_error(run("rules", "update"), "no rules repository is trusted yet")
+
+
+def test_trust_refuses_what_is_not_a_root(place, run):
+    (place / "root.json").write_text("{}")
+    assert_clean_error(run("rules", "trust", "http://127.0.0.1:1", "--root", "root.json"),
+                       "is not TUF root metadata")  # fmt: skip
+
+
+def test_without_the_extra_the_commands_name_it(place, run, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tuf", None)
+    monkeypatch.setitem(sys.modules, "tuf.api", None)
+    monkeypatch.setitem(sys.modules, "tuf.api.metadata", None)
+    for args in (["rules", "update"], ["rules", "repo", "init", "r"],
+                 ["rules", "trust", "u", "--root", "x"]):  # fmt: skip
+        result = run(*args)
+        assert_clean_error(result, "pip install '.[update]'")
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.subprocess
+def test_a_cold_check_reads_the_release_without_tuf(repo, run, place):
+    ok(run("rules", "update"))
+    probe = (
+        "import sys\n"
+        "from linkcheck.cli import main\n"
+        "sys.argv = ['linkcheck', 'check', 'tmall', '--on', '2023-06-01', '-s', 'livestream']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'tuf', 'securesystemslib', 'cryptography', 'urllib3', 'platformdirs',"
+        " 'hashlib', 'linkcheck.releasing'}\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy),"
+        " file=sys.stderr)\n"
+    )
+    env = {**os.environ, "XDG_DATA_HOME": str(place / "data")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.stdout == ALLOWED
+    assert done.stderr == "[]\n"
