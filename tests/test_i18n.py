@@ -111,7 +111,7 @@ def test_chinese_locale_help_and_clicks_own_words(run):
     assert "逐行检查商品清单" in result.stdout and "选项:" in result.stdout
     assert "显示此帮助并退出。" in result.stdout
     group = run("--help", env=ZH_ENV)
-    assert "命令:" in group.stdout and "查看、检查和审阅已加载的规则。" in group.stdout
+    assert "命令:" in group.stdout and "查看、检查、审阅和发布规则。" in group.stdout
     bad = run("--lang", "zh", "check", "tmall", "--format", "xml")
     assert bad.exit_code == 2
     assert "错误:" in bad.stderr and "运行 'linkcheck check --help' 查看帮助。" in bad.stderr

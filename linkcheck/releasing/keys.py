@@ -14,8 +14,8 @@ SUFFIX = ".pem"
 
 
 def default_folder(repository: str) -> str:
-    """DIR-keys, beside DIR."""
-    return os.path.abspath(repository).rstrip(os.sep) + "-keys"
+    """DIR-keys, beside DIR (as DIR was written: relative stays relative)."""
+    return os.path.normpath(repository).rstrip(os.sep) + "-keys"
 
 
 def inside(path: str, folder: str) -> bool:
