@@ -33,6 +33,10 @@ class Env(NamedTuple):
         """The installed rules release (checked), unless --no-release."""
         if self.no_release:
             return None
+        from ..rules.folders import record_path
+
+        if not os.path.lexists(record_path()):  # none installed: one lstat, nothing imported
+            return None
         from ..rules.releases import installed
 
         return installed()

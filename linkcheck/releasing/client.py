@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from ..errors import shown
 from ..i18n import N_, gettext
-from ..rules import releases
+from ..rules import folders, releases
 from ..rules.releases import Record, Release, ReleaseError
 from . import (
     CUSTOM_KEY,
@@ -83,7 +83,7 @@ def private_dir(path: str) -> str:
 
 
 def _metadata_folder(trust: Trust) -> str:
-    base = private_dir(releases.data_dir())
+    base = private_dir(folders.data_dir())
     return private_dir(os.path.join(private_dir(os.path.join(base, "tuf")), trust.repository[:16]))
 
 
@@ -142,7 +142,7 @@ def trust(url: str, root_path: str) -> tuple[Trust, object, Trust | None]:
     root = _check_root(data, root_path)
     before = read_trust()
     new = Trust(_normal_url(url), data, releases.sha256_hex(data))
-    folder = private_dir(releases.config_dir())
+    folder = private_dir(folders.config_dir())
     write_atomic(os.path.join(folder, TRUSTED_ROOT), data, 0o600)
     record = {"url": new.url, "root_sha256": new.repository}
     write_atomic(os.path.join(folder, TRUSTED), json.dumps(record, indent=2).encode(), 0o600)
@@ -151,7 +151,7 @@ def trust(url: str, root_path: str) -> tuple[Trust, object, Trust | None]:
 
 def read_trust() -> Trust | None:
     """The trusted repository, or None; ReleaseError if its files are not the user's."""
-    folder = releases.config_dir()
+    folder = folders.config_dir()
     try:
         record = releases.read_private(os.path.join(folder, TRUSTED), 64 * 1024)
     except FileNotFoundError:
@@ -372,7 +372,7 @@ def update(source: str | None, now: datetime) -> Updated:
                "1.root.json` with the URL and root file your maintainer gave you")
         )  # fmt: skip
     url = _normal_url(source) if source else trust.url
-    folder = private_dir(os.path.join(private_dir(releases.data_dir()), releases.RELEASE_FOLDER))
+    folder = private_dir(os.path.join(private_dir(folders.data_dir()), folders.RELEASE_FOLDER))
     with locked(folder, ".lock"), _refusals(url):
         try:
             record = releases.read_record()
@@ -462,7 +462,7 @@ def _install(updater, info, offered: Release, documents: list[str], folder: str)
 
 def _write_record(record: Record, folder: str) -> None:
     blob = json.dumps(record.as_dict(), indent=2, ensure_ascii=False).encode()
-    write_atomic(os.path.join(folder, releases.RECORD), blob, 0o600)
+    write_atomic(os.path.join(folder, folders.RECORD), blob, 0o600)
 
 
 def _prune(folder: str, keep: set[str]) -> None:
@@ -480,7 +480,7 @@ def _prune(folder: str, keep: set[str]) -> None:
 def rollback() -> RolledBack:
     """Return to the release in use before the last update (the bundled rules alone when
     there was none); the release left stays kept, so a second rollback undoes the first."""
-    folder = private_dir(os.path.join(private_dir(releases.data_dir()), releases.RELEASE_FOLDER))
+    folder = private_dir(os.path.join(private_dir(folders.data_dir()), folders.RELEASE_FOLDER))
     with locked(folder, ".lock"):
         record = releases.read_record()
         if record is None or (record.previous is None and record.current is None):

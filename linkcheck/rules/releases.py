@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ..errors import LinkcheckError
 from ..i18n import N_
+from .folders import data_dir, record_path, release_dir
 
-APP = "linkcheck"
-RELEASE_FOLDER = "release"
-RECORD = "installed.json"
 RECORD_FORMAT = 1
 MAX_RECORD = 1024 * 1024  # a record is a few hundred bytes
 MAX_RULES = 4 * 1024 * 1024  # as rules/files.py: MAX_FILE
@@ -37,38 +34,6 @@ MAX_RULES = 4 * 1024 * 1024  # as rules/files.py: MAX_FILE
 
 class ReleaseError(LinkcheckError):
     """The installed release cannot be used as it is: unsafe, damaged or changed by hand."""
-
-
-def _base(variable: str, unix: str, mac: str, windows: str) -> str:
-    chosen = os.environ.get(variable, "")
-    if os.path.isabs(chosen):  # the XDG spec: a relative path is ignored
-        return chosen
-    if sys.platform == "win32":
-        return os.environ.get(windows) or os.path.expanduser(r"~\AppData\Local")
-    if sys.platform == "darwin":
-        return os.path.expanduser(mac)
-    return os.path.expanduser(unix)
-
-
-def data_dir() -> str:
-    """linkcheck's folder in the user data folder (releases and the TUF metadata)."""
-    base = _base("XDG_DATA_HOME", "~/.local/share", "~/Library/Application Support",
-                 "LOCALAPPDATA")  # fmt: skip
-    return os.path.join(base, APP)
-
-
-def config_dir() -> str:
-    """linkcheck's folder in the user config folder (the trusted repository)."""
-    base = _base("XDG_CONFIG_HOME", "~/.config", "~/Library/Application Support", "APPDATA")
-    return os.path.join(base, APP)
-
-
-def release_dir() -> str:
-    return os.path.join(data_dir(), RELEASE_FOLDER)
-
-
-def record_path() -> str:
-    return os.path.join(release_dir(), RECORD)
 
 
 def _sha256():
