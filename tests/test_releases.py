@@ -332,6 +332,26 @@ def test_refused_an_older_timestamp_replayed(repo, run, place):
     assert answer(run) == said
 
 
+def test_refused_an_older_release_even_when_the_tuf_metadata_was_lost(repo, run, place):
+    """A whole old copy of the repository served to a client whose TUF metadata is gone:
+    TUF has nothing to compare with, the installed release's number still refuses it."""
+    shutil.copytree(place / "repo", place / "old-repo")
+    ok(run("rules", "update"))
+    (place / "team.toml").write_text(
+        team("2023.05.01", "deny", "2023-05-01", rule="team-2023-tmall-off", as_of="2023-05-01")
+    )  # fmt: skip
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    ok(run("rules", "update"))
+    before, said = state(place), answer(run)
+    shutil.rmtree(place / "repo")
+    shutil.copytree(place / "old-repo", place / "repo")
+    shutil.rmtree(place / "data" / "linkcheck" / "tuf")
+    result = run("rules", "update")
+    assert_clean_error(result, "offers release 1, older than release 2 already installed", code=1)
+    assert state(place) == before
+    assert answer(run) == said == DENIED
+
+
 def test_refused_an_older_snapshot_replayed(repo, run, place):
     def replay():
         metadata = place / "repo" / "metadata"
