@@ -372,39 +372,50 @@ def update(source: str | None, now: datetime) -> Updated:
                "1.root.json` with the URL and root file your maintainer gave you")
         )  # fmt: skip
     url = _normal_url(source) if source else trust.url
-    folder = private_dir(os.path.join(private_dir(folders.data_dir()), folders.RELEASE_FOLDER))
-    with locked(folder, ".lock"), _refusals(url):
-        try:
-            record = releases.read_record()
-        except ReleaseError:  # damaged: this update writes a fresh one
-            record = None
+    try:
+        folder = private_dir(os.path.join(private_dir(folders.data_dir()), folders.RELEASE_FOLDER))
+        with locked(folder, ".lock"):
+            return _update(trust, url, folder, now)
+    except OSError as exc:  # the user's own folders: full, read-only …
+        raise ReleaseUsageError(
+            N_("cannot write the installed rules release in '{folder}': {reason}"),
+            folder=folders.data_dir(), reason=exc.strerror or exc,
+        ) from None  # fmt: skip
+
+
+def _update(trust: Trust, url: str, folder: str, now: datetime) -> Updated:
+    try:
+        record = releases.read_record()
+    except ReleaseError:  # damaged: this update writes a fresh one
+        record = None
+    with _refusals(url):
         updater = _updater(trust, url)
         updater.refresh()
         info = updater.get_targetinfo(RULES_TARGET)
-        if info is None:
-            raise Refused(N_("the repository '{url}' has no release yet"), url=url)
-        offered, documents = _release_of(info, trust, url)
-        current, intact = _current(record)
-        same = current is not None and current.repository == trust.repository
-        if same and offered.release < current.release:
-            raise Refused(
-                N_("update refused: the repository offers release {offered}, older than release "
-                   "{installed} already installed: a replayed or rolled-back repository"),
-                offered=offered.release, installed=current.release,
-            )  # fmt: skip
-        expires = _timestamp_expiry(trust)
-        if same and intact and offered.release == current.release:
-            _write_record(Record(current, record.previous, now, expires), folder)
-            ruleset = _ruleset(current)
-            return Updated(current, current, "current", ruleset, ruleset, expires)
-        new, after = _install(updater, info, offered, documents, folder)
-        # kept for rollback: the release in use, or when its file was damaged, the one before
-        keep = current if intact else (record.previous if current is not None else None)
-        before = _ruleset(current if intact else None)
-        _write_record(Record(new, keep, now, expires), folder)
-        _prune(folder, {new.folder, keep.folder if keep else ""})
-        outcome = "reinstalled" if same and offered.release == current.release else "installed"
-        return Updated(current if intact else None, new, outcome, before, after, expires)
+    if info is None:
+        raise Refused(N_("the repository '{url}' has no release yet"), url=url)
+    offered, documents = _release_of(info, trust, url)
+    current, intact = _current(record)
+    same = current is not None and current.repository == trust.repository
+    if same and offered.release < current.release:
+        raise Refused(
+            N_("update refused: the repository offers release {offered}, older than release "
+               "{installed} already installed: a replayed or rolled-back repository"),
+            offered=offered.release, installed=current.release,
+        )  # fmt: skip
+    expires = _timestamp_expiry(trust)
+    if same and intact and offered.release == current.release:
+        _write_record(Record(current, record.previous, now, expires), folder)
+        ruleset = _ruleset(current)
+        return Updated(current, current, "current", ruleset, ruleset, expires)
+    new, after = _install(updater, info, offered, documents, folder)
+    # kept for rollback: the release in use, or when its file was damaged, the one before
+    keep = current if intact else (record.previous if current is not None else None)
+    before = _ruleset(current if intact else None)
+    _write_record(Record(new, keep, now, expires), folder)
+    _prune(folder, {new.folder, keep.folder if keep else ""})
+    outcome = "reinstalled" if same and offered.release == current.release else "installed"
+    return Updated(current if intact else None, new, outcome, before, after, expires)
 
 
 def _install(updater, info, offered: Release, documents: list[str], folder: str):
@@ -418,7 +429,8 @@ def _install(updater, info, offered: Release, documents: list[str], folder: str)
     try:
         hashes = {}
         for path in [RULES_TARGET, *documents]:
-            target = info if path == RULES_TARGET else updater.get_targetinfo(path)
+            with _refusals(offered.url):
+                target = info if path == RULES_TARGET else updater.get_targetinfo(path)
             if target is None:
                 raise Refused(
                     N_("update refused: release {release} cites '{path}', which the repository "
@@ -427,14 +439,15 @@ def _install(updater, info, offered: Release, documents: list[str], folder: str)
                 )  # fmt: skip
             local = os.path.join(staging, *path.split("/"))
             os.makedirs(os.path.dirname(local), mode=0o700, exist_ok=True)
-            try:
-                updater.download_target(target, filepath=local)
-            except LengthOrHashMismatchError:
-                raise Refused(
-                    N_("update refused: '{path}' of release {release} differs from the length or "
-                       "sha256 the repository signed for it: tampered with or truncated"),
-                    path=path, release=offered.release,
-                ) from None  # fmt: skip
+            with _refusals(offered.url):
+                try:
+                    updater.download_target(target, filepath=local)
+                except LengthOrHashMismatchError:
+                    raise Refused(
+                        N_("update refused: '{path}' of release {release} differs from the length "
+                           "or sha256 the repository signed for it: tampered with or truncated"),
+                        path=path, release=offered.release,
+                    ) from None  # fmt: skip
             os.chmod(local, 0o644)
             hashes[path] = target.hashes.get("sha256", "")
         rules_path = os.path.join(staging, RULES_TARGET)
