@@ -432,6 +432,15 @@ def test_publish_refuses_and_writes_nothing(place, run, text, message):
     assert sorted(str(p) for p in (place / "repo").rglob("*")) == listing
 
 
+def test_publish_names_a_missing_file_and_a_missing_repository(place, run):
+    ok(run("rules", "repo", "init", "repo"))
+    assert_clean_error(run("rules", "publish", "nothing.toml", "--repo", "repo"),
+                       "cannot publish 'nothing.toml': rules file not found")  # fmt: skip
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    assert_clean_error(run("rules", "publish", "team.toml", "--repo", "elsewhere"),
+                       "'elsewhere' is not a rules repository")  # fmt: skip
+
+
 def test_a_later_version_publishes(place, run):
     ok(run("rules", "repo", "init", "repo"))
     (place / "team.toml").write_text(team("2023.9.1"), encoding="utf-8")

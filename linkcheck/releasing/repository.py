@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ..errors import shown
-from ..i18n import N_, Deferred
+from ..i18n import N_, Deferred, gettext
 from ..rules.releases import safe_relative
 from . import (
     CUSTOM_KEY,
@@ -218,8 +218,9 @@ def _checked(rules_path: str):
         data = read_rules_file(rules_path)
     except Unreadable as exc:
         raise ReleaseUsageError(
-            N_("cannot publish '{path}': {reason}"), path=rules_path, reason=exc
-        ) from None
+            N_("cannot publish '{path}': {reason}"), path=rules_path,
+            reason=gettext(exc.template).format(**exc.fields),
+        ) from None  # fmt: skip
     problems = [p for p in lint([rules_path]) if p.file == rules_path]
     if problems:
         raise Refused(
