@@ -220,6 +220,39 @@ def test_a_repository_in_a_folder_updates_too(place, run):
     assert answer(run) == ALLOWED
 
 
+ROOT = Path(__file__).parent.parent
+
+
+def test_a_release_brings_the_documents_it_cites(place, run):
+    """examples/cited/team-2023.toml cites a note by its sha256: published with it, installed
+    beside it (rules lint checks the quote against it), and a changed byte is refused."""
+    shutil.copytree(ROOT / "examples" / "cited", place / "cited")
+    ok(run("rules", "repo", "init", "repo"))
+    out = ok(run("rules", "publish", "cited/team-2023.toml", "--repo", "repo"))
+    assert out.startswith("published cited/team-2023.toml as release 1 (version 2023.05.20): "
+                          "notes/2023-05-20.txt, rules.toml\n")  # fmt: skip
+    ok(run("rules", "trust", "repo", "--root", "repo/metadata/1.root.json"))
+    ok(run("rules", "update"))
+    installed = _installed(place)
+    note = (place / "cited" / "notes" / "2023-05-20.txt").read_bytes()
+    assert (installed.parent / "notes" / "2023-05-20.txt").read_bytes() == note
+    result = run("check", "tmall", "--on", "2023-06-10", "-s", "livestream", "--format", "plain")
+    assert result.stdout.endswith("\tteam-2023-tmall-618\n")
+    ok(run("rules", "lint"))  # the installed release with its documents: no problem
+
+    (place / "cited" / "team-2023.toml").write_text(
+        (place / "cited" / "team-2023.toml").read_text().replace("2023.05.20", "2023.05.21", 1)
+    )  # fmt: skip
+    ok(run("rules", "publish", "cited/team-2023.toml", "--repo", "repo"))
+    served = sorted((place / "repo" / "targets" / "notes").iterdir())
+    for path in served:
+        path.write_bytes(path.read_bytes().replace("6月".encode(), "7月".encode(), 1))
+    before = state(place)
+    assert_clean_error(run("rules", "update"), "'notes/2023-05-20.txt' of release 2 differs",
+                       code=1)  # fmt: skip
+    assert state(place) == before
+
+
 def test_load_order_bundled_then_release_then_rules_files(repo, run, place):
     ok(run("rules", "update"))
     one_off = place / "oneoff.toml"
@@ -534,6 +567,30 @@ def test_staleness_line_on_a_terminal_only(repo, run, place, monkeypatch):
     assert plain.stderr == ""
     monkeypatch.setattr("linkcheck.when.clock", lambda: verified + timedelta(days=1))
     assert run("check", "tmall", "--on", "2023-06-01", "--format", "text").stderr == ""
+
+
+def test_json_names_the_release_and_when_the_repository_vouched_for_it(repo, run, place,
+                                                                       monkeypatch):  # fmt: skip
+    ok(run("rules", "update"))
+    record = json.loads((place / "data/linkcheck/release/installed.json").read_text())
+    verified = datetime.fromisoformat(record["verified_at"].replace("Z", "+00:00"))
+    expected = {
+        "file": str(_installed(place)),
+        "version": "2023.02.20",
+        "sha256": record["current"]["sha256"],
+        "horizon": {"kuaishou": {"as_of": "2023-02-20", "through": "2023-12-31"}},
+        "verified_at": record["verified_at"],
+        "expired": False,
+    }
+    for args in (["check", "tmall", "--on", "2023-06-01", "--json"], ["rules", "list", "--json"],
+                 ["rules", "show", "team-2023-tmall", "--json"]):  # fmt: skip
+        files = json.loads(ok(run(*args)))["rule_files"]
+        assert [f["file"] for f in files] == ["rules.toml (bundled)", expected["file"]]
+        assert files[1] == expected
+        assert "verified_at" not in files[0]
+    monkeypatch.setattr("linkcheck.when.clock", lambda: verified + timedelta(days=400))
+    files = json.loads(run("check", "tmall", "--on", "2023-06-01", "--json").stdout)["rule_files"]
+    assert files[1] == {**expected, "expired": True}
 
 
 def test_update_without_a_trusted_repository(place, run):

@@ -90,7 +90,7 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
         explains = [ruleset.explain(platform, resolved, d.surface, at) for d in decisions]
     fmt = output.format
     try:
-        _print(fmt, decisions, verdict, explains, source, explain, ruleset, env)
+        _print(fmt, decisions, verdict, explains, source, explain, ruleset, release, env)
         if fmt == "text" and release is not None:
             _staleness(release)
     except BrokenPipeError:  # `check … | true`: the answer is the exit code all the same
@@ -114,9 +114,10 @@ def _staleness(release) -> None:
         click.echo(render.fitted(line, indent=2), err=True)
 
 
-def _print(fmt, decisions, verdict, explains, source, explain, ruleset, env: Env) -> None:
+def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,
+           env: Env) -> None:  # fmt: skip
     if fmt == "json":
-        files = render.rule_files_list(ruleset.catalog)
+        files = env.rule_files(ruleset, release)
         doc = render.check_document(source, decisions, verdict, explains, files)
         click.echo(render.to_json(doc))
     elif fmt == "plain":

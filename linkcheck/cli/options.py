@@ -53,6 +53,20 @@ class Env(NamedTuple):
     def ruleset(self) -> RuleSet:
         return self.load()[0]
 
+    def rule_files(self, ruleset: RuleSet, release: Installed | None) -> list[dict]:
+        """The JSON `rule_files` list; the installed release's entry also says when the
+        repository last vouched for it and whether that has expired."""
+        from .. import render
+
+        files = render.rule_files_list(ruleset.catalog)
+        if release is not None:
+            from ..when import clock
+
+            for entry in files:
+                if entry["file"] == release.path:
+                    entry.update(release.vouched(clock()))
+        return files
+
     def colour(self) -> str:
         """auto | always | never, with NO_COLOR honoured unless colour is forced."""
         if self.color == "auto" and os.environ.get("NO_COLOR"):

@@ -52,12 +52,12 @@ def list_rules(when, output: Output, env: Env):
     Example:
       linkcheck rules list --on 2022-11-11 --platform douyin
     """
-    ruleset = env.ruleset()
+    ruleset, release = env.load()
     platform = ruleset.platform_id(env.platform) if env.platform else None
     at = read_date(ruleset, when, platform)
     rows = [render.rule_row(r, at) for r in ruleset.rules if platform in (None, r.platform)]
     horizons = [h for p, h in ruleset.catalog.horizons.items() if platform in (None, p)]
-    files = render.rule_files_list(ruleset.catalog)
+    files = env.rule_files(ruleset, release)
     fmt = output.format
     if fmt == "json":
         click.echo(render.to_json(render.rules_list_document(rows, at, horizons, files)))
@@ -94,7 +94,7 @@ def show_rule(rule_id, output: Output, env: Env):
     Example:
       linkcheck rules show kuaishou-2022-tmall-window
     """
-    ruleset = env.ruleset()
+    ruleset, release = env.load()
     by_id = {r.id: r for r in ruleset.rules}
     rule = by_id.get(rule_id.strip())
     if rule is None:
@@ -106,7 +106,7 @@ def show_rule(rule_id, output: Output, env: Env):
         )
     zone = ruleset.zone(rule.platform)
     horizon = ruleset.catalog.horizons.get(rule.platform)
-    files = render.rule_files_list(ruleset.catalog)
+    files = env.rule_files(ruleset, release)
     if output.format == "json":
         click.echo(render.to_json(render.rule_document(rule, zone, horizon, files)))
         return

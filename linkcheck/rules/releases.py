@@ -115,6 +115,12 @@ class Installed(NamedTuple):
     verified_at: datetime | None
     expires: datetime | None
 
+    def vouched(self, now: datetime) -> dict:
+        """For the release's `rule_files` entry: when the repository last vouched for it,
+        and whether that has expired."""
+        expired = self.expires is not None and now >= self.expires
+        return {"verified_at": _iso(self.verified_at), "expired": expired}
+
     def stale_days(self, now: datetime) -> int | None:
         """Days since the repository last vouched for it, once that vouching has expired
         (the timestamp metadata's expiry), else None."""
