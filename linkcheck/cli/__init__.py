@@ -30,6 +30,12 @@ class UserError(click.ClickException):
         super().__init__(text.format(**fields) if fields else text)
 
 
+class RefusedError(UserError):
+    """A check that failed (a refused update or publish): said like a UserError, exit 1."""
+
+    exit_code = 1
+
+
 # command name → (module in linkcheck.cli, attribute): imported only when that command runs,
 # so `linkcheck check` never pays for batch, rules or timeline code.
 COMMANDS = {
@@ -220,9 +226,8 @@ class LinkcheckGroup(SuggestingGroup):
         try:
             return super().invoke(ctx)
         except LinkcheckError as exc:
-            error = UserError(str(exc))
-            error.exit_code = exc.exit_code  # 2, or 1 for a refused update or publish
-            raise error from None
+            # exit 2, or 1 for a check that failed (a refused update or publish)
+            raise (RefusedError if exc.exit_code == 1 else UserError)(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("", err=True)
             raise click.exceptions.Exit(130) from None

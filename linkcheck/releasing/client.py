@@ -21,7 +21,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import shown
 from ..i18n import N_, gettext
@@ -51,8 +51,8 @@ class Updated(NamedTuple):
     old: Release | None  # the release in use before
     new: Release  # the release in use now
     outcome: str  # installed | current (already the newest) | reinstalled (was damaged)
-    before: object  # RuleSet before and after: what `rules diff` compares
-    after: object
+    before: Any  # RuleSet before and after: what `rules diff` compares
+    after: Any
     expires: datetime | None  # the repository's timestamp expiry
 
 
@@ -128,7 +128,7 @@ def _check_root(data: bytes, name: str):
     return md.signed
 
 
-def trust(url: str, root_path: str) -> tuple[Trust, object, Trust | None]:
+def trust(url: str, root_path: str) -> tuple[Trust, Any, Trust | None]:
     """Keep `url` and the root metadata in `root_path` as the repository to update from;
     returns the new trust, its root, and the trust it replaced."""
     try:
@@ -304,6 +304,8 @@ def _release_of(info, trust: Trust, url: str) -> tuple[Release, list[str]]:
     """The release the rules target's signed custom fields describe (not yet installed)."""
     custom = info.custom.get(CUSTOM_KEY) if isinstance(info.custom, dict) else None
     try:
+        if not isinstance(custom, dict):
+            raise TypeError("custom")
         number, version = custom["release"], custom["version"]
         documents, horizon = custom.get("documents", []), custom.get("horizon", {})
         if not (isinstance(number, int) and isinstance(version, str)):
@@ -396,26 +398,29 @@ def _update(trust: Trust, url: str, folder: str, now: datetime) -> Updated:
         raise Refused(N_("the repository '{url}' has no release yet"), url=url)
     offered, documents = _release_of(info, trust, url)
     current, intact = _current(record)
-    same = current is not None and current.repository == trust.repository
-    if same and offered.release < current.release:
+    # the release in use, when it came from this repository (release numbers compare)
+    same = current if current is not None and current.repository == trust.repository else None
+    if same is not None and offered.release < same.release:
         raise Refused(
             N_("update refused: the repository offers release {offered}, older than release "
                "{installed} already installed: a replayed or rolled-back repository"),
-            offered=offered.release, installed=current.release,
+            offered=offered.release, installed=same.release,
         )  # fmt: skip
     expires = _timestamp_expiry(trust)
-    if same and intact and offered.release == current.release:
-        _write_record(Record(current, record.previous, now, expires), folder)
-        ruleset = _ruleset(current)
-        return Updated(current, current, "current", ruleset, ruleset, expires)
+    previous = record.previous if record is not None else None
+    if same is not None and intact and offered.release == same.release:
+        _write_record(Record(same, previous, now, expires), folder)
+        ruleset = _ruleset(same)
+        return Updated(same, same, "current", ruleset, ruleset, expires)
     new, after = _install(updater, info, offered, documents, folder)
     # kept for rollback: the release in use, or when its file was damaged, the one before
-    keep = current if intact else (record.previous if current is not None else None)
+    keep = current if intact else (previous if current is not None else None)
     before = _ruleset(current if intact else None)
     _write_record(Record(new, keep, now, expires), folder)
     _prune(folder, {new.folder, keep.folder if keep else ""})
-    outcome = "reinstalled" if same and offered.release == current.release else "installed"
-    return Updated(current if intact else None, new, outcome, before, after, expires)
+    again = same is not None and offered.release == same.release
+    return Updated(current if intact else None, new, "reinstalled" if again else "installed",
+                   before, after, expires)  # fmt: skip
 
 
 def _install(updater, info, offered: Release, documents: list[str], folder: str):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import shown
 from ..i18n import N_, Deferred, gettext
@@ -104,7 +104,7 @@ def init(folder: str, keys_folder: str | None, root_keys: int, now: datetime) ->
     os.makedirs(metadata, exist_ok=True)
     os.makedirs(targets, exist_ok=True)
     empty = Targets(expires=now + TARGETS_EXPIRY)
-    documents = {"root": Metadata(root), "targets": Metadata(empty)}
+    documents: dict[str, Any] = {"root": Metadata(root), "targets": Metadata(empty)}
     snapshot = Snapshot(expires=now + SNAPSHOT_EXPIRY)
     timestamp = Timestamp(expires=now + SNAPSHOT_EXPIRY)
     documents["snapshot"] = Metadata(snapshot)
@@ -136,10 +136,12 @@ def _set_meta(parent, md) -> None:
 
 
 class _State(NamedTuple):
-    root: object
-    targets: object
-    snapshot: object
-    timestamp: object
+    """The repository's newest metadata of each role (tuf's Metadata objects)."""
+
+    root: Any
+    targets: Any
+    snapshot: Any
+    timestamp: Any
 
 
 def _latest(metadata: str, role: str) -> str:

@@ -39,13 +39,13 @@ class ReleaseError(LinkcheckError):
 def _sha256():
     """A sha256 object without importing hashlib (OpenSSL costs a cold check ~5 ms); the
     same digest from Python's own implementation."""
-    try:
-        from _sha2 import sha256  # Python 3.12+
-    except ImportError:
+    for name in ("_sha2", "_sha256"):  # Python 3.12+, 3.11
         try:
-            from _sha256 import sha256  # Python 3.11
-        except ImportError:  # a build without them
-            from hashlib import sha256
+            return __import__(name).sha256()
+        except ImportError:
+            continue
+    from hashlib import sha256  # a build without them
+
     return sha256()
 
 
