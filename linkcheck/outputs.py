@@ -55,19 +55,23 @@ def atomic_file(path: str) -> Iterator:
         return
     target = os.path.realpath(path)
     folder = os.path.dirname(target)
-    # the signals end the run as an exception from before the temporary file exists: a
-    # SIGTERM just after it was made would otherwise leave it behind
+    # the signals end the run as an exception, and are held back while the temporary file
+    # is made: one arriving between its creation and the `try` that removes it would leave
+    # it behind (seen under load with SIGHUP)
     with _ended_by_signals():
+        held = _hold_signals()
         try:
             fd, tmp = tempfile.mkstemp(
                 dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
             )
         except OSError as exc:
+            _release_signals(held)
             raise OutputError(
                 N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
             ) from None
         handle = None
         try:
+            _release_signals(held)  # a signal held back is handled here, inside the `try`
             handle = os.fdopen(fd, "wb")
             os.chmod(tmp, _mode_for(target))
             yield handle
@@ -81,6 +85,24 @@ def atomic_file(path: str) -> Iterator:
         except BaseException:
             _discard(handle, fd, tmp)
             raise
+
+
+_HELD = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _hold_signals():
+    """Hold back Ctrl-C, SIGTERM and SIGHUP (delivered when released); None where the
+    platform cannot (then nothing is held)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def _release_signals(held) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextlib.contextmanager

@@ -144,3 +144,30 @@ def test_a_full_disk_under_o_keeps_the_old_file(tmp_path, monkeypatch, run):
     assert_clean_error(result, f"cannot write output '{out}': No space left on device")
     assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_just_as_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch,
+                                                                    signum):  # fmt: skip
+    """The signal arrives between the temporary file's creation and the code that would
+    remove it (what a loaded machine did to the HUP test): it is held back until that code
+    runs, so the run ends with the signal's code and no file left behind."""
+    import tempfile
+
+    from linkcheck import outputs
+
+    made = tempfile.mkstemp
+
+    def mkstemp_then_signal(*args, **kwargs):
+        found = made(*args, **kwargs)
+        os.kill(os.getpid(), signum)
+        return found
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", mkstemp_then_signal)
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n")
+    with pytest.raises(SystemExit) as ended, outputs.atomic_file(str(out)) as handle:
+        handle.write(b"half")
+    assert ended.value.code == 128 + signum
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
