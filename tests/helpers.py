@@ -57,6 +57,15 @@ def hang_guard(seconds: int = 60):
         signal.signal(signal.SIGALRM, previous)
 
 
+def assert_verdicts(rules, source: str, expected: dict[str, str], *,
+                    surface: str = "livestream", platform: str | None = None) -> None:  # fmt: skip
+    """`source` on `surface` has each expected verdict at each instant ({"2022-10-28":
+    "allowed", …}; any --on form), as holidays' assertHoliday states a calendar: every
+    instant is checked and the ones that differ are shown together."""
+    got = {when: rules.check(source, surface, when, platform=platform).verdict for when in expected}
+    assert got == expected, {w: (got[w], expected[w]) for w in expected if got[w] != expected[w]}
+
+
 def assert_clean_error(result, *fragments: str, code: int = 2) -> None:
     """An error: the exit code, a short message naming the input, no traceback."""
     assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
