@@ -29,8 +29,16 @@ def choose(language: str | None) -> None:
 @contextlib.contextmanager
 def english():
     """English inside: for words that are read by programs too (plain output lines)."""
+    with speaking("en"):
+        yield
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """`language` (en or zh) inside, whatever was chosen: a recorded run re-run in the
+    language it was made in (a workbook's headers and verdict labels follow it)."""
     global _forced
-    before, _forced = _forced, "en"
+    before, _forced = _forced, normalize(language)
     try:
         yield
     finally:

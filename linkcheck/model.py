@@ -267,6 +267,21 @@ class Catalog:
         self.documents: dict[str, Document] = {}
         self._index: dict[str, dict[str, str]] = {}
 
+    def describe_files(self) -> list[dict]:
+        """The rules files read, in load order, as JSON names them (`rule_files`): name,
+        declared version, sha256 of the bytes read, and the horizons each states."""
+        stated: dict[str, dict] = {}
+        for h in self.stated_horizons:
+            stated.setdefault(h.file, {})[h.platform] = {
+                "as_of": h.as_of.isoformat(),
+                "through": h.through.isoformat(),
+            }
+        return [
+            {"file": f.name, "version": f.version, "sha256": f.sha256,
+             "horizon": stated.get(f.name, {})}
+            for f in self.rule_files
+        ]  # fmt: skip
+
     def names_changed(self) -> None:
         """Forget the name indexes: an entry was added or replaced."""
         self._index.clear()

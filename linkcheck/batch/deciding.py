@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterable
+from datetime import datetime
 from operator import itemgetter
 from typing import cast
 
@@ -87,8 +88,10 @@ class Checker:
         when: str,
         platform: str | None,
         dates: DateStyle = CELLS,
+        now: datetime | None = None,
     ) -> None:
         self.ruleset = ruleset
+        self.now = now  # relative and yearless dates are read against it (None: the clock)
         self.columns = columns
         self.default_surfaces = surfaces
         self.default_when = when
@@ -229,7 +232,7 @@ class Checker:
 
     def _instant(self, text: str, platform: str, style: DateStyle):
         def read():
-            reading = read_when(text, self.ruleset.zone(platform), None, style)
+            reading = read_when(text, self.ruleset.zone(platform), self.now, style)
             at = reading.at
             self.serials = self.serials or reading.serial
             if reading.year is None or not style.cells:

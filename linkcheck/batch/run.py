@@ -66,6 +66,9 @@ class ChecklistOptions:
     engine: str = "python"
     date_format: str | None = None
     year: int | None = None
+    # the current instant the run reads `when`, relative and yearless dates against, and
+    # stamps a workbook with (None: the clock); a recorded run sets it to be reproducible
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
             raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
             raise decode_error(shown, exc) from None
-        checker = Checker(rules, columns, given.surfaces, options.when, given.platform, dates)
+        checker = Checker(rules, columns, given.surfaces, options.when, given.platform, dates,
+                          options.now)  # fmt: skip
         bom = options.bom if options.bom is not None else wants_bom(encoding)
         with _sink(sink) as (output, writer):
             engine = "python"
@@ -149,6 +153,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                                 raw_cells=options.raw_cells,
                                 bom=bom,
                                 formulas=formula_scan(rows),
+                                stamp=options.now,
                             )
                         )
                     writer.header([*header, *APPENDED])
@@ -191,7 +196,7 @@ def defaults(rules: RuleSet, options: ChecklistOptions) -> Defaults:
     """The defaults the options give (raises LinkcheckError for a date or name that does
     not read: before any row is read)."""
     platform = rules.platform_id(options.platform)
-    at = rules.parse_when(options.when, platform, year=options.year)
+    at = rules.parse_when(options.when, platform, options.now, year=options.year)
     return Defaults(at, rules.surface_list(options.surfaces), platform)
 
 
@@ -200,7 +205,8 @@ def checker_for(rules: RuleSet, header: list[str], options: ChecklistOptions) ->
     run_checklist does the same with the header it reads)."""
     given = defaults(rules, options)
     columns = Columns.find(header, dict(options.columns))
-    return Checker(rules, columns, given.surfaces, options.when, given.platform, _dates(options))
+    return Checker(rules, columns, given.surfaces, options.when, given.platform, _dates(options),
+                   options.now)  # fmt: skip
 
 
 def _dates(options: ChecklistOptions) -> DateStyle:

@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
 
 from ..errors import missing_dependency
@@ -185,7 +186,7 @@ class XlsxWriter:
 
     fit = staticmethod(xlsx_fit)
 
-    def __init__(self, binary, raw_cells: bool) -> None:
+    def __init__(self, binary, raw_cells: bool, stamp: datetime | None = None) -> None:
         try:
             from openpyxl import Workbook
             from openpyxl.cell import WriteOnlyCell
@@ -196,6 +197,7 @@ class XlsxWriter:
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("linkcheck")
         self._raw = raw_cells
+        self._stamp = stamp
         self._names: list[str] = []
 
     def header(self, names: list[str]) -> None:
@@ -239,7 +241,45 @@ class XlsxWriter:
         return written
 
     def close(self) -> None:
-        self._book.save(self._binary)
+        if self._stamp is None:
+            self._book.save(self._binary)
+            return
+        import tempfile
+
+        # openpyxl dates the workbook (docProps/core.xml) and every zip entry with the time it
+        # saves: written once more with one stamp, the same rows are the same bytes
+        at = self._stamp.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+        self._book.properties.created = at
+        with tempfile.TemporaryFile(prefix="linkcheck-") as saved:
+            self._book.save(saved)
+            saved.seek(0)
+            restamp_zip(saved, self._binary, at)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def restamp_zip(source: BinaryIO, target: BinaryIO, at: datetime) -> None:
+    """Copy the zip archive `source` to `target` with every entry dated `at` (naive UTC),
+    and a workbook's `modified` property too."""
+    import shutil
+    import zipfile
+
+    stamp = at.timetuple()[:6]
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for entry in old.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = entry.compress_type
+            info.external_attr = 0o600 << 16
+            if entry.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(
+                    rb"\g<1>" + at.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                    old.read(entry),
+                )
+                new.writestr(info, data)
+                continue
+            with old.open(entry) as src, new.open(info, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def people_header(names: list[str]) -> list[str]:
@@ -294,15 +334,17 @@ def _text(binary: BinaryIO, bom: bool) -> Iterator[io.TextIOWrapper]:
 
 @contextlib.contextmanager
 def open_writer(fmt: str, binary: BinaryIO, *, raw_cells: bool = False, bom: bool = False,
-                formulas=None) -> Iterator[Writer]:  # fmt: skip
+                formulas=None, stamp: datetime | None = None) -> Iterator[Writer]:  # fmt: skip
     """The writer for an output format over a binary stream. Text formats are UTF-8; CSV
     and TSV start with a BOM when `bom` (JSON never does). Call the writer's `close` to
     finish the format (a JSON array's `]`, a workbook's save) before leaving; the stream is
     left open for its owner. `formulas`: the input's FormulaScan, if it has one (see
-    DelimitedWriter). The terminal table is render's (render.TableWriter)."""
+    DelimitedWriter). `stamp`: the instant a workbook is dated with, every time it is written
+    (so the same rows give the same bytes); None: openpyxl's clock. The terminal table is
+    render's (render.TableWriter)."""
     fmt = Format(fmt)
     if fmt is Format.XLSX:
-        yield XlsxWriter(binary, raw_cells)  # type: ignore[misc]
+        yield XlsxWriter(binary, raw_cells, stamp)  # type: ignore[misc]
     elif fmt is Format.TABLE:
         raise ValueError("the table is written by render.TableWriter, to a console")
     elif fmt.delimiter is not None:

@@ -181,7 +181,10 @@ class LinkcheckGroup(SuggestingGroup):
         # each run starts from the environment's language, or the one its line asks for
         i18n.choose(language_in(args))
         _translate_click()  # click modules imported since the last run too
-        return super().make_context(info_name, args, parent=parent, **extra)
+        argv = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["linkcheck.argv"] = argv  # the command line as given (a manifest records it)
+        return ctx
 
     def main(self, *args, **kwargs):
         from .. import i18n

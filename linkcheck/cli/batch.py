@@ -9,7 +9,7 @@ import click
 
 from .. import batch as core
 from .. import render
-from ..i18n import N_
+from ..i18n import N_, language
 from ..i18n import gettext as _
 from .options import Env, common_options, read_date, surface_option, when_option, year_option
 
@@ -104,11 +104,28 @@ def column_options(command):
     help="duckdb: DuckDB reads, joins and writes a UTF-8 CSV/TSV file (the duckdb extra), "
     "the same bytes; auto: duckdb for files over 8 MiB when it is installed.",
 )
+@click.option(
+    "--manifest",
+    "manifest_path",
+    metavar="FILE.json",
+    type=click.Path(dir_okay=False),
+    help="Also write the run's audit record here: linkcheck's version, the rules files, the "
+    "input and output by sha256, the options and the counts (docs/rules.md).",
+)
+@click.option(
+    "--verify-manifest",
+    metavar="FILE.json",
+    type=click.Path(dir_okay=False),
+    help="Run the checklist a manifest records again with the rules files it names (found by "
+    "sha256 among those loaded: add --rules) and compare the output byte for byte: exit 0 "
+    "reproduced, 1 not (naming the first differing row).",
+)
 @column_options
 @common_options
 def batch(
     input_path, out, fmt, input_format, when, date_format, year, surfaces, fail_on, encoding,
-    bom, excel, raw_cells, engine, chosen: dict[str, str], env: Env,
+    bom, excel, raw_cells, engine, manifest_path, verify_manifest, chosen: dict[str, str],
+    env: Env,
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
@@ -142,6 +159,8 @@ def batch(
       linkcheck batch 商品清单.xlsx -o 结果.xlsx -s 直播
       cat products.jsonl | linkcheck batch - --input-format jsonl --format jsonl
     """
+    if verify_manifest:
+        _verify(verify_manifest, input_path, out, env)
     failing = _fail_on(fail_on)
     source = sys.stdin.buffer if input_path == "-" else input_path
     if fmt is None and out is None and env.is_terminal():
@@ -163,12 +182,19 @@ def batch(
         sink = render.TableWriter(render.console(env.colour()))
     else:
         sink = out if out is not None else sys.stdout.buffer
+    recorder = None
+    if manifest_path:
+        recorder, source, sink, options = _recording(manifest_path, source, sink, options)
     progress = _progress(out, env)
     try:
         summary = core.run_checklist(source, sink, options=options, rules=ruleset,
                                      progress=progress.tick, notice=_notice)  # fmt: skip
     finally:
         progress.stop()
+    if recorder is not None:
+        argv = click.get_current_context().find_root().meta.get("linkcheck.argv", [])
+        recorder.finish(sink, summary=summary, options=options, rules=ruleset, arguments=argv,
+                        language=language())  # fmt: skip
     fills = summary.fills
     origins = {
         "date": ("--on" if fills["date"].given else "now"),
@@ -193,6 +219,51 @@ def _date_style(text: str | None, year: int | None) -> None:
         date_style(text, year)
     except LinkcheckError as exc:
         raise click.BadParameter(str(exc), param_hint="'--date-format'") from None
+
+
+def _recording(path: str, source, sink, options):
+    """The run recorded in a manifest: now pinned, stdin and stdout counted as they pass."""
+    import dataclasses
+
+    from .. import manifest
+
+    if not isinstance(sink, str) and hasattr(sink, "header"):  # the terminal table
+        raise core.InputError(
+            N_("--manifest records an output file: add -o OUT, or --format csv|tsv|jsonl|json")
+        )
+    recorder = manifest.Recorder(path, source, sink)
+    options = dataclasses.replace(options, now=recorder.now)
+    return recorder, recorder.source(), recorder.sink(), options
+
+
+# what --verify-manifest takes from the manifest, never from the command line
+_RECORDED = ("fmt", "input_format", "when", "date_format", "year", "surfaces", "encoding", "bom",
+             "excel", "raw_cells", "engine", "manifest_path", "platform", "fail_on",
+             *(f"{m}_column" for m in core.MEANINGS))  # fmt: skip
+
+
+def _verify(path: str, input_path: str, out, env: Env) -> None:
+    """--verify-manifest: the recorded run again; exits 0 reproduced, 1 not."""
+    from click.core import ParameterSource
+
+    from .. import manifest
+
+    ctx = click.get_current_context()
+    given = [
+        p.opts[0]
+        for p in ctx.command.params
+        if p.name in _RECORDED and ctx.get_parameter_source(p.name) is ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise core.InputError(
+            N_("--verify-manifest runs the manifest's own options; leave out {options}"),
+            options=", ".join(given),
+        )
+    source = None if input_path == "-" else input_path
+    result = manifest.verify(path, env.ruleset().catalog, source=source, output=out)
+    for line in result.lines:
+        click.echo(render.fitted(str(line), indent=2))
+    raise click.exceptions.Exit(result.code)
 
 
 def _notice(message) -> None:

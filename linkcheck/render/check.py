@@ -72,21 +72,7 @@ def horizon_dict(horizon) -> dict | None:
 def rule_files_list(catalog) -> list[dict]:
     """The rules files that answered, in load order: name, declared version, sha256 of the
     bytes read, and the horizon each states (`rule_files` in JSON documents)."""
-    stated: dict[str, dict] = {}
-    for h in catalog.stated_horizons:
-        stated.setdefault(h.file, {})[h.platform] = {
-            "as_of": h.as_of.isoformat(),
-            "through": h.through.isoformat(),
-        }
-    return [
-        {
-            "file": f.name,
-            "version": f.version,
-            "sha256": f.sha256,
-            "horizon": stated.get(f.name, {}),
-        }
-        for f in catalog.rule_files
-    ]
+    return catalog.describe_files()
 
 
 def explain_dict(explanations: list[Explanation]) -> dict:
