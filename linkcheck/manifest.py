@@ -127,6 +127,13 @@ class Recorder:
                        "give it a name of its own"),
                     path=manifest,
                 )  # fmt: skip
+            # a pipe or a device given by name cannot be read again to take its sha256
+            if isinstance(other, str) and os.path.exists(other) and not os.path.isfile(other):
+                raise ManifestError(
+                    N_("--manifest records files by their sha256, and '{path}' is not a regular "
+                       "file; use a file, or - for stdin and stdout"),
+                    path=other,
+                )  # fmt: skip
 
     @property
     def now(self) -> datetime:

@@ -258,6 +258,11 @@ def test_manifest_errors_are_clean_and_leave_nothing_behind(run, tmp_path, monke
         run("batch", "list.csv", "-o", "out.csv", "--manifest", "out.csv"),
         "would overwrite the checklist's input or output",
     )
+    assert_clean_error(
+        run("batch", "list.csv", "-o", "/dev/null", "--manifest", "m.json"),
+        "'/dev/null' is not a regular file",
+    )
+    assert not Path("m.json").exists()
     Path("bad.json").write_text('{"manifest": 7}', encoding="utf-8")
     assert_clean_error(
         run("batch", "--verify-manifest", "bad.json"),
