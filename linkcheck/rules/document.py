@@ -54,7 +54,7 @@ class FileReader:
         self.loader.warn(self.file, where, message, **fields)
 
     def unknown(self, where: str, what: str, name: str, choices, field: str | None = None,
-                tail: str = "", after: str = "", n: int = 3) -> None:  # fmt: skip
+                tail: object = "", after: object = "", n: int = 3) -> None:  # fmt: skip
         """An unknown name, with the closest of `choices` (a sequence of ids, or a catalog
         index: normalized name → id) suggested: `unknown platform 'kuaishuo' (did you mean
         'kuaishou'?)`."""
@@ -197,7 +197,9 @@ class FileReader:
             if not self.may_replace(table, where, f"{kind[:-1]} '{ident}'", earlier):
                 continue
             entry = self.entry(kind, ident, table, where)
-            clash = {"sources": self.catalog.groups, "groups": self.catalog.sources}.get(kind, {})
+            clashes: dict[str, dict] = {"sources": self.catalog.groups,
+                                        "groups": self.catalog.sources}  # fmt: skip
+            clash = clashes.get(kind, {})
             if ident in clash:
                 other = "group" if kind == "sources" else "source"
                 self.error(

@@ -65,10 +65,11 @@ def read_rule(reader, table: dict, position: int) -> None:
     platform, word, (sources, sources_text), (surfaces, surfaces_text), window = parts
     if earlier is not None:
         catalog.rules.remove(earlier)
+    start, end, start_text, end_text = window
     first, *more = cited or (None,)
-    rule = Rule(ident, platform, word, sources, surfaces, *window, note, first, reader.file,
-                position, reader.loader.next_order(), sources_text, surfaces_text, note_zh,
-                tuple(more))  # fmt: skip
+    rule = Rule(ident, platform, word, sources, surfaces, start, end, start_text, end_text, note,
+                first, reader.file, position, reader.loader.next_order(), sources_text,
+                surfaces_text, note_zh, tuple(more))  # fmt: skip
     catalog.rules.append(rule)
     catalog.rule_by_id[ident] = rule
 
