@@ -78,18 +78,24 @@ def test_a_signal_leaves_the_output_as_it_was_and_no_temporary_file(tmp_path, si
         env=_env(),
         cwd=tmp_path,
     )
-    # more than the 64 KiB read to detect the encoding, then stdin stays open: the run is
-    # writing its temporary file and waiting for more rows
+    # more than the 64 KiB read to detect the encoding; stdin then stays open until the
+    # process has ended, so the run cannot finish before the signal comes: it answers these
+    # rows and waits for more
     proc.stdin.write(b"source\n" + b"tmall\n" * 20_000)
     proc.stdin.flush()
+    # answers in the temporary file: the run is past installing its signal handlers
     deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline, "the temporary output file never appeared"
+    while not any(p.name.endswith(".tmp") and p.stat().st_size for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "no answers were written to a temporary file"
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.02)
     proc.send_signal(signum)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == code, err
+    try:
+        assert proc.wait(timeout=60) == code, proc.stderr.read()
+    finally:
+        proc.stdin.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
     assert b"Traceback" not in err
     assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
