@@ -1,0 +1,194 @@
+"""Whether a CSV or TSV file has the plain shape that DuckDB's reader and Python's csv module
+read alike, checked by regular expressions a block at a time (the DuckDB engine's guard).
+
+The plain shape is a regular language: no byte-order mark; every record ends as the first
+does, all LF or all CRLF (the last may end the file instead); every record has the header's
+number of cells; a cell is either bare — no quote, delimiter, CR or LF in it — or quoted
+from its first byte to a closing quote that a delimiter or the record's end follows, quotes
+inside doubled; no empty line; no record longer than MAX_RECORD bytes. Inside it a record's
+cells are what any CSV reader must read; outside it the two readers differ (DuckDB trims
+spaces around a quoted cell, drops empty lines, reads lone CRs and mixed line ends its own
+way). The differential fuzzer (tests/adversarial/test_engine_fuzz.py) holds the engines to
+that. Bytes are not decoded here: DuckDB refuses what is not UTF-8, as Python's decoder does.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..i18n import N_
+
+# bytes of a record without its line end, at most; DuckDB reads lines up to its max_line_size
+# (2 MiB), and Python's csv cells up to 16 MiB
+MAX_RECORD = 1 << 20
+BLOCK = MAX_RECORD  # bytes matched at a time (no more than MAX_RECORD)
+_BOM = b"\xef\xbb\xbf"
+
+
+class NotPlain(Exception):
+    """The file leaves the plain shape: a message template and its fields."""
+
+    def __init__(self, template: str, **fields) -> None:
+        super().__init__(template)
+        self.template, self.fields = template, fields
+
+
+@dataclass(frozen=True)
+class Shape:
+    eol: bytes  # b"\n" or b"\r\n" (b"" for a file that is only its header)
+    records: int  # records after the header
+    quoted_breaks: bool  # some quoted cell holds a CR or LF
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    records: re.Pattern  # the run of whole records from a position (possibly none)
+    record: re.Pattern  # one whole record
+    last: re.Pattern  # a record that ends the file without a line end
+
+
+@functools.lru_cache(maxsize=64)
+def _grammar(delimiter: str, width: int | None, eol: bytes, breaks: bool) -> _Grammar:
+    """The plain shape's records of `width` cells (None: any number) ending with `eol`;
+    quoted cells hold CR and LF only if `breaks`. Possessive: linear, no backtracking."""
+    d = re.escape(delimiter.encode())
+    inside = b'[^"]' if breaks else b'[^"\\r\\n]'
+    quoted = b'"' + inside + b'*+(?:""' + inside + b'*+)*+"'
+    bare = b'[^"' + d + b"\\r\\n]++"
+    cell = b"(?:" + bare + b"|" + quoted + b"|)"
+    if width is None:
+        row = cell + b"(?:" + d + cell + b")*+"
+    elif width == 1:  # a lone cell is never empty: an empty line is no record
+        row = b"(?:" + bare + b"|" + quoted + b")"
+    else:
+        row = cell + b"(?:" + d + cell + b"){" + str(width - 1).encode() + b"}"
+    end = re.escape(eol)
+    return _Grammar(
+        re.compile(b"(?:" + row + end + b")*+"), re.compile(row + end), re.compile(row + rb"\Z")
+    )
+
+
+class _Stream:
+    """A file's bytes from `base` on, read as far as asked; what is behind `base` is gone."""
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self.base = 0
+        self.buf = b""
+        self.eof = False
+
+    def view(self, pos: int, size: int) -> tuple[bytes, int, bool]:
+        """(buf, n, whole): buf[:n] are the bytes pos … pos + size, or up to the end of the
+        file (then whole is True). `pos` never goes back."""
+        if pos > self.base:
+            self.buf = self.buf[pos - self.base :]
+            self.base = pos
+        while len(self.buf) < size and not self.eof:
+            chunk = self._read(max(BLOCK, size - len(self.buf)))
+            if chunk:
+                self.buf += chunk
+            else:
+                self.eof = True
+        n = min(len(self.buf), size)
+        return self.buf, n, self.eof and n == len(self.buf)
+
+
+def scan(read: Callable[[int], bytes], delimiter: str, width: int,
+         stop: Callable[[], bool] = bool) -> Shape:  # fmt: skip
+    """The Shape of the file `read(size)` gives, from its start; NotPlain says where it
+    leaves the plain shape. `stop()` is asked between blocks: True ends the scan (NotPlain,
+    which the caller then ignores)."""
+    stream = _Stream(read)
+    if stream.view(0, 3)[0].startswith(_BOM):
+        raise NotPlain(N_("it starts with a byte-order mark"))
+    # the first record's line end is every record's
+    ends = (
+        e
+        for e in (b"\r\n", b"\n")
+        if _end(stream, 0, _grammar(delimiter, width, e, True).record, e)
+    )
+    eol = next(ends, b"")
+    if not eol:
+        if _last(stream, 0, _grammar(delimiter, width, b"\n", True).last):  # the header alone
+            return Shape(
+                b"", 0, not _last(stream, 0, _grammar(delimiter, width, b"\n", False).last)
+            )
+        raise _diagnosis(stream, 0, 0, delimiter, width, b"\n")
+    flat = _grammar(delimiter, width, eol, False)
+    broken = _grammar(delimiter, width, eol, True)
+    pos = lines = 0
+    count = -1  # the header is a record too
+    breaks = False
+    while stream.view(pos, 1)[1]:  # a byte is left
+        if stop():
+            raise NotPlain("stopped")  # never shown
+        if end := _end(stream, pos, flat.records, eol):  # no break inside: a line a record
+            ended = stream.buf.count(eol, 0, end)
+            count, lines = count + ended, lines + ended
+        elif end := _end(stream, pos, broken.record, eol) or _last(stream, pos, broken.last):
+            count += 1
+            lines += stream.buf.count(b"\n", 0, end)
+            breaks = breaks or not (
+                _end(stream, pos, flat.record, eol) or _last(stream, pos, flat.last)
+            )
+        else:
+            raise _diagnosis(stream, pos, lines, delimiter, width, eol)
+        pos += end
+    return Shape(eol, count, breaks)
+
+
+def _end(stream: _Stream, pos: int, pattern: re.Pattern, eol: bytes) -> int:
+    """How many bytes `pattern` (whole records ending with `eol`) matches at `pos` (0:
+    none), looked for in a block, then in as much as the longest record allowed."""
+    for window in (BLOCK, MAX_RECORD + len(eol)):
+        buf, n, whole = stream.view(pos, window)
+        found = pattern.match(buf, 0, n)
+        if (found is not None and found.end()) or whole:
+            break
+    return 0 if found is None else found.end()
+
+
+def _last(stream: _Stream, pos: int, pattern: re.Pattern) -> int:
+    """How many bytes `pattern` (a record that ends the file) matches at `pos`; 0: none."""
+    buf, n, whole = stream.view(pos, MAX_RECORD + 1)
+    found = pattern.match(buf, 0, n) if whole and n <= MAX_RECORD else None
+    return 0 if found is None else found.end()
+
+
+def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int,
+               eol: bytes) -> NotPlain:  # fmt: skip
+    """Why the record at `pos` is not plain, naming its line (1-based, as an editor counts)."""
+    line = lines + 1
+    buf, n, whole = stream.view(pos, MAX_RECORD + 1)
+    newline = buf.find(b"\n", 0, n)
+    if newline < 0 and not whole:
+        return NotPlain(N_("line {line} runs past {limit} bytes without a line end"),
+                        line=line, limit=f"{MAX_RECORD:,}")  # fmt: skip
+    text = buf[: newline + 1 if newline >= 0 else n]
+    if text in (b"\n", b"\r\n"):
+        return NotPlain(N_("line {line} is empty"), line=line)
+    ragged = _grammar(delimiter, None, eol, True)
+    size = _end(stream, pos, ragged.record, eol) or _last(stream, pos, ragged.last)
+    if size:
+        record = stream.buf[:size].decode("utf-8", "replace")
+        cells = len(next(csv.reader([record], delimiter=delimiter)))
+        return NotPlain(
+            N_("line {line} has another number of cells than the header (line 1: {width}, "
+               "this line: {cells})"), line=line, cells=cells, width=width,
+        )  # fmt: skip
+    if b'"' in text:
+        return NotPlain(
+            N_("line {line} has a quote that neither opens nor closes a cell "
+               "(a stray quote, or a space beside a quoted cell)"), line=line,
+        )  # fmt: skip
+    if b"\r" in text.rstrip(b"\r\n") or text.endswith(b"\r\n" if eol == b"\n" else b"\n"):
+        return NotPlain(
+            N_("line {line} ends otherwise than line 1 (a lone CR, or LF and CRLF mixed)"),
+            line=line,
+        )
+    return NotPlain(N_("line {line} is not a record DuckDB reads as Python's csv module does"),
+                    line=line)  # fmt: skip

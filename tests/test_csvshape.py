@@ -1,0 +1,174 @@
+"""csvshape: which CSV files have the plain shape (the DuckDB engine's guard) — literal cases,
+and random files against a small reference that reads a file byte by byte."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from linkcheck.batch import csvshape
+from linkcheck.batch.csvshape import NotPlain, Shape, scan
+from linkcheck.i18n import english
+
+
+def _scan(data: bytes, width: int, delimiter: str = ",") -> Shape | str:
+    try:
+        return scan(io.BytesIO(data).read, delimiter, width)
+    except NotPlain as exc:
+        with english():
+            return exc.template.format(**exc.fields)
+
+
+CASES = [
+    (b"a,b\nx,y\n", 2, Shape(b"\n", 1, False)),
+    (b"a,b\r\nx,y\r\nz,w", 2, Shape(b"\r\n", 2, False)),
+    (b"a,b", 2, Shape(b"", 0, False)),
+    (b'"a\nb",c', 2, Shape(b"", 0, True)),
+    (b"a,b\n", 2, Shape(b"\n", 0, False)),
+    (b'a,b\n"x,""y""",\n,""\n', 2, Shape(b"\n", 2, False)),
+    (b'a,b\n"x\r\ny",z\n', 2, Shape(b"\n", 1, True)),
+    (b'"a\nb",source\r\nx,tmall\r\n', 2, Shape(b"\r\n", 1, True)),
+    (b"a\tb\nx\t\"y\"\n", 2, Shape(b"\n", 1, False)),
+    (b"a\n\xe5\xa4\xa9\xe7\x8c\xab #x \x00\n", 1, Shape(b"\n", 1, False)),
+    (b"\xef\xbb\xbfa,b\n", 2, "it starts with a byte-order mark"),
+    (b"source\r\n \"tmall\" \r\n", 1, "line 2 has a quote that neither opens nor closes a "
+     "cell (a stray quote, or a space beside a quoted cell)"),
+    (b'a,b\n"x"y,z\n', 2, "line 2 has a quote that neither opens nor closes a cell (a "
+     "stray quote, or a space beside a quoted cell)"),
+    (b'a,b\nx,"y\n', 2, "line 2 has a quote that neither opens nor closes a cell (a stray "
+     "quote, or a space beside a quoted cell)"),
+    (b"a,b\nx,y\n\n", 2, "line 3 is empty"),
+    (b"a\nx\n\ny\n", 1, "line 3 is empty"),
+    (b"a,b\nx,y,z\n", 2, "line 2 has another number of cells than the header (line 1: 2, "
+     "this line: 3)"),
+    (b'a,b\n"p\nq",r\n\x0b\n', 2, "line 4 has another number of cells than the header "
+     "(line 1: 2, this line: 1)"),
+    (b"a,b\r\nx,y\nz,w\r\n", 2, "line 2 ends otherwise than line 1 (a lone CR, or LF and "
+     "CRLF mixed)"),
+    (b"a,b\nx,\ry\n", 2, "line 2 ends otherwise than line 1 (a lone CR, or LF and CRLF "
+     "mixed)"),
+    (b"", 1, "line 1 is not a record DuckDB reads as Python's csv module does"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "width", "expected"), CASES, ids=[repr(c[0])[2:-1][:50] for c in CASES]
+)
+def test_plain_or_why_not(data, width, expected):
+    assert _scan(data, width, "\t" if b"\t" in data else ",") == expected
+
+
+def test_a_record_longer_than_the_limit_is_not_plain(monkeypatch):
+    monkeypatch.setattr(csvshape, "MAX_RECORD", 64)
+    monkeypatch.setattr(csvshape, "BLOCK", 16)
+    fits = b"a,b\n" + b"x," + b"y" * 62 + b"\n"
+    assert _scan(fits, 2) == Shape(b"\n", 1, False)
+    assert _scan(fits[:-1], 2) == Shape(b"\n", 1, False)
+    assert _scan(fits.replace(b"x,", b"xx,"), 2) == ("line 2 runs past 64 bytes without a line end")
+    assert _scan(fits.replace(b"x,", b"xx,")[:-1], 2) == (
+        "line 2 runs past 64 bytes without a line end"
+    )
+
+
+# --------------------------------------------------------------------- the reference
+
+
+def plain(data: bytes, delimiter: bytes, width: int, limit: int) -> Shape | None:
+    """The plain shape, read byte by byte: the Shape, or None."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None
+    i, n = 0, len(data)
+    eol, count, breaks = None, -1, False
+    while i < n or count < 0:
+        start, cells, empty = i, 0, True
+        while True:  # a cell, then a delimiter or the record's end
+            if data[i : i + 1] == b'"':
+                j = i + 1
+                while True:
+                    k = data.find(b'"', j)
+                    if k < 0:
+                        return None
+                    if data[k + 1 : k + 2] != b'"':
+                        break
+                    j = k + 2
+                breaks = breaks or b"\r" in data[i:k] or b"\n" in data[i:k]
+                i, empty = k + 1, False
+            else:
+                while i < n and data[i : i + 1] not in (b'"', delimiter, b"\r", b"\n"):
+                    i, empty = i + 1, False
+                if data[i : i + 1] == b'"':
+                    return None
+            cells += 1
+            if data[i : i + 1] != delimiter:
+                break
+            i += 1
+        if cells != width or (width == 1 and empty) or i - start > limit:
+            return None
+        end = b"" if i == n else b"\r\n" if data.startswith(b"\r\n", i) else data[i : i + 1]
+        if end not in (b"", b"\n", b"\r\n") or (eol is not None and end not in (eol, b"")):
+            return None
+        eol = end if eol is None else eol
+        count += 1
+        i += len(end)
+    return Shape(eol or b"", count, breaks)
+
+
+CSVISH = st.lists(
+    st.sampled_from([b"a", b"b", b" ", b'"', b'""', b",", b"\t", b"\n", b"\r", b"\r\n",
+                     b"\xe5\xa4\xa9", b"\x00", b"#", b"\xef\xbb\xbf"]),
+    max_size=60,
+).map(b"".join)  # fmt: skip
+
+
+@st.composite
+def plain_files(draw) -> tuple[bytes, int]:
+    """A file written in the plain shape (bare or quoted cells, LF or CRLF), or mangled."""
+    width = draw(st.integers(1, 4))
+    eol = draw(st.sampled_from([b"\n", b"\r\n"]))
+    cell = st.lists(st.sampled_from([b"a", b" ", b'"', b",", b"\n", b"\r", b"\xe4\xb8\xad"]),
+                    max_size=6).map(b"".join)  # fmt: skip
+    records = []
+    for _ in range(draw(st.integers(1, 6))):
+        cells = []
+        for _ in range(width):
+            text = draw(cell)
+            must = any(c in text for c in (b'"', b",", b"\n", b"\r")) or (width == 1 and not text)
+            if must or draw(st.booleans()):
+                text = b'"' + text.replace(b'"', b'""') + b'"'
+            cells.append(text)
+        records.append(b",".join(cells))
+    data = eol.join(records) + draw(st.sampled_from([eol, b""]))
+    if draw(st.booleans()):  # a few bytes changed
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(data)))
+            data = data[:at] + draw(CSVISH) + data[at + draw(st.integers(0, 2)) :]
+    return data, width
+
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(plain_files(), st.integers(8, 40))
+def test_the_scan_is_the_reference_whatever_the_block(file, block):
+    data, width = file
+    limit = 48
+    expected = plain(data, b",", width, limit)
+    original = csvshape.MAX_RECORD, csvshape.BLOCK
+    csvshape.MAX_RECORD, csvshape.BLOCK = limit, min(block, limit)
+    try:
+        got = _scan(data, width)
+    finally:
+        csvshape.MAX_RECORD, csvshape.BLOCK = original
+    assert (got if isinstance(got, Shape) else None) == expected, (data, got)
+
+
+@FAST
+@given(CSVISH, st.integers(1, 3))
+def test_random_bytes_are_plain_only_as_the_reference_says(data, width):
+    expected = plain(data, b",", width, csvshape.MAX_RECORD)
+    got = _scan(data, width)
+    assert (got if isinstance(got, Shape) else None) == expected, (data, got)
