@@ -7,6 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -84,21 +93,129 @@ def test_the_examples_through_the_duckdb_engine(run):
     assert duckdb.stdout_bytes == python.stdout_bytes
 
 
-@pytest.mark.parametrize(
-    ("data", "fragment"),
-    [
-        ("来源,日期\ntmall,2022-11-11,extra\n", "DuckDB cannot read it as the Python path does"),
-        ('来源,日期\n"tmall,2022-11-11\n', "DuckDB cannot read it as the Python path does"),
-    ],
-    ids=["ragged-row", "open-quote"],
+# issue 22: each shape below lost rows or changed answers on the DuckDB engine; now DuckDB
+# writes the Python engine's bytes, or says in one line why it did not read the file and the
+# Python engine does (rows as --on 2022-11-11 -s livestream answer them)
+ANSWERED = "livestream,allowed,kuaishou-2022-tmall-window,2023-01-01T00:00:00+08:00 unknown,"
+UNKNOWN = "livestream,error,,,unknown source {name}; `linkcheck sources` lists them"
+FALLBACK = "engine duckdb: {why}; checked by the Python engine"
+STRAY_QUOTE = FALLBACK.format(
+    why="line 2 has a quote that neither opens nor closes a cell (a stray quote, or a space "
+    "beside a quoted cell)"
 )
-def test_what_duckdb_does_not_read_exactly_falls_back(run, tmp_path, data, fragment):
-    path = tmp_path / "odd.csv"
-    path.write_text(data, encoding="utf-8")
-    python = run("batch", str(path), "--fail-on", "never")
-    duckdb = run("batch", str(path), "--fail-on", "never", "--engine", "duckdb")
-    assert fragment in duckdb.stderr and "checked by the Python engine" in duckdb.stderr
-    assert duckdb.stdout_bytes == python.stdout_bytes
+DUCKDB_ERROR = re.compile(
+    r"engine duckdb: DuckDB cannot read it as the Python path does \(.+\); checked by the "
+    r"Python engine"
+)
+SHAPES = {
+    "a header cell with a quoted LF in a CRLF file": (
+        b'"a\nb",source\r\nx,tmall\r\n',
+        f'"a\nb",source,surface,verdict,rule,next_change,note\r\nx,tmall,{ANSWERED}\r\n',
+        DUCKDB_ERROR,
+    ),
+    "a header cell with a quoted LF in an LF file": (
+        b'"a\nb",source\nx,tmall\n',
+        f'"a\nb",source,surface,verdict,rule,next_change,note\r\nx,tmall,{ANSWERED}\r\n',
+        None,
+    ),
+    "spaces around a quoted cell": (
+        b'source\r\n "tmall" \r\n',
+        'source,surface,verdict,rule,next_change,note\r\n" ""tmall"" ",livestream,error,,,'
+        '"unknown source \'""tmall""\' (did you mean \'tmall\'?); `linkcheck sources` lists them"'
+        "\r\n",
+        STRAY_QUOTE,
+    ),
+    "a space before a quoted cell": (
+        b'source,x\r\ntmall, "a"\r\n',
+        f'source,x,surface,verdict,rule,next_change,note\r\ntmall," ""a""",{ANSWERED}\r\n',
+        STRAY_QUOTE,
+    ),
+    "a cell starting with a quoted CR": (
+        b'source\n"\r=x"\n',
+        'source,surface,verdict,rule,next_change,note\r\n"\'\r=x",'
+        + UNKNOWN.format(name="'=x'")
+        + "\r\n",
+        None,
+    ),
+    "a CR inside source and date cells": (
+        b'source,date\n"a\rb",2022-11-11\ntmall,"2022\r-11-11"\ntmall,"2022-11-11\r"\n',
+        "source,date,surface,verdict,rule,next_change,note\r\n"
+        '"a\rb",2022-11-11,' + UNKNOWN.format(name="'a\\rb'") + "\r\n"
+        'tmall,"2022\r-11-11",livestream,error,,,"invalid date \'2022\\r-11-11\': use '
+        "2022-11-11, 2022/11/11, 20221111, '2022-11-11 20:00', 2022-11-11T20:00:00+08:00, "
+        "'Nov 11 2022', 2022年11月11日, 11月11日, 双11, 618, today, yesterday, tomorrow, now, +3d "
+        'or -2w"\r\n'
+        f'tmall,"2022-11-11\r",{ANSWERED}\r\n',
+        None,
+    ),
+    "rows of whitespace cells": (
+        "source,x\ntmall,1\n\t,\n\x0b,\x1c\n\u3000,\xa0\n".encode(),
+        f"source,x,surface,verdict,rule,next_change,note\r\ntmall,1,{ANSWERED}\r\n",
+        None,
+    ),
+    "a whitespace line and an empty line": (
+        b"source,x\ntmall,1\n\x0b\n\n",
+        f"source,x,surface,verdict,rule,next_change,note\r\ntmall,1,{ANSWERED}\r\n",
+        FALLBACK.format(
+            why="line 3 has another number of cells than the header (line 1: 2, this line: 1)"
+        ),
+    ),
+    "empty lines": (
+        b"source\ntmall\n\n\n",
+        f"source,surface,verdict,rule,next_change,note\r\ntmall,{ANSWERED}\r\n",
+        FALLBACK.format(why="line 3 is empty"),
+    ),
+    "a # in cells": (
+        b"source,url\ntmall,https://detail.tmall.com/item.htm?id=1#sku\n#x,\n",
+        "source,url,surface,verdict,rule,next_change,note\r\n"
+        f"tmall,https://detail.tmall.com/item.htm?id=1#sku,{ANSWERED}\r\n"
+        "#x,," + UNKNOWN.format(name="'#x'") + "\r\n",
+        None,
+    ),
+    "a ragged row": (
+        "来源,日期\ntmall,2022-11-11,extra\n".encode(),
+        "来源,日期,surface,verdict,rule,next_change,note\r\n"
+        'tmall,2022-11-11,,error,,,"the row has 3 cells but the header has 2; extra cells: '
+        '[""extra""]"\r\n',
+        FALLBACK.format(
+            why="line 2 has another number of cells than the header (line 1: 2, this line: 3)"
+        ),
+    ),
+    "a record past 1 MiB": (
+        b"source,title\ntmall," + b"x" * (1 << 20) + b"\n",
+        f"source,title,surface,verdict,rule,next_change,note\r\ntmall,{'x' * (1 << 20)},"
+        f"{ANSWERED}\r\n",
+        FALLBACK.format(why="line 2 runs past 1,048,576 bytes without a line end"),
+    ),
+    "an open quote": (
+        '来源,日期\n"tmall,2022-11-11\n'.encode(),
+        "来源,日期,surface,verdict,rule,next_change,note\r\n"
+        '"tmall,2022-11-11\n",,livestream,error,,,"unknown source \'tmall,2022-11-11\' (did you '
+        "mean 'tmall'?); `linkcheck sources` lists them\"\r\n",
+        STRAY_QUOTE,
+    ),
+}
+
+
+@pytest.mark.parametrize(("data", "expected", "notice"), SHAPES.values(), ids=list(SHAPES))
+def test_every_shape_gives_the_python_engines_bytes(run, tmp_path, data, expected, notice):
+    path = tmp_path / "shape.csv"
+    path.write_bytes(data)
+    options = ("--on", "2022-11-11", "-s", "livestream", "--fail-on", "never")
+    python = run("batch", str(path), *options, ok=True)
+    duckdb = run("batch", str(path), *options, "--engine", "duckdb", ok=True)
+    assert python.stdout_bytes == expected.encode()
+    assert duckdb.stdout_bytes == expected.encode()
+    assert duckdb.exit_code == python.exit_code == 0
+    lines = duckdb.stderr.splitlines()
+    if notice is None:  # DuckDB read it
+        assert duckdb.stderr == python.stderr
+    else:  # one line first, then the Python engine's report
+        assert "\n".join(lines[1:]) + "\n" == python.stderr
+        if isinstance(notice, str):
+            assert lines[0] == notice
+        else:
+            assert notice.fullmatch(lines[0]), lines[0]
 
 
 def test_other_inputs_fall_back_saying_why(run, tmp_path):
@@ -131,3 +248,162 @@ def test_without_duckdb_installed_the_python_engine_answers_saying_so(run, tmp_p
     assert export.exit_code == 2
     assert "parquet export needs duckdb, an optional extra: pip install duckdb" in export.stderr
     assert not (tmp_path / "s.parquet").exists()
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LINKCHECK_RULES", "NO_COLOR")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env["TMPDIR"] = str(tmp_path)  # DuckDB's temporary folder, seen by the test
+    return env
+
+
+def _linkcheck(*args: str) -> list[str]:
+    return [sys.executable, "-m", "linkcheck", "batch", *args, "-s", "livestream"]
+
+
+# past the 64 KiB read to detect the encoding: those bytes were not given to DuckDB again
+PAIRS = b"tmall,2022-11-11\r\njd-self,2022-11-12\r\n"
+TWENTY_THOUSAND = b"source,date\r\n" + PAIRS * 10_000
+TWENTY_THOUSAND_ANSWERS = (
+    "source,date,surface,verdict,rule,next_change,note\r\n"
+    + (
+        f"tmall,2022-11-11,{ANSWERED}\r\n"
+        "jd-self,2022-11-12,livestream,allowed,kuaishou-2022-jd-self-window,"
+        "2022-12-01T00:00:00+08:00 unknown,\r\n"
+    )
+    * 10_000
+).encode()
+NOT_A_FILE = FALLBACK.format(
+    why="the input is a pipe, a FIFO or a device, not a file that DuckDB could read again "
+    "from its start"
+)
+
+
+def _feed_fifo(path: Path, data: bytes) -> threading.Thread:
+    def write() -> None:
+        with open(path, "wb") as f:
+            f.write(data)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return writer
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("how", ["fifo", "/dev/stdin from a pipe", "process substitution"])
+def test_a_pipe_is_read_whole_by_the_python_engine(tmp_path, how):
+    regular = tmp_path / "list.csv"
+    regular.write_bytes(TWENTY_THOUSAND)
+    if how == "fifo":
+        fifo = tmp_path / "fifo.csv"
+        os.mkfifo(fifo)
+        writer = _feed_fifo(fifo, TWENTY_THOUSAND)
+        args, stdin = _linkcheck(str(fifo), "--engine", "duckdb"), None
+    elif how == "process substitution":
+        if shutil.which("bash") is None:
+            pytest.skip("needs bash")
+        line = shlex.join(_linkcheck("PLACE", "--input-format", "csv", "--engine", "duckdb"))
+        args = ["bash", "-c", line.replace("PLACE", f"<(cat {shlex.quote(str(regular))})")]
+        stdin = None
+    else:
+        args = _linkcheck("/dev/stdin", "--input-format", "csv", "--engine", "duckdb")
+        stdin = TWENTY_THOUSAND
+    done = subprocess.run(args, input=stdin, capture_output=True, env=_env(tmp_path), timeout=120)
+    if how == "fifo":
+        writer.join(timeout=60)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert err.splitlines()[0] == NOT_A_FILE
+    assert err.splitlines()[-1] == "20,000 results: allowed 20,000 · denied 0 · unknown 0 · error 0"
+    assert done.stdout == TWENTY_THOUSAND_ANSWERS
+
+
+@pytest.mark.subprocess
+def test_dev_stdin_from_a_regular_file_is_read_by_duckdb_from_its_start(tmp_path):
+    regular = tmp_path / "list.csv"
+    regular.write_bytes(TWENTY_THOUSAND)
+    with regular.open("rb") as stdin:
+        done = subprocess.run(
+            _linkcheck("/dev/stdin", "--input-format", "csv", "--engine", "duckdb"),
+            stdin=stdin, capture_output=True, env=_env(tmp_path), timeout=120,
+        )  # fmt: skip
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "engine duckdb" not in err
+    assert err.splitlines()[-1] == "20,000 results: allowed 20,000 · denied 0 · unknown 0 · error 0"
+    assert done.stdout == TWENTY_THOUSAND_ANSWERS
+
+
+def _stopped_while_duckdb_writes(proc, tmp_path) -> bool:
+    """Wait until DuckDB writes its answers (the last query), then stop the process (SIGSTOP);
+    True if it is then stopped before replacing -o (its temporary file is still there)."""
+    while not list(tmp_path.glob("linkcheck-duckdb-*/out.csv")):
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGSTOP)
+    if proc.poll() is None and list(tmp_path.glob(".out.csv.*.tmp")):
+        return True
+    proc.send_signal(signal.SIGCONT)
+    proc.wait(timeout=120)
+    return False
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP")
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (getattr(signal, "SIGHUP", 1), 129)],
+    ids=["INT", "TERM", "HUP"],
+)
+def test_a_signal_during_the_duckdb_query_ends_the_run_cleanly(tmp_path, signum, code):
+    """The signal comes while the process is stopped in DuckDB's work, before it could have
+    written -o: whatever DuckDB is doing then, the run ends with the signal's exit code,
+    the old output kept and no temporary file or folder left."""
+    source = tmp_path / "big.csv"
+    source.write_bytes(b"source,date\r\n" + PAIRS * 150_000)
+    out = tmp_path / "out.csv"
+    for _attempt in range(5):  # a run that finished before it was stopped is run again
+        out.write_text("precious\n")
+        proc = subprocess.Popen(
+            _linkcheck(str(source), "-o", str(out), "--engine", "duckdb"),
+            stderr=subprocess.PIPE, env=_env(tmp_path),
+        )  # fmt: skip
+        if _stopped_while_duckdb_writes(proc, tmp_path):
+            break
+        proc.stderr.close()
+    else:
+        pytest.fail("every run finished before it could be stopped")
+    proc.send_signal(signum)
+    proc.send_signal(signal.SIGCONT)  # the signal is delivered as it goes on
+    assert proc.wait(timeout=120) == code
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert "Traceback" not in err and "Error" not in err, err
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "out.csv"]
+
+
+def test_a_byte_order_mark_read_as_utf_8_stays_in_the_header(run, tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfsku,source\n1,tmall\n")
+    options = ("--on", "2022-11-11", "-s", "livestream", "--encoding", "utf-8")
+    python = run("batch", str(path), *options, ok=True)
+    duckdb = run("batch", str(path), *options, "--engine", "duckdb", ok=True)
+    expected = f"\ufeffsku,source,surface,verdict,rule,next_change,note\r\n1,tmall,{ANSWERED}\r\n"
+    assert python.stdout_bytes == duckdb.stdout_bytes == expected.encode()
+    assert duckdb.stderr.splitlines()[0] == FALLBACK.format(why="it starts with a byte-order mark")
+
+
+def test_duckdb_reads_the_file_named_not_a_pattern_nor_an_archive(run, tmp_path):
+    """A name DuckDB would expand as a glob, or decompress by its extension, is the file."""
+    (tmp_path / "list[1]x.csv").write_bytes(b"source\njd-self\n")  # what the glob matches
+    named = tmp_path / "list[1]*.csv.gz"
+    named.write_bytes(b"source\ntmall\n")
+    options = ("--on", "2022-11-11", "-s", "livestream", "--input-format", "csv")
+    duckdb = run("batch", str(named), *options, "--engine", "duckdb", ok=True)
+    assert duckdb.stdout_bytes == (
+        f"source,surface,verdict,rule,next_change,note\r\ntmall,{ANSWERED}\r\n".encode()
+    )
+    if os.path.exists("/proc/self/fd"):  # read through the descriptor: no notice
+        assert "engine duckdb" not in duckdb.stderr

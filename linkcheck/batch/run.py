@@ -157,8 +157,9 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                             )
                         )
                     writer.header([*header, *APPENDED])
-                    counts = _columnar(options, source, in_format, out_format, encoding, header,
-                                       checker, writer, output, notice)  # fmt: skip
+                    counts = _columnar(options, source, binary, in_format, out_format,
+                                       encoding, header, checker, writer, output,
+                                       notice)  # fmt: skip
                     if counts is None:
                         counts = check_rows(checker, header, rows, writer, tick=progress,
                                             every=PROGRESS_EVERY)  # fmt: skip
@@ -365,41 +366,37 @@ def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> Inp
     )
 
 
-def _columnar(options: ChecklistOptions, source: Source, in_format: Format, out_format: Format,
-              encoding: str, header: list[str], checker: Checker, writer: Writer,
-              output: BinaryIO | None, notice) -> dict[str, int] | None:  # fmt: skip
+def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_format: Format,
+              out_format: Format, encoding: str, header: list[str], checker: Checker,
+              writer: Writer, output: BinaryIO | None,
+              notice) -> dict[str, int] | None:  # fmt: skip
     """The DuckDB engine's counts, or None when the Python engine is to answer the rows (the
-    engine was not asked for, or cannot take this input: `notice` hears why)."""
+    engine was not asked for, or cannot take this input: `notice` hears why). `binary` is
+    the input as opened; columnar decides whether DuckDB can read it."""
     if options.engine == "python":
         return None
     from . import columnar
 
     path = _path(source)
-    why = None
-    if path is None:
-        why = Message(N_("stdin is read by the Python engine"))
-    elif in_format.delimiter is None or out_format.delimiter is None or output is None:
-        why = Message(N_("it reads and writes CSV and TSV only"))
-    elif encoding != "utf-8":
-        why = Message(N_("the input is not plain UTF-8 ({encoding})"), encoding=encoding)
-    elif not columnar.available():
-        why = Message(N_("DuckDB is not installed (pip install duckdb)"))
-    if options.engine == "auto":
-        if why is not None or os.path.getsize(path) < COLUMNAR_AUTO:  # type: ignore[arg-type]
-            return None
-    elif why is not None:
-        _fallback(notice, why)
+    why = columnar.refusal(binary, path, in_format.delimiter, out_format.delimiter, encoding)
+    if why is None and output is None:  # a Writer of the caller's: the rows go through it
+        why = columnar.Unsupported(N_("it reads and writes CSV and TSV only"))
+    if options.engine == "auto" and (
+        why is not None or path is None or os.path.getsize(path) < COLUMNAR_AUTO
+    ):
         return None
-    # past the tests above: a file in, a delimited format out, written by our own writer
-    assert path is not None and output is not None and isinstance(writer, DelimitedWriter)
-    assert in_format.delimiter is not None and out_format.delimiter is not None
-    writer.flush()  # the header, before DuckDB's rows
-    try:
-        return columnar.check_file(path, in_format.delimiter, header, checker, output,
-                                   out_format.delimiter, options.raw_cells)  # fmt: skip
-    except columnar.Unsupported as exc:
-        _fallback(notice, exc.message)
-        return None
+    if why is None:
+        # past refusal(): a file in, a delimited format out, written by our own writer
+        assert path is not None and output is not None and isinstance(writer, DelimitedWriter)
+        assert in_format.delimiter is not None and out_format.delimiter is not None
+        writer.flush()  # the header, before DuckDB's rows
+        try:
+            return columnar.check_file(binary, path, in_format.delimiter, header, checker,
+                                       output, out_format.delimiter, options.raw_cells)  # fmt: skip
+        except columnar.Unsupported as exc:
+            why = exc
+    _fallback(notice, why.message)
+    return None
 
 
 def _fallback(notice, why: Message) -> None:
