@@ -1,0 +1,172 @@
+"""The engine differential fuzzer (issue 22): random checklists — quotes, spaces around
+quotes, CR/LF/CRLF anywhere, `#`, BOMs, NULs, whitespace rows, ragged rows, long cells,
+odd headers — through both engines. The DuckDB engine writes the Python engine's bytes and
+says the same on stderr, or first says in one line that the Python engine checked the file
+(then the bytes are the same too): never a shorter output, never a traceback.
+
+Seconds in CI. A long run (the README's development section):
+
+    LINKCHECK_FUZZ_EXAMPLES=200000 python -m pytest tests/adversarial/test_engine_fuzz.py \\
+        -n 0 -p no:randomly --hypothesis-show-statistics
+
+The statistics say how many files DuckDB answered and how many it left to Python.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("duckdb")
+
+EXAMPLES = int(os.environ.get("LINKCHECK_FUZZ_EXAMPLES", "40"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)  # fmt: skip
+NOTICE = re.compile(r"engine duckdb: [^\n]+; checked by the Python engine\n")
+
+HEADERS = ["source", "url", "date", "surface", "platform", "来源", "链接", "日期", "场景", "平台",
+           "sku", "title", "", "a\nb", 'say "hi"', " source ", "#", "=x", "source"]  # fmt: skip
+CELLS = [
+    "tmall", "jd-self", "天猫", "京东自营", " tmall ", "TMALL", "foo", "", " ", "\t", "\x0b",
+    "\x1c", "\u3000", "\xa0", "\x85", "=1+1", "-12.5", "+86", "@x", "-x", "=\u0301",
+    "https://detail.tmall.com/item.htm?id=1#sku", "http://a#b", "#", "a,b", 'say "hi"',
+    '"', '""', "a\nb", "a\r\nb", "\r=x", "a\rb", "\x00", "2022-11-11", "2022/11/11",
+    "20221111", "2022-02-30", "11/10/2022", "2022\r-11-11", "2022-11-11 20:00", "双11",
+    "livestream", "short-video", "直播", "all", "livestream,short-video", "bad", "kuaishou",
+    "douyin", "\ufeff", "😀", "e\u0301",
+]  # fmt: skip
+# pieces a mutation drops in anywhere
+PIECES = [b" ", b'"', b'""', b",", b"\t", b"\n", b"\r", b"\r\n", b"\n\n", b"\xef\xbb\xbf",
+          b"\x00", b"#", b" \t", b"\x0b", b"\xe4\xb8", b"\xff", b"\xed\xa0\x80"]  # fmt: skip
+
+
+def _encode(cell: str, delimiter: str, style: str, draw, alone: bool) -> str:
+    """A cell as a spreadsheet program writes it (an empty cell alone on its line quoted,
+    as Python's csv writes it, or it would be an empty line)."""
+    must = any(c in cell for c in ('"', delimiter, "\r", "\n")) or (alone and not cell)
+    if must or style == "all" or (style == "some" and draw(st.booleans())):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+@st.composite
+def checklists(draw, mangle: bool = True) -> tuple[bytes, str]:
+    """(the file's bytes, its extension): a checklist as a spreadsheet program writes one,
+    then — if `mangle` — changed the way hand edits and odd exports change them."""
+    delimiter = draw(st.sampled_from([",", "\t"]))
+    width = draw(st.integers(1, 5))
+    header = draw(st.lists(st.sampled_from(HEADERS), min_size=width, max_size=width))
+    if draw(st.integers(0, 9)):  # most files have a column linkcheck reads
+        header[draw(st.integers(0, width - 1))] = draw(st.sampled_from(["source", "url", "来源"]))
+    cell = st.one_of(
+        st.sampled_from(CELLS),
+        st.text(st.sampled_from(list('ab ,"\t\r\n#=\x00中')), max_size=8),
+        st.sampled_from(["x" * 5000, "天猫" * 3000]),  # long cells
+    )
+    rows = draw(st.lists(st.lists(cell, min_size=width, max_size=width), max_size=8))
+    style = draw(st.sampled_from(["minimal", "all", "some"]))
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    records = [delimiter.join(_encode(c, delimiter, style, draw, width == 1) for c in row)
+               for row in [header, *rows]]  # fmt: skip
+    data = (eol.join(records) + draw(st.sampled_from([eol, ""]))).encode()
+    if mangle:
+        for _ in range(draw(st.integers(0, 3))):
+            kind = draw(st.sampled_from(["piece", "space-quotes", "blank", "ragged"]))
+            lines = data.split(b"\n")
+            at = draw(st.integers(0, len(lines) - 1))
+            if kind == "piece":
+                spot = draw(st.integers(0, len(data)))
+                data = data[:spot] + draw(st.sampled_from(PIECES)) + data[spot:]
+                continue
+            if kind == "space-quotes":
+                lines[at] = lines[at].replace(b'"', draw(st.sampled_from([b' "', b'" ', b' " '])))
+            elif kind == "blank":
+                lines.insert(at, draw(st.sampled_from([b"", b"\r", b" ", b"\t,", b"\x0b", b",,"])))
+            else:
+                lines[at] = lines[at] + draw(st.sampled_from([b",x", b"\tx", b""]))
+            data = b"\n".join(lines)
+    return data, ".tsv" if delimiter == "\t" else ".csv"
+
+
+OPTIONS = st.lists(
+    st.sampled_from([("--raw-cells",), ("-s", "all"), ("-s", "livestream"), ("--format", "tsv"),
+                     ("--format", "csv"), ("--bom",)]),
+    max_size=2, unique=True,
+).map(lambda options: [word for option in options for word in option])  # fmt: skip
+
+
+def _both(run, tmp_path, data: bytes, suffix: str, options: list[str]):
+    path = tmp_path / f"checklist{suffix}"
+    path.write_bytes(data)
+    common = ("--on", "2022-11-11", "--fail-on", "never", *options)
+    python = run("batch", str(path), *common)
+    duckdb = run("batch", str(path), *common, "--engine", "duckdb")
+    for result in (python, duckdb):
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
+    return python, duckdb
+
+
+def assert_same_answers(python, duckdb) -> bool:
+    """The same bytes, exit code and report; True if DuckDB answered (no notice)."""
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.exit_code == python.exit_code
+    notice = NOTICE.match(duckdb.stderr)
+    if notice is None:
+        assert duckdb.stderr == python.stderr
+        return True
+    assert duckdb.stderr[notice.end() :] == python.stderr
+    return False
+
+
+@SETTINGS
+@given(file=checklists(), options=OPTIONS)
+def test_both_engines_write_the_same_bytes(run, tmp_path, file, options):
+    python, duckdb = _both(run, tmp_path, *file, options)
+    if python.exit_code == 2:  # not read at all (no source column, not text …): no engine ran
+        event("input refused by both")
+        assert duckdb.stderr == python.stderr
+        assert duckdb.stdout_bytes == python.stdout_bytes
+        return
+    answered = assert_same_answers(python, duckdb)
+    event("DuckDB answered" if answered else "left to the Python engine")
+
+
+@SETTINGS
+@given(file=checklists(mangle=False), options=OPTIONS)
+def test_a_plain_file_is_answered_by_duckdb(run, tmp_path, file, options):
+    """What a spreadsheet program writes, DuckDB reads — unless a quoted cell holds a line
+    break, which DuckDB may refuse (never misread); the Python engine then answers."""
+    data, suffix = file
+    python, duckdb = _both(run, tmp_path, data, suffix, options)
+    if python.exit_code == 2:
+        event("input refused by both")
+        return
+    answered = assert_same_answers(python, duckdb)
+    event("DuckDB answered" if answered else "left to the Python engine")
+    if not answered:
+        assert duckdb.stderr.startswith("engine duckdb: DuckDB cannot read it as the Python "), (
+            duckdb.stderr
+        )
+        assert _quoted_break(data), data
+
+
+def _quoted_break(data: bytes) -> bool:
+    """Whether some quoted cell holds a CR or LF."""
+    inside = False
+    for byte in data:
+        if byte == 0x22:
+            inside = not inside
+        elif inside and byte in (0x0A, 0x0D):
+            return True
+    return False
