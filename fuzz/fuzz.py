@@ -2,13 +2,13 @@
 
     pip install atheris
     python fuzz/fuzz.py TARGET [libFuzzer options]      e.g. -max_total_time=600
-    TARGET: links | dates | rules | cache | checklist | workbook
+    TARGET: links | dates | rules | cache | checklist | workbook | duckdb
 
 Each target feeds arbitrary bytes to one parser and fails (a crash report and the input
 that caused it, saved by libFuzzer as crash-*) on any exception other than the project's
 own errors, and on any answer that differs between two ways of getting it (cache on and
-off, the link's host and the classification). A finding becomes a regression test in
-tests/adversarial/.
+off, the link's host and the classification, the Python and the DuckDB engine). A finding
+becomes a regression test in tests/adversarial/.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ import atheris
 with atheris.instrument_imports():
     import linkcheck
     from linkcheck import batch, tomlcache
+    from linkcheck.batch import (  # columnar and csvshape loaded here: instrumented
+        ChecklistOptions,
+        columnar,  # noqa: F401
+        csvshape,  # noqa: F401
+        run_checklist,
+    )
     from linkcheck.batch.workbook import read_xlsx
     from linkcheck.errors import LinkcheckError
     from linkcheck.links import classify_host, link_host
@@ -136,6 +142,40 @@ def checklist(data: bytes) -> None:
         return
 
 
+def _answers(path: str, engine: str, options: list[str]):
+    """What run_checklist gives for the file with this engine: (the bytes written, the
+    counts, the notices), or the error it raised (as text)."""
+    out = io.BytesIO()
+    notices: list[str] = []
+    settings = ChecklistOptions(when="2022-11-11", engine=engine, raw_cells="raw" in options,
+                                surfaces=("all",) if "all" in options else ())  # fmt: skip
+    try:
+        summary = run_checklist(path, out, options=settings, rules=RULES,
+                                notice=lambda m: notices.append(str(m)))  # fmt: skip
+    except LinkcheckError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return out.getvalue(), summary.counts, notices
+
+
+def duckdb(data: bytes) -> None:
+    """Any bytes as a CSV or TSV checklist: the DuckDB engine writes the Python engine's
+    bytes and counts, or says it left the file to the Python engine (and then the same)."""
+    fdp = atheris.FuzzedDataProvider(data)
+    suffix = fdp.PickValueInList([".csv", ".tsv"])
+    options = [o for o in ("raw", "all") if fdp.ConsumeBool()]
+    path = os.path.join(WORK, "checklist" + suffix)
+    with open(path, "wb") as f:
+        f.write(fdp.ConsumeBytes(len(data)))
+    python = _answers(path, "python", options)
+    duck = _answers(path, "duckdb", options)
+    if isinstance(python, str):  # the input itself refused: the same error, whichever engine
+        assert duck == python, (duck, python)
+        return
+    assert not python[2], python[2]
+    assert duck[:2] == python[:2], (duck, python)
+    assert len(duck[2]) <= 1 and all("checked by the Python engine" in n for n in duck[2])
+
+
 def workbook(data: bytes) -> None:
     try:
         _header, rows = read_xlsx(io.BytesIO(data))
@@ -145,7 +185,7 @@ def workbook(data: bytes) -> None:
         return
 
 
-TARGETS = {f.__name__: f for f in (links, dates, rules, cache, checklist, workbook)}
+TARGETS = {f.__name__: f for f in (links, dates, rules, cache, checklist, workbook, duckdb)}
 
 
 def seeds(name: str) -> list[bytes]:
@@ -177,6 +217,12 @@ def seeds(name: str) -> list[bytes]:
         stored = [tomlcache._FORMAT, BUNDLED.decode("utf-8"), doc]
         payload = json.dumps(stored, ensure_ascii=False).encode()
         return [tomlcache._MAGIC + f"{zlib.crc32(payload):08x}".encode() + payload]
+    if name == "duckdb":
+        return [
+            "source,date,surface,title\ntmall,2022-11-11,直播,\"a, \"\"b\"\"\"\n".encode(),
+            b'\x00source\turl\r\n"jd-self"\thttps://item.jd.com/1.html#x\r\n =1\t\r\n',
+            (Path(__file__).parent.parent / "examples" / "products.csv").read_bytes(),
+        ]  # fmt: skip
     if name == "checklist":
         return [
             "csv\nsource,url,date,surface\n天猫,,2022-11-11,直播\n".encode()[4:],
