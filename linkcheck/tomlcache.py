@@ -149,7 +149,7 @@ def store(data: bytes, doc: dict) -> None:
 # ["H", text] a time of day. Strings, integers, floats and booleans are themselves.
 _TAGS = {datetime: "T", date: "D", time: "H"}
 _READ = {"T": datetime.fromisoformat, "D": date.fromisoformat, "H": time.fromisoformat}
-_SCALARS = (str, int, float, bool)
+_SCALAR_TYPES = frozenset((str, int, float, bool))
 
 
 def _freeze(value):
@@ -164,18 +164,23 @@ def _freeze(value):
 
 
 def _thaw(value):
-    """The stored shape back into a TOML document; TypeError for anything TOML cannot hold."""
-    if isinstance(value, dict):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, list):
+    """The stored shape back into a TOML document; TypeError for anything TOML cannot hold.
+
+    json.loads gives exact types, so a type is compared, not tested with isinstance, and a
+    string (most of a rules file) is taken as it is without a call: a cold `check` thaws
+    every node of the bundled file."""
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) is str else _thaw(v) for k, v in value.items()}
+    if kind is list:
         if not value:
             raise TypeError("an untagged array")
         if value[0] == "A":
-            return [_thaw(v) for v in value[1:]]
-        kind, text = value
+            return [v if type(v) is str else _thaw(v) for v in value[1:]]
+        tag, text = value
         if not isinstance(text, str):
             raise TypeError("a date that is not text")
-        return _READ[kind](text)
-    if value is None or not isinstance(value, _SCALARS):
-        raise TypeError(f"not a TOML value: {type(value).__name__}")
-    return value
+        return _READ[tag](text)
+    if kind in _SCALAR_TYPES:
+        return value
+    raise TypeError(f"not a TOML value: {kind.__name__}")
