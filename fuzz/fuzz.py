@@ -124,7 +124,7 @@ def checklist(data: bytes) -> None:
     fmt = fdp.PickValueInList(["csv", "tsv", "jsonl"])
     body = fdp.ConsumeBytes(len(data))
     try:
-        header, rows, _ = batch.read_input(io.BytesIO(body), fmt, None)
+        header, rows, _ = batch.read_input(io.BytesIO(body), fmt, None)[:3]
         columns = batch.Columns.find(header)
         checker = batch.Checker(RULES, columns, ("livestream",), "2022-11-11", None)
         seen = {}

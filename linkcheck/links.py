@@ -33,8 +33,69 @@ def _show(text: str) -> str:
     return shown(text, _SHOW)
 
 
+# the characters of a URL in share text (RFC 3986's, without ' ( ), which share text wraps
+# links in): a link runs from `http(s)://` to the first character not among them
+_URL_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&*+,;=%"
+)
+_URL_START = re.compile(r"https?://", re.IGNORECASE)
+_ONE_LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S*\Z|(?:(?!://)\S)*\Z")
+
+
+def shared_link(text: str) -> str:
+    """The link in `text`: the text itself when it is one link, else — share text as the
+    Taobao or JD app copies it (`【淘宝】https://m.tb.cn/h.x?tk=… 「商品」点击链接直接打开`) —
+    the one http(s) link in it. Only what is certain is taken: two links or more are an
+    error naming them, and a host followed by anything but a space (`tmall.com。evil.cn`,
+    which a browser reads as one host) is refused. Text with no http(s) link in it, and
+    text without a space that starts with its scheme, are given back as they are (one link,
+    checked as one: `https://detail.tмall.com` is an unrecognized host, not share text)."""
+    if _ONE_LINK.match(text):
+        return text  # one link (or none): checked as it is
+    starts = [m.start() for m in _URL_START.finditer(text)
+              if m.start() == 0 or text[m.start() - 1] not in _URL_CHARS]  # fmt: skip
+    if not starts:
+        return text
+    links = []
+    for start in starts:
+        end = start
+        while end < len(text) and text[end] in _URL_CHARS:
+            end += 1
+        links.append((text[start:end], end))
+    if len(links) > 1:
+        raise LinkError(
+            N_("'{text}' holds {count} links ({links}); give the one to check{how}"),
+            text=_show(text),
+            count=len(links),
+            links=", ".join(_show(link) for link, _end in links),
+            how=HOW,
+        )
+    link, end = links[0]
+    after = link.split("://", 1)[1]
+    if end < len(text) and not text[end].isspace() and not _AUTHORITY_END.search(after):
+        raise LinkError(
+            N_(
+                "refused product link '{text}': its host is followed by '{char}' with no space "
+                "between, which a browser may read as part of the host{how}"
+            ),
+            text=_show(text),
+            char=_show(text[end]),
+            how=HOW,
+        )
+    return link
+
+
+def _printable_or_space(text: str) -> bool:
+    """Whether every character is printable or a space (an ideographic or no-break space
+    separates share text's words; control, format and undecodable characters never pass)."""
+    import unicodedata
+
+    return all(ch.isprintable() or unicodedata.category(ch) == "Zs" for ch in text)
+
+
 def link_host(url: str) -> str:
-    """The host a browser would visit for `url`, lower-case without a trailing dot.
+    """The host a browser would visit for `url` (or for the one link in share text: see
+    shared_link), lower-case without a trailing dot.
 
     Raises LinkError for anything that is not a plain http(s) link to a DNS name.
     """
@@ -42,12 +103,15 @@ def link_host(url: str) -> str:
     shown = _show(text)
     if not text:
         raise LinkError(N_("empty product link{how}"), how=HOW)
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text) or not text.isprintable():
+    if not text.isprintable() and not _printable_or_space(text):
         raise LinkError(
             N_("product link '{text}' contains control or undecodable characters{how}"),
             text=shown,
             how=HOW,
         )
+    if not _ONE_LINK.match(text):
+        text = shared_link(text)
+        shown = _show(text)
     m = _SCHEME.match(text)
     if m and not _PORT.match(text[m.end() :].split("/", 1)[0]):  # `host:443` is not a scheme
         scheme = m[1].lower()

@@ -106,9 +106,10 @@ def test_a_header_that_looks_like_a_meaning_but_is_not_read_is_named(run, tmp_pa
     )
     result = run("batch", path, "--format", "csv", "-s", "livestream")
     assert result.exit_code == 0
+    # its cells are dates too: said with one of them
     assert (
-        "warning: column 3 '结束时间' looks like a date column but is not read (date: column 2)"
-        in result.stderr
+        "warning: column 3 '结束时间' holds date values such as '2022-11-12' but is not read "
+        "(date: column 2)" in result.stderr
     )
     assert (
         "warning: column 4 '备用链接' looks like a url column but is not read "
@@ -128,7 +129,9 @@ def test_columns_named_by_header_or_position(run, tmp_path):
     assert "source: 店铺 (--source-column 1)" in by_name.stderr
     assert "date: 结束时间 (--date-column 2)" in by_name.stderr
     # the column named for date is not also taken by the header names: 直播时间 is unread
-    assert "column 3 '直播时间' looks like a date column but is not read" in by_name.stderr
+    assert "column 3 '直播时间' holds date values such as '2022-06-01' but is not read" in (
+        by_name.stderr
+    )
     by_position = run("batch", path, "--format", "csv", "-s", "livestream",
                       "--source-column", "1", "--date-column", "3")  # fmt: skip
     assert rows_of(by_position.stdout)[1][4] == "denied"

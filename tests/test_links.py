@@ -347,3 +347,68 @@ def test_a_shorter_domain_declared_later_does_not_join_a_longer_match(tmp_path):
     rules = linkcheck.load_rules([path])
     assert classify_host("market.shop.example", rules.catalog).candidates == ("market",)
     assert classify_host("www.shop.example", rules.catalog).candidates == ("mall",)
+
+
+# ---------------------------------------------------------------------- share text
+
+# what the Taobao and JD apps put around a link: brackets, CJK, full-width punctuation,
+# spaces; no character a URL is made of, no line break
+SHARE_AROUND = st.text(
+    alphabet="【】「」『』《》（）：，。！？淘宝京东商品点击链接直接打开复制这条信息 ～…·",
+    max_size=20,
+)
+SCHEMES = st.sampled_from(["https://", "http://", "HTTPS://"])
+PATHS = st.text(alphabet="abcXYZ0123456789-._~/?#=&%+", max_size=30).map(lambda p: "/" + p)
+
+
+def _resolved(bundled, text: str):
+    """(candidates) of the link in `text`, or the LinkError's class name."""
+    try:
+        return bundled.classify(text).candidates
+    except LinkError:
+        return "refused"
+
+
+@given(before=SHARE_AROUND, after=SHARE_AROUND, scheme=SCHEMES, path=PATHS,
+       row=st.sampled_from(GOOD + BAD))  # fmt: skip
+def test_a_link_in_share_text_reads_as_the_link_alone(bundled, before, after, scheme, path, row):
+    """Wrapping one link in share text changes nothing: every real link and every hostile
+    one of the golden table, given its scheme, answers (or is refused) as it does alone."""
+    link = row["url"]
+    if not link.lower().startswith(("http://", "https://")):
+        link = scheme + link.removeprefix("//")
+    if any(ch.isspace() for ch in link):
+        return
+    text = f"{before}{link} {after}"
+    assert _resolved(bundled, text) == _resolved(bundled, link), text
+
+
+@given(before=SHARE_AROUND, after=SHARE_AROUND, scheme=SCHEMES, path=PATHS)
+def test_the_host_of_share_text_is_its_links_host(before, after, scheme, path):
+    """The reference: urllib's host of the one link put in the text."""
+    from urllib.parse import urlsplit
+
+    link = f"{scheme}detail.tmall.com{path}"
+    assert link_host(f"{before}{link} {after}") == urlsplit(link).hostname
+
+
+@given(before=SHARE_AROUND, between=SHARE_AROUND, scheme=SCHEMES, path=PATHS)
+def test_two_links_in_share_text_are_refused_naming_both(before, between, scheme, path):
+    first, second = f"{scheme}detail.tmall.com{path}", f"{scheme}evil.cn/x"
+    with pytest.raises(LinkError) as info:
+        link_host(f"{before}{first} {between}{second}")
+    assert "holds 2 links" in str(info.value)
+    assert first[:40] in str(info.value) and second in str(info.value)
+
+
+@given(before=SHARE_AROUND, scheme=SCHEMES,
+       glue=st.sampled_from([*"。．｡、，）】」·…～：？！", "\u3000x", "．cn"]))  # fmt: skip
+def test_a_host_glued_to_more_text_is_never_the_host_before_it(bundled, before, scheme, glue):
+    """`https://detail.tmall.com。evil.cn`: a browser folds `。` into `.` — the host is
+    evil's. Text glued to a host with no space is refused, never read as the host before it."""
+    text = f"{before}{scheme}detail.tmall.com{glue}evil.cn/item"
+    if glue.startswith("\u3000"):  # an ideographic space does end the link: that is the host
+        assert link_host(text) == "detail.tmall.com"
+        return
+    with pytest.raises(LinkError):
+        bundled.classify(text)

@@ -4,7 +4,7 @@ were not read named, so that nothing is ignored silently."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..i18n import N_
 from ..names import normalize
@@ -29,7 +29,7 @@ COLUMN_NAMES = {
     "surface": (
         "surface", "scene", "placement",
         "场景", "投放场景", "投放位置", "挂链位置", "位置", "带货方式", "推广方式", "带货形式",
-        "推广形式",
+        "推广形式", "直播形式", "投放形式", "形式", "挂链形式", "挂链场景",
     ),
     "date": (
         "date", "on", "when", "datetime", "live-date", "live-time", "stream-date",
@@ -49,69 +49,132 @@ LOOKALIKES = {
     "date": ("日期", "时间", "date", "time", "排期"),
     "url": ("链接", "网址", "url", "link"),
     "source": ("来源", "货源"),
-    "surface": ("场景",),
+    "surface": ("场景", "形式", "渠道", "位置", "挂链", "scene", "placement", "channel"),
     "platform": ("平台", "platform"),
 }
+SAMPLE_ROWS = 50  # rows whose cells say what an unread column holds (Columns.with_samples)
+SAMPLE_CELL = 2048  # characters of a sampled cell kept (a longer one is no name or link)
 
 
 @dataclass(frozen=True)
 class Columns:
     """Where each known column is in the header (None: absent), how each was found, and
-    the headers that look like a meaning but were not read."""
+    the columns that look like a meaning but were not read.
+
+    `header` holds the input's columns, then (JSON Lines) the dotted paths of its nested
+    fields, the last `nested` of them: a meaning may be read from one of those too."""
 
     source: int | None
     url: int | None
     surface: int | None
     date: int | None
     platform: int | None
-    width: int = 0  # the header's length
+    width: int = 0  # the header's length, nested fields included
     header: tuple[str, ...] = ()
     named: frozenset[str] = frozenset()  # meanings the user named with --<meaning>-column
     unread: tuple[tuple[str, int], ...] = field(default=())  # (meaning, column) look-alikes
+    nested: int = 0  # how many of the header's names are nested fields (at its end)
+    # (column, a cell) of the unread columns whose cells, not only their header, say what
+    # they hold (with_samples)
+    held: tuple[tuple[int, str], ...] = ()
 
     @classmethod
-    def find(cls, header: list[str], chosen: dict[str, str] | None = None) -> Columns:
+    def find(cls, header: list[str], chosen: dict[str, str] | None = None, *,
+             nested: tuple[str, ...] = (), row: int | None = None) -> Columns:  # fmt: skip
         """The columns of `header`; `chosen` maps a meaning to the header text or 1-based
-        position the user named for it."""
-        found = {m: _named(header, m, text) for m, text in (chosen or {}).items() if text}
-        _refuse_shared(header, found)
+        position the user named for it; `nested`: the dotted paths of nested fields (JSON
+        Lines), found by the same names as columns (their last key), after the columns;
+        `row`: the sheet's row number of the header (said when none is found)."""
+        names = [*header, *nested]
+        found = {
+            m: _named(names, m, text, len(header)) for m, text in (chosen or {}).items() if text
+        }
+        _refuse_shared(names, found)
         wanted = {normalize(n): key for key, names in COLUMN_NAMES.items() for n in names}
         taken = set(found.values())
-        for i, name in enumerate(header):
-            key = wanted.get(normalize(name.lstrip("\ufeff")))
+        for i, name in enumerate(names):
+            key = wanted.get(_name_key(name, i >= len(header)))
             if key and key not in found and i not in taken:
                 found[key] = i
                 taken.add(i)
         unread = tuple(
             (meaning, i)
-            for i, name in enumerate(header)
+            for i, name in enumerate(names)
             if i not in taken and (meaning := _looks_like(name))
         )
         columns = cls(
             **{m: found.get(m) for m in MEANINGS},
-            width=len(header),
-            header=tuple(header),
+            width=len(names),
+            header=tuple(names),
             named=frozenset(m for m in found if chosen and chosen.get(m)),
             unread=unread,
+            nested=len(nested),
         )
         if columns.source is None and columns.url is None:
             shown = ", ".join(header[:8]) or "(none)"
+            if row is None:
+                raise InputError(
+                    N_(
+                        "no source or url column among: {text}\n  name one 'source' (来源) or "
+                        "'url' (链接, 商品链接), or choose it with --source-column/--url-column"
+                    ),
+                    text=shown,
+                )
             raise InputError(
                 N_(
-                    "no source or url column among: {text}\n  name one 'source' (来源) or "
-                    "'url' (链接, 商品链接), or choose it with --source-column/--url-column"
+                    "no source or url column among: {text} (the header, row {row})\n  name one "
+                    "'source' (来源) or 'url' (链接, 商品链接), choose it with "
+                    "--source-column/--url-column, or give the header's row with --header-row"
                 ),
                 text=shown,
+                row=row,
             )
         return columns
 
     def at(self, meaning: str) -> int | None:
         return getattr(self, meaning)
 
+    def is_nested(self, at: int) -> bool:
+        """Whether position `at` is a nested field (JSON Lines), not a column."""
+        return at >= self.width - self.nested
 
-def _named(header: list[str], meaning: str, text: str) -> int:
-    """The column a --<meaning>-column names: its header text (exactly, then compared as
-    names are), else its 1-based position."""
+    def with_samples(self, samples: list[list[str]], reads_as) -> Columns:
+        """These columns, with every column not read whose sampled cells all read as one
+        meaning (`reads_as(text)` → a meaning or None: a surface name, a product link …)
+        named among the unread, with one of its cells: a column linkcheck could have used,
+        whatever its header says."""
+        taken = {i for i in (self.at(m) for m in MEANINGS) if i is not None}
+        header_says = dict((i, m) for m, i in self.unread)
+        unread: dict[int, str] = {}
+        held = []
+        for i in range(self.width):
+            if i in taken:
+                continue
+            cells = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
+            meanings = {reads_as(cell) for cell in dict.fromkeys(cells)}
+            if cells and len(meanings) == 1 and None not in meanings:
+                unread[i] = meanings.pop()
+                held.append((i, cells[0]))
+            elif i in header_says:
+                unread[i] = header_says[i]
+        return replace(
+            self, unread=tuple((m, i) for i, m in sorted(unread.items())), held=tuple(held)
+        )
+
+
+def _name_key(name: str, nested: bool) -> str:
+    """A header name as it is compared with the known names: a nested field by its last key
+    (`商品.链接` is a link)."""
+    key = normalize(name.lstrip("\ufeff"))
+    return key.rsplit(".", 1)[-1] if nested else key
+
+
+def _named(header: list[str], meaning: str, text: str, columns: int | None = None) -> int:
+    """The column a --<meaning>-column names: its header text or a nested field's dotted
+    path (exactly, then compared as names are), else its 1-based position among the first
+    `columns` (the columns, not the nested fields)."""
+    if columns is None:
+        columns = len(header)
     if text in header:
         return header.index(text)
     key = normalize(text)
@@ -120,10 +183,11 @@ def _named(header: list[str], meaning: str, text: str) -> int:
         return matches[0]
     if text.strip().isdigit() and text.strip().isascii():
         position = int(text)
-        if 1 <= position <= len(header):
+        if 1 <= position <= columns:
             return position - 1
-    shown = ", ".join(f"{i}:{name}" for i, name in enumerate(header[:12], start=1))
-    more = " …" if len(header) > 12 else ""
+    shown = ", ".join(f"{i}:{name}" for i, name in enumerate(header[: min(columns, 12)], start=1))
+    more = " …" if columns > 12 else ""
+    header = header[:columns]
     raise InputError(
         N_(
             "--{meaning}-column '{text}' is not a column of the input; give a "

@@ -4,6 +4,7 @@ Nothing here reads or writes a file."""
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
@@ -13,7 +14,7 @@ from typing import cast
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
 from ..i18n import N_, english
-from ..links import classify_host, link_host
+from ..links import classify_host, link_host, looks_like_link, shared_link
 from ..model import Resolved
 from ..timeline import from_micros, micros
 from ..when import CELLS, DateStyle, read_when
@@ -23,6 +24,8 @@ from .columns import Columns
 from .formats import Answer
 
 # ---------------------------------------------------------------------- deciding
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")  # a quantity or a price, not a date
 
 
 class _Bounded(dict):
@@ -288,6 +291,40 @@ class Checker:
         if found is None:  # kept as a 1-tuple: a one-surface row returns it as it is
             found = answers[segment] = (self._describe(platform, resolved, surface, instant[0]),)
         return found[0]
+
+    def reads_as(self, text: str) -> str | None:
+        """What a cell would mean in a column of its own — a product link, a surface, a
+        platform or a source name, or a date — or None: how a column that was not read is
+        known to be one linkcheck could have used (Columns.with_samples)."""
+        if text[:1] in "{[":  # a nested object's JSON text: its fields are read one by one
+            return None
+        if looks_like_link(text):  # any http(s) link, or one to a source's domain
+            try:
+                if shared_link(text).lower().startswith(("http://", "https://")):
+                    link_host(text)
+                else:
+                    self._classify(text)
+            except LinkcheckError:
+                return None
+            return "url"
+        reads = (
+            ("surface", lambda: self.ruleset.surface_list((text,))),
+            ("platform", lambda: self.ruleset.platform_id(text)),
+            ("source", lambda: self.ruleset.resolve_source(text)),
+        )
+        for meaning, read in reads:
+            try:
+                read()
+                return meaning
+            except LinkcheckError:
+                continue
+        if any(ch.isdigit() for ch in text) and not _NUMBER.match(text):
+            try:
+                self.ruleset.parse_when(text, self.default_platform)
+                return "date"
+            except LinkcheckError:
+                return None
+        return None
 
     def _describe(self, platform, resolved, surface, at) -> Answer:
         d = self.ruleset.decide(platform, resolved, surface, at)

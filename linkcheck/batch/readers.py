@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from typing import BinaryIO, NamedTuple, Protocol
 
@@ -17,6 +17,7 @@ from ..i18n import N_
 from .cells import BadRow, JsonRow, RawNumber, cell_text
 from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
 from .formats import Format, InputError
+from .headers import FOUND, Layout, Located, locate
 
 _MAX_CELL = 16 * 1024 * 1024
 
@@ -111,14 +112,19 @@ class DelimitedRows:
         return self._reader
 
 
-def read_delimited(text, delimiter: str) -> tuple[list[str], DelimitedRows]:
+def read_delimited(text, delimiter: str,
+                   layout: Layout = FOUND) -> tuple[Located, DelimitedRows]:  # fmt: skip
+    """The header row (found as headers.locate says) and the rows after it."""
     csv.field_size_limit(_MAX_CELL)  # a long product link or description is still one cell
     scan = FormulaScan(delimiter)
     reader = csv.reader(chain.from_iterable(_scanned_lines(text, scan)), delimiter=delimiter)
-    header = next(reader, None)
-    if header is None:
-        raise InputError(N_("the file is empty: it needs a header row with a source or url column"))
-    return header, DelimitedRows(reader, scan)
+    found = locate(enumerate(reader, start=1), _same, layout)
+    rows = chain(found.after, reader) if found.after else reader
+    return found, DelimitedRows(rows, scan)
+
+
+def _same(cells: list[str]) -> list[str]:
+    return cells
 
 
 def formula_scan(rows) -> FormulaScan | None:
@@ -129,46 +135,57 @@ def formula_scan(rows) -> FormulaScan | None:
 
 class Table(NamedTuple):
     """A checklist as read: its header, its rows (an iterator: read as they are written) and
-    the encoding its text was read in ("xlsx" for a workbook)."""
+    the encoding its text was read in ("xlsx" for a workbook); the sheet's row number of the
+    header and the non-empty rows above it (number, text), skipped; for JSON Lines, the
+    dotted paths of nested fields (`商品.链接`), whose cells follow the header's in each row
+    (readable, never written: the objects are written back as they came)."""
 
     header: list[str]
     rows: Iterable[list[str]]
     encoding: str
+    header_row: int = 1
+    above: tuple[tuple[int, str], ...] = ()
+    nested: tuple[str, ...] = ()
 
 
 class Reader(Protocol):
     """Reads one input format from a binary stream; `encoding` is the one the user gave
-    (None: detected). Raises InputError when the input cannot be read at all."""
+    (None: detected); `layout` says how to find the header row. Raises InputError when the
+    input cannot be read at all."""
 
-    def __call__(self, binary: BinaryIO, encoding: str | None) -> Table: ...
+    def __call__(self, binary: BinaryIO, encoding: str | None, layout: Layout) -> Table: ...
 
 
 def _delimited(fmt: Format) -> Reader:
-    def read(binary: BinaryIO, encoding: str | None) -> Table:
+    def read(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
         text, chosen = text_stream(binary, encoding)
-        header, rows = read_delimited(text, fmt.delimiter or ",")
-        return Table(header, rows, chosen)
+        found, rows = read_delimited(text, fmt.delimiter or ",", layout)
+        return Table(found.row, rows, chosen, found.number, found.above)
 
     return read
 
 
-def _json_lines(binary: BinaryIO, encoding: str | None) -> Table:
-    # two passes: the columns are the keys of every object
+def _json_lines(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
+    if layout.header_row is not None:
+        raise InputError(
+            N_("--header-row is for CSV, TSV and .xlsx: JSON Lines has keys, not a header row")
+        )
+    # two passes: the columns are the keys of every object (and the paths of nested ones)
     binary = rereadable(binary, max_line=MAX_LINE)
     start = binary.tell()
     text, chosen = text_stream(binary, encoding)
-    keys = jsonl_keys(text)
+    keys, nested = jsonl_keys(text, paths=True)
     binary.seek(start)
     text, chosen = text_stream(binary, chosen)
-    header, rows = read_jsonl(text, keys)
-    return Table(header, rows, chosen)
+    header, rows = read_jsonl(text, keys, nested)
+    return Table(header, rows, chosen, nested=tuple(nested))
 
 
-def _workbook(binary: BinaryIO, encoding: str | None) -> Table:
-    from .workbook import read_xlsx  # openpyxl only when a workbook is read
+def _workbook(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
+    from .workbook import read_sheet  # openpyxl only when a workbook is read
 
-    header, rows = read_xlsx(binary)
-    return Table(header, rows, "xlsx")
+    found, rows = read_sheet(binary, layout)
+    return Table(found.row, rows, "xlsx", found.number, found.above)
 
 
 READERS: dict[Format, Reader] = {
@@ -179,9 +196,10 @@ READERS: dict[Format, Reader] = {
 }
 
 
-def read_input(binary: BinaryIO, fmt: str, encoding: str | None) -> Table:
+def read_input(binary: BinaryIO, fmt: str, encoding: str | None,
+               layout: Layout = FOUND) -> Table:  # fmt: skip
     """The header, the rows and the encoding read of a checklist in format `fmt`."""
-    return READERS[Format(fmt)](binary, encoding)
+    return READERS[Format(fmt)](binary, encoding, layout)
 
 
 def _no_constant(name: str):
@@ -225,10 +243,15 @@ def _json_object(line: str, number: int) -> dict:
     return obj
 
 
-def jsonl_keys(text) -> list[str]:
+MAX_NESTED = 1000  # nested fields readable by a dotted path (the first ones seen)
+
+
+def jsonl_keys(text, *, paths: bool = False):
     """Every key of every object, in the order first seen (lines that are not objects are
-    skipped here: the second pass reports them)."""
+    skipped here: the second pass reports them); with `paths`, (keys, {dotted path: its
+    keys} of the fields inside nested objects, first seen first: `商品.链接`)."""
     keys: dict[str, None] = {}
+    nested: dict[str, tuple[str, ...]] = {}
     seen_any = False
     for line in _lines(text):
         if not line.strip():
@@ -240,13 +263,39 @@ def jsonl_keys(text) -> list[str]:
             continue
         if not obj.keys() <= keys.keys():
             keys.update(dict.fromkeys(obj))
+        if paths and len(nested) < MAX_NESTED:
+            for key, value in obj.items():
+                if type(value) is dict:
+                    _paths(value, (key,), nested)
     if not seen_any:
         raise InputError(N_("the file is empty: it needs JSON objects with a source or url key"))
-    return list(keys)
+    return (list(keys), nested) if paths else list(keys)
 
 
-def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]:
-    """JSON Lines: one object a line; the columns are `header` (every key of the file)."""
+def _paths(obj: dict, prefix: tuple[str, ...], into: dict[str, tuple[str, ...]]) -> None:
+    for key, value in obj.items():
+        path = (*prefix, key)
+        if type(value) is dict:
+            _paths(value, path, into)
+        elif len(into) < MAX_NESTED:
+            into.setdefault(".".join(path), path)
+
+
+def nested_value(obj: dict, path: tuple[str, ...]):
+    """The value at a nested field's keys (None where the path is not there)."""
+    value = obj
+    for key in path:
+        if type(value) is not dict:
+            return None
+        value = value.get(key)
+    return value
+
+
+def read_jsonl(text, header: list[str], nested: Mapping[str, tuple[str, ...]] | None = None
+               ) -> tuple[list[str], Iterator[list[str]]]:  # fmt: skip
+    """JSON Lines: one object a line; the columns are `header` (every key of the file), then
+    the cells of the `nested` fields ({dotted path: its keys})."""
+    steps = list((nested or {}).values())
 
     def rows() -> Iterator[list[str]]:
         for number, line in enumerate(_lines(text), start=1):
@@ -258,6 +307,8 @@ def read_jsonl(text, header: list[str]) -> tuple[list[str], Iterator[list[str]]]
                 yield BadRow(str(exc))
                 continue
             row = JsonRow(cell_text(obj.get(k)) for k in header)
+            if steps:
+                row.extend(cell_text(nested_value(obj, path)) for path in steps)
             row.obj = obj
             yield row
 

@@ -14,13 +14,15 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from ..errors import LinkcheckError, Message
 from ..i18n import N_
 from ..when import DateStyle, date_style
-from .columns import MEANINGS, Columns
+from .cells import BadRow, JsonRow
+from .columns import MEANINGS, SAMPLE_CELL, SAMPLE_ROWS, Columns
 from .deciding import Checker, check_rows
 from .formats import (
     APPENDED,
@@ -32,7 +34,8 @@ from .formats import (
     InputError,
     wants_bom,
 )
-from .readers import formula_scan, read_input
+from .headers import Layout
+from .readers import Table, formula_scan, read_input
 from .writers import DelimitedWriter, Writer, open_writer
 
 if TYPE_CHECKING:
@@ -52,7 +55,9 @@ class ChecklistOptions:
     strptime format) and `year` is the year of a date written without one (docs/dates.md);
     `columns` names a meaning's column by header or 1-based position
     ({"date": "直播时间", "url": "3"}); `bom` None: a BOM when the input came from a
-    spreadsheet program; `engine`: python, duckdb (the duckdb extra) or auto."""
+    spreadsheet program; `engine`: python, duckdb (the duckdb extra) or auto;
+    `header_row`: where the header is (1-based, as the sheet numbers rows), else the first
+    of the first rows that names a source or link column (headers.py)."""
 
     input_format: str | None = None  # None: by the source's extension (a stream: csv)
     output_format: str | None = None  # None: by the sink's extension, else the input's own
@@ -69,6 +74,7 @@ class ChecklistOptions:
     # the current instant the run reads `when`, relative and yearless dates against, and
     # stamps a workbook with (None: the clock); a recorded run sets it to be reproducible
     now: datetime | None = None
+    header_row: int | None = None  # the sheet's row number of the header; None: found
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class Summary:
     engine: str  # python | duckdb: the one that answered
     serials: bool = False  # the date column held Excel serial numbers
     years: tuple[int, ...] = ()  # the years given to dates written without one
+    header_row: int = 1  # the sheet's row number of the header
+    above: tuple[tuple[int, str], ...] = ()  # the rows above it, skipped: (number, text)
 
     @property
     def results(self) -> int:
@@ -130,9 +138,12 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         out_format = _output_format(options.output_format, sink, in_format, source)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
         dates = _dates(options)
+        layout = Layout(options.header_row, dict(options.columns))
         try:
-            header, rows, encoding = read_input(binary, in_format, options.encoding)
-            columns = Columns.find(header, dict(options.columns))
+            table = read_input(binary, in_format, options.encoding, layout)
+            header, rows, encoding = table.header, table.rows, table.encoding
+            row = None if in_format is Format.JSONL else table.header_row  # no rows in JSON
+            columns = Columns.find(header, dict(options.columns), nested=table.nested, row=row)
         except LinkcheckError as exc:
             raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
@@ -140,6 +151,13 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         checker = Checker(rules, columns, given.surfaces, options.when, given.platform, dates,
                           options.now)  # fmt: skip
         bom = options.bom if options.bom is not None else wants_bom(encoding)
+        formulas = formula_scan(rows)
+        if in_format is Format.XLSX and columns.url is not None:
+            from .workbook import hyperlinked
+
+            rows = hyperlinked(rows, columns.url)
+        samples: list[list[str]] = []
+        rows = _sampled(rows, samples)
         with _sink(sink) as (output, writer):
             engine = "python"
             try:
@@ -152,16 +170,18 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                                 output,
                                 raw_cells=options.raw_cells,
                                 bom=bom,
-                                formulas=formula_scan(rows),
+                                formulas=formulas,
                                 stamp=options.now,
                             )
                         )
                     writer.header([*header, *APPENDED])
                     counts = _columnar(options, source, binary, in_format, out_format,
-                                       encoding, header, checker, writer, output,
+                                       encoding, table, checker, writer, output,
                                        notice)  # fmt: skip
                     if counts is None:
-                        counts = check_rows(checker, header, rows, writer, tick=progress,
+                        readable = [*header, *table.nested]
+                        into = _Cut(writer, len(header)) if table.nested else writer
+                        counts = check_rows(checker, readable, rows, into, tick=progress,
                                             every=PROGRESS_EVERY)  # fmt: skip
                     else:
                         engine = "duckdb"
@@ -174,8 +194,51 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                 ) from None
             except InputError as exc:  # a workbook found malformed part way
                 raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
+    columns = columns.with_samples(samples, checker.reads_as)
     return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine,
-                   checker.serials, tuple(sorted(checker.assumed_years)))  # fmt: skip
+                   checker.serials, tuple(sorted(checker.assumed_years)), table.header_row,
+                   table.above)  # fmt: skip
+
+
+def _sampled(rows, into: list[list[str]]):
+    """`rows`, the first SAMPLE_ROWS of them kept in `into` as they pass (what the cells of
+    the columns not read hold: Columns.with_samples); the rest pass untouched."""
+    rest = iter(rows)
+
+    def first():
+        for row in islice(rest, SAMPLE_ROWS):
+            if type(row) is not BadRow:  # a cell longer than a link can be says nothing
+                into.append([c if len(c) <= SAMPLE_CELL else "" for c in row])
+            yield row
+
+    return chain(first(), rest)
+
+
+class _Cut:
+    """A writer given rows whose cells end with nested fields' (JSON Lines: read, never
+    written as cells): it writes the columns' cells only."""
+
+    def __init__(self, writer: Writer, width: int) -> None:
+        self._writer = writer
+        self._width = width
+        self.fit = None if writer.fit is None else self._fit
+
+    def _fit(self, cells):
+        return self._writer.fit(cells[: self._width])  # type: ignore[misc]
+
+    def write(self, cells, results) -> None:
+        if type(cells) is JsonRow:
+            cut = JsonRow(cells[: self._width])
+            cut.obj = cells.obj
+            self._writer.write(cut, results)
+        else:  # an error row of the reader's
+            self._writer.write(cells[: self._width], results)
+
+    def header(self, names) -> None:
+        self._writer.header(names)
+
+    def close(self) -> None:
+        self._writer.close()
 
 
 class Defaults(NamedTuple):
@@ -367,7 +430,7 @@ def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> Inp
 
 
 def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_format: Format,
-              out_format: Format, encoding: str, header: list[str], checker: Checker,
+              out_format: Format, encoding: str, table: Table, checker: Checker,
               writer: Writer, output: BinaryIO | None,
               notice) -> dict[str, int] | None:  # fmt: skip
     """The DuckDB engine's counts, or None when the Python engine is to answer the rows (the
@@ -381,6 +444,8 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
     why = columnar.refusal(binary, path, in_format.delimiter, out_format.delimiter, encoding)
     if why is None and output is None:  # a Writer of the caller's: the rows go through it
         why = columnar.Unsupported(N_("it reads and writes CSV and TSV only"))
+    if why is None and table.header_row != 1:  # DuckDB would read the title as the header
+        why = columnar.Unsupported(N_("the header is not on the first row"))
     if options.engine == "auto" and (
         why is not None or path is None or os.path.getsize(path) < COLUMNAR_AUTO
     ):
@@ -391,7 +456,7 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
         assert in_format.delimiter is not None and out_format.delimiter is not None
         writer.flush()  # the header, before DuckDB's rows
         try:
-            return columnar.check_file(binary, path, in_format.delimiter, header, checker,
+            return columnar.check_file(binary, path, in_format.delimiter, table.header, checker,
                                        output, out_format.delimiter, options.raw_cells)  # fmt: skip
         except columnar.Unsupported as exc:
             why = exc

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from ..errors import missing_dependency, shown
 from ..i18n import N_
 from .cells import cell_text
 from .encodings import rereadable
 from .formats import InputError
+from .headers import FOUND, Layout, Located, locate
 
 # size (time); every other XML part is parsed whole, so it must be small; the shared strings
 # are all held in memory at once, so what they would cost is estimated first.
@@ -111,14 +113,18 @@ def _malformed():
 
 
 class SheetRow(list):
-    """A workbook row: its cell texts, and the cells that were not text as
-    {column: (value, number format)}, which a workbook output writes back as they were."""
+    """A workbook row: its cell texts, the cells that were not text as
+    {column: (value, number format)}, which a workbook output writes back as they were, and
+    the cells' hyperlinks {column: target} (`links`); `shown` keeps the text of a cell read
+    as its hyperlink ({column: text}) for the workbook output."""
 
-    __slots__ = ("typed",)
+    __slots__ = ("links", "shown", "typed")
 
     def __init__(self, cells) -> None:
         super().__init__(cells)
         self.typed: dict[int, tuple] = {}
+        self.links: dict[int, str] | None = None
+        self.shown: dict[int, str] | None = None
 
 
 class _NumberFormats:
@@ -165,11 +171,19 @@ def display_text(value, number_format: str) -> str:
 
 
 def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
-    """The first sheet of an .xlsx workbook, streamed row by row.
+    """The header and rows of the first sheet of an .xlsx workbook (see read_sheet)."""
+    found, rows = read_sheet(binary)
+    return found.row, rows
+
+
+def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[str]]]:
+    """The first sheet of an .xlsx workbook, streamed row by row: its header row (found as
+    headers.locate says, rows numbered as the sheet numbers them) and the rows after it.
 
     Only the cells in the file are read: the sheet's claimed dimension and missing rows
     are ignored (openpyxl would pad every row to the claimed width), and cells beyond the
-    header's width are kept as extra cells (an error row says so)."""
+    header's width are kept as extra cells (an error row says so). Cells' hyperlinks (to
+    http, https or any other external target) are in each row's `links`."""
     try:
         from openpyxl import load_workbook
         from openpyxl.worksheet._reader import WorkSheetParser
@@ -183,6 +197,7 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
         if not book.worksheets:
             raise InputError(N_("the workbook has no worksheet"))
         sheet = book.worksheets[0]
+        links = _hyperlinks(book._archive, sheet._worksheet_path)
         source = sheet._get_source()  # the sheet's XML, parsed below as openpyxl does
         parser = WorkSheetParser(
             source,
@@ -195,11 +210,11 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
     except malformed as exc:
         raise InputError(N_("not a readable .xlsx workbook ({reason})"), reason=_why(exc)) from None
 
-    def parsed() -> Iterator[list[dict]]:
+    def parsed() -> Iterator[tuple[int, list[dict]]]:
         number = 0
         try:
-            for number, row in parser.parse():  # noqa: B007 (the row number is in messages)
-                yield row
+            for number, row in parser.parse():
+                yield number, row
         except malformed as exc:
             raise InputError(
                 N_("the first sheet is malformed after row {number} ({reason})"),
@@ -210,21 +225,19 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
             source.close()
 
     cells_of = parsed()
-    header: list[str] = []
-    for row in cells_of:
-        filled = {c["column"]: cell_text(c["value"]) for c in row if c["value"] is not None}
-        filled = {k: v for k, v in filled.items() if v != ""}
-        if filled:
-            header = [filled.get(i, "") for i in range(1, max(filled) + 1)]
-            break
-    if not header:
-        raise InputError(N_("the first sheet is empty: it needs a header row"))
+    try:
+        found = locate(((n, (n, row)) for n, row in cells_of), _texts, layout)
+    except InputError as exc:
+        if exc.template.startswith("the file is empty"):
+            raise InputError(N_("the first sheet is empty: it needs a header row")) from None
+        raise
+    header = _texts(found.row)
     width = len(header)
 
     formats = _NumberFormats(book)
 
     def rows() -> Iterator[list[str]]:
-        for row in cells_of:
+        for number, row in chain(found.after, cells_of):
             cells = SheetRow([""] * width)
             extra = []
             for cell in row:
@@ -243,6 +256,162 @@ def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
                     cells[at] = text
                 elif text:
                     extra.append(text)
-            yield SheetRow(cells + extra) if extra else cells
+            if links:
+                cells.links = links.row(number, width)
+            if extra:
+                longer = SheetRow(cells + extra)
+                longer.typed, longer.links = cells.typed, cells.links
+                cells = longer
+            yield cells
 
-    return header, rows()
+    return Located(header, found.number, found.above, []), rows()
+
+
+def hyperlinked(rows, at: int) -> Iterator[list[str]]:
+    """Workbook rows whose cell at `at` (the url column) is read as its hyperlink when its
+    text is not a link (点此打开, or empty): the row's `shown` keeps the text, which a
+    workbook output writes back with the hyperlink."""
+    for row in rows:
+        links = getattr(row, "links", None)
+        if links and at in links and at < len(row) and not _is_link(row[at]):
+            row.shown = {at: row[at]}
+            row[at] = links[at]
+        yield row
+
+
+def _is_link(text: str) -> bool:
+    from ..errors import LinkcheckError
+    from ..links import link_host
+
+    try:
+        link_host(text)
+    except LinkcheckError:
+        return False
+    return True
+
+
+def _texts(item) -> list[str]:
+    """A parsed sheet row's cell texts, column 1 first (an empty text where no cell is)."""
+    _number, row = item
+    filled = {c["column"]: cell_text(c["value"]) for c in row if c["value"] is not None}
+    filled = {k: v for k, v in filled.items() if v != ""}
+    return [filled.get(i, "") for i in range(1, max(filled) + 1)] if filled else []
+
+
+# ---------------------------------------------------------------------- hyperlinks
+
+HYPERLINK_LIMIT = 1_000_000  # hyperlinked cells read from one sheet (memory: ~200 B each)
+_HYPERLINKS_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?hyperlinks[\s>/]")
+_HYPERLINK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?hyperlink\s([^>]*)>")
+_HYPERLINKS_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?hyperlinks\s*>")
+_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})\Z")
+
+
+class Hyperlinks:
+    """A sheet's hyperlinks to external targets, by row: {row: {column (0-based): target}}
+    for single cells, and the ranges (first row, last row, first column, last column,
+    target) a hyperlink covers."""
+
+    __slots__ = ("cells", "count", "ranges")
+
+    def __init__(self) -> None:
+        self.cells: dict[int, dict[int, str]] = {}
+        self.ranges: list[tuple[int, int, int, int, str]] = []
+        self.count = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.ranges)
+
+    def add(self, ref: str, target: str) -> None:
+        corners = [_cell_at(part) for part in ref.split(":", 1)]
+        if any(c is None for c in corners):
+            return  # not a cell reference: nothing to attach it to
+        (row1, col1), (row2, col2) = corners[0], corners[-1]  # type: ignore[misc]
+        size = (abs(row2 - row1) + 1) * (abs(col2 - col1) + 1)
+        self.count += size
+        if self.count > HYPERLINK_LIMIT:
+            raise InputError(
+                N_(
+                    "the first sheet has more than {limit:,} hyperlinked cells; save it as CSV "
+                    "with the links as text"
+                ),
+                limit=HYPERLINK_LIMIT,
+            )
+        if size == 1:
+            self.cells.setdefault(row1, {})[col1] = target
+        else:
+            self.ranges.append((min(row1, row2), max(row1, row2), min(col1, col2),
+                                max(col1, col2), target))  # fmt: skip
+
+    def row(self, number: int, width: int) -> dict[int, str] | None:
+        """The hyperlinks of sheet row `number` within its first `width` columns."""
+        found = self.cells.get(number)
+        found = {c: t for c, t in found.items() if c < width} if found else {}
+        for first, last, col1, col2, target in self.ranges:
+            if first <= number <= last:
+                for col in range(col1, min(col2, width - 1) + 1):
+                    found.setdefault(col, target)
+        return found or None
+
+
+def _cell_at(ref: str) -> tuple[int, int] | None:
+    """`C3` → (3, 2): the row number and the 0-based column."""
+    m = _REFERENCE.match(ref.strip().upper())
+    if m is None:
+        return None
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]), col - 1
+
+
+def _hyperlinks(archive, sheet_path: str) -> Hyperlinks:
+    """The external hyperlinks of the sheet at `sheet_path`: none unless the sheet's
+    relationships list a hyperlink; then the sheet's <hyperlinks> part (after its rows) is
+    found by one pass over its bytes, in chunks, and read without holding the sheet."""
+    from xml.sax.saxutils import unescape
+
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+
+    links = Hyperlinks()
+    rels_path = get_rels_path(sheet_path)
+    if rels_path not in archive.namelist():
+        return links
+    targets = {
+        r.Id: r.Target
+        for r in get_dependents(archive, rels_path)
+        if (r.Type or "").endswith("/hyperlink") and r.Id and r.Target
+    }
+    if not targets:
+        return links
+    entities = {"&quot;": '"', "&apos;": "'"}
+    inside = False
+    pending = b""
+    with archive.open(sheet_path) as stream:
+        while chunk := stream.read(1 << 20):
+            data = pending + chunk
+            if not inside:
+                start = _HYPERLINKS_START.search(data)
+                if start is None:
+                    pending = data[-64:]  # a start tag cut by the chunk's end
+                    continue
+                inside, data = True, data[start.start() :]
+            end = _HYPERLINKS_END.search(data)
+            stop = end.start() if end else max(data.rfind(b">") + 1, 0)
+            for match in _HYPERLINK.finditer(data, 0, stop):
+                attributes = {
+                    k.decode("utf-8", "replace").rsplit(":", 1)[-1]: (a or b)
+                    for k, a, b in _ATTRIBUTE.findall(match[1])
+                }
+                ref, ident = attributes.get("ref"), attributes.get("id")
+                if ref and ident:
+                    target = targets.get(unescape(ident.decode("utf-8", "replace"), entities))
+                    if target:
+                        links.add(ref.decode("ascii", "replace"), target)
+            if end is not None:
+                break
+            pending = data[stop:]
+            if len(pending) > XLSX_PART_LIMIT:
+                raise InputError(N_("the first sheet's hyperlinks are malformed"))
+    return links

@@ -215,6 +215,7 @@ class XlsxWriter:
                 number = _json_number(cells.obj.get(name))
                 if number is not None:
                     numbers[at] = number
+        links = getattr(cells, "links", None)
         for result in results:
             values = [self._value(c) for c in cells]
             if typed:
@@ -222,6 +223,8 @@ class XlsxWriter:
                     values[at] = self._typed(value, number_format)
             for at, number in numbers.items():
                 values[at] = number
+            if links:
+                self._link(values, cells, links)
             shown = result._replace(verdict=people_verdict(result.verdict))
             self._sheet.append([*values, *(self._value(c) for c in shown)])
 
@@ -233,6 +236,20 @@ class XlsxWriter:
         written = self._cell(self._sheet, value=cell)
         written.data_type = "s"  # text stays text: never a formula, never a number guess
         return written
+
+    def _link(self, values: list, cells, links: dict[int, str]) -> None:
+        """The input's hyperlinks kept: a cell read as its hyperlink shows its own text
+        again (`shown`), with the link."""
+        shown = cells.shown or {}
+        for at, target in links.items():
+            if at >= len(values):
+                continue
+            cell = values[at]
+            if at in shown or cell is None or not hasattr(cell, "hyperlink"):
+                cell = self._value(shown.get(at, cells[at]) or target)
+                values[at] = cell
+            if hasattr(cell, "hyperlink"):  # not a formula written raw
+                cell.hyperlink = target
 
     def _typed(self, value, number_format: str):
         written = self._cell(self._sheet, value=value)

@@ -120,12 +120,19 @@ def column_options(command):
     "sha256 among those loaded: add --rules) and compare the output byte for byte: exit 0 "
     "reproduced, 1 not (naming the first differing row).",
 )
+@click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The header is on row N (as the sheet numbers rows). Default: the first of the "
+    "first 10 rows that names a source or link column; title rows above it are skipped.",
+)
 @column_options
 @common_options
 def batch(
     input_path, out, fmt, input_format, when, date_format, year, surfaces, fail_on, encoding,
-    bom, excel, raw_cells, engine, manifest_path, verify_manifest, chosen: dict[str, str],
-    env: Env,
+    bom, excel, raw_cells, engine, manifest_path, verify_manifest, header_row,
+    chosen: dict[str, str], env: Env,
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
 
@@ -172,7 +179,7 @@ def batch(
         input_format=input_format, output_format=None if to_terminal else fmt, when=when,
         surfaces=surfaces, platform=env.platform, columns=chosen, encoding=encoding,
         bom=True if excel else bom, raw_cells=raw_cells, engine=engine,
-        date_format=date_format, year=year,
+        date_format=date_format, year=year, header_row=header_row,
     )  # fmt: skip
     ruleset = env.ruleset()
     # a bad --on or --date-format is an error naming the option, before any row is read
@@ -202,7 +209,8 @@ def batch(
         "platform": ("--platform" if fills["platform"].given else "the rules' default"),
     }
     shown = {m: (f.value, origins[m]) for m, f in fills.items()}
-    lines = render.batch_reading(summary.columns, shown)  # what was read as what
+    # what was read as what
+    lines = render.batch_reading(summary.columns, shown, summary.header_row, summary.above)
     lines += render.batch_dates(summary.serials, summary.years, year)
     for line in lines:
         click.echo(render.fitted(line, indent=2), err=True)
@@ -238,7 +246,7 @@ def _recording(path: str, source, sink, options):
 
 # what --verify-manifest takes from the manifest, never from the command line
 _RECORDED = ("fmt", "input_format", "when", "date_format", "year", "surfaces", "encoding", "bom",
-             "excel", "raw_cells", "engine", "manifest_path", "platform", "fail_on",
+             "excel", "raw_cells", "engine", "manifest_path", "platform", "fail_on", "header_row",
              *(f"{m}_column" for m in core.MEANINGS))  # fmt: skip
 
 

@@ -160,25 +160,45 @@ def batch_dates(serials: bool, years: list[int], year: int | None) -> list[str]:
     return lines
 
 
-def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
-    """What each meaning of a checklist was read from, and what fills a missing one:
+def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
+                  above: Sequence[tuple[int, str]] = ()) -> list[str]:  # fmt: skip
+    """Where the header is (when not on row 1), what each meaning of a checklist was read
+    from, and what fills a missing one:
 
+        header: row 2 (skipped above it: row 1 双11直播选品表)
         date: 直播时间 (column 4)
         surface: none — every row checked for livestream, short-video (the default)
 
     `fills` maps a missing meaning to (value, where it came from): the instant for date,
-    surface ids, a platform id. Headers that look like a meaning but were not read follow
-    as warnings."""
+    surface ids, a platform id. Columns that look like a meaning (by their header, or by
+    their cells) but were not read follow as warnings."""
     from ..errors import shown
 
     lines = []
+    if header_row != 1:
+        if above:
+            rows = "; ".join(
+                _("row {number} {text}").format(number=n, text=text) for n, text in above
+            )
+            lines.append(
+                _("header: row {number} (skipped above it: {rows})").format(
+                    number=header_row, rows=rows
+                )
+            )
+        else:
+            lines.append(_("header: row {number}").format(number=header_row))
     for meaning in ("source", "url", "surface", "date", "platform"):
         word = _(MEANING_WORDS[meaning])
         at = columns.at(meaning)
         if at is not None:
             header = shown(columns.header[at], 40)
             if meaning in columns.named:
-                lines.append(f"{word}: {header} (--{meaning}-column {at + 1})")
+                named = header if columns.is_nested(at) else at + 1
+                lines.append(f"{word}: {header} (--{meaning}-column {named})")
+            elif columns.is_nested(at):
+                lines.append(
+                    _("{meaning}: {field} (a nested field)").format(meaning=word, field=header)
+                )
             else:
                 lines.append(
                     _("{meaning}: {header} (column {number})").format(
@@ -201,27 +221,48 @@ def batch_reading(columns, fills: dict[str, tuple]) -> list[str]:
                 )
         else:
             lines.append(_("{meaning}: none").format(meaning=word))
+    held = dict(columns.held)
     for meaning, at in columns.unread:
         used = columns.at(meaning)
-        instead = (
-            _("{meaning}: column {number}").format(
+        if used is None:
+            instead = _("--{meaning}-column reads it").format(meaning=meaning)
+        elif columns.is_nested(used):
+            instead = _("{meaning}: {field}").format(
+                meaning=_(MEANING_WORDS[meaning]), field=shown(columns.header[used], 40)
+            )
+        else:
+            instead = _("{meaning}: column {number}").format(
                 meaning=_(MEANING_WORDS[meaning]), number=used + 1
             )
-            if used is not None
-            else _("--{meaning}-column reads it").format(meaning=meaning)
-        )
-        lines.append(
-            _(
-                "warning: column {number} '{header}' looks like a {meaning} column but is not "
-                "read ({instead})"
-            ).format(
-                number=at + 1,
-                header=shown(columns.header[at], 40),
-                meaning=_(MEANING_WORDS[meaning]),
-                instead=instead,
-            )
-        )
+        fields = {
+            "number": at + 1,
+            "header": shown(columns.header[at], 40),
+            "meaning": _(MEANING_WORDS[meaning]),
+            "instead": instead,
+            "cell": shown(held.get(at, ""), 40),
+        }
+        if columns.is_nested(at):
+            template = HELD_FIELD if at in held else LOOKS_FIELD
+        else:
+            template = HELD_COLUMN if at in held else LOOKS_COLUMN
+        lines.append(_(template).format(**fields))
     return lines
+
+
+# a column (or a nested field) not read, known by its cells or by its header
+HELD_COLUMN = N_(
+    "warning: column {number} '{header}' holds {meaning} values such as '{cell}' but is not "
+    "read ({instead})"
+)
+LOOKS_COLUMN = N_(
+    "warning: column {number} '{header}' looks like a {meaning} column but is not read ({instead})"
+)
+HELD_FIELD = N_(
+    "warning: field '{header}' holds {meaning} values such as '{cell}' but is not read ({instead})"
+)
+LOOKS_FIELD = N_(
+    "warning: field '{header}' looks like a {meaning} field but is not read ({instead})"
+)
 
 
 def _fill_words(meaning: str, value) -> str:

@@ -1,0 +1,132 @@
+"""Where a checklist's header is. Ops sheets start with a merged title (双11直播选品表) and
+put the header on row 2 or 3: the header is the first of the first HEADER_SEARCH rows that
+names a source or link column (or a column the user named by its header), the rows above
+it are skipped and said; `--header-row N` sets it. Rows keep the sheet's own numbers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from ..errors import shown
+from ..i18n import N_
+from ..names import normalize
+from .formats import InputError
+
+HEADER_SEARCH = 10  # rows (not counting empty ones) in which the header is looked for
+ABOVE_SHOWN = 60  # characters of a skipped row said on stderr
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the header is found: `header_row` (the sheet's 1-based row number) when the user
+    gave it, else found; `chosen` the columns the user named ({meaning: header text or
+    position}): a row holding one of those header texts is the header."""
+
+    header_row: int | None = None
+    chosen: Mapping[str, str] = field(default_factory=dict)
+
+
+FOUND = Layout()  # the header found, no column named
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """The header row found: its number, the non-empty rows above it (number, their text),
+    and the rows read after it while looking (given back before the rest)."""
+
+    row: T
+    number: int
+    above: tuple[tuple[int, str], ...]
+    after: list[T]
+
+
+@functools.cache
+def _header_words() -> dict[str, str]:
+    from .columns import COLUMN_NAMES
+
+    return {normalize(n): meaning for meaning, names in COLUMN_NAMES.items() for n in names}
+
+
+def _filled(texts: list[str]) -> list[str]:
+    return [t for t in texts if t.strip()]
+
+
+def _names(texts: list[str], chosen: Mapping[str, str], meanings) -> bool:
+    """Whether a row names a column: a header word of one of `meanings`, or a header text the
+    user named a column by."""
+    words = _header_words()
+    named = {normalize(t) for t in chosen.values() if t and not t.strip().isdigit()}
+    for text in texts:
+        key = normalize(text.lstrip("\ufeff"))
+        if key and (words.get(key) in meanings or key in named):
+            return True
+    return False
+
+
+def row_text(texts: list[str]) -> str:
+    """A skipped row as it is said: its filled cells, cut."""
+    return shown(" ".join(t.strip() for t in _filled(texts)), ABOVE_SHOWN)
+
+
+def locate(numbered: Iterator[tuple[int, T]], texts: Callable[[T], list[str]],
+           layout: Layout) -> Located[T]:  # fmt: skip
+    """The header among `numbered` rows ((sheet row number, row), in order; `texts(row)`
+    its cell texts). Reads no further than the header, except when no row of the first
+    HEADER_SEARCH names a column: then the header is the first of them that names a column
+    of any other meaning, else the first with two or more filled cells (a title has one),
+    else the first filled one, and the rows read after it are given back in `after`.
+    Raises InputError when there is no header to find."""
+    seen: list[tuple[int, T, list[str]]] = []
+    if layout.header_row is not None:
+        wanted = layout.header_row
+        last = 0
+        for number, row in numbered:
+            cells = texts(row)
+            if number == wanted:
+                if not _filled(cells):
+                    raise InputError(N_("--header-row {number}: row {number} is empty"),
+                                     number=wanted)  # fmt: skip
+                return Located(row, number, _above(seen), [])
+            if number > wanted:  # a workbook leaves empty rows out
+                raise InputError(N_("--header-row {number}: row {number} is empty"),
+                                 number=wanted)  # fmt: skip
+            if len(seen) < HEADER_SEARCH:  # said on stderr; the rest only counted
+                seen.append((number, row, cells))
+            last = number
+        raise InputError(
+            N_("--header-row {number}: the input has {count} rows"),
+            number=wanted,
+            count=last,
+        )
+    filled = 0
+    for number, row in numbered:
+        cells = texts(row)
+        if not _filled(cells):
+            seen.append((number, row, cells))
+            continue
+        if _names(cells, layout.chosen, ("source", "url")):
+            return Located(row, number, _above(seen), [])
+        seen.append((number, row, cells))
+        filled += 1
+        if filled == HEADER_SEARCH:
+            break
+    candidates = [i for i, (_n, _r, cells) in enumerate(seen) if _filled(cells)]
+    if not candidates:
+        raise InputError(N_("the file is empty: it needs a header row with a source or url column"))
+    tiers = (
+        lambda cells: _names(cells, {}, ("surface", "date", "platform")),
+        lambda cells: len(_filled(cells)) >= 2,
+        lambda cells: True,
+    )
+    at = next(i for tier in tiers for i in candidates if tier(seen[i][2]))
+    number, row, _cells = seen[at]
+    return Located(row, number, _above(seen[:at]), [r for _n, r, _c in seen[at + 1 :]])
+
+
+def _above(seen) -> tuple[tuple[int, str], ...]:
+    return tuple((number, row_text(cells)) for number, _row, cells in seen if _filled(cells))

@@ -1,0 +1,403 @@
+"""Checklists as ops staff make them, each file made here: a GB18030 CSV with a title row, an
+.xlsx with a merged title row and cells whose hyperlink is the product link, share text as
+the apps copy it, JSON Lines with nested objects, surface columns under the headers people
+give them — and every column that could have been read but was not, said on stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from .helpers import assert_clean_error
+
+TITLED = (
+    "双11直播选品表,,,,\n"
+    "商品,来源,商品链接,直播时间,直播形式\n"
+    "保温杯,天猫,,2022-11-11,直播\n"
+    "耳机,京东自营,,2022-11-11 20:00,直播预告\n"
+    "运动鞋,天猫,,2022-12-01,短视频\n"
+)
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def write(tmp_path, name: str, data: bytes | str) -> str:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+# ---------------------------------------------------------------------- the header row
+
+
+def test_a_gb18030_csv_with_a_title_row_is_read_from_its_header(run, tmp_path):
+    path = write(tmp_path, "选品.csv", TITLED.encode("gb18030"))
+    result = run("batch", path, "--format", "csv", ok=True)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:6] == [
+        "header: row 2 (skipped above it: row 1 双11直播选品表)",
+        "source: 来源 (column 2)",
+        "url: 商品链接 (column 3)",
+        "surface: 直播形式 (column 5)",
+        "date: 直播时间 (column 4)",
+        "platform: none — every row on kuaishou (the rules' default)",
+    ]
+    rows = rows_of(result.stdout.removeprefix("\ufeff"))  # GB18030 in: a BOM for Excel
+    # one answer a row: its own surface (直播预告 is the livestream preview), not the default two
+    assert [r[:1] + r[5:8] for r in rows] == [
+        ["商品", "surface", "verdict", "rule"],
+        ["保温杯", "livestream", "allowed", "kuaishou-2022-tmall-window"],
+        ["耳机", "live-preview", "allowed", "kuaishou-2022-jd-self-preview"],
+        ["运动鞋", "short-video", "allowed", "kuaishou-2022-tmall-window"],
+    ]
+    assert "3 results: allowed 3 · denied 0 · unknown 0 · error 0" in result.stderr
+
+
+def test_the_column_option_an_error_suggests_works_on_a_titled_sheet(run, tmp_path):
+    """Headers linkcheck does not know: the error names the header row it read and the
+    options; the --source-column it suggests works by header and by the sheet's position."""
+    text = "双11直播选品表,,\n品名,店铺,开播\n保温杯,天猫,2022-11-11\n"
+    path = write(tmp_path, "a.csv", text.encode("gb18030"))
+    assert_clean_error(
+        run("batch", path, "--format", "csv"),
+        "no source or url column among: 品名, 店铺, 开播 (the header, row 2)",
+        "--source-column/--url-column",
+        "--header-row",
+    )
+    for named in ("店铺", "2"):
+        result = run("batch", path, "--format", "csv", "--source-column", named, "-s", "直播",
+                      "--date-column", "3", ok=True)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert rows_of(result.stdout)[1] == [
+            "保温杯", "天猫", "2022-11-11", "livestream", "allowed",
+            "kuaishou-2022-tmall-window", "2023-01-01T00:00:00+08:00 unknown", "",
+        ]  # fmt: skip
+        assert f"source: 店铺 (--source-column {2})" in result.stderr
+        assert "header: row 2 (skipped above it: row 1 双11直播选品表)" in result.stderr
+
+
+def test_header_row_sets_the_header(run, tmp_path):
+    # row 2 names a source column, but the header the user means is row 3
+    text = "清单,,\n来源,填平台名,\n来源,日期,备注\ntmall,2022-11-11,x\n"
+    path = write(tmp_path, "a.csv", text)
+    found = run("batch", path, "--format", "csv", "-s", "直播")
+    assert rows_of(found.stdout)[0] == ["来源", "填平台名", "", *APPENDED]
+    given = run("batch", path, "--format", "csv", "-s", "直播", "--header-row", "3", ok=True)
+    assert given.exit_code == 0, given.stderr
+    assert rows_of(given.stdout) == [
+        ["来源", "日期", "备注", *APPENDED],
+        ["tmall", "2022-11-11", "x", "livestream", "allowed", "kuaishou-2022-tmall-window",
+         "2023-01-01T00:00:00+08:00 unknown", ""],
+    ]  # fmt: skip
+    assert "header: row 3 (skipped above it: row 1 清单; row 2 来源 填平台名)" in given.stderr
+
+
+APPENDED = ["surface", "verdict", "rule", "next_change", "note"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "options", "fragments"),
+    [
+        ("a.csv", "来源\ntmall\n", ("--header-row", "5"),
+         ("--header-row 5: the input has 2 rows",)),
+        ("a.csv", "x\n\n来源\n", ("--header-row", "2"), ("--header-row 2: row 2 is empty",)),
+        ("a.jsonl", '{"来源": "tmall"}\n', ("--header-row", "1"),
+         ("--header-row is for CSV, TSV and .xlsx",)),
+    ],
+)  # fmt: skip
+def test_a_header_row_that_is_not_there_is_a_clean_error(run, tmp_path, name, data, options,
+                                                        fragments):  # fmt: skip
+    assert_clean_error(run("batch", write(tmp_path, name, data), *options), *fragments)
+
+
+def test_header_row_counts_from_1(run, tmp_path):
+    result = run("batch", write(tmp_path, "a.csv", "来源\ntmall\n"), "--header-row", "0")
+    assert result.exit_code == 2 and "Invalid value for '--header-row'" in result.stderr
+
+
+def test_blank_rows_above_the_header_are_not_titles(run, tmp_path):
+    path = write(tmp_path, "a.csv", "\n,,\n来源,日期\ntmall,2022-11-11\n")
+    result = run("batch", path, "--format", "csv", "-s", "直播")
+    assert result.stderr.splitlines()[0] == "header: row 3"
+    assert rows_of(result.stdout)[1][3] == "allowed"
+
+
+def test_without_a_known_header_the_title_is_still_passed_over(run, tmp_path):
+    """No row names a column (the columns are given by position): the header is the first
+    row with more than one filled cell, not the one-cell title above it."""
+    path = write(tmp_path, "a.csv", "选品表,,\n品名,店铺,开播\n杯,天猫,2022-11-11\n")
+    result = run("batch", path, "--format", "csv", "--source-column", "2", "--date-column", "3",
+                 "-s", "直播")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert rows_of(result.stdout)[0][:3] == ["品名", "店铺", "开播"]
+    assert "header: row 2 (skipped above it: row 1 选品表)" in result.stderr
+
+
+def test_the_duckdb_engine_leaves_a_titled_sheet_to_the_python_engine(run, tmp_path):
+    pytest.importorskip("duckdb")
+    path = write(tmp_path, "a.csv", TITLED)
+    python = run("batch", path, "--format", "csv")
+    duck = run("batch", path, "--format", "csv", "--engine", "duckdb")
+    assert duck.stdout == python.stdout
+    assert "engine duckdb: the header is not on the first row; checked by the Python engine" in (
+        duck.stderr
+    )
+
+
+# ---------------------------------------------------------------------- workbooks
+
+
+def _titled_workbook(path) -> None:
+    """A sheet as ops staff make it: a merged title row, the header on row 2, product links
+    as hyperlinks behind 点此打开, a link as text, a number and a date cell."""
+    from datetime import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "双11直播选品表"
+    sheet.merge_cells("A1:E1")
+    sheet.append(["商品", "商品链接", "直播时间", "库存", "形式"])
+    sheet.append(["保温杯", "点此打开", datetime(2022, 11, 11, 20, 0), 120, ""])
+    sheet["B3"].hyperlink = "https://detail.tmall.com/item.htm?id=1"
+    sheet.append(["耳机", "", "2022-11-11", 5, "直播"])
+    sheet["B4"].hyperlink = "https://item.jd.com/100012043978.html"
+    sheet.append(["运动鞋", "https://detail.tmall.com/item.htm?id=3", "2022-11-11", 0, "短视频"])
+    sheet["A5"].hyperlink = "https://example.com/鞋"  # a hyperlink on another column: kept
+    book.save(path)
+
+
+def test_a_workbook_with_a_title_row_and_hyperlinked_cells(run, tmp_path):
+    pytest.importorskip("openpyxl")
+    source = tmp_path / "选品.xlsx"
+    _titled_workbook(source)
+    result = run("batch", str(source), "--format", "csv", ok=True)
+    assert result.exit_code == 1, result.stderr  # one answer is unknown
+    assert result.stderr.splitlines()[:3] == [
+        "header: row 2 (skipped above it: row 1 双11直播选品表)",
+        "source: none",
+        "url: 商品链接 (column 2)",
+    ]
+    rows = rows_of(result.stdout.lstrip("\ufeff"))
+    # the hyperlink is the link that is checked, and what text outputs hold
+    assert [r[:2] + r[5:7] for r in rows[1:]] == [
+        ["保温杯", "https://detail.tmall.com/item.htm?id=1", "livestream", "allowed"],
+        ["保温杯", "https://detail.tmall.com/item.htm?id=1", "short-video", "allowed"],
+        ["耳机", "https://item.jd.com/100012043978.html", "livestream", "unknown"],
+        ["运动鞋", "https://detail.tmall.com/item.htm?id=3", "short-video", "allowed"],
+    ]
+
+
+def test_a_workbook_output_keeps_the_hyperlinks_and_every_cell(run, tmp_path):
+    """Two answers for the first row (no surface cell): each answer row has its own cells,
+    hyperlinks included; read back by openpyxl and python-calamine."""
+    openpyxl = pytest.importorskip("openpyxl")
+    calamine = pytest.importorskip("python_calamine")
+    source, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    _titled_workbook(source)
+    result = run("batch", str(source), "-o", str(out), ok=True)
+    assert result.exit_code == 1, result.stderr  # one answer is unknown
+    sheet = openpyxl.load_workbook(out).active
+    got = [
+        [(c.value, c.hyperlink.target if c.hyperlink else None) for c in row[:4]]
+        for row in sheet.iter_rows()
+    ]
+    tmall = "https://detail.tmall.com/item.htm?id=1"
+    from datetime import datetime
+
+    at = datetime(2022, 11, 11, 20, 0)
+    assert got == [
+        [("商品", None), ("商品链接", None), ("直播时间", None), ("库存", None)],
+        [("保温杯", None), ("点此打开", tmall), (at, None), (120, None)],
+        [("保温杯", None), ("点此打开", tmall), (at, None), (120, None)],
+        [("耳机", None), ("https://item.jd.com/100012043978.html",
+                         "https://item.jd.com/100012043978.html"), ("2022-11-11", None), (5, None)],
+        [("运动鞋", "https://example.com/鞋"), ("https://detail.tmall.com/item.htm?id=3", None),
+         ("2022-11-11", None), (0, None)],
+    ]  # fmt: skip
+    book = calamine.CalamineWorkbook.from_path(str(out))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert [r[:4] for r in rows] == [[v for v, _link in row] for row in got]
+    assert [r[6] for r in rows[1:]] == ["allowed", "allowed", "unknown", "allowed"]
+
+
+def test_a_link_as_text_wins_over_its_hyperlink(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["链接", "日期"])
+    sheet.append(["https://mobile.yangkeduo.com/goods.html?id=1", "2022-11-11"])
+    sheet["A2"].hyperlink = "https://detail.tmall.com/item.htm?id=1"
+    book.save(tmp_path / "a.xlsx")
+    result = run("batch", str(tmp_path / "a.xlsx"), "--format", "csv", "-s", "直播")
+    row = rows_of(result.stdout.lstrip("\ufeff"))[1]
+    assert row[0] == "https://mobile.yangkeduo.com/goods.html?id=1"
+    # Pinduoduo's link, as the cell shows, not Tmall's
+    assert row[3:5] == ["unknown", "kuaishou-2019-pinduoduo-ended"]
+
+
+# ---------------------------------------------------------------------- share text
+
+SHARE = (
+    "【淘宝】https://m.tb.cn/h.5Zx3kQ?tk=Ab12CD 「保温杯 500ml」点击链接直接打开 或者 "
+    "淘宝搜索直接打开"
+)
+
+
+def test_share_text_is_read_as_its_link_in_check(run):
+    result = run("check", SHARE, "--on", "2022-11-11", "-s", "直播", "--format", "json")
+    answer = json.loads(result.stdout)
+    assert answer["input"] == SHARE
+    assert answer["source"] == "taobao-union"
+    assert [c["source"] for c in answer["results"][0]["candidates"]] == ["tmall", "taobao"]
+    jd = run("check", "京东 https://item.jd.com/100012043978.html 复制打开", "--on",
+             "2022-11-11", "--as", "jd-self", "-s", "直播")  # fmt: skip
+    assert jd.exit_code == 0, jd.stderr
+    assert jd.stdout.startswith("allowed\tkuaishou\tjd-self\tlivestream")
+
+
+def test_share_text_with_two_links_is_an_error_naming_both(run):
+    text = "https://detail.tmall.com/item.htm?id=1 或 https://item.jd.com/1.html"
+    assert_clean_error(
+        run("check", text),
+        "holds 2 links (https://detail.tmall.com/item.htm?id=1, https://item.jd.com/1.html)",
+    )
+
+
+def test_share_text_in_a_checklist(run, tmp_path):
+    text = (
+        f"来源,商品链接,日期\n,{SHARE},2022-11-11\n天猫,{SHARE},2022-11-11\n"
+        ",https://a.tmall.com/1 https://b.jd.com/2,2022-11-11\n"
+    )
+    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv", "-s", "直播")
+    rows = rows_of(result.stdout)
+    assert [r[1] for r in rows[1:]] == [SHARE, SHARE, "https://a.tmall.com/1 https://b.jd.com/2"]
+    assert [r[4] for r in rows[1:]] == ["unknown", "allowed", "error"]
+    assert "candidates disagree (tmall allowed, taobao unknown)" in rows[1][7]
+    assert rows[3][7].startswith(
+        "'https://a.tmall.com/1 https://b.jd.com/2' holds 2 links (https://a.tmall.com/1, "
+        "https://b.jd.com/2)"
+    )
+
+
+# ---------------------------------------------------------------------- nested JSON Lines
+
+NESTED = [
+    '{"sku": 1, "商品": {"名称": "保温杯", "链接": "https://detail.tmall.com/item.htm?id=1", '
+    '"价格": 59.90}, "直播时间": "2022-11-11"}',
+    '{"sku": 2, "商品": {"名称": "耳机", "链接": "https://item.jd.com/1.html", "规格": {"色": '
+    '"黑"}}, "直播时间": "2022-11-11", "备注": null}',
+    '{"sku": 3, "商品": {"名称": "杯", "备用链接": "https://detail.tmall.com/item.htm?id=9"}, '
+    '"直播时间": "2022-11-11"}',
+]
+
+
+def test_a_nested_link_is_found_by_its_name_and_objects_come_back_as_they_were(run, tmp_path):
+    path = write(tmp_path, "a.jsonl", "\n".join(NESTED) + "\n")
+    result = run("batch", path, "-s", "直播", ok=True)
+    assert result.exit_code == 1  # row 3 has no link: an error row
+    assert "url: 商品.链接 (a nested field)" in result.stderr
+    assert (
+        "warning: field '商品.备用链接' holds url values such as "
+        "'https://detail.tmall.com/item.htm?id=9' but is not read (url: 商品.链接)"
+    ) in result.stderr.replace("\n  ", " ")
+    lines = result.stdout.splitlines()
+    # every object as it came (59.90 stays 59.90, null stays null), the answer keys added
+    assert lines[0] == (
+        '{"sku": 1, "商品": {"名称": "保温杯", "链接": "https://detail.tmall.com/item.htm?id=1", '
+        '"价格": 59.90}, "直播时间": "2022-11-11", "surface": "livestream", "verdict": '
+        '"allowed", "rule": "kuaishou-2022-tmall-window", "next_change": '
+        '"2023-01-01T00:00:00+08:00 unknown", "note": ""}'
+    )
+    assert lines[1].startswith(NESTED[1][:-1] + ', "surface": "livestream", "verdict": "unknown"')
+    assert json.loads(lines[2])["note"] == "missing source: the row has neither a source nor a url"
+
+
+def test_a_nested_field_named_by_its_dotted_path(run, tmp_path):
+    path = write(tmp_path, "a.jsonl", "\n".join(NESTED) + "\n")
+    result = run("batch", path, "-s", "直播", "--format", "csv", "--url-column", "商品.备用链接")
+    assert "url: 商品.备用链接 (--url-column 商品.备用链接)" in result.stderr
+    rows = rows_of(result.stdout)
+    # tabular output: one column per key, a nested object as its JSON text (never flattened)
+    assert rows[0] == ["sku", "商品", "直播时间", "备注", *APPENDED]
+    assert rows[3][:2] == [
+        "3",
+        '{"名称": "杯", "备用链接": "https://detail.tmall.com/item.htm?id=9"}',
+    ]
+    assert [r[5] for r in rows[1:]] == ["error", "error", "allowed"]
+    # a position counts the columns, not the nested fields
+    assert_clean_error(
+        run("batch", path, "--url-column", "5"), "give a header or a position from 1 to 4"
+    )
+
+
+def test_a_top_level_link_comes_first_and_keys_may_hold_dots(run, tmp_path):
+    text = (
+        '{"链接": "https://detail.tmall.com/1", "店": {"链接": "https://item.jd.com/1.html"},'
+        ' "日期": "2022-11-11"}\n'
+    )
+    result = run("batch", write(tmp_path, "a.jsonl", text), "-s", "直播", "--format", "csv")
+    assert "url: 链接 (column 1)" in result.stderr
+    assert "warning: field '店.链接' holds url values" in result.stderr
+    assert rows_of(result.stdout)[1][4] == "allowed"
+    dotted = '{"v1.2": {"商品": {"链接": "https://detail.tmall.com/1"}}, "日期": "2022-11-11"}\n'
+    result = run("batch", write(tmp_path, "b.jsonl", dotted), "-s", "直播", "--format", "csv")
+    assert "url: v1.2.商品.链接 (a nested field)" in result.stderr
+    assert rows_of(result.stdout)[1][3] == "allowed"
+
+
+# ---------------------------------------------------------------------- columns not read
+
+
+def test_every_column_that_could_have_been_read_is_named(run, tmp_path):
+    """A column is named when its header looks like a meaning (渠道, 挂链位置 taken by
+    another) or when its cells are what a meaning reads (surface names, links, dates,
+    platforms), whatever its header."""
+    text = (
+        "来源,日期,挂链位置,投放渠道,类型,地址,平台名,场次\n"
+        "tmall,2022-11-11,直播,直播,短视频,https://detail.tmall.com/1,快手,2022-11-12\n"
+        "jd-self,2022-11-11,短视频,短视频,直播预告,,抖音,2022-11-13\n"
+    )
+    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv")
+    warnings = [line for line in result.stderr.replace("\n  ", " ").splitlines()
+                if line.startswith("warning")]  # fmt: skip
+    assert warnings == [
+        "warning: column 4 '投放渠道' holds surface values such as '直播' but is not read "
+        "(surface: column 3)",
+        "warning: column 5 '类型' holds surface values such as '短视频' but is not read "
+        "(surface: column 3)",
+        "warning: column 6 '地址' holds url values such as 'https://detail.tmall.com/1' but is "
+        "not read (--url-column reads it)",
+        "warning: column 7 '平台名' holds platform values such as '快手' but is not read "
+        "(--platform-column reads it)",
+        "warning: column 8 '场次' holds date values such as '2022-11-12' but is not read "
+        "(date: column 2)",
+    ]
+
+
+@pytest.mark.parametrize("header", ["直播形式", "投放形式", "挂链位置", "形式"])
+def test_surface_headers_are_read_and_their_cells_mean_surfaces(run, tmp_path, header):
+    text = f"来源,{header},日期\ntmall,直播预告,2022-11-11\ntmall,直播、短视频,2022-11-11\n"
+    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv")
+    assert f"surface: {header} (column 2)" in result.stderr
+    assert [r[3] for r in rows_of(result.stdout)[1:]] == [
+        "live-preview", "livestream", "short-video",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("header", "meaning"), [("渠道", "surface"), ("投放渠道", "surface"), ("展示位置", "surface"),
+                            ("挂链方式说明", "surface"), ("直播平台2", "platform")],
+)  # fmt: skip
+def test_surface_look_alike_headers_are_named(run, tmp_path, header, meaning):
+    text = f"来源,{header}\ntmall,\n"
+    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv", "--on", "2022-11-11")
+    assert f"warning: column 2 '{header}' looks like a {meaning} column but is not read" in (
+        result.stderr
+    )
