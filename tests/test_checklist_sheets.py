@@ -401,3 +401,32 @@ def test_surface_look_alike_headers_are_named(run, tmp_path, header, meaning):
     assert f"warning: column 2 '{header}' looks like a {meaning} column but is not read" in (
         result.stderr
     )
+
+
+# ---------------------------------------------------------------------- standard input
+
+
+def test_batch_with_nothing_given_on_a_terminal_says_so_instead_of_waiting(run, monkeypatch):
+    monkeypatch.setattr("linkcheck.cli.options.Env.reads_a_terminal", lambda self: True)
+    assert_clean_error(
+        run("batch"), "no checklist given: name a file (linkcheck batch 清单.xlsx) or pipe one in"
+    )
+    zh = run("batch", "--lang", "zh")
+    assert zh.exit_code == 2 and "没有给出清单" in zh.stderr
+
+
+def test_batch_dash_on_a_terminal_says_what_it_waits_for(run, monkeypatch):
+    monkeypatch.setattr("linkcheck.cli.options.Env.reads_a_terminal", lambda self: True)
+    result = run("batch", "-", "-s", "直播", "--on", "2022-11-11", "--format", "csv",
+                 input="来源\ntmall\n")  # fmt: skip
+    assert result.stderr.splitlines()[0] == (
+        "reading a checklist (CSV) from the terminal; end it with Ctrl-D"
+    )
+    assert rows_of(result.stdout)[1][:3] == ["tmall", "livestream", "allowed"]
+
+
+def test_piped_input_needs_no_dash(run):
+    result = run("batch", "-s", "直播", "--on", "2022-11-11", input="来源\ntmall\n")
+    assert result.exit_code == 0, result.stderr
+    assert "from the terminal" not in result.stderr
+    assert rows_of(result.stdout)[1][:3] == ["tmall", "livestream", "allowed"]

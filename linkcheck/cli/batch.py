@@ -49,9 +49,7 @@ def column_options(command):
 
 
 @click.command(short_help="Answer every row of a checklist (CSV, TSV, JSONL, .xlsx).")
-@click.argument(
-    "input_path", metavar="[FILE|-]", default="-", required=False, type=click.Path(allow_dash=True)
-)
+@click.argument("input_path", metavar="[FILE|-]", required=False, type=click.Path(allow_dash=True))
 @click.option(
     "-o",
     "--output",
@@ -147,6 +145,8 @@ def batch(
       date      日期, 直播时间, 开播时间, date (optional)
       platform  平台, platform (optional)
 
+    FILE `-`, or none, is standard input (CSV unless --input-format says
+    otherwise); with none and nothing piped in, batch says so instead of waiting.
     stderr says which column was read as what, and what filled a missing one.
     A date cell is read as --on reads it (docs/dates.md), and also as an Excel
     serial number (44876 is 2022-11-11); a date without a year takes --year
@@ -169,7 +169,16 @@ def batch(
     if verify_manifest:
         _verify(verify_manifest, input_path, out, env)
     failing = _fail_on(fail_on)
-    source = sys.stdin.buffer if input_path == "-" else input_path
+    if input_path in (None, "-") and env.reads_a_terminal():
+        if input_path is None:  # nothing given, and nothing piped in: nothing to wait for
+            raise core.InputError(
+                N_(
+                    "no checklist given: name a file (linkcheck batch 清单.xlsx) or pipe one in "
+                    "(… | linkcheck batch -)"
+                )
+            )
+        click.echo(_("reading a checklist (CSV) from the terminal; end it with Ctrl-D"), err=True)
+    source = sys.stdin.buffer if input_path in (None, "-") else input_path
     if fmt is None and out is None and env.is_terminal():
         fmt = "table"
     if fmt == "xlsx" and out is None:

@@ -76,6 +76,10 @@ class Env(NamedTuple):
     def is_terminal(self) -> bool:
         return sys.stdout.isatty()
 
+    def reads_a_terminal(self) -> bool:
+        """Whether standard input is a terminal (a person would have to type the input)."""
+        return sys.stdin.isatty()
+
 
 def name_option(*decls: str, kind: str, metavar: str, help: str):
     """An option naming a platform, source or surface, completed from the rules' names."""
