@@ -103,7 +103,11 @@ class Columns:
             if i not in taken and (meaning := _looks_like(name))
         )
         columns = cls(
-            **{m: found.get(m) for m in MEANINGS},
+            found.get("source"),
+            found.get("url"),
+            found.get("surface"),
+            found.get("date"),
+            found.get("platform"),
             width=len(names),
             header=tuple(names),
             named=frozenset(m for m in found if chosen and chosen.get(m)),

@@ -283,7 +283,7 @@ def _paths(obj: dict, prefix: tuple[str, ...], into: dict[str, tuple[str, ...]])
 
 def nested_value(obj: dict, path: tuple[str, ...]):
     """The value at a nested field's keys (None where the path is not there)."""
-    value = obj
+    value: object = obj
     for key in path:
         if type(value) is not dict:
             return None

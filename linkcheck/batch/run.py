@@ -224,7 +224,8 @@ class _Cut:
         self.fit = None if writer.fit is None else self._fit
 
     def _fit(self, cells):
-        return self._writer.fit(cells[: self._width])  # type: ignore[misc]
+        fit = self._writer.fit
+        return None if fit is None else fit(cells[: self._width])
 
     def write(self, cells, results) -> None:
         if type(cells) is JsonRow:
