@@ -157,7 +157,6 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
 
             rows = hyperlinked(rows, columns.url)
         samples: list[list[str]] = []
-        rows = _sampled(rows, samples)
         with _sink(sink) as (output, writer):
             engine = "python"
             try:
@@ -175,6 +174,9 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                             )
                         )
                     writer.header([*header, *APPENDED])
+                    # DuckDB may answer without a row passing here: then the first ones are
+                    # read now, so that both engines say the same of the columns not read
+                    rows = _sampled(rows, samples, now=options.engine != "python")
                     counts = _columnar(options, source, binary, in_format, out_format,
                                        encoding, table, checker, writer, output,
                                        notice)  # fmt: skip
@@ -200,18 +202,28 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                    table.above)  # fmt: skip
 
 
-def _sampled(rows, into: list[list[str]]):
-    """`rows`, the first SAMPLE_ROWS of them kept in `into` as they pass (what the cells of
-    the columns not read hold: Columns.with_samples); the rest pass untouched."""
+def _sampled(rows, into: list[list[str]], *, now: bool = False):
+    """`rows`, the first SAMPLE_ROWS of them kept in `into` (what the cells of the columns
+    not read hold: Columns.with_samples) as they pass, or all at once `now`; the rest pass
+    untouched."""
     rest = iter(rows)
 
-    def first():
+    def keep(row) -> None:
+        if type(row) is not BadRow:  # a cell longer than a link can be says nothing
+            into.append([c if len(c) <= SAMPLE_CELL else "" for c in row])
+
+    if now:
+        first = list(islice(rest, SAMPLE_ROWS))
+        for row in first:
+            keep(row)
+        return chain(first, rest)
+
+    def passing():
         for row in islice(rest, SAMPLE_ROWS):
-            if type(row) is not BadRow:  # a cell longer than a link can be says nothing
-                into.append([c if len(c) <= SAMPLE_CELL else "" for c in row])
+            keep(row)
             yield row
 
-    return chain(first(), rest)
+    return chain(passing(), rest)
 
 
 class _Cut:
