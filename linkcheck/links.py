@@ -12,7 +12,7 @@ import re
 
 from .errors import LinkError, shown
 from .i18n import N_, Deferred
-from .model import Catalog, Resolved
+from .model import Catalog, Group, Resolved, Source
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\Z")
@@ -187,7 +187,7 @@ def classify_host(host: str, catalog: Catalog) -> Resolved:
     """The candidate sources for a host already read by link_host()."""
     labels = host.split(".")
     best: tuple[int, list[str], str] | None = None
-    entries = [*catalog.sources.values(), *catalog.groups.values()]
+    entries: list[Source | Group] = [*catalog.sources.values(), *catalog.groups.values()]
     for entry in entries:
         for domain in entry.domains:
             if host == domain or host.endswith("." + domain):

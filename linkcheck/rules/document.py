@@ -6,16 +6,12 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from ..model import Document, Group, Horizon, Platform, Source, Surface
+from ..i18n import N_, Deferred, Message
+from ..model import Catalog, Document, Group, Horizon, Platform, Source, Surface
 from ..names import closest, did_you_mean, normalize
 from .rule import read_rule, representable
-
-if TYPE_CHECKING:
-    from .loader import Loader
-
-from ..i18n import N_, Deferred
 from .schema import (
     DEFAULT_TIMEZONE,
     DOCUMENT_KEYS,
@@ -35,10 +31,22 @@ WHAT = {"key": N_("key"), "platform": N_("platform"), "source": N_("source"),
         "surface": N_("surface"), "document": N_("document")}  # fmt: skip
 
 
+class Collector(Protocol):
+    """What a FileReader reads into and reports to (loader.Loader): the catalog of every
+    file so far, the problems found, and the load order of rules across files."""
+
+    catalog: Catalog
+
+    def error(self, file: str, where: str, message: str, field: str | None = None,
+              **fields) -> None: ...  # fmt: skip
+    def warn(self, file: str, where: str, message: str, **fields) -> None: ...
+    def next_order(self) -> int: ...
+
+
 class FileReader:
     """Reads one parsed TOML document into the loader's catalog."""
 
-    def __init__(self, loader: Loader, name: str, doc: dict, folder: str | None = None) -> None:
+    def __init__(self, loader: Collector, name: str, doc: dict, folder: str | None = None) -> None:
         self.loader = loader
         self.catalog = loader.catalog
         self.file = name
