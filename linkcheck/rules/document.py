@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 
-from ..i18n import N_, Deferred, Message
+from ..i18n import N_, Deferred
 from ..model import Catalog, Document, Group, Horizon, Platform, Source, Surface
 from ..names import closest, did_you_mean, normalize
 from .rule import read_rule, representable
