@@ -198,7 +198,7 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
     `year` is the year of a form written without one (default: the current year in `tz`).
     The result is an aware datetime expressed in `tz`.
     """
-    return read_when(text, tz, now, PLAIN if year is None else DateStyle(year=year)).at
+    return read_when(text, tz, now, DateStyle(year=year)).at
 
 
 def read_when(text: str, tz: tzinfo, now: datetime | None = None,
@@ -214,7 +214,7 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
         return _serial(m, tz)
     if style.format is not None:
-        return _strptime(raw, text, tz, now, style)
+        return _strptime(raw, text, tz, now, style.format, style.year)
     key = text.casefold()
     current = (now or clock()).astimezone(tz)
     today = current.date()
@@ -258,10 +258,10 @@ def _show(text: str) -> str:
     return shown(text, 40)
 
 
-def _calendar_problem(raw: str, y: int, m: int, d: int, h: int = 0,
-                      mi: int = 0) -> DateError | None:  # fmt: skip
-    """Why y-m-d h:mi is not in the calendar, as the error that says it; None if it is."""
-    if not 1 <= y <= 9999:
+def _calendar_problem(raw: str, y: int, m: int, d: int) -> DateError | None:
+    """Why y-m-d is not in the calendar, as the error that says it; None if it is (the year
+    has four digits at most wherever it comes from)."""
+    if y == 0:
         return DateError(N_("impossible date '{raw}': there is no year {year}"),
                          raw=_show(raw), year=y)  # fmt: skip
     if not 1 <= m <= 12:
@@ -271,18 +271,18 @@ def _calendar_problem(raw: str, y: int, m: int, d: int, h: int = 0,
     if not 1 <= d <= days:
         return DateError(N_("impossible date '{raw}': {month} has {days} days"),
                          raw=_show(raw), month=f"{y:04d}-{m:02d}", days=days)  # fmt: skip
-    if h > 23 or mi > 59:
-        return DateError(N_("impossible date '{raw}': there is no time {time}"),
-                         raw=_show(raw), time=f"{h:02d}:{mi:02d}")  # fmt: skip
     return None
 
 
 def _build(raw: str, tz: tzinfo, y, m, d, h=0, mi=0) -> datetime:
     """y-m-d h:mi in `tz`, from the digits of linkcheck's own forms."""
     y, m, d, h, mi = int(y), int(m), int(d), int(h), int(mi)
-    problem = _calendar_problem(raw, y, m, d, h, mi)
+    problem = _calendar_problem(raw, y, m, d)
     if problem is not None:
         raise problem
+    if h > 23 or mi > 59:
+        raise DateError(N_("impossible date '{raw}': there is no time {time}"),
+                        raw=_show(raw), time=f"{h:02d}:{mi:02d}")  # fmt: skip
     return datetime(y, m, d, h, mi, tzinfo=tz)
 
 
@@ -465,8 +465,7 @@ def _offset_error(raw: str) -> DateError:
     )
 
 
-def _zone(raw: str, text: str, names: set[str], _name: str | None,
-          offset: int | None) -> tzinfo | None:  # fmt: skip
+def _zone(raw: str, text: str, names: set[str], offset: int | None) -> tzinfo | None:
     """The zone dateutil found, if it places the instant exactly: UTC by name (UTC, GMT, Z),
     or an offset written ±HHMM or ±HH:MM (+8 and 20:00-22 are not offsets). `names` are
     the zone names it met: any other name is a guess (EST is three zones; CST is China's or
@@ -480,9 +479,9 @@ def _zone(raw: str, text: str, names: set[str], _name: str | None,
         return None
     if names:
         return UTC
+    # the sign is the one dateutil read; the digits must be written in full
     hours, minutes = divmod(abs(offset) // 60, 60)
-    signs = "+-" if offset == 0 else "-" if offset < 0 else "+"
-    written = rf"[{signs}]{hours:02d}:?{minutes:02d}(?!\d)"
+    written = rf"[+-]{hours:02d}:?{minutes:02d}(?!\d)"
     if hours > 23 or not re.search(written, text):
         raise _offset_error(raw)
     return timezone(timedelta(seconds=offset))
@@ -493,8 +492,8 @@ def _parse(raw: str, text: str, default: datetime, dayfirst: bool):
     parser, Strict = _dateutil()
     info = Strict()
 
-    def zone_of(name, offset):
-        return _zone(raw, text, info.zone_names, name, offset)
+    def zone_of(_name, offset):  # dateutil's name is in info.zone_names, if it met one
+        return _zone(raw, text, info.zone_names, offset)
 
     try:
         value = parser.parser(info).parse(text, default=default, dayfirst=dayfirst,
@@ -556,10 +555,9 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
             raise problem
         value = value.replace(year=year)
     if style.order is None and not year_first:
-        try:
-            swapped = _parse(raw, text, datetime(value.year, 1, 1), True)[0]
-        except DateError:
-            swapped = value
+        # read day-first too (a d/m/y that reads month-first reads day-first: dateutil swaps
+        # a day over 12 itself)
+        swapped = _parse(raw, text, datetime(value.year, 1, 1), True)[0]
         if swapped != value:
             first, second = sorted((shown_at(value), shown_at(swapped)))
             hint = (
@@ -581,13 +579,13 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
     return Reading(_placed(raw, value, tz), assumed)
 
 
-def _strptime(raw: str, text: str, tz: tzinfo, now, style: DateStyle) -> Reading:
-    """A cell in the column's own strptime format (`--date-format`); a format without a
-    year takes `style.year` or the current year."""
-    fmt = style.format or ""
+def _strptime(raw: str, text: str, tz: tzinfo, now, form: str, year: int | None) -> Reading:
+    """A cell in the column's own strptime format `form` (`--date-format`); a format without
+    a year takes `year` or the current year."""
+    fmt = form
     assumed = None
     if "%Y" not in fmt:
-        assumed = style.year or (now or clock()).astimezone(tz).year
+        assumed = year or (now or clock()).astimezone(tz).year
         text, fmt = f"{text}\n{assumed:04d}", f"{fmt}\n%Y"
     try:
         value = datetime.strptime(text, fmt)
@@ -595,6 +593,6 @@ def _strptime(raw: str, text: str, tz: tzinfo, now, style: DateStyle) -> Reading
         raise DateError(
             N_("date '{date}' does not match --date-format '{format}'"),
             date=_show(raw),
-            format=shown(style.format or "", 40),
+            format=shown(form, 40),
         ) from None
     return Reading(_placed(raw, value, tz), assumed)

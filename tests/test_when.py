@@ -622,3 +622,79 @@ def test_unknown_zone_is_a_date_error():
 def test_messages_are_english_under_english():
     with english():
         assert refusal("soon").startswith("invalid date 'soon'")
+
+
+# ---------------------------------------------------------------------- edges (mutation tests)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0001-01-02", datetime(1, 1, 2, tzinfo=SH)),  # the calendar's first year
+        ("2022年11月11日 23:59", sh(2022, 11, 11, 23, 59)),  # the last minute of a day
+        ("Nov 11 2022 10:00 +2300", sh(2022, 11, 10, 19)),  # the largest offset
+        ("Nov 11 2022 10:00 -23:59", sh(2022, 11, 12, 17, 59)),
+    ],
+)
+def test_the_edges_of_the_calendar_and_the_clock(text, expected):
+    assert parse_when(text, SH, NOW) == expected
+
+
+def test_a_festival_s_impossible_time_names_the_text():
+    assert refusal("双11 晚上13点") == "impossible time in '双11 晚上13点': 13 晚上"
+
+
+def test_the_clock_is_utc():
+    from linkcheck.when import clock
+
+    assert clock().tzinfo is UTC
+
+
+def test_a_relative_step_from_a_cell_reads_its_base_in_the_cell_s_style():
+    assert read_when("11月11日 +1d", SH, NOW, DateStyle(year=2022)) == Reading(
+        sh(2022, 11, 12), 2022
+    )
+    assert read_when("44876 +1d", SH, NOW, CELLS) == Reading(sh(2022, 11, 12), serial=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nov 11 2022 10:00z", sh(2022, 11, 11, 18)),  # dateutil's lowercase UTC
+        ("Nov 11 2022 10:00 -0000", sh(2022, 11, 11, 18)),
+        ("Nov 11 2022 10:00 +00:00", sh(2022, 11, 11, 18)),
+        ("Nov 11 2022 10:00 -0800", sh(2022, 11, 12, 2)),
+    ],
+)
+def test_utc_and_offsets_in_free_form(text, expected):
+    assert parse_when(text, SH, NOW) == expected
+
+
+def test_a_format_without_a_year_takes_the_platform_zone_s_current_year():
+    late = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)  # 2027 in Shanghai
+    assert read_when("11/11", SH, late, date_style("%d/%m")).at == sh(2027, 11, 11)
+    far = datetime(2030, 6, 1, tzinfo=UTC)
+    assert read_when("11/11", SH, far, date_style("%d/%m")).at == sh(2030, 11, 11)
+
+
+def test_a_format_with_every_directive_is_a_style():
+    form = "%d %m %b %B %Y %H %I %M %S %f %p %z %%"
+    assert date_style(form) == DateStyle(format=form, cells=True)
+
+
+def test_long_formats_are_cut_in_messages():
+    form = "%d/%m/%Y " + "x" * 45
+    assert refusal("11/11/2022", date_style(form)) == (
+        f"date '11/11/2022' does not match --date-format '{form[:37]}...'"
+    )
+    bad = "%Q" + "y" * 45
+    with pytest.raises(DateError) as info:
+        date_style(bad)
+    assert str(info.value).startswith(f"'{bad[:37]}...': use dayfirst")
+
+
+def test_a_formatted_cell_beyond_the_calendar_is_out_of_range():
+    style = date_style("%d/%m/%Y %H:%M %z")
+    assert refusal("31/12/9999 23:00 -1000", style) == (
+        f"date out of range '31/12/9999 23:00 -1000': {ACCEPTED}"
+    )
