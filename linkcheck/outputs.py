@@ -38,6 +38,10 @@ def atomic_file(path: str) -> Iterator:
 
     A pipe, a FIFO or a character device (`/dev/stdout`, `/dev/null`) is written through,
     never replaced by a file; a symbolic link to a file has its target replaced."""
+    if not path:  # `-o ''`: a name left empty by mistake (an unset variable), not stdout
+        raise OutputError(
+            N_("output '' is an empty file name; give a file name, or leave out -o for stdout")
+        )
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise OutputError(N_("output '{path}' is a directory; give a file name"), path=path)
     try:
@@ -155,12 +159,22 @@ def _discard(handle, fd: int, tmp: str) -> None:
         os.unlink(tmp)
 
 
+def stdout_bytes() -> BinaryIO:
+    """stdout's binary stream. A stdout closed before the run began (`linkcheck … >&-`)
+    is a reader gone away, as a closed pipe is: BrokenPipeError, and the CLI stops
+    quietly."""
+    if sys.stdout is None:
+        # no errno: click's own EPIPE handling (which wraps the missing stdout) stays out
+        raise BrokenPipeError("stdout is closed")
+    return sys.stdout.buffer
+
+
 @contextlib.contextmanager
 def output_stream(path: str | None) -> Iterator[BinaryIO]:
     """Where an output goes: stdout's bytes (left open) when `path` is None, else an
     atomic_file(path)."""
     if path is None:
-        yield sys.stdout.buffer
+        yield stdout_bytes()
         return
     with atomic_file(path) as handle:
         yield handle

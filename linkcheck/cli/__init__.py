@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import sys
 
 import click
 
-from .. import __version__
+from .. import __version__, render
 from ..errors import LinkcheckError
 
 
@@ -186,11 +187,28 @@ class LinkcheckGroup(SuggestingGroup):
         ctx.meta["linkcheck.argv"] = argv  # the command line as given (a manifest records it)
         return ctx
 
-    def main(self, *args, **kwargs):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):  # fmt: skip
+        """click's main, with click's own messages (a usage error, a bad option value, and
+        every LinkcheckError made a UserError) written by render.echo: escaped like every
+        other text, however the value they quote was typed."""
         from .. import i18n
 
+        main = super().main
         try:
-            return super().main(*args, **kwargs)
+            if not standalone_mode:
+                return main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            try:
+                code = main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except click.ClickException as exc:
+                said = io.StringIO()
+                exc.show(file=said)
+                render.echo(said.getvalue(), err=True, nl=False)
+                code = exc.exit_code
+            except click.Abort:
+                render.echo(i18n.gettext("Aborted!"), err=True)
+                code = 1
+            sys.exit(code if isinstance(code, int) else 0)
         finally:  # --lang is for this run only (the process may go on: a test, an embedder)
             i18n.choose(None)
 
@@ -232,7 +250,7 @@ class LinkcheckGroup(SuggestingGroup):
             # exit 2, or 1 for a check that failed (a refused update or publish)
             raise (RefusedError if exc.exit_code == 1 else UserError)(str(exc)) from None
         except KeyboardInterrupt:
-            click.echo("", err=True)
+            render.echo("", err=True)
             raise click.exceptions.Exit(130) from None
 
 
@@ -243,14 +261,14 @@ def _show_version(ctx: click.Context, param, value: bool) -> None:
     from ..i18n import gettext as _
     from ..rules import Loader
 
-    click.echo(_("{prog}, version {version}").format(prog="linkcheck", version=__version__))
+    render.echo(_("{prog}, version {version}").format(prog="linkcheck", version=__version__))
     loader = Loader()
     loader.add_bundled()
     bundled = loader.catalog.rule_files[0] if loader.catalog.rule_files else None
     if bundled is None or bundled.version is None:
-        click.echo(_("bundled rules: no version stated"))
+        render.echo(_("bundled rules: no version stated"))
     else:
-        click.echo(_("bundled rules: version {version}").format(version=bundled.version))
+        render.echo(_("bundled rules: version {version}").format(version=bundled.version))
     ctx.exit()
 
 
@@ -279,6 +297,8 @@ def cli() -> None:
 def silence_stdout() -> None:
     """Point stdout at /dev/null after its reader went away, so that the final flush at
     exit cannot fail again."""
+    if sys.stdout is None:  # closed before the run began: nothing to silence
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     with contextlib.suppress(OSError, ValueError):
         os.dup2(devnull, sys.stdout.fileno())
@@ -295,7 +315,8 @@ def main() -> None:
         try:
             cli.main(prog_name="linkcheck")
         finally:  # what is still buffered is written now, where its failure is caught
-            sys.stdout.flush()
+            if sys.stdout is not None:
+                sys.stdout.flush()
     except BrokenPipeError:
         # stdout closed early (`linkcheck ... | head -1`): stop quietly, no traceback
         silence_stdout()
@@ -308,7 +329,7 @@ def main() -> None:
         silence_stdout()
         from ..i18n import gettext as _
 
-        click.echo(_("Error: cannot write the output: {reason}").format(reason=exc.strerror),
+        render.echo(_("Error: cannot write the output: {reason}").format(reason=exc.strerror),
                    err=True)  # fmt: skip
         sys.exit(2)
 

@@ -11,6 +11,7 @@ from .. import batch as core
 from .. import render
 from ..i18n import N_, language
 from ..i18n import gettext as _
+from ..outputs import stdout_bytes
 from .options import Env, common_options, read_date, surface_option, when_option, year_option
 
 
@@ -177,7 +178,9 @@ def batch(
                     "(… | linkcheck batch -)"
                 )
             )
-        click.echo(_("reading a checklist (CSV) from the terminal; end it with Ctrl-D"), err=True)
+        render.echo(_("reading a checklist (CSV) from the terminal; end it with Ctrl-D"), err=True)
+    if input_path in (None, "-") and sys.stdin is None:  # `<&-`: there is nothing to read
+        raise core.InputError(N_("stdin is closed: give a checklist file, or pipe one in"))
     source = sys.stdin.buffer if input_path in (None, "-") else input_path
     if fmt is None and out is None and env.is_terminal():
         fmt = "table"
@@ -197,7 +200,7 @@ def batch(
     if to_terminal:
         sink = render.TableWriter(render.console(env.colour()))
     else:
-        sink = out if out is not None else sys.stdout.buffer
+        sink = out if out is not None else stdout_bytes()
     recorder = None
     if manifest_path:
         recorder, source, sink, options = _recording(manifest_path, source, sink, options)
@@ -222,8 +225,8 @@ def batch(
     lines = render.batch_reading(summary.columns, shown, summary.header_row, summary.above)
     lines += render.batch_dates(summary.serials, summary.years, year)
     for line in lines:
-        click.echo(render.fitted(line, indent=2), err=True)
-    click.echo(render.batch_summary(summary.counts), err=True)
+        render.echo(render.fitted(line, indent=2), err=True)
+    render.echo(render.batch_summary(summary.counts), err=True)
     raise click.exceptions.Exit(1 if summary.any_of(failing) else 0)
 
 
@@ -279,12 +282,12 @@ def _verify(path: str, input_path: str, out, env: Env) -> None:
     source = None if input_path == "-" else input_path
     result = manifest.verify(path, env.ruleset().catalog, source=source, output=out)
     for line in result.lines:
-        click.echo(render.fitted(str(line), indent=2))
+        render.echo(render.fitted(str(line), indent=2))
     raise click.exceptions.Exit(result.code)
 
 
 def _notice(message) -> None:
-    click.echo(str(message), err=True)
+    render.echo(str(message), err=True)
 
 
 class _progress:
@@ -292,7 +295,11 @@ class _progress:
     it (never when the rows themselves go to that terminal)."""
 
     def __init__(self, out, env: Env) -> None:
-        wanted = sys.stderr.isatty() and (out is not None or not env.is_terminal())
+        wanted = (
+            sys.stderr is not None
+            and sys.stderr.isatty()
+            and (out is not None or not env.is_terminal())
+        )
         self._colour = env.colour()
         self._shown: render.BatchProgress | None = None
         self.tick = self._tick if wanted else None

@@ -119,16 +119,16 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,
     if fmt == "json":
         files = env.rule_files(ruleset, release)
         doc = render.check_document(source, decisions, verdict, explains, files)
-        click.echo(render.to_json(doc))
+        render.echo(render.to_json(doc))
     elif fmt == "plain":
         with english():  # plain lines are read by programs: never translated
             lines = render.plain_lines(decisions, explains, source)
         for line in lines:
             # an answer stays one tab-separated line; an explanation under it is wrapped
-            click.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)
+            render.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)
         if not explain:  # the explanation says it on stdout
             for line in render.horizon_note(decisions):
-                click.echo(render.fitted(line, indent=6), err=True)
+                render.echo(render.fitted(line, indent=6), err=True)
     else:
         names = ruleset.catalog.display_names()
         render.print_check_text(render.console(env.colour()), decisions, names, source, explains)

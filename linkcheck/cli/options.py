@@ -74,11 +74,11 @@ class Env(NamedTuple):
         return self.color
 
     def is_terminal(self) -> bool:
-        return sys.stdout.isatty()
+        return sys.stdout is not None and sys.stdout.isatty()
 
     def reads_a_terminal(self) -> bool:
         """Whether standard input is a terminal (a person would have to type the input)."""
-        return sys.stdin.isatty()
+        return sys.stdin is not None and sys.stdin.isatty()
 
 
 def name_option(*decls: str, kind: str, metavar: str, help: str):
@@ -178,8 +178,11 @@ class Output(NamedTuple):
 
     def write_bytes(self, data: bytes) -> None:
         """Bytes (a calendar, a Parquet table) where the output goes."""
+        from ..outputs import stdout_bytes
+
+        binary = stdout_bytes()  # a stdout closed before the run: a closed pipe
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        binary.write(data)
 
 
 def output_options(*formats: str, piped: str | None = None):

@@ -60,7 +60,7 @@ def list_rules(when, output: Output, env: Env):
     files = env.rule_files(ruleset, release)
     fmt = output.format
     if fmt == "json":
-        click.echo(render.to_json(render.rules_list_document(rows, at, horizons, files)))
+        render.echo(render.to_json(render.rules_list_document(rows, at, horizons, files)))
         return
     if fmt == "plain":
         with english():  # plain is read by programs: never translated
@@ -73,14 +73,14 @@ def list_rules(when, output: Output, env: Env):
                 ]
             ]
         for line in lines:
-            click.echo(line)
+            render.echo(line)
         return
     render.print_rules_table(render.console(env.colour()), rows, at)
     for line in [
         *render.rule_files_lines(files),
         *render.horizon_listing(ruleset.catalog, platform),
     ]:
-        click.echo(render.fitted(line, indent=2))
+        render.echo(render.fitted(line, indent=2))
 
 
 @rules.command("show", short_help="One rule in full: window, note, citation, file.")
@@ -108,11 +108,11 @@ def show_rule(rule_id, output: Output, env: Env):
     horizon = ruleset.catalog.horizons.get(rule.platform)
     files = env.rule_files(ruleset, release)
     if output.format == "json":
-        click.echo(render.to_json(render.rule_document(rule, zone, horizon, files)))
+        render.echo(render.to_json(render.rule_document(rule, zone, horizon, files)))
         return
     own = next((f for f in files if f["file"] == rule.file), None)
     for line in render.rule_lines(rule, zone, horizon, render.terminal_width(), own):
-        click.echo(line)
+        render.echo(line)
 
 
 @rules.command("lint", short_help="Check rules files and report every problem at once.")
@@ -150,10 +150,10 @@ def lint_rules(files, strict, output: Output, env: Env):
     problems = lint(paths, defaults=not env.no_default_rules, release=release)
     doc = render.lint_document(problems)
     if output.format == "json":
-        click.echo(render.to_json(doc))
+        render.echo(render.to_json(doc))
     else:
         for line in render.lint_lines(problems, paths):
-            click.echo(render.fitted(line, indent=2))
+            render.echo(render.fitted(line, indent=2))
     raise click.exceptions.Exit(1 if doc["errors"] or (strict and doc["warnings"]) else 0)
 
 
@@ -193,10 +193,10 @@ def diff_rules(old, new, output: Output, env: Env):
     doc = render.diff_document(old, new, diff(before, after), horizon_changes(before, after),
                                zone_of)  # fmt: skip
     if output.format == "json":
-        click.echo(render.to_json(doc))
+        render.echo(render.to_json(doc))
     else:
         for line in render.diff_lines(doc):
-            click.echo(render.fitted(line, indent=2))
+            render.echo(render.fitted(line, indent=2))
     raise click.exceptions.Exit(1 if doc["changes"] or doc["horizons"] else 0)
 
 

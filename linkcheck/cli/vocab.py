@@ -21,12 +21,12 @@ def _listing_command(short_help: str):
 
 def _listing(rows: list[dict], columns: tuple[str, ...], as_json: bool) -> None:
     if as_json:
-        click.echo(render.to_json(rows))
+        render.echo(render.to_json(rows))
         return
     if language() == "zh":  # the names people read, in their language
         rows = [row | {"name": row.get("name_zh") or row["name"]} for row in rows]
     for line in render.columns_text(rows, columns):
-        click.echo(line)
+        render.echo(line)
 
 
 @_listing_command("List source ids, names, aliases and link domains.")

@@ -76,7 +76,7 @@ def timeline(sources, surfaces, first, last, output: Output, env: Env):
     fmt = output.format
     if fmt in ("plain", "json"):
         for line in render.timeline_note(horizon, hi):
-            click.echo(render.fitted(line, indent=6), err=True)
+            render.echo(render.fitted(line, indent=6), err=True)
     if fmt == "ics":
         from ..render.ics import calendar_bytes
 
@@ -165,15 +165,15 @@ def upcoming_command(span, when, output: Output, env: Env):
     if output.format == "json":
         doc = {"at": render.iso(at), "days": days, "changes": rows}
         doc["horizons"] = [render.horizon_status_dict(h) for h in ends]
-        click.echo(render.to_json(doc))
+        render.echo(render.to_json(doc))
         return
     names = ruleset.catalog.display_names()
     for row in rows:
-        click.echo(render.fitted(render.upcoming_line(row, names), indent=20))
+        render.echo(render.fitted(render.upcoming_line(row, names), indent=20))
     for status in ends:
-        click.echo(render.fitted(render.horizon_status_line(status, at, days, names), indent=20))
+        render.echo(render.fitted(render.horizon_status_line(status, at, days, names), indent=20))
     if not rows and not ends:
-        click.echo(
+        render.echo(
             ngettext(
                 "no window opens or closes in the {count} day from {day}",
                 "no window opens or closes in the {count} days from {day}",

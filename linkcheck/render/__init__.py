@@ -1,6 +1,7 @@
 """Turning answers into text: JSON documents, tab-separated plain lines, and rich text.
 
-    common    colours and marks, the console, JSON text, day words, terminal-safe cells
+    common    colours and marks, JSON text, day words, and the one way words reach a
+              terminal: echo() and the console(), both escaping what an input could smuggle
     fit       plain text fitted to the terminal: display width, wrapping, listings
     check     `check`: its JSON document, plain lines, --explain and the terminal view
     tables    aligned listings, the batch table, summary and progress
@@ -45,12 +46,14 @@ _HOME = {
     "rule_files_lines": "rules",
     "columns_text": "tables",
     "console": "common",
+    "echo": "common",
     "days_word": "common",
     "decision_dict": "check",
     "entry_dict": "tables",
     "escape_cell": "common",
     "fitted": "fit",
     "terminal_width": "fit",
+    "terminal_text": "common",
     "explain_dict": "check",
     "explain_lines": "check",
     "horizon_dict": "check",

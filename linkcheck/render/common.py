@@ -1,7 +1,10 @@
 """What every rendering shares: the verdict colours and marks, the rich console, JSON text,
-day counts said in words, and cells made safe for a terminal."""
+day counts said in words, and the one way text reaches a terminal (echo, the console):
+escaped, whatever it came from — a rules file, an argument, a checklist."""
 
 from __future__ import annotations
+
+import sys
 
 from ..errors import escape_controls
 from ..i18n import gettext as _
@@ -14,9 +17,74 @@ GLYPH = {"allowed": "█", "denied": "░", "unknown": "▒"}  # tell apart with
 BEYOND_GLYPH = "·"  # past the horizon: unknown because the rules end
 
 
-def console(color: str = "auto", stderr: bool = False):
-    from rich.console import Console
+def _unsafe(ch: str) -> bool:
+    """A character a terminal must not receive as it is: a control (C0 but line end and
+    tab, DEL, C1), a format character (bidi overrides and isolates, zero-width ones), a line
+    or paragraph separator, a lone surrogate, a private or unassigned code point. Spaces of
+    every width (the ideographic space of Chinese text) are shown as they are."""
+    if ch.isprintable() or ch in "\n\t":
+        return False
+    import unicodedata
 
+    return unicodedata.category(ch) != "Zs"
+
+
+def terminal_text(text: str) -> str:
+    """`text` as it may reach a terminal: every unsafe character (see _unsafe) shown as its
+    escape (`\\x1b`, `\\u202e`), so no escape sequence or bidi override from an input acts
+    on the terminal. Everything the CLI writes for a person passes here (echo, the console)."""
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if _unsafe(ch) else ch for ch in text
+    )
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Write `text` for a person on stdout (stderr with `err`), escaped by terminal_text:
+    the one place the commands' words are written. A stdout closed before the run began
+    (`linkcheck … >&-`) is a closed pipe (BrokenPipeError); a closed stderr hears nothing."""
+    import click
+
+    if (sys.stderr if err else sys.stdout) is None:
+        if err:
+            return
+        # no errno: click's own EPIPE handling (which wraps the missing stdout) stays out
+        raise BrokenPipeError("stdout is closed")
+    click.echo(terminal_text(text), err=err, nl=nl)
+
+
+_SAFE_CONSOLE = None
+
+
+def _safe_console_class():
+    """rich's Console, with every text it is given escaped by terminal_text: a str as it
+    comes in (before markup and layout), and any other text (a Text, a table's cells) as
+    segments, just before they are written."""
+    global _SAFE_CONSOLE
+    if _SAFE_CONSOLE is None:
+        from rich.console import Console
+        from rich.segment import Segment
+
+        class SafeConsole(Console):
+            def render_str(self, text: str, **kwargs):
+                return super().render_str(terminal_text(text), **kwargs)
+
+            def render(self, renderable, options=None):
+                for segment in super().render(renderable, options):
+                    text = segment.text
+                    if segment.control or text.isprintable() or text == "\n":
+                        yield segment
+                    else:
+                        yield Segment(terminal_text(text), segment.style, segment.control)
+
+        _SAFE_CONSOLE = SafeConsole
+    return _SAFE_CONSOLE
+
+
+def console(color: str = "auto", stderr: bool = False):
+    """The console a view is drawn on: rich, with every text escaped (terminal_text)."""
+    Console = _safe_console_class()
     force = True if color == "always" else None
     if color == "never":  # no escape code at all: no colour, and no bold or dim either
         return Console(stderr=stderr, color_system=None, highlight=False, soft_wrap=False)
@@ -24,9 +92,23 @@ def console(color: str = "auto", stderr: bool = False):
 
 
 def to_json(document) -> str:
+    """A JSON document as text, Chinese as it is; the characters a terminal must not
+    receive (see _unsafe) are written as JSON escapes (`\\u001b`, `\\u202e`, a lone
+    surrogate `\\ud800`), which read back as the same value."""
     import json
 
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if text.replace("\n", "").isprintable():
+        return text
+    return "".join(_json_escape(ch) if ch != "\n" and _unsafe(ch) else ch for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    point = ord(ch)
+    if point > 0xFFFF:  # a UTF-16 pair, as JSON spells a code point past the BMP
+        point -= 0x10000
+        return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
+    return f"\\u{point:04x}"
 
 
 def days_word(days: int) -> str:
