@@ -109,7 +109,9 @@ class Message:
 
     def __str__(self) -> str:
         text = gettext(self.template) if self.template else ""
-        return text.format(**self.fields) if self.fields else text
+        if not self.fields:
+            return text
+        return text.format(**{name: _bounded(value) for name, value in self.fields.items()})
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
@@ -122,6 +124,20 @@ class Message:
         a checklist's note, JSON)."""
         with english():
             return str(self)
+
+
+FIELD_LIMIT = 240  # characters of one text field a message shows, however long it was
+
+
+def _bounded(value):
+    """A message's field as it is shown: a text longer than FIELD_LIMIT cut (a 100,000-
+    character header must not make a 100 KB line); the places that quote what the user gave
+    cut it shorter still, with errors.shown()."""
+    if type(value) is int and value.bit_length() > 3 * FIELD_LIMIT:  # a number of a rules
+        value = str(value)  # file (under 4,300 digits) is a text of digits as long
+    if type(value) is str and len(value) > FIELD_LIMIT:
+        return value[: FIELD_LIMIT - 3] + "..."
+    return value
 
 
 # a message without fields, translated where it is formatted into another (an error's field)

@@ -364,3 +364,16 @@ def test_closed_stdout_check_keeps_its_exit_code_and_batch_stops_quietly(hostile
     assert written.returncode == 0, written.stderr
     assert "Traceback" not in written.stderr
     assert (hostile / "out.csv").read_text(encoding="utf-8").startswith("source,surface")
+
+
+def test_the_commands_write_only_through_render():
+    """The guard behind every test above: no command writes on its own (click.echo, print,
+    sys.stdout.write) — only render.echo and render.console() reach a terminal."""
+    from pathlib import Path
+
+    import linkcheck.cli
+
+    writes = re.compile(r"click\.s?echo\(|(?<![\w.])print\(|\.std(?:out|err)\.write\(")
+    for path in sorted(Path(linkcheck.cli.__file__).parent.glob("*.py")):
+        found = writes.findall(path.read_text(encoding="utf-8"))
+        assert found == [], (path.name, found)

@@ -46,13 +46,17 @@ def _dump(value) -> str:
 
 
 class BadRow(list):
-    """A row that could not be read; carries the reason to the error row."""
+    """A row that could not be read, or not checked; carries the reason to the error row,
+    and the row as read when there is one (`kept`: a JSON object naming a key twice is
+    written back whole, its values all quoted in the note)."""
 
     reason: str
+    kept: list[str] | None
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kept: list[str] | None = None) -> None:
         super().__init__()
         self.reason = reason
+        self.kept = kept
 
 
 def cell_text(value) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..errors import shown
 from ..i18n import N_
 from ..names import normalize
 from .formats import InputError
@@ -115,14 +116,15 @@ class Columns:
             nested=len(nested),
         )
         if columns.source is None and columns.url is None:
-            shown = ", ".join(header[:8]) or "(none)"
+            listed = ", ".join(shown(name, 40) for name in header[:8]) or "(none)"
+            listed += " …" if len(header) > 8 else ""
             if row is None:
                 raise InputError(
                     N_(
                         "no source or url column among: {text}\n  name one 'source' (来源) or "
                         "'url' (链接, 商品链接), or choose it with --source-column/--url-column"
                     ),
-                    text=shown,
+                    text=listed,
                 )
             raise InputError(
                 N_(
@@ -130,7 +132,7 @@ class Columns:
                     "'source' (来源) or 'url' (链接, 商品链接), choose it with "
                     "--source-column/--url-column, or give the header's row with --header-row"
                 ),
-                text=shown,
+                text=listed,
                 row=row,
             )
         return columns
@@ -189,7 +191,9 @@ def _named(header: list[str], meaning: str, text: str, columns: int | None = Non
         position = int(text)
         if 1 <= position <= columns:
             return position - 1
-    shown = ", ".join(f"{i}:{name}" for i, name in enumerate(header[: min(columns, 12)], start=1))
+    listed = ", ".join(
+        f"{i}:{shown(name, 40)}" for i, name in enumerate(header[: min(columns, 12)], start=1)
+    )
     more = " …" if columns > 12 else ""
     header = header[:columns]
     raise InputError(
@@ -198,9 +202,9 @@ def _named(header: list[str], meaning: str, text: str, columns: int | None = Non
             "header or a position from 1 to {count} ({columns}{more})"
         ),
         meaning=meaning,
-        text=text,
+        text=shown(text),
         count=len(header),
-        columns=shown,
+        columns=listed,
         more=more,
     )
 
@@ -217,7 +221,7 @@ def _refuse_shared(header: list[str], found: dict[str, int]) -> None:
                 meaning=meaning,
                 other=seen[i],
                 number=i + 1,
-                header=header[i],
+                header=shown(header[i]),
             )
         seen[i] = meaning
 

@@ -373,9 +373,14 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
                 counts["skipped"] += 1
                 continue
         elif isinstance(cells, BadRow):
-            cells, results = [""] * width, [Answer.error("", cast(BadRow, cells).reason)]
+            bad = cast(BadRow, cells)
+            kept = bad.kept if bad.kept is not None else [""] * width
+            cells, results = kept, [Answer.error("", bad.reason)]
         elif len(cells) > width:  # the extra cells' values go into the note, where no
             # column can shadow them, and the appended columns stay under their names
+            if _blank(cells):  # `,,,` under a 3-column header: empty, however many commas
+                counts["skipped"] += 1
+                continue
             extra = json.dumps(cells[width:], ensure_ascii=False)
             note = (
                 f"the row has {len(cells)} cells but the header has {width}; extra cells: {extra}"
@@ -389,7 +394,17 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
             results = decide(cells)
         if fit is not None and (fitted := fit(cells)) is not None:
             cells, results = fitted[0], [Answer.error("", fitted[1])]
-        write(cells, results)
+        try:
+            write(cells, results)
+        except UnicodeEncodeError:  # a lone surrogate a text output cannot hold (nothing of
+            # the row was written: a text stream encodes a whole line before writing it)
+            from .writers import surrogates_shown
+
+            fitted = surrogates_shown(cells)
+            if fitted is None:
+                raise
+            cells, results = fitted[0], [Answer.error("", fitted[1])]
+            write(cells, results)
         for result in results:
             counts[result.verdict] += 1
         if tick is not None and done % every == 0:

@@ -223,7 +223,7 @@ def _too_deep(line: str) -> bool:
     return False
 
 
-def _json_object(line: str, number: int) -> dict:
+def _json_object(line: str, number: int, decoder: json.JSONDecoder = _JSON) -> dict:
     if _too_deep(line):
         raise InputError(
             N_("line {number} is nested more than {depth} levels deep"),
@@ -231,7 +231,7 @@ def _json_object(line: str, number: int) -> dict:
             depth=MAX_JSON_DEPTH,
         )
     try:
-        obj = _JSON.decode(line)
+        obj = decoder.decode(line)
     except ValueError as exc:
         raise InputError(
             N_("line {number} is not JSON ({reason})"),
@@ -241,6 +241,41 @@ def _json_object(line: str, number: int) -> dict:
     if not isinstance(obj, dict):
         raise InputError(N_("line {number} is not a JSON object"), number=number)
     return obj
+
+
+def _duplicates_kept(twice: list[list[tuple]]) -> json.JSONDecoder:
+    """A decoder like _JSON that notes in `twice` the pairs of every object (nested ones
+    too) that names a key more than once: a dict keeps the last value only."""
+
+    def pairs(items: list[tuple]) -> dict:
+        obj = dict(items)
+        if len(obj) != len(items):
+            twice.append(items)
+        return obj
+
+    return json.JSONDecoder(parse_float=RawNumber, parse_int=RawNumber,
+                            parse_constant=_no_constant, object_pairs_hook=pairs)  # fmt: skip
+
+
+def _named_twice(number: int, twice: list[list[tuple]]) -> str:
+    """The note of a line whose objects name a key twice: every value of each such key,
+    as JSON, so that none is lost (the row's cell holds the last)."""
+    from collections import Counter
+
+    from .cells import dump_json
+
+    parts = []
+    for items in twice:
+        counts = Counter(key for key, _value in items)
+        for key, count in counts.items():
+            if count > 1:
+                values = ", ".join(dump_json(v) for k, v in items if k == key)
+                times = "twice" if count == 2 else f"{count} times"
+                parts.append(f"the key {json.dumps(key, ensure_ascii=False)} {times} ({values})")
+    return (
+        f"line {number} names {'; '.join(parts)}: a JSON object names each key once, so "
+        "which value is meant is unknown; not checked"
+    )
 
 
 MAX_NESTED = 1000  # nested fields readable by a dotted path (the first ones seen)
@@ -298,18 +333,25 @@ def read_jsonl(text, header: list[str], nested: Mapping[str, tuple[str, ...]] | 
     steps = list((nested or {}).values())
 
     def rows() -> Iterator[list[str]]:
+        twice: list[list[tuple]] = []  # the pairs of each object that names a key twice
+        decoder = _duplicates_kept(twice)
         for number, line in enumerate(_lines(text), start=1):
             if not line.strip():
                 continue
             try:
-                obj = _json_object(line, number)
+                obj = _json_object(line, number, decoder)
             except InputError as exc:  # a bad line is an error row, not the end of the run
+                twice.clear()
                 yield BadRow(str(exc))
                 continue
             row = JsonRow(cell_text(obj.get(k)) for k in header)
             if steps:
                 row.extend(cell_text(nested_value(obj, path)) for path in steps)
             row.obj = obj
+            if twice:
+                yield BadRow(_named_twice(number, twice), kept=row)
+                twice.clear()
+                continue
             yield row
 
     return header, rows()

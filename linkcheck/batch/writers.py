@@ -134,10 +134,13 @@ class JsonLinesWriter:
         self._line(dump_json(obj | result._asdict()))
 
     def _line(self, line: str) -> None:
-        if self._array:
-            self._text.write(("\n" if self._count == 0 else ",\n") + line)
-        else:
-            self._text.write(line + "\n")
+        text = (("\n" if self._count == 0 else ",\n") + line) if self._array else line + "\n"
+        try:
+            self._text.write(text)
+        except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800"), which UTF-8 cannot
+            # hold: written as the JSON escape it came as (nothing was written: a text
+            # stream encodes the whole text before it writes any of it)
+            self._text.write(_SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
         self._count += 1
 
     def close(self) -> None:
@@ -147,7 +150,24 @@ class JsonLinesWriter:
 
 XLSX_CELL_LIMIT = 32767  # characters in one spreadsheet cell
 # characters XML cannot hold, and CR, which a workbook gives back as LF
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# a lone surrogate (only JSON can spell one: "\ud800"): no UTF-8 text or XML holds it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogates_shown(cells: list[str]) -> tuple[list[str], str] | None:
+    """Cells holding a lone surrogate, made writable as text — the surrogate shown as its
+    JSON escape — with the reason; None if none holds one."""
+    at = [i for i, cell in enumerate(cells) if _SURROGATE.search(cell)]
+    if not at:
+        return None
+    fitted = [_SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", c) for c in cells]
+    columns = ", ".join(str(i + 1) for i in at)
+    return fitted, (
+        f"column {columns} holds a lone surrogate (a JSON \\ud800 … \\udfff escape that is no "
+        "character), which UTF-8 text and workbooks cannot hold (shown escaped here); not "
+        "checked: write jsonl or json to keep this row whole"
+    )
 
 
 def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
@@ -155,6 +175,10 @@ def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
     CR, which comes back as LF), made
     writable — cut, or the characters shown escaped — with the reason; None if all fit."""
     reasons = []
+    surrogates = surrogates_shown(cells)
+    if surrogates is not None:
+        cells = surrogates[0]
+        reasons.append(surrogates[1].split("; not checked")[0])
     fitted = list(cells)
     for i, cell in enumerate(cells):
         if _XML_ILLEGAL.search(cell):
@@ -172,7 +196,8 @@ def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
         fitted[i] = cell
     if not reasons:
         return None
-    return fitted, "; ".join(reasons) + "; not checked: write csv or jsonl to keep this row whole"
+    keep = "jsonl or json" if surrogates is not None else "csv or jsonl"
+    return fitted, "; ".join(reasons) + f"; not checked: write {keep} to keep this row whole"
 
 
 class XlsxWriter:
@@ -259,7 +284,7 @@ class XlsxWriter:
 
     def close(self) -> None:
         if self._stamp is None:
-            self._book.save(self._binary)
+            self._book.save(_QuietAfterFailure(self._binary))
             return
         import tempfile
 
@@ -268,9 +293,23 @@ class XlsxWriter:
         at = self._stamp.astimezone(UTC).replace(tzinfo=None, microsecond=0)
         self._book.properties.created = at
         with tempfile.TemporaryFile(prefix="linkcheck-") as saved:
-            self._book.save(saved)
+            self._book.save(_QuietAfterFailure(saved))
             saved.seek(0)
-            restamp_zip(saved, self._binary, at)
+            restamp_zip(saved, _QuietAfterFailure(self._binary), at)
+
+    def discard(self) -> None:
+        """The run failed before close: the sheet's rows, which openpyxl writes to a
+        temporary file of its own, are ended and that file removed now — left to the
+        collector, they are written into a file already closed ("Exception ignored …
+        Traceback" after the error was said)."""
+        sheet = self._sheet
+        rows, writer = sheet._rows, sheet._writer
+        if rows is not None:
+            rows.close()
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError, ValueError):  # already removed by a save
+                writer.cleanup()
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -297,6 +336,54 @@ def restamp_zip(source: BinaryIO, target: BinaryIO, at: datetime) -> None:
                 continue
             with old.open(entry) as src, new.open(info, "w") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
+
+
+class _QuietAfterFailure:
+    """The stream a workbook is saved to, quiet after its first failure: openpyxl leaves its
+    zip archive open when a write fails (a full disk), and the archive writes again when it
+    is collected, into a stream closed by then — an "Exception ignored" traceback after the
+    error was said. The first failure is raised; after it nothing is written, and the
+    position moves as if it were (the archive's last record is computed from it)."""
+
+    def __init__(self, binary: BinaryIO) -> None:
+        self._binary = binary
+        self._failed = False
+        self._at = 0
+
+    def _do(self, name: str, *args):
+        try:
+            return getattr(self._binary, name)(*args)
+        except OSError:
+            self._failed = True
+            raise
+
+    def write(self, data) -> int:
+        if not self._failed:
+            self._do("write", data)
+        self._at += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if not self._failed:
+            self._at = self._do("seek", offset, whence)
+        elif whence == 0:
+            self._at = offset
+        return self._at
+
+    def tell(self) -> int:
+        if not self._failed:
+            self._at = self._do("tell")
+        return self._at
+
+    def flush(self) -> None:
+        if not self._failed:
+            self._do("flush")
+
+    def seekable(self) -> bool:
+        return self._binary.seekable()
+
+    def writable(self) -> bool:
+        return True
 
 
 def people_header(names: list[str]) -> list[str]:
@@ -361,7 +448,12 @@ def open_writer(fmt: str, binary: BinaryIO, *, raw_cells: bool = False, bom: boo
     render's (render.TableWriter)."""
     fmt = Format(fmt)
     if fmt is Format.XLSX:
-        yield XlsxWriter(binary, raw_cells, stamp)  # type: ignore[misc]
+        workbook = XlsxWriter(binary, raw_cells, stamp)
+        try:
+            yield workbook  # type: ignore[misc]
+        except BaseException:
+            workbook.discard()
+            raise
     elif fmt is Format.TABLE:
         raise ValueError("the table is written by render.TableWriter, to a console")
     elif fmt.delimiter is not None:

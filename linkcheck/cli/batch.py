@@ -9,6 +9,7 @@ import click
 
 from .. import batch as core
 from .. import render
+from ..errors import shown
 from ..i18n import N_, language
 from ..i18n import gettext as _
 from ..outputs import stdout_bytes
@@ -23,7 +24,7 @@ def _fail_on(text: str) -> set[str]:
     if bad or not words:
         raise click.BadParameter(
             _("'{text}': use a comma-separated list of {words}, or never").format(
-                text=text, words=", ".join(core.FAIL_ON_WORDS)
+                text=shown(text), words=", ".join(core.FAIL_ON_WORDS)
             ),
             param_hint="--fail-on",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable
 
 from .. import tomlcache
@@ -21,6 +22,14 @@ from .files import (
     too_deep,
 )
 from .schema import BUNDLED_NAME
+
+
+def _long_integer_at(data: str) -> str:
+    """Where the first run of digits too long for int() is: `line N` ("" if none is found:
+    the limit was met some other way)."""
+    found = re.search(f"[0-9_]{{{sys.get_int_max_str_digits() + 1},}}", data)
+    return f"line {data.count(chr(10), 0, found.start()) + 1}" if found else ""
+
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -118,6 +127,12 @@ class Loader:
                 where = f"line {m[1]}, column {m[2]}" if m else ""
                 reason = _TOML_POSITION.sub("", message)
                 self.error(name, where, N_("invalid TOML: {reason}"), reason=reason)
+                return
+            except ValueError:  # int() past Python's digit limit, which tomllib does not catch
+                self.error(name, _long_integer_at(data),
+                           N_("invalid TOML: an integer of more than {digits:,} digits; no "
+                              "rules file value needs one"),
+                           digits=sys.get_int_max_str_digits())  # fmt: skip
                 return
             if raw is not None:
                 tomlcache.store(raw, doc)
