@@ -132,4 +132,5 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,
     else:
         names = ruleset.catalog.display_names()
         render.print_check_text(render.console(env.colour()), decisions, names, source, explains)
-    sys.stdout.flush()  # a closed pipe shows here, inside the command, not at exit
+    if sys.stdout is not None:  # a closed pipe shows here, inside the command, not at exit
+        sys.stdout.flush()
