@@ -5,6 +5,7 @@ import tempfile
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 import linkcheck
 from linkcheck.cli import cli
@@ -22,6 +23,11 @@ os.environ["COLUMNS"] = "250"
 for _name in ("LINKCHECK_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
+
+# no property test depends on speed: hypothesis' per-example deadline (200 ms) and its
+# too-slow check failed tests on a busy machine (a label-boundary test took 684 ms once)
+settings.register_profile("linkcheck", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("linkcheck")
 
 
 @pytest.fixture(scope="session")
