@@ -9,7 +9,6 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from operator import itemgetter
-from typing import cast
 
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
@@ -373,9 +372,8 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
                 counts["skipped"] += 1
                 continue
         elif isinstance(cells, BadRow):
-            bad = cast(BadRow, cells)
-            kept = bad.kept if bad.kept is not None else [""] * width
-            cells, results = kept, [Answer.error("", bad.reason)]
+            results = [Answer.error("", cells.reason)]
+            cells = cells.kept if cells.kept is not None else [""] * width
         elif len(cells) > width:  # the extra cells' values go into the note, where no
             # column can shadow them, and the appended columns stay under their names
             if _blank(cells):  # `,,,` under a 3-column header: empty, however many commas
