@@ -111,7 +111,7 @@ def _staleness(release) -> None:
             "rules last verified {days} days ago: run `linkcheck rules update`",
             days,
         ).format(days=days)
-        click.echo(render.fitted(line, indent=2), err=True)
+        render.echo(render.fitted(line, indent=2), err=True)
 
 
 def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import click
 
+from .. import render
 from ..i18n import gettext as _
 from . import SuggestingGroup, lang_option
 from .options import Env, common_options
@@ -94,16 +95,16 @@ def repo_init(folder, keys_folder, root_threshold, env: Env):
     from ..releasing import repository
 
     made = repository.init(folder, keys_folder, root_threshold, _now())
-    click.echo(
+    render.echo(
         _("made a rules repository in {folder}: publish its metadata/ and targets/ folders on "
           "a static web server or a shared folder").format(folder=folder)
     )  # fmt: skip
-    click.echo(
+    render.echo(
         _("signing keys ({names}) written to {keys}, readable by you alone: keep the root "
           "key offline, it is needed only to change keys").format(
             names=", ".join(made.key_files), keys=made.keys)
     )  # fmt: skip
-    click.echo(
+    render.echo(
         _("users trust it once with: linkcheck rules trust URL --root {root}").format(
             root=made.root
         )
@@ -128,7 +129,7 @@ def repo_refresh(folder, keys_folder, expires, env: Env):
     from ..releasing import parse_period, repository
 
     done = repository.refresh(folder, keys_folder, parse_period(expires), _now())
-    click.echo(
+    render.echo(
         _("signed again: {roles}; valid until {expires}").format(
             roles=", ".join(done.roles), expires=_moment(done.expires)
         )
@@ -171,11 +172,11 @@ def publish(rules_file, folder, keys_folder, expires, env: Env):
         line = _(
             "published {file} as release {release} (version {version}, after {previous}): {targets}"
         )
-    click.echo(
+    render.echo(
         line.format(file=rules_file, release=done.release, version=done.version,
                     previous=done.previous, targets=", ".join(done.targets))
     )  # fmt: skip
-    click.echo(
+    render.echo(
         _("its timestamp is valid until {expires}: sign it again before then with "
           "`linkcheck rules repo refresh {folder}`").format(
             expires=_moment(done.expires), folder=folder)
@@ -207,15 +208,15 @@ def trust(url, root_file, env: Env):
     from ..releasing import client
 
     new, root, before = client.trust(url, root_file)
-    click.echo(
+    render.echo(
         _("trusting {url} (root version {version}: a new root needs {threshold} of its {keys} "
           "root keys)").format(
             url=new.url, version=root.version, keys=len(root.roles["root"].keyids),
             threshold=root.roles["root"].threshold)
     )  # fmt: skip
     if before is not None and before.url != new.url:
-        click.echo(_("(instead of {url})").format(url=before.url))
-    click.echo(_("run `linkcheck rules update` to install its newest release"))
+        render.echo(_("(instead of {url})").format(url=before.url))
+    render.echo(_("run `linkcheck rules update` to install its newest release"))
 
 
 @click.command("update", short_help="Install the trusted repository's newest rules release.")
@@ -249,7 +250,7 @@ def update(source, env: Env):
     done = client.update(source, _now())
     where = source or done.new.url
     if done.outcome == "current":
-        click.echo(
+        render.echo(
             _("{release} is the newest release of {url}; verified now, valid until "
               "{expires}").format(
                 release=_named(done.new), url=where,
@@ -260,14 +261,13 @@ def update(source, env: Env):
         line = _("rules release {new} installed again from {url}: the installed copy had changed")
     else:
         line = _("rules release: {old} → {new}, installed from {url}")
-    click.echo(line.format(old=_named(done.old), new=_named(done.new), url=where))
+    render.echo(line.format(old=_named(done.old), new=_named(done.new), url=where))
     for text in _changes(done):
-        click.echo(text)
+        render.echo(text)
 
 
 def _changes(done) -> list[str]:
     """The horizon moves and changed ranges between the rules before and after."""
-    from .. import render
     from ..lint import diff, horizon_changes
 
     before, after = done.before, done.after
@@ -306,7 +306,7 @@ def rollback(env: Env):
     from ..releasing import client
 
     done = client.rollback()
-    click.echo(
+    render.echo(
         _("rules release: {old} → {new}; `linkcheck rules rollback` again returns to "
           "{old}").format(old=_named(done.old), new=_named(done.new))
     )  # fmt: skip
