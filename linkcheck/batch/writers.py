@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, cast
 
 from ..errors import missing_dependency
 from .cells import JsonRow, RawNumber, dump_json
@@ -295,7 +295,7 @@ class XlsxWriter:
         with tempfile.TemporaryFile(prefix="linkcheck-") as saved:
             self._book.save(_QuietAfterFailure(saved))
             saved.seek(0)
-            restamp_zip(saved, _QuietAfterFailure(self._binary), at)
+            restamp_zip(saved, cast(BinaryIO, _QuietAfterFailure(self._binary)), at)
 
     def discard(self) -> None:
         """The run failed before close: the sheet's rows, which openpyxl writes to a
