@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from calendar import monthrange
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
@@ -114,12 +112,12 @@ _WORDS = {
 _NOW = {"now", "现在", "此刻"}
 
 
-@dataclass(frozen=True)
-class DateStyle:
+class DateStyle(NamedTuple):
     """How dates are read beyond the forms every reader accepts: a checklist's date column
     (`cells`: Excel serial numbers are days), in one day-first or month-first order, or in
     one strptime `format`; `year` is the year of a date written without one (None: the
-    current year in the platform's zone)."""
+    current year in the platform's zone). A NamedTuple, not a dataclass: a cold `check`
+    imports neither dataclasses nor calendar (tests/test_when_properties.py)."""
 
     order: str | None = None  # None (an ambiguous date is refused), dayfirst, monthfirst
     format: str | None = None
@@ -258,6 +256,13 @@ def _show(text: str) -> str:
     return shown(text, 40)
 
 
+def _month_days(y: int, m: int) -> int:
+    """The number of days of month m (1-12) of year y, as the Gregorian calendar counts."""
+    if m == 2:
+        return 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
 def _calendar_problem(raw: str, y: int, m: int, d: int) -> DateError | None:
     """Why y-m-d is not in the calendar, as the error that says it; None if it is (the year
     has four digits at most wherever it comes from)."""
@@ -267,7 +272,7 @@ def _calendar_problem(raw: str, y: int, m: int, d: int) -> DateError | None:
     if not 1 <= m <= 12:
         return DateError(N_("impossible date '{raw}': there is no month {month}"),
                          raw=_show(raw), month=m)  # fmt: skip
-    days = monthrange(y, m)[1]
+    days = _month_days(y, m)
     if not 1 <= d <= days:
         return DateError(N_("impossible date '{raw}': {month} has {days} days"),
                          raw=_show(raw), month=f"{y:04d}-{m:02d}", days=days)  # fmt: skip

@@ -640,6 +640,20 @@ def test_the_edges_of_the_calendar_and_the_clock(text, expected):
     assert parse_when(text, SH, NOW) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("1900-02-29", 28), ("2100-02-29", 28), ("2023-02-29", 28), ("2022-06-31", 30),
+     ("2022-09-31", 30), ("2022-11-31", 30), ("9999-12-32", 31), ("2022-07-32", 31)],
+)  # fmt: skip
+def test_the_days_of_each_month_as_the_gregorian_calendar_counts_them(text, days):
+    """Leap years by the century rule (1900 and 2100 are not, 2000 and 2400 are); the
+    30-day months; the fast form is read by linkcheck's own count, not by calendar."""
+    assert refusal(text) == f"impossible date '{text}': {text[:7]} has {days} days"
+    assert parse_when(text[:8] + f"{days:02d}", SH) == sh(int(text[:4]), int(text[5:7]), days)
+    for leap in ("2000-02-29", "2400-02-29", "2024-02-29", "1600-02-29"):
+        assert parse_when(leap, SH).day == 29
+
+
 def test_a_festival_s_impossible_time_names_the_text():
     assert refusal("双11 晚上13点") == "impossible time in '双11 晚上13点': 13 晚上"
 

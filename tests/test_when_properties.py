@@ -298,3 +298,31 @@ def test_a_cold_check_with_a_fast_date_imports_no_dateutil(tmp_path):
         loaded = result.stderr.split("LOADED ", 1)[1]
         assert "rich" not in loaded, when
         assert ("dateutil" in loaded) == dateutil, (when, loaded)
+
+
+@pytest.mark.subprocess
+def test_a_cold_check_with_an_iso_date_imports_only_what_it_uses(tmp_path):
+    """calendar (with locale) and dataclasses cost a cold `check --on 2022-11-11` a few ms
+    and are not needed to read that date: linkcheck's cold path adds neither to what click
+    itself loads (compared with a process that imports click alone, so a click that loads
+    one of them one day does not fail this test)."""
+    probe = (
+        "import sys\n"
+        "if sys.argv[1] == 'check':\n"
+        "    sys.argv = ['linkcheck', 'check', 'tmall', '--on', '2022-11-11', '--format',"
+        " 'plain']\n"
+        "    from linkcheck.cli import main\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "else:\n    import click\n"
+        "print('LOADED', sorted(sys.modules), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "LINKCHECK_RULES"}
+    loaded = {}
+    for what in ("check", "click"):
+        result = subprocess.run([sys.executable, "-c", probe, what], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        loaded[what] = set(json.loads(result.stderr.split("LOADED ", 1)[1].replace("'", '"')))
+    assert "linkcheck.when" in loaded["check"]  # the date was read in that process
+    added = loaded["check"] - loaded["click"]
+    assert added & {"calendar", "dataclasses", "locale"} == set()
