@@ -4,9 +4,12 @@ with one line that names the text and says why."""
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +28,7 @@ from linkcheck.when import (
     zone,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 SH = ZoneInfo("Asia/Shanghai")
 # 2026-03-05 01:30 in Shanghai (a Thursday) is still 2026-03-04 in UTC and in Los Angeles
 NOW = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)
@@ -375,8 +379,11 @@ def test_refusals_are_said_in_chinese():
     i18n.choose("zh")
     try:
         assert refusal("11/10/2022") == (
-            "日期 '11/10/2022' 有歧义:可能是 2022-10-11 或 2022-11-10;请写成 YYYY-MM-DD"
+            "日期 '11/10/2022' 有歧义：可能是 2022-10-11，也可能是 2022-11-10；请写成 YYYY-MM-DD"
         )
+        assert refusal("11月11日 晚上13点") == "'11月11日 晚上13点' 中的时间不存在：晚上没有 13 点"
+        assert refusal("soon").startswith("无法识别的日期 'soon'：可用 2022-11-11、")
+        assert refusal("+9000y").startswith("日期超出范围 '+9000y'：可用 2022-11-11、")
         assert refusal("2022-02-30") == "不存在的日期 '2022-02-30'：2022-02 只有 28 天"
         assert refusal("Oct 2022 20:00") == "日期 'Oct 2022 20:00' 不完整：没写是几号"
         assert refusal("Mon, 11 Nov 2022") == (
@@ -388,6 +395,33 @@ def test_refusals_are_said_in_chinese():
         )
     finally:
         i18n.choose(None)
+
+
+# ASCII : ; , ? ( ) where a Chinese sentence needs its full-width ：；，？（）: after or before
+# a Chinese character, or after a quoted text or a field ('{date}': …)
+_HALF_WIDTH = re.compile(r"[\u4e00-\u9fff'}][:;,?(]|[:;,?)][\u4e00-\u9fff]")
+
+
+def _messages(path: str) -> list[str]:
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    return [node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("N_", "_")
+            and node.args and isinstance(node.args[0], ast.Constant)]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["linkcheck/when.py", "linkcheck/cli/windows.py"])
+def test_date_messages_in_chinese_have_full_width_punctuation(path):
+    from linkcheck import i18n
+
+    messages = _messages(path)
+    assert len(messages) >= 3
+    i18n.choose("zh")
+    try:
+        chinese = {message: i18n.gettext(message) for message in messages}
+    finally:
+        i18n.choose(None)
+    assert [m for m, zh in chinese.items() if zh == m and re.search(r"[a-z]{3}", m)] == []
+    assert {m: zh for m, zh in chinese.items() if _HALF_WIDTH.search(zh)} == {}
 
 
 def test_a_date_may_be_64_characters_and_no_more():
