@@ -746,3 +746,41 @@ def test_a_formatted_cell_beyond_the_calendar_is_out_of_range():
     assert refusal("31/12/9999 23:00 -1000", style) == (
         f"date out of range '31/12/9999 23:00 -1000': {ACCEPTED}"
     )
+
+
+# ---------------------------------------------------------------------- docs/dates.md
+
+
+def _table_examples(heading: str, column: int) -> list[tuple[str, list[str]]]:
+    """(first cell, the `code` examples of `column`) of each row of the table under
+    `heading` in docs/dates.md; an example with … is a part of one and is left out."""
+    text = (ROOT / "docs" / "dates.md").read_text(encoding="utf-8")
+    table = text.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| ")][1:]
+    return [(row[0].strip("| "), [e for e in re.findall(r"`([^`]+)`", row[column])
+                                  if "…" not in e]) for row in rows]  # fmt: skip
+
+
+@pytest.mark.parametrize("heading", ["## Accepted forms", "### 可用的写法"])
+def test_every_example_of_the_accepted_forms_table_is_read(heading):
+    """The table (English, and the Chinese section's own) is what the reader does."""
+    rows = _table_examples(heading, 1)
+    assert len(rows) == 12
+    for form, examples in rows:
+        assert examples, form
+        cells = "Excel" in form
+        for example in examples:
+            reading = read_when(example, SH, NOW, CELLS if cells else PLAIN)
+            assert reading.at.tzinfo is SH, example
+            if cells:  # a serial number is a date in a checklist cell only
+                with pytest.raises(DateError):
+                    read_when(example, SH, NOW, PLAIN)
+
+
+@pytest.mark.parametrize("heading", ["## Refused, with the reason", "### 会被拒绝的写法"])
+def test_every_example_of_the_refused_table_is_refused(heading):
+    rows = _table_examples(heading, 0)
+    examples = [e for first, _ in rows for e in re.findall(r"`([^`]+)`", first) if "…" not in e]
+    assert len(examples) == 18
+    for example in examples:
+        refusal(example)  # raises DateError, or the test fails
