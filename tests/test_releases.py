@@ -632,3 +632,107 @@ def test_a_cold_check_reads_the_release_without_tuf(repo, run, place):
                           text=True, timeout=60)  # fmt: skip
     assert done.stdout == ALLOWED
     assert done.stderr == "[]\n"
+
+
+# ---------------------------------------------------------------------- the user folders
+
+
+def _user_folders_agree(monkeypatch, env: dict[str, str | None]) -> tuple[str, str]:
+    import platformdirs
+
+    from linkcheck.releasing import user_folders
+    from linkcheck.rules import folders
+
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    data = platformdirs.user_data_dir("linkcheck", appauthor=False)
+    config = platformdirs.user_config_dir("linkcheck", appauthor=False, roaming=True)
+    assert (folders.data_dir(), folders.config_dir()) == (data, config)
+    assert user_folders() == (data, config)
+    return data, config
+
+
+def test_the_cold_lookup_finds_the_folders_platformdirs_names(monkeypatch, tmp_path):
+    """Every command looks for an installed release with os alone (rules/folders.py: no
+    import on a cold start); the release commands ask platformdirs. On this platform the
+    two name the same folders, whatever XDG_* and HOME say, so they cannot drift apart."""
+    home, data, config = str(tmp_path / "home"), str(tmp_path / "d"), str(tmp_path / "c")
+    assert _user_folders_agree(monkeypatch, {"HOME": home, "XDG_DATA_HOME": data,
+                                             "XDG_CONFIG_HOME": config}) == (
+        os.path.join(data, "linkcheck"), os.path.join(config, "linkcheck"))  # fmt: skip
+    unset = {"HOME": home, "XDG_DATA_HOME": None, "XDG_CONFIG_HOME": None}
+    if sys.platform.startswith("linux"):
+        assert _user_folders_agree(monkeypatch, unset) == (
+            os.path.join(home, ".local", "share", "linkcheck"),
+            os.path.join(home, ".config", "linkcheck"),
+        )
+        # a relative XDG folder is ignored (the XDG spec), by both
+        relative = {"HOME": home, "XDG_DATA_HOME": "d", "XDG_CONFIG_HOME": "c"}
+        assert _user_folders_agree(monkeypatch, relative) == _user_folders_agree(monkeypatch, unset)
+        # a relative HOME counts as unset: the account's home (as os.path.expanduser finds it
+        # when HOME is not set)
+        import pwd
+
+        account = pwd.getpwuid(os.getuid()).pw_dir
+        assert _user_folders_agree(monkeypatch, {**unset, "HOME": "relative/home"}) == (
+            os.path.join(account, ".local", "share", "linkcheck"),
+            os.path.join(account, ".config", "linkcheck"),
+        )
+    else:
+        _user_folders_agree(monkeypatch, unset)
+
+
+def test_the_cold_lookup_finds_platformdirs_folders_on_macos(monkeypatch, tmp_path):
+    from platformdirs.macos import MacOS
+
+    from linkcheck.rules import folders
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for xdg in (None, str(tmp_path / "xdg")):
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+            if xdg is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, xdg)
+        mac = MacOS("linkcheck", appauthor=False)
+        assert (folders.data_dir(), folders.config_dir()) == (mac.user_data_dir,
+                                                              mac.user_config_dir)  # fmt: skip
+    assert folders.data_dir() == os.path.join(str(tmp_path / "xdg"), "linkcheck")
+
+
+def test_on_windows_the_folders_are_the_app_data_ones_whatever_xdg_says(monkeypatch):
+    """platformdirs' Windows folders are the known folders (LOCALAPPDATA for data, APPDATA,
+    roaming, for the configuration) and read no XDG variable."""
+    from linkcheck.rules import folders
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", "C:/Users/u/AppData/Local")
+    monkeypatch.setenv("APPDATA", "C:/Users/u/AppData/Roaming")
+    monkeypatch.setenv("XDG_DATA_HOME", "/xdg/data")
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/xdg/config")
+    assert folders.data_dir() == os.path.join("C:/Users/u/AppData/Local", "linkcheck")
+    assert folders.config_dir() == os.path.join("C:/Users/u/AppData/Roaming", "linkcheck")
+
+
+def test_update_refuses_when_platformdirs_names_another_folder(repo, run, place, monkeypatch):
+    """Were a platformdirs release to name another folder, `update` would install a
+    release no command reads: refused in one line, nothing written."""
+    import platformdirs
+
+    ok(run("rules", "update"))
+    before, said = state(place), answer(run)
+    elsewhere = str(place / "elsewhere")
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: elsewhere)
+    for args in (["rules", "update"], ["rules", "rollback"]):
+        result = run(*args)
+        assert_clean_error(result, f"platformdirs names '{elsewhere}' as linkcheck's user data "
+                           "folder, but every command looks for rules releases in '"
+                           f"{place / 'data' / 'linkcheck'}'")  # fmt: skip
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not os.path.exists(elsewhere)
+    assert state(place) == before
+    assert answer(run) == said == ALLOWED

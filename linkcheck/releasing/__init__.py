@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from ..errors import LinkcheckError, shown
-from ..i18n import N_
+from ..i18n import N_, Deferred
 
 # the one target path every release's rules file has (its documents keep their own paths,
 # relative to it); a client asks the repository for this name
@@ -38,16 +38,49 @@ class ReleaseUsageError(LinkcheckError):
     """A command that cannot run as given (no trusted repository, a missing key …)."""
 
 
+_EXTRA = N_(
+    "rules releases need the update extra: pip install tuf 'securesystemslib[crypto]' "
+    "platformdirs (in the linkcheck checkout: pip install '.[update]')"
+)
+
+
 def require_tuf() -> None:
-    """ReleaseUsageError naming the extra to install when tuf or its crypto is missing."""
+    """ReleaseUsageError naming the extra to install when tuf, its crypto or platformdirs
+    is missing."""
     try:
         import cryptography  # noqa: F401 (securesystemslib signs and verifies with it)
+        import platformdirs  # noqa: F401
         import tuf.api.metadata  # noqa: F401
     except ImportError:
-        raise ReleaseUsageError(
-            N_("rules releases need the update extra: pip install tuf 'securesystemslib[crypto]' "
-               "(in the linkcheck checkout: pip install '.[update]')")
-        ) from None  # fmt: skip
+        raise ReleaseUsageError(_EXTRA) from None
+
+
+def user_folders() -> tuple[str, str]:
+    """linkcheck's user data folder (the TUF metadata, the installed releases) and user
+    config folder (the trusted repository), as platformdirs names them for this platform.
+
+    Every command finds an installed release with linkcheck.rules.folders instead (os
+    alone: nothing imported on a cold start). Were the two ever to name different folders
+    (another platformdirs, another platform), an update would install a release no command
+    reads: refused, in one line naming both."""
+    try:
+        import platformdirs
+    except ImportError:
+        raise ReleaseUsageError(_EXTRA) from None
+    from ..rules import folders
+
+    data = platformdirs.user_data_dir(folders.APP, appauthor=False)
+    config = platformdirs.user_config_dir(folders.APP, appauthor=False, roaming=True)
+    for kind, found, looked in ((N_("data"), data, folders.data_dir()),
+                                (N_("config"), config, folders.config_dir())):  # fmt: skip
+        if os.path.normpath(found) != os.path.normpath(looked):
+            raise ReleaseUsageError(
+                N_("platformdirs names '{found}' as linkcheck's user {kind} folder, but every "
+                   "command looks for rules releases in '{looked}'; set XDG_DATA_HOME and "
+                   "XDG_CONFIG_HOME to absolute folders to choose one"),
+                found=found, kind=Deferred(kind), looked=looked,
+            )  # fmt: skip
+    return data, config
 
 
 _PERIOD = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")

@@ -33,6 +33,7 @@ from . import (
     Refused,
     ReleaseUsageError,
     locked,
+    user_folders,
     write_atomic,
 )
 
@@ -83,7 +84,7 @@ def private_dir(path: str) -> str:
 
 
 def _metadata_folder(trust: Trust) -> str:
-    base = private_dir(folders.data_dir())
+    base = private_dir(user_folders()[0])
     return private_dir(os.path.join(private_dir(os.path.join(base, "tuf")), trust.repository[:16]))
 
 
@@ -142,7 +143,7 @@ def trust(url: str, root_path: str) -> tuple[Trust, Any, Trust | None]:
     root = _check_root(data, root_path)
     before = read_trust()
     new = Trust(_normal_url(url), data, releases.sha256_hex(data))
-    folder = private_dir(folders.config_dir())
+    folder = private_dir(user_folders()[1])
     write_atomic(os.path.join(folder, TRUSTED_ROOT), data, 0o600)
     record = {"url": new.url, "root_sha256": new.repository}
     write_atomic(os.path.join(folder, TRUSTED), json.dumps(record, indent=2).encode(), 0o600)
@@ -151,7 +152,7 @@ def trust(url: str, root_path: str) -> tuple[Trust, Any, Trust | None]:
 
 def read_trust() -> Trust | None:
     """The trusted repository, or None; ReleaseError if its files are not the user's."""
-    folder = folders.config_dir()
+    folder = user_folders()[1]
     try:
         record = releases.read_private(os.path.join(folder, TRUSTED), 64 * 1024)
     except FileNotFoundError:
@@ -375,13 +376,13 @@ def update(source: str | None, now: datetime) -> Updated:
         )  # fmt: skip
     url = _normal_url(source) if source else trust.url
     try:
-        folder = private_dir(os.path.join(private_dir(folders.data_dir()), folders.RELEASE_FOLDER))
+        folder = private_dir(os.path.join(private_dir(user_folders()[0]), folders.RELEASE_FOLDER))
         with locked(folder, ".lock"):
             return _update(trust, url, folder, now)
     except OSError as exc:  # the user's own folders: full, read-only …
         raise ReleaseUsageError(
             N_("cannot write the installed rules release in '{folder}': {reason}"),
-            folder=folders.data_dir(), reason=exc.strerror or exc,
+            folder=user_folders()[0], reason=exc.strerror or exc,
         ) from None  # fmt: skip
 
 
@@ -498,7 +499,7 @@ def _prune(folder: str, keep: set[str]) -> None:
 def rollback() -> RolledBack:
     """Return to the release in use before the last update (the bundled rules alone when
     there was none); the release left stays kept, so a second rollback undoes the first."""
-    folder = private_dir(os.path.join(private_dir(folders.data_dir()), folders.RELEASE_FOLDER))
+    folder = private_dir(os.path.join(private_dir(user_folders()[0]), folders.RELEASE_FOLDER))
     with locked(folder, ".lock"):
         record = releases.read_record()
         if record is None or (record.previous is None and record.current is None):
