@@ -438,6 +438,28 @@ def test_refused_a_release_that_fails_lint(repo, run, place):
     attack(run, place, message="fails `linkcheck rules lint`", setup=broken_release)
 
 
+def test_refused_a_release_signed_by_the_online_keys_alone(repo, run, place):
+    """The attack the online keys allow: whoever holds the snapshot and timestamp keys (a
+    server's) publishes rules of their own, its targets metadata signed with a key of their
+    own — refused, the targets key did not sign it."""
+    from securesystemslib.signer import CryptoSigner
+
+    def forged_release():
+        from linkcheck.releasing import repository
+
+        folder = str(place / "repo")
+        state_ = repository._open(folder)
+        signers = repository._signers(state_, str(place / "repo-keys"),
+                                      ("targets", "snapshot", "timestamp"))  # fmt: skip
+        signers["targets"] = [CryptoSigner.generate_ed25519()]
+        data = team("2023.06.01", "allow", rule="forged").encode()
+        previous = repository.release_info(state_.targets.signed)
+        repository._release(folder, state_, signers, data, "2023.06.01", {}, {},
+                            datetime.now(UTC), timedelta(days=7), previous)  # fmt: skip
+
+    attack(run, place, message="too few or wrong signatures", setup=forged_release)
+
+
 # ---------------------------------------------------------------------- publish refusals
 
 
