@@ -50,6 +50,21 @@ def run(monkeypatch):
     return invoke
 
 
+@pytest.fixture
+def write(tmp_path):
+    """A file in the test's temporary folder, its path returned as a command line takes it:
+    `write("list.csv", "source\ntmall\n")` (text as UTF-8, or `encoding="gb18030"`) or
+    `write("book.xlsx", data)` (bytes as they are); a name with folders makes them."""
+
+    def write_file(name: str, data: str | bytes, encoding: str = "utf-8") -> str:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+        return str(path)
+
+    return write_file
+
+
 def pytest_make_parametrize_id(config, val, argname):
     """Test ids keep Chinese as it is (see pyproject), but control characters and lone
     surrogates are escaped: an id must be printable, and writable as UTF-8."""

@@ -30,16 +30,8 @@ def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def write(tmp_path, name, data, encoding="utf-8"):
-    path = tmp_path / name
-    if isinstance(data, str):
-        data = data.encode(encoding)
-    path.write_bytes(data)
-    return str(path)
-
-
-def test_csv_to_csv_with_chinese_headers_and_pass_through(run, tmp_path):
-    path = write(tmp_path, "list.csv", HEADER + ROWS)
+def test_csv_to_csv_with_chinese_headers_and_pass_through(run, write):
+    path = write("list.csv", HEADER + ROWS)
     result = run("batch", path, "-s", "livestream")
     assert result.exit_code == 1  # a denied and an error row
     rows = csv_rows(result.stdout)
@@ -66,8 +58,8 @@ def test_csv_to_csv_with_chinese_headers_and_pass_through(run, tmp_path):
     assert "4 results: allowed 1 · denied 1 · unknown 1 · error 1" in result.stderr
 
 
-def test_each_row_is_written_once_per_surface_in_order(run, tmp_path):
-    path = write(tmp_path, "list.csv", "source,surface\ntmall,\njd-self,直播、短视频、商家详情页\n")
+def test_each_row_is_written_once_per_surface_in_order(run, write):
+    path = write("list.csv", "source,surface\ntmall,\njd-self,直播、短视频、商家详情页\n")
     rows = csv_rows(run("batch", path, "--on", "2022-11-11").stdout)
     assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
         ("tmall", "livestream", "allowed"),
@@ -78,8 +70,8 @@ def test_each_row_is_written_once_per_surface_in_order(run, tmp_path):
     ]
 
 
-def test_columns_already_named_like_the_appended_ones(run, tmp_path):
-    path = write(tmp_path, "x.csv", "source,verdict,note\ntmall,mine,keep me\n")
+def test_columns_already_named_like_the_appended_ones(run, write):
+    path = write("x.csv", "source,verdict,note\ntmall,mine,keep me\n")
     rows = csv_rows(run("batch", path, "--on", "2022-11-11", "-s", "livestream").stdout)
     assert rows[0] == ["source", "verdict", "note", *APPENDED]
     assert rows[1][:3] == ["tmall", "mine", "keep me"]
@@ -102,8 +94,8 @@ def test_columns_already_named_like_the_appended_ones(run, tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
-def test_input_encodings_are_detected(run, tmp_path, encoding):
-    path = write(tmp_path, "list.csv", HEADER + ROWS, encoding)
+def test_input_encodings_are_detected(run, write, encoding):
+    path = write("list.csv", HEADER + ROWS, encoding)
     out = run("batch", path, "-s", "livestream").stdout
     # the output keeps the input's way: a BOM for what a spreadsheet program saved
     assert out.startswith("\ufeff") is (encoding != "utf-8")
@@ -112,15 +104,15 @@ def test_input_encodings_are_detected(run, tmp_path, encoding):
     assert rows[1][4] == 'A, "quoted" 标题'
 
 
-def test_encoding_can_be_forced_and_a_wrong_one_is_an_error(run, tmp_path):
-    path = write(tmp_path, "list.csv", HEADER + ROWS, "gb18030")
+def test_encoding_can_be_forced_and_a_wrong_one_is_an_error(run, write):
+    path = write("list.csv", HEADER + ROWS, "gb18030")
     assert csv_rows(run("batch", path, "--encoding", "gb18030").stdout)[0][1] == "来源"
     assert_clean_error(run("batch", path, "--encoding", "utf-8"), "not valid utf-8", "--encoding")
     assert_clean_error(run("batch", path, "--encoding", "klingon"), "unknown encoding 'klingon'")
 
 
-def test_excel_flag_writes_a_bom(run, tmp_path):
-    path = write(tmp_path, "list.csv", HEADER + ROWS)
+def test_excel_flag_writes_a_bom(run, tmp_path, write):
+    path = write("list.csv", HEADER + ROWS)
     out = tmp_path / "out.csv"
     assert run("batch", path, "-o", str(out), "--excel").exit_code == 1
     assert out.read_bytes().startswith(b"\xef\xbb\xbfsku,")
@@ -129,8 +121,8 @@ def test_excel_flag_writes_a_bom(run, tmp_path):
     assert plain.read_bytes().startswith(b"sku,")
 
 
-def test_tsv_in_and_out(run, tmp_path):
-    path = write(tmp_path, "list.tsv", "source\tdate\ttitle\ntmall\t2022-11-11\ta,b\n")
+def test_tsv_in_and_out(run, write):
+    path = write("list.tsv", "source\tdate\ttitle\ntmall\t2022-11-11\ta,b\n")
     result = run("batch", path, "-s", "livestream")
     assert result.stdout.splitlines() == [
         "source\tdate\ttitle\t" + "\t".join(APPENDED),
@@ -139,13 +131,13 @@ def test_tsv_in_and_out(run, tmp_path):
     ]
 
 
-def test_jsonl_in_and_out_and_json_array(run, tmp_path):
+def test_jsonl_in_and_out_and_json_array(run, write):
     lines = [
         {"sku": 1, "source": "tmall", "date": "2022-11-11"},
         {"sku": 2, "url": "https://detail.tmall.com/item.htm?id=1", "date": "2022-10-27"},
         {"sku": 3, "source": "pdd", "date": "2022-11-11", "extra": "kept"},
     ]
-    path = write(tmp_path, "list.jsonl", "\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
+    path = write("list.jsonl", "\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
     result = run("batch", path, "-s", "livestream", "--fail-on", "never")
     assert result.exit_code == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
@@ -219,24 +211,24 @@ def test_xlsx_from_stdin(run, tmp_path):
     assert csv_rows(result.stdout)[1][2:4] == ["livestream", "allowed"]
 
 
-def test_xlsx_without_openpyxl_names_it(run, tmp_path, monkeypatch):
+def test_xlsx_without_openpyxl_names_it(run, tmp_path, write, monkeypatch):
     """openpyxl is a dependency (the README's first command installs it); an installation
     without it says what to install."""
     monkeypatch.setitem(sys.modules, "openpyxl", None)
-    path = write(tmp_path, "list.xlsx", b"PK\x03\x04")
+    path = write("list.xlsx", b"PK\x03\x04")
     assert_clean_error(
         run("batch", path), "reading .xlsx needs openpyxl, which is installed with linkcheck",
         "pip install openpyxl",
     )  # fmt: skip
-    csv_path = write(tmp_path, "list.csv", HEADER + ROWS)
+    csv_path = write("list.csv", HEADER + ROWS)
     assert_clean_error(
         run("batch", csv_path, "-o", str(tmp_path / "o.xlsx")), "pip install openpyxl"
     )
 
 
-def test_formula_cells_are_neutralised_unless_raw(run, tmp_path):
+def test_formula_cells_are_neutralised_unless_raw(run, write):
     data = "source,title,phone,price\ntmall,=1+2,+86 10 1234,-12.5\ntmall,@SUM(A1),+86,+3\n"
-    path = write(tmp_path, "f.csv", data)
+    path = write("f.csv", data)
     rows = csv_rows(run("batch", path, "--on", "2022-11-11", "-s", "livestream").stdout)
     assert rows[1][1:4] == ["'=1+2", "'+86 10 1234", "-12.5"]
     assert rows[2][1:4] == ["'@SUM(A1)", "+86", "+3"]
@@ -244,7 +236,7 @@ def test_formula_cells_are_neutralised_unless_raw(run, tmp_path):
         run("batch", path, "--on", "2022-11-11", "-s", "livestream", "--raw-cells").stdout
     )
     assert raw[1][1] == "=1+2"
-    tabs = write(tmp_path, "t.csv", 'source,title\ntmall,"\tx"\ntmall,"\ry"\n')
+    tabs = write("t.csv", 'source,title\ntmall,"\tx"\ntmall,"\ry"\n')
     rows = csv_rows(run("batch", tabs, "--on", "2022-11-11", "-s", "livestream").stdout)
     assert [r[1] for r in rows[1:]] == ["'\tx", "'\ry"]
 
@@ -262,23 +254,23 @@ def test_formula_cells_are_neutralised_unless_raw(run, tmp_path):
         ("DENIED, unknown", 1),
     ],
 )
-def test_fail_on(run, tmp_path, fail_on, code):
-    path = write(tmp_path, "l.csv", "source\ntmall\npdd\n")
+def test_fail_on(run, write, fail_on, code):
+    path = write("l.csv", "source\ntmall\npdd\n")
     args = ["batch", path, "--on", "2022-11-11", "-s", "livestream"]
     if fail_on is not None:
         args += ["--fail-on", fail_on]
     assert run(*args).exit_code == code
 
 
-def test_fail_on_rejects_unknown_words(run, tmp_path):
-    path = write(tmp_path, "l.csv", "source\ntmall\n")
+def test_fail_on_rejects_unknown_words(run, write):
+    path = write("l.csv", "source\ntmall\n")
     result = run("batch", path, "--fail-on", "denid")
     assert result.exit_code == 2
     assert "denid" in result.stderr and "never" in result.stderr
 
 
-def test_only_allowed_exits_zero(run, tmp_path):
-    path = write(tmp_path, "l.csv", "source\ntmall\nkuaishou-shop\n")
+def test_only_allowed_exits_zero(run, write):
+    path = write("l.csv", "source\ntmall\nkuaishou-shop\n")
     assert run("batch", path, "--on", "2022-11-11").exit_code == 0
 
 
@@ -292,57 +284,57 @@ def test_only_allowed_exits_zero(run, tmp_path):
         ("binary.csv", bytes(range(256)) * 4, []),
     ],
 )
-def test_unreadable_inputs_exit_2(run, tmp_path, name, data, fragments):
+def test_unreadable_inputs_exit_2(run, write, name, data, fragments):
     pytest.importorskip("openpyxl")
-    path = write(tmp_path, name, data)
+    path = write(name, data)
     assert_clean_error(run("batch", path), path if name != "binary.csv" else "", *fragments)
 
 
-def test_a_cell_longer_than_the_csv_default_limit(run, tmp_path):
+def test_a_cell_longer_than_the_csv_default_limit(run, write):
     link = "https://detail.tmall.com/item.htm?id=1&x=" + "a" * 300_000
-    path = write(tmp_path, "long.csv", f"url,date\n{link},2022-11-11\n")
+    path = write("long.csv", f"url,date\n{link},2022-11-11\n")
     rows = csv_rows(run("batch", path, "-s", "livestream").stdout)
     assert rows[1][0] == link
     assert rows[1][3] == "allowed"
 
 
-def test_header_without_rows_is_zero_results(run, tmp_path):
-    path = write(tmp_path, "h.csv", "source,date\n")
+def test_header_without_rows_is_zero_results(run, write):
+    path = write("h.csv", "source,date\n")
     result = run("batch", path)
     assert result.exit_code == 0
     assert result.stdout_bytes == ("source,date," + ",".join(APPENDED) + "\r\n").encode()
     assert "0 results" in result.stderr
 
 
-def test_missing_input_directory_and_bad_options(run, tmp_path):
+def test_missing_input_directory_and_bad_options(run, tmp_path, write):
     assert_clean_error(run("batch", str(tmp_path / "nope.csv")), "nope.csv", "not found")
     assert_clean_error(run("batch", str(tmp_path) + "/"), "is a directory")
-    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    path = write("l.csv", "source\ntmall\n")
     assert_clean_error(run("batch", path, "--on", "2022-02-30"), "impossible date '2022-02-30'")
     assert_clean_error(run("batch", path, "-s", "livestrem"), "unknown surface 'livestrem'")
     assert_clean_error(run("batch", path, "--format", "xlsx"), "-o OUT.xlsx")
 
 
-def test_output_may_not_be_the_input(run, tmp_path):
-    path = write(tmp_path, "l.csv", "source\ntmall\n")
+def test_output_may_not_be_the_input(run, tmp_path, write):
+    path = write("l.csv", "source\ntmall\n")
     assert_clean_error(run("batch", path, "-o", path), "is the input file")
     assert (tmp_path / "l.csv").read_text() == "source\ntmall\n"
 
 
-def test_a_failed_run_leaves_out_untouched(run, tmp_path):
+def test_a_failed_run_leaves_out_untouched(run, tmp_path, write):
     out = tmp_path / "out.csv"
     out.write_text("precious\n")
     # valid UTF-8 in the first 64 KiB, then a byte that is not: fails mid-stream
     data = ("source,title\n" + "tmall,ok\n" * 10000).encode() + b"tmall,\xff\xfe\n"
-    path = write(tmp_path, "l.csv", data)
+    path = write("l.csv", data)
     result = run("batch", path, "-o", str(out))
     assert_clean_error(result, "not valid utf-8")
     assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out.csv"]
 
 
-def test_output_that_is_a_directory_or_unwritable(run, tmp_path):
-    path = write(tmp_path, "l.csv", "source\ntmall\n")
+def test_output_that_is_a_directory_or_unwritable(run, tmp_path, write):
+    path = write("l.csv", "source\ntmall\n")
     (tmp_path / "sub").mkdir()
     assert_clean_error(run("batch", path, "-o", str(tmp_path / "sub")), "is a directory")
     assert_clean_error(run("batch", path, "-o", str(tmp_path) + "/"), "is a directory")
@@ -352,19 +344,19 @@ def test_output_that_is_a_directory_or_unwritable(run, tmp_path):
     assert list((tmp_path / "sub").iterdir()) == []
 
 
-def test_a_successful_run_replaces_out(run, tmp_path):
+def test_a_successful_run_replaces_out(run, tmp_path, write):
     out = tmp_path / "out.csv"
     out.write_text("old\n")
     os.chmod(out, 0o640)
-    path = write(tmp_path, "l.csv", "source\ntmall\n")
+    path = write("l.csv", "source\ntmall\n")
     assert run("batch", path, "-o", str(out), "--on", "2022-11-11").exit_code == 0
     assert out.read_text().startswith("source,surface,verdict")
     assert os.stat(out).st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out.csv"]
 
 
-def test_table_format(run, tmp_path):
-    path = write(tmp_path, "l.csv", "source\ntmall\n")
+def test_table_format(run, write):
+    path = write("l.csv", "source\ntmall\n")
     result = run(
         "batch",
         path,
@@ -390,8 +382,8 @@ def _env():
 
 
 @pytest.mark.subprocess
-def test_closed_pipe_exits_quietly(tmp_path):
-    path = write(tmp_path, "big.csv", "source,title\n" + "tmall,标题\n" * 200_000)
+def test_closed_pipe_exits_quietly(tmp_path, write):
+    path = write("big.csv", "source,title\n" + "tmall,标题\n" * 200_000)
     proc = subprocess.Popen(
         f"{sys.executable} -m linkcheck batch {path} --on 2022-11-11 | head -1",
         shell=True,
@@ -409,7 +401,7 @@ def test_closed_pipe_exits_quietly(tmp_path):
 # ---------------------------------------------------------------------- differential
 
 
-def test_batch_agrees_with_single_decisions_on_random_rows(run, tmp_path):
+def test_batch_agrees_with_single_decisions_on_random_rows(run, write):
     rng = random.Random(20221111)
     rules = linkcheck.load_rules()
     sources = [
@@ -448,7 +440,7 @@ def test_batch_agrees_with_single_decisions_on_random_rows(run, tmp_path):
                 expected.append((str(i), "error", ""))
                 continue
             expected.append((str(i), d.verdict, d.rule.id if d.rule else ""))
-    path = write(tmp_path, "random.csv", buffer.getvalue())
+    path = write("random.csv", buffer.getvalue())
     result = run("batch", path, "--fail-on", "never")
     assert result.exit_code == 0
     got = [(r[0], r[6], r[7]) for r in csv_rows(result.stdout)[1:]]

@@ -22,12 +22,6 @@ def rows_of(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def write(tmp_path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 def test_the_gb18030_sample_is_answered_for_its_own_dates_and_says_so(run):
     result = run("batch", GB18030, "--format", "csv", "-s", "livestream")
     lines = result.stderr.splitlines()
@@ -52,8 +46,8 @@ def test_the_gb18030_sample_is_answered_for_its_own_dates_and_says_so(run):
     assert result.stderr.rstrip().endswith("(1 empty row skipped)")
 
 
-def test_a_missing_date_says_what_filled_it(run, tmp_path):
-    path = write(tmp_path, "a.csv", "来源\ntmall\n")
+def test_a_missing_date_says_what_filled_it(run, write):
+    path = write("a.csv", "来源\ntmall\n")
     result = run("batch", path, "--format", "csv")
     assert "date: none — every row checked at " in result.stderr
     assert "(now)\n  name the column with --date-column, or give --on" in result.stderr
@@ -100,10 +94,8 @@ def test_a_product_id_is_not_a_link():
     assert columns.unread == ()
 
 
-def test_a_header_that_looks_like_a_meaning_but_is_not_read_is_named(run, tmp_path):
-    path = write(
-        tmp_path, "a.csv", "来源,直播时间,结束时间,备用链接\ntmall,2022-11-11,2022-11-12,\n"
-    )
+def test_a_header_that_looks_like_a_meaning_but_is_not_read_is_named(run, write):
+    path = write("a.csv", "来源,直播时间,结束时间,备用链接\ntmall,2022-11-11,2022-11-12,\n")
     result = run("batch", path, "--format", "csv", "-s", "livestream")
     assert result.exit_code == 0
     # its cells are dates too: said with one of them
@@ -120,8 +112,8 @@ def test_a_header_that_looks_like_a_meaning_but_is_not_read_is_named(run, tmp_pa
     assert same.source == 0 and same.unread == (("source", 1),)
 
 
-def test_columns_named_by_header_or_position(run, tmp_path):
-    path = write(tmp_path, "a.csv", "店铺,结束时间,直播时间\ntmall,2022-11-11,2022-06-01\n")
+def test_columns_named_by_header_or_position(run, write):
+    path = write("a.csv", "店铺,结束时间,直播时间\ntmall,2022-11-11,2022-06-01\n")
     by_name = run("batch", path, "--format", "csv", "-s", "livestream",
                   "--source-column", "店铺", "--date-column", "结束时间")  # fmt: skip
     assert by_name.exit_code == 0, by_name.stderr
@@ -155,8 +147,8 @@ def test_a_named_column_is_not_taken_by_another_meaning():
         (("--source-column", "1", "--url-column", "来源"), ("both name column 1",)),
     ],
 )
-def test_a_column_option_that_names_nothing_is_a_clean_error(run, tmp_path, options, fragments):
-    path = write(tmp_path, "a.csv", "来源,日期\ntmall,2022-11-11\n")
+def test_a_column_option_that_names_nothing_is_a_clean_error(run, write, options, fragments):
+    path = write("a.csv", "来源,日期\ntmall,2022-11-11\n")
     assert_clean_error(run("batch", path, *options), *fragments)
 
 
@@ -174,8 +166,8 @@ EMPTY_ROWS = {
 
 
 @pytest.mark.parametrize("fmt", sorted(EMPTY_ROWS))
-def test_empty_rows_are_skipped_and_counted_in_every_format(run, tmp_path, fmt):
-    path = write(tmp_path, f"a.{fmt}", EMPTY_ROWS[fmt])
+def test_empty_rows_are_skipped_and_counted_in_every_format(run, write, fmt):
+    path = write(f"a.{fmt}", EMPTY_ROWS[fmt])
     result = run("batch", path, "-s", "livestream", "--format", "jsonl")
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2
@@ -201,8 +193,8 @@ def test_empty_rows_of_a_workbook_are_skipped_and_counted(run, tmp_path):
     assert "(1 empty row skipped)" in result.stderr
 
 
-def test_one_result_is_singular(run, tmp_path):
-    path = write(tmp_path, "a.csv", "来源,日期\ntmall,2022-11-11\n")
+def test_one_result_is_singular(run, write):
+    path = write("a.csv", "来源,日期\ntmall,2022-11-11\n")
     result = run("batch", path, "-s", "livestream", "--format", "csv")
     assert "1 result: allowed 1 · denied 0 · unknown 0 · error 0" in result.stderr
 

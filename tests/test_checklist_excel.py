@@ -19,12 +19,6 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 TEXT = "来源,链接地址,直播时间,商品名称\n天猫,,2022-11-11,保温杯\n"
 
 
-def write(tmp_path, name: str, data: bytes) -> str:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return str(path)
-
-
 @pytest.mark.parametrize(
     ("encoded", "options", "bom"),
     [
@@ -40,9 +34,9 @@ def write(tmp_path, name: str, data: bytes) -> str:
 )
 @pytest.mark.parametrize("suffix", [".csv", ".tsv"])
 def test_csv_gets_a_bom_when_its_input_came_from_a_spreadsheet(
-    run, tmp_path, encoded, options, bom, suffix
+    run, tmp_path, write, encoded, options, bom, suffix
 ):
-    path = write(tmp_path, "in.csv", encoded)
+    path = write("in.csv", encoded)
     out = tmp_path / f"out{suffix}"
     result = run("batch", path, "-o", str(out), "-s", "livestream", *options)
     assert result.exit_code == 0, result.stderr
@@ -51,11 +45,11 @@ def test_csv_gets_a_bom_when_its_input_came_from_a_spreadsheet(
     assert "保温杯" in data.decode("utf-8-sig")
 
 
-def test_a_workbook_read_gives_csv_a_bom_and_json_never_has_one(run, tmp_path):
+def test_a_workbook_read_gives_csv_a_bom_and_json_never_has_one(run, tmp_path, write):
     out = tmp_path / "out.csv"
     run("batch", str(EXAMPLES / "schedule.xlsx"), "-o", str(out), "--fail-on", "never")
     assert out.read_bytes().startswith(codecs.BOM_UTF8)
-    path = write(tmp_path, "in.csv", TEXT.encode("gb18030"))
+    path = write("in.csv", TEXT.encode("gb18030"))
     for fmt in ("jsonl", "json"):
         target = tmp_path / f"out.{fmt}"
         assert run("batch", path, "-o", str(target), "--bom", "-s", "直播").exit_code == 0
@@ -127,11 +121,10 @@ def test_a_typed_workbook_comes_back_typed(run, tmp_path):
     assert as_csv.stdout.splitlines()[1].startswith("00123,天猫,2022-11-11,99.9,")
 
 
-def test_a_gb18030_checklist_to_a_workbook(run, tmp_path):
+def test_a_gb18030_checklist_to_a_workbook(run, tmp_path, write):
     pytest.importorskip("openpyxl")
     pytest.importorskip("python_calamine")
     src = write(
-        tmp_path,
         "清单.csv",
         "商品名称,来源,链接地址,直播时间,价格\r\n保温杯,天猫,,2022/11/11,89.9\r\n"
         "连衣裙,,https://item.jd.com/100012043978.html,2022-11-11,259\r\n"
@@ -149,11 +142,10 @@ def test_a_gb18030_checklist_to_a_workbook(run, tmp_path):
     assert rows[3][6] == "allowed"
 
 
-def test_a_json_lines_number_is_a_number_in_a_workbook(run, tmp_path):
+def test_a_json_lines_number_is_a_number_in_a_workbook(run, tmp_path, write):
     pytest.importorskip("openpyxl")
     pytest.importorskip("python_calamine")
     src = write(
-        tmp_path,
         "in.jsonl",
         b'{"source": "tmall", "on": "2022-11-11", "price": 99.9, "n": 3, "big": '
         b'12345678901234567890, "id": "00123"}\n',
@@ -165,15 +157,15 @@ def test_a_json_lines_number_is_a_number_in_a_workbook(run, tmp_path):
 
 
 @pytest.mark.parametrize("suffix", [".xls", ".ods", ".xlsb", ".numbers", ".et"])
-def test_spreadsheets_it_does_not_read_are_refused_saying_so(run, tmp_path, suffix):
-    path = write(tmp_path, f"清单{suffix}", b"\xd0\xcf\x11\xe0")
+def test_spreadsheets_it_does_not_read_are_refused_saying_so(run, write, suffix):
+    path = write(f"清单{suffix}", b"\xd0\xcf\x11\xe0")
     assert_clean_error(run("batch", path), "which linkcheck does not read", "save it as .xlsx")
 
 
-def test_an_unknown_extension_says_why(run, tmp_path):
-    path = write(tmp_path, "list.txt", TEXT.encode())
+def test_an_unknown_extension_says_why(run, write):
+    path = write("list.txt", TEXT.encode())
     assert_clean_error(run("batch", path), "'.txt' is not one it knows", "--input-format")
-    bare = write(tmp_path, "list", TEXT.encode())
+    bare = write("list", TEXT.encode())
     assert_clean_error(run("batch", bare), "it has none")
 
 
@@ -188,16 +180,18 @@ def test_an_unknown_extension_says_why(run, tmp_path):
         ("out.json", ("--format", "jsonl"), "(json)"),
     ],
 )
-def test_an_output_whose_extension_does_not_match_is_refused(run, tmp_path, out, options, fragment):
-    path = write(tmp_path, "in.csv", TEXT.encode())
+def test_an_output_whose_extension_does_not_match_is_refused(
+    run, tmp_path, write, out, options, fragment
+):
+    path = write("in.csv", TEXT.encode())
     target = tmp_path / out
     assert_clean_error(run("batch", path, "-o", str(target), *options), fragment)
     assert not target.exists()
     assert list(tmp_path.iterdir()) == [tmp_path / "in.csv"]
 
 
-def test_an_unknown_output_extension_takes_the_format_asked_for(run, tmp_path):
-    path = write(tmp_path, "in.csv", TEXT.encode())
+def test_an_unknown_output_extension_takes_the_format_asked_for(run, tmp_path, write):
+    path = write("in.csv", TEXT.encode())
     target = tmp_path / "out.txt"
     assert run("batch", path, "-o", str(target), "--format", "tsv", "-s", "直播").exit_code == 0
     assert re.match(r"来源\t链接地址", target.read_text(encoding="utf-8"))
@@ -284,15 +278,17 @@ def test_a_workbook_with_several_answers_a_row_opens_in_two_readers(
 
 
 @pytest.mark.parametrize("kind", ["csv-gb18030", "jsonl"])
-def test_text_checklists_with_two_answers_a_row_make_a_workbook_that_opens(run, tmp_path, kind):
+def test_text_checklists_with_two_answers_a_row_make_a_workbook_that_opens(
+    run, tmp_path, write, kind
+):
     if kind == "jsonl":
-        src = write(tmp_path, "in.jsonl",
+        src = write("in.jsonl",
                     '{"来源": "天猫", "直播时间": "2022-11-11", "价格": 89.9, "标题": "保温杯"}\n'
                     '{"来源": "拼多多", "直播时间": "2022-11-11", "价格": 12, "标题": "=1+1"}\n'
                     .encode())  # fmt: skip
         price = [89.9, 12]
     else:
-        src = write(tmp_path, "in.csv",
+        src = write("in.csv",
                     "来源,直播时间,价格,标题\r\n天猫,2022-11-11,89.9,保温杯\r\n"
                     "拼多多,2022-11-11,12,=1+1\r\n".encode("gb18030"))  # fmt: skip
         price = ["89.9", "12"]  # CSV cells are text, and stay text

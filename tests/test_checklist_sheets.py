@@ -26,17 +26,11 @@ def rows_of(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def write(tmp_path, name: str, data: bytes | str) -> str:
-    path = tmp_path / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return str(path)
-
-
 # ---------------------------------------------------------------------- the header row
 
 
-def test_a_gb18030_csv_with_a_title_row_is_read_from_its_header(run, tmp_path):
-    path = write(tmp_path, "选品.csv", TITLED.encode("gb18030"))
+def test_a_gb18030_csv_with_a_title_row_is_read_from_its_header(run, write):
+    path = write("选品.csv", TITLED.encode("gb18030"))
     result = run("batch", path, "--format", "csv", ok=True)
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
@@ -59,11 +53,11 @@ def test_a_gb18030_csv_with_a_title_row_is_read_from_its_header(run, tmp_path):
     assert "3 results: allowed 3 · denied 0 · unknown 0 · error 0" in result.stderr
 
 
-def test_the_column_option_an_error_suggests_works_on_a_titled_sheet(run, tmp_path):
+def test_the_column_option_an_error_suggests_works_on_a_titled_sheet(run, write):
     """Headers linkcheck does not know: the error names the header row it read and the
     options; the --source-column it suggests works by header and by the sheet's position."""
     text = "双11直播选品表,,\n品名,店铺,开播\n保温杯,天猫,2022-11-11\n"
-    path = write(tmp_path, "a.csv", text.encode("gb18030"))
+    path = write("a.csv", text.encode("gb18030"))
     assert_clean_error(
         run("batch", path, "--format", "csv"),
         "no source or url column among: 品名, 店铺, 开播 (the header, row 2)",
@@ -82,10 +76,10 @@ def test_the_column_option_an_error_suggests_works_on_a_titled_sheet(run, tmp_pa
         assert "header: row 2 (skipped above it: row 1 双11直播选品表)" in result.stderr
 
 
-def test_header_row_sets_the_header(run, tmp_path):
+def test_header_row_sets_the_header(run, write):
     # row 2 names a source column, but the header the user means is row 3
     text = "清单,,\n来源,填平台名,\n来源,日期,备注\ntmall,2022-11-11,x\n"
-    path = write(tmp_path, "a.csv", text)
+    path = write("a.csv", text)
     found = run("batch", path, "--format", "csv", "-s", "直播")
     assert rows_of(found.stdout)[0] == ["来源", "填平台名", "", *APPENDED]
     given = run("batch", path, "--format", "csv", "-s", "直播", "--header-row", "3", ok=True)
@@ -111,27 +105,27 @@ APPENDED = ["surface", "verdict", "rule", "next_change", "note"]
          ("--header-row is for CSV, TSV and .xlsx",)),
     ],
 )  # fmt: skip
-def test_a_header_row_that_is_not_there_is_a_clean_error(run, tmp_path, name, data, options,
+def test_a_header_row_that_is_not_there_is_a_clean_error(run, write, name, data, options,
                                                         fragments):  # fmt: skip
-    assert_clean_error(run("batch", write(tmp_path, name, data), *options), *fragments)
+    assert_clean_error(run("batch", write(name, data), *options), *fragments)
 
 
-def test_header_row_counts_from_1(run, tmp_path):
-    result = run("batch", write(tmp_path, "a.csv", "来源\ntmall\n"), "--header-row", "0")
+def test_header_row_counts_from_1(run, write):
+    result = run("batch", write("a.csv", "来源\ntmall\n"), "--header-row", "0")
     assert result.exit_code == 2 and "Invalid value for '--header-row'" in result.stderr
 
 
-def test_blank_rows_above_the_header_are_not_titles(run, tmp_path):
-    path = write(tmp_path, "a.csv", "\n,,\n来源,日期\ntmall,2022-11-11\n")
+def test_blank_rows_above_the_header_are_not_titles(run, write):
+    path = write("a.csv", "\n,,\n来源,日期\ntmall,2022-11-11\n")
     result = run("batch", path, "--format", "csv", "-s", "直播")
     assert result.stderr.splitlines()[0] == "header: row 3"
     assert rows_of(result.stdout)[1][3] == "allowed"
 
 
-def test_without_a_known_header_the_title_is_still_passed_over(run, tmp_path):
+def test_without_a_known_header_the_title_is_still_passed_over(run, write):
     """No row names a column (the columns are given by position): the header is the first
     row with more than one filled cell, not the one-cell title above it."""
-    path = write(tmp_path, "a.csv", "选品表,,\n品名,店铺,开播\n杯,天猫,2022-11-11\n")
+    path = write("a.csv", "选品表,,\n品名,店铺,开播\n杯,天猫,2022-11-11\n")
     result = run("batch", path, "--format", "csv", "--source-column", "2", "--date-column", "3",
                  "-s", "直播")  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -139,9 +133,9 @@ def test_without_a_known_header_the_title_is_still_passed_over(run, tmp_path):
     assert "header: row 2 (skipped above it: row 1 选品表)" in result.stderr
 
 
-def test_the_duckdb_engine_leaves_a_titled_sheet_to_the_python_engine(run, tmp_path):
+def test_the_duckdb_engine_leaves_a_titled_sheet_to_the_python_engine(run, write):
     pytest.importorskip("duckdb")
-    path = write(tmp_path, "a.csv", TITLED)
+    path = write("a.csv", TITLED)
     python = run("batch", path, "--format", "csv")
     duck = run("batch", path, "--format", "csv", "--engine", "duckdb")
     assert duck.stdout == python.stdout
@@ -270,12 +264,12 @@ def test_share_text_with_two_links_is_an_error_naming_both(run):
     )
 
 
-def test_share_text_in_a_checklist(run, tmp_path):
+def test_share_text_in_a_checklist(run, write):
     text = (
         f"来源,商品链接,日期\n,{SHARE},2022-11-11\n天猫,{SHARE},2022-11-11\n"
         ",https://a.tmall.com/1 https://b.jd.com/2,2022-11-11\n"
     )
-    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv", "-s", "直播")
+    result = run("batch", write("a.csv", text), "--format", "csv", "-s", "直播")
     rows = rows_of(result.stdout)
     assert [r[1] for r in rows[1:]] == [SHARE, SHARE, "https://a.tmall.com/1 https://b.jd.com/2"]
     assert [r[4] for r in rows[1:]] == ["unknown", "allowed", "error"]
@@ -298,8 +292,8 @@ NESTED = [
 ]
 
 
-def test_a_nested_link_is_found_by_its_name_and_objects_come_back_as_they_were(run, tmp_path):
-    path = write(tmp_path, "a.jsonl", "\n".join(NESTED) + "\n")
+def test_a_nested_link_is_found_by_its_name_and_objects_come_back_as_they_were(run, write):
+    path = write("a.jsonl", "\n".join(NESTED) + "\n")
     result = run("batch", path, "-s", "直播", ok=True)
     assert result.exit_code == 1  # row 3 has no link: an error row
     assert "url: 商品.链接 (a nested field)" in result.stderr
@@ -319,8 +313,8 @@ def test_a_nested_link_is_found_by_its_name_and_objects_come_back_as_they_were(r
     assert json.loads(lines[2])["note"] == "missing source: the row has neither a source nor a url"
 
 
-def test_a_nested_field_named_by_its_dotted_path(run, tmp_path):
-    path = write(tmp_path, "a.jsonl", "\n".join(NESTED) + "\n")
+def test_a_nested_field_named_by_its_dotted_path(run, write):
+    path = write("a.jsonl", "\n".join(NESTED) + "\n")
     result = run("batch", path, "-s", "直播", "--format", "csv", "--url-column", "商品.备用链接")
     assert "url: 商品.备用链接 (--url-column 商品.备用链接)" in result.stderr
     rows = rows_of(result.stdout)
@@ -337,17 +331,17 @@ def test_a_nested_field_named_by_its_dotted_path(run, tmp_path):
     )
 
 
-def test_a_top_level_link_comes_first_and_keys_may_hold_dots(run, tmp_path):
+def test_a_top_level_link_comes_first_and_keys_may_hold_dots(run, write):
     text = (
         '{"链接": "https://detail.tmall.com/1", "店": {"链接": "https://item.jd.com/1.html"},'
         ' "日期": "2022-11-11"}\n'
     )
-    result = run("batch", write(tmp_path, "a.jsonl", text), "-s", "直播", "--format", "csv")
+    result = run("batch", write("a.jsonl", text), "-s", "直播", "--format", "csv")
     assert "url: 链接 (column 1)" in result.stderr
     assert "warning: field '店.链接' holds url values" in result.stderr
     assert rows_of(result.stdout)[1][4] == "allowed"
     dotted = '{"v1.2": {"商品": {"链接": "https://detail.tmall.com/1"}}, "日期": "2022-11-11"}\n'
-    result = run("batch", write(tmp_path, "b.jsonl", dotted), "-s", "直播", "--format", "csv")
+    result = run("batch", write("b.jsonl", dotted), "-s", "直播", "--format", "csv")
     assert "url: v1.2.商品.链接 (a nested field)" in result.stderr
     assert rows_of(result.stdout)[1][3] == "allowed"
 
@@ -355,7 +349,7 @@ def test_a_top_level_link_comes_first_and_keys_may_hold_dots(run, tmp_path):
 # ---------------------------------------------------------------------- columns not read
 
 
-def test_every_column_that_could_have_been_read_is_named(run, tmp_path):
+def test_every_column_that_could_have_been_read_is_named(run, write):
     """A column is named when its header looks like a meaning (渠道, 挂链位置 taken by
     another) or when its cells are what a meaning reads (surface names, links, dates,
     platforms), whatever its header."""
@@ -364,7 +358,7 @@ def test_every_column_that_could_have_been_read_is_named(run, tmp_path):
         "tmall,2022-11-11,直播,直播,短视频,https://detail.tmall.com/1,快手,2022-11-12\n"
         "jd-self,2022-11-11,短视频,短视频,直播预告,,抖音,2022-11-13\n"
     )
-    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv")
+    result = run("batch", write("a.csv", text), "--format", "csv")
     warnings = [line for line in result.stderr.replace("\n  ", " ").splitlines()
                 if line.startswith("warning")]  # fmt: skip
     assert warnings == [
@@ -382,9 +376,9 @@ def test_every_column_that_could_have_been_read_is_named(run, tmp_path):
 
 
 @pytest.mark.parametrize("header", ["直播形式", "投放形式", "挂链位置", "形式"])
-def test_surface_headers_are_read_and_their_cells_mean_surfaces(run, tmp_path, header):
+def test_surface_headers_are_read_and_their_cells_mean_surfaces(run, write, header):
     text = f"来源,{header},日期\ntmall,直播预告,2022-11-11\ntmall,直播、短视频,2022-11-11\n"
-    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv")
+    result = run("batch", write("a.csv", text), "--format", "csv")
     assert f"surface: {header} (column 2)" in result.stderr
     assert [r[3] for r in rows_of(result.stdout)[1:]] == [
         "live-preview", "livestream", "short-video",
@@ -395,9 +389,9 @@ def test_surface_headers_are_read_and_their_cells_mean_surfaces(run, tmp_path, h
     ("header", "meaning"), [("渠道", "surface"), ("投放渠道", "surface"), ("展示位置", "surface"),
                             ("挂链方式说明", "surface"), ("直播平台2", "platform")],
 )  # fmt: skip
-def test_surface_look_alike_headers_are_named(run, tmp_path, header, meaning):
+def test_surface_look_alike_headers_are_named(run, write, header, meaning):
     text = f"来源,{header}\ntmall,\n"
-    result = run("batch", write(tmp_path, "a.csv", text), "--format", "csv", "--on", "2022-11-11")
+    result = run("batch", write("a.csv", text), "--format", "csv", "--on", "2022-11-11")
     assert f"warning: column 2 '{header}' looks like a {meaning} column but is not read" in (
         result.stderr
     )

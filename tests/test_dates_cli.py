@@ -26,12 +26,6 @@ TMALL = "kuaishou-2022-tmall-window,2023-01-01T00:00:00+08:00 unknown"
 CUTOFF = "kuaishou-2022-03-cutoff,2022-10-28T00:00:00+08:00 allowed"
 
 
-def _csv(tmp_path, text: str, name: str = "dates.csv") -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 def _rows(result) -> list[list[str]]:
     return list(csv.reader(io.StringIO(result.stdout, newline="")))
 
@@ -94,8 +88,8 @@ def test_a_year_out_of_range_is_a_usage_error(run):
 # ---------------------------------------------------------------------- a checklist's dates
 
 
-def test_serial_numbers_in_a_date_column_are_their_days_and_said_so(run, tmp_path):
-    path = _csv(tmp_path, "source,date\ntmall,44876\ntmall,44862.99999\ntmall,44861.5\n")
+def test_serial_numbers_in_a_date_column_are_their_days_and_said_so(run, write):
+    path = write("dates.csv", "source,date\ntmall,44876\ntmall,44862.99999\ntmall,44861.5\n")
     result = run("batch", path, "-s", "livestream", "--fail-on", "never")
     assert _rows(result)[1:] == [
         ["tmall", "44876", "livestream", "allowed", *TMALL.split(","), ""],
@@ -103,7 +97,7 @@ def test_serial_numbers_in_a_date_column_are_their_days_and_said_so(run, tmp_pat
         ["tmall", "44861.5", "livestream", "denied", *CUTOFF.split(","), ""],  # 10-27 noon
     ]
     assert SERIALS in " ".join(result.stderr.split())
-    plain = run("batch", _csv(tmp_path, "source,date\ntmall,2022-11-11\n", "plain.csv"))
+    plain = run("batch", write("plain.csv", "source,date\ntmall,2022-11-11\n"))
     assert "serial" not in plain.stderr
 
 
@@ -128,9 +122,9 @@ def test_serial_numbers_in_json_lines_and_workbooks(run, tmp_path):
     assert SERIALS in " ".join(result.stderr.split())
 
 
-def test_a_date_without_a_year_shows_its_date_in_the_note(run, tmp_path):
+def test_a_date_without_a_year_shows_its_date_in_the_note(run, write):
     data = "source,date\ntmall,11月11日 20:00\ntmall,Nov 11\ntmall,双11\ntmall,2022-11-11\n"
-    path = _csv(tmp_path, data)
+    path = write("dates.csv", data)
     result = run("batch", path, "-s", "livestream", "--year", "2022")
     assert _rows(result)[1:] == [
         ["tmall", "11月11日 20:00", "livestream", "allowed", *TMALL.split(","),
@@ -147,8 +141,8 @@ def test_a_date_without_a_year_shows_its_date_in_the_note(run, tmp_path):
     )
 
 
-def test_without_year_the_current_year_is_said_and_joins_the_answer_note(run, tmp_path):
-    path = _csv(tmp_path, "source,date\ntmall,11月11日\n")
+def test_without_year_the_current_year_is_said_and_joins_the_answer_note(run, write):
+    path = write("dates.csv", "source,date\ntmall,11月11日\n")
     result = run("batch", path, "-s", "livestream", "--fail-on", "never")
     row = _rows(result)[1]
     assert row[3] == "unknown"  # 2026-11-11 (the test run's year or later): past the horizon
@@ -173,9 +167,9 @@ def test_without_year_the_current_year_is_said_and_joins_the_answer_note(run, tm
         ("%m/%d/%Y", ["allowed", "allowed", "error"]),
     ],
 )
-def test_date_format_reads_a_column_of_one_style(run, tmp_path, option, verdicts):
-    path = _csv(
-        tmp_path, "source,date\ntmall,11/10/2022\ntmall,11/12/2022\ntmall,11/11/2022 20:00\n"
+def test_date_format_reads_a_column_of_one_style(run, write, option, verdicts):
+    path = write(
+        "dates.csv", "source,date\ntmall,11/10/2022\ntmall,11/12/2022\ntmall,11/11/2022 20:00\n"
     )
     result = run("batch", path, "-s", "livestream", "--date-format", option, "--fail-on", "never")
     assert [row[3] for row in _rows(result)[1:]] == verdicts
@@ -184,8 +178,8 @@ def test_date_format_reads_a_column_of_one_style(run, tmp_path, option, verdicts
             assert row[6] == f"date '{row[1]}' does not match --date-format '{option}'"
 
 
-def test_an_ambiguous_cell_is_an_error_row_saying_how_to_read_the_column(run, tmp_path):
-    path = _csv(tmp_path, "source,date\ntmall,11/10/2022\ntmall,2022-11-11\n")
+def test_an_ambiguous_cell_is_an_error_row_saying_how_to_read_the_column(run, write):
+    path = write("dates.csv", "source,date\ntmall,11/10/2022\ntmall,2022-11-11\n")
     result = run("batch", path, "-s", "livestream")
     assert result.exit_code == 1
     assert _rows(result)[1] == [
@@ -210,9 +204,9 @@ def test_an_ambiguous_cell_is_an_error_row_saying_how_to_read_the_column(run, tm
         ("Nov 11 2022 at 8pm", f"invalid date 'Nov 11 2022 at 8pm': {ACCEPTED}"),
     ],
 )  # fmt: skip
-def test_a_refused_cell_is_an_error_row_in_english_whatever_the_language(run, tmp_path, cell,
+def test_a_refused_cell_is_an_error_row_in_english_whatever_the_language(run, write, cell,
                                                                          note):  # fmt: skip
-    path = _csv(tmp_path, f'source,date\ntmall,"{cell}"\ntmall,2022-11-11\n')
+    path = write("dates.csv", f'source,date\ntmall,"{cell}"\ntmall,2022-11-11\n')
     for language in ("en", "zh"):
         result = run("batch", path, "-s", "livestream", "--lang", language, "--format", "csv")
         rows = _rows(result)
@@ -227,17 +221,17 @@ def test_a_refused_cell_is_an_error_row_in_english_whatever_the_language(run, tm
      "20221027T235959+0800", "2022-W43-5", "2022-W43-5T00:00:00.5", "2022年10月28日",
      "2022-10-28 00:00 -0800", "Oct 27 2022 16:00:00 UTC", "25/10/2022", "2022.10.28"],
 )  # fmt: skip
-def test_a_date_cell_is_answered_as_on_answers_it(run, tmp_path, when):
+def test_a_date_cell_is_answered_as_on_answers_it(run, write, when):
     check = run("check", "tmall", "-s", "livestream", "--on", when, "--format", "plain",
                 ok=False)  # fmt: skip
     verdict, *_, rule = check.stdout.strip().split("\t")
-    path = _csv(tmp_path, f'source,date\ntmall,"{when}"\n')
+    path = write("dates.csv", f'source,date\ntmall,"{when}"\n')
     row = _rows(run("batch", path, "-s", "livestream", "--fail-on", "never"))[1]
     assert row[3:5] == [verdict, "" if rule == "-" else rule]
 
 
-def test_a_bad_date_format_is_a_usage_error_naming_the_option(run, tmp_path):
-    result = run("batch", _csv(tmp_path, "source,date\ntmall,1\n"), "--date-format", "%d")
+def test_a_bad_date_format_is_a_usage_error_naming_the_option(run, write):
+    result = run("batch", write("dates.csv", "source,date\ntmall,1\n"), "--date-format", "%d")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert (
@@ -246,16 +240,16 @@ def test_a_bad_date_format_is_a_usage_error_naming_the_option(run, tmp_path):
     )
 
 
-def test_the_date_option_of_empty_cells_takes_the_year_and_no_note(run, tmp_path):
-    path = _csv(tmp_path, "source,date\ntmall,\ntmall,44876\n")
+def test_the_date_option_of_empty_cells_takes_the_year_and_no_note(run, write):
+    path = write("dates.csv", "source,date\ntmall,\ntmall,44876\n")
     result = run("batch", path, "-s", "livestream", "--on", "双11", "--year", "2022")
     assert [row[3] + row[6] for row in _rows(result)[1:]] == ["allowed", "allowed"]
     assert "without a year" not in result.stderr
 
 
-def test_the_columns_style_is_not_the_option_s(run, tmp_path):
+def test_the_columns_style_is_not_the_option_s(run, write):
     """--date-format reads the column; --on is read as every option is."""
-    path = _csv(tmp_path, "source,date\ntmall,\ntmall,11/10/2022\n")
+    path = write("dates.csv", "source,date\ntmall,\ntmall,11/10/2022\n")
     result = run("batch", path, "-s", "livestream", "--on", "2022-11-11", "--date-format",
                  "%d/%m/%Y")  # fmt: skip
     assert [row[3] for row in _rows(result)[1:]] == ["allowed", "denied"]
@@ -304,9 +298,9 @@ def test_both_engines_read_dates_alike(run, tmp_path):
             assert "the date has no year: read as 2021-11-11 20:00 (--year 2021)" in python.stdout
 
 
-def test_a_serial_in_a_row_whose_source_is_wrong_is_said_by_both_engines(run, tmp_path):
+def test_a_serial_in_a_row_whose_source_is_wrong_is_said_by_both_engines(run, write):
     pytest.importorskip("duckdb")
-    path = _csv(tmp_path, "source,date\n天苗,44876\ntmall,2022-11-11\n")
+    path = write("dates.csv", "source,date\n天苗,44876\ntmall,2022-11-11\n")
     python = run("batch", path, "--format", "csv")
     duckdb = run("batch", path, "--format", "csv", "--engine", "duckdb")
     assert python.stderr == duckdb.stderr

@@ -17,12 +17,6 @@ from .helpers import TEAM
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def write(tmp_path, name: str, text: str):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 def problems(text: str, name: str = "f.toml", defaults: bool = True) -> list[str]:
     loader = Loader()
     if defaults:
@@ -36,8 +30,8 @@ def test_bundled_rules_are_found_and_clean():
     assert problems("schema = 1\n") == []
 
 
-def test_a_team_file_adds_a_window(tmp_path):
-    rules = linkcheck.load_rules([write(tmp_path, "team.toml", TEAM)])
+def test_a_team_file_adds_a_window(write):
+    rules = linkcheck.load_rules([write("team.toml", TEAM)])
     d = rules.check("tmall", "livestream", "2023-03-31")
     assert (d.verdict, d.rule.id) == ("allowed", "team-2023-tmall-spring")
     assert (d.horizon.through, d.horizon.as_of) == (date(2023, 12, 31), date(2023, 2, 20))
@@ -127,11 +121,11 @@ def test_all_problems_are_collected_not_only_the_first():
     assert len(problems(text)) == 2
 
 
-def test_override_replaces_a_bundled_rule(tmp_path):
+def test_override_replaces_a_bundled_rule(write):
     text = TEAM.replace(
         'id = "team-2023-tmall-spring"', 'id = "kuaishou-2022-tmall-window"\noverride = true'
     )
-    rules = linkcheck.load_rules([write(tmp_path, "o.toml", text)])
+    rules = linkcheck.load_rules([write("o.toml", text)])
     assert rules.check("tmall", "livestream", "2022-11-11").verdict == "denied"
     assert rules.check("tmall", "livestream", "2023-03-02").rule.id == "kuaishou-2022-tmall-window"
     assert [r.id for r in rules.rules].count("kuaishou-2022-tmall-window") == 1
@@ -146,9 +140,9 @@ def test_redefining_a_source_needs_override():
     assert problems('schema = 1\n[sources.tmall]\nname = "T"\noverride = true\n') == []
 
 
-def test_a_file_in_another_zone_combines_exactly(tmp_path):
+def test_a_file_in_another_zone_combines_exactly(write):
     utc_file = TEAM.replace('timezone = "Asia/Shanghai"', 'timezone = "UTC"')
-    rules = linkcheck.load_rules([write(tmp_path, "utc.toml", utc_file)])
+    rules = linkcheck.load_rules([write("utc.toml", utc_file)])
     # 2023-03-01 in UTC begins at 08:00 in Shanghai
     assert (
         rules.check("tmall", "livestream", datetime(2023, 3, 1, 7, 59, tzinfo=SH)).verdict
@@ -172,9 +166,9 @@ def test_a_file_in_another_zone_combines_exactly(tmp_path):
     )
 
 
-def test_equal_starts_go_to_the_later_loaded_rule(tmp_path):
+def test_equal_starts_go_to_the_later_loaded_rule(write):
     deny = TEAM.replace('verdict = "allow"', 'verdict = "deny"').replace("team-2023", "later-2023")
-    rules = linkcheck.load_rules([write(tmp_path, "a.toml", TEAM), write(tmp_path, "b.toml", deny)])
+    rules = linkcheck.load_rules([write("a.toml", TEAM), write("b.toml", deny)])
     d = rules.check("tmall", "livestream", "2023-03-15")
     assert (d.verdict, d.rule.id) == ("denied", "later-2023-tmall-spring")
     assert [r.id for r in d.overridden] == [
@@ -184,7 +178,7 @@ def test_equal_starts_go_to_the_later_loaded_rule(tmp_path):
     ]
 
 
-def test_without_default_rules_a_file_stands_alone(tmp_path):
+def test_without_default_rules_a_file_stands_alone(write):
     text = """
 schema = 1
 default_platform = "shop"
@@ -201,27 +195,22 @@ verdict = "deny"
 sources = ["own"]
 surfaces = "*"
 """
-    rules = linkcheck.load_rules([write(tmp_path, "solo.toml", text)], defaults=False)
+    rules = linkcheck.load_rules([write("solo.toml", text)], defaults=False)
     assert rules.check("own", "page", "2022-01-01").verdict == "denied"
     assert list(rules.catalog.sources) == ["own"]
-
-
-def _file(path, data: bytes) -> str:
-    path.write_bytes(data)
-    return str(path)
 
 
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [
-        (lambda p: str(p / "missing.toml"), "rules file not found"),
-        (lambda p: str(p), "is a directory"),
-        (lambda p: _file(p / "bin.toml", b"schema = 1\n\xff\xfe\x00"), "not UTF-8"),
-        (lambda p: _file(p / "empty.toml", b""), "missing 'schema = 1'"),
+        (lambda p, write: str(p / "missing.toml"), "rules file not found"),
+        (lambda p, write: str(p), "is a directory"),
+        (lambda p, write: write("bin.toml", b"schema = 1\n\xff\xfe\x00"), "not UTF-8"),
+        (lambda p, write: write("empty.toml", b""), "missing 'schema = 1'"),
     ],
 )
-def test_unreadable_files_raise_rules_error(tmp_path, make, fragment):
-    path = make(tmp_path)
+def test_unreadable_files_raise_rules_error(tmp_path, write, make, fragment):
+    path = make(tmp_path, write)
     with pytest.raises(RulesError) as info:
         linkcheck.load_rules([path])
     assert fragment in str(info.value)

@@ -237,10 +237,8 @@ def test_show_in_chinese_says_what_is_inferred(run):
     )
 
 
-def test_list_json_names_the_rules_files(run, tmp_path):
-    team = _write(
-        tmp_path, "team.toml", TEAM.replace("schema = 1", 'schema = 1\nversion = "2023.02"')
-    )
+def test_list_json_names_the_rules_files(run, write):
+    team = write("team.toml", TEAM.replace("schema = 1", 'schema = 1\nversion = "2023.02"'))
     doc = json.loads(run("rules", "list", "--json", "--rules", team).stdout)
     assert doc["rule_files"] == [
         BUNDLED_FILE,
@@ -268,15 +266,9 @@ def test_show_unknown_id(run):
 # ---------------------------------------------------------------------- diff
 
 
-def _write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-def test_diff_of_a_team_change(run, tmp_path):
-    old = _write(tmp_path, "old.toml", "schema = 1\n")
-    new = _write(tmp_path, "new.toml", TEAM)  # tmall on livestream, 2023-03-01 to 03-31
+def test_diff_of_a_team_change(run, tmp_path, write):
+    old = write("old.toml", "schema = 1\n")
+    new = write("new.toml", TEAM)  # tmall on livestream, 2023-03-01 to 03-31
     result = run("rules", "diff", old, new)
     assert result.exit_code == 1
     # the team file moves the horizon a year on: its window, and the Kuaishou shop's
@@ -318,13 +310,11 @@ def test_diff_of_a_team_change(run, tmp_path):
     assert (same.exit_code, same.stdout) == (0, "no verdict changes\n")
 
 
-def test_diff_of_whole_files(run, tmp_path):
+def test_diff_of_whole_files(run, write):
     bundled = (Path(__file__).parent.parent / "rules.toml").read_text(encoding="utf-8")
-    old = _write(tmp_path, "rules.toml", bundled)
-    new = _write(
-        tmp_path,
+    old = write("rules.toml", bundled)
+    new = write(
         "proposed.toml",
-        # JD's window two weeks longer, and the "unclear" span after it moved to match
         bundled.replace("end = 2022-11-30", "end = 2022-12-15", 1).replace(
             "start = 2022-12-01", "start = 2022-12-16"
         ),
