@@ -202,3 +202,27 @@ def differential(rows: int, seed: int, mixed: float = 1.0) -> list[list[str]]:
             rng.choice(DATES), rng.choice(PLATFORMS), rng.choice(TITLES),
         ])  # fmt: skip
     return out
+
+
+def batch_under_512_mib(*args: str, stdin=None, prelude: str = "", timeout: float = 120):
+    """`linkcheck batch ARGS` in another process whose address space is limited to 512 MiB
+    (and whose files to 3 GiB: a run that would fill the disk stops instead). `prelude` is
+    Python run first (a bound set lower, so that a test need not write gigabytes); `stdin`:
+    a file object or None (nothing)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys;"
+        "resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20));"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (3 << 30, 3 << 30));"
+        f"{prelude + ';' if prelude else ''}"
+        "from linkcheck.cli import main; sys.argv = ['linkcheck', 'batch', *sys.argv[1:]]; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        stdin=stdin if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -13,6 +13,10 @@ from .formats import InputError
 # which no checklist row comes near; beyond it a file (/dev/zero, a file of one endless
 # line) is not read on into memory
 MAX_LINE = 32 * 1024 * 1024
+# bytes of a stream that cannot be read twice (a pipe, /dev/stdin, a device) copied to the
+# temporary folder so that it can be: a workbook or JSON Lines longer than this comes from a
+# file, and an endless pipe (or /dev/zero) stops here instead of filling the disk
+MAX_SPOOL = 512 << 20
 
 
 def line_too_long(limit: int) -> InputError:
@@ -99,31 +103,55 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
 
 
 def rereadable(binary, max_line: int | None = None):
-    """The stream itself if it can be read again from here, else a copy of it (kept in
-    memory up to 16 MiB, then in a temporary file). With `max_line` (characters), a copy
-    stops with line_too_long() where more than 4 bytes a character of it come without a line
-    end (an endless pipe of one line does not fill the disk)."""
-    try:
-        if binary.seekable():
-            binary.tell()
-            return binary
-    except OSError:
-        pass
-    import shutil
+    """The stream itself if it is a file that can be read again from here, else a copy of
+    it (kept in memory up to 16 MiB, then in a temporary file) of at most MAX_SPOOL bytes.
+    A device (/dev/zero, /dev/stdin) is copied: it may claim to seek but reads on without
+    end. With `max_line` (characters), a copy stops with line_too_long() where more than 4
+    bytes a character of it come without a line end."""
+    if _seekable_file(binary):
+        return binary
     import tempfile
 
     copy = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 (returned open)
-    if max_line is None:
-        shutil.copyfileobj(binary, copy, 1 << 20)
-    else:
-        run = 0  # bytes since the last line end (0x0A is one in every encoding accepted)
-        most = 4 * max_line
-        while chunk := binary.read(1 << 20):
+    run = 0  # bytes since the last line end (0x0A is one in every encoding accepted)
+    most = 4 * max_line if max_line is not None else None
+    total = 0
+    while chunk := binary.read(1 << 20):
+        total += len(chunk)
+        if total > MAX_SPOOL:
+            copy.close()
+            raise InputError(
+                N_(
+                    "the input stream runs past {limit} bytes, the most copied from a pipe or "
+                    "device to be read: save it to a file and name the file"
+                ),
+                limit=f"{MAX_SPOOL:,}",
+            )
+        if most is not None:
             first = chunk.find(b"\n")
             run = run + len(chunk) if first < 0 else len(chunk) - chunk.rfind(b"\n") - 1
             if (first < 0 and run > most) or (first >= 0 and run + first > most):
                 copy.close()
-                raise line_too_long(max_line)
-            copy.write(chunk)
+                raise line_too_long(max_line)  # type: ignore[arg-type]
+        copy.write(chunk)
     copy.seek(0)
     return copy
+
+
+def _seekable_file(binary) -> bool:
+    """Whether `binary` can be read again from here: it seeks, and is not a device or pipe
+    (a stream without a descriptor, such as BytesIO, is judged by seeking alone)."""
+    import os
+    import stat
+
+    try:
+        if not binary.seekable():
+            return False
+        binary.tell()
+    except (OSError, ValueError):
+        return False
+    try:
+        mode = os.fstat(binary.fileno()).st_mode
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return True
+    return stat.S_ISREG(mode)

@@ -17,7 +17,7 @@ from ..i18n import N_
 from .cells import BadRow, JsonRow, RawNumber, cell_text
 from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
 from .formats import Format, InputError
-from .headers import FOUND, Layout, Located, locate
+from .headers import FOUND, MAX_COLUMNS, Layout, Located, locate
 
 _MAX_CELL = 16 * 1024 * 1024
 
@@ -67,7 +67,17 @@ class FormulaScan:
 _BLOCK = 1 << 18  # bytes read at most at a time
 
 
-def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
+def record_too_long(limit: int) -> InputError:
+    return InputError(
+        N_(
+            "a record runs past {limit} characters over its lines (a quoted cell that does "
+            "not end): no checklist row is that long"
+        ),
+        limit=f"{limit:,}",
+    )
+
+
+def _scanned_lines(text, scan: FormulaScan, fed: list[int]) -> Iterator[io.StringIO]:
     """The text of a TextIOWrapper as blocks of whole lines (each a StringIO, iterated line
     by line as the file would be), each shown to `scan` before it is given out. Bytes are
     taken as they come (read1: a pipe's rows are answered without waiting for a full block)
@@ -83,6 +93,9 @@ def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
         if end:
             block = "".join(pending) + data[:end] if pending else data[:end]
             pending = []
+            fed[0] += len(block)
+            if fed[0] > MAX_LINE + _BLOCK:  # a block may start with records before this one
+                raise record_too_long(MAX_LINE)
             scan.scan(block)
             yield io.StringIO(block, newline="")
         if end < len(data):
@@ -99,17 +112,21 @@ def _scanned_lines(text, scan: FormulaScan) -> Iterator[io.StringIO]:
 
 
 class DelimitedRows:
-    """The rows of a CSV or TSV: iterating gives csv.reader itself (nothing added per row),
-    and `formulas` is the FormulaScan of the text read so far."""
+    """The rows of a CSV or TSV, as csv.reader reads them; `formulas` is the FormulaScan of
+    the text read so far; `fed` the characters given to the reader since its last row."""
 
-    __slots__ = ("_reader", "formulas")
+    __slots__ = ("_reader", "fed", "formulas")
 
-    def __init__(self, reader, formulas: FormulaScan) -> None:
+    def __init__(self, reader, formulas: FormulaScan, fed: list[int]) -> None:
         self._reader = reader
         self.formulas = formulas
+        self.fed = fed
 
     def __iter__(self):
-        return self._reader
+        fed = self.fed
+        for row in self._reader:
+            fed[0] = 0
+            yield row
 
 
 def read_delimited(text, delimiter: str,
@@ -117,10 +134,18 @@ def read_delimited(text, delimiter: str,
     """The header row (found as headers.locate says) and the rows after it."""
     csv.field_size_limit(_MAX_CELL)  # a long product link or description is still one cell
     scan = FormulaScan(delimiter)
-    reader = csv.reader(chain.from_iterable(_scanned_lines(text, scan)), delimiter=delimiter)
-    found = locate(enumerate(reader, start=1), _same, layout)
+    fed = [0]
+    lines = chain.from_iterable(_scanned_lines(text, scan, fed))
+    reader = csv.reader(lines, delimiter=delimiter)
+    found = locate(enumerate(_reset(reader, fed), start=1), _same, layout)
     rows = chain(found.after, reader) if found.after else reader
-    return found, DelimitedRows(rows, scan)
+    return found, DelimitedRows(rows, scan, fed)
+
+
+def _reset(reader, fed: list[int]) -> Iterator[list[str]]:
+    for row in reader:
+        fed[0] = 0
+        yield row
 
 
 def _same(cells: list[str]) -> list[str]:
@@ -288,7 +313,7 @@ def jsonl_keys(text, *, paths: bool = False):
     keys: dict[str, None] = {}
     nested: dict[str, tuple[str, ...]] = {}
     seen_any = False
-    for line in _lines(text):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         seen_any = True
@@ -298,6 +323,16 @@ def jsonl_keys(text, *, paths: bool = False):
             continue
         if not obj.keys() <= keys.keys():
             keys.update(dict.fromkeys(obj))
+            if len(keys) > MAX_COLUMNS:
+                raise InputError(
+                    N_(
+                        "the objects up to line {number} have {count} different keys, more "
+                        "than the {limit} columns a checklist may have"
+                    ),
+                    number=f"{number:,}",
+                    count=f"{len(keys):,}",
+                    limit=f"{MAX_COLUMNS:,}",
+                )
         if paths and len(nested) < MAX_NESTED:
             for key, value in obj.items():
                 if type(value) is dict:

@@ -34,7 +34,7 @@ from .formats import (
     InputError,
     wants_bom,
 )
-from .headers import Layout
+from .headers import MAX_COLUMNS, Layout, too_wide
 from .readers import Table, formula_scan, read_input
 from .writers import DelimitedWriter, Writer, open_writer
 
@@ -142,6 +142,8 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         try:
             table = read_input(binary, in_format, options.encoding, layout)
             header, rows, encoding = table.header, table.rows, table.encoding
+            if len(header) > MAX_COLUMNS:
+                raise too_wide(len(header))
             row = None if in_format is Format.JSONL else table.header_row  # no rows in JSON
             columns = Columns.find(header, dict(options.columns), nested=table.nested, row=row)
         except LinkcheckError as exc:

@@ -3,7 +3,9 @@ or time before it is read."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from itertools import chain
 
@@ -14,11 +16,20 @@ from .encodings import rereadable
 from .formats import InputError
 from .headers import FOUND, Layout, Located, locate
 
-# size (time); every other XML part is parsed whole, so it must be small; the shared strings
-# are all held in memory at once, so what they would cost is estimated first.
+# bytes a workbook part may unpack to: a sheet is streamed, row by row, so only its size
+# (time) is bounded; the shared strings are all held in memory at once, so what they would
+# cost is estimated first (XLSX_SHARED_MEMORY);
 XLSX_SHEET_LIMIT = 2 << 30
-XLSX_PART_LIMIT = 64 << 20
+# every other part is parsed whole: 8 MiB holds the 64,000 cell formats Excel allows (a
+# styles.xml of 8 MiB takes openpyxl about 150 MB and 17 s; one of 60 MB took 2.7 GB)
+XLSX_PART_LIMIT = 8 << 20
 XLSX_SHARED_MEMORY = 1 << 30
+# one sheet row, or one shared string, is built whole in memory before it is read: bytes
+# of XML and XML elements (cells, values, rich-text runs) it may take. A row of 16,384
+# cells (column XFD, Excel's last) of inline strings is 49,152 elements; a cell holds at
+# most 32,767 characters (128 KiB of UTF-8)
+XLSX_UNIT_BYTES = 16 << 20
+XLSX_UNIT_ELEMENTS = 100_000
 # bytes of memory one shared string costs openpyxl at its peak, beyond its text (measured:
 # ~100 for a million one-letter strings; rounded up)
 _SHARED_STRING_COST = 128
@@ -65,9 +76,17 @@ def _check_shared_strings(archive, part) -> None:
     if 2 * part.file_size > XLSX_SHARED_MEMORY:
         return _refuse_shared_strings(2 * part.file_size, None)
     tail = b""  # a tag cut by a chunk boundary is counted in the next
+    units = Units(
+        _STRING_END,
+        N_(
+            "shared string {number} of the workbook takes more than {bytes} bytes or "
+            "{elements} XML elements, the most read of one string; save the sheet as CSV"
+        ),
+    )
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(1 << 20):
+                units.feed(chunk)
                 chunk = tail + chunk
                 strings += chunk.count(b"<si") + chunk.count(b":si")
                 tail = chunk[-2:]
@@ -76,6 +95,76 @@ def _check_shared_strings(archive, part) -> None:
     cost = 2 * part.file_size + _SHARED_STRING_COST * strings
     if cost > XLSX_SHARED_MEMORY:
         _refuse_shared_strings(cost, strings)
+
+
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]{0,31}:)?row\s*>")
+_STRING_END = re.compile(rb"</(?:[A-Za-z_][\w.-]{0,31}:)?si\s*>")
+
+
+class Units:
+    """Counts, over an XML part fed a chunk at a time, the bytes and elements (start tags)
+    of each unit ending at `end` (a sheet row, a shared string) and refuses one past
+    XLSX_UNIT_BYTES or XLSX_UNIT_ELEMENTS: what a parser would build whole in memory is
+    refused before the parser is given it. Text between units counts toward the next."""
+
+    __slots__ = ("_end", "_message", "_tail", "bytes", "elements", "number")
+
+    def __init__(self, end: re.Pattern, message: str) -> None:
+        self._end = end
+        self._message = message  # N_(…) with {number}, {bytes} and {elements}
+        self._tail = b""  # an end tag cut by the chunk's end is found in the next
+        self.bytes = self.elements = 0
+        self.number = 1  # the unit being read, counted from 1
+
+    def feed(self, chunk: bytes) -> None:
+        tail = self._tail
+        if tail[-1:] == b"<" and chunk[:1] == b"/":
+            self.elements -= 1  # an end tag cut after its "<", counted as a start
+        start = 0
+        for match in self._end.finditer(tail + chunk):
+            end = match.end() - len(tail)
+            if end <= 0:
+                continue  # seen with the chunk before
+            self._add(chunk, start, end)
+            self.bytes = self.elements = 0
+            self.number += 1
+            start = end
+        self._add(chunk, start, len(chunk))
+        self._tail = (tail + chunk)[-40:]
+
+    def _add(self, chunk: bytes, start: int, end: int) -> None:
+        self.bytes += end - start
+        self.elements += chunk.count(b"<", start, end) - chunk.count(b"</", start, end)
+        if self.bytes > XLSX_UNIT_BYTES or self.elements > XLSX_UNIT_ELEMENTS:
+            raise InputError(
+                self._message,
+                number=f"{self.number:,}",
+                bytes=f"{XLSX_UNIT_BYTES:,}",
+                elements=f"{XLSX_UNIT_ELEMENTS:,}",
+            )
+
+
+class _BoundedSource:
+    """A sheet's XML as the parser reads it, each row refused past the Units bounds before
+    the parser is given its bytes."""
+
+    def __init__(self, source) -> None:
+        self._source = source
+        self._units = Units(
+            _ROW_END,
+            N_(
+                "row {number} of the first sheet's XML takes more than {bytes} bytes or "
+                "{elements} XML elements, the most read of one row; save the sheet as CSV"
+            ),
+        )
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        self._units.feed(data)
+        return data
+
+    def close(self) -> None:
+        self._source.close()
 
 
 def _refuse_shared_strings(cost: int, strings: int | None) -> None:
@@ -90,6 +179,29 @@ def _refuse_shared_strings(cost: int, strings: int | None) -> None:
         cost=cost >> 20,
         limit=XLSX_SHARED_MEMORY >> 20,
     )
+
+
+_LOADING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _sizes_not_scanned():
+    """openpyxl's read-only loading without its scan of every sheet for a <dimension>: a
+    sheet that has none was parsed whole, unbounded (one row of 5 million cells: 50 s), for
+    a size never used here (only the cells in the file are read). Restored after."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _LOADING:
+        saved = ReadOnlyWorksheet.__dict__["_get_size"]
+        ReadOnlyWorksheet._get_size = _no_size
+        try:
+            yield
+        finally:
+            ReadOnlyWorksheet._get_size = saved
+
+
+def _no_size(sheet) -> None:
+    return None
 
 
 def _why(exc: Exception) -> str:
@@ -193,12 +305,13 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
     _check_workbook_sizes(binary)
     malformed = _malformed()
     try:
-        book = load_workbook(binary, read_only=True, data_only=True)
+        with _sizes_not_scanned():
+            book = load_workbook(binary, read_only=True, data_only=True)
         if not book.worksheets:
             raise InputError(N_("the workbook has no worksheet"))
         sheet = book.worksheets[0]
         links = _hyperlinks(book._archive, sheet._worksheet_path)
-        source = sheet._get_source()  # the sheet's XML, parsed below as openpyxl does
+        source = _BoundedSource(sheet._get_source())  # parsed below as openpyxl does
         parser = WorkSheetParser(
             source,
             sheet._shared_strings,

@@ -7,8 +7,6 @@ thing wrong with it is the thing under test.
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 from linkcheck import batch
 from linkcheck.batch import workbook as book_reader
 
-from ..helpers import assert_clean_error
+from ..helpers import assert_clean_error, batch_under_512_mib
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -44,7 +42,7 @@ def tmall_row(r: int) -> str:
 
 def workbook(path: Path, replace: dict) -> Path:
     """A workbook openpyxl wrote, with the parts in `replace` swapped (or added); a part
-    may be given as a list of chunks."""
+    may be given as a list or an iterator of chunks (written as they come)."""
     plain = io.BytesIO()
     book = openpyxl.Workbook()
     book.active.append(["source", "date"])
@@ -61,7 +59,7 @@ def workbook(path: Path, replace: dict) -> Path:
                 out.writestr(info, original.read(info))
         for name, data in replace.items():
             with out.open(name, "w", force_zip64=True) as part:
-                for chunk in data if isinstance(data, list) else [data]:
+                for chunk in [data] if isinstance(data, (str, bytes)) else data:
                     part.write(chunk.encode() if isinstance(chunk, str) else chunk)
     return path
 
@@ -153,24 +151,13 @@ def _shared_strings_bomb(path: Path, strings: int, size: int) -> Path:
     return workbook(path, {"xl/sharedStrings.xml": [start, *one * strings, "</sst>"]})
 
 
-def _batch_under_512_mib(path: Path) -> subprocess.CompletedProcess:
-    code = (
-        "import resource, sys;"
-        "resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20));"
-        "from linkcheck.cli import main; sys.argv = ['linkcheck', 'batch', sys.argv[1]]; main()"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120
-    )
-
-
 @pytest.mark.subprocess
 def test_a_shared_strings_bomb_is_refused_before_it_is_read(tmp_path):
     """Under a 512 MiB address-space limit the bomb must be refused, not read until memory
     runs out: 900 texts of 1 MiB (openpyxl would hold 900 MiB), from a file of 4 MiB."""
     path = _shared_strings_bomb(tmp_path / "bomb.xlsx", 900, 1 << 20)
     assert path.stat().st_size < 5 << 20
-    done = _batch_under_512_mib(path)
+    done = batch_under_512_mib(str(path))
     assert done.returncode == 2, done.stderr
     assert "shared strings would take about 1,800 MiB of memory" in done.stderr
     assert "save the sheet as CSV" in done.stderr
