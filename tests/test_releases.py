@@ -7,6 +7,8 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -758,3 +760,68 @@ def test_update_refuses_when_platformdirs_names_another_folder(repo, run, place,
     assert not os.path.exists(elsewhere)
     assert state(place) == before
     assert answer(run) == said == ALLOWED
+
+
+# ---------------------------------------------------------------------- the documented flow
+
+
+def _documented_steps() -> list[tuple[str, str]]:
+    """docs/releases.md's team flow: each ```sh command with the ```text output after it."""
+    page = (ROOT / "docs" / "releases.md").read_text(encoding="utf-8").split("## 中文说明")[0]
+    return [(command.strip(), output)
+            for command, output in re.findall(r"```sh\n(linkcheck [^\n]*)\n```\n\n```text\n"
+                                              r"(.*?)```", page, re.S)]  # fmt: skip
+
+
+def test_the_documented_flow_from_nothing_to_a_verified_update(run, tmp_path, monkeypatch):
+    """A maintainer and a user on another machine (folders of their own) run the commands of
+    docs/releases.md as written — its release file, its URL on whatever port is free — and
+    see the output the page shows (times of day aside; `...` ends a shortened output)."""
+    steps = _documented_steps()
+    assert [command.split(" --")[0] for command, _ in steps] == [
+        "linkcheck rules repo init team-rules",
+        "linkcheck rules publish team.toml",
+        "linkcheck rules repo refresh team-rules",
+        "linkcheck rules trust 'http://127.0.0.1:8000'",
+        "linkcheck rules update",
+        "linkcheck check tmall",
+        "linkcheck rules rollback",
+    ]
+    page = (ROOT / "docs" / "releases.md").read_text(encoding="utf-8")
+    release = re.search(r"```toml\n(.*?)```", page, re.S)[1]
+    monkeypatch.setenv("COLUMNS", "100")  # the width the page was written at
+    maintainer, user = tmp_path / "maintainer", tmp_path / "user"
+    maintainer.mkdir()
+    user.mkdir()
+    # the user's own folders (the maintainer's commands keep everything in the repository
+    # and keys folders); the user's machine holds nothing but the root file it is handed
+    monkeypatch.setenv("XDG_DATA_HOME", str(user / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(user / "config"))
+    (maintainer / "team.toml").write_text(release, encoding="utf-8")
+    served = None
+    try:
+        for command, shown in steps:
+            if command.startswith("linkcheck rules trust"):  # step 4: serve it, hand over
+                served = Served(maintainer / "team-rules")
+                shutil.copy(maintainer / "team-rules/metadata/1.root.json", user / "1.root.json")
+            if command.startswith("linkcheck rules rollback"):  # after a second release
+                monkeypatch.chdir(maintainer)
+                (maintainer / "team.toml").write_text(release.replace("2023.02.20", "2023.05.20"),
+                                                      encoding="utf-8")  # fmt: skip
+                ok(run("rules", "publish", "team.toml", "--repo", "team-rules"))
+                monkeypatch.chdir(user)
+                ok(run("rules", "update"))
+            url = served.url if served else "http://127.0.0.1:8000"
+            monkeypatch.chdir(user if served else maintainer)
+            args = shlex.split(command.replace("http://127.0.0.1:8000", url))[1:]
+            said = ok(run(*args))
+            expected = shown.replace("http://127.0.0.1:8000", url)
+            when = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
+            said, expected = re.sub(when, "<time>", said), re.sub(when, "<time>", expected)
+            if expected.endswith("  ...\n"):
+                assert said.startswith(expected[: -len("  ...\n")]), (command, said)
+            else:
+                assert said == expected, command
+    finally:
+        if served is not None:
+            served.stop()
