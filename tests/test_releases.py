@@ -462,6 +462,44 @@ def test_refused_a_release_signed_by_the_online_keys_alone(repo, run, place):
     attack(run, place, message="too few or wrong signatures", setup=forged_release)
 
 
+def test_the_release_commands_speak_chinese(repo, run, place):
+    """Issue 23: everything works in Chinese — an update, its refusal with nothing changed,
+    a rollback, a publish refusal."""
+    zh = ("--lang", "zh")
+    out = ok(run("rules", "update", *zh))
+    assert (
+        out.splitlines()[0] == f"规则发布版：仅内置规则 → 2023.02.20（第 1 版），从 {repo.url} 安装"
+    )
+    assert ok(run("rules", "update", *zh)).startswith(
+        f"2023.02.20（第 1 版） 就是 {repo.url} 的最新发布版；刚刚验证过，有效期到 "
+    )
+    (place / "team.toml").write_text(
+        team("2023.05.01", "deny", "2023-05-01", rule="team-2023-tmall-off", as_of="2023-05-01")
+    )  # fmt: skip
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    newest = _targets(place)[-1]
+    newest.write_bytes(newest.read_bytes().replace(b"deny", b"DENY"))  # as long as it was
+    before = state(place)
+    refused = run("rules", "update", *zh)
+    assert_clean_error(refused, code=1)
+    assert refused.stderr == (
+        "错误:拒绝更新：第 2 版的 'rules.toml' 与仓库签名的长度或 sha256 不符：被篡改或不完整\n"
+    )
+    assert state(place) == before
+    assert answer(run) == ALLOWED
+    assert ok(run("rules", "rollback", *zh)) == (
+        "规则发布版：2023.02.20（第 1 版） → 仅内置规则；再运行一次 `linkcheck rules rollback` "
+        "可回到 2023.02.20（第 1 版）\n"
+    )
+    assert answer(run) == BUNDLED
+    again = run("rules", "publish", "team.toml", "--repo", "repo", *zh)
+    assert_clean_error(again, code=1)
+    assert again.stderr == (
+        "错误:未发布：'team.toml' 的版本 '2023.05.01' 不晚于已发布的 '2023.05.01'；请给它一个更晚的"
+        "版本号\n"
+    )
+
+
 # ---------------------------------------------------------------------- publish refusals
 
 
