@@ -111,6 +111,31 @@ def test_encoding_can_be_forced_and_a_wrong_one_is_an_error(run, write):
     assert_clean_error(run("batch", path, "--encoding", "klingon"), "unknown encoding 'klingon'")
 
 
+def test_utf8_with_one_stray_byte_is_named_as_broken_utf8_not_read_as_gb18030(run, write):
+    """Found by the engine fuzzer: a space inside 天猫's UTF-8 bytes made the sample invalid
+    UTF-8, so the file was read as GB18030 — 天猫 came out as 澶╃尗 in every row up to the
+    broken byte, then the run stopped there."""
+    broken = "天猫".encode()[:2] + b" " + "天猫".encode()[2:]
+    data = b"source,name\r\n" + "tmall,天猫天猫天猫天猫天猫\r\n".encode() + b"tmall," + broken
+    path = write("list.csv", data + b"\r\n")
+    result = run("batch", path, "-s", "livestream", "--on", "2022-11-11")
+    assert_clean_error(result, "list.csv' is not valid utf-8 text (byte 0xe5)", "--encoding")
+    assert "澶" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["来源,日期\n天猫,2022-11-11\n", "来源,商品\n" + "京东自营,保温杯 500ml 双层真空\n" * 50],
+    ids=["short", "long"],
+)
+def test_gb18030_text_is_still_read_as_gb18030(run, write, text):
+    path = write("list.csv", text, "gb18030")
+    with open(path, "rb") as f:
+        assert linkcheck.batch.detect_encoding(f.read()) == "gb18030"
+    result = run("batch", path, "-s", "livestream", "--on", "2022-11-11")
+    assert csv_rows(result.stdout.lstrip("\ufeff"))[1][:2] == text.splitlines()[1].split(",")
+
+
 def test_excel_flag_writes_a_bom(run, tmp_path, write):
     path = write("list.csv", HEADER + ROWS)
     out = tmp_path / "out.csv"
