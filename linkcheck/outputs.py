@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from .errors import LinkcheckError
 from .i18n import N_
+from .inputs import read_as
 
 
 class OutputError(LinkcheckError):
@@ -57,6 +58,7 @@ def atomic_file(path: str) -> Iterator:
         with _write_through(path) as handle:
             yield handle
         return
+    _not_read(path)
     target = os.path.realpath(path)
     folder = os.path.dirname(target)
     # the signals end the run as an exception, and are held back while the temporary file
@@ -80,6 +82,7 @@ def atomic_file(path: str) -> Iterator:
             os.chmod(tmp, _mode_for(target))
             yield handle
             handle.close()
+            _not_read(path)  # a rules file read since the output was opened (check -o)
             os.replace(tmp, target)
         except OSError as exc:
             _discard(handle, fd, tmp)
@@ -89,6 +92,17 @@ def atomic_file(path: str) -> Iterator:
         except BaseException:
             _discard(handle, fd, tmp)
             raise
+
+
+def _not_read(path: str) -> None:
+    """Refuse to replace a file this run reads (its rules, a document they cite)."""
+    read = read_as(path)
+    if read is not None:
+        raise OutputError(
+            N_("output '{path}' is '{read}', which this run reads; write the output elsewhere"),
+            path=path,
+            read=read,
+        )
 
 
 _HELD = tuple(

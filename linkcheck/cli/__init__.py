@@ -178,9 +178,11 @@ class LinkcheckGroup(SuggestingGroup):
 
     def make_context(self, info_name, args, parent=None, **extra):
         from .. import i18n
+        from ..inputs import forget
 
         # each run starts from the environment's language, or the one its line asks for
         i18n.choose(language_in(args))
+        forget()  # and with no file read yet (an output may replace what an earlier run read)
         _translate_click()  # click modules imported since the last run too
         argv = list(args)
         ctx = super().make_context(info_name, args, parent=parent, **extra)

@@ -12,6 +12,7 @@ import stat
 
 from ..errors import Problem, shown
 from ..i18n import N_
+from ..inputs import remember
 from ..model import Catalog, Citation, Document, Rule
 
 MAX_DOCUMENT = 32 * 1024 * 1024  # an article, a notice, a memo: text, not a data dump
@@ -48,10 +49,12 @@ def read_document(path: str) -> bytes:
             N_("document file '{file}' cannot be read: {reason}"), reason=exc.strerror
         ) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise DocumentUnreadable(N_("document file '{file}' is not a regular file"))
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(MAX_DOCUMENT + 1)
+        remember(st, path)
     except OSError as exc:
         raise DocumentUnreadable(
             N_("document file '{file}' cannot be read: {reason}"), reason=exc.strerror

@@ -9,6 +9,7 @@ import stat
 
 from ..errors import LinkcheckError
 from ..i18n import N_
+from ..inputs import remember
 
 
 def bundled_rules() -> bytes:
@@ -24,6 +25,7 @@ def bundled_rules() -> bytes:
     for path in _bundled_paths():
         try:
             with open(path, "rb") as f:
+                remember(os.fstat(f.fileno()), path)  # a checkout's rules.toml: never an output
                 return f.read()
         except OSError:
             continue
@@ -66,13 +68,15 @@ def read_rules_file(path: str) -> bytes:
             N_("cannot read rules file: {reason}"), reason=exc.strerror or exc
         ) from None
     try:
-        mode = os.fstat(fd).st_mode
+        st = os.fstat(fd)
+        mode = st.st_mode
         if stat.S_ISDIR(mode):
             raise Unreadable(N_("is a directory, not a rules file; give a .toml file"))
         if not stat.S_ISREG(mode):
             raise Unreadable(N_("not a regular file (a pipe or a device?); give a .toml file"))
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(MAX_FILE + 1)
+        remember(st, path)
     except OSError as exc:
         raise Unreadable(
             N_("cannot read rules file: {reason}"), reason=exc.strerror or exc

@@ -186,3 +186,70 @@ def test_a_signal_just_as_the_temporary_file_is_made_leaves_nothing(tmp_path, si
     assert proc.returncode in (128 + signum, -signum), proc.stderr
     assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+TEAM = """\
+schema = 1
+timezone = "Asia/Shanghai"
+
+[horizon.kuaishou]
+as_of = 2023-05-20
+through = 2023-12-31
+"""
+
+# every command that takes -o, with its rules file named as the output (found by a new user:
+# each replaced the team's rules file with its output and exited 0 or 1)
+WRITES_ITS_RULES = [
+    ("check", "tmall", "--on", "2022-11-11", "--rules", "{rules}", "-o", "{out}"),
+    ("batch", "{checklist}", "--on", "2022-11-11", "--rules", "{rules}", "-o", "{out}"),
+    ("batch", "{checklist}", "--on", "2022-11-11", "--rules", "{rules}", "-o", "{other}",
+     "--manifest", "{out}"),
+    ("rules", "lint", "{rules}", "-o", "{out}"),
+    ("rules", "diff", "{rules}", "{rules}", "-o", "{out}"),
+    ("rules", "export", "--rules", "{rules}", "-o", "{out}"),
+    ("rules", "list", "--rules", "{rules}", "-o", "{out}"),
+    ("timeline", "tmall", "--rules", "{rules}", "-o", "{out}"),
+    ("upcoming", "--rules", "{rules}", "-o", "{out}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", WRITES_ITS_RULES, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("name", ["same", "hard-link", "symlink", "relative"])
+def test_no_output_replaces_a_rules_file_the_run_reads(run, tmp_path, monkeypatch, args, name):
+    rules = tmp_path / "team.toml"
+    rules.write_text(TEAM, encoding="utf-8")
+    out = {"same": rules, "hard-link": tmp_path / "link.toml",
+           "symlink": tmp_path / "sym.toml", "relative": "team.toml"}[name]  # fmt: skip
+    if name == "hard-link":
+        os.link(rules, out)
+    elif name == "symlink":
+        os.symlink(rules, out)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.csv").write_text(CHECKLIST, encoding="utf-8")
+    fields = {"rules": str(rules), "out": str(out), "checklist": "in.csv", "other": "res.csv"}
+    result = run(*(word.format(**fields) for word in args))
+    assert_clean_error(result, f"output '{out}' is '", "which this run reads", code=2)
+    assert rules.read_text(encoding="utf-8") == TEAM
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_bundled_rules_file_is_known_as_read(run):
+    """A checkout's rules.toml (an editable install reads it) is never an output either; the
+    check runs on what was recorded, not by writing to the real file."""
+    from linkcheck import inputs
+    from linkcheck.rules.files import bundled_folder
+
+    assert run("check", "tmall", "--on", "2022-11-11").exit_code == 0
+    bundled = os.path.join(bundled_folder(), "rules.toml")
+    assert inputs.read_as(bundled) == bundled
+    inputs.forget()
+    assert inputs.read_as(bundled) is None
+
+
+def test_an_output_may_replace_what_an_earlier_run_read(run, tmp_path):
+    rules = tmp_path / "team.toml"
+    rules.write_text(TEAM, encoding="utf-8")
+    assert run("rules", "lint", str(rules)).exit_code == 0
+    # the next run (the same process: a test, an embedder) reads nothing yet
+    assert run("rules", "export", "-o", str(rules)).exit_code == 0
+    assert rules.read_text(encoding="utf-8").startswith("platform,source,surface,")
