@@ -6,7 +6,7 @@ says the same on stderr, or first says in one line that the Python engine checke
 
 Seconds in CI. A long run (the README's development section):
 
-    LINKCHECK_FUZZ_EXAMPLES=200000 python -m pytest tests/adversarial/test_engine_fuzz.py \\
+    LINKCHECK_FUZZ_EXAMPLES=2000 python -m pytest tests/adversarial/test_engine_fuzz.py \\
         -n 0 -p no:randomly --hypothesis-show-statistics
 
 The statistics say how many files DuckDB answered and how many it left to Python.
