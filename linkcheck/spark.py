@@ -132,7 +132,8 @@ def check_dataframe(df, rules: RuleSet | None = None, *, source: str | None = No
     answer = [F.col(f"_la_{c}").alias(c) for c in APPENDED]
     # the error row of a date that did not read (at ERROR) takes the date's note; a date
     # without a year adds its note to an answer's (as deciding.joined_note)
-    note, date_note = F.col("_la_note"), F.col("_ld_note")
+    # (a TIMESTAMP cell is its own date: the note of an empty date is for a null one only)
+    note, date_note = F.col("_la_note"), F.when(F.col("_lk_stamp").isNull(), F.col("_ld_note"))
     answer[-1] = (
         F.when((F.col("_la_verdict") == "error") | date_note.isNull(),
                F.coalesce(note, date_note))

@@ -17,6 +17,11 @@ YEAR_NOTES = (
     N_("the date has no year: read as {date} (--year {year})"),
 )
 
+EMPTY_DATE_NOTES = (
+    N_("the row has no date: checked now, as the run (--on sets a date)"),
+    N_("the row has no date: checked at {date} (--on {when})"),
+)
+
 
 def iso(at: datetime | None) -> str | None:
     return None if at is None else at.isoformat()
@@ -62,6 +67,12 @@ def decision_note(d: Decision) -> str:
             f"(as of {d.horizon.as_of}); last known: {last}; {hint}"
         )
     return ""
+
+
+def empty_date_note(at: datetime, when: str) -> str:
+    """The note of an empty cell in a date column, read as the run's date `when` (--on)."""
+    template = EMPTY_DATE_NOTES[0] if when.strip().lower() == "now" else EMPTY_DATE_NOTES[1]
+    return Message(template, date=shown_at(at), when=when).english()
 
 
 def reading_note(at: datetime, year: int | None) -> str:

@@ -240,11 +240,32 @@ def test_a_bad_date_format_is_a_usage_error_naming_the_option(run, write):
     )
 
 
-def test_the_date_option_of_empty_cells_takes_the_year_and_no_note(run, write):
+def test_the_date_option_of_empty_cells_takes_the_year_and_says_so(run, write):
     path = write("dates.csv", "source,date\ntmall,\ntmall,44876\n")
     result = run("batch", path, "-s", "livestream", "--on", "双11", "--year", "2022")
-    assert [row[3] + row[6] for row in _rows(result)[1:]] == ["allowed", "allowed"]
+    assert [row[3] + row[6] for row in _rows(result)[1:]] == [
+        "allowedthe row has no date: checked at 2022-11-11 (--on 双11)",
+        "allowed",
+    ]
     assert "without a year" not in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_an_empty_date_cell_says_which_date_it_was_checked_at(run, write, engine):
+    """A new user's finding: a row whose date cell is empty was answered for --on (or now)
+    with nothing in its note, as if the row had said that date."""
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    path = write("dates.csv", "source,date\ntmall,2022-11-11\ntmall,\n")
+    on = run("batch", path, "-s", "livestream", "--on", "2022-11-11", "--engine", engine)
+    assert [row[6] for row in _rows(on)[1:]] == [
+        "",
+        "the row has no date: checked at 2022-11-11 (--on 2022-11-11)",
+    ]
+    now = run("batch", path, "-s", "livestream", "--engine", engine)
+    assert _rows(now)[2][6].endswith(
+        "the row has no date: checked now, as the run (--on sets a date)"
+    )
 
 
 def test_the_columns_style_is_not_the_option_s(run, write):

@@ -17,7 +17,7 @@ from ..links import classify_host, link_host, looks_like_link, shared_link
 from ..model import Resolved
 from ..timeline import from_micros, micros
 from ..when import CELLS, DateStyle, read_when
-from ..words import change_cell, decision_note, reading_note
+from ..words import change_cell, decision_note, empty_date_note, reading_note
 from .cells import BadRow
 from .columns import Columns
 from .formats import Answer
@@ -205,7 +205,12 @@ class Checker:
         note a row's answers take, when the cell has no year; an empty cell is the default
         (--on). Raises LinkcheckError for a date that cannot be read."""
         if not when_text.strip():
-            return self._instant(self.default_when, platform, DateStyle(year=self.dates.year))
+            read = self._instant(self.default_when, platform, DateStyle(year=self.dates.year))
+            if self._date_at is None:  # no date column: the run's report says what was used
+                return read
+            # a date column with this row's cell empty: the row says which date it was given
+            note = empty_date_note(read[0], self.default_when)
+            return read[0], read[1], joined_note(read[2], note) if len(read) > 2 else note
         return self._instant(when_text, platform, self.dates)
 
     def spans(self, platform: str, resolved: Resolved, surface: str):
