@@ -112,6 +112,22 @@ def test_lint_without_default_rules_stands_alone(run):
 # ---------------------------------------------------------------------- list / show
 
 
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [("2022-12-31", (True, True)), ("2023-01-01", (None, None)), ("2026-12-03", (None, None))],
+)
+def test_past_the_horizon_no_rule_is_said_to_be_in_force(run, on, expected):
+    """A new user's finding: with no --on (2026), `rules list` said the 2022 cut-off and the
+    shop rule were in force — while `check` says the rules know nothing of 2026."""
+    rules = json.loads(run("rules", "list", "--on", on, "--json").stdout)["rules"]
+    by_id = {r["id"]: r["in_force"] for r in rules}
+    assert (by_id["kuaishou-2022-03-cutoff"], by_id["kuaishou-shop"]) == expected
+    assert by_id["kuaishou-2018-open"] is False  # a window that has ended stays "no"
+    plain = run("rules", "list", "--on", on).stdout
+    shop = next(line for line in plain.splitlines() if line.startswith("kuaishou-shop "))
+    assert shop.split()[-3] == {True: "yes", None: "unknown"}[expected[1]]
+
+
 def test_list_plain_marks_rules_in_force(run):
     result = run("rules", "list", "--on", "2022-11-11")
     assert result.exit_code == 0

@@ -46,7 +46,8 @@ def rules() -> None:
 @output_options("text", "plain", "json", piped="plain")
 def list_rules(when, output: Output, env: Env):
     """Every loaded rule: id, platform, verdict, sources, surfaces, window, file, and whether
-    its window holds WHEN (default now; the winner among them is what `check` answers).
+    its window holds WHEN (default now; the winner among them is what `check` answers;
+    unknown past the rules' horizon, where they vouch for nothing).
 
     \b
     Example:
@@ -55,7 +56,11 @@ def list_rules(when, output: Output, env: Env):
     ruleset, release = env.load()
     platform = ruleset.platform_id(env.platform) if env.platform else None
     at = read_date(ruleset, when, platform)
-    rows = [render.rule_row(r, at) for r in ruleset.rules if platform in (None, r.platform)]
+    rows = [
+        render.rule_row(r, at, ruleset.horizon(r.platform))
+        for r in ruleset.rules
+        if platform in (None, r.platform)
+    ]
     horizons = [h for p, h in ruleset.catalog.horizons.items() if platform in (None, p)]
     files = env.rule_files(ruleset, release)
     fmt = output.format

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from ..i18n import N_, english, language, ngettext
 from ..i18n import gettext as _
-from ..model import VERDICT_OF, Rule
+from ..model import VERDICT_OF, Horizon, Rule
 from ..timeline import in_force
 from ..words import iso
 from .check import horizon_dict, window_text
 from .common import COLOUR
 
 
-def rule_row(rule: Rule, at) -> dict:
-    """`rules list`: one rule, and whether its window holds `at` (a JSON object: its
-    words are English in every language)."""
+def rule_row(rule: Rule, at, horizon: Horizon | None = None) -> dict:
+    """`rules list`: one rule, and whether its window holds `at` — None (unknown) when it
+    would but `at` is past the platform's `horizon`, where the rules vouch for nothing (a
+    JSON object: its words are English in every language)."""
+    holds: bool | None = in_force(rule, at)
+    if holds and horizon is not None and at >= horizon.end:
+        holds = None
     with english():
         window = window_text(rule)
     return {
@@ -26,7 +30,7 @@ def rule_row(rule: Rule, at) -> dict:
         "start": rule.start_text,
         "end": rule.end_text,
         "window": window,
-        "in_force": in_force(rule, at),
+        "in_force": holds,
         "file": rule.file,
         "position": rule.position,
     }
@@ -69,7 +73,8 @@ def rule_files_lines(rule_files: list[dict]) -> list[str]:
 
 
 def rules_list_plain(rows: list[dict]) -> list[dict]:
-    return [{**r, "in_force": "yes" if r["in_force"] else "no"} for r in rows]
+    words = {True: "yes", False: "no", None: "unknown"}
+    return [{**r, "in_force": words[r["in_force"]]} for r in rows]
 
 
 RULES_LIST_COLUMNS = ("id", "platform", "verdict", "sources", "surfaces", "window", "in_force",
@@ -253,6 +258,8 @@ def print_rules_table(out, rows: list[dict], at) -> None:
     table = Table(title=title, header_style="bold")
     for name in ("id", "platform", "verdict", "sources", "surfaces", "window", "in force", "file"):
         table.add_column(_(name), overflow="fold", no_wrap=name not in ("sources", "surfaces"))
+    held = {True: f"[bold]{_('yes')}[/]", False: f"[dim]{_('no')}[/]",
+            None: f"[yellow]{_('unknown')}[/]"}  # fmt: skip
     for r in rows:
         table.add_row(
             escape(r["id"]),
@@ -261,7 +268,7 @@ def print_rules_table(out, rows: list[dict], at) -> None:
             escape(", ".join(r["sources"])),
             escape(", ".join(r["surfaces"])),
             escape(f"{r['start'] or _('always')} → {r['end'] or _('open-ended')}"),
-            f"[bold]{_('yes')}[/]" if r["in_force"] else f"[dim]{_('no')}[/]",
+            held[r["in_force"]],
             escape(r["file"]),
         )
     out.print(table)
