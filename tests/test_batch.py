@@ -14,7 +14,7 @@ import pytest
 
 import linkcheck
 
-from .helpers import assert_clean_error
+from .helpers import ROOT, assert_clean_error
 
 HEADER = "sku,来源,商品链接,日期,title\n"
 ROWS = (
@@ -470,3 +470,31 @@ def test_batch_agrees_with_single_decisions_on_random_rows(run, write):
     assert result.exit_code == 0
     got = [(r[0], r[6], r[7]) for r in csv_rows(result.stdout)[1:]]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            (ROOT / "examples" / "schedule.xlsx").read_bytes(),
+            "is a zip file, as an .xlsx workbook is",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "is an old Office file (an .xls"),
+    ],
+    ids=["xlsx", "xls"],
+)
+def test_a_workbook_named_csv_is_said_to_be_one(run, write, data, said):
+    """A new user's finding: an .xlsx renamed .csv (or sent as 清单.csv) said "cannot tell the
+    text encoding", which sends one looking for an encoding."""
+    assert_clean_error(run("batch", write("清单.csv", data)), "清单.csv", said)
+    assert_clean_error(run("batch", "-", input=data), "'stdin'", said)
+    if said.startswith("is a zip"):
+        fixed = run("batch", write("清单.csv", data), "--input-format", "xlsx", "-s", "直播")
+        assert fixed.exit_code in (0, 1) and "保温杯" in fixed.stdout
+
+
+def test_fail_on_takes_a_chinese_keyboards_commas(run, write):
+    path = write("list.csv", "source,date\ntmall,2026-11-11\n")  # unknown: past the horizon
+    for spelled in ("unknown，error", "unknown、error", "unknown,error"):
+        assert run("batch", path, "-s", "livestream", "--fail-on", spelled).exit_code == 1
+    assert run("batch", path, "-s", "livestream", "--fail-on", "denied，error").exit_code == 0

@@ -50,6 +50,24 @@ def detect_encoding(sample: bytes) -> str:
         ) from None
 
 
+# how workbooks begin: a zip archive (.xlsx, .xlsm, .ods, .numbers) or an OLE compound file
+# (.xls, .et): read as text they are garbage, and "cannot tell the text encoding" misleads
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _not_a_workbook(head: bytes) -> None:
+    if head.startswith(_WORKBOOK_MAGIC[0]):
+        raise InputError(
+            N_("the input is a zip file, as an .xlsx workbook is, not text: name it .xlsx or "
+               "pass --input-format xlsx")
+        )  # fmt: skip
+    if head.startswith(_WORKBOOK_MAGIC[1]):
+        raise InputError(
+            N_("the input is an old Office file (an .xls workbook?), not text: save it as "
+               ".xlsx or CSV")
+        )  # fmt: skip
+
+
 def _damaged_utf8(sample: bytes) -> bool:
     """UTF-8 with a byte or two broken (a cut, a stray byte), not GB18030: most of its
     non-ASCII characters read as UTF-8. Chinese text in GB18030 reads as UTF-8 about one
@@ -87,6 +105,8 @@ class _Prefixed(io.RawIOBase):
 def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
     """Wrap a binary stream as text, detecting the encoding from its first 64 KiB."""
     head = binary.read(65536)
+    if encoding is None:
+        _not_a_workbook(head)
     chosen = encoding or detect_encoding(head)
     try:
         info = codecs.lookup(chosen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 
 import click
@@ -17,7 +18,8 @@ from .options import Env, common_options, read_date, surface_option, when_option
 
 
 def _fail_on(text: str) -> set[str]:
-    words = {w.strip().lower() for w in text.split(",") if w.strip()}
+    # a Chinese keyboard's comma and enumeration comma too, as -s takes them
+    words = {w.strip().lower() for w in re.split(r"[,，、]", text) if w.strip()}
     if words == {"never"}:
         return set()
     bad = words - set(core.FAIL_ON_WORDS)
