@@ -3,7 +3,7 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 
 from __future__ import annotations
 
-from .i18n import N_, Message
+from .i18n import N_, Message, people_note
 
 
 def escape_controls(text: str) -> str:
@@ -127,8 +127,13 @@ class Problem:
         }
 
     def __str__(self) -> str:
-        place = f"{self.file}: {self.where}: " if self.where else f"{self.file}: "
-        return place + self.text()
+        from .i18n import gettext as _
+
+        if self.where:
+            return _("{file}: {where}: {problem}").format(
+                file=self.file, where=people_note(self.where), problem=self.text()
+            )
+        return _("{file}: {problem}").format(file=self.file, problem=self.text())
 
     def __repr__(self) -> str:
         return f"Problem({self.level}: {self})"

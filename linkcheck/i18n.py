@@ -84,7 +84,12 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     if language() == "en":
         return singular if count == 1 else plural
-    return _catalog().ngettext(singular, plural, count)
+    catalog = _catalog()
+    text = catalog.ngettext(singular, plural, count)
+    if text in (singular, plural):  # no plural entry (click's Choice asks for one
+        # of two sentences the catalog has on their own): the form's own entry
+        return catalog.gettext(singular if count == 1 else plural)
+    return text
 
 
 _ = gettext
@@ -142,3 +147,51 @@ def _bounded(value):
 
 # a message without fields, translated where it is formatted into another (an error's field)
 Deferred = Message
+
+
+# how the parts of a note are joined (；in Chinese)
+NOTE_SEPARATOR = N_("; ")
+
+
+class Whole(str):
+    """A message field shown whole, however long: the values a note keeps (a row's extra
+    cells), which a message would otherwise cut (i18n.FIELD_LIMIT)."""
+
+
+class Note(str):
+    """A checklist answer's note. Its text is English — the appended columns of CSV, TSV
+    and JSON outputs never change with the language — and it keeps the messages it was made
+    from, so that the outputs people read (the table, a workbook) say it in their language
+    (people_note)."""
+
+    said: tuple
+
+    def __new__(cls, *said) -> Note:
+        with english():
+            text = gettext(NOTE_SEPARATOR).join(_first_line(part) for part in said)
+        note = super().__new__(cls, text)
+        note.said = said
+        return note
+
+    def people(self) -> str:
+        return gettext(NOTE_SEPARATOR).join(_first_line(part) for part in self.said)
+
+
+def _first_line(part) -> str:
+    text = str(part)
+    return text.splitlines()[0] if text else text
+
+
+def people_note(note: str) -> str:
+    """A note as people read it, in the current language (a plain text as it is)."""
+    return note.people() if isinstance(note, Note) else note
+
+
+def joined_notes(note: str, other: str) -> str:
+    """Two notes of one answer as one (either may be empty); the parts of each kept."""
+    if not note:
+        return other
+    if not other:
+        return note
+    said = (*getattr(note, "said", (note,)), *getattr(other, "said", (other,)))
+    return Note(*said)

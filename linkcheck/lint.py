@@ -13,6 +13,7 @@ from .errors import Problem
 from .i18n import N_
 from .model import Catalog, Horizon, Rule
 from .rules import read_files
+from .rules.schema import file_name
 from .timeline import Timeline, micros
 
 
@@ -74,7 +75,7 @@ def review(catalog: Catalog) -> list[Problem]:
                         "start",
                         fields={
                             "earlier_id": earlier.id,
-                            "earlier_file": earlier.file,
+                            "earlier_file": file_name(earlier.file),
                             "earlier_word": earlier.word,
                             "later_word": later.word,
                         },
@@ -141,7 +142,11 @@ def _missing_horizons(catalog: Catalog) -> list[Problem]:
                     "far this file's knowledge reaches); the loaded horizon ({through}, "
                     "{file}) applies to its rules"
                 )
-                fields = {"platform": platform, "through": loaded.through, "file": loaded.file}
+                fields = {
+                    "platform": platform,
+                    "through": loaded.through,
+                    "file": file_name(loaded.file),
+                }
             else:
                 message = N_(
                     "rules for '{platform}' but no [horizon.{platform}] (as_of, through: how "

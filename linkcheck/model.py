@@ -341,7 +341,7 @@ class Catalog:
         found = table.get(key)
         if found is None:
             later = frozenset(self.groups) if kind == "source" else frozenset()
-            hint = did_you_mean(closest(name, table, later=later))
+            hint = did_you_mean(closest(name, table, later=later), self.display_names)
             raise UnknownNameError(
                 N_("unknown {kind} '{name}'{hint}; `linkcheck {listing}` lists them"),
                 kind=Deferred(KIND_WORDS[kind]), name=shown(name), hint=hint, listing=listing,

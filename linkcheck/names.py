@@ -49,17 +49,27 @@ class did_you_mean:  # used like the function it was: f"…{did_you_mean(ids)}"
     raised once and may be shown to a person (Chinese) and written to a checklist's note
     (English)."""
 
-    __slots__ = ("ids",)
+    __slots__ = ("ids", "named")
 
-    def __init__(self, ids: list[str]) -> None:
+    def __init__(self, ids: list[str], named=None) -> None:
         self.ids = ids
+        self.named = named  # language → {id: display name}, asked when shown in Chinese
 
     def __str__(self) -> str:
         if not self.ids:
             return ""
         from .i18n import gettext as _
+        from .i18n import language
 
-        names = _(" or ").join(f"'{i}'" for i in self.ids)
+        named: dict[str, str] = {}
+        if self.named is not None and language() == "zh":
+            named = self.named("zh")
+        shown = [
+            _("'{id}' ({name})").format(id=i, name=named[i])
+            if named.get(i, i) != i else f"'{i}'"
+            for i in self.ids
+        ]  # fmt: skip
+        names = _(" or ").join(shown)
         return _(" (did you mean {names}?)").format(names=names)
 
     def __format__(self, spec: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .i18n import N_, Message
+from .i18n import N_, Deferred, Message, Note
 from .i18n import gettext as _
 from .model import Decision
 from .when import shown_at
@@ -23,8 +23,43 @@ EMPTY_DATE_NOTES = (
 )
 
 
+# how a list reads in a sentence (、 in Chinese)
+LIST_SEPARATOR = N_(", ")
+
+
+class Listed:
+    """Items of a sentence (Messages or text) joined as a list reads in the language where
+    it is shown: `jd-self allowed, jd-pop unknown` / `jd-self 可以挂链、jd-pop 未知`."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items) -> None:
+        self.items = tuple(items)
+
+    def __str__(self) -> str:
+        return _(LIST_SEPARATOR).join(str(item) for item in self.items)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def people_change(cell: str) -> str:
+    """A next_change cell as people read it: its verdict in the current language."""
+    at, _space, verdict = cell.rpartition(" ")
+    return f"{at} {verdict_word(verdict)}" if at else cell
+
+
 def iso(at: datetime | None) -> str | None:
     return None if at is None else at.isoformat()
+
+
+def rule_word_label(word: str) -> str:
+    """A rules file's word (allow, deny, unknown) as people read it: the word itself in
+    English, the verdict it gives in Chinese."""
+    from .i18n import language
+    from .model import VERDICT_OF
+
+    return word if language() == "en" else verdict_word(VERDICT_OF[word])
 
 
 def verdict_word(verdict: str) -> str:
@@ -51,20 +86,33 @@ def change_cell(d: Decision) -> str:
 
 
 def decision_note(d: Decision) -> str:
-    """Why an answer is not simply its rule's, in one line ("" when it is)."""
+    """Why an answer is not simply its rule's, in one line ("" when it is): a Note."""
     if d.reason == "ambiguous_link":
-        parts = ", ".join(f"{c.source} {c.verdict}" for c in d.candidates)
-        return f"candidates disagree ({parts}); name the exact source"
+        parts = Listed(
+            Message(N_("{source} {verdict}"), source=c.source, verdict=Deferred(c.verdict))
+            for c in d.candidates
+        )
+        return Note(
+            Message(N_("candidates disagree ({parts}); name the exact source"), parts=parts)
+        )
     if d.reason == "no_rule":
-        return "no rule covers this"
+        return Note(Message(N_("no rule covers this")))
     if d.reason == "beyond_horizon" and d.horizon is not None:
         known = d.last_known
-        last = "unknown" if known is None else known.verdict
-        last += f" ({known.rule.id})" if known and known.rule else ""
-        hint = newer_rules_hint(d.platform).english()
-        return (
-            f"beyond the rules' horizon: nothing known after {d.horizon.through} "
-            f"(as of {d.horizon.as_of}); last known: {last}; {hint}"
+        last: Message = Deferred("unknown" if known is None else known.verdict)
+        if known and known.rule:
+            last = Message(N_("{verdict} ({rule})"), verdict=last, rule=known.rule.id)
+        return Note(
+            Message(
+                N_(
+                    "beyond the rules' horizon: nothing known after {through} (as of "
+                    "{as_of}); last known: {last}; {hint}"
+                ),
+                through=d.horizon.through,
+                as_of=d.horizon.as_of,
+                last=last,
+                hint=newer_rules_hint(d.platform),
+            )
         )
     return ""
 
@@ -76,7 +124,7 @@ def empty_date_note(at: datetime, when: str) -> str:
 
 
 def reading_note(at: datetime, year: int | None) -> str:
-    """The note of a date cell read without a year as `at` (`year`: --year, if given);
-    English, as every note (the appended columns never change with the language)."""
+    """The note of a date cell read without a year as `at` (`year`: --year, if given): a
+    Note (English in the appended columns, the reader's language where people read it)."""
     template = YEAR_NOTES[0] if year is None else YEAR_NOTES[1]
-    return Message(template, date=shown_at(at), year=year).english()
+    return Note(Message(template, date=shown_at(at), year=year))

@@ -63,7 +63,7 @@ def test_a_bad_date_option_is_one_line_naming_the_option(run, args, message):
 def test_a_bad_date_option_is_said_in_chinese(run):
     result = run("check", "tmall", "--on", "2022-02-30", "--lang", "zh")
     assert_clean_error(result)
-    assert result.stderr.strip() == "错误:--on：不存在的日期 '2022-02-30'：2022-02 只有 28 天"
+    assert result.stderr.strip() == "错误：--on：不存在的日期 '2022-02-30'：2022-02 只有 28 天"
 
 
 @pytest.mark.parametrize(

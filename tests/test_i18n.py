@@ -97,8 +97,8 @@ def test_check_reads_entirely_in_chinese(run, how, env):
     text = result.stdout
     assert "快手 · 天猫" in text  # names
     assert "✔ 可以挂链" in text and "直播间购物车" in text  # verdict and surface
-    assert "至 2022-12-31(还剩 51 天" in " ".join(text.split()).replace(" 天", " 天")
-    assert "之后未知:规则到此为止" in text.replace("\n", "").replace(" ", "")
+    assert "至2022-12-31（还剩51天，含当天）" in "".join(text.split())
+    assert "之后未知：规则到此为止" in text.replace("\n", "").replace(" ", "")
     assert "据快手介绍" in text  # the citation
     for english in ("allowed", "until", "days", "today included", " on "):
         assert english not in text, english
@@ -107,21 +107,27 @@ def test_check_reads_entirely_in_chinese(run, how, env):
 def test_chinese_locale_help_and_clicks_own_words(run):
     result = run("--lang", "zh", "batch", "--help")
     assert result.exit_code == 0
-    assert result.stdout.startswith("用法: linkcheck batch")
-    assert "逐行检查商品清单" in result.stdout and "选项:" in result.stdout
+    assert result.stdout.startswith("用法：linkcheck batch")
+    assert "逐行检查商品清单" in result.stdout and "选项：" in result.stdout
     assert "显示此帮助并退出。" in result.stdout
     group = run("--help", env=ZH_ENV)
-    assert "命令:" in group.stdout and "查看、检查、审阅和发布规则。" in group.stdout
+    assert "命令：" in group.stdout and "查看、检查、审阅和发布规则。" in group.stdout
     bad = run("--lang", "zh", "check", "tmall", "--format", "xml")
     assert bad.exit_code == 2
-    assert "错误:" in bad.stderr and "运行 'linkcheck check --help' 查看帮助。" in bad.stderr
+    assert "错误：" in bad.stderr and "运行 'linkcheck check --help' 查看帮助。" in bad.stderr
 
 
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (("check", "天苗"), ("未知来源 '天苗'(是不是 'tmall'", "`linkcheck sources` 可列出全部")),
-        (("check", "tmall", "--on", "明年某天"), ("无法识别的日期 '明年某天'", "可用 2022-11-11")),
+        (
+            ("check", "天苗"),
+            ("未知来源 '天苗'（是不是 “天猫”（tmall）？）", "`linkcheck sources` 可列出全部"),
+        ),
+        (
+            ("check", "tmall", "--on", "明年某天"),
+            ("无法识别的日期 '明年某天'：", "可用 2022-11-11"),
+        ),
         (("check", "https://evil.cn/x"), ("无法识别的商品链接主机 'evil.cn'", "请改为给出来源 id")),
         (("check", "tmall", "--on", "11/10/2022"), ("日期 '11/10/2022' 有歧义",)),
     ],
@@ -150,15 +156,15 @@ def test_every_command_speaks_chinese(run, tmp_path):
     }  # fmt: skip
     expected = {
         "timeline": "可以挂链",
-        "upcoming": "还剩 6 天(含今天)",
+        "upcoming": "还剩 6 天（含当天）",
         "upcoming-ended": "已加载的快手规则止于 2022-12-31",
         "sources": "天猫",
         "surfaces": "直播间购物车",
         "rules list": "的规则",
         "rules show": "原文引用",
-        "rules lint": "内置规则: 没有问题",
+        "rules lint": "内置规则：没有问题",
         "rules diff": "有效范围",
-        "explain": "胜出:开始时间最晚",
+        "explain": "胜出：开始时间最晚",
     }
     for name, args in cases.items():
         result = run("--lang", "zh", *args, env={"COLUMNS": "200"})
@@ -169,9 +175,9 @@ def test_every_command_speaks_chinese(run, tmp_path):
 def test_batch_speaks_chinese_on_stderr_and_in_the_table(run):
     result = run("--lang", "zh", "batch", str(EXAMPLES / "checklist-gb18030.csv"),
                  "--format", "table", env={"COLUMNS": "100"})  # fmt: skip
-    assert "日期:直播时间(第 4 列)" in result.stderr
-    assert "挂链位置:无 —— 每一行都按 livestream, short-video 检查(默认)" in result.stderr
-    assert "共 22 条结果" in result.stderr and "(跳过 1 个空行)" in result.stderr
+    assert "日期：直播时间（第 4 列）" in result.stderr
+    assert "挂链位置：无 —— 每一行都按 直播间购物车、短视频购物车 检查（默认）" in result.stderr
+    assert "共 22 条结果" in result.stderr and "（跳过 1 个空行）" in result.stderr
     assert "✔ 可以挂链" in result.stdout and "结论" in result.stdout
 
 
@@ -212,6 +218,13 @@ def test_a_workbook_written_in_chinese_has_chinese_headers_and_verdicts(run, tmp
 def test_machine_output_is_the_same_in_both_languages(run, args):
     english = run(*args, "--lang", "en")
     chinese = run(*args, "--lang", "zh")
+    if "--explain" in args and "plain" in args:  # the lines under each answer are for people
+        answers = [line for line in english.stdout.splitlines() if "\t" in line]
+        assert [line for line in chinese.stdout.splitlines() if "\t" in line] == answers
+        assert len(answers) == 2
+        assert "candidate jd-self: allowed (kuaishou-2022-jd-self-window)" in english.stdout
+        assert "候选 jd-self：可以挂链（kuaishou-2022-jd-self-window）" in chinese.stdout
+        return
     assert chinese.stdout_bytes == english.stdout_bytes
     assert chinese.exit_code == english.exit_code
     if args[-1] == "--json" or "json" in args:
@@ -239,8 +252,8 @@ def test_calendar_events_in_chinese(run, tmp_path):
     args = ("timeline", "tmall", "--format", "ics", "--from", "2022-10-01", "--to", "2022-12-31")
     assert run("--lang", "zh", *args, "-o", str(out)).exit_code == 0
     text = out.read_bytes().decode("utf-8")
-    assert "SUMMARY:快手可挂天猫链接:直播间购物车" in text
-    assert "规则:kuaishou-2022-tmall-window" in text
+    assert "SUMMARY:快手可挂天猫链接：直播间购物车" in text
+    assert "规则：kuaishou-2022-tmall-window" in text
     english = tmp_path / "windows.ics"
     run("--lang", "en", *args, "-o", str(english))
     assert "SUMMARY:Tmall links allowed on Kuaishou livestream" in english.read_text()
@@ -274,14 +287,14 @@ def test_every_command_has_chinese_help_and_a_chinese_error(run, command):
 
     assert set(COMMANDS_AND_ERRORS) == set(COMMANDS)
     help_text = run("--lang", "zh", command, "--help").stdout
-    assert help_text.startswith(f"用法: linkcheck {command}")
-    assert "选项:" in help_text and "--lang [zh|en]" in help_text
+    assert help_text.startswith(f"用法：linkcheck {command}")
+    assert "选项：" in help_text and "--lang [zh|en]" in help_text
     first = help_text.split("\n\n")[1].strip()
     assert CJK.search(first), first  # the command's own description is Chinese
     error = run("--lang", "zh", *COMMANDS_AND_ERRORS[command])
     assert error.exit_code == 2, error.output
     assert error.stderr.count("\n") <= 4
-    assert "错误:" in error.stderr and CJK.search(error.stderr.split("错误:", 1)[1]), error.stderr
+    assert "错误：" in error.stderr and CJK.search(error.stderr.split("错误：", 1)[1]), error.stderr
 
 
 @pytest.mark.parametrize(
@@ -291,7 +304,7 @@ def test_every_command_has_chinese_help_and_a_chinese_error(run, command):
          "显示此帮助并退出"),
         (("check", "--lang", "en", "--help"), {"LANG": "zh_CN.UTF-8"},
          "Show this message and exit.", "显示"),
-        (("check", "--help", "--lang", "zh"), {}, "用法: linkcheck check", "Usage:"),
+        (("check", "--help", "--lang", "zh"), {}, "用法：linkcheck check", "Usage:"),
         (("rules", "lint", "--help", "--lang=zh"), {}, "显示此帮助并退出", "Show this message"),
         (("batch", "--help", "--lang", "zh", "--lang", "en"), {"LANG": "zh_CN.UTF-8"},
          "Usage: linkcheck batch", "用法"),

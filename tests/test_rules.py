@@ -332,8 +332,10 @@ def test_rules_env_paths_split_on_the_path_separator(monkeypatch):
          "as UTF-8"),
         (("a = " + "[" * 40 + "]" * 40 + "\n").encode(), "line 1",
          "nested deeper than 32 levels; flatten it"),
-        (b"schema = 1\nx = \n", "line 2, column 5", "invalid TOML: Invalid value"),
-        ("schema = 1\nx = \n", "line 2, column 5", "invalid TOML: Invalid value"),  # text too
+        (b"schema = 1\nx = \n", "line 2, column 5",
+         'invalid TOML: not a TOML value (a text needs quotes: "…")'),
+        ("schema = 1\nx = \n", "line 2, column 5",
+         'invalid TOML: not a TOML value (a text needs quotes: "…")'),  # text too
     ],
     ids=["not-utf8", "too-deep", "bad-toml", "bad-toml-text"],
 )  # fmt: skip

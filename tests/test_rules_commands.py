@@ -241,12 +241,12 @@ def test_show_in_chinese_says_what_is_inferred(run):
     lines = result.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("  原文引用"))
     assert lines[start : start + 4] == [
-        "  原文引用  “今年2月,快手商发布公告:2022年3月1日起,快手商不再发布淘宝联盟商品链接” — "
-        "快手, sources/000_a698274f1961a54e.txt",
-        "            “当然,京东联盟在快手商上的产品链接也未能“免疫”。” — 电商头条, "
+        "  原文引用  “今年2月,快手商发布公告:2022年3月1日起,快手商不再发布淘宝联盟商品链接” —— "
+        "快手，sources/000_a698274f1961a54e.txt",
+        "            “当然,京东联盟在快手商上的产品链接也未能“免疫”。” —— 电商头条，"
         "sources/000_a698274f1961a54e.txt",
         "            推断：理解为京东联盟的链接在同一天（2022-03-01）被切断",
-        "  文件      rules.toml (bundled),第 6 条规则",
+        "  文件      rules.toml（内置），第 6 条规则",
     ]
     assert f"  规则文件  版本 3，sha256 {BUNDLED_SHA256}；有效范围：kuaishou 至 2022-12-31" in (
         result.stdout

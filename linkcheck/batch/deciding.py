@@ -12,7 +12,7 @@ from operator import itemgetter
 
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
-from ..i18n import N_, english
+from ..i18n import N_, Message, Note, Whole, english, joined_notes
 from ..links import classify_host, link_host, looks_like_link, shared_link
 from ..model import Resolved
 from ..timeline import from_micros, micros
@@ -343,12 +343,15 @@ def _blank(cells: list[str]) -> bool:
 def joined_note(note: str, date_note: str) -> str:
     """A row's note and what its date cell said (the year it was given): the DuckDB engine
     and linkcheck.spark join them the same way."""
-    return f"{note}; {date_note}" if note else date_note
+    return joined_notes(note, date_note)
 
 
 def error_note(exc: Exception) -> str:
     """An error as a checklist's note: English whatever the interface's language (the
-    appended columns of CSV and JSON outputs never change with it)."""
+    appended columns of CSV and JSON outputs never change with it), a Note that the outputs
+    people read show in theirs."""
+    if isinstance(exc, LinkcheckError):
+        return Note(exc.message)
     with english():
         return str(exc).splitlines()[0]
 
@@ -385,9 +388,13 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
                 counts["skipped"] += 1
                 continue
             extra = json.dumps(cells[width:], ensure_ascii=False)
-            note = (
-                f"the row has {len(cells)} cells but the header has {width}; extra cells: {extra}"
-            )
+            note = Note(
+                Message(
+                    N_("the row has {count} cells but the header has {width}; extra cells: "
+                       "{extra}"),
+                    count=len(cells), width=width, extra=Whole(extra),
+                )
+            )  # fmt: skip
             cells, results = cells[:width], [Answer.error("", note)]
         elif _blank(cells):  # a fully empty row is skipped (and counted) in every format
             counts["skipped"] += 1

@@ -41,7 +41,9 @@ def plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
         read = checker.read(*cells)
         if isinstance(read, list):  # wrong whatever the date: its answers at every instant
             number = numbers[(cells,)] = len(numbers)
-            spans.extend((number, idx, ERROR, LAST, *answer) for idx, answer in enumerate(read))
+            spans.extend(
+                (number, idx, ERROR, LAST, *_cells(answer)) for idx, answer in enumerate(read)
+            )
         else:
             platform, resolved, surfaces = read
             ids = (platform, resolved.id, resolved.candidates, surfaces)
@@ -64,7 +66,7 @@ def spans_of(checker: Checker, number: int, platform: str, resolved: Resolved,
         out.append((number, idx, ERROR, FIRST, surface, "error", "", "", None))
         for lo, hi, answer in checker.spans(platform, resolved, surface):
             start = FIRST if lo is None else lo
-            out.append((number, idx, start, LAST if hi is None else hi, *answer))
+            out.append((number, idx, start, LAST if hi is None else hi, *_cells(answer)))
     return out
 
 
@@ -74,7 +76,7 @@ def ids_text(checker: Checker, cells) -> tuple[str | None, list | None]:
     gives each distinct ids text a plan (plan_of)."""
     read = checker.read(*cells)
     if isinstance(read, list):  # plain lists: Spark takes a named tuple for a struct
-        return None, [list(answer) for answer in read]
+        return None, [list(_cells(answer)) for answer in read]
     platform, resolved, surfaces = read
     return json.dumps([platform, resolved.id, resolved.candidates, surfaces]), None
 
@@ -94,7 +96,14 @@ def instants(checker: Checker, keys) -> list[tuple]:
         try:
             platform = checker.platform(platform_text)
             read = checker.instant(date_text, platform)
-            out.append((date_text, platform_text, read[1], read[2] if len(read) > 2 else None))
+            note = str(read[2]) if len(read) > 2 else None
+            out.append((date_text, platform_text, read[1], note))
         except LinkcheckError as exc:  # a wrong platform is the plan's error: any value here
-            out.append((date_text, platform_text, ERROR, error_note(exc)))
+            out.append((date_text, platform_text, ERROR, str(error_note(exc))))
     return out
+
+
+def _cells(answer) -> tuple:
+    """An answer as the engines' tables hold it: plain text (a Note's English, without the
+    messages it keeps for the outputs people read, which DuckDB and Spark never write)."""
+    return tuple(cell if type(cell) is str or cell is None else str(cell) for cell in answer)

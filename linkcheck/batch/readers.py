@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from typing import BinaryIO, NamedTuple, Protocol
 
-from ..i18n import N_
+from ..i18n import N_, Note
 from .cells import BadRow, JsonRow, RawNumber, cell_text
 from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
 from .formats import Format, InputError
@@ -377,7 +377,7 @@ def read_jsonl(text, header: list[str], nested: Mapping[str, tuple[str, ...]] | 
                 obj = _json_object(line, number, decoder)
             except InputError as exc:  # a bad line is an error row, not the end of the run
                 twice.clear()
-                yield BadRow(str(exc))
+                yield BadRow(Note(exc.message))
                 continue
             row = JsonRow(cell_text(obj.get(k)) for k in header)
             if steps:

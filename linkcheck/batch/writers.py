@@ -250,7 +250,7 @@ class XlsxWriter:
                 values[at] = number
             if links:
                 self._link(values, cells, links)
-            shown = result._replace(verdict=people_verdict(result.verdict))
+            shown = people_answer(result)
             self._sheet.append([*values, *(self._value(c) for c in shown)])
 
     def _value(self, cell: str):
@@ -395,6 +395,17 @@ def people_header(names: list[str]) -> list[str]:
         return names
     cut = len(names) - len(APPENDED)
     return [*names[:cut], *(gettext(APPENDED_LABELS[n]) for n in names[cut:])]
+
+
+def people_answer(result: Answer) -> Answer:
+    """The appended cells as people read them in a workbook (the current language): the
+    verdict, the next change's verdict and the note; the English ones elsewhere."""
+    from ..i18n import people_note
+    from ..words import people_change
+
+    return result._replace(verdict=people_verdict(result.verdict),
+                           next_change=people_change(result.next_change),
+                           note=people_note(result.note))  # fmt: skip
 
 
 def people_verdict(verdict: str) -> str:

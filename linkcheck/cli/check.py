@@ -7,7 +7,6 @@ import sys
 import click
 
 from .. import render
-from ..i18n import english
 from ..model import Decision
 from . import silence_stdout
 from .options import (
@@ -121,8 +120,9 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,
         doc = render.check_document(source, decisions, verdict, explains, files)
         render.echo(render.to_json(doc))
     elif fmt == "plain":
-        with english():  # plain lines are read by programs: never translated
-            lines = render.plain_lines(decisions, explains, source)
+        # the tab-separated answer lines are read by programs (ids and verdicts, the same in
+        # every language); the --explain lines under them are for people, in their language
+        lines = render.plain_lines(decisions, explains, source)
         for line in lines:
             # an answer stays one tab-separated line; an explanation under it is wrapped
             render.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)

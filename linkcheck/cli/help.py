@@ -14,6 +14,16 @@ from ..render.fit import width_of, wrap
 
 
 class FitFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:  # click puts a space after "Usage:", none goes after "用法："
+            word = _("Usage:")
+            prefix = word if not word.isascii() else word + " "
+        super().write_usage(prog, args, prefix)
+
+    def write_heading(self, heading: str) -> None:
+        colon = ":" if heading.isascii() else "："  # a Chinese heading takes a Chinese colon
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
     def write_text(self, text: str) -> None:
         indent = self.current_indent
         for line in _paragraphs(_(text), self.width, indent):

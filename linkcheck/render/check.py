@@ -10,7 +10,7 @@ from ..i18n import language
 from ..model import Citation, Decision, Explanation, Rule
 from ..timeline import last_day
 from ..when import is_midnight
-from ..words import iso, newer_rules_hint, verdict_word
+from ..words import LIST_SEPARATOR, iso, newer_rules_hint, rule_word_label, verdict_word
 from .common import VERDICT_MARK, VERDICT_STYLE, days_word, surface_label
 
 
@@ -195,9 +195,19 @@ def citation_text(rule: Rule) -> str:
     return citation_line(rule.citation) if rule.citation is not None else ""
 
 
+# a quote that brings its own quotation marks is shown in them, not in a second pair
+_QUOTED = (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'))
+
+
 def citation_line(citation: Citation) -> str:
-    by = f"{citation.by}, " if citation.by else ""
-    return f"“{citation.quote}” — {by}{citation.source}"
+    quote = citation.quote
+    if not any(quote.startswith(a) and quote.endswith(b) and len(quote) > 1 for a, b in _QUOTED):
+        quote = f"“{quote}”"
+    if citation.by:
+        return _("{quote} — {by}, {source}").format(
+            quote=quote, by=citation.by, source=citation.source
+        )
+    return f"{quote} — {citation.source}"
 
 
 def citation_lines(rule: Rule) -> list[str]:
@@ -297,20 +307,22 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
                 )
                 if beyond:
                     why += _(", but the instant lies past the horizon")
-                lines.append(f"{label}{rule.id}: {rule.word} {window_text(rule)}: {why}")
+                lines.append(label + _("{rule}: {word} {window}: {why}").format(
+                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule),
+                    why=why))  # fmt: skip
                 lines.extend(f"{label}  {line}" for line in citation_lines(rule))
                 if rule.note:
                     note = rule.note_for(language())
                     lines.append(label + "  " + _("note: {note}").format(note=note))
             else:
-                lines.append(
-                    f"{label}{rule.id}: {rule.word} {window_text(rule)}: " + _("overridden")
-                )
+                lines.append(label + _("{rule}: {word} {window}: {why}").format(
+                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule),
+                    why=_("overridden")))  # fmt: skip
         for rule in near:
             lines.append(
                 label
                 + _("near miss {rule}: {word} {window}: not in force at this time").format(
-                    rule=rule.id, word=rule.word, window=window_text(rule)
+                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule)
                 )
             )
     lines.append(change_phrase(d))
@@ -326,7 +338,6 @@ def print_check_text(
 ) -> None:
     """The terminal view of `linkcheck check`: a heading, then one block per surface."""
     from rich.markup import escape
-    from rich.table import Table
 
     first = decisions[0]
     zone = getattr(first.at.tzinfo, "key", None) or first.at.strftime("%z")
@@ -338,37 +349,80 @@ def print_check_text(
         + f" · {first.at:%Y-%m-%d %H:%M} ({escape(zone)}, {first.at.isoformat()[-6:]})"
     )
     out.print(heading)
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(overflow="fold")
+    rows: list[tuple[str, str, list[tuple[str, str]]]] = []  # verdict, surface, detail lines
     hinted: set[str] = set()
     for i, d in enumerate(decisions):
         style = VERDICT_STYLE[d.verdict]
-        verdict = f"[{style}]{VERDICT_MARK[d.verdict]} {verdict_word(d.verdict)}[/]"
+        verdict = f"{VERDICT_MARK[d.verdict]} {verdict_word(d.verdict)}"
+        detail: list[tuple[str, str]] = []  # (text, style) a line, wrapped below
         if d.rule:
-            detail = f"[cyan]{escape(d.rule.id)}[/] · {escape(change_phrase(d))}"
+            detail.append((f"{d.rule.id} · {change_phrase(d)}", ""))
             if not explains:  # the explanation below shows the citations
-                detail += "".join(f"\n[dim]{escape(line)}[/]" for line in citation_lines(d.rule))
+                detail += [(line, "dim") for line in citation_lines(d.rule)]
             if d.verdict == "unknown" and d.rule.note and not explains:
-                detail += f"\n[dim]{escape(d.rule.note_for(language()))}[/]"
+                detail.append((d.rule.note_for(language()), "dim"))
         elif d.reason == "ambiguous_link":
-            parts = ", ".join(f"{c.source}: {verdict_word(c.verdict)}" for c in d.candidates)
-            detail = (
-                _("the candidates disagree ({candidates})").format(candidates=escape(parts))
-                + f" · {escape(change_phrase(d))}"
+            parts = _(LIST_SEPARATOR).join(
+                _("{source}: {verdict}").format(
+                    source=surface_label(c.source, names), verdict=verdict_word(c.verdict)
+                )
+                for c in d.candidates
             )
+            said = _("the candidates disagree ({candidates})").format(candidates=parts)
+            detail.append((f"{said} · {change_phrase(d)}", ""))
             hint = ambiguity_hint(d, typed)
             if hint not in hinted:  # the same advice once, not once per surface
                 hinted.add(hint)
-                detail += f"\n[dim]{escape(hint)}[/]"
+                detail.append((hint, "dim"))
         elif d.reason == "beyond_horizon":
             first_line, *rest = horizon_lines(d, names.get(d.platform, d.platform))
-            detail = escape(first_line) + "".join(f"\n[dim]{escape(x)}[/]" for x in rest)
+            detail += [(first_line, ""), *((x, "dim") for x in rest)]
         else:
-            detail = _("no rule covers this") + f" · {escape(change_phrase(d))}"
-        table.add_row(verdict, escape(surface_label(d.surface, names)), detail)
+            detail.append((_("no rule covers this") + f" · {change_phrase(d)}", ""))
+        rows.append((f"[{style}]{escape(verdict)}[/]", surface_label(d.surface, names), detail))
         if explains:
-            for line in explain_lines(d, explains[i], typed, summary=False)[:-1]:
-                table.add_row("", "", f"[dim]{escape(line)}[/]")
-    out.print(table)
+            lines = explain_lines(d, explains[i], typed, summary=False)[:-1]
+            rows.append(("", "", [(line, "dim") for line in lines]))
+    _print_check_rows(out, rows, decisions)
+
+
+def _print_check_rows(out, rows, decisions: list[Decision]) -> None:
+    """The rows of the terminal view as a grid whose last column is wrapped here, not by
+    rich: CJK text then breaks by its own rule (no line starts with closing punctuation)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .fit import width_of, wrap
+
+    first_width = max(width_of(f"{VERDICT_MARK[d.verdict]} {verdict_word(d.verdict)}")
+                      for d in decisions)  # fmt: skip
+    second_width = max(width_of(surface) for _verdict, surface, _detail in rows)
+    width = out.width or 80
+    room = width - first_width - second_width - 4
+    stacked = room < 20  # too narrow for three columns: the detail goes under its answer
+    if stacked:
+        room = max(20, width - 2)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, overflow="fold")
+    rule_ids = {d.rule.id for d in decisions if d.rule}
+    for verdict, surface, detail in rows:
+        shown = []
+        for text, style in detail:
+            indent = len(text) - len(text.lstrip(" "))
+            for n, line in enumerate(wrap(text, room, indent=indent + 2 * bool(indent))):
+                head = line.split(" ", 1)[0]
+                if n == 0 and not style and head in rule_ids:  # the deciding rule's id
+                    shown.append(f"[cyan]{escape(head)}[/]{escape(line[len(head) :])}")
+                else:
+                    shown.append(f"[{style}]{escape(line)}[/]" if style else escape(line))
+        if stacked:
+            if verdict:
+                out.print(f"{verdict}  {escape(surface)}")
+            for line in shown:
+                out.print("  " + line)
+            continue
+        table.add_row(verdict, escape(surface), "\n".join(shown))
+    if not stacked:
+        out.print(table)

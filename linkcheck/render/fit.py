@@ -19,6 +19,9 @@ _OPEN = "（「『【〈《〔“‘"
 _PIECE = re.compile(
     f"[{_OPEN}]*(?:[{_CJK}]|[^{_CJK}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*|[{_OPEN}{_CLOSE}]+"
 )
+# the same rule for the half-width marks that Chinese text meets (in ids, data, quotes)
+_CLOSERS = _CLOSE + ",.:;?!)]}"
+_OPENERS = _OPEN + "([{"
 _LONG_CJK = 20
 MIN_WIDTH = 40  # narrower than this, text is wrapped as if 40 columns were there
 
@@ -66,6 +69,24 @@ def wrap(text: str, width: int, indent: int = 0, first: int | None = None) -> li
 
 
 def _units(text: str):
+    """The pieces a line may break between: words, spaces, and in a long CJK word each
+    character with the punctuation that must stay with it (避头尾: a piece that starts with
+    closing punctuation joins the one before it, one that ends with opening punctuation
+    the one after it)."""
+    held = ""
+    for unit in _pieces(text):
+        joins = unit[0] in _CLOSERS or (held and held[-1] in _OPENERS)
+        if joins and held and not unit.isspace() and not held.isspace():
+            held += unit
+            continue
+        if held:
+            yield held
+        held = unit
+    if held:
+        yield held
+
+
+def _pieces(text: str):
     for token in _TOKEN.findall(text):
         if token.isascii() or token.isspace() or width_of(token) <= _LONG_CJK:
             yield token
@@ -74,12 +95,20 @@ def _units(text: str):
 
 
 def _cut(word: str, room: int) -> int:
-    used = 0
+    """Where a word longer than a line is cut: as many characters as fit in `room`, less
+    any that would leave closing punctuation to start the next line or opening punctuation
+    to end this one; at least one."""
+    used, cut = 0, len(word)
     for i, ch in enumerate(word):
         used += width_of(ch)
         if used > room:
-            return max(1, i)
-    return len(word)
+            cut = max(1, i)
+            break
+    else:
+        return cut
+    while cut > 1 and (word[cut] in _CLOSERS or word[cut - 1] in _OPENERS):
+        cut -= 1
+    return cut
 
 
 def fitted(text: str, indent: int = 0, width: int | None = None) -> str:

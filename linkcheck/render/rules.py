@@ -6,8 +6,9 @@ from __future__ import annotations
 from ..i18n import N_, english, language, ngettext
 from ..i18n import gettext as _
 from ..model import VERDICT_OF, Horizon, Rule
+from ..rules.schema import file_name
 from ..timeline import in_force
-from ..words import iso
+from ..words import LIST_SEPARATOR, iso, rule_word_label, verdict_word
 from .check import horizon_dict, window_text
 from .common import COLOUR
 
@@ -53,7 +54,7 @@ def rule_file_summary(f: dict) -> str:
         text = _("version {version}, sha256 {sha256}").format(
             version=f["version"], sha256=f["sha256"]
         )
-    horizons = ", ".join(
+    horizons = _(LIST_SEPARATOR).join(
         _("{platform} through {through} (as of {as_of})").format(
             platform=platform, through=h["through"], as_of=h["as_of"]
         )
@@ -67,7 +68,9 @@ def rule_file_summary(f: dict) -> str:
 def rule_files_lines(rule_files: list[dict]) -> list[str]:
     """`rules list`: a line per loaded rules file, in load order."""
     return [
-        _("rules file {file}: {summary}").format(file=f["file"], summary=rule_file_summary(f))
+        _("rules file {file}: {summary}").format(
+            file=file_name(f["file"]), summary=rule_file_summary(f)
+        )
         for f in rule_files
     ]
 
@@ -75,6 +78,21 @@ def rule_files_lines(rule_files: list[dict]) -> list[str]:
 def rules_list_plain(rows: list[dict]) -> list[dict]:
     words = {True: "yes", False: "no", None: "unknown"}
     return [{**r, "in_force": words[r["in_force"]]} for r in rows]
+
+
+def rules_list_people(rows: list[dict]) -> list[dict]:
+    """The rules list's rows as people read them: verdicts, yes and no in their language."""
+    join = _(LIST_SEPARATOR).join
+    return [
+        r | {"verdict": word_label(r["verdict"]),
+             "in_force": {True: _("yes"), False: _("no"), None: _("unknown")}[r["in_force"]],
+             "sources": join(r["sources"]), "surfaces": join(r["surfaces"]),
+             "file": str(file_name(r["file"]))}
+        for r in rows
+    ]  # fmt: skip
+
+
+word_label = rule_word_label
 
 
 RULES_LIST_COLUMNS = ("id", "platform", "verdict", "sources", "surfaces", "window", "in_force",
@@ -108,16 +126,21 @@ LEVELS = {"error": N_("error: {problem}"), "warning": N_("warning: {problem}")}
 
 def lint_lines(problems, paths: list[str]) -> list[str]:
     errors = sum(p.level == "error" for p in problems)
-    checked = ", ".join(paths) if paths else _("the bundled rules")
+    checked = _(LIST_SEPARATOR).join(paths) if paths else _("the bundled rules")
     warnings = len(problems) - errors
     verdict = (
         _("clean")
         if not problems
-        else ngettext("{count} error", "{count} errors", errors).format(count=errors)
-        + ", "
-        + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)
+        else _("{errors}, {warnings}").format(
+            errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+            warnings=ngettext("{count} warning", "{count} warnings", warnings).format(
+                count=warnings
+            ),
+        )
     )
-    return [_(LEVELS[p.level]).format(problem=p) for p in problems] + [f"{checked}: {verdict}"]
+    return [_(LEVELS[p.level]).format(problem=p) for p in problems] + [
+        _("{checked}: {verdict}").format(checked=checked, verdict=verdict)
+    ]
 
 
 def diff_document(old: str, new: str, changes, moved, zone_of) -> dict:
@@ -157,13 +180,21 @@ def diff_lines(doc: dict) -> list[str]:
         was = m["old"]["through"] if m["old"] else _("none")
         now = m["new"]["through"] if m["new"] else _("none")
         as_of = _(" (as of {day})").format(day=m["new"]["as_of"]) if m["new"] else ""
-        lines.append(f"{m['platform']} · " + _("horizon") + f": {was} → {now}{as_of}")
+        lines.append(
+            _("{platform} · horizon: {was} → {now}{as_of}").format(
+                platform=m["platform"], was=was, now=now, as_of=as_of
+            )
+        )
     for r in doc["changes"]:
         lines.append(
-            f"{r['platform']} · {r['source']} · {r['surface']} · {r['from']} → {r['to']}: "
-            f"{verdict_word(r['old']['verdict'])} → {verdict_word(r['new']['verdict'])} "
-            f"({_why(r['old'])} → {_why(r['new'])})"
-        )
+            _("{platform} · {source} · {surface} · {first} → {last}: {old} → {new} "
+              "({old_why} → {new_why})").format(
+                platform=r["platform"], source=r["source"], surface=r["surface"],
+                first=r["from"], last=r["to"], old=verdict_word(r["old"]["verdict"]),
+                new=verdict_word(r["new"]["verdict"]), old_why=_why(r["old"]),
+                new_why=_why(r["new"]),
+            )
+        )  # fmt: skip
     return lines
 
 
@@ -188,7 +219,7 @@ def horizon_listing(catalog, platform: str | None = None) -> list[str]:
                 _(
                     "horizon {platform}: through {through} (as of {as_of}, {file}); later "
                     "instants are unknown"
-                ).format(platform=ident, through=h.through, as_of=h.as_of, file=h.file)
+                ).format(platform=ident, through=h.through, as_of=h.as_of, file=file_name(h.file))
             )
     return lines
 
@@ -204,16 +235,27 @@ def rule_lines(rule: Rule, zone, horizon=None, width: int = 80, rule_file=None) 
     kind = _("inclusive days") if days else _("instants")
     fields = [
         (_("platform"), rule.platform),
-        (_("verdict"), f"{rule.word} ({rule.outcome})"),
-        (_("sources"), ", ".join(rule.sources_text)),
-        (_("surfaces"), ", ".join(rule.surfaces_text)),
-        (_("window"), f"{window_text(rule)} ({kind}, {getattr(zone, 'key', zone)})"),
+        (
+            _("verdict"),
+            _("{word} ({verdict})").format(word=rule.word, verdict=verdict_word(rule.outcome)),
+        ),
+        (_("sources"), _(LIST_SEPARATOR).join(rule.sources_text)),
+        (_("surfaces"), _(LIST_SEPARATOR).join(rule.surfaces_text)),
+        (
+            _("window"),
+            _("{window} ({kind}, {zone})").format(
+                window=window_text(rule), kind=kind, zone=getattr(zone, "key", zone)
+            ),
+        ),
         (_("note"), rule.note_for(language()) or "-"),
         *(
             (_("citation") if i == 0 else "", line)
             for i, line in enumerate(citation_lines(rule) or ["-"])
         ),
-        (_("file"), _("{file}, rule #{position}").format(file=rule.file, position=rule.position)),
+        (
+            _("file"),
+            _("{file}, rule #{position}").format(file=file_name(rule.file), position=rule.position),
+        ),
         (
             _("horizon"),
             _("{platform} rules reach through {through} (as of {as_of})").format(
@@ -250,7 +292,7 @@ def print_rules_table(out, rows: list[dict], at) -> None:
         out.print(title, style="bold", markup=False)
         shown = [
             r | {"window": f"{r['start'] or _('always')} → {r['end'] or _('open-ended')}"}
-            for r in rules_list_plain(rows)
+            for r in rules_list_people(rows)
         ]
         for line in columns_text(shown, RULES_LIST_COLUMNS, out.width):
             out.print(line, markup=False)
@@ -264,12 +306,12 @@ def print_rules_table(out, rows: list[dict], at) -> None:
         table.add_row(
             escape(r["id"]),
             r["platform"],
-            f"[{COLOUR[VERDICT_OF[r['verdict']]]}]{r['verdict']}[/]",
-            escape(", ".join(r["sources"])),
-            escape(", ".join(r["surfaces"])),
+            f"[{COLOUR[VERDICT_OF[r['verdict']]]}]{escape(word_label(r['verdict']))}[/]",
+            escape(_(LIST_SEPARATOR).join(r["sources"])),
+            escape(_(LIST_SEPARATOR).join(r["surfaces"])),
             escape(f"{r['start'] or _('always')} → {r['end'] or _('open-ended')}"),
             held[r["in_force"]],
-            escape(r["file"]),
+            escape(str(file_name(r["file"]))),
         )
     out.print(table)
 

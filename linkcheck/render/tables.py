@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..i18n import N_, ngettext
+from ..i18n import N_, language, ngettext
 from ..i18n import gettext as _
 from .common import VERDICT_STYLE, console, escape_cell
 
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 def _cell(value) -> str:
     if isinstance(value, list | tuple):
-        return ", ".join(value) if value else "-"
+        from ..words import LIST_SEPARATOR
+
+        return _(LIST_SEPARATOR).join(value) if value else "-"
     return "-" if value in (None, "") else str(value)
 
 
@@ -55,9 +57,16 @@ def batch_table(names: list[str], rows: list[tuple[list[str], Sequence[Answer]]]
     """A block of batch rows (each input row's cells with its answers, one per surface) for
     the terminal: a table when its columns fit `width` unbroken, else each input row on one
     line (its cells cut to the width first) with an answer line under it per surface."""
+    from ..i18n import people_note
+    from ..words import people_change
     from .fit import width_of
 
     count = len(names)
+    rows = [
+        (cells, [r._replace(next_change=people_change(r.next_change), note=people_note(r.note))
+                 for r in results])
+        for cells, results in rows
+    ]  # fmt: skip
     flat = [[*cells, *result] for cells, results in rows for result in results]
     natural = [max([width_of(names[i])] + [width_of(r[i]) for r in flat]) for i in range(count)]
     if sum(natural) + 3 * count + 1 <= width:
@@ -161,7 +170,8 @@ def batch_dates(serials: bool, years: list[int], year: int | None) -> list[str]:
 
 
 def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
-                  above: Sequence[tuple[int, str]] = ()) -> list[str]:  # fmt: skip
+                  above: Sequence[tuple[int, str]] = (),
+                  names: dict[str, str] | None = None) -> list[str]:  # fmt: skip
     """Where the header is (when not on row 1), what each meaning of a checklist was read
     from, and what fills a missing one:
 
@@ -171,13 +181,17 @@ def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
 
     `fills` maps a missing meaning to (value, where it came from): the instant for date,
     surface ids, a platform id. Columns that look like a meaning (by their header, or by
-    their cells) but were not read follow as warnings."""
+    their cells) but were not read follow as warnings. `names`: the display names of the
+    ids (surfaces and platforms are named by them in Chinese)."""
     from ..errors import shown
+    from .common import surface_label
+
+    names = names or {}
 
     lines = []
     if header_row != 1:
         if above:
-            rows = "; ".join(
+            rows = _("; ").join(
                 _("row {number} {text}").format(number=n, text=text) for n, text in above
             )
             lines.append(
@@ -194,7 +208,11 @@ def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
             header = shown(columns.header[at], 40)
             if meaning in columns.named:
                 named = header if columns.is_nested(at) else at + 1
-                lines.append(f"{word}: {header} (--{meaning}-column {named})")
+                lines.append(
+                    _("{meaning}: {header} (--{option}-column {named})").format(
+                        meaning=word, header=header, option=meaning, named=named
+                    )
+                )
             elif columns.is_nested(at):
                 lines.append(
                     _("{meaning}: {field} (a nested field)").format(meaning=word, field=header)
@@ -209,7 +227,9 @@ def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
             value, origin = fills[meaning]
             lines.append(
                 _("{meaning}: none — every row {fill} ({origin})").format(
-                    meaning=word, fill=_fill_words(meaning, value), origin=_(origin)
+                    meaning=word,
+                    origin=_(origin),
+                    fill=_fill_words(meaning, value, lambda i: surface_label(i, names)),
                 )
             )
             if origin == "now":  # never a silent "now"
@@ -265,7 +285,7 @@ LOOKS_FIELD = N_(
 )
 
 
-def _fill_words(meaning: str, value) -> str:
+def _fill_words(meaning: str, value, label) -> str:
     if meaning == "date":
         from ..when import is_midnight
 
@@ -274,8 +294,12 @@ def _fill_words(meaning: str, value) -> str:
             shown = shown[:-2] + ":" + shown[-2:]
         return _("checked at {instant}").format(instant=shown)
     if meaning == "surface":
-        return _("checked for {surfaces}").format(surfaces=", ".join(value))
-    return _("on {platform}").format(platform=value)
+        from ..words import LIST_SEPARATOR
+
+        return _("checked for {surfaces}").format(
+            surfaces=_(LIST_SEPARATOR).join(label(s) for s in value)
+        )
+    return _("on {platform}").format(platform=label(value))
 
 
 # where a missing column's value came from (batch_reading), said in the user's language
@@ -291,10 +315,10 @@ def batch_summary(counts: dict[str, int]) -> str:
     parts = " · ".join(f"{verdict_word(v)} {counts.get(v, 0):,}" for v in words)
     total = sum(counts.get(v, 0) for v in words)
     line = ngettext("{count} result", "{count} results", total).format(count=f"{total:,}")
-    line += f": {parts}"
+    line = _("{results}: {counts}").format(results=line, counts=parts)
     skipped = counts.get("skipped", 0)
     if skipped:
-        line += " " + ngettext(
+        line += ("" if language() == "zh" else " ") + ngettext(
             "({count} empty row skipped)", "({count} empty rows skipped)", skipped
         ).format(count=f"{skipped:,}")
     return line

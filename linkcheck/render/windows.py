@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from ..i18n import N_, ngettext
 from ..i18n import gettext as _
-from ..words import iso, newer_rules_hint, verdict_word
+from ..words import LIST_SEPARATOR, iso, newer_rules_hint, verdict_word
 from .check import horizon_dict
-from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word
+from .common import BEYOND_GLYPH, COLOUR, GLYPH, days_word, surface_label
 
 
 def segment_dict(seg) -> dict:
@@ -61,15 +61,27 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
         rows.setdefault((seg.source, seg.surface), []).append(seg)
     # the bar takes what the names leave, at least 20 columns: then the names are cut
     name_width = max((width_of(names.get(s, s)) for s, _ in rows), default=0)
-    surface_width = max((len(surface) for _, surface in rows), default=0)
+    surface_width = max((width_of(surface_label(x, names)) for _, x in rows), default=0)
     room = (out.width or 100) - surface_width - 2
+    # too narrow for names beside bars: each row's names on a line of their own, its bar under
+    stacked = room - 8 < 20
     name_width = max(8, min(name_width, room - 20))
-    width = max(20, min(90, room - name_width))
+    width = max(20, min(90, room - name_width)) if not stacked else max(20, (out.width or 100))
     per_cell = span / width
     table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True, max_width=name_width, overflow="ellipsis")
+    if not stacked:
+        table.add_column(no_wrap=True, max_width=name_width, overflow="ellipsis")
+        table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
+
+    def add_row(name: str, surface: str, bar) -> None:
+        if not stacked:
+            table.add_row(name, surface, bar)
+            return
+        if name or surface:
+            table.add_row(f"{name} {surface}")
+        table.add_row(bar)
+
     marks = [" "] * width
     taken: list[tuple[int, int]] = []  # where labels were put: a later one that would
     # overlap one is shown as its mark alone
@@ -88,7 +100,7 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
         marks[at : at + len(cells)] = cells
         taken.append((at, at + len(cells)))
     if taken:  # a row of marks only when there is something to mark
-        table.add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
+        add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
     for (source, surface), segs in rows.items():
         bar = Text()
         for i in range(width):
@@ -101,9 +113,9 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
                 continue
             verdict = seg.verdict if seg else "unknown"
             bar.append(GLYPH[verdict], style=COLOUR[verdict])
-        table.add_row(escape(names.get(source, source)), escape(surface), bar)
+        add_row(escape(names.get(source, source)), escape(surface_label(surface, names)), bar)
     axis = f"{first.isoformat()}{' ' * max(1, width - 20)}{last.isoformat()}"
-    table.add_row("", "", Text(axis, style="dim"))
+    add_row("", "", Text(axis, style="dim"))
     out.print(table)
     legend = [
         (GLYPH["allowed"], "green"),
@@ -199,7 +211,7 @@ def upcoming_line(row: dict, names: dict[str, str]) -> str:
     who = _("{source} on {platform}").format(
         source=names.get(source, source), platform=names.get(platform, platform)
     )
-    surfaces = ", ".join(row["surfaces"])
+    surfaces = _(LIST_SEPARATOR).join(surface_label(s, names) for s in row["surfaces"])
     day = row["at"][:10]
     ends = _(": the rules end there") if row.get("reason") == "beyond_horizon" else ""
     if row["kind"] == "closes":

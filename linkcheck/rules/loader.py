@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from .. import tomlcache
 from ..errors import Problem, RulesError
-from ..i18n import N_
+from ..i18n import N_, Deferred, Message, Note
 from ..model import Catalog, RulesFile
 from .document import FileReader
 from .files import (
@@ -32,6 +32,40 @@ def _long_integer_at(data: str) -> str:
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# what tomllib says (Python's own words, never shown) → what linkcheck says in its place
+_TOML_REASONS = (
+    ("Invalid date or datetime", N_("not a date or time the calendar has (2022-02-30, 25:00 …)")),
+    ("Invalid value", N_("not a TOML value (a text needs quotes: \"…\")")),
+    ("Invalid statement", N_("neither `key = value` nor a [table] header")),
+    ("Expected newline or end of document after a statement",
+     N_("more after a value on the same line (one `key = value` a line)")),
+    ("Expected '=' after a key in a key/value pair", N_("a key without `=` and a value")),
+    ("Unterminated string", N_("a text without its closing quote")),
+    ("Unclosed array", N_("a list without its closing `]`")),
+    ("Unclosed inline table", N_("an inline table without its closing `}`")),
+    ("Cannot declare", N_("a table declared twice")),
+    ("Cannot overwrite a value", N_("a key given a value twice")),
+    ("Cannot mutate immutable namespace", N_("a key given a value twice")),
+    ("Cannot redefine namespace", N_("a table declared twice")),
+    ("Duplicate inline table key", N_("a key given twice in an inline table")),
+    ("Expected ']'", N_("a table header without its closing `]`")),
+    ("Expected ']]'", N_("an array of tables header without its closing `]]`")),
+    ("Illegal character", N_("a character TOML does not allow there")),
+    ("Found invalid character", N_("a character TOML does not allow there")),
+    ("Invalid initial character for a key part", N_("a key that starts with a character keys "
+                                                    "cannot start with")),
+    ("Unescaped", N_("a backslash that escapes nothing (write \\\\ for one)")),
+    ("Invalid hex value", N_("an escape with a bad hex value")),
+    ("Escaped character is not a Unicode scalar value", N_("an escape with a bad hex value")),
+)  # fmt: skip
+
+
+def toml_reason(message: str) -> str:
+    """The catalog message that says what tomllib's `message` says."""
+    for start, said in _TOML_REASONS:
+        if message.startswith(start):
+            return said
+    return N_("not valid TOML here")
 
 
 def read_files(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True,
@@ -124,8 +158,11 @@ class Loader:
             except tomllib.TOMLDecodeError as exc:
                 message = str(exc)
                 m = _TOML_POSITION.search(message)
-                where = f"line {m[1]}, column {m[2]}" if m else ""
-                reason = _TOML_POSITION.sub("", message)
+                where = ""
+                if m:  # English in JSON, the reader's language where a person reads it
+                    where = Note(Message(N_("line {line}, column {column}"), line=int(m[1]),
+                                         column=int(m[2])))  # fmt: skip
+                reason = Deferred(toml_reason(_TOML_POSITION.sub("", message)))
                 self.error(name, where, N_("invalid TOML: {reason}"), reason=reason)
                 return
             except ValueError:  # int() past Python's digit limit, which tomllib does not catch

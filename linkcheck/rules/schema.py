@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, Deferred
+
 SCHEMA = 1
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 BUNDLED_NAME = "rules.toml (bundled)"
+_BUNDLED_SAID = Deferred(N_("rules.toml (bundled)"))
+
+
+def file_name(name: str):
+    """A rules file's name as a message says it: the bundled file's in the reader's
+    language (rules.toml（内置）), any other as it is (JSON keeps BUNDLED_NAME)."""
+    return _BUNDLED_SAID if name == BUNDLED_NAME else name
+
 
 TOP_KEYS = (
     "schema",

@@ -97,7 +97,7 @@ RULE = (
     ("extra", "fragment"),
     [
         ("verdict = []", "verdict '[]' must be allow, deny or unknown"),  # was a TypeError
-        ('verdict = "allow"\nplatform = ["kuaishou"]', "Cannot overwrite"),  # TOML itself
+        ('verdict = "allow"\nplatform = ["kuaishou"]', "a key given a value twice"),  # TOML
         ('verdict = "allow"\nend = 9999-12-31', "too near the ends of the calendar"),
         ('verdict = "allow"\nstart = 0001-01-01', "too near the ends of the calendar"),
         ('verdict = "allow"\nend = 9999-12-31T23:00:00-10:00', "too near the ends"),
