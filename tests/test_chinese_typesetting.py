@@ -23,6 +23,8 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 # a half-width ,:?() touching a CJK character (or one space from it): a Chinese sentence
 # typeset with English punctuation
 HALF_WIDTH = re.compile(f"[{CJK}] ?[,:?()]|[,:?()] ?[{CJK}]")
+# an ASCII full stop ending a Chinese sentence (click's own: 缺少参数 'SOURCE'.)
+FULL_STOP = re.compile(f"(?<=[{CJK}'”）])\\.(?= |$)")
 # what no line may start with once wrapped (full-width closers and their half-width twins)
 CLOSING = "，。、；：？！）」』】〉》〕”’…,.:;?!)]}"
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|cn|hk)\S*", re.IGNORECASE)
@@ -196,6 +198,11 @@ def _check_chinese(name: str, text: str) -> list[str]:
     text = _plain(text)
     faults += [f"{name}: English word {w!r}" for w in english_words(text)]
     faults += [f"{name}: half-width {m.group()!r}" for m in HALF_WIDTH.finditer(text)]
+    faults += [
+        f"{name}: ASCII full stop in {line.strip()!r}"
+        for line in text.splitlines()
+        if re.search(f"[{CJK}]", line) and FULL_STOP.search(line)
+    ]
     return faults
 
 

@@ -10,6 +10,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import sys
 
 import click
@@ -204,6 +205,8 @@ class LinkcheckGroup(SuggestingGroup):
                 code = main(args, prog_name, complete_var, standalone_mode=False, **extra)
             except click.ClickException as exc:
                 said = io.StringIO()
+                if isinstance(exc, click.MissingParameter) and i18n.language() == "zh":
+                    _chinese_full_stop(exc)
                 exc.show(file=said)
                 render.echo(said.getvalue(), err=True, nl=False)
                 code = exc.exit_code
@@ -254,6 +257,13 @@ class LinkcheckGroup(SuggestingGroup):
         except KeyboardInterrupt:
             render.echo("", err=True)
             raise click.exceptions.Exit(130) from None
+
+
+def _chinese_full_stop(exc: click.MissingParameter) -> None:
+    """click ends "Missing argument 'SOURCE'." with a full stop of its own, outside the
+    catalog: in Chinese it is 。 (缺少参数 'SOURCE'。)."""
+    message = re.sub(r"(?<=['\"”])\.(?= |$)", "。", exc.format_message(), count=1)
+    exc.format_message = lambda: message  # type: ignore[method-assign]
 
 
 def _show_version(ctx: click.Context, param, value: bool) -> None:
