@@ -483,7 +483,7 @@ def test_the_release_commands_speak_chinese(repo, run, place):
     refused = run("rules", "update", *zh)
     assert_clean_error(refused, code=1)
     assert refused.stderr == (
-        "错误:拒绝更新：第 2 版的 'rules.toml' 与仓库签名的长度或 sha256 不符：被篡改或不完整\n"
+        "错误：拒绝更新：第 2 版的 'rules.toml' 与仓库签名的长度或 sha256 不符：被篡改或不完整\n"
     )
     assert state(place) == before
     assert answer(run) == ALLOWED
@@ -495,8 +495,8 @@ def test_the_release_commands_speak_chinese(repo, run, place):
     again = run("rules", "publish", "team.toml", "--repo", "repo", *zh)
     assert_clean_error(again, code=1)
     assert again.stderr == (
-        "错误:未发布：'team.toml' 的版本 '2023.05.01' 不晚于已发布的 '2023.05.01'；请给它一个更晚的"
-        "版本号\n"
+        "错误：未发布：'team.toml' 的版本 '2023.05.01' 不晚于已发布的 '2023.05.01'；请给它一个"
+        "更晚的版本号\n"
     )
 
 
