@@ -179,6 +179,7 @@ def test_batch_speaks_chinese_on_stderr_and_in_the_table(run):
     assert "挂链位置：无 —— 每一行都按 直播间购物车、短视频购物车 检查（默认）" in result.stderr
     assert "共 22 条结果" in result.stderr and "（跳过 1 个空行）" in result.stderr
     assert "✔ 可以挂链" in result.stdout and "结论" in result.stdout
+    assert "直播间购物车" in result.stdout and "livestream" not in result.stdout
 
 
 def test_a_workbook_written_in_chinese_has_chinese_headers_and_verdicts(run, tmp_path):
@@ -190,6 +191,7 @@ def test_a_workbook_written_in_chinese_has_chinese_headers_and_verdicts(run, tmp
     rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
     assert rows[0][-5:] == ("挂链位置", "结论", "规则", "下次变化", "说明")
     assert rows[1][-4] == "可以挂链"
+    assert rows[1][-5] == "直播间购物车"  # the surface by its name in the rules file
     assert rows[1][0] == 123  # the input's own cells as they were
 
 

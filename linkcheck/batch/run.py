@@ -36,7 +36,7 @@ from .formats import (
 )
 from .headers import MAX_COLUMNS, Layout, too_wide
 from .readers import Table, formula_scan, read_input
-from .writers import DelimitedWriter, Writer, open_writer
+from .writers import DelimitedWriter, Writer, open_writer, surface_names
 
 if TYPE_CHECKING:
     from ..engine import RuleSet
@@ -173,6 +173,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                                 bom=bom,
                                 formulas=formulas,
                                 stamp=options.now,
+                                surfaces=surface_names(rules),
                             )
                         )
                     writer.header([*header, *APPENDED])

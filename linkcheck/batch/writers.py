@@ -211,7 +211,8 @@ class XlsxWriter:
 
     fit = staticmethod(xlsx_fit)
 
-    def __init__(self, binary, raw_cells: bool, stamp: datetime | None = None) -> None:
+    def __init__(self, binary, raw_cells: bool, stamp: datetime | None = None,
+                 surfaces: dict[str, str] | None = None) -> None:  # fmt: skip
         try:
             from openpyxl import Workbook
             from openpyxl.cell import WriteOnlyCell
@@ -223,6 +224,7 @@ class XlsxWriter:
         self._sheet = self._book.create_sheet("linkcheck")
         self._raw = raw_cells
         self._stamp = stamp
+        self._surfaces = surfaces  # surface id → its Chinese name (people_answer)
         self._names: list[str] = []
 
     def header(self, names: list[str]) -> None:
@@ -250,7 +252,7 @@ class XlsxWriter:
                 values[at] = number
             if links:
                 self._link(values, cells, links)
-            shown = people_answer(result)
+            shown = people_answer(result, self._surfaces)
             self._sheet.append([*values, *(self._value(c) for c in shown)])
 
     def _value(self, cell: str):
@@ -397,15 +399,24 @@ def people_header(names: list[str]) -> list[str]:
     return [*names[:cut], *(gettext(APPENDED_LABELS[n]) for n in names[cut:])]
 
 
-def people_answer(result: Answer) -> Answer:
-    """The appended cells as people read them in a workbook (the current language): the
-    verdict, the next change's verdict and the note; the English ones elsewhere."""
-    from ..i18n import people_note
+def people_answer(result: Answer, surfaces: dict[str, str] | None = None) -> Answer:
+    """The appended cells as people read them in a workbook or the terminal table (the
+    current language): the surface's Chinese name (`surfaces`: id → name, from the rules),
+    the verdict, the next change's verdict and the note; the English ones elsewhere."""
+    from ..i18n import language, people_note
     from ..words import people_change
 
-    return result._replace(verdict=people_verdict(result.verdict),
+    surface = result.surface
+    if surfaces and language() == "zh":  # a cell that names no surface stays as it was
+        surface = surfaces.get(surface, surface)
+    return result._replace(surface=surface, verdict=people_verdict(result.verdict),
                            next_change=people_change(result.next_change),
                            note=people_note(result.note))  # fmt: skip
+
+
+def surface_names(rules) -> dict[str, str]:
+    """Surface id → its Chinese name, for the outputs people read (people_answer)."""
+    return {ident: s.name_zh for ident, s in rules.catalog.surfaces.items() if s.name_zh}
 
 
 def people_verdict(verdict: str) -> str:
@@ -449,17 +460,19 @@ def _text(binary: BinaryIO, bom: bool) -> Iterator[io.TextIOWrapper]:
 
 @contextlib.contextmanager
 def open_writer(fmt: str, binary: BinaryIO, *, raw_cells: bool = False, bom: bool = False,
-                formulas=None, stamp: datetime | None = None) -> Iterator[Writer]:  # fmt: skip
+                formulas=None, stamp: datetime | None = None,
+                surfaces: dict[str, str] | None = None) -> Iterator[Writer]:  # fmt: skip
     """The writer for an output format over a binary stream. Text formats are UTF-8; CSV
     and TSV start with a BOM when `bom` (JSON never does). Call the writer's `close` to
     finish the format (a JSON array's `]`, a workbook's save) before leaving; the stream is
     left open for its owner. `formulas`: the input's FormulaScan, if it has one (see
     DelimitedWriter). `stamp`: the instant a workbook is dated with, every time it is written
-    (so the same rows give the same bytes); None: openpyxl's clock. The terminal table is
+    (so the same rows give the same bytes); None: openpyxl's clock. `surfaces`: the Chinese
+    names a workbook shows its surfaces by (surface_names). The terminal table is
     render's (render.TableWriter)."""
     fmt = Format(fmt)
     if fmt is Format.XLSX:
-        workbook = XlsxWriter(binary, raw_cells, stamp)
+        workbook = XlsxWriter(binary, raw_cells, stamp, surfaces)
         try:
             yield workbook  # type: ignore[misc]
         except BaseException:

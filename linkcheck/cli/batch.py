@@ -201,7 +201,9 @@ def batch(
     read_date(ruleset, when, ruleset.platform_id(env.platform), year=year)
     _date_style(date_format, year)
     if to_terminal:
-        sink = render.TableWriter(render.console(env.colour()))
+        from ..batch.writers import surface_names
+
+        sink = render.TableWriter(render.console(env.colour()), surface_names(ruleset))
     else:
         sink = out if out is not None else stdout_bytes()
     recorder = None

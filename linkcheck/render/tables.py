@@ -53,20 +53,19 @@ def entry_dict(entry, kind: str | None = None) -> dict:
     return row
 
 
-def batch_table(names: list[str], rows: list[tuple[list[str], Sequence[Answer]]], width: int):
+def batch_table(names: list[str], rows: list[tuple[list[str], Sequence[Answer]]], width: int,
+                surfaces: dict[str, str] | None = None):  # fmt: skip
     """A block of batch rows (each input row's cells with its answers, one per surface) for
     the terminal: a table when its columns fit `width` unbroken, else each input row on one
     line (its cells cut to the width first) with an answer line under it per surface."""
-    from ..i18n import people_note
-    from ..words import people_change
+    from ..batch.writers import people_answer
     from .fit import width_of
 
     count = len(names)
-    rows = [
-        (cells, [r._replace(next_change=people_change(r.next_change), note=people_note(r.note))
-                 for r in results])
+    rows = [  # the verdict stays the word: the grid and the stack style it by its verdict
+        (cells, [people_answer(r, surfaces)._replace(verdict=r.verdict) for r in results])
         for cells, results in rows
-    ]  # fmt: skip
+    ]
     flat = [[*cells, *result] for cells, results in rows for result in results]
     natural = [max([width_of(names[i])] + [width_of(r[i]) for r in flat]) for i in range(count)]
     if sum(natural) + 3 * count + 1 <= width:
@@ -116,7 +115,8 @@ def _batch_stack(names: list[str], rows, width: int):
         shown = " · ".join(escape_controls(c) for c in cells if c.strip()) or "(empty)"
         lines.append(Text(cut(shown)))
         for surface, verdict, rule, change, note in results:
-            line = Text(f"  {surface or '-':<13} ")
+            shown_surface = surface or "-"
+            line = Text(f"  {shown_surface}" + " " * max(1, 14 - width_of(shown_surface)))
             mark = VERDICT_MARK.get(verdict, "!")
             line.append(
                 f"{mark} {verdict_word(verdict)}", style=VERDICT_STYLE.get(verdict, "bold magenta")
@@ -361,8 +361,9 @@ class TableWriter:
     BLOCK = 500
     fit = None
 
-    def __init__(self, console) -> None:
+    def __init__(self, console, surfaces: dict[str, str] | None = None) -> None:
         self._console = console
+        self._surfaces = surfaces  # surface id → Chinese name (batch.writers.surface_names)
         self._names: list[str] = []
         self._rows: list[tuple[list[str], Sequence[Answer]]] = []
 
@@ -379,7 +380,7 @@ class TableWriter:
 
         if self._rows:
             names = people_header(self._names)
-            self._console.print(batch_table(names, self._rows, self._console.width))
+            self._console.print(batch_table(names, self._rows, self._console.width, self._surfaces))
             self._rows = []
 
     def close(self) -> None:
