@@ -33,9 +33,9 @@ WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Fr
             N_("Saturday"), N_("Sunday"))  # fmt: skip
 
 _UNIT = r"(?:days?|weeks?|months?|years?|个月|[dwmy天周月年])"
-# a Chinese time of day: 20:00, 20点, 8点半, 晚上8点30分
+# a Chinese time of day: 20:00, 20点, 8点半, 晚上8点30分, 晚8点, 晚上八点
 _CN_TIME = (
-    r"(?:\s*(?P<part>凌晨|早上|上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*"
+    r"(?:\s*(?P<part>凌晨|早上|上午|中午|下午|晚上|早|晚)?\s*(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*"
     r"(?:[:点时]\s*(?:(?P<half>半)|(?P<mi>\d{1,2})\s*分?)?))?"
 )
 _PATTERNS = {
@@ -61,6 +61,9 @@ _PATTERNS = {
     "step": (rf"(?P<sign>[+-])\s*(?P<n>\d{{1,6}})\s*(?P<unit>{_UNIT})", 0),
     "weekday": (r"(?P<way>next|last)\s+(?P<day>[a-z]+)\.?", 0),
     "cn_week": (r"(?P<way>上|下|本|这)个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])", 0),
+    # a date followed by its Chinese weekday, as Excel's Chinese long date writes it:
+    # 2022年11月11日星期五, 2022/11/11 周五, 2022-11-11（周五）
+    "cn_weekday_tail": (r"[\s,，]*[(（]?(?:星期|周|礼拜)(?P<day>[一二三四五六日天])[)）]?", 0),
     # an Excel serial date in a checklist cell: days since 1899-12-30, and a fraction of one
     "serial": (r"(?P<days>\d{5})(?:\.(?P<frac>\d+))?", 0),
     "ordinal": (r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE),
@@ -80,6 +83,8 @@ _PARTS = {
     "下午": {**{h: 12 for h in range(1, 12)}, **{h: 0 for h in range(13, 24)}},
     "晚上": {**{h: 12 for h in range(5, 12)}, **{h: 0 for h in range(17, 24)}},
 }
+_PARTS["早"], _PARTS["晚"] = _PARTS["早上"], _PARTS["晚上"]  # 早8点, 晚8点
+_CN_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 SERIALS = (20000, 80000)  # the plain numbers of a date column read as Excel serial dates
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0 (Excel's 1900 leap-year bug included)
 # two defaults that differ in every field dateutil may fill, both leap years (Feb 29 reads)
@@ -209,6 +214,10 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
         if len(digits) == 8 and digits.isascii() and digits.isdigit():
             return Reading(_build(raw, tz, digits[:4], digits[4:6], digits[6:]))
     text = _normal(raw)
+    if "周" in text or "星期" in text or "礼拜" in text:  # (no pattern compiled for the rest)
+        tail = _RE.cn_weekday_tail.search(text)
+        if tail and tail.end() == len(text) and any(c.isdigit() for c in text[: tail.start()]):
+            return _weekday_checked(raw, read_when(text[: tail.start()], tz, now, style), tail)
     if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
         return _serial(m, tz)
     if style.format is not None:
@@ -321,7 +330,7 @@ def _chinese(raw: str, tz: tzinfo, m: re.Match, y, month, day, year: int) -> Rea
     """A Chinese date (its year, or `year` when it has none) and its time of day."""
     hour = 0
     if m["h"] is not None:
-        hour = int(m["h"])
+        hour = _cn_hour(raw, m["h"])
         if m["part"] is not None:
             added = _PARTS[m["part"]].get(hour)
             if added is None:
@@ -331,6 +340,36 @@ def _chinese(raw: str, tz: tzinfo, m: re.Match, y, month, day, year: int) -> Rea
     minute = 30 if m["half"] else m["mi"] or 0
     at = _build(raw, tz, y or year, month, day, hour, minute)
     return Reading(at, None if y else year)
+
+
+def _weekday_checked(raw: str, reading: Reading, tail: re.Match) -> Reading:
+    """A date and the weekday written after it, which must be the date's own."""
+    named = min("一二三四五六日天".index(tail["day"]), 6)
+    if reading.at.weekday() != named:
+        raise DateError(
+            N_("'{date}' names a {named}, but {day} is a {weekday}"),
+            date=_show(raw),
+            named=Deferred(WEEKDAYS[named]),
+            day=reading.at.date().isoformat(),
+            weekday=Deferred(WEEKDAYS[reading.at.weekday()]),
+        )
+    return reading
+
+
+def _cn_hour(raw: str, text: str) -> int:
+    """An hour in digits or in Chinese numerals: 8, 八, 两, 十, 十二, 二十, 二十三."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, units = text.partition("十")
+    if not ten:  # one numeral: 八, 两
+        value = _CN_DIGITS.get(text) if len(text) == 1 else None
+    elif len(tens) > 1 or len(units) > 1 or {tens, units} & {"零", "两", "十"}:
+        value = None
+    else:
+        value = (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    if value is None:
+        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
+    return value
 
 
 def _is_serial(text: str) -> bool:

@@ -152,6 +152,20 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("2022年11月11日 中午12点", sh(2022, 11, 11, 12)),
         ("2022年11月11日 中午1点", sh(2022, 11, 11, 13)),
         ("2022年11月11日 下午15点", sh(2022, 11, 11, 15)),
+        # as ops staff type them (a new user's trial): 晚/早 for 晚上/早上, hours in Chinese
+        # numerals, and the weekday Excel's Chinese long date writes after the day
+        ("11月11日 晚8点", sh(2026, 11, 11, 20)),
+        ("2022年11月11日 早8点", sh(2022, 11, 11, 8)),
+        ("2022年11月11日 晚上八点", sh(2022, 11, 11, 20)),
+        ("2022年11月11日 晚上十点半", sh(2022, 11, 11, 22, 30)),
+        ("2022年11月11日 二十点", sh(2022, 11, 11, 20)),
+        ("2022年11月11日 十二点", sh(2022, 11, 11, 12)),
+        ("2022年11月11日 两点", sh(2022, 11, 11, 2)),
+        ("2022年11月11日 零点", sh(2022, 11, 11, 0)),
+        ("2022年11月11日星期五", sh(2022, 11, 11)),
+        ("2022/11/11 周五", sh(2022, 11, 11)),
+        ("2022-11-11（周五）", sh(2022, 11, 11)),
+        ("2022-11-11 (礼拜五)", sh(2022, 11, 11)),
         ("11月11日", sh(2026, 11, 11)),  # the current year in Shanghai
         ("双11", sh(2026, 11, 11)),
         ("双十一", sh(2026, 11, 11)),
@@ -272,6 +286,13 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("11月11日 下午12点", "impossible time in '11月11日 下午12点': 12 下午"),
         ("11月11日 凌晨7点", "impossible time in '11月11日 凌晨7点': 7 凌晨"),
         ("11月11日 中午3点", "impossible time in '11月11日 中午3点': 3 中午"),
+        ("2022年11月11日星期四", "'2022年11月11日星期四' names a Thursday, but 2022-11-11 "
+         "is a Friday"),
+        ("11月11日周五", "'11月11日周五' names a Friday, but 2026-11-11 is a Wednesday"),
+        ("11月11日 晚上两点", "impossible time in '11月11日 晚上两点': 2 晚上"),
+        ("11月11日 二十四点", "impossible date '11月11日 二十四点': there is no time 24:00"),
+        ("11月11日 十十点", f"invalid date '11月11日 十十点': {ACCEPTED}"),
+        ("11月11日 两十点", f"invalid date '11月11日 两十点': {ACCEPTED}"),
         # day-first or month-first: both readings shown
         ("11/10/2022", "ambiguous date '11/10/2022': it could be 2022-10-11 or 2022-11-10; "
          "write it as YYYY-MM-DD"),

@@ -326,3 +326,21 @@ def test_a_cold_check_with_an_iso_date_imports_only_what_it_uses(tmp_path):
     assert "linkcheck.when" in loaded["check"]  # the date was read in that process
     added = loaded["check"] - loaded["click"]
     assert added & {"calendar", "dataclasses", "locale"} == set()
+
+
+@settings(max_examples=200)
+@given(
+    day=st.dates(min_value=datetime(1901, 1, 1).date(), max_value=datetime(2099, 12, 31).date()),
+    named=st.integers(0, 6),
+    way=st.sampled_from(["{y}年{m}月{d}日星期{w}", "{y}/{m:02d}/{d:02d} 周{w}",
+                         "{y}-{m:02d}-{d:02d}（礼拜{w}）"]),
+)  # fmt: skip
+def test_a_chinese_weekday_after_a_date_is_checked_against_it(day, named, way):
+    """Excel's Chinese long date (2022年11月11日星期五): the day it names, when the weekday
+    is the date's own; refused when it is not — never the one or the other silently."""
+    text = way.format(y=day.year, m=day.month, d=day.day, w="一二三四五六日"[named])
+    if named == day.weekday():
+        assert parse_when(text, SH).date() == day
+    else:
+        with pytest.raises(DateError, match="names a"):
+            parse_when(text, SH)
