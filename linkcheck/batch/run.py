@@ -216,7 +216,16 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False):
             into.append([c if len(c) <= SAMPLE_CELL else "" for c in row])
 
     if now:
-        first = list(islice(rest, SAMPLE_ROWS))
+        first: list = []
+        try:
+            first.extend(islice(rest, SAMPLE_ROWS))
+        except (UnicodeDecodeError, csv.Error, InputError) as exc:
+            # the input breaks within the sample: the rows before the break pass first, and
+            # the error is raised where the rows reach it, as the Python engine reads them
+            # (found by the engine fuzzer: DuckDB's run wrote none of them)
+            for row in first:
+                keep(row)
+            return chain(first, _raising(exc))
         for row in first:
             keep(row)
         return chain(first, rest)
@@ -227,6 +236,11 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False):
             yield row
 
     return chain(passing(), rest)
+
+
+def _raising(exc: BaseException):
+    raise exc
+    yield  # a generator: raises when iterated
 
 
 class _Cut:

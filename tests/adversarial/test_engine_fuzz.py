@@ -170,3 +170,19 @@ def _quoted_break(data: bytes) -> bool:
         elif inside and byte in (0x0A, 0x0D):
             return True
     return False
+
+
+def test_a_file_that_breaks_within_the_first_rows_writes_what_python_writes(run, tmp_path):
+    """Found by a 10-minute run: UTF-8 that breaks (a stray byte) past the 64 KiB the encoding
+    is told from but within the 50 rows read before DuckDB runs. The Python engine writes
+    the rows before the break and stops there (exit 2); the DuckDB engine stopped while it
+    read those 50 rows, before writing one."""
+    rows = "".join(f"tmall,{n} {'x' * 20000}\r\n" for n in range(4))  # 80 KB, ASCII
+    data = ("source,name\r\n" + rows).encode() + b"jd-self," + b"x" * 30000 + b"\xe7\r\n"
+    python, duckdb = _both(run, tmp_path, data, ".csv", ["-s", "livestream", "--format", "csv"])
+    assert python.exit_code == duckdb.exit_code == 2
+    assert python.stderr.endswith("is not valid utf-8 text (byte 0xe7); pass --encoding "
+                                  "(utf-8, gb18030 …)\n")  # fmt: skip
+    assert duckdb.stderr.endswith(python.stderr)
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert python.stdout_bytes.count(b"\r\n") > 2  # the header and rows before the break
