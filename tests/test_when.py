@@ -292,6 +292,10 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("11月11日 晚上两点", "impossible time in '11月11日 晚上两点': 2 晚上"),
         ("11月11日 二十四点", "impossible date '11月11日 二十四点': there is no time 24:00"),
         ("11月11日 十十点", f"invalid date '11月11日 十十点': {ACCEPTED}"),
+        # an offset or a time? dateutil reads 05:30 (the property test found it)
+        ("1999-01-01 -0530", "invalid date '1999-01-01 -0530': a '-' right after the day may "
+         "be an offset or a time (dateutil reads -05:30 as 05:30); write both: "
+         "2022-11-11 00:00 -05:30"),
         ("11月11日 两十点", f"invalid date '11月11日 两十点': {ACCEPTED}"),
         # day-first or month-first: both readings shown
         ("11/10/2022", "ambiguous date '11/10/2022': it could be 2022-10-11 or 2022-11-10; "
