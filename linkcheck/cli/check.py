@@ -8,7 +8,7 @@ import click
 
 from .. import render
 from ..model import Decision
-from . import silence_stdout
+from .base import silence_stdout
 from .options import (
     Env,
     Output,

@@ -14,7 +14,7 @@ import click
 from ..engine import RuleSet
 from ..i18n import N_
 from ..rules import load_catalog, rules_env_paths
-from . import lang_option
+from .base import lang_option
 
 if TYPE_CHECKING:
     from ..rules.releases import Installed
@@ -161,7 +161,7 @@ def read_date(ruleset: RuleSet, text: str, platform: str | None, option: str = "
     """An option's date or time in the platform's zone; a UserError naming the option if it
     cannot be read."""
     from ..errors import DateError
-    from . import UserError
+    from .base import UserError
 
     try:
         return ruleset.parse_when(text, platform, year=year)

@@ -8,7 +8,7 @@ import click
 
 from .. import render
 from ..i18n import gettext as _
-from . import SuggestingGroup, lang_option
+from .base import SuggestingGroup, lang_option
 from .options import Env, common_options
 
 MAX_CHANGES = 20  # `rules update` shows this many changed ranges, then a count

@@ -13,7 +13,7 @@ from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean
 from ..rules import load_catalog, rules_env_paths
-from . import SuggestingGroup, UserError, lang_option
+from .base import SuggestingGroup, UserError, lang_option
 from .options import (
     Env,
     Output,

@@ -10,7 +10,7 @@ from .. import render
 from ..i18n import N_, ngettext
 from ..i18n import gettext as _
 from ..windows import default_range, horizon_status, segments, span_days, upcoming
-from . import UserError
+from .base import UserError
 from .options import (
     Env,
     Output,
