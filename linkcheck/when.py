@@ -245,13 +245,13 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     if m := _RE.iso.fullmatch(text):
         if m["sep"] == " ":  # 2022-11-11 20:00-22:00 is a range, not an offset of -22:00
             _one_time(raw, text)
-            if text[m.end("sep") :].startswith("-"):  # 1999-01-01 -05:30: no time before it
-                raise DateError(
-                    N_("invalid date '{date}': a '-' right after the day may be an offset or "
-                       "a time (dateutil reads -05:30 as 05:30); write both: "
-                       "2022-11-11 00:00 -05:30"),
-                    date=_show(raw),
-                )  # fmt: skip
+        if m["sep"] and text[m.end("sep") :].startswith("-"):  # 1999-01-01 -05:30, T-05:30
+            raise DateError(
+                N_("invalid date '{date}': a '-' right after the day may be an offset or "
+                   "a time (dateutil reads -05:30 as 05:30); write both: "
+                   "2022-11-11 00:00 -05:30"),
+                date=_show(raw),
+            )  # fmt: skip
         found = _iso(raw, text, tz, m)
         if found is not None:
             return found

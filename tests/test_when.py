@@ -296,6 +296,12 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("1999-01-01 -0530", "invalid date '1999-01-01 -0530': a '-' right after the day may "
          "be an offset or a time (dateutil reads -05:30 as 05:30); write both: "
          "2022-11-11 00:00 -05:30"),
+        ("2022-11-11T-05:30", "invalid date '2022-11-11T-05:30': a '-' right after the day "
+         "may be an offset or a time (dateutil reads -05:30 as 05:30); write both: "
+         "2022-11-11 00:00 -05:30"),  # isoparse read midnight at -05:30 after a T too
+        ("20221111t-0530", "invalid date '20221111t-0530': a '-' right after the day may be "
+         "an offset or a time (dateutil reads -05:30 as 05:30); write both: "
+         "2022-11-11 00:00 -05:30"),
         ("11月11日 两十点", f"invalid date '11月11日 两十点': {ACCEPTED}"),
         # day-first or month-first: both readings shown
         ("11/10/2022", "ambiguous date '11/10/2022': it could be 2022-10-11 or 2022-11-10; "
