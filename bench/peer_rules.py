@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tomllib
 from bisect import bisect_right
 from datetime import datetime, timedelta
 
@@ -22,6 +23,14 @@ BEYOND = "beyond the rules' horizon"
 
 def segments_path() -> str:
     return os.environ.get("LINKCHECK_SEGMENTS", "bench/out/segments.csv")
+
+
+def domains() -> dict[str, list[str]]:
+    """Each source's own link domains, from the bundled rules file (groups left out: the
+    link-heavy checklist links only to sources with domains of their own)."""
+    rules = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rules.toml")
+    with open(rules, "rb") as f:
+        return {k: v.get("domains", []) for k, v in tomllib.load(f)["sources"].items()}
 
 
 def load(path: str | None = None) -> list[dict[str, str]]:

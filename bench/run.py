@@ -3,10 +3,12 @@
     pip install '.[bench]'
     python bench/run.py                      # 100,000 and 1,000,000 rows, 5 runs each
     python bench/run.py --rows 100000 --runs 7
+    python bench/run.py --columnar-rows 10000000 --link-rows 200000 --spark
 
 Each measurement runs the commands alternately (A B C … A B C …) after one warm-up round,
-so a noisy shared machine slows them alike; it reports the median wall time, the peak RSS
-of each process (ru_maxrss from wait4) and rows/s, and the ratios the targets are stated in.
+so a noisy shared machine slows them alike; it reports the median wall time, the median CPU
+time (user + system), the peak RSS of each process (ru_maxrss from wait4) and rows/s, and
+the ratios the goals are stated in, each with its goal and "met" or "NOT met" at the end.
 The peers answer from `linkcheck rules export` (the interval table, written to
 bench/out/segments.csv first), and every peer's output is checked against linkcheck's on every
 row: the input's columns, then surface, verdict, rule and next_change, and the note (past the
@@ -16,7 +18,6 @@ horizon, the peers write only its first words).
 from __future__ import annotations
 
 import argparse
-import compileall
 import csv
 import json
 import os
@@ -32,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, generate_links  # noqa: E402
 
 
 def child_env() -> dict[str, str]:
@@ -44,8 +45,8 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def measure(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one run."""
+def measure(cmd: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one run."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env()
@@ -55,24 +56,29 @@ def measure(cmd: list[str]) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):  # batch exits 1 when some verdict is in --fail-on
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def alternate(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str, float]]:
-    """Median wall time and peak RSS per command, runs interleaved, after one warm-up."""
+    """Median wall time, median CPU time and peak RSS per command, runs interleaved, after
+    one warm-up; the ratio of each round is kept too (`round_s`), to show the spread."""
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[int]] = {name: [] for name in commands}
     for round_ in range(runs + 1):
         for name, cmd in commands.items():
-            wall, rss = measure(cmd)
+            wall, rss, cpu = measure(cmd)
             if round_:  # round 0 is the warm-up
                 times[name].append(wall)
+                cpus[name].append(cpu)
                 peaks[name].append(rss)
     return {
         name: {
             "median_s": statistics.median(times[name]),
+            "cpu_s": statistics.median(cpus[name]),
             "peak_rss_mib": max(peaks[name]) / 1024,
             "runs": len(times[name]),
+            "round_s": times[name],
         }
         for name in commands
     }
@@ -103,49 +109,42 @@ def cold_check(runs: int) -> dict:
     return {"results": result, "ratio_to_import_click": ratio, "target": 1.5}
 
 
-def batch(rows: int, runs: int, only: tuple[str, ...] = ()) -> dict:
-    src = OUT / f"checklist-{rows}.csv"
+PEERS = {  # name → (script, the module it needs)
+    "pandas": ("peer_pandas.py", "pandas"),
+    "duckdb-join": ("peer_duckdb.py", "duckdb"),
+    "duckdb-case": ("peer_duckdb_case.py", "duckdb"),
+    "csvloop": ("peer_csvloop.py", None),
+    "csvloop-links": ("peer_csvloop_links.py", None),
+}
+CASES = {  # the checklist → the commands run on it
+    "names": ("linkcheck", "linkcheck-duckdb", "pandas", "duckdb-join", "duckdb-case", "csvloop"),
+    "links": ("linkcheck", "csvloop-links"),
+}
+
+
+def batch(rows: int, runs: int, only: tuple[str, ...] = (), case: str = "names") -> dict:
+    """One checklist of `rows` rows through linkcheck and its peers (CASES[case], or those
+    of them in `only`), alternated; the ratios, and the rows where a peer differs."""
+    stem = "checklist" if case == "names" else case
+    src = OUT / f"{stem}-{rows}.csv"
     if not src.exists():
-        generate(rows, str(src))
-    names = ("linkcheck", "linkcheck-duckdb", "pandas", "duckdb", "csvloop")
-    outs = {name: OUT / f"{name}-{rows}.csv" for name in names}
-    commands = {
-        "linkcheck": [
-            *linkcheck_command(),
-            "batch",
-            str(src),
-            "-o",
-            str(outs["linkcheck"]),
-            "--fail-on",
-            "never",
-        ],
-        "linkcheck-duckdb": [
-            *linkcheck_command(),
-            "batch",
-            str(src),
-            "-o",
-            str(outs["linkcheck-duckdb"]),
-            "--fail-on",
-            "never",
-            "--engine",
-            "duckdb",
-        ],
-        "pandas": [sys.executable, str(HERE / "peer_pandas.py"), str(src), str(outs["pandas"])],
-        "duckdb": [sys.executable, str(HERE / "peer_duckdb.py"), str(src), str(outs["duckdb"])],
-        "csvloop": [sys.executable, str(HERE / "peer_csvloop.py"), str(src), str(outs["csvloop"])],
-    }
-    if only:
-        commands = {name: cmd for name, cmd in commands.items() if name in only}
+        (generate if case == "names" else generate_links)(rows, str(src))
+    names = [n for n in CASES[case] if not only or n in only]
+    outs = {name: OUT / f"{name}-{stem}-{rows}.csv" for name in names}
+    batch_args = ["batch", "--fail-on", "never"]
+    commands = {}
+    for name in names:
+        if name == "linkcheck":
+            commands[name] = [*linkcheck_command(), *batch_args, str(src), "-o", str(outs[name])]
+        elif name == "linkcheck-duckdb":
+            commands[name] = [*linkcheck_command(), *batch_args, str(src), "-o", str(outs[name]),
+                              "--engine", "duckdb"]  # fmt: skip
+        else:
+            commands[name] = [sys.executable, str(HERE / PEERS[name][0]), str(src), str(outs[name])]
     available = {}
     for name, cmd in commands.items():
-        module = {"pandas": "pandas", "duckdb": "duckdb", "linkcheck-duckdb": "duckdb"}.get(name)
-        if (
-            module
-            and subprocess.run(
-                [sys.executable, "-c", f"import {module}"], capture_output=True
-            ).returncode
-            != 0
-        ):
+        module = "duckdb" if name == "linkcheck-duckdb" else PEERS.get(name, ("", None))[1]
+        if module and not importable(module):
             print(f"  (skipping {name}: pip install '.[bench]')")
             continue
         available[name] = cmd
@@ -161,17 +160,44 @@ def batch(rows: int, runs: int, only: tuple[str, ...] = ()) -> dict:
     if "linkcheck-duckdb" in result and "linkcheck" in result:  # the same bytes, not just rows
         same = outs["linkcheck"].read_bytes() == outs["linkcheck-duckdb"].read_bytes()
         mismatches["linkcheck-duckdb (bytes)"] = 0 if same else 1
-    ratios = {
-        f"linkcheck / {name}": result["linkcheck"]["median_s"] / r["median_s"]
-        for name, r in result.items()
-        if name != "linkcheck" and "linkcheck" in result
+    ratios = {}
+    for ours in ("linkcheck", "linkcheck-duckdb"):
+        for name, r in result.items():
+            if ours in result and name != ours and not name.startswith("linkcheck"):
+                ratios[f"{ours} / {name}"] = result[ours]["median_s"] / r["median_s"]
+                ratios[f"{ours} / {name} (cpu)"] = result[ours]["cpu_s"] / r["cpu_s"]
+    if "linkcheck" in result and "linkcheck-duckdb" in result:
+        ratios["linkcheck / linkcheck-duckdb"] = (
+            result["linkcheck"]["median_s"] / result["linkcheck-duckdb"]["median_s"]
+        )
+    return {
+        "rows": rows,
+        "case": case,
+        "results": result,
+        "ratios": ratios,
+        "verdict_mismatches": mismatches,
+        "outputs": {n: str(p) for n, p in outs.items()},
     }
-    if "linkcheck-duckdb" in result:
-        for name in ("pandas", "duckdb"):
-            if name in result:
-                ratio = result["linkcheck-duckdb"]["median_s"] / result[name]["median_s"]
-                ratios[f"linkcheck-duckdb / {name}"] = ratio
-    return {"rows": rows, "results": result, "ratios": ratios, "verdict_mismatches": mismatches}
+
+
+def same_bytes_as_python(rows: int, duckdb_out: str) -> bool:
+    """Whether the DuckDB engine's output of `rows` rows is the Python engine's, byte for
+    byte (the Python engine run once, untimed: at 10,000,000 rows it is a long run)."""
+    src, out = OUT / f"checklist-{rows}.csv", OUT / f"linkcheck-checklist-{rows}.csv"
+    subprocess.run([*linkcheck_command(), "batch", "--fail-on", "never", str(src), "-o", str(out)],
+                   check=True, env=child_env(), stderr=subprocess.DEVNULL)  # fmt: skip
+    with open(out, "rb") as a, open(duckdb_out, "rb") as b:
+        while True:
+            x, y = a.read(1 << 20), b.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+def importable(module: str) -> bool:
+    return subprocess.run([sys.executable, "-c", f"import {module}"],
+                          capture_output=True).returncode == 0  # fmt: skip
 
 
 def agree(ours: Path, theirs: Path) -> int:
@@ -201,6 +227,86 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
+def show(b: dict) -> None:
+    label = "link-heavy checklist" if b["case"] == "links" else "batch"
+    print(f"{label} {b['rows']:,} rows:")
+    for name, r in b["results"].items():
+        print(
+            f"  {name:<16} {r['median_s']:7.2f} s  cpu {r['cpu_s']:6.2f} s  "
+            f"{r['rows_per_s']:>11,.0f} rows/s  peak {r['peak_rss_mib']:6.1f} MiB"
+        )
+    for name, ratio in b["ratios"].items():
+        print(f"  {name}: {ratio:.2f}x")
+    for name, count in b["verdict_mismatches"].items():
+        print(f"  rows where {name} differs from linkcheck: {count}")
+
+
+def fastest_sql(b: dict) -> tuple[str, float] | None:
+    """The fastest hand-written DuckDB query of a run: (name, median seconds)."""
+    found = [(r["median_s"], n) for n, r in b["results"].items() if n.startswith("duckdb-")]
+    return (min(found)[1], min(found)[0]) if found else None
+
+
+def goals(report: dict, million: int) -> list[dict]:
+    """Every goal of SPEC §10 (turn 3) this run measured: what, measured, goal, met."""
+    out = []
+
+    def goal(what: str, value: float, text: str, met: bool, shown: str = "{:.2f}x") -> None:
+        out.append({"goal": what, "measured": value, "shown": shown.format(value),
+                    "target": text, "met": bool(met)})  # fmt: skip
+
+    if "cold_check" in report:
+        r = report["cold_check"]["ratio_to_import_click"]
+        goal("cold check / python -c 'import click'", r, "<= 1.5x", r <= 1.5)
+    for b in report["batch"]:
+        res, rows = b["results"], b["rows"]
+        n = f"{rows:,} rows"
+        if b["case"] == "links":
+            if "linkcheck" in res and "csvloop-links" in res:
+                r = b["ratios"]["linkcheck / csvloop-links"]
+                goal(f"link-heavy {n}: Python engine / csv loop (urlsplit + suffix)", r,
+                     "<= 1.25x", r <= 1.25)  # fmt: skip
+                bad = b["verdict_mismatches"]["csvloop-links"]
+                goal(f"link-heavy {n}: rows answered differently", bad, "0", bad == 0, "{}")
+            continue
+        if rows == million and "linkcheck" in res:
+            for peer, limit, text in (("pandas", 1.0, "< 1.0x"), ("csvloop", 1.0, "<= 1.0x")):
+                if peer in res:
+                    r = b["ratios"][f"linkcheck / {peer}"]
+                    ok = r < limit if text.startswith("<") and "=" not in text else r <= limit
+                    goal(f"{n} CSV→CSV: Python engine / {peer}", r, text, ok)
+            peak = res["linkcheck"]["peak_rss_mib"]
+            goal(f"{n}: Python engine peak RSS", peak, "< 64 MiB", peak < 64, "{:.1f} MiB")
+        if "linkcheck-duckdb" in res and (rows == million or b.get("columnar")):
+            fastest = fastest_sql(b)
+            if fastest is not None:
+                r = res["linkcheck-duckdb"]["median_s"] / fastest[1]
+                goal(f"{n}: DuckDB engine / fastest hand-written DuckDB query ({fastest[0]})",
+                     r, "<= 1.2x", r <= 1.2)  # fmt: skip
+            if "pandas" in res:
+                r = b["ratios"]["linkcheck-duckdb / pandas"]
+                goal(f"{n}: DuckDB engine / pandas", r, "<= 0.5x", r <= 0.5)
+            peak = res["linkcheck-duckdb"]["peak_rss_mib"]
+            if b.get("columnar"):
+                goal(f"{n}: DuckDB engine peak RSS", peak, "<= 1024 MiB", peak <= 1024,
+                     "{:,.0f} MiB")  # fmt: skip
+            else:
+                goal(f"{n}: DuckDB engine peak RSS (stated)", peak, "stated", True, "{:,.0f} MiB")
+            same = b.get("same_bytes")
+            if same is None and "linkcheck" in res:
+                same = b["verdict_mismatches"]["linkcheck-duckdb (bytes)"] == 0
+            if same is not None:
+                goal(f"{n}: DuckDB engine output = Python engine output, byte for byte",
+                     same, "same bytes", same, "{}")  # fmt: skip
+    if "spark" in report and "ratio" in report["spark"]:
+        r = report["spark"]["ratio"]
+        goal(f"Spark local[2] {report['spark']['rows']:,} rows: check_dataframe / "
+             "hand-written range join", r, "<= 1.5x", r <= 1.5)  # fmt: skip
+        same = report["spark"]["differences"] == 0
+        goal("Spark: rows answered differently", report["spark"]["differences"], "0", same, "{}")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="100000,1000000", help="comma-separated sizes")
@@ -210,16 +316,35 @@ def main() -> None:
         "--columnar-rows",
         type=int,
         default=0,
-        help="also time this many rows (e.g. 10000000) with the DuckDB engine and peer only",
+        help="also time this many rows (e.g. 10000000) with the DuckDB engine and peers only, "
+        "and check its bytes against one untimed run of the Python engine",
+    )
+    parser.add_argument(
+        "--link-rows",
+        type=int,
+        default=200_000,
+        help="rows of the link-heavy checklist (every row its own product link); 0: none",
+    )
+    parser.add_argument(
+        "--spark", action="store_true", help="also the Spark bench (needs pyspark and Java)"
     )
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("--runs must be at least 5")
     OUT.mkdir(exist_ok=True)
-    import linkcheck
-
-    compileall.compile_dir(os.path.dirname(linkcheck.__file__), quiet=1)
-    report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "runs": args.runs}
+    # byte-compiled in a child: this process stays small, and so does the floor that
+    # forking it puts under every child's peak RSS
+    subprocess.run([sys.executable, "-c", "import compileall, os, linkcheck; "
+                    "compileall.compile_dir(os.path.dirname(linkcheck.__file__), quiet=1)"],
+                   check=True)  # fmt: skip
+    report = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"),
+        "runs": args.runs,
+        "load_before": os.getloadavg(),
+        "command": " ".join(["python", "bench/run.py", *sys.argv[1:]]),
+    }
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in report['load_before'])}")
     if not args.skip_cold:
         report["cold_check"] = cold_check(args.runs * 3)
         c = report["cold_check"]
@@ -231,32 +356,52 @@ def main() -> None:
     subprocess.run([*linkcheck_command(), "rules", "export", "-o", str(OUT / "segments.csv")],
                    check=True, env=child_env())  # fmt: skip
     report["batch"] = []
-    for rows in (int(r) for r in args.rows.split(",")):
+    sizes = [int(r) for r in args.rows.split(",")]
+    for rows in sizes:
         b = batch(rows, args.runs)
         report["batch"].append(b)
-        print(f"batch {rows:,} rows:")
-        for name, r in b["results"].items():
-            print(
-                f"  {name:<10} {r['median_s']:7.2f} s  {r['rows_per_s']:>11,.0f} rows/s  "
-                f"peak {r['peak_rss_mib']:6.1f} MiB"
-            )
-        for name, ratio in b["ratios"].items():
-            print(f"  {name}: {ratio:.2f}x")
-        for name, count in b["verdict_mismatches"].items():
-            print(f"  rows where {name} differs from linkcheck: {count}")
-    if args.columnar_rows:
-        b = batch(args.columnar_rows, args.runs, only=("linkcheck-duckdb", "duckdb"))
+        show(b)
+    if args.link_rows:
+        b = batch(args.link_rows, args.runs, case="links")
         report["batch"].append(b)
-        print(f"batch {args.columnar_rows:,} rows (columnar only):")
-        for name, r in b["results"].items():
-            print(f"  {name:<16} {r['median_s']:7.2f} s  peak {r['peak_rss_mib']:6.1f} MiB")
-        for name, ratio in b["ratios"].items():
-            print(f"  {name}: {ratio:.2f}x")
-        for name, count in b["verdict_mismatches"].items():
-            print(f"  rows where {name} differs from linkcheck-duckdb: {count}")
+        show(b)
+    if args.columnar_rows:
+        only = ("linkcheck-duckdb", "duckdb-join", "duckdb-case")
+        b = batch(args.columnar_rows, args.runs, only=only)
+        b["columnar"] = True
+        out = b["outputs"]["linkcheck-duckdb"]
+        b["same_bytes"] = same_bytes_as_python(args.columnar_rows, out)
+        report["batch"].append(b)
+        show(b)
+        print(f"  DuckDB engine output = Python engine output (bytes): {b['same_bytes']}")
+    if args.spark:
+        report["spark"] = spark(max(sizes), args.runs)
+        print(f"spark: {json.dumps(report['spark'])}")
+    report["load_after"] = os.getloadavg()
+    million = 1_000_000 if 1_000_000 in sizes else max(sizes)
+    report["goals"] = goals(report, million)
+    print(f"goals (SPEC §10, turn 3; median wall time ratios, {args.runs} rounds):")
+    for g in report["goals"]:
+        print(f"  {g['goal']}: {g['shown']} (goal {g['target']}) "
+              f"{'met' if g['met'] else 'NOT met'}")  # fmt: skip
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in report['load_after'])}")
     (OUT / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"machine: {report['machine']}; results in {OUT / 'results.json'}")
     shutil.rmtree(OUT / "__pycache__", ignore_errors=True)
+
+
+def spark(rows: int, runs: int) -> dict:
+    """bench/spark_bench.py in a process of its own (skipped without pyspark or Java)."""
+    if not importable("pyspark") or shutil.which("java") is None:
+        print("  (skipping spark: pip install pyspark, and Java 17)")
+        return {"skipped": "no pyspark or no Java"}
+    src = OUT / f"checklist-{rows}.csv"
+    done = subprocess.run([sys.executable, str(HERE / "spark_bench.py"), str(src), str(runs)],
+                          env=child_env(), capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        print(done.stderr[-2000:])
+        raise SystemExit("spark bench failed")
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 if __name__ == "__main__":
