@@ -356,6 +356,49 @@ def error_note(exc: Exception) -> str:
         return str(exc).splitlines()[0]
 
 
+def irregular(cells: list[str], width: int, decide) -> tuple[list[str], list[Answer]] | None:
+    """A row that has not one cell per column of the header: the cells written and their
+    answers, or None for a fully empty row (skipped). A row the reader could not read, or
+    one longer than the header, is an error row; a shorter one is padded and decided."""
+    if isinstance(cells, BadRow):
+        return (cells.kept if cells.kept is not None else [""] * width,
+                [Answer.error("", cells.reason)])  # fmt: skip
+    if len(cells) > width:  # the extra cells' values go into the note, where no
+        # column can shadow them, and the appended columns stay under their names
+        if _blank(cells):  # `,,,` under a 3-column header: empty, however many commas
+            return None
+        extra = json.dumps(cells[width:], ensure_ascii=False)
+        note = Note(
+            Message(
+                N_("the row has {count} cells but the header has {width}; extra cells: "
+                   "{extra}"),
+                count=len(cells), width=width, extra=Whole(extra),
+            )
+        )  # fmt: skip
+        return cells[:width], [Answer.error("", note)]
+    if _blank(cells):  # a fully empty row is skipped (and counted) in every format
+        return None
+    cells = cells + [""] * (width - len(cells))
+    return cells, decide(cells)
+
+
+def written(write, cells: list[str], results: list[Answer]) -> list[Answer]:
+    """Give the writer a row; the answers it was written with (an error row when its cells
+    hold a lone surrogate a text output cannot hold: nothing of the row was written, as a
+    text stream encodes a whole line before writing it)."""
+    try:
+        write(cells, results)
+    except UnicodeEncodeError:
+        from .writers import surrogates_shown
+
+        fitted = surrogates_shown(cells)
+        if fitted is None:
+            raise
+        cells, results = fitted[0], [Answer.error("", fitted[1])]
+        write(cells, results)
+    return results
+
+
 def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], writer,
                *, tick=None, every: int = 2000) -> dict[str, int]:  # fmt: skip
     """Decide every row and give the writer each input row's cells with its answers (one
@@ -379,42 +422,15 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
             if results[0].verdict == "error" and _blank(cells):
                 counts["skipped"] += 1
                 continue
-        elif isinstance(cells, BadRow):
-            results = [Answer.error("", cells.reason)]
-            cells = cells.kept if cells.kept is not None else [""] * width
-        elif len(cells) > width:  # the extra cells' values go into the note, where no
-            # column can shadow them, and the appended columns stay under their names
-            if _blank(cells):  # `,,,` under a 3-column header: empty, however many commas
+        else:
+            got = irregular(cells, width, decide)
+            if got is None:
                 counts["skipped"] += 1
                 continue
-            extra = json.dumps(cells[width:], ensure_ascii=False)
-            note = Note(
-                Message(
-                    N_("the row has {count} cells but the header has {width}; extra cells: "
-                       "{extra}"),
-                    count=len(cells), width=width, extra=Whole(extra),
-                )
-            )  # fmt: skip
-            cells, results = cells[:width], [Answer.error("", note)]
-        elif _blank(cells):  # a fully empty row is skipped (and counted) in every format
-            counts["skipped"] += 1
-            continue
-        else:
-            cells = cells + [""] * (width - len(cells))
-            results = decide(cells)
+            cells, results = got
         if fit is not None and (fitted := fit(cells)) is not None:
             cells, results = fitted[0], [Answer.error("", fitted[1])]
-        try:
-            write(cells, results)
-        except UnicodeEncodeError:  # a lone surrogate a text output cannot hold (nothing of
-            # the row was written: a text stream encodes a whole line before writing it)
-            from .writers import surrogates_shown
-
-            fitted = surrogates_shown(cells)
-            if fitted is None:
-                raise
-            cells, results = fitted[0], [Answer.error("", fitted[1])]
-            write(cells, results)
+        results = written(write, cells, results)
         for result in results:
             counts[result.verdict] += 1
         if tick is not None and done % every == 0:

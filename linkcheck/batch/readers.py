@@ -55,13 +55,28 @@ class FormulaScan:
         # one search a prefix: a literal first character is what makes sre fast
         self._after = [re.compile(re.escape(p) + first) for p in (delimiter, "\n", "\r")]
 
-    def scan(self, text: str) -> None:
-        """See `text`, a run of whole lines (it starts at a line's start)."""
-        if not self.seen and (
-            self._start.match(text) is not None
-            or any(p.search(text) is not None for p in self._after)
-        ):
-            self.seen = True
+    def scan(self, text: str) -> bool:
+        """See `text`, a run of whole lines (it starts at a line's start); whether some cell
+        of it could start like a formula."""
+        found = self._start.match(text) is not None or any(
+            p.search(text) is not None for p in self._after
+        )
+        self.seen = self.seen or found
+        return found
+
+
+class Block:
+    """The block of whole lines csv is reading now (the last one _scanned_lines gave out):
+    its text, its lines as csv is given them, how many lines came before it, and whether
+    the formula scan found something in it. lines.check_lines reads a row's own text here."""
+
+    __slots__ = ("base", "danger", "lines", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.lines: list[str] = []
+        self.base = 0
+        self.danger = False
 
 
 _BLOCK = 1 << 18  # bytes read at most at a time
@@ -77,12 +92,25 @@ def record_too_long(limit: int) -> InputError:
     )
 
 
-def _scanned_lines(text, scan: FormulaScan, fed: list[int]) -> Iterator[io.StringIO]:
-    """The text of a TextIOWrapper as blocks of whole lines (each a StringIO, iterated line
-    by line as the file would be), each shown to `scan` before it is given out. Bytes are
-    taken as they come (read1: a pipe's rows are answered without waiting for a full block)
-    and decoded as the wrapper would. A CR ending a block may be half of a CRLF: it waits
-    for the next block, as does a line not ended yet."""
+def _scanned_lines(text, scan: FormulaScan, fed: list[int],
+                   block_seen: Block) -> Iterator[list[str]]:  # fmt: skip
+    """The text of a TextIOWrapper as blocks of whole lines (each a list of lines, split as
+    the file would be), each shown to `scan` and kept in `block_seen` before it is given
+    out; `fed` counts the characters given since the reader's last row. Bytes are taken as
+    they come (read1: a pipe's rows are answered without waiting for a full block) and
+    decoded as the wrapper would. A CR ending a block may be half of a CRLF: it waits for
+    the next block, as does a line not ended yet."""
+
+    def give(block: str) -> list[str]:
+        fed[0] += len(block)
+        if fed[0] > MAX_LINE + _BLOCK:  # a block may start with records before this one
+            raise record_too_long(MAX_LINE)
+        danger = scan.scan(block)
+        lines = io.StringIO(block, newline="").readlines()
+        block_seen.base += len(block_seen.lines)
+        block_seen.text, block_seen.lines, block_seen.danger = block, lines, danger
+        return lines
+
     read = text.buffer.read1
     decode = codecs.getincrementaldecoder(text.encoding)().decode
     pending: list[str] = []
@@ -93,11 +121,7 @@ def _scanned_lines(text, scan: FormulaScan, fed: list[int]) -> Iterator[io.Strin
         if end:
             block = "".join(pending) + data[:end] if pending else data[:end]
             pending = []
-            fed[0] += len(block)
-            if fed[0] > MAX_LINE + _BLOCK:  # a block may start with records before this one
-                raise record_too_long(MAX_LINE)
-            scan.scan(block)
-            yield io.StringIO(block, newline="")
+            yield give(block)
         if end < len(data):
             pending.append(data[end:])
             waiting = sum(map(len, pending))
@@ -106,25 +130,30 @@ def _scanned_lines(text, scan: FormulaScan, fed: list[int]) -> Iterator[io.Strin
         if not raw:
             break
     if pending:
-        block = "".join(pending)
-        scan.scan(block)
-        yield io.StringIO(block, newline="")
+        yield give("".join(pending))
 
 
 class DelimitedRows:
     """The rows of a CSV or TSV, as csv.reader reads them; `formulas` is the FormulaScan of
-    the text read so far; `fed` the characters given to the reader since its last row."""
+    the text read so far; `fed` the characters given to the reader since its last row.
+    `reader` is the csv reader (its line_num counts the lines read), `block` the block of
+    lines it reads now, and `delimiter` the file's (lines.check_lines reads a row's own line
+    there)."""
 
-    __slots__ = ("_reader", "fed", "formulas")
+    __slots__ = ("_rows", "block", "delimiter", "fed", "formulas", "reader")
 
-    def __init__(self, reader, formulas: FormulaScan, fed: list[int]) -> None:
-        self._reader = reader
+    def __init__(self, rows, formulas: FormulaScan, fed: list[int], reader, block: Block,
+                 delimiter: str) -> None:  # fmt: skip
+        self._rows = rows
         self.formulas = formulas
         self.fed = fed
+        self.reader = reader
+        self.block = block
+        self.delimiter = delimiter
 
     def __iter__(self):
         fed = self.fed
-        for row in self._reader:
+        for row in self._rows:
             fed[0] = 0
             yield row
 
@@ -135,11 +164,12 @@ def read_delimited(text, delimiter: str,
     csv.field_size_limit(_MAX_CELL)  # a long product link or description is still one cell
     scan = FormulaScan(delimiter)
     fed = [0]
-    lines = chain.from_iterable(_scanned_lines(text, scan, fed))
+    block = Block()
+    lines = chain.from_iterable(_scanned_lines(text, scan, fed, block))
     reader = csv.reader(lines, delimiter=delimiter)
     found = locate(enumerate(_reset(reader, fed), start=1), _same, layout)
     rows = chain(found.after, reader) if found.after else reader
-    return found, DelimitedRows(rows, scan, fed)
+    return found, DelimitedRows(rows, scan, fed, reader, block, delimiter)
 
 
 def _reset(reader, fed: list[int]) -> Iterator[list[str]]:

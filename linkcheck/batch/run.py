@@ -35,6 +35,7 @@ from .formats import (
     wants_bom,
 )
 from .headers import MAX_COLUMNS, Layout, too_wide
+from .lines import check_lines, writes_lines
 from .readers import Table, formula_scan, read_input
 from .writers import DelimitedWriter, Writer, open_writer, surface_names
 
@@ -154,6 +155,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                           options.now)  # fmt: skip
         bom = options.bom if options.bom is not None else wants_bom(encoding)
         formulas = formula_scan(rows)
+        read_rows = rows  # before the wrappers below (lines.check_lines reads its lines)
         if in_format is Format.XLSX and columns.url is not None:
             from .workbook import hyperlinked
 
@@ -186,8 +188,12 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                     if counts is None:
                         readable = [*header, *table.nested]
                         into = _Cut(writer, len(header)) if table.nested else writer
-                        counts = check_rows(checker, readable, rows, into, tick=progress,
-                                            every=PROGRESS_EVERY)  # fmt: skip
+                        if writes_lines(read_rows, into):
+                            counts = check_lines(checker, readable, rows, read_rows, into,
+                                                 tick=progress, every=PROGRESS_EVERY)  # fmt: skip
+                        else:
+                            counts = check_rows(checker, readable, rows, into, tick=progress,
+                                                every=PROGRESS_EVERY)  # fmt: skip
                     else:
                         engine = "duckdb"
                     writer.close()

@@ -69,6 +69,7 @@ class DelimitedWriter:
     cells, stripped; answers are always safe)."""
 
     fit = None
+    ANSWERS = 4096  # answers whose text is kept (answer_text)
 
     def __init__(self, text, delimiter: str, raw_cells: bool, formulas=None) -> None:
         # CRLF as RFC 4180 says: with "\n" alone, csv would leave a cell holding "\r" unquoted
@@ -76,6 +77,22 @@ class DelimitedWriter:
         self._guard = not raw_cells
         self._formulas = formulas or _Unscanned
         self._text = text
+        self.delimiter = delimiter
+        self.guard = self._guard  # whether cells that start like a formula are neutralised
+        self.emit = text.write  # text that is already this format's (lines.check_lines)
+        self._answers: dict[Answer, str] = {}
+
+    def answer_text(self, answer: Answer) -> str:
+        """The end of a row that needs no neutralising, from its answer on: the delimiter,
+        the answer's cells as `write` writes them, and the line end."""
+        found = self._answers.get(answer)
+        if found is None:
+            if len(self._answers) >= self.ANSWERS:
+                self._answers.clear()
+            out = io.StringIO()
+            csv.writer(out, delimiter=self.delimiter, lineterminator="\r\n").writerow(answer)
+            found = self._answers[answer] = self.delimiter + out.getvalue()
+        return found
 
     def flush(self) -> None:
         """Everything written so far, out of the text buffer (before bytes written
