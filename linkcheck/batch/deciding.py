@@ -56,6 +56,21 @@ def _text_size(key) -> int:
     return sum(len(part) for part in key if isinstance(part, str)) if type(key) is tuple else 0
 
 
+_PLAIN_LINK = re.compile(r"((?i:https?)://[^/?#\s]*)(?:[/?#]\S*)?")
+
+
+def link_prefix(url: str) -> str | None:
+    """The scheme and authority of `url` (`https://detail.tmall.com`) when they alone decide
+    what links.link_host reads from it, else None: a plain http(s) link with no space and
+    nothing unprintable anywhere in it, whose authority ends at the first / ? or #. For
+    such a link link_host(url) is link_host(its prefix) — every check it makes on the rest
+    of the text (printable, one link, not share text) passes for the rest — so a host
+    decided once answers every link that starts the same way; anything else is read whole,
+    every time, as links.link_host reads it."""
+    found = _PLAIN_LINK.fullmatch(url)
+    return found[1] if found is not None and url.isprintable() else None
+
+
 def _remember(cache: _Bounded, key, compute):
     """compute() once per key; a LinkcheckError is remembered too, and raised each time."""
     found = cache.get(key)
@@ -119,7 +134,11 @@ class Checker:
         at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
         self._key = itemgetter(*(columns.width if i is None else i for i in at))
         # the fast path's key: the cells present among source, url, surface and platform
-        present = (columns.source, columns.url, columns.surface, columns.platform)
+        # (a link's key is what decides its host: its scheme and authority, see link_prefix,
+        # put in the cell decide() appends)
+        self._url_at = columns.url
+        url_key = None if columns.url is None else columns.width
+        present = (columns.source, url_key, columns.surface, columns.platform)
         self._plan_key = itemgetter(*(i for i in present if i is not None))
         self._date_at = columns.date
 
@@ -129,7 +148,13 @@ class Checker:
         `cells` must have exactly one cell per header column.
         """
         # the usual row: its cells seen before, two lookups and a bisect a surface
-        plan_key = self._plan_key(cells)
+        if self._url_at is None:
+            plan_key = self._plan_key(cells)
+        else:  # a link: the host is what repeats
+            url = cells[self._url_at]
+            cells.append(link_prefix(url) or url)
+            plan_key = self._plan_key(cells)
+            cells.pop()
         plan = self._plans.get(plan_key)
         if plan is not None:
             instant = plan[0].get(cells[self._date_at] if self._date_at is not None else "")
@@ -169,7 +194,7 @@ class Checker:
         answers = [self._answer(platform, resolved, s, instant) for s in surfaces]
         if len(instant) > 2:  # the reader gave the date a year: the row says which date
             return [a._replace(note=joined_note(a.note, instant[2])) for a in answers]
-        if not url:  # remember the valid cells for the fast path
+        if not url or link_prefix(url):  # remember the valid cells for the fast path
             instants = self._known_instants.get(platform)
             if instants is None:
                 instants = self._known_instants[platform] = _Bounded(self.PART_CACHE)
