@@ -118,7 +118,7 @@ PEERS = {  # name → (script, the module it needs)
 }
 CASES = {  # the checklist → the commands run on it
     "names": ("linkcheck", "linkcheck-duckdb", "pandas", "duckdb-join", "duckdb-case", "csvloop"),
-    "links": ("linkcheck", "csvloop-links"),
+    "links": ("linkcheck", "csvloop-links", "linkcheck-duckdb"),
 }
 
 
@@ -328,6 +328,12 @@ def main() -> None:
     parser.add_argument(
         "--spark", action="store_true", help="also the Spark bench (needs pyspark and Java)"
     )
+    parser.add_argument(
+        "--crossover",
+        default="",
+        help="comma-separated row counts: the Python and the DuckDB engine alone at each size, "
+        "on both checklists, to find the size from which --engine auto takes DuckDB",
+    )
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("--runs must be at least 5")
@@ -362,7 +368,7 @@ def main() -> None:
         report["batch"].append(b)
         show(b)
     if args.link_rows:
-        b = batch(args.link_rows, args.runs, case="links")
+        b = batch(args.link_rows, args.runs, only=("linkcheck", "csvloop-links"), case="links")
         report["batch"].append(b)
         show(b)
     if args.columnar_rows:
@@ -374,6 +380,8 @@ def main() -> None:
         report["batch"].append(b)
         show(b)
         print(f"  DuckDB engine output = Python engine output (bytes): {b['same_bytes']}")
+    if args.crossover:
+        report["crossover"] = crossover(args.crossover, args.runs)
     if args.spark:
         report["spark"] = spark(max(sizes), args.runs)
         print(f"spark: {json.dumps(report['spark'])}")
@@ -388,6 +396,30 @@ def main() -> None:
     (OUT / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"machine: {report['machine']}; results in {OUT / 'results.json'}")
     shutil.rmtree(OUT / "__pycache__", ignore_errors=True)
+
+
+def crossover(sizes: str, runs: int) -> list[dict]:
+    """The Python engine and the DuckDB engine at each size, alternated, on the names and
+    the link-heavy checklist: where DuckDB starts to win (run.COLUMNAR_AUTO's figure)."""
+    out = []
+    print("crossover (python engine / duckdb engine, median wall time):")
+    counts = [int(r) for r in sizes.split(",")]
+    # the link-heavy checklist at the largest size only: DuckDB's engine reads each distinct
+    # link in Python, so --engine auto leaves link checklists to the Python engine
+    for case, each in (("names", counts), ("links", counts[-1:])):
+        for rows in each:
+            b = batch(rows, runs, only=("linkcheck", "linkcheck-duckdb"), case=case)
+            stem = "checklist" if case == "names" else case
+            size = (OUT / f"{stem}-{rows}.csv").stat().st_size / (1 << 20)
+            ratio = b["ratios"]["linkcheck / linkcheck-duckdb"]
+            same = b["verdict_mismatches"]["linkcheck-duckdb (bytes)"] == 0
+            py, duck = (b["results"][n]["median_s"] for n in ("linkcheck", "linkcheck-duckdb"))
+            print(f"  {case:<6} {rows:>10,} rows {size:8.1f} MiB: python {py:6.2f} s, duckdb "
+                  f"{duck:6.2f} s, ratio {ratio:.2f}x ({'duckdb' if ratio > 1 else 'python'} "
+                  f"faster; same bytes: {same})")  # fmt: skip
+            out.append({"case": case, "rows": rows, "mib": size, "python_s": py,
+                        "duckdb_s": duck, "ratio": ratio, "same_bytes": same})  # fmt: skip
+    return out
 
 
 def spark(rows: int, runs: int) -> dict:

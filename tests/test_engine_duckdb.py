@@ -228,9 +228,51 @@ def test_other_inputs_fall_back_saying_why(run, tmp_path):
     assert (
         "reads and writes CSV and TSV only" in run("batch", str(jsonl), "--engine", "duckdb").stderr
     )
-    # auto takes the Python engine for a small file, silently
+    # auto takes the Python engine for a small file, and says so in one line
     small = _write(tmp_path, "small.csv", [["source", "date"], ["tmall", "2022-11-11"]])
-    assert "engine" not in run("batch", small, "--engine", "auto").stderr
+    said = [line for line in run("batch", small, "--engine", "auto").stderr.splitlines()
+            if "engine" in line]  # fmt: skip
+    assert said == ["engine auto: python (a 0.0 KiB file; DuckDB is faster from 64.0 MiB)"]
+
+
+def test_auto_says_which_engine_and_why_in_one_line(run, tmp_path, monkeypatch):
+    from linkcheck.batch import run as batch_run
+
+    monkeypatch.setattr(batch_run, "COLUMNAR_AUTO", 2048)  # the rule, with a smaller limit
+    rows = [["sku", "source", "date"]] + [[f"{i:05d}", "tmall", "2022-11-11"] for i in range(200)]
+    big = _write(tmp_path, "big.csv", rows)  # 4.7 KiB
+    small = _write(tmp_path, "small.csv", rows[:20])
+    gb = tmp_path / "gb.csv"
+    gb.write_bytes("来源,日期\n天猫,2022-11-11\n".encode("gb18030") * 300)
+
+    def engine_lines(*args: str, **kwargs) -> list[str]:
+        result = run("batch", *args, "--engine", "auto", "--fail-on", "never", **kwargs)
+        assert result.exit_code == 0, result.stderr
+        return [line for line in result.stderr.splitlines() if "engine" in line]
+
+    assert engine_lines(big) == [
+        "engine auto: duckdb (a 4.7 KiB CSV file; DuckDB is faster from 2.0 KiB)"
+    ]
+    assert engine_lines(small) == [
+        "engine auto: python (a 0.5 KiB file; DuckDB is faster from 2.0 KiB)"
+    ]
+    assert engine_lines(str(gb)) == [
+        "engine auto: python (not duckdb: the input is not plain UTF-8 (gb18030))"
+    ]
+    assert engine_lines("-", input=Path(big).read_text(encoding="utf-8")) == [
+        "engine auto: python (not duckdb: stdin is read by the Python engine)"
+    ]
+    links = [["sku", "url"]] + [[f"{i}", f"https://detail.tmall.com/item.htm?id={i}"]
+                                for i in range(100)]  # fmt: skip
+    assert engine_lines(_write(tmp_path, "links.csv", links)) == [
+        "engine auto: python (a checklist of product links: the Python engine reads them faster)"
+    ]
+    assert engine_lines(big, "--lang", "zh") == [
+        "--engine auto：选用 duckdb 引擎（4.7 KiB 的 CSV 文件；从 2.0 KiB 起 DuckDB 更快）"
+    ]
+    # the same bytes whichever engine answered
+    python = run("batch", big, "--fail-on", "never")
+    assert run("batch", big, "--fail-on", "never", "--engine", "auto").stdout == python.stdout
 
 
 def test_without_duckdb_installed_the_python_engine_answers_saying_so(run, tmp_path, monkeypatch):

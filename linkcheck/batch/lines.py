@@ -66,14 +66,16 @@ def line_end(line: str, delimiter: str) -> int:
     return 0 if found is None else len(found[1])
 
 
-def writes_lines(rows, writer) -> bool:
-    """Whether check_lines can write these rows: a CSV or TSV read by readers.read_delimited,
-    written by a DelimitedWriter with the same delimiter."""
-    return (
+def lines_of(rows, writer) -> tuple[DelimitedRows, DelimitedWriter] | None:
+    """The rows and the writer, when check_lines can write them: a CSV or TSV read by
+    readers.read_delimited, written by a DelimitedWriter with the same delimiter."""
+    if (
         type(rows) is DelimitedRows
         and type(writer) is DelimitedWriter
         and rows.delimiter == writer.delimiter
-    )
+    ):
+        return rows, writer
+    return None
 
 
 def check_lines(checker: Checker, header: list[str], rows, source: DelimitedRows,

@@ -35,7 +35,7 @@ from .formats import (
     wants_bom,
 )
 from .headers import MAX_COLUMNS, Layout, too_wide
-from .lines import check_lines, writes_lines
+from .lines import check_lines, lines_of
 from .readers import Table, formula_scan, read_input
 from .writers import DelimitedWriter, Writer, open_writer, surface_names
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..engine import RuleSet
 
 PROGRESS_EVERY = 2000  # rows between two calls of `progress`
-COLUMNAR_AUTO = 8 << 20  # bytes of input from which engine "auto" takes DuckDB
+COLUMNAR_AUTO = 64 << 20  # bytes of input from which engine "auto" takes DuckDB (measured)
 ENGINES = ("python", "duckdb", "auto")
 
 
@@ -188,9 +188,9 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                     if counts is None:
                         readable = [*header, *table.nested]
                         into = _Cut(writer, len(header)) if table.nested else writer
-                        if writes_lines(read_rows, into):
-                            counts = check_lines(checker, readable, rows, read_rows, into,
-                                                 tick=progress, every=PROGRESS_EVERY)  # fmt: skip
+                        if (fast := lines_of(read_rows, into)) is not None:
+                            counts = check_lines(checker, readable, rows, *fast, tick=progress,
+                                                 every=PROGRESS_EVERY)  # fmt: skip
                         else:
                             counts = check_rows(checker, readable, rows, into, tick=progress,
                                                 every=PROGRESS_EVERY)  # fmt: skip
@@ -482,22 +482,60 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
         why = columnar.Unsupported(N_("it reads and writes CSV and TSV only"))
     if why is None and table.header_row != 1:  # DuckDB would read the title as the header
         why = columnar.Unsupported(N_("the header is not on the first row"))
-    if options.engine == "auto" and (
-        why is not None or path is None or os.path.getsize(path) < COLUMNAR_AUTO
-    ):
-        return None
+    auto = options.engine == "auto"
+    if auto:  # the measured rule (docs/scaling.md): a file DuckDB can take, COLUMNAR_AUTO or more
+        if why is not None:
+            _chosen(notice, Message(_AUTO_REFUSED, why=why.message))
+            return None
+        if checker.columns.url is not None:  # DuckDB's engine reads each distinct link in
+            # Python, and in a link-heavy checklist every link is distinct
+            _chosen(notice, Message(_AUTO_LINKS))
+            return None
+        assert path is not None  # refusal() refuses a stream
+        size = os.path.getsize(path)
+        if size < COLUMNAR_AUTO:
+            limit = _mib(COLUMNAR_AUTO)
+            _chosen(notice, Message(_AUTO_SMALL, size=_mib(size), limit=limit))
+            return None
     if why is None:
         # past refusal(): a file in, a delimited format out, written by our own writer
         assert path is not None and output is not None and isinstance(writer, DelimitedWriter)
         assert in_format.delimiter is not None and out_format.delimiter is not None
         writer.flush()  # the header, before DuckDB's rows
         try:
-            return columnar.check_file(binary, path, in_format.delimiter, table.header, checker,
-                                       output, out_format.delimiter, options.raw_cells)  # fmt: skip
+            counts = columnar.check_file(binary, path, in_format.delimiter, table.header,
+                                         checker, output, out_format.delimiter,
+                                         options.raw_cells)  # fmt: skip
         except columnar.Unsupported as exc:
             why = exc
-    _fallback(notice, why.message)
+        else:
+            if auto:
+                _chosen(notice, Message(_AUTO_DUCKDB, size=_mib(size), limit=_mib(COLUMNAR_AUTO),
+                                        format=in_format.value.upper()))  # fmt: skip
+            return counts
+    if auto:
+        _chosen(notice, Message(_AUTO_REFUSED, why=why.message))
+    else:
+        _fallback(notice, why.message)
     return None
+
+
+# what --engine auto chose, and why (one line on stderr)
+_AUTO_DUCKDB = N_("engine auto: duckdb (a {size} {format} file; DuckDB is faster from {limit})")
+_AUTO_SMALL = N_("engine auto: python (a {size} file; DuckDB is faster from {limit})")
+_AUTO_REFUSED = N_("engine auto: python (not duckdb: {why})")
+_AUTO_LINKS = N_("engine auto: python (a checklist of product links: the Python engine reads "
+                 "them faster)")  # fmt: skip
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MiB" if size >= 1 << 20 else f"{size / 1024:,.1f} KiB"
+
+
+def _chosen(notice, message: Message) -> None:
+    """What --engine auto chose and why: one line."""
+    if notice is not None:
+        notice(message)
 
 
 def _fallback(notice, why: Message) -> None:

@@ -104,7 +104,8 @@ def column_options(command):
     default="python",
     show_default=True,
     help="duckdb: DuckDB reads, joins and writes a UTF-8 CSV/TSV file (the duckdb extra), "
-    "the same bytes; auto: duckdb for files over 8 MiB when it is installed.",
+    "the same bytes; auto: duckdb for such files of 64 MiB or more without a link column, "
+    "when it is installed (says which on stderr).",
 )
 @click.option(
     "--manifest",

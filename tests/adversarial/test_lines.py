@@ -77,7 +77,7 @@ def _run(data: bytes, fmt: str, *, lines: bool, raw: bool, engine: str, block: i
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(readers, "_BLOCK", block)
         if not lines:
-            patch.setattr(run, "writes_lines", lambda rows, writer: False)
+            patch.setattr(run, "lines_of", lambda rows, writer: None)
         try:
             summary = run_checklist(io.BytesIO(data), sink, options=options)
         except Exception as exc:  # the same refusal either way (csv.Error → InputError)
