@@ -102,49 +102,58 @@ def check_lines(checker: Checker, header: list[str], rows, source: DelimitedRows
     whole = base = 0
     danger = False
     prev = reader.line_num
-    for done, cells in enumerate(rows, start=1):
-        line = reader.line_num
-        if len(cells) == width:
-            results = decide(cells)
-            if line == prev + 1 and results[0].verdict != "error":
-                if block.lines is not lines:  # a new block: is every line canonical?
-                    lines, base = block.lines, block.base
-                    whole = canonical_end(block.text, delimiter)
-                    danger = guard and block.danger
-                own = lines[line - 1 - base]
-                cut = whole or line_end(own, delimiter)  # else: line by line
-                if cut and not (danger and _DANGER.search("\x1f" + "\x1f".join(cells)) is not None):
-                    own = own[:-cut]
-                    for result in results:
-                        gather(own + answer_text(result))
-                        counts[result.verdict] += 1
-                    if len(pending) >= PENDING:
-                        emit("".join(pending))
-                        pending.clear()
+    try:
+        for done, cells in enumerate(rows, start=1):
+            line = reader.line_num
+            if len(cells) == width:
+                results = decide(cells)
+                if line == prev + 1 and results[0].verdict != "error":
+                    if block.lines is not lines:  # a new block: is every line canonical?
+                        lines, base = block.lines, block.base
+                        whole = canonical_end(block.text, delimiter)
+                        danger = guard and block.danger
+                    own = lines[line - 1 - base]
+                    cut = whole or line_end(own, delimiter)  # else: line by line
+                    if cut and not (
+                        danger and _DANGER.search("\x1f" + "\x1f".join(cells)) is not None
+                    ):
+                        own = own[:-cut]
+                        for result in results:
+                            gather(own + answer_text(result))
+                            counts[result.verdict] += 1
+                        if len(pending) >= PENDING:
+                            text = "".join(pending)
+                            pending.clear()
+                            emit(text)
+                        prev = line
+                        if tick is not None and done % every == 0:
+                            tick(done)
+                        continue
+                if results[0].verdict == "error" and not any(c.strip() for c in cells):
+                    counts["skipped"] += 1
                     prev = line
-                    if tick is not None and done % every == 0:
-                        tick(done)
                     continue
-            if results[0].verdict == "error" and not any(c.strip() for c in cells):
-                counts["skipped"] += 1
-                prev = line
-                continue
-        else:
-            got = irregular(cells, width, decide)
-            if got is None:
-                counts["skipped"] += 1
-                prev = line
-                continue
-            cells, results = got
-        prev = line
+            else:
+                got = irregular(cells, width, decide)
+                if got is None:
+                    counts["skipped"] += 1
+                    prev = line
+                    continue
+                cells, results = got
+            prev = line
+            if pending:
+                text = "".join(pending)
+                pending.clear()
+                emit(text)
+            results = written(write, cells, results)
+            for result in results:
+                counts[result.verdict] += 1
+            if tick is not None and done % every == 0:
+                tick(done)
+    finally:  # the rows answered so far, also when reading stops with an error (as
+        # check_rows has written them by then)
         if pending:
-            emit("".join(pending))
+            text = "".join(pending)
             pending.clear()
-        results = written(write, cells, results)
-        for result in results:
-            counts[result.verdict] += 1
-        if tick is not None and done % every == 0:
-            tick(done)
-    if pending:
-        emit("".join(pending))
+            emit(text)
     return counts
