@@ -177,10 +177,25 @@ def duckdb(data: bytes) -> None:
 
 
 def workbook(data: bytes) -> None:
+    """Any bytes as an .xlsx checklist: read as the reader gives rows (every cell a text),
+    then through run_checklist into CSV, JSON Lines or a workbook, as `batch` runs it —
+    refused with the project's own error, or answered; never another exception."""
+    fdp = atheris.FuzzedDataProvider(data)
+    out_format = fdp.PickValueInList(["csv", "jsonl", "xlsx"])
+    body = fdp.ConsumeBytes(len(data))
     try:
-        _header, rows = read_xlsx(io.BytesIO(data))
+        _header, rows = read_xlsx(io.BytesIO(body))
         for row in rows:
             assert all(type(c) is str for c in row)
+    except LinkcheckError:
+        pass
+    path = os.path.join(WORK, "checklist.xlsx")
+    with open(path, "wb") as f:
+        f.write(body)
+    settings = ChecklistOptions(when="2022-11-11", surfaces=("livestream",),
+                                output_format=out_format)  # fmt: skip
+    try:
+        run_checklist(path, io.BytesIO(), options=settings, rules=RULES)
     except LinkcheckError:
         return
 
@@ -231,11 +246,14 @@ def seeds(name: str) -> list[bytes]:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.active.append(["source", "date"])
-    book.active.append(["tmall", "2022-11-11"])
+    book.active.append(["双11直播选品表"])
+    book.active.append(["source", "date", "url", "price"])
+    book.active.append(["tmall", "2022-11-11", "点此打开", 12.5])
+    book.active["C3"].hyperlink = "https://detail.tmall.com/item.htm?id=1"
     buffer = io.BytesIO()
     book.save(buffer)
-    return [buffer.getvalue()]  # fmt: skip
+    # the output format is the last byte (FuzzedDataProvider takes numbers from the end)
+    return [buffer.getvalue() + bytes([i]) for i in range(3)]  # fmt: skip
 
 
 def main() -> None:
