@@ -33,6 +33,7 @@ def _placeholders(text: str) -> list[str]:
     return sorted(re.sub(r"[:!].*", "", p) for p in _PLACEHOLDER.findall(text))
 
 
+@pytest.mark.reads_source  # the messages of linkcheck's source files
 def test_every_message_has_a_chinese_translation_keeping_its_placeholders():
     needed = i18n_catalog.messages()
     catalog = _po()
@@ -69,6 +70,7 @@ def test_the_compiled_catalog_is_the_po_file():
     assert compiled.info()["plural-forms"] == "nplurals=1; plural=0;"
 
 
+@pytest.mark.reads_source  # the messages of linkcheck's source files
 def test_no_message_in_the_catalog_is_unused():
     needed = set(i18n_catalog.messages())
     ids = {message.id for message in _po() if message.id}

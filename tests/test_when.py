@@ -440,6 +440,7 @@ def _messages(path: str) -> list[str]:
             and node.args and isinstance(node.args[0], ast.Constant)]  # fmt: skip
 
 
+@pytest.mark.reads_source  # the messages of the source files
 @pytest.mark.parametrize("path", ["linkcheck/when.py", "linkcheck/cli/windows.py"])
 def test_date_messages_in_chinese_have_full_width_punctuation(path):
     from linkcheck import i18n
