@@ -166,6 +166,7 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("2022/11/11 周五", sh(2022, 11, 11)),
         ("2022-11-11（周五）", sh(2022, 11, 11)),
         ("2022-11-11 (礼拜五)", sh(2022, 11, 11)),
+        ("2022/11/13 周天", sh(2022, 11, 13)),  # 天 as 日: Sunday
         ("11月11日", sh(2026, 11, 11)),  # the current year in Shanghai
         ("双11", sh(2026, 11, 11)),
         ("双十一", sh(2026, 11, 11)),
@@ -303,6 +304,11 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
          "an offset or a time (dateutil reads -05:30 as 05:30); write both: "
          "2022-11-11 00:00 -05:30"),
         ("11月11日 两十点", f"invalid date '11月11日 两十点': {ACCEPTED}"),
+        # numerals that are no hour (mutation testing showed each was untested)
+        ("11月11日 二二十点", f"invalid date '11月11日 二二十点': {ACCEPTED}"),
+        ("11月11日 十二二点", f"invalid date '11月11日 十二二点': {ACCEPTED}"),
+        ("11月11日 零十点", f"invalid date '11月11日 零十点': {ACCEPTED}"),
+        ("11月11日 十零点", f"invalid date '11月11日 十零点': {ACCEPTED}"),
         # day-first or month-first: both readings shown
         ("11/10/2022", "ambiguous date '11/10/2022': it could be 2022-10-11 or 2022-11-10; "
          "write it as YYYY-MM-DD"),
