@@ -183,14 +183,17 @@ class Recorder:
             f.write(text.encode("utf-8"))
         return doc
 
+    def _described(self, counted: _Counted | None, name) -> dict:
+        """A stream counted as it passed (stdin, stdout), or the file `name`, by sha256."""
+        if counted is not None:
+            return {"name": "-", "path": None, "sha256": counted.digest.hexdigest(),
+                    "bytes": counted.size}  # fmt: skip
+        sha256, size = file_digest(name)
+        return {"name": name, "path": _relative(name, self.path), "sha256": sha256,
+                "bytes": size}  # fmt: skip
+
     def _input(self, summary) -> dict:
-        if self._stdin is not None:
-            described = {"name": "-", "path": None, "sha256": self._stdin.digest.hexdigest(),
-                         "bytes": self._stdin.size}  # fmt: skip
-        else:
-            sha256, size = file_digest(self._source)
-            described = {"name": self._source, "path": _relative(self._source, self.path),
-                         "sha256": sha256, "bytes": size}  # fmt: skip
+        described = self._described(self._stdin, self._source)
         columns = summary.columns
         mapping = {}
         for meaning in ("source", "url", "surface", "date", "platform"):
@@ -207,14 +210,7 @@ class Recorder:
         }
 
     def _output(self, summary) -> dict:
-        if self._stdout is not None:
-            described = {"name": "-", "path": None, "sha256": self._stdout.digest.hexdigest(),
-                         "bytes": self._stdout.size}  # fmt: skip
-        else:
-            sha256, size = file_digest(self._sink)
-            described = {"name": self._sink, "path": _relative(self._sink, self.path),
-                         "sha256": sha256, "bytes": size}  # fmt: skip
-        return described | {"format": str(summary.output_format)}
+        return self._described(self._stdout, self._sink) | {"format": str(summary.output_format)}
 
 
 def _defaults(summary) -> dict:

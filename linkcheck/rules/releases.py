@@ -198,14 +198,18 @@ def _check_folder(path: str) -> None:
     try:
         st = os.lstat(path)
     except OSError as exc:
-        raise ReleaseError(
-            N_("cannot read the installed rules release in '{path}': {reason}; pass --no-release "
-               "to answer without it"),
-            path=path, reason=exc.strerror or exc,
-        ) from None  # fmt: skip
+        raise _unreadable(path, exc) from None
     problem = N_("it is not a folder") if not stat.S_ISDIR(st.st_mode) else private_problem(st)
     if problem:
         _unsafe(path, problem, st)
+
+
+def _unreadable(path: str, exc: OSError) -> ReleaseError:
+    return ReleaseError(
+        N_("cannot read the installed rules release in '{path}': {reason}; pass --no-release "
+           "to answer without it"),
+        path=path, reason=exc.strerror or exc,
+    )  # fmt: skip
 
 
 def _unsafe(path: str, problem: str, st: os.stat_result) -> None:
@@ -250,11 +254,7 @@ def read_record() -> Record | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise ReleaseError(
-            N_("cannot read the installed rules release in '{path}': {reason}; pass --no-release "
-               "to answer without it"),
-            path=path, reason=exc.strerror or exc,
-        ) from None  # fmt: skip
+        raise _unreadable(path, exc) from None
     for folder in (data_dir(), release_dir()):  # a folder others may write is no safer
         _check_folder(folder)
     try:
