@@ -1,12 +1,14 @@
 """`batch --engine duckdb`: the same checklist, answered by DuckDB (an optional extra).
 
-DuckDB reads the CSV/TSV (every column as text); Python reads each distinct (source, url,
-surface, platform) once into a plan and each distinct (date, platform) once into an instant,
-and gives each plan's spans of time their answers (intervals.py, the same Checker as the
-Python path); DuckDB joins the rows to their plan and instant and, by `lo <= instant < hi`,
-to their span, and writes them — formula cells
-neutralised in SQL, rows in input order, one row per surface, CRLF — the same bytes as the
-Python path.
+Two passes over the file, nothing materialised. Pass 1: DuckDB reads the CSV/TSV (every
+column as text) and groups the rows by the cells that decide (source, url, surface, date,
+platform); Python answers each distinct combination once with the Checker's own decide()
+(the Python path's code) and numbers the distinct sets of answers. Pass 2: DuckDB reads the
+file again and writes each row with its answers — found by casting the row's cells, joined by
+a separator no cell holds, to an ENUM of the combinations ordered by their set (a hash
+lookup in the row's own place: no join, no sort), the set from the code by a search over
+where each set starts — one row per surface, formula cells neutralised in SQL, CRLF: the
+same bytes as the Python path, in input order (a projection keeps it).
 
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
@@ -22,7 +24,6 @@ from __future__ import annotations
 import base64
 import codecs
 import contextlib
-import csv
 import os
 import signal
 import stat
@@ -35,6 +36,7 @@ from ..i18n import N_
 from . import csvshape, intervals
 from .deciding import Checker
 from .formats import APPENDED
+from .writers import neutralise
 
 MEMORY_LIMIT = "1GB"
 # bytes of a line DuckDB reads (its default): more than the longest plain record
@@ -128,7 +130,6 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
     location = _location(source, path)
     if location is None:  # refusal() said it was one; it has been replaced since
         raise Unsupported(_NOT_A_FILE)
-    names = [f"c{i}" for i in range(len(header))]
     with tempfile.TemporaryDirectory(prefix="linkcheck-duckdb-") as folder:
         target = os.path.join(folder, "out.csv")
         con = duckdb.connect()
@@ -138,7 +139,7 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                 with _signals_interrupt(con) as caught:
                     try:
                         counts, rows = _checked(
-                            con, location, delimiter, names, checker, folder, raw_cells,
+                            con, location, delimiter, header, checker, folder, raw_cells,
                             out_delimiter, target,
                         )  # fmt: skip
                     except duckdb.Error as exc:
@@ -164,41 +165,222 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
     return counts
 
 
-def _checked(con, location, delimiter, names, checker, folder, raw_cells, out_delimiter,
+def _checked(con, location, delimiter, header, checker, folder, raw_cells, out_delimiter,
              target) -> tuple[dict[str, int], int]:  # fmt: skip
-    """Read, join and write to `target`; the counts, and the rows read (answered or
+    """Read, answer and write to `target`; the counts, and the rows read (answered or
     skipped) after the header."""
+    names = [f"c{i}" for i in range(len(header))]
     con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
     con.execute(f"SET temp_directory = {_literal(os.path.join(folder, 'spill'))}")
     con.execute("SET preserve_insertion_order = true")
-    _load(con, location, delimiter, names)
-    # two cheap passes (faster than one: WHERE stops at a row's first cell that is not
-    # blank): the blank rows, and the columns where some cell starts like a formula (the
-    # usual checklist has none, and its columns go out as read)
-    skipped = con.execute(f"SELECT count(*) FROM rows r WHERE {_blank_sql(names)}")
-    skipped = skipped.fetchone()[0]
-    risky = [True] * len(names)
+    rows = _rows(location, delimiter, names)
+    at = {m: checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date")}
+    used = sorted({i for i in at.values() if i is not None})
+    others = [i for i in range(len(names)) if i not in used]
+    # pass 1: each distinct combination of the cells that decide and its rows; whether some
+    # cell of each other column starts like a formula (those of the combinations: read here)
+    cells = "".join(f"coalesce(r.{names[i]}, ''), " for i in used)
+    firsts = "".join(f", bool_or({_starts(f'r.{names[i]}')})" for i in others)
+    groups = con.execute(
+        f"SELECT {cells}count(*){firsts} FROM {rows} r" + (" GROUP BY ALL" if used else "")
+    ).fetchall()
+    width = len(used)
+    risky = [False] * len(names)
     if not raw_cells:
-        firsts = ", ".join(f"bool_or({_starts(f'r.{n}')})" for n in names)
-        risky = [bool(x) for x in con.execute(f"SELECT {firsts} FROM rows r").fetchone()]
-    on = _tables(con, checker, names, folder, skipped)
-    # blank rows are filtered only when there are some: the test costs a pass
-    keep = f" WHERE NOT ({_blank_sql(names)})" if skipped else ""
-    joined = f"rows r {on('r')}{keep}"
-    # the counts from the distinct keys' own counts: no second pass over the rows; each
-    # row has one answer of index 0 (its first surface), so those count the rows answered
-    counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
-    answered = 0
-    query = (
-        f"SELECT s.verdict, sum(g.n), coalesce(sum(g.n) FILTER (WHERE s.idx = 0), 0) "
-        f"FROM keys g {on('g')} GROUP BY 1"
+        for group in groups:
+            for i, value in zip(used, group, strict=False):
+                risky[i] = risky[i] or value[:1] in _FORMULA_STARTS
+            for i, found in zip(others, group[width + 1 :], strict=True):
+                risky[i] = risky[i] or bool(found)
+    blank, blanks = _blank_rows(con, rows, names, used, groups)
+    combinations = {tuple(g[:width]): [g[width], blanks.get(tuple(g[:width]), 0)] for g in groups}
+    # the header is the first record read: its combination's rows are one fewer
+    first = tuple(header[i] for i in used)
+    if first in combinations:
+        combinations[first][0] -= 1
+        if not "".join(header).strip() and combinations[first][1]:  # it was counted blank
+            combinations[first][1] -= 1
+    plan = _Plan(checker, len(names), used, combinations, raw_cells, first)
+    # pass 2: each row's answers found from its cells by a cast to an ENUM of the distinct
+    # combinations (a hash lookup, in the row's own place: no join, no sort)
+    written = _write(con, plan, names, rows, blank, risky, out_delimiter, target)
+    if written != plan.due:
+        raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
+                          rows=f"{written:,}", due=f"{plan.due:,}")  # fmt: skip
+    return {**plan.counts, "skipped": plan.skipped}, plan.answered + plan.skipped
+
+
+def _blank_rows(con, rows: str, names: list[str], used: list[int], groups) -> tuple[str, dict]:
+    """SQL: a row is blank (skipped, as the Python path skips it), and the blank rows of
+    each combination that has some. Only a combination whose cells are all blank can hold
+    one: only its rows are tested, whole (a test of every cell costs a pass)."""
+    width = len(used)
+    empty = [g[:width] for g in groups if g[width] and not "".join(g[:width]).strip()]
+    if not empty:
+        return "false", {}
+    match = " OR ".join(
+        " AND ".join(
+            f"coalesce(r.{names[i]}, '') = {_text(v, '')}"
+            for i, v in zip(used, values, strict=True)
+        )
+        or "true"
+        for values in empty
     )
-    for verdict, count, first in con.execute(query).fetchall():
-        counts[verdict] = int(count)
-        answered += int(first)
-    counts["skipped"] = skipped
-    _write(con, names, joined, raw_cells, risky, out_delimiter, target)
-    return counts, answered + skipped
+    blank = f"({match}) AND {_blank_sql(names)}"
+    group = " GROUP BY ALL" if used else ""
+    cells = "".join(f"coalesce(r.{names[i]}, ''), " for i in used)
+    found = con.execute(f"SELECT {cells}count(*) FROM {rows} r WHERE {blank}{group}").fetchall()
+    return blank, {tuple(g[:width]): g[width] for g in found}
+
+
+def _rows(location: str, delimiter: str, names: list[str]) -> str:
+    """SQL: the file's records, the header first, each cell as text (NULL if empty)."""
+    columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names) + "}"
+    # the header is read as a record too (header = true skips a line, not a record, where
+    # a quoted line break is in it); no comments, no decompression by extension
+    return (
+        f"read_csv({_literal(location)}, header = false, delim = {_literal(delimiter)}, "
+        "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
+        f"null_padding = false, comment = '', compression = 'none', "
+        f"max_line_size = {MAX_LINE}, columns = {columns})"
+    )
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as _starts() tests a cell's first
+
+# the characters that may join the cells of a combination into one text: the first that
+# no cell of the combinations holds (else the DuckDB engine declines the file)
+_SEPARATORS = "\x1f\x1e\x1d\x1c" + "".join(map(chr, range(0xE000, 0xE010)))
+
+
+class _Plan:
+    """The distinct combinations of the cells that decide (source, url, surface, date,
+    platform; `groups`: their cells, rows and blank rows), each answered once by the
+    Checker (the Python path's own decide()), and what the write needs: the combinations as
+    texts in the order of their answers' sets, where each set starts, and the sets."""
+
+    def __init__(self, checker: Checker, width: int, used: list[int], groups: dict,
+                 raw_cells: bool, header: tuple) -> None:  # fmt: skip
+        self.used = used
+        self.counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
+        self.answered = self.skipped = self.due = 0
+        self.answers: dict[tuple, int] = {}  # an answer's cells → its number
+        sets: dict[tuple[int, ...], int] = {}  # a row's answers (numbers) → the set's number
+        keyed: list[tuple[int, tuple]] = []
+        for values, (n, blanks) in groups.items():
+            self.skipped += blanks
+            kept = n - blanks
+            numbers: tuple[int, ...] = ()
+            if kept:  # a group of blank rows only is never decided (nor written)
+                row = [""] * width
+                for i, value in zip(used, values, strict=True):
+                    row[i] = value
+                answers = checker.decide(row)
+                numbers = tuple(self._number(a, raw_cells) for a in answers)
+                for answer in answers:
+                    self.counts[answer.verdict] += kept
+                self.answered += kept
+                self.due += kept * len(answers)
+            keyed.append((sets.setdefault(numbers, len(sets)), values))
+        self.sets = list(sets)
+        keyed.sort(key=lambda k: k[0])
+        held = {c for _, values in keyed for v in values for c in v if c in _SEPARATORS}
+        self.separator = next((c for c in _SEPARATORS if c not in held), "")
+        if not self.separator:
+            raise Unsupported(N_("its cells hold every character the engine could join "
+                                 "them with"))  # fmt: skip
+        self.keys = [self.separator.join(values) for _, values in keyed]
+        # where each set's keys start, in the order of the keys
+        self.starts = [i for i, (s, _) in enumerate(keyed) if i == 0 or keyed[i - 1][0] != s]
+        self.numbers = [keyed[i][0] for i in self.starts]
+        # the header's code, and whether some row has its combination too
+        self.header = next((i for i, (_, v) in enumerate(keyed) if v == header), -1)
+        self.header_shared = header in groups and bool(groups[header][0])
+
+    def _number(self, answer, raw_cells: bool) -> int:
+        cells = intervals.plain(answer)
+        if answer.verdict == "error" and not raw_cells:  # as the Python writer writes it
+            cells = tuple(c and neutralise(c) for c in cells)
+        return self.answers.setdefault(cells, len(self.answers))
+
+
+def _key(plan: _Plan, names: list[str]) -> str:
+    """SQL: a row's combination of cells as a text, as _Plan.keys writes them."""
+    cells = [f"r.{names[i]}" for i in plan.used]
+    if len(cells) == 1:
+        return f"coalesce({cells[0]}, '')"
+    return "concat(" + f", {_literal(plan.separator)}, ".join(cells) + ")"  # NULL as ''
+
+
+def _set_number(plan: _Plan, code: str) -> str:
+    """SQL: the number of the answers' set of the combination whose ENUM code is `code`: a
+    search (nested CASE) over where each set's codes start."""
+
+    def search(lo: int, hi: int) -> str:
+        if hi - lo == 1:
+            return str(plan.numbers[lo])
+        mid = (lo + hi) // 2
+        return (f"CASE WHEN {code} < {plan.starts[mid]} THEN {search(lo, mid)} "
+                f"ELSE {search(mid, hi)} END")  # fmt: skip
+
+    return search(0, len(plan.starts)) if plan.starts else "0"
+
+
+def _text(value: str | None, empty: str | None = None) -> str:
+    """SQL: a text (NULL if empty, unless `empty` is given): a literal, or decoded from
+    base64 when it holds what a literal should not (an input cell an error echoes)."""
+    if not value:
+        return "CAST(NULL AS VARCHAR)" if empty is None else _literal(empty)
+    if value.isprintable():
+        return _literal(value)
+    return f"decode(from_base64({_literal(base64.b64encode(value.encode()).decode())}))"
+
+
+def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: list[bool],
+           delimiter: str, target: str) -> int:  # fmt: skip
+    """Write the rows (the `risky` columns' cells neutralised) and their answers to
+    `target`, as Python's csv module writes them; the rows written."""
+    con.execute("DROP TYPE IF EXISTS combination")
+    if len(plan.used) and plan.keys:
+        con.execute("CREATE TYPE combination AS ENUM (SELECT unnest($1))", [plan.keys])
+        made = con.execute("SELECT enum_range(NULL::combination)").fetchone()[0]
+        if made != plan.keys:  # the codes _set_number searches are the keys' positions
+            raise Unsupported(N_("DuckDB made its ENUM in another order"))
+        code = f"enum_code(CAST({_key(plan, names)} AS combination))"
+    else:
+        code = "0"
+    # each step its own subquery: an expression a column names is computed once a row
+    conditions = [f"NOT ({blank})"] if plan.skipped else []
+    # the header (the first record) is not written: its combination's code is left out, or,
+    # when a row shares it, the first record (row_number() OVER (): in order, streamed)
+    skip = ""
+    if plan.header_shared:
+        rows = f"(SELECT *, row_number() OVER () AS _r FROM {rows})"
+        conditions.append("_r > 1")
+    else:
+        skip = f" WHERE _c <> {plan.header}"
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    coded = f"SELECT *, {code} AS _c FROM {rows} r{where}"
+    numbered = f"SELECT *, {_set_number(plan, '_c')} AS _s FROM ({coded}){skip}"
+    cells = ", ".join(f"{_cell(n, not risky[i])} AS {n}" for i, n in enumerate(names))
+    answers = list(plan.answers)
+    if all(len(s) == 1 for s in plan.sets if s):  # one answer a row: the set's own
+        per_set = [s[0] if s else 0 for s in plan.sets]
+        pick = "[" + ", ".join(str(k + 1) for k in per_set) + "][_s + 1]"
+        inner = f"SELECT {cells}, {pick} AS a FROM ({numbered})"
+    else:  # a row a surface, in the order of the row's answers
+        lists = ", ".join("[" + ", ".join(str(k + 1) for k in s) + "]" for s in plan.sets)
+        inner = f"SELECT {cells}, unnest([{lists}][_s + 1]) AS a FROM ({numbered})"
+    columns = ", ".join(
+        "[" + ", ".join(_text(a[j]) for a in answers) + f"][a] AS {_quote(c)}"
+        for j, c in enumerate(APPENDED)
+    )
+    out = ", ".join(names)
+    return con.execute(
+        f"COPY (SELECT {out}, {columns} FROM ({inner})) "
+        f"TO {_literal(target)} (FORMAT csv, HEADER false, DELIMITER {_literal(delimiter)}, "
+        "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', COMMENT '')"  # else it quotes a #
+    ).fetchone()[0]
 
 
 class _Scan:
@@ -294,20 +476,6 @@ def _deliver(signum: int, handler) -> None:
     raise SystemExit(128 + signum)
 
 
-def _load(con, location: str, delimiter: str, names: list[str]) -> None:
-    """The file's records as the table rows, header first (deleted: its row id stays 0)."""
-    columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names) + "}"
-    # no skip (it counts lines, not records), no comments, no decompression by extension
-    con.execute(
-        "CREATE TABLE rows AS SELECT * FROM read_csv("
-        f"{_literal(location)}, header = false, delim = {_literal(delimiter)}, "
-        "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
-        f"null_padding = false, comment = '', compression = 'none', "
-        f"max_line_size = {MAX_LINE}, columns = {columns})"
-    )
-    con.execute("DELETE FROM rows WHERE rowid = 0")
-
-
 def _blank_sql(names: list[str]) -> str:
     """A row whose every cell is empty or blank (skipped, as the Python path skips it): a
     cell is, if empty, or if it starts with whitespace (an integer test that rules out most
@@ -317,83 +485,6 @@ def _blank_sql(names: list[str]) -> str:
         f"CASE WHEN unicode(r.{n}) IN ({first}) THEN trim(r.{n}, {_literal(_WHITESPACE)}) = '' "
         f"ELSE coalesce(r.{n}, '') = '' END"
         for n in names
-    )
-
-
-def _tables(con, checker: Checker, names: list[str], folder: str, skipped: int):
-    """Read each distinct combination of the cells that matter once (intervals.py: plans,
-    instants and spans, the same code as the Python path), load the three tables, and return
-    on(alias): the joins that give a row of table `alias` (rows, or keys) its answers —
-    its plan and instant by equality, its spans by `lo <= instant < hi`."""
-    at = {m: checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date")}
-    used = sorted({i for i in at.values() if i is not None})
-    select = ", ".join(f"coalesce(r.{names[i]}, '') AS {names[i]}" for i in used)
-    con.execute(
-        f"CREATE TABLE keys AS SELECT {select}, count(*) AS n FROM rows r "
-        + (f"WHERE NOT ({_blank_sql(names)}) " if skipped else "")
-        + "GROUP BY ALL"
-    )
-
-    def cell(alias: str, meaning: str) -> str:  # a cell of a row or key, '' if no column
-        i = at[meaning]
-        return "''" if i is None else f"coalesce({alias}.{names[i]}, '')"
-
-    plan_cells = ", ".join(cell("g", m) for m in intervals.PLAN_CELLS)
-    plans, spans = intervals.plans(
-        checker, con.execute(f"SELECT DISTINCT {plan_cells} FROM keys g").fetchall()
-    )
-    date_cells = f"{cell('g', 'date')}, {cell('g', 'platform')}"
-    instants = intervals.instants(
-        checker, con.execute(f"SELECT DISTINCT {date_cells} FROM keys g").fetchall()
-    )
-    keys = [f"k_{m}" for m in intervals.PLAN_CELLS]
-    _table(con, folder, "plans", [*keys, "plan"], plans, {"plan": "BIGINT"})
-    _table(con, folder, "instants", ["k_date", "k_platform", "at", "date_note"], instants,
-           {"at": "BIGINT"})  # fmt: skip
-    _table(con, folder, "spans", ["plan", "idx", "lo", "hi", *APPENDED], spans,
-           {"plan": "BIGINT", "idx": "INTEGER", "lo": "BIGINT", "hi": "BIGINT"})  # fmt: skip
-
-    def on(alias: str) -> str:
-        by_plan = " AND ".join(
-            f"{cell(alias, m)} = coalesce(p.{k}, '')"
-            for m, k in zip(intervals.PLAN_CELLS, keys, strict=True)
-        )
-        by_date = (
-            f"{cell(alias, 'date')} = coalesce(d.k_date, '') "
-            f"AND {cell(alias, 'platform')} = coalesce(d.k_platform, '')"
-        )
-        return (
-            f"JOIN plans p ON {by_plan} JOIN instants d ON {by_date} "
-            "JOIN spans s ON s.plan = p.plan AND d.at >= s.lo AND d.at < s.hi"
-        )
-
-    return on
-
-
-def _table(con, folder: str, name: str, columns: list[str], rows, types: dict) -> None:
-    """A small table written by Python and read back by DuckDB: the numbers as they are,
-    every other column text, in base64 (a cell's CR, quotes or anything else cannot change
-    how it reads back); an empty text comes back as NULL, which the joins and the writer
-    treat as ''."""
-    path = os.path.join(folder, f"{name}.csv")
-    text = [i for i, c in enumerate(columns) if c not in types]
-    with open(path, "w", newline="", encoding="ascii") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        for row in rows:
-            row = list(row)
-            for i in text:
-                if row[i]:
-                    row[i] = base64.b64encode(row[i].encode("utf-8")).decode("ascii")
-            writer.writerow(row)
-    spec = ", ".join(f"{_literal(c)}: {_literal(types.get(c, 'VARCHAR'))}" for c in columns)
-    select = ", ".join(
-        _quote(c) if c in types else f"decode(from_base64({_quote(c)})) AS {_quote(c)}"
-        for c in columns
-    )
-    con.execute(
-        f"CREATE TABLE {name} AS SELECT {select} FROM read_csv({_literal(path)}, "
-        "header = false, auto_detect = false, quote = '\"', escape = '\"', delim = ',', "
-        f"null_padding = false, comment = '', columns = {{{spec}}})"
     )
 
 
@@ -411,35 +502,3 @@ def _cell(expr: str, raw_cells: bool) -> str:
     number = f"regexp_matches({expr}, {_literal(_NUMBER)})"
     quote = _literal("'")
     return f"nullif(CASE WHEN {starts} AND NOT {number} THEN {quote} || {expr} ELSE {expr} END, '')"
-
-
-def _answer(column: str) -> str:
-    """SQL: an appended column of a row's span; a date that did not read has its note, and a
-    date without a year adds its own to an answer's (as deciding.joined_note)."""
-    if column == "note":
-        return (
-            "CASE WHEN s.verdict = 'error' OR d.date_note IS NULL "
-            "THEN coalesce(s.note, d.date_note, '') "
-            "WHEN coalesce(s.note, '') = '' THEN d.date_note "
-            "ELSE s.note || '; ' || d.date_note END"
-        )
-    return f"coalesce(s.{_quote(column)}, '')"
-
-
-def _write(con, names, joined: str, raw_cells: bool, risky: list[bool], delimiter: str,
-           target: str) -> None:  # fmt: skip
-    """The rows and their answers, CSV as Python's csv module writes it; the formula test is
-    written only for the `risky` columns (where some cell starts like a formula)."""
-    # one integer sort key: the row, then the surface's position among the row's answers
-    span = con.execute("SELECT coalesce(max(idx), 0) + 1 FROM spans").fetchone()[0]
-    cells = ", ".join(
-        _cell(f"coalesce(r.{n}, '')", raw_cells or not risky[i]) for i, n in enumerate(names)
-    )
-    # an error row's surface echoes its cell; verdict, rule, next change and note are
-    # linkcheck's own words, which never start like a formula
-    answer = ", ".join(_cell(_answer(c), raw_cells or c != "surface") for c in APPENDED)
-    con.execute(
-        f"COPY (SELECT {cells}, {answer} FROM {joined} ORDER BY r.rowid * {span} + s.idx) "
-        f"TO {_literal(target)} (FORMAT csv, HEADER false, DELIMITER {_literal(delimiter)}, "
-        "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', COMMENT '')"  # else it quotes a #
-    )

@@ -1,5 +1,4 @@
-"""A checklist's answers as three small tables an interval join reads (the DuckDB engine and
-linkcheck.spark): the distinct cells are read once, here, by the Checker — the same code as
+"""A checklist's answers as three small tables an interval join reads (linkcheck.spark): the distinct cells are read once, here, by the Checker — the same code as
 the Python path — and the rows are joined to them wherever they are.
 
 - plans: each distinct (source, url, surface, platform) cells → a plan number. Cells meaning
@@ -42,7 +41,7 @@ def plans(checker: Checker, keys) -> tuple[list[tuple], list[tuple]]:
         if isinstance(read, list):  # wrong whatever the date: its answers at every instant
             number = numbers[(cells,)] = len(numbers)
             spans.extend(
-                (number, idx, ERROR, LAST, *_cells(answer)) for idx, answer in enumerate(read)
+                (number, idx, ERROR, LAST, *plain(answer)) for idx, answer in enumerate(read)
             )
         else:
             platform, resolved, surfaces = read
@@ -66,7 +65,7 @@ def spans_of(checker: Checker, number: int, platform: str, resolved: Resolved,
         out.append((number, idx, ERROR, FIRST, surface, "error", "", "", None))
         for lo, hi, answer in checker.spans(platform, resolved, surface):
             start = FIRST if lo is None else lo
-            out.append((number, idx, start, LAST if hi is None else hi, *_cells(answer)))
+            out.append((number, idx, start, LAST if hi is None else hi, *plain(answer)))
     return out
 
 
@@ -76,7 +75,7 @@ def ids_text(checker: Checker, cells) -> tuple[str | None, list | None]:
     gives each distinct ids text a plan (plan_of)."""
     read = checker.read(*cells)
     if isinstance(read, list):  # plain lists: Spark takes a named tuple for a struct
-        return None, [list(_cells(answer)) for answer in read]
+        return None, [list(plain(answer)) for answer in read]
     platform, resolved, surfaces = read
     return json.dumps([platform, resolved.id, resolved.candidates, surfaces]), None
 
@@ -103,7 +102,7 @@ def instants(checker: Checker, keys) -> list[tuple]:
     return out
 
 
-def _cells(answer) -> tuple:
+def plain(answer) -> tuple:
     """An answer as the engines' tables hold it: plain text (a Note's English, without the
     messages it keeps for the outputs people read, which DuckDB and Spark never write)."""
     return tuple(cell if type(cell) is str or cell is None else str(cell) for cell in answer)
