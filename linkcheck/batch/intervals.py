@@ -1,5 +1,6 @@
-"""A checklist's answers as three small tables an interval join reads (linkcheck.spark): the distinct cells are read once, here, by the Checker — the same code as
-the Python path — and the rows are joined to them wherever they are.
+"""A checklist's answers as three small tables an interval join reads (linkcheck.spark): the
+distinct cells are read once, here, by the Checker — the same code as the Python path — and
+the rows are joined to them wherever they are.
 
 - plans: each distinct (source, url, surface, platform) cells → a plan number. Cells meaning
   the same ids (an alias and an id, two links to one shop) share a plan.
