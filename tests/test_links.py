@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from linkcheck.errors import LinkError
-from linkcheck.links import classify, link_host
+from linkcheck.links import classify, link_host, shared_link
 
 from .helpers import assert_clean_error
 
@@ -412,3 +412,18 @@ def test_a_host_glued_to_more_text_is_never_the_host_before_it(bundled, before, 
         return
     with pytest.raises(LinkError):
         bundled.classify(text)
+
+
+def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends():
+    """The authority ends at the first / ? # after the link's own `://`, even when the rest
+    holds another `://` (a redirect parameter, a path): text glued after such a link is not
+    glued to its host. (Mutation testing: `split("://")` without its limit left it alive.)"""
+    assert (
+        shared_link("买它 https://detail.tmall.com://item。") == "https://detail.tmall.com://item"
+    )
+    assert (
+        shared_link("【淘宝】https://m.tb.cn/x?u=https://a.b。")
+        == "https://m.tb.cn/x?u=https://a.b"
+    )
+    with pytest.raises(LinkError):  # the host itself glued to text: refused as before
+        shared_link("买它 https://detail.tmall.com。x")
