@@ -425,5 +425,9 @@ def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends(
         shared_link("【淘宝】https://m.tb.cn/x?u=https://a.b。")
         == "https://m.tb.cn/x?u=https://a.b"
     )
-    with pytest.raises(LinkError):  # the host itself glued to text: refused as before
+    with pytest.raises(LinkError) as info:  # the host itself glued to text: refused, said so
         shared_link("买它 https://detail.tmall.com。x")
+    assert str(info.value) == (
+        "refused product link '买它 https://detail.tmall.com。x': its host is followed by '。' "
+        "with no space between, which a browser may read as part of the host" + HOW_LINE
+    )
