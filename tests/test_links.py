@@ -431,3 +431,21 @@ def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends(
         "refused product link '买它 https://detail.tmall.com。x': its host is followed by '。' "
         "with no space between, which a browser may read as part of the host" + HOW_LINE
     )
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # the link taken out of share text is the one the message names
+        ("买 https://detail.tmall.com:99999/ 开", "product link 'https://detail.tmall.com:99999/' "
+         "has an invalid port '99999'"),
+        ("ftp://tmall.com/x", "product link 'ftp://tmall.com/x' has scheme 'ftp:'; only http and "
+         "https links are checked"),
+    ],
+)  # fmt: skip
+def test_refusals_name_the_link_word_for_word(text, message):
+    """(Mutation testing: the scheme refusal's words, and the link named after it is taken
+    out of share text, could change unseen.)"""
+    with pytest.raises(LinkError) as info:
+        link_host(text)
+    assert str(info.value) == message + HOW_LINE
