@@ -441,6 +441,9 @@ def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends(
          "has an invalid port '99999'"),
         ("ftp://tmall.com/x", "product link 'ftp://tmall.com/x' has scheme 'ftp:'; only http and "
          "https links are checked"),
+        ("https://detail.tmall.com@evil.cn/x", "refused product link 'https://detail.tmall.com@"
+         "evil.cn/x': an '@' or a backslash before the path is read differently by browsers and "
+         "parsers"),
     ],
 )  # fmt: skip
 def test_refusals_name_the_link_word_for_word(text, message):
