@@ -222,12 +222,23 @@ def test_other_inputs_fall_back_saying_why(run, tmp_path):
     assert "engine duckdb: the input is not plain UTF-8 (gb18030)" in result.stderr
     assert result.exit_code == 0 and "allowed" in result.stdout
     stdin = run("batch", "-", "--engine", "duckdb", input="source,date\ntmall,2022-11-11\n")
-    assert "engine duckdb: stdin is read by the Python engine" in stdin.stderr
+    assert "engine duckdb: stdin cannot be read twice; checked by the Python engine" in stdin.stderr
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text('{"source": "tmall", "date": "2022-11-11"}\n', encoding="utf-8")
     assert (
-        "reads and writes CSV and TSV only" in run("batch", str(jsonl), "--engine", "duckdb").stderr
+        "engine duckdb: it reads CSV and TSV only;"
+        in run("batch", str(jsonl), "--engine", "duckdb").stderr
     )
+    plain = _write(tmp_path, "plain.csv", [["source", "date"], ["tmall", "2022-11-11"]])
+    for out in (["--format", "table"], ["-o", str(tmp_path / "o.jsonl")]):
+        wrote = run("batch", plain, "--engine", "duckdb", *out)
+        assert "engine duckdb: it writes CSV and TSV only; checked by the Python engine" in (
+            wrote.stderr
+        )
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfsource,date\ntmall,2022-11-11\n")
+    marked = run("batch", str(bom), "--engine", "duckdb", "-o", str(tmp_path / "o.csv"))
+    assert "engine duckdb: it starts with a byte-order mark; checked by the Python" in marked.stderr
     # auto takes the Python engine for a small file, and says so in one line
     small = _write(tmp_path, "small.csv", [["source", "date"], ["tmall", "2022-11-11"]])
     said = [line for line in run("batch", small, "--engine", "auto").stderr.splitlines()
@@ -260,7 +271,7 @@ def test_auto_says_which_engine_and_why_in_one_line(run, tmp_path, monkeypatch):
         "engine auto: python (not duckdb: the input is not plain UTF-8 (gb18030))"
     ]
     assert engine_lines("-", input=Path(big).read_text(encoding="utf-8")) == [
-        "engine auto: python (not duckdb: stdin is read by the Python engine)"
+        "engine auto: python (not duckdb: stdin cannot be read twice)"
     ]
     links = [["sku", "url"]] + [[f"{i}", f"https://detail.tmall.com/item.htm?id={i}"]
                                 for i in range(100)]  # fmt: skip
@@ -508,3 +519,34 @@ def test_a_row_repeating_the_header_is_answered_and_the_header_is_not(run, tmp_p
     lines = out.splitlines()
     assert lines[0].startswith("source,date,sku,surface,verdict")
     assert [line.split(",")[2] for line in lines[1:]] == ["a", "b", "c"]
+
+
+def test_more_distinct_answers_than_it_looks_up_go_to_the_python_engine(run, tmp_path, monkeypatch):
+    """Each bad date cell's note is an answer of its own: past MAX_ANSWERS the rows go to the
+    Python engine, saying why (20,000 such answers took DuckDB 767 MB and 3.7x the time)."""
+    from linkcheck.batch import columnar
+
+    monkeypatch.setattr(columnar, "MAX_ANSWERS", 8)
+    rows = [["sku", "来源", "日期"]] + [[str(i), "tmall", f"2022-13-{i}"] for i in range(12)]
+    path = _write(tmp_path, "bad.csv", rows)
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stderr.startswith(
+        "engine duckdb: the rows have 24 different answers (an error note quoting its cell is "
+        "one each), more than the 8 it looks up; checked by the Python engine\n"
+    )
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    monkeypatch.setattr(columnar, "MAX_ANSWERS", 24)  # at the limit: DuckDB's own
+    _both(run, path)
+
+
+def test_a_wide_file_with_a_blank_row_is_answered_by_duckdb(run, tmp_path):
+    """One regular expression over the row's cells tells a blank row (a test a cell, 400
+    columns wide, ran DuckDB out of memory)."""
+    width = 400
+    rows = [["来源", "日期", *(f"c{i}" for i in range(width - 2))],
+            ["tmall", "2022-11-11", *(["x"] * (width - 2))], [""] * width,
+            ["", "", *([" \u3000"] * (width - 2))]]  # fmt: skip
+    python, duckdb = _both(run, _write(tmp_path, "wide.csv", rows))
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert "(2 empty rows skipped)" in duckdb.stderr

@@ -39,6 +39,9 @@ from .formats import APPENDED
 from .writers import neutralise
 
 MEMORY_LIMIT = "1GB"
+# distinct answers a run looks up at most (the bundled rules' checklists have tens; a
+# checklist of distinct bad dates or unknown links has one a row: 20,000 took 767 MB)
+MAX_ANSWERS = 1024
 # bytes of a line DuckDB reads (its default): more than the longest plain record
 MAX_LINE = 2 << 20
 # what writers.neutralise leaves alone although it starts like a formula: a plain number
@@ -68,9 +71,13 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
     Cheap: nothing of the file is read. What it holds is checked as DuckDB reads it
     (check_file)."""
     if path is None:
-        return Unsupported(N_("stdin is read by the Python engine"))
-    if delimiter is None or out_delimiter is None:
-        return Unsupported(N_("it reads and writes CSV and TSV only"))
+        return Unsupported(N_("stdin cannot be read twice"))
+    if delimiter is None:
+        return Unsupported(N_("it reads CSV and TSV only"))
+    if out_delimiter is None:
+        return Unsupported(N_("it writes CSV and TSV only"))
+    if _codec(encoding) == "utf-8-sig":
+        return Unsupported(N_("it starts with a byte-order mark"))
     if _codec(encoding) != "utf-8":
         return Unsupported(N_("the input is not plain UTF-8 ({encoding})"), encoding=encoding)
     if _location(source, path) is None:
@@ -283,6 +290,12 @@ class _Plan:
                 self.due += kept * len(answers)
             keyed.append((sets.setdefault(numbers, len(sets)), values))
         self.sets = list(sets)
+        if len(self.answers) > MAX_ANSWERS:  # each is a literal of the query, its search too
+            raise Unsupported(
+                N_("the rows have {count} different answers (an error note quoting its cell is "
+                   "one each), more than the {limit} it looks up"),
+                count=f"{len(self.answers):,}", limit=f"{MAX_ANSWERS:,}",
+            )  # fmt: skip
         keyed.sort(key=lambda k: k[0])
         held = {c for _, values in keyed for v in values for c in v if c in _SEPARATORS}
         self.separator = next((c for c in _SEPARATORS if c not in held), "")
@@ -477,15 +490,13 @@ def _deliver(signum: int, handler) -> None:
 
 
 def _blank_sql(names: list[str]) -> str:
-    """A row whose every cell is empty or blank (skipped, as the Python path skips it): a
-    cell is, if empty, or if it starts with whitespace (an integer test that rules out most
-    cells; CASE, not AND, so that only those are trimmed) and is nothing else."""
-    first = ", ".join(str(ord(c)) for c in _WHITESPACE)
-    return " AND ".join(
-        f"CASE WHEN unicode(r.{n}) IN ({first}) THEN trim(r.{n}, {_literal(_WHITESPACE)}) = '' "
-        f"ELSE coalesce(r.{n}, '') = '' END"
-        for n in names
-    )
+    """A row whose every cell is empty or blank (skipped, as the Python path skips it): its
+    cells together are whitespace only, as str.strip() strips it — one regular expression
+    over them all (a test a cell built a tree of expressions as wide as the file: 400
+    columns ran DuckDB out of its memory)."""
+    spaces = "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE)
+    cells = ", ".join(f"r.{n}" for n in names)
+    return f"regexp_full_match(concat({cells}), {_literal('[' + spaces + ']*')})"
 
 
 def _starts(expr: str) -> str:

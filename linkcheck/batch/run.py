@@ -479,7 +479,9 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
     path = _path(source)
     why = columnar.refusal(binary, path, in_format.delimiter, out_format.delimiter, encoding)
     if why is None and output is None:  # a Writer of the caller's: the rows go through it
-        why = columnar.Unsupported(N_("it reads and writes CSV and TSV only"))
+        why = columnar.Unsupported(
+            N_("it writes CSV and TSV files, not through a writer of the caller's")
+        )
     if why is None and table.header_row != 1:  # DuckDB would read the title as the header
         why = columnar.Unsupported(N_("the header is not on the first row"))
     auto = options.engine == "auto"
