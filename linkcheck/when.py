@@ -580,6 +580,9 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
     day-first too: two readings are refused, with both shown."""
     # dateutil reads a year-first date (2022/10/11, 20221011) day-first as year-day-month,
     # a form nobody writes: a year first is always year-month-day
+    if text[:1] in ("-", "+", "−") and text[1:].lstrip()[:1].isdigit():  # not a step (+3d):
+        # dateutil would drop the sign and read -2022-11-11 as 2022-11-11
+        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
     year_first = _RE.year_first.match(text) is not None
     dayfirst = style.order == "dayfirst" and not year_first
     # an ordinal's suffix (11th) goes with its number; dateutil would skip it anywhere

@@ -304,6 +304,10 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
          "an offset or a time (dateutil reads -05:30 as 05:30); write both: "
          "2022-11-11 00:00 -05:30"),
         ("11月11日 两十点", f"invalid date '11月11日 两十点': {ACCEPTED}"),
+        # a sign before a date is no step (+3d): dateutil would drop it and read the date
+        ("-2022-11-11", f"invalid date '-2022-11-11': {ACCEPTED}"),
+        ("- 2022-11-11", f"invalid date '- 2022-11-11': {ACCEPTED}"),
+        ("+2022-11-11", f"invalid date '+2022-11-11': {ACCEPTED}"),
         # numerals that are no hour (mutation testing showed each was untested)
         ("11月11日 二二十点", f"invalid date '11月11日 二二十点': {ACCEPTED}"),
         ("11月11日 十二二点", f"invalid date '11月11日 十二二点': {ACCEPTED}"),
