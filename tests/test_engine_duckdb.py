@@ -513,6 +513,22 @@ def test_each_path_of_the_plan_is_answered_by_duckdb_alike(run, tmp_path, rows, 
     assert duckdb.exit_code == python.exit_code
 
 
+def test_cells_holding_every_separator_go_to_the_python_engine(run, tmp_path):
+    """The cells of a combination are joined by a character none of them holds; a file whose
+    cells hold all of them is answered by the Python engine, saying why."""
+    from linkcheck.batch.columnar import _SEPARATORS
+
+    rows = [["source", "date"], [f"tmall{_SEPARATORS}", "2022-11-11"], ["tmall", "2022-11-11"]]
+    path = _write(tmp_path, "all.csv", rows)
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stderr.startswith(
+        "engine duckdb: its cells hold every character the engine could join them with; "
+        "checked by the Python engine\n"
+    )
+    assert duckdb.stdout_bytes == python.stdout_bytes
+
+
 def test_a_row_repeating_the_header_is_answered_and_the_header_is_not(run, tmp_path):
     path = _write(tmp_path, "h.csv", PLANS["a row with the header's own cells"])
     out = run("batch", path, "-s", "livestream", "--fail-on", "never", "--engine", "duckdb").stdout

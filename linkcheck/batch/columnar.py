@@ -196,7 +196,7 @@ def _checked(con, location, delimiter, header, checker, folder, raw_cells, out_d
     if not raw_cells:
         for group in groups:
             for i, value in zip(used, group, strict=False):
-                risky[i] = risky[i] or value[:1] in _FORMULA_STARTS
+                risky[i] = risky[i] or neutralise(value) != value
             for i, found in zip(others, group[width + 1 :], strict=True):
                 risky[i] = risky[i] or bool(found)
     blank, blanks = _blank_rows(con, rows, names, used, groups)
@@ -253,8 +253,6 @@ def _rows(location: str, delimiter: str, names: list[str]) -> str:
     )
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as _starts() tests a cell's first
-
 # the characters that may join the cells of a combination into one text: the first that
 # no cell of the combinations holds (else the DuckDB engine declines the file)
 _SEPARATORS = "\x1f\x1e\x1d\x1c" + "".join(map(chr, range(0xE000, 0xE010)))
@@ -266,7 +264,7 @@ class _Plan:
     Checker (the Python path's own decide()), and what the write needs: the combinations as
     texts in the order of their answers' sets, where each set starts, and the sets."""
 
-    def __init__(self, checker: Checker, width: int, used: list[int], groups: dict,
+    def __init__(self, checker: Checker, row_width: int, used: list[int], groups: dict,
                  raw_cells: bool, header: tuple) -> None:  # fmt: skip
         self.used = used
         self.counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
@@ -279,7 +277,7 @@ class _Plan:
             kept = n - blanks
             numbers: tuple[int, ...] = ()
             if kept:  # a group of blank rows only is never decided (nor written)
-                row = [""] * width
+                row = [""] * row_width
                 for i, value in zip(used, values, strict=True):
                     row[i] = value
                 answers = checker.decide(row)
@@ -306,7 +304,8 @@ class _Plan:
         # where each set's keys start, in the order of the keys
         self.starts = [i for i, (s, _) in enumerate(keyed) if i == 0 or keyed[i - 1][0] != s]
         self.numbers = [keyed[i][0] for i in self.starts]
-        # the header's code, and whether some row has its combination too
+        # the header's code (-1 if DuckDB read it otherwise: then it is written, and the
+        # count of records read makes the run fall back), and whether a row shares it
         self.header = next((i for i, (_, v) in enumerate(keyed) if v == header), -1)
         self.header_shared = header in groups and bool(groups[header][0])
 
@@ -353,8 +352,7 @@ def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: lis
            delimiter: str, target: str) -> int:  # fmt: skip
     """Write the rows (the `risky` columns' cells neutralised) and their answers to
     `target`, as Python's csv module writes them; the rows written."""
-    con.execute("DROP TYPE IF EXISTS combination")
-    if len(plan.used) and plan.keys:
+    if plan.used:  # (the header alone is a combination: there are keys)
         con.execute("CREATE TYPE combination AS ENUM (SELECT unnest($1))", [plan.keys])
         made = con.execute("SELECT enum_range(NULL::combination)").fetchone()[0]
         if made != plan.keys:  # the codes _set_number searches are the keys' positions
