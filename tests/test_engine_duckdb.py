@@ -566,3 +566,109 @@ def test_a_wide_file_with_a_blank_row_is_answered_by_duckdb(run, tmp_path):
     python, duckdb = _both(run, _write(tmp_path, "wide.csv", rows))
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert "(2 empty rows skipped)" in duckdb.stderr
+
+
+def _numbered(tmp_path, rows: int) -> str:
+    """A checklist DuckDB reads with several threads (past its 8 MB buffers): the row
+    number first, a formula-like cell in a column of the cells that decide and in another."""
+    path = tmp_path / "numbered.csv"
+    title = '保温杯 20件装, "爆款" 直播专享 ' * 3
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["n", "source", "date", "title"])
+        for i in range(rows):
+            source = ("tmall", "jd-self", "=taobao", "pinduoduo")[i % 4]
+            out.writerow([i, source, f"2022-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                          f"=HYPERLINK({i})" if i % 1000 == 7 else title])  # fmt: skip
+    return str(path)
+
+
+def test_a_file_read_by_several_threads_comes_out_in_its_order(run, tmp_path):
+    """DuckDB's COPY kept the rows' order only in a plan without a join: an IN list of the
+    characters a formula starts with became one, and a file with a formula-like cell came
+    out shuffled past its first buffer (the small files of the other tests are read by one
+    thread, in order). Every row here is where the input has it, with each answer."""
+    rows = 160_000
+    path = _numbered(tmp_path, rows)
+    assert os.path.getsize(path) > 2 * (8 << 20)  # buffers enough for both threads
+    duckdb = run("batch", path, "-s", "all", "--fail-on", "never", "--engine", "duckdb",
+                 "--on", "2022-11-11")  # fmt: skip
+    assert "engine duckdb:" not in duckdb.stderr, duckdb.stderr
+    numbers = [line.split(",", 1)[0] for line in duckdb.stdout.splitlines()[1:]]
+    surfaces = 4  # -s all: a row a surface, in the row's place
+    assert numbers == [str(i) for i in range(rows) for _ in range(surfaces)]
+    lines = duckdb.stdout.splitlines()
+    assert lines[1 + 7 * surfaces].startswith("7,pinduoduo,2022-08-08,'=HYPERLINK(7),")
+    assert lines[1 + 2 * surfaces].startswith("2,'=taobao,")
+
+
+def test_a_plan_that_would_not_keep_the_order_goes_to_the_python_engine(run, tmp_path,
+                                                                         monkeypatch):  # fmt: skip
+    """The order is asked of DuckDB's plan before a byte is written: a plan whose write is
+    not DuckDB's order-keeping one (here: the IN list that made a join) is refused, and the
+    Python engine answers, saying why."""
+    from linkcheck.batch import columnar
+
+    monkeypatch.setattr(
+        columnar, "_starts", lambda e: f"left({e}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
+    )
+    rows = [["source", "date", "title"], ["tmall", "2022-11-11", "=1+1"], ["=x", "", "t"]]
+    path = _write(tmp_path, "in.csv", rows)
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stderr.startswith(
+        "engine duckdb: DuckDB would not write the rows in their order; checked by the Python "
+        "engine\n"
+    )
+    assert duckdb.stdout_bytes == python.stdout_bytes
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["plain", "not-plain"])
+def test_without_a_child_process_the_shape_is_checked_in_the_run(run, tmp_path, monkeypatch,
+                                                                  plain):  # fmt: skip
+    """The plain-shape scan runs in a child Python beside DuckDB; where none can be started
+    (no executable to run, as in a program that embeds Python) the run scans the file
+    itself after DuckDB's passes: the same bytes, the same refusal of a file not plain."""
+    monkeypatch.setattr(sys, "executable", "")
+    rows = [["source", "date"], ["tmall", "2022-11-11"], ["jd-self", "2022-11-30"]]
+    path = _write(tmp_path, "s.csv", rows)
+    if not plain:
+        Path(path).write_bytes(Path(path).read_bytes() + b'"tmall" ,2022-11-11\r\n')
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    if plain:
+        assert "engine duckdb:" not in duckdb.stderr
+    else:
+        assert duckdb.stderr.startswith(
+            "engine duckdb: line 4 has a quote that neither opens nor closes a cell"
+        ), duckdb.stderr
+
+
+@pytest.mark.parametrize("sendfile", ["kernel", "refused", "absent"])
+def test_an_output_file_gets_the_header_then_duckdbs_rows(run, tmp_path, monkeypatch, sendfile):
+    """DuckDB's rows go to -o after the header by the kernel (sendfile) where it can, else a
+    block at a time: the same file either way, as the Python engine writes it."""
+    import errno
+
+    from linkcheck.batch import columnar
+
+    calls = []
+    if sendfile == "kernel" and hasattr(os, "sendfile"):
+        real = os.sendfile
+        monkeypatch.setattr(columnar.os, "sendfile", lambda *a: calls.append(a) or real(*a))
+    elif sendfile == "refused":
+
+        def refuse(*args):
+            raise OSError(errno.EINVAL, "not here")
+
+        monkeypatch.setattr(columnar.os, "sendfile", refuse)
+    elif sendfile == "absent":
+        monkeypatch.delattr(columnar.os, "sendfile", raising=False)
+    path = _write(tmp_path, "mixed.csv", differential(3000, 7))
+    python, duckdb = tmp_path / "python.csv", tmp_path / "duckdb.csv"
+    run("batch", path, "--fail-on", "never", "-o", str(python))
+    done = run("batch", path, "--fail-on", "never", "--engine", "duckdb", "-o", str(duckdb))
+    assert "engine duckdb:" not in done.stderr, done.stderr
+    assert duckdb.read_bytes() == python.read_bytes()
+    assert bool(calls) == (sendfile == "kernel" and hasattr(os, "sendfile"))

@@ -8,14 +8,15 @@ file again and writes each row with its answers — found by casting the row's c
 a separator no cell holds, to an ENUM of the combinations ordered by their set (a hash
 lookup in the row's own place: no join, no sort), the set from the code by a search over
 where each set starts — one row per surface, formula cells neutralised in SQL, CRLF: the
-same bytes as the Python path, in input order (a projection keeps it).
+same bytes as the Python path, in input order (DuckDB's plan for the write is asked first:
+only its order-keeping batch copy is run).
 
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
-check_file() reads the file's bytes once more, beside DuckDB, for the plain shape
-(csvshape.py: what both readers read alike); a file that leaves it, a DuckDB error, or a
-count of records that differs raises Unsupported before a byte is written, and the caller
-falls back to the Python path. DuckDB works within MEMORY_LIMIT and spills to a temporary
+check_file() reads the file's bytes once more, beside DuckDB in a child process, for the
+plain shape (csvshape.py: what both readers read alike); a file that leaves it, a DuckDB
+error, or a count of records that differs raises Unsupported before a byte is written, and
+the caller falls back to the Python path. DuckDB works within MEMORY_LIMIT and spills to a temporary
 folder beside the system's other temporary files.
 """
 
@@ -24,9 +25,13 @@ from __future__ import annotations
 import base64
 import codecs
 import contextlib
+import errno
+import json
 import os
 import signal
 import stat
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -166,10 +171,47 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
         if rows != records:  # never a shorter output
             raise Unsupported(N_("DuckDB read {rows} rows where the file has {records}"),
                               rows=f"{rows:,}", records=f"{records:,}")  # fmt: skip
-        with open(target, "rb") as f:
-            while chunk := f.read(1 << 20):
-                binary.write(chunk)
+        _append(target, binary)
     return counts
+
+
+def _append(path: str, binary) -> None:
+    """Write the file at `path` to the end of `binary`: by the kernel where it can
+    (sendfile: no copy through Python), else a block at a time."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        out = None
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # io.BytesIO, …
+            out = binary.fileno()
+        sent = 0
+        if out is not None:
+            binary.flush()
+            sent = _sendfile(out, f.fileno(), size)
+        if sent and binary.seekable():  # its position, as the buffered file knows it
+            binary.seek(0, os.SEEK_END)
+        f.seek(sent)
+        while chunk := f.read(1 << 20):
+            binary.write(chunk)
+
+
+def _sendfile(out: int, source: int, size: int) -> int:
+    """Bytes of `source` sent to `out` by os.sendfile: all `size`, or 0 where it cannot
+    send any (not Linux, an output it cannot send to); an error past the first byte (a
+    full disk) is the write's own."""
+    if not hasattr(os, "sendfile"):
+        return 0
+    sent = 0
+    while sent < size:
+        try:
+            n = os.sendfile(out, source, sent, size - sent)
+        except OSError as exc:
+            if sent or exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                raise
+            return 0
+        if n == 0:
+            break
+        sent += n
+    return sent
 
 
 def _checked(con, location, delimiter, header, checker, folder, raw_cells, out_delimiter,
@@ -183,22 +225,20 @@ def _checked(con, location, delimiter, header, checker, folder, raw_cells, out_d
     rows = _rows(location, delimiter, names)
     at = {m: checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date")}
     used = sorted({i for i in at.values() if i is not None})
-    others = [i for i in range(len(names)) if i not in used]
-    # pass 1: each distinct combination of the cells that decide and its rows; whether some
-    # cell of each other column starts like a formula (those of the combinations: read here)
+    # pass 1: each distinct combination of the cells that decide, and its rows
     cells = "".join(f"coalesce(r.{names[i]}, ''), " for i in used)
-    firsts = "".join(f", bool_or({_starts(f'r.{names[i]}')})" for i in others)
     groups = con.execute(
-        f"SELECT {cells}count(*){firsts} FROM {rows} r" + (" GROUP BY ALL" if used else "")
+        f"SELECT {cells}count(*) FROM {rows} r" + (" GROUP BY ALL" if used else "")
     ).fetchall()
     width = len(used)
-    risky = [False] * len(names)
+    # the columns whose cells are neutralised where they start like a formula: every other
+    # column (a test in pass 2 costs less than finding in pass 1 which hold one), and those
+    # of the combinations where the writer's own neutralise() changes one of their values
+    risky = [not raw_cells and i not in used for i in range(len(names))]
     if not raw_cells:
         for group in groups:
             for i, value in zip(used, group, strict=False):
                 risky[i] = risky[i] or neutralise(value) != value
-            for i, found in zip(others, group[width + 1 :], strict=True):
-                risky[i] = risky[i] or bool(found)
     blank, blanks = _blank_rows(con, rows, names, used, groups)
     combinations = {tuple(g[:width]): [g[width], blanks.get(tuple(g[:width]), 0)] for g in groups}
     # the header is the first record read: its combination's rows are one fewer
@@ -241,14 +281,14 @@ def _blank_rows(con, rows: str, names: list[str], used: list[int], groups) -> tu
 
 
 def _rows(location: str, delimiter: str, names: list[str]) -> str:
-    """SQL: the file's records, the header first, each cell as text (NULL if empty)."""
+    """SQL: the file's records, the header first, each cell as text (NULL if empty, "" too)."""
     columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names) + "}"
     # the header is read as a record too (header = true skips a line, not a record, where
     # a quoted line break is in it); no comments, no decompression by extension
     return (
         f"read_csv({_literal(location)}, header = false, delim = {_literal(delimiter)}, "
         "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
-        f"null_padding = false, comment = '', compression = 'none', "
+        "null_padding = false, allow_quoted_nulls = true, comment = '', compression = 'none', "
         f"max_line_size = {MAX_LINE}, columns = {columns})"
     )
 
@@ -272,6 +312,9 @@ class _Plan:
         self.answers: dict[tuple, int] = {}  # an answer's cells → its number
         sets: dict[tuple[int, ...], int] = {}  # a row's answers (numbers) → the set's number
         keyed: list[tuple[int, tuple]] = []
+        # the numbers of the answers decide() returned, by the list it returns again for
+        # the cells it has seen (kept, so that an id is not another list's)
+        seen: dict[int, tuple[list, tuple[int, ...]]] = {}
         for values, (n, blanks) in groups.items():
             self.skipped += blanks
             kept = n - blanks
@@ -281,7 +324,12 @@ class _Plan:
                 for i, value in zip(used, values, strict=True):
                     row[i] = value
                 answers = checker.decide(row)
-                numbers = tuple(self._number(a, raw_cells) for a in answers)
+                known = seen.get(id(answers))
+                if known is not None and known[0] is answers:  # its fast path's own list
+                    numbers = known[1]
+                else:
+                    numbers = tuple(self._number(a, raw_cells) for a in answers)
+                    seen[id(answers)] = (answers, numbers)
                 for answer in answers:
                     self.counts[answer.verdict] += kept
                 self.answered += kept
@@ -295,7 +343,7 @@ class _Plan:
                 count=f"{len(self.answers):,}", limit=f"{MAX_ANSWERS:,}",
             )  # fmt: skip
         keyed.sort(key=lambda k: k[0])
-        held = {c for _, values in keyed for v in values for c in v if c in _SEPARATORS}
+        held = "".join(v for _, values in keyed for v in values)
         self.separator = next((c for c in _SEPARATORS if c not in held), "")
         if not self.separator:
             raise Unsupported(N_("its cells hold every character the engine could join "
@@ -387,59 +435,121 @@ def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: lis
         for j, c in enumerate(APPENDED)
     )
     out = ", ".join(names)
-    return con.execute(
+    copy = (
         f"COPY (SELECT {out}, {columns} FROM ({inner})) "
         f"TO {_literal(target)} (FORMAT csv, HEADER false, DELIMITER {_literal(delimiter)}, "
         "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', COMMENT '')"  # else it quotes a #
-    ).fetchone()[0]
+    )
+    _in_order(con, copy)
+    return con.execute(copy).fetchone()[0]
+
+
+def _in_order(con, copy: str) -> None:
+    """Unsupported unless DuckDB plans the COPY `copy` as its order-keeping write (a batch
+    copy: each thread's rows written in the order they were read). preserve_insertion_order
+    alone does not hold where the plan has a join — an IN list of five texts became one, and
+    a million-row file came out shuffled — so the plan itself is asked."""
+    plan = con.execute("EXPLAIN (FORMAT json) " + copy).fetchall()
+    with contextlib.suppress(ValueError, LookupError, TypeError, AttributeError):
+        if json.loads(plan[0][1])[0]["name"] == "BATCH_COPY_TO_FILE":
+            return
+    raise Unsupported(N_("DuckDB would not write the rows in their order"))
 
 
 class _Scan:
-    """csvshape.scan of the file in a thread, beside DuckDB's work (Python's regular
-    expressions and DuckDB's threads share the cores); a file found not plain interrupts
-    DuckDB's query, which then stops early."""
+    """csvshape.scan of the file beside DuckDB's work, in a child process (its regular
+    expressions on a core of their own: in a thread of this process they held the GIL that
+    the answers' Python needs, and slowed it threefold); a file found not plain interrupts
+    DuckDB's query, which then stops early. Where no child can be started (no Python
+    executable to run, a frozen program) or it fails, result() scans the file itself."""
 
     def __init__(self, location: str, delimiter: str, width: int, con) -> None:
-        self._stop = threading.Event()
+        self._args = (location, delimiter, width)
         self._found: object = None
-        try:
-            self._file = open(location, "rb", buffering=0)  # noqa: SIM115 (closed by close())
-        except OSError as exc:
-            raise Unsupported(N_("the input could not be read again ({reason})"),
-                              reason=exc.strerror or exc) from None  # fmt: skip
+        self._proc: subprocess.Popen | None = None
+        self._thread: threading.Thread | None = None
+        if not sys.executable or getattr(sys, "frozen", False):
+            return
+        # the same open file in the child, read from its start (a new description)
+        fds = (int(location.rsplit("/", 1)[1]),) if location.startswith(_PROC_FD) else ()
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        try:  # -I -S: nothing of the environment, the working folder or site-packages
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _CHILD, root, location, delimiter,
+                 str(width)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                pass_fds=fds,
+            )  # fmt: skip
+        except OSError:
+            return
         self._thread = threading.Thread(
-            target=self._run, args=(delimiter, width, con), name="linkcheck-csvshape",
-            daemon=True,
-        )  # fmt: skip
+            target=self._wait, args=(con,), name="linkcheck-csvshape", daemon=True
+        )
         self._thread.start()
 
-    def _run(self, delimiter: str, width: int, con) -> None:
-        try:
-            self._found = csvshape.scan(self._file.read, delimiter, width, self._stop.is_set)
-        except BaseException as exc:  # given to the main thread by result()
-            self._found = exc
-            if isinstance(exc, csvshape.NotPlain) and not self._stop.is_set():
+    def _wait(self, con) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        with contextlib.suppress(ValueError, OSError):  # a child that failed: scanned here
+            found = json.loads(self._proc.stdout.read() or b"null")
+            if isinstance(found, dict) and "shape" in found:
+                eol, records, breaks = found["shape"]
+                self._found = csvshape.Shape(bytes.fromhex(eol), int(records), bool(breaks))
+            elif isinstance(found, dict) and "not_plain" in found:
+                template, fields = found["not_plain"]
+                self._found = csvshape.NotPlain(str(template), **fields)
                 with contextlib.suppress(Exception):
                     con.interrupt()
+        self._proc.wait()
 
     def result(self) -> csvshape.Shape:
         """The file's Shape; Unsupported if it is not plain."""
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         found = self._found
+        if found is None:  # no child, or it said nothing it should: scan here
+            try:
+                with open(self._args[0], "rb", buffering=0) as f:
+                    found = csvshape.scan(f.read, *self._args[1:])
+            except csvshape.NotPlain as exc:
+                found = exc
+            except OSError as exc:
+                raise Unsupported(N_("the input could not be read again ({reason})"),
+                                  reason=exc.strerror or exc) from None  # fmt: skip
+            self._found = found
         if isinstance(found, csvshape.NotPlain):
             raise Unsupported(found.template, **found.fields)
-        if isinstance(found, OSError):
-            raise Unsupported(N_("the input could not be read again ({reason})"),
-                              reason=found.strerror or found)  # fmt: skip
-        if isinstance(found, BaseException):
-            raise found
         assert isinstance(found, csvshape.Shape)
         return found
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._file.close()
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()  # the run ends early: its answer is not needed
+        if self._thread is not None:
+            self._thread.join()
+        if self._proc is not None:
+            self._proc.wait()
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
+
+
+_PROC_FD = "/proc/self/fd/"
+# the child: csvshape.scan of the file, its answer as JSON on stdout (Ctrl-C is the
+# parent's to handle: it ends the child)
+_CHILD = """
+import json, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+root, location, delimiter, width = sys.argv[1:]
+sys.path.insert(0, root)
+from linkcheck.batch import csvshape
+try:
+    with open(location, "rb", buffering=0) as f:
+        shape = csvshape.scan(f.read, delimiter, int(width))
+except csvshape.NotPlain as exc:
+    out = {"not_plain": [exc.template, exc.fields]}
+else:
+    out = {"shape": [shape.eol.hex(), shape.records, shape.quoted_breaks]}
+sys.stdout.write(json.dumps(out, default=str))
+"""
 
 
 class _Signalled(BaseException):
@@ -498,16 +608,19 @@ def _blank_sql(names: list[str]) -> str:
 
 
 def _starts(expr: str) -> str:
-    """SQL: the cell starts like a formula (the first test of writers.neutralise)."""
-    return f"left({expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
+    """SQL: the cell starts like a formula (the first test of writers.neutralise). Not an IN
+    list: DuckDB makes one a hash join, after which its COPY no longer keeps the rows'
+    order (_in_order)."""
+    return f"regexp_matches({expr}, '^[=+@\\t\\r-]')"
 
 
 def _cell(expr: str, raw_cells: bool) -> str:
-    """A cell as the Python path writes it: formula-like text neutralised with a leading ',
-    an empty cell as NULL (DuckDB writes an empty string as "", Python's csv as nothing)."""
+    """A cell as the Python path writes it: formula-like text neutralised with a leading '.
+    (An empty cell is read as NULL, quoted or not — allow_quoted_nulls — and written as
+    nothing, as Python's csv module writes it; an empty string DuckDB would write as "".)"""
     if raw_cells:
-        return f"nullif({expr}, '')"
+        return expr
     starts = _starts(expr)
     number = f"regexp_matches({expr}, {_literal(_NUMBER)})"
     quote = _literal("'")
-    return f"nullif(CASE WHEN {starts} AND NOT {number} THEN {quote} || {expr} ELSE {expr} END, '')"
+    return f"CASE WHEN {starts} AND NOT {number} THEN {quote} || {expr} ELSE {expr} END"
