@@ -109,3 +109,25 @@ def test_a_remembered_error_raised_again_and_again_stays_the_same_size(bundled):
     checker = _checker(bundled)
     answers = [checker.decide(["tmallx", "", "livestream", "2022-11-11", ""]) for _ in range(3)]
     assert answers[0] == answers[2] and answers[0][0].verdict == "error"
+
+
+def test_cells_wrong_whatever_the_date_are_read_once(bundled, monkeypatch):
+    """An unknown source (or surface, or platform) on every row: its error answers are built
+    once and given again — building each row's notes made 200,000 such rows take 9 s where
+    a known source took 1 s. Every date is still read (the run's report counts them), and a
+    fresh Checker answers each row alike."""
+    reads = []
+    real = Checker.read
+    monkeypatch.setattr(
+        Checker, "read", lambda self, *cells: reads.append(cells) or real(self, *cells)
+    )
+    checker = _checker(bundled)
+    rows = [[source, "", surface, f"2022-{m:02d}-{d:02d}", platform]
+            for source, surface, platform in (("shopee", "", ""), ("tmall", "nope", ""),
+                                              ("tmall", "", "微博"))
+            for m in range(1, 13) for d in (1, 15, 28)]  # fmt: skip
+    answers = [checker.decide(list(row)) for row in rows]
+    assert len(reads) == 3  # once for each wrong combination of cells, not once a row
+    assert all(a[0].verdict == "error" for a in answers)
+    assert answers == [_checker(bundled).decide(list(row)) for row in rows]
+    assert checker.assumed_years == set() and len(checker._instants) > 12  # dates read

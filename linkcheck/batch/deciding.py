@@ -128,6 +128,9 @@ class Checker:
         # be valid, a plan per surface (timeline bounds and answers by segment), and the
         # instants of the date cells seen, per platform
         self._plans = _Bounded(self.PART_CACHE)
+        # the error answers of (source, url, surface, platform) cells that are wrong
+        # whatever the date (an unknown source): their notes are built once, not a row
+        self._wrong = _Bounded(self.PART_CACHE)
         self._known_instants: dict[str, _Bounded] = {}
         # (platform, source id, surface) → (timelines, {segment: answer}); as small as the
         # rules: one answer per segment of each timeline that some row touched
@@ -184,7 +187,12 @@ class Checker:
         self, plan_key, source, url, surface_text, when_text, platform_text
     ) -> list[Answer]:
         """The slow path: read each cell, report what is wrong, remember what is valid."""
-        read = self.read(source, url, surface_text, platform_text)
+        cells = (source, url, surface_text, platform_text)
+        read = self._wrong.get(cells)
+        if read is None:
+            read = self.read(source, url, surface_text, platform_text)
+            if isinstance(read, list):  # wrong whatever the date: the same answers each row
+                self._wrong.put(cells, read)
         if isinstance(read, list):
             self._glance(when_text, platform_text)
             return read
