@@ -675,3 +675,15 @@ def test_an_output_file_gets_the_header_then_duckdbs_rows(run, tmp_path, monkeyp
     assert "engine duckdb:" not in done.stderr, done.stderr
     assert duckdb.read_bytes() == python.read_bytes()
     assert bool(calls) == (sendfile == "kernel" and hasattr(os, "sendfile"))
+
+
+def test_a_fallback_reports_only_what_the_python_engine_read(run, tmp_path):
+    """DuckDB reads every distinct date before a row with a cell too many sends the file to
+    the Python engine; the report says only what the Python engine found (a yearless date
+    on an error row is no row's note)."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"source,date\ntmall,2022-11-11\njd-self,11\xe6\x9c\x8811\xe6\x97\xa5,\n")
+    python = run("batch", str(path), "--fail-on", "never")
+    duckdb = run("batch", str(path), "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr.split("\n", 1)[1] == python.stderr
