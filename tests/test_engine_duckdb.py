@@ -42,6 +42,15 @@ def _both(run, path: str, *options: str):
     return python, duckdb
 
 
+def _falls_back(run, path: str, why: str, *options: str) -> None:
+    """The DuckDB engine declines `path` with the one-line notice `why`, and the Python
+    engine's bytes are written."""
+    python = run("batch", path, "--fail-on", "never", *options)
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb", *options)
+    assert duckdb.stderr.startswith(f"engine duckdb: {why}; checked by the Python engine\n")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+
+
 @pytest.mark.parametrize(
     "options",
     [
@@ -520,13 +529,7 @@ def test_cells_holding_every_separator_go_to_the_python_engine(run, tmp_path):
 
     rows = [["source", "date"], [f"tmall{_SEPARATORS}", "2022-11-11"], ["tmall", "2022-11-11"]]
     path = _write(tmp_path, "all.csv", rows)
-    python = run("batch", path, "--fail-on", "never")
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
-    assert duckdb.stderr.startswith(
-        "engine duckdb: its cells hold every character the engine could join them with; "
-        "checked by the Python engine\n"
-    )
-    assert duckdb.stdout_bytes == python.stdout_bytes
+    _falls_back(run, path, "its cells hold every character the engine could join them with")
 
 
 def test_a_row_repeating_the_header_is_answered_and_the_header_is_not(run, tmp_path):
@@ -545,13 +548,8 @@ def test_more_distinct_answers_than_it_looks_up_go_to_the_python_engine(run, tmp
     monkeypatch.setattr(columnar, "MAX_ANSWERS", 8)
     rows = [["sku", "来源", "日期"]] + [[str(i), "tmall", f"2022-13-{i}"] for i in range(12)]
     path = _write(tmp_path, "bad.csv", rows)
-    python = run("batch", path, "--fail-on", "never")
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
-    assert duckdb.stderr.startswith(
-        "engine duckdb: the rows have 24 different answers (an error note quoting its cell is "
-        "one each), more than the 8 it looks up; checked by the Python engine\n"
-    )
-    assert duckdb.stdout_bytes == python.stdout_bytes
+    _falls_back(run, path, "the rows have 24 different answers (an error note quoting its cell "
+                "is one each), more than the 8 it looks up")  # fmt: skip
     monkeypatch.setattr(columnar, "MAX_ANSWERS", 24)  # at the limit: DuckDB's own
     _both(run, path)
 
@@ -616,14 +614,9 @@ def test_a_plan_that_would_not_keep_the_order_goes_to_the_python_engine(run, tmp
         columnar, "_starts", lambda e: f"left({e}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
     )
     rows = [["source", "date", "title"], ["tmall", "2022-11-11", "=1+1"], ["=x", "", "t"]]
-    path = _write(tmp_path, "in.csv", rows)
-    python = run("batch", path, "--fail-on", "never")
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
-    assert duckdb.stderr.startswith(
-        "engine duckdb: DuckDB would not write the rows in their order; checked by the Python "
-        "engine\n"
+    _falls_back(
+        run, _write(tmp_path, "in.csv", rows), "DuckDB would not write the rows in their order"
     )
-    assert duckdb.stdout_bytes == python.stdout_bytes
 
 
 @pytest.mark.parametrize("plain", [True, False], ids=["plain", "not-plain"])
