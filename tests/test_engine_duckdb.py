@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("duckdb")
 
@@ -626,7 +628,8 @@ def test_without_a_child_process_the_shape_is_checked_in_the_run(run, tmp_path, 
     (no executable to run, as in a program that embeds Python) the run scans the file
     itself after DuckDB's passes: the same bytes, the same refusal of a file not plain."""
     monkeypatch.setattr(sys, "executable", "")
-    rows = [["source", "date"], ["tmall", "2022-11-11"], ["jd-self", "2022-11-30"]]
+    # a quoted line break: DuckDB's line proof (_flat) cannot say it is plain, the scan must
+    rows = [["source", "date"], ["tmall", "2022-11-11"], ["jd-\nself", "2022-11-30"]]
     path = _write(tmp_path, "s.csv", rows)
     if not plain:
         Path(path).write_bytes(Path(path).read_bytes() + b'"tmall" ,2022-11-11\r\n')
@@ -637,7 +640,7 @@ def test_without_a_child_process_the_shape_is_checked_in_the_run(run, tmp_path, 
         assert "engine duckdb:" not in duckdb.stderr
     else:
         assert duckdb.stderr.startswith(
-            "engine duckdb: line 4 has a quote that neither opens nor closes a cell"
+            "engine duckdb: line 5 has a quote that neither opens nor closes a cell"
         ), duckdb.stderr
 
 
@@ -680,3 +683,104 @@ def test_a_fallback_reports_only_what_the_python_engine_read(run, tmp_path):
     duckdb = run("batch", str(path), "--fail-on", "never", "--engine", "duckdb")
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr.split("\n", 1)[1] == python.stderr
+
+
+# ------------------------------------------------- DuckDB's proof of the plain shape (_flat)
+
+
+def _flat(data: bytes, width: int, delimiter: str = ","):
+    import tempfile
+
+    import duckdb
+
+    from linkcheck.batch import columnar
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "f.csv")
+        Path(path).write_bytes(data)
+        con = duckdb.connect()
+        try:
+            return columnar._flat(con, path, delimiter, width, [])
+        finally:
+            con.close()
+
+
+def _reference():
+    from .test_csvshape import CSVISH, plain, plain_files
+
+    return CSVISH, plain, plain_files
+
+
+CSVISH, plain, plain_files = _reference()
+PROOF = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROOF
+@given(plain_files())
+def test_duckdbs_proof_is_the_reference_for_files_without_a_quoted_break(file):
+    """What DuckDB's line reading proves plain is plain by the byte-by-byte reference, with
+    the same records and line end; and every file the reference finds plain with no line
+    break in a cell (and at least one line end) is proven so: the fast path is the usual one."""
+    from linkcheck.batch.csvshape import MAX_RECORD
+
+    data, width = file
+    expected = plain(data, b",", width, MAX_RECORD)
+    got = _flat(data, width)
+    if got is not None:
+        assert got == expected, (data, got)
+    if expected is not None and not expected.quoted_breaks and expected.eol:
+        assert got == expected, (data, got)
+
+
+@PROOF
+@given(CSVISH, st.integers(1, 3), st.sampled_from([",", "\t"]))
+def test_duckdbs_proof_never_passes_a_file_the_reference_refuses(data, width, delimiter):
+    from linkcheck.batch.csvshape import MAX_RECORD
+
+    got = _flat(data, width, delimiter)
+    if got is not None:
+        assert got == plain(data, delimiter.encode(), width, MAX_RECORD), (data, got)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'a,b\n"x\ny",z\n',  # a quoted line break: each half an unclosed quote
+        b'a,b\n"x" ,y\n',  # a space beside a quoted cell (DuckDB's reader trims it)
+        b"a,b\nx,y\n\nz,w\n",  # an empty line (a NULL line)
+        b"a,b\r\nx,y\nz,w\r\n",  # CRLF, then LF
+        b"\xef\xbb\xbfa,b\nx,y\n",  # a byte-order mark (DuckDB's line reader drops it)
+        b"a,b\nx,y,\n",  # a cell too many
+        b"a,b\nx\x01,y\n",  # the line reader's own delimiter
+        b"a,b",  # the header alone, no line end
+    ],
+    ids=lambda data: repr(data)[2:-1],
+)
+def test_duckdbs_proof_leaves_to_the_scan_what_it_cannot_prove(data):
+    assert _flat(data, 2) is None
+
+
+def test_a_plain_file_needs_no_scan(run, tmp_path, monkeypatch):
+    """A plain file with no quoted line break is proven so by DuckDB's own line reading: no
+    scan is started (no child process, no second reading in Python)."""
+    from linkcheck.batch import columnar
+
+    def no_scan(*args):
+        raise AssertionError("the scan was started")
+
+    monkeypatch.setattr(columnar, "_Scan", no_scan)
+    rows = [[re.sub("[\r\n]", " ", c) for c in row] for row in differential(2000, 3)]
+    path = _write(tmp_path, "mixed.csv", rows)
+    python, duckdb = _both(run, path)
+    assert duckdb.stdout_bytes == python.stdout_bytes
+
+
+def test_line_ends_are_counted_across_reads(monkeypatch):
+    """A CR LF pair split between two reads is one pair."""
+    from linkcheck.batch import csvshape
+
+    monkeypatch.setattr(csvshape, "BLOCK", 1)  # reads of 4 bytes
+    data = b"ab\r\ncd\r\ne\r\n\n"
+    pieces = iter([data[:3], data[3:9], data[9:], b""])
+    ends = csvshape.ends(lambda size: next(pieces))
+    assert ends == csvshape.Ends(len(data), 4, 3, 3, False, 10)

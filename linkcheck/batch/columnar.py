@@ -13,11 +13,15 @@ only its order-keeping batch copy is run).
 
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
-check_file() reads the file's bytes once more, beside DuckDB in a child process, for the
-plain shape (csvshape.py: what both readers read alike); a file that leaves it, a DuckDB
-error, or a count of records that differs raises Unsupported before a byte is written, and
-the caller falls back to the Python path. DuckDB works within MEMORY_LIMIT and spills to a temporary
-folder beside the system's other temporary files.
+check_file() makes sure the file has the plain shape (csvshape.py: what both readers read
+alike). First DuckDB reads it as lines and matches each with the plain record's regular
+expression while Python counts its line ends (_flat, csvshape.flat: the usual file is
+proven so in a fraction of a pass); a file that this does not prove — a quoted line break,
+or not plain — is scanned byte by byte beside DuckDB's work, in a child process. A file
+that leaves the plain shape, a DuckDB error, or a count of records that differs raises
+Unsupported before a byte is written, and the caller falls back to the Python path.
+DuckDB works within MEMORY_LIMIT and spills to a temporary folder beside the system's
+other temporary files.
 """
 
 from __future__ import annotations
@@ -145,17 +149,24 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
     with tempfile.TemporaryDirectory(prefix="linkcheck-duckdb-") as folder:
         target = os.path.join(folder, "out.csv")
         con = duckdb.connect()
+        shape: _Known | _Scan | None = None
         try:
-            shape = _Scan(location, delimiter, len(header), con)
+            con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
+            con.execute(f"SET temp_directory = {_literal(os.path.join(folder, 'spill'))}")
+            con.execute("SET preserve_insertion_order = true")
             try:
                 with _signals_interrupt(con) as caught:
                     try:
+                        known = _flat(con, location, delimiter, len(header), caught)
+                        shape = _Known(known) if known else _Scan(
+                            location, delimiter, len(header), con
+                        )  # fmt: skip
                         counts, rows = _checked(
-                            con, location, delimiter, header, checker, folder, raw_cells,
+                            con, location, delimiter, header, checker, raw_cells,
                             out_delimiter, target,
                         )  # fmt: skip
                     except duckdb.Error as exc:
-                        if caught:
+                        if caught or shape is None:
                             raise
                         shape.result()  # a file that is not plain says so, not DuckDB
                         first = str(exc).splitlines()[0]
@@ -165,7 +176,8 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                         ) from None
                     records = shape.result().records
             finally:
-                shape.close()
+                if shape is not None:
+                    shape.close()
         finally:
             con.close()
         if rows != records:  # never a shorter output
@@ -214,14 +226,11 @@ def _sendfile(out: int, source: int, size: int) -> int:
     return sent
 
 
-def _checked(con, location, delimiter, header, checker, folder, raw_cells, out_delimiter,
+def _checked(con, location, delimiter, header, checker, raw_cells, out_delimiter,
              target) -> tuple[dict[str, int], int]:  # fmt: skip
     """Read, answer and write to `target`; the counts, and the rows read (answered or
     skipped) after the header."""
     names = [f"c{i}" for i in range(len(header))]
-    con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
-    con.execute(f"SET temp_directory = {_literal(os.path.join(folder, 'spill'))}")
-    con.execute("SET preserve_insertion_order = true")
     rows = _rows(location, delimiter, names)
     at = {m: checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date")}
     used = sorted({i for i in at.values() if i is not None})
@@ -454,6 +463,60 @@ def _in_order(con, copy: str) -> None:
         if json.loads(plan[0][1])[0]["name"] == "BATCH_COPY_TO_FILE":
             return
     raise Unsupported(N_("DuckDB would not write the rows in their order"))
+
+
+def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
+    """The file's Shape where DuckDB's own reading proves it plain with no line break in a
+    cell (csvshape.flat: each line a plain record by a regular expression, its line ends
+    counted here meanwhile): a pass over the file's lines, in DuckDB's threads. None where
+    it does not (a quoted line break, a file that is not plain): the scan then decides."""
+    import duckdb
+
+    found: list[csvshape.Ends] = []
+
+    def count() -> None:
+        with contextlib.suppress(OSError), open(location, "rb", buffering=0) as f:
+            found.append(csvshape.ends(f.read))
+
+    counting = threading.Thread(target=count, name="linkcheck-line-ends", daemon=True)
+    counting.start()
+    pattern = _literal(csvshape.record_pattern(delimiter, width))
+    # each line one text: a delimiter no plain file holds (one that does is an error), no
+    # quote; an empty line is read as NULL, which no record matches
+    lines = (
+        f"read_csv({_literal(location)}, header = false, columns = {{'line': 'VARCHAR'}}, "
+        "delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, "
+        "null_padding = false, comment = '', compression = 'none', "
+        f"max_line_size = {MAX_LINE})"
+    )
+    try:
+        read = con.execute(
+            f"SELECT count(*), coalesce(sum(strlen(line)), 0), coalesce(max(strlen(line)), 0), "
+            f"count(*) FILTER (WHERE NOT coalesce(regexp_full_match(line, {pattern}), false)) "
+            f"FROM {lines}"
+        ).fetchone()
+    except duckdb.Error:
+        if caught:
+            raise
+        return None
+    finally:
+        counting.join()
+    if not found or read is None:
+        return None
+    return csvshape.flat(found[0], *read)
+
+
+class _Known:
+    """A Shape proven before DuckDB's work (_flat), as _Scan gives one."""
+
+    def __init__(self, shape: csvshape.Shape) -> None:
+        self._shape = shape
+
+    def result(self) -> csvshape.Shape:
+        return self._shape
+
+    def close(self) -> None:
+        pass
 
 
 class _Scan:

@@ -45,6 +45,18 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class Ends:
+    """A file's bytes as line ends see them (counted by ends())."""
+
+    size: int
+    lf: int  # LF bytes
+    cr: int  # CR bytes
+    crlf: int  # CR LF pairs
+    bom: bool  # it starts with a byte-order mark
+    last: int  # its last byte (-1: none)
+
+
+@dataclass(frozen=True)
 class _Grammar:
     records: re.Pattern  # the run of whole records from a position (possibly none)
     record: re.Pattern  # one whole record
@@ -70,6 +82,55 @@ def _grammar(delimiter: str, width: int | None, eol: bytes, breaks: bool) -> _Gr
     return _Grammar(
         re.compile(b"(?:" + row + end + b")*+"), re.compile(row + end), re.compile(row + rb"\Z")
     )
+
+
+def record_pattern(delimiter: str, width: int) -> str:
+    """The plain shape's record of `width` cells with no line break in a quoted cell, its
+    line end left off, as an RE2 expression (DuckDB's regexp_full_match): _grammar's flat
+    record in RE2's words."""
+    d = f"\\x{{{ord(delimiter):x}}}"
+    bare = f'[^"{d}\\r\\n]+'
+    quoted = '"(?:[^"\\r\\n]|"")*"'
+    if width == 1:  # a lone cell is never empty: an empty line is no record
+        return f"(?:{bare}|{quoted})"
+    cell = f"(?:{bare}|{quoted}|)"
+    return f"{cell}(?:{d}{cell}){{{width - 1}}}"
+
+
+def ends(read: Callable[[int], bytes]) -> Ends:
+    """Count the line ends of the file `read(size)` gives, from its start (byte counts: a
+    file's worth in tens of milliseconds)."""
+    size = lf = cr = crlf = 0
+    head = b""
+    last = -1
+    while chunk := read(BLOCK * 4):
+        if len(head) < 3:
+            head += chunk[: 3 - len(head)]
+        crlf += chunk.count(b"\r\n") + (last == 13 and chunk[0] == 10)
+        size, lf, cr = size + len(chunk), lf + chunk.count(b"\n"), cr + chunk.count(b"\r")
+        last = chunk[-1]
+    return Ends(size, lf, cr, crlf, head == _BOM, last)
+
+
+def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int) -> Shape | None:
+    """The Shape of a file with no line break in a cell, from what a line reader read of it:
+    `lines` lines split at its line ends, `size` bytes in all without them, the longest
+    `longest` bytes, `unmatched` of them not a record of record_pattern(). The Shape where
+    that proves the file plain, else None (scan() then decides). The proof: each line is a
+    plain record, so holds no CR or LF; its bytes and its line ends are all the file's
+    bytes; every line end is the first's; there is one a line (the last may end the file
+    instead), so no line is empty."""
+    if ends.bom or unmatched or longest > MAX_RECORD or not ends.lf:
+        return None
+    if ends.cr == 0:
+        eol = b"\n"
+    elif ends.cr == ends.lf == ends.crlf:
+        eol = b"\r\n"
+    else:
+        return None
+    if size + ends.cr + ends.lf != ends.size or lines != ends.lf + (ends.last != 10):
+        return None
+    return Shape(eol, lines - 1, False)
 
 
 class _Stream:
