@@ -69,3 +69,30 @@ def test_bash_completion_quotes_an_alias_with_a_space(run):
 def test_file_arguments_complete_as_paths(run, words):
     items = complete(run, words)
     assert items == [f"file,{words.split()[-1]}"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("check", "--bogus"),
+         "Error: No such option '--bogus'.\nTry 'linkcheck check --help' for help.\n"),
+        (("check",), "Error: Missing argument 'SOURCE'.\nTry 'linkcheck check --help' for help.\n"),
+        (("check", "tmall", "--on"), "Error: Option '--on' requires an argument.\n"),
+        (("rules", "lsit"), "Error: no command 'lsit' (did you mean 'list' or 'lint'?); the "
+         "commands are diff, export, lint, list, publish, repo, rollback, show, trust, "
+         "update\nTry 'linkcheck rules --help' for help.\n"),
+        (("天猫",), "Error: no command '天猫'; the commands are check, batch, timeline, upcoming, "
+         "rules, sources, surfaces, platforms\n  to check a source: linkcheck check '天猫'\n"),
+        (("--lang", "zh", "check", "--bogus"),
+         "错误：没有选项 '--bogus'。\n运行 'linkcheck check --help' 查看帮助。\n"),
+    ],
+    ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
+         "source-as-command", "chinese"],
+)  # fmt: skip
+def test_a_usage_error_is_two_lines_at_most(run, args, expected):
+    """SPEC §8: one or two lines — what is wrong, then where the help is; not click's usage
+    line and blank line before them."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == expected
+    assert result.stdout == ""

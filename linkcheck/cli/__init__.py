@@ -77,7 +77,10 @@ class LinkcheckGroup(SuggestingGroup):
                 said = io.StringIO()
                 if isinstance(exc, click.MissingParameter) and i18n.language() == "zh":
                     _chinese_full_stop(exc)
-                exc.show(file=said)
+                if isinstance(exc, click.UsageError):
+                    said.write(_usage_error(exc))
+                else:
+                    exc.show(file=said)
                 render.echo(said.getvalue(), err=True, nl=False)
                 code = exc.exit_code
             except click.Abort:
@@ -127,6 +130,22 @@ class LinkcheckGroup(SuggestingGroup):
         except KeyboardInterrupt:
             render.echo("", err=True)
             raise click.exceptions.Exit(130) from None
+
+
+def _usage_error(exc: click.UsageError) -> str:
+    """A usage error in two lines (SPEC §8: one or two lines): what is wrong, then where the
+    help is — click's words, without the usage line and the blank line it puts first. A
+    message of two lines already (a source typed where a command goes) has no hint."""
+    from ..i18n import gettext as _
+
+    text = _("Error: {message}").format(message=exc.format_message()) + "\n"
+    ctx = exc.ctx
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None and "\n" not in text[:-1]:
+        option = max(ctx.command.get_help_option_names(ctx), key=len)
+        text += _("Try '{command} {option}' for help.").format(
+            command=ctx.command_path, option=option
+        ) + "\n"  # fmt: skip
+    return text
 
 
 def _chinese_full_stop(exc: click.MissingParameter) -> None:
