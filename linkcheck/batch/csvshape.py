@@ -134,7 +134,10 @@ def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int) -> Sha
 
 
 class _Stream:
-    """A file's bytes from `base` on, read as far as asked; what is behind `base` is gone."""
+    """A file's bytes from `base` on, read as far as asked; what is behind `base` is gone.
+    A position moves on without a copy: the bytes behind it are dropped only when more are
+    read (a copy per block read, not per record: a file of short records with line breaks
+    in their cells once copied a block a record)."""
 
     def __init__(self, read: Callable[[int], bytes]) -> None:
         self._read = read
@@ -142,20 +145,24 @@ class _Stream:
         self.buf = b""
         self.eof = False
 
-    def view(self, pos: int, size: int) -> tuple[bytes, int, bool]:
-        """(buf, n, whole): buf[:n] are the bytes pos … pos + size, or up to the end of the
-        file (then whole is True). `pos` never goes back."""
-        if pos > self.base:
-            self.buf = self.buf[pos - self.base :]
-            self.base = pos
-        while len(self.buf) < size and not self.eof:
-            chunk = self._read(max(BLOCK, size - len(self.buf)))
+    def view(self, pos: int, size: int) -> tuple[bytes, int, int, bool]:
+        """(buf, at, n, whole): buf[at : at + n] are the bytes pos … pos + size, or up to the
+        end of the file (then whole is True). `pos` never goes back."""
+        at = pos - self.base
+        while len(self.buf) - at < size and not self.eof:
+            chunk = self._read(max(BLOCK, size - (len(self.buf) - at)))
             if chunk:
-                self.buf += chunk
+                self.buf = self.buf[at:] + chunk
+                self.base, at = pos, 0
             else:
                 self.eof = True
-        n = min(len(self.buf), size)
-        return self.buf, n, self.eof and n == len(self.buf)
+        n = min(len(self.buf) - at, size)
+        return self.buf, at, n, self.eof and at + n == len(self.buf)
+
+    def count(self, sub: bytes, pos: int, size: int) -> int:
+        """How many times `sub` is in the bytes pos … pos + size (already read)."""
+        at = pos - self.base
+        return self.buf.count(sub, at, at + size)
 
 
 def scan(read: Callable[[int], bytes], delimiter: str, width: int,
@@ -164,7 +171,8 @@ def scan(read: Callable[[int], bytes], delimiter: str, width: int,
     leaves the plain shape. `stop()` is asked between blocks: True ends the scan (NotPlain,
     which the caller then ignores)."""
     stream = _Stream(read)
-    if stream.view(0, 3)[0].startswith(_BOM):
+    buf, at, n, _ = stream.view(0, 3)
+    if buf.startswith(_BOM, at, at + n):
         raise NotPlain(N_("it starts with a byte-order mark"))
     # the first record's line end is every record's
     ends = (
@@ -184,15 +192,15 @@ def scan(read: Callable[[int], bytes], delimiter: str, width: int,
     pos = lines = 0
     count = -1  # the header is a record too
     breaks = False
-    while stream.view(pos, 1)[1]:  # a byte is left
+    while stream.view(pos, 1)[2]:  # a byte is left
         if stop():
             raise NotPlain("stopped")  # never shown
         if end := _end(stream, pos, flat.records, eol):  # no break inside: a line a record
-            ended = stream.buf.count(eol, 0, end)
+            ended = stream.count(eol, pos, end)
             count, lines = count + ended, lines + ended
         elif end := _end(stream, pos, broken.record, eol) or _last(stream, pos, broken.last):
             count += 1
-            lines += stream.buf.count(b"\n", 0, end)
+            lines += stream.count(b"\n", pos, end)
             breaks = breaks or not (
                 _end(stream, pos, flat.record, eol) or _last(stream, pos, flat.last)
             )
@@ -206,36 +214,37 @@ def _end(stream: _Stream, pos: int, pattern: re.Pattern, eol: bytes) -> int:
     """How many bytes `pattern` (whole records ending with `eol`) matches at `pos` (0:
     none), looked for in a block, then in as much as the longest record allowed."""
     for window in (BLOCK, MAX_RECORD + len(eol)):
-        buf, n, whole = stream.view(pos, window)
-        found = pattern.match(buf, 0, n)
-        if (found is not None and found.end()) or whole:
+        buf, at, n, whole = stream.view(pos, window)
+        found = pattern.match(buf, at, at + n)
+        if (found is not None and found.end() > at) or whole:
             break
-    return 0 if found is None else found.end()
+    return 0 if found is None else found.end() - at
 
 
 def _last(stream: _Stream, pos: int, pattern: re.Pattern) -> int:
     """How many bytes `pattern` (a record that ends the file) matches at `pos`; 0: none."""
-    buf, n, whole = stream.view(pos, MAX_RECORD + 1)
-    found = pattern.match(buf, 0, n) if whole and n <= MAX_RECORD else None
-    return 0 if found is None else found.end()
+    buf, at, n, whole = stream.view(pos, MAX_RECORD + 1)
+    found = pattern.match(buf, at, at + n) if whole and n <= MAX_RECORD else None
+    return 0 if found is None else found.end() - at
 
 
 def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int,
                eol: bytes) -> NotPlain:  # fmt: skip
     """Why the record at `pos` is not plain, naming its line (1-based, as an editor counts)."""
     line = lines + 1
-    buf, n, whole = stream.view(pos, MAX_RECORD + 1)
-    newline = buf.find(b"\n", 0, n)
+    buf, at, n, whole = stream.view(pos, MAX_RECORD + 1)
+    newline = buf.find(b"\n", at, at + n)
     if newline < 0 and not whole:
         return NotPlain(N_("line {line} runs past {limit} bytes without a line end"),
                         line=line, limit=f"{MAX_RECORD:,}")  # fmt: skip
-    text = buf[: newline + 1 if newline >= 0 else n]
+    text = buf[at : newline + 1 if newline >= 0 else at + n]
     if text in (b"\n", b"\r\n"):
         return NotPlain(N_("line {line} is empty"), line=line)
     ragged = _grammar(delimiter, None, eol, True)
     size = _end(stream, pos, ragged.record, eol) or _last(stream, pos, ragged.last)
     if size:
-        record = stream.buf[:size].decode("utf-8", "replace")
+        buf, at, _, _ = stream.view(pos, size)
+        record = buf[at : at + size].decode("utf-8", "replace")
         cells = len(next(csv.reader([record], delimiter=delimiter)))
         return NotPlain(
             N_("line {line} has another number of cells than the header (line 1: {width}, "
