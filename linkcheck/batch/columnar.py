@@ -339,18 +339,18 @@ class _Plan:
                 else:
                     numbers = tuple(self._number(a, raw_cells) for a in answers)
                     seen[id(answers)] = (answers, numbers)
+                    if len(self.answers) > MAX_ANSWERS:  # each a literal of the query: stop
+                        raise Unsupported(
+                            N_("the rows have more than {limit} different answers (an error "
+                               "note quoting its cell is one each)"),
+                            limit=f"{MAX_ANSWERS:,}",
+                        )  # fmt: skip
                 for answer in answers:
                     self.counts[answer.verdict] += kept
                 self.answered += kept
                 self.due += kept * len(answers)
             keyed.append((sets.setdefault(numbers, len(sets)), values))
         self.sets = list(sets)
-        if len(self.answers) > MAX_ANSWERS:  # each is a literal of the query, its search too
-            raise Unsupported(
-                N_("the rows have {count} different answers (an error note quoting its cell is "
-                   "one each), more than the {limit} it looks up"),
-                count=f"{len(self.answers):,}", limit=f"{MAX_ANSWERS:,}",
-            )  # fmt: skip
         keyed.sort(key=lambda k: k[0])
         held = "".join(v for _, values in keyed for v in values)
         self.separator = next((c for c in _SEPARATORS if c not in held), "")
