@@ -51,6 +51,12 @@ CASES = [
     (b"a,b\nx,\ry\n", 2, "line 2 ends otherwise than line 1 (a lone CR, or LF and CRLF "
      "mixed)"),
     (b"", 1, "line 1 is not a record DuckDB reads as Python's csv module does"),
+    (b'a,b\nx,"y"\r\nz,w\n', 2, "line 2 ends otherwise than line 1 (a lone CR, or LF and "
+     "CRLF mixed)"),
+    (b'a,b\r\nx,"y"\nz,w\r\n', 2, "line 2 ends otherwise than line 1 (a lone CR, or LF "
+     "and CRLF mixed)"),
+    (b'a,"b"\nx,"y"\rz,w\n', 2, "line 2 ends otherwise than line 1 (a lone CR, or LF and "
+     "CRLF mixed)"),
 ]  # fmt: skip
 
 

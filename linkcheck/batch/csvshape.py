@@ -240,6 +240,14 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
     text = buf[at : newline + 1 if newline >= 0 else at + n]
     if text in (b"\n", b"\r\n"):
         return NotPlain(N_("line {line} is empty"), line=line)
+    # a plain record but for its line end (x,"y" CR LF in a file of LF: its quote is not the
+    # problem, though the grammar of LF records stops at it)
+    ends_otherwise = N_("line {line} ends otherwise than line 1 (a lone CR, or LF and CRLF "
+                        "mixed)")  # fmt: skip
+    for other in (b"\r\n", b"\n", b"\r"):
+        if other != eol and _end(stream, pos, _grammar(delimiter, width, other, False).record,
+                                 other):  # fmt: skip
+            return NotPlain(ends_otherwise, line=line)
     ragged = _grammar(delimiter, None, eol, True)
     size = _end(stream, pos, ragged.record, eol) or _last(stream, pos, ragged.last)
     if size:
@@ -256,9 +264,6 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
                "(a stray quote, or a space beside a quoted cell)"), line=line,
         )  # fmt: skip
     if b"\r" in text.rstrip(b"\r\n") or text.endswith(b"\r\n" if eol == b"\n" else b"\n"):
-        return NotPlain(
-            N_("line {line} ends otherwise than line 1 (a lone CR, or LF and CRLF mixed)"),
-            line=line,
-        )
+        return NotPlain(ends_otherwise, line=line)
     return NotPlain(N_("line {line} is not a record DuckDB reads as Python's csv module does"),
                     line=line)  # fmt: skip
