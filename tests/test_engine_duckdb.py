@@ -791,3 +791,45 @@ def test_line_ends_are_counted_across_reads(monkeypatch):
     pieces = iter([data[:3], data[3:9], data[9:], b""])
     ends = csvshape.ends(lambda size: next(pieces))
     assert ends == csvshape.Ends(len(data), 4, 3, 3, False, 10)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("after", [1.0, 0.0], ids=["while-it-scans", "before-it-starts"])
+def test_the_scan_child_ends_with_a_parent_killed_outright(tmp_path, after):
+    """The shape scan's child Python ends when its parent does, even one killed outright
+    (`kill -9`: no clean-up runs) — it went on reading the file for up to a minute. The
+    parent here starts the child as the engine does, says its pid, and ends `after` seconds
+    later: while the child scans (the system's parent-death signal), or before the child
+    could ask for that signal (it sees it has another parent, and stops)."""
+    source = tmp_path / "breaks.csv"
+    source.write_bytes(b"source,date,title\r\n" + b'tmall,2022-11-11,"a\nb"\r\n' * 1_000_000)
+    parent = (
+        "import os, subprocess, sys, time\n"
+        "from linkcheck.batch import columnar\n"
+        "p = subprocess.Popen([sys.executable, '-I', '-S', '-c', columnar._CHILD, sys.argv[1],"
+        " sys.argv[2], ',', '3', str(os.getpid())], stdin=subprocess.DEVNULL,"
+        " stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(float(sys.argv[3]))\n"
+        "os._exit(0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", parent, str(ROOT), str(source), str(after)],
+                          capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    child = int(done.stdout)
+    try:
+        deadline = time.monotonic() + 2  # its scan alone takes several seconds more
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        if _alive(child):
+            os.kill(child, signal.SIGKILL)

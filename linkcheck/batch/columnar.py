@@ -539,7 +539,7 @@ class _Scan:
         try:  # -I -S: nothing of the environment, the working folder or site-packages
             self._proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _CHILD, root, location, delimiter,
-                 str(width)],
+                 str(width), str(os.getpid())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 pass_fds=fds,
             )  # fmt: skip
@@ -597,11 +597,16 @@ class _Scan:
 
 _PROC_FD = "/proc/self/fd/"
 # the child: csvshape.scan of the file, its answer as JSON on stdout (Ctrl-C is the
-# parent's to handle: it ends the child)
+# parent's to handle: it ends the child; a parent killed outright takes the child with it,
+# where the system can say so)
 _CHILD = """
-import json, signal, sys
+import contextlib, ctypes, json, os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
-root, location, delimiter, width = sys.argv[1:]
+root, location, delimiter, width, parent = sys.argv[1:]
+with contextlib.suppress(AttributeError, OSError):  # Linux: it ends when the parent does
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+if os.getppid() != int(parent):  # the parent ended before that was said
+    sys.exit(0)
 sys.path.insert(0, root)
 from linkcheck.batch import csvshape
 try:
