@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("duckdb")
@@ -724,10 +724,12 @@ PROOF = settings(max_examples=200, deadline=None, suppress_health_check=[HealthC
 
 @PROOF
 @given(plain_files())
+@example(file=(b",\r\n,\r\n,\r\n,\xb8\xad\r\n,\r\n", 2))  # not UTF-8: DuckDB declines it
 def test_duckdbs_proof_is_the_reference_for_files_without_a_quoted_break(file):
     """What DuckDB's line reading proves plain is plain by the byte-by-byte reference, with
     the same records and line end; and every file the reference finds plain with no line
-    break in a cell (and at least one line end) is proven so: the fast path is the usual one."""
+    break in a cell (and at least one line end, in UTF-8) is proven so: the fast path is the
+    usual one."""
     from linkcheck.batch.csvshape import MAX_RECORD
 
     data, width = file
@@ -735,8 +737,16 @@ def test_duckdbs_proof_is_the_reference_for_files_without_a_quoted_break(file):
     got = _flat(data, width)
     if got is not None:
         assert got == expected, (data, got)
-    if expected is not None and not expected.quoted_breaks and expected.eol:
-        assert got == expected, (data, got)
+    if expected is not None and not expected.quoted_breaks and expected.eol and _utf8(data):
+        assert got == expected, (data, got)  # (DuckDB reads UTF-8 only, as the engine does)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @PROOF
