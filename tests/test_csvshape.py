@@ -200,6 +200,21 @@ FLAT = {
     "a line end the lines lack": (csvshape.Ends(9, 3, 0, 0, False, 10), 2, 6, 3, 0, None),
     "a line more than line ends": (_LF, 3, 6, 3, 0, None),
 }  # fmt: skip
+# a,b LF LF x,y LF: an empty line after the header (none to DuckDB, a skipped row to Python)
+_EMPTY = csvshape.Ends(9, 3, 0, 0, False, 10, ord("a"))
+EMPTY = {
+    "after the header": (_EMPTY, 3, 6, 3, 0, 1, 2, Shape(b"\n", 2, False, 1)),
+    "in a file of one column": (_EMPTY, 3, 6, 3, 0, 1, 1, None),
+    "before the header": (csvshape.Ends(9, 3, 0, 0, False, 10, 10), 3, 6, 3, 0, 1, 2, None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("ends", "lines", "size", "longest", "unmatched", "empty", "width",
+                          "expected"), EMPTY.values(), ids=list(EMPTY))  # fmt: skip
+def test_empty_lines_are_proven_only_after_the_header_and_among_columns(
+    ends, lines, size, longest, unmatched, empty, width, expected
+):
+    assert csvshape.flat(ends, lines, size, longest, unmatched, empty, width) == expected
 
 
 @pytest.mark.parametrize(("ends", "lines", "size", "longest", "unmatched", "expected"),

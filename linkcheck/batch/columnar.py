@@ -174,7 +174,10 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                             N_("DuckDB cannot read it as the Python path does ({reason})"),
                             reason=first[:120],
                         ) from None
-                    records = shape.result().records
+                    known_shape = shape.result()
+                    # empty lines: none of DuckDB's records; the Python path skips each
+                    records = known_shape.records - known_shape.empty
+                    counts["skipped"] += known_shape.empty
             finally:
                 if shape is not None:
                     shape.close()
@@ -482,7 +485,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
     counting.start()
     pattern = _literal(csvshape.record_pattern(delimiter, width))
     # each line one text: a delimiter no plain file holds (one that does is an error), no
-    # quote; an empty line is read as NULL, which no record matches
+    # quote; an empty line is read as NULL (counted apart: NULL matches nothing)
     lines = (
         f"read_csv({_literal(location)}, header = false, columns = {{'line': 'VARCHAR'}}, "
         "delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, "
@@ -492,8 +495,8 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
     try:
         read = con.execute(
             f"SELECT count(*), coalesce(sum(strlen(line)), 0), coalesce(max(strlen(line)), 0), "
-            f"count(*) FILTER (WHERE NOT coalesce(regexp_full_match(line, {pattern}), false)) "
-            f"FROM {lines}"
+            f"count(*) FILTER (WHERE NOT regexp_full_match(line, {pattern})), "
+            f"count(*) FILTER (WHERE line IS NULL) FROM {lines}"
         ).fetchone()
     except duckdb.Error:
         if caught:
@@ -503,7 +506,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
         counting.join()
     if not found or read is None:
         return None
-    return csvshape.flat(found[0], *read)
+    return csvshape.flat(found[0], *read, width=width)
 
 
 class _Known:

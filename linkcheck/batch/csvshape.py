@@ -42,6 +42,7 @@ class Shape:
     eol: bytes  # b"\n" or b"\r\n" (b"" for a file that is only its header)
     records: int  # records after the header
     quoted_breaks: bool  # some quoted cell holds a CR or LF
+    empty: int = 0  # of the records, empty lines (flat(): DuckDB skips them, Python too)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Ends:
     crlf: int  # CR LF pairs
     bom: bool  # it starts with a byte-order mark
     last: int  # its last byte (-1: none)
+    first: int = -1  # its first byte (-1: none)
 
 
 @dataclass(frozen=True)
@@ -109,18 +111,24 @@ def ends(read: Callable[[int], bytes]) -> Ends:
         crlf += chunk.count(b"\r\n") + (last == 13 and chunk[0] == 10)
         size, lf, cr = size + len(chunk), lf + chunk.count(b"\n"), cr + chunk.count(b"\r")
         last = chunk[-1]
-    return Ends(size, lf, cr, crlf, head == _BOM, last)
+    return Ends(size, lf, cr, crlf, head == _BOM, last, head[0] if head else -1)
 
 
-def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int) -> Shape | None:
+def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int,
+         empty: int = 0, width: int = 2) -> Shape | None:  # fmt: skip
     """The Shape of a file with no line break in a cell, from what a line reader read of it:
     `lines` lines split at its line ends, `size` bytes in all without them, the longest
-    `longest` bytes, `unmatched` of them not a record of record_pattern(). The Shape where
-    that proves the file plain, else None (scan() then decides). The proof: each line is a
-    plain record, so holds no CR or LF; its bytes and its line ends are all the file's
+    `longest` bytes, `empty` of them empty and `unmatched` others not a record of
+    record_pattern() of `width` cells. The Shape where that proves the file plain but for
+    its empty lines, else None (scan() then decides). The proof: each line is a plain
+    record or empty, so holds no CR or LF; its bytes and its line ends are all the file's
     bytes; every line end is the first's; there is one a line (the last may end the file
-    instead), so no line is empty."""
+    instead). An empty line after the first is a record to Python's csv module (a blank
+    row, skipped) and none to DuckDB's reader; the first must be the header, and a file of
+    one column reads an empty line as a cell."""
     if ends.bom or unmatched or longest > MAX_RECORD or not ends.lf:
+        return None
+    if empty and (width == 1 or ends.first in (10, 13)):
         return None
     if ends.cr == 0:
         eol = b"\n"
@@ -130,7 +138,7 @@ def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int) -> Sha
         return None
     if size + ends.cr + ends.lf != ends.size or lines != ends.lf + (ends.last != 10):
         return None
-    return Shape(eol, lines - 1, False)
+    return Shape(eol, lines - 1, False, empty)
 
 
 class _Stream:
