@@ -506,7 +506,8 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
         counting.join()
     if not found or read is None:
         return None
-    return csvshape.flat(found[0], *read, width=width)
+    lines, size, longest, unmatched, empty = read
+    return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
 
 
 class _Known:
