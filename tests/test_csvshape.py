@@ -57,6 +57,7 @@ CASES = [
      "and CRLF mixed)"),
     (b'a,"b"\nx,"y"\rz,w\n', 2, "line 2 ends otherwise than line 1 (a lone CR, or LF and "
      "CRLF mixed)"),
+    (b"sku,source\r1,tmall\r2,jd-self\r", 2, "line 1 ends with a lone CR, not LF or CRLF"),
 ]  # fmt: skip
 
 
@@ -73,10 +74,8 @@ def test_a_record_longer_than_the_limit_is_not_plain(monkeypatch):
     fits = b"a,b\n" + b"x," + b"y" * 62 + b"\n"
     assert _scan(fits, 2) == Shape(b"\n", 1, False)
     assert _scan(fits[:-1], 2) == Shape(b"\n", 1, False)
-    assert _scan(fits.replace(b"x,", b"xx,"), 2) == ("line 2 runs past 64 bytes without a line end")
-    assert _scan(fits.replace(b"x,", b"xx,")[:-1], 2) == (
-        "line 2 runs past 64 bytes without a line end"
-    )
+    assert _scan(fits.replace(b"x,", b"xx,"), 2) == ("line 2 is longer than 64 bytes")
+    assert _scan(fits.replace(b"x,", b"xx,")[:-1], 2) == ("line 2 is longer than 64 bytes")
 
 
 # --------------------------------------------------------------------- the reference

@@ -205,7 +205,7 @@ SHAPES = {
         b"source,title\ntmall," + b"x" * (1 << 20) + b"\n",
         f"source,title,surface,verdict,rule,next_change,note\r\ntmall,{'x' * (1 << 20)},"
         f"{ANSWERED}\r\n",
-        FALLBACK.format(why="line 2 runs past 1,048,576 bytes without a line end"),
+        FALLBACK.format(why="line 2 is longer than 1,048,576 bytes"),
     ),
     "an open quote": (
         '来源,日期\n"tmall,2022-11-11\n'.encode(),
@@ -572,6 +572,21 @@ def test_more_distinct_answers_than_it_looks_up_go_to_the_python_engine(run, tmp
     run("batch", path, "--fail-on", "never", "--engine", "duckdb")
     assert len(numbered) <= 10
     monkeypatch.setattr(columnar, "MAX_ANSWERS", 24)  # at the limit: DuckDB's own
+    _both(run, path)
+
+
+def test_more_combinations_than_it_decides_go_to_the_python_engine(run, tmp_path, monkeypatch):
+    """A date with its own time on each row makes each row a combination of its own, each
+    decided and held in Python: past MAX_COMBINATIONS the rows go to the Python engine,
+    saying why (1,500,000 such rows held 1.9 GB)."""
+    from linkcheck.batch import columnar
+
+    monkeypatch.setattr(columnar, "MAX_COMBINATIONS", 5)
+    rows = [["来源", "日期"]] + [["tmall", f"2022-11-11 10:00:0{i}"] for i in range(6)]
+    path = _write(tmp_path, "times.csv", rows)
+    _falls_back(run, path, "the rows have more than 5 different combinations of the cells that "
+                "decide (a date with its own time on each row, say)")  # fmt: skip
+    monkeypatch.setattr(columnar, "MAX_COMBINATIONS", 7)  # 6 and the header: DuckDB's own
     _both(run, path)
 
 

@@ -243,7 +243,7 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
     buf, at, n, whole = stream.view(pos, MAX_RECORD + 1)
     newline = buf.find(b"\n", at, at + n)
     if newline < 0 and not whole:
-        return NotPlain(N_("line {line} runs past {limit} bytes without a line end"),
+        return NotPlain(N_("line {line} is longer than {limit} bytes"),
                         line=line, limit=f"{MAX_RECORD:,}")  # fmt: skip
     text = buf[at : newline + 1 if newline >= 0 else at + n]
     if text in (b"\n", b"\r\n"):
@@ -255,6 +255,8 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
     for other in (b"\r\n", b"\n", b"\r"):
         if other != eol and _end(stream, pos, _grammar(delimiter, width, other, False).record,
                                  other):  # fmt: skip
+            if pos == 0:  # line 1 (a classic Mac file, all CR)
+                return NotPlain(N_("line 1 ends with a lone CR, not LF or CRLF"))
             return NotPlain(ends_otherwise, line=line)
     ragged = _grammar(delimiter, None, eol, True)
     size = _end(stream, pos, ragged.record, eol) or _last(stream, pos, ragged.last)
