@@ -888,3 +888,19 @@ def test_the_scan_child_ends_with_a_parent_killed_outright(tmp_path, after):
     finally:
         if _alive(child):
             os.kill(child, signal.SIGKILL)
+
+
+def test_a_duckdb_error_before_the_file_is_read_goes_to_the_python_engine(run, tmp_path,
+                                                                          monkeypatch):  # fmt: skip
+    """A setting DuckDB refuses (here a memory limit it cannot read) is a DuckDB error like
+    any other: the Python engine answers, saying why — no traceback."""
+    from linkcheck.batch import columnar
+
+    monkeypatch.setattr(columnar, "MEMORY_LIMIT", "lots")
+    path = _write(tmp_path, "a.csv", [["source", "date"], ["tmall", "2022-11-11"]])
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr.startswith("engine duckdb: DuckDB cannot read it as the Python path "
+                                    "does ("), duckdb.stderr  # fmt: skip
+    assert "Traceback" not in duckdb.stderr

@@ -155,12 +155,13 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
         con = duckdb.connect()
         shape: _Known | _Scan | None = None
         try:
-            con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
-            con.execute(f"SET temp_directory = {_literal(os.path.join(folder, 'spill'))}")
-            con.execute("SET preserve_insertion_order = true")
             try:
                 with _signals_interrupt(con) as caught:
                     try:
+                        spill = os.path.join(folder, "spill")
+                        con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
+                        con.execute(f"SET temp_directory = {_literal(spill)}")
+                        con.execute("SET preserve_insertion_order = true")
                         known = _flat(con, location, delimiter, len(header), caught)
                         shape = _Known(known) if known else _Scan(
                             location, delimiter, len(header), con
@@ -170,9 +171,10 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                             out_delimiter, target,
                         )  # fmt: skip
                     except duckdb.Error as exc:
-                        if caught or shape is None:
+                        if caught:
                             raise
-                        shape.result()  # a file that is not plain says so, not DuckDB
+                        if shape is not None:
+                            shape.result()  # a file that is not plain says so, not DuckDB
                         first = str(exc).splitlines()[0]
                         raise Unsupported(
                             N_("DuckDB cannot read it as the Python path does ({reason})"),
