@@ -76,6 +76,15 @@ def test_a_record_longer_than_the_limit_is_not_plain(monkeypatch):
     assert _scan(fits[:-1], 2) == Shape(b"\n", 1, False)
     assert _scan(fits.replace(b"x,", b"xx,"), 2) == ("line 2 is longer than 64 bytes")
     assert _scan(fits.replace(b"x,", b"xx,")[:-1], 2) == ("line 2 is longer than 64 bytes")
+    # a quoted cell of many short lines, past the limit: not a stray quote
+    long_cell = b'a,b\nx,"' + b"y\n" * 40 + b'"\n'
+    assert _scan(long_cell, 2) == "line 2 opens a quoted cell that does not close within 64 bytes"
+    assert _scan(b'a,b\nx,"' + b"y\n" * 20 + b'"\n', 2) == Shape(b"\n", 1, True)  # within it
+    assert _scan(b'a,b,c\n"p",' + long_cell[6:].replace(b'"\n', b'",z\n'), 3) == (
+        "line 2 opens a quoted cell that does not close within 64 bytes"
+    )
+    # a stray quote, then more than the limit: still a stray quote
+    assert _scan(b'a,b\nx"y,z\n' + b"p,q\n" * 30, 2).startswith("line 2 has a quote that")
 
 
 # --------------------------------------------------------------------- the reference

@@ -236,6 +236,15 @@ def _last(stream: _Stream, pos: int, pattern: re.Pattern) -> int:
     return 0 if found is None else found.end() - at
 
 
+@functools.lru_cache(maxsize=8)
+def _open_cell(delimiter: str) -> re.Pattern:
+    """Whole cells, each followed by the delimiter, then a quoted cell still open where the
+    bytes end (line breaks in it or not)."""
+    d = re.escape(delimiter.encode())
+    cell = b'(?:[^"' + d + b'\r\n]++|"(?:[^"]|"")*+"|)'
+    return re.compile(b"(?:" + cell + d + rb')*"(?:[^"]|"")*+\Z')
+
+
 def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int,
                eol: bytes) -> NotPlain:  # fmt: skip
     """Why the record at `pos` is not plain, naming its line (1-based, as an editor counts)."""
@@ -268,6 +277,9 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
             N_("line {line} has another number of cells than the header (line 1: {width}, "
                "this line: {cells})"), line=line, cells=cells, width=width,
         )  # fmt: skip
+    if not whole and _open_cell(delimiter).match(buf, at, at + n):  # open past the limit
+        return NotPlain(N_("line {line} opens a quoted cell that does not close within {limit} "
+                           "bytes"), line=line, limit=f"{MAX_RECORD:,}")  # fmt: skip
     if b'"' in text:
         return NotPlain(
             N_("line {line} has a quote that neither opens nor closes a cell "
