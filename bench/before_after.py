@@ -61,12 +61,11 @@ def main() -> None:
                            "--fail-on", "never", *engine]
         for side, path in (("before", old), ("after", new))
     }  # fmt: skip
-    if args.case:
-        case_out = OUT / f"case-{args.rows}.csv"
-        commands["CASE query"] = [py, str(HERE / "peer_duckdb_case.py"), str(src), str(case_out)]
-    if args.case:  # the CASE query reads the exported rules table (LINKCHECK_SEGMENTS)
+    if args.case:  # it reads the exported rules table (LINKCHECK_SEGMENTS)
         subprocess.run([py, "-c", runner(new), "rules", "export", "-o", str(OUT / "segments.csv")],
                        check=True, env=child_env(), stdout=subprocess.DEVNULL)  # fmt: skip
+        case_out = OUT / f"case-{args.rows}.csv"
+        commands["CASE query"] = [py, str(HERE / "peer_duckdb_case.py"), str(src), str(case_out)]
     batch = alternate(commands, args.runs)
     same = outs["before"].read_bytes() == outs["after"].read_bytes()
     ratios = {}

@@ -190,22 +190,22 @@ def test_random_bytes_are_plain_only_as_the_reference_says(data, width):
 
 # ------------------------------------- the proof from a line reader's counts (csvshape.flat)
 
-_LF = csvshape.Ends(8, 2, 0, 0, False, 10)  # a,b\nx,y\n
-_CRLF = csvshape.Ends(10, 2, 2, 2, False, 10)  # a,b\r\nx,y\r\n
+_LF = csvshape.Ends(8, 2, 0, 0, False, 10, ord("a"))  # a,b\nx,y\n
+_CRLF = csvshape.Ends(10, 2, 2, 2, False, 10, ord("a"))  # a,b\r\nx,y\r\n
 FLAT = {
     "LF": (_LF, 2, 6, 3, 0, Shape(b"\n", 1, False)),
     "CRLF": (_CRLF, 2, 6, 3, 0, Shape(b"\r\n", 1, False)),
     "no line end at the end": (
-        csvshape.Ends(7, 1, 0, 0, False, ord("y")), 2, 6, 3, 0, Shape(b"\n", 1, False)
+        csvshape.Ends(7, 1, 0, 0, False, ord("y"), ord("a")), 2, 6, 3, 0, Shape(b"\n", 1, False)
     ),
-    "a byte-order mark": (csvshape.Ends(11, 2, 0, 0, True, 10), 2, 9, 3, 0, None),
+    "a byte-order mark": (csvshape.Ends(11, 2, 0, 0, True, 10, 0xEF), 2, 9, 3, 0, None),
     "a line not a record": (_LF, 2, 6, 3, 1, None),
     "a line too long": (_LF, 2, 6, csvshape.MAX_RECORD + 1, 0, None),
-    "no line end at all": (csvshape.Ends(3, 0, 0, 0, False, ord("b")), 1, 3, 3, 0, None),
-    "LF and CRLF mixed": (csvshape.Ends(9, 2, 1, 1, False, 10), 2, 6, 3, 0, None),
-    "a lone CR": (csvshape.Ends(10, 2, 2, 1, False, 10), 2, 6, 3, 0, None),
-    "bytes the lines lack": (csvshape.Ends(9, 2, 0, 0, False, 10), 2, 6, 3, 0, None),
-    "a line end the lines lack": (csvshape.Ends(9, 3, 0, 0, False, 10), 2, 6, 3, 0, None),
+    "no line end at all": (csvshape.Ends(3, 0, 0, 0, False, ord("b"), ord("a")), 1, 3, 3, 0, None),
+    "LF and CRLF mixed": (csvshape.Ends(9, 2, 1, 1, False, 10, ord("a")), 2, 6, 3, 0, None),
+    "a lone CR": (csvshape.Ends(10, 2, 2, 1, False, 10, ord("a")), 2, 6, 3, 0, None),
+    "bytes the lines lack": (csvshape.Ends(9, 2, 0, 0, False, 10, ord("a")), 2, 6, 3, 0, None),
+    "a line end the lines lack": (csvshape.Ends(9, 3, 0, 0, False, 10, ord("a")), 2, 6, 3, 0, None),
     "a line more than line ends": (_LF, 3, 6, 3, 0, None),
 }  # fmt: skip
 # a,b LF LF x,y LF: an empty line after the header (none to DuckDB, a skipped row to Python)
@@ -229,7 +229,7 @@ def test_empty_lines_are_proven_only_after_the_header_and_among_columns(
                          FLAT.values(), ids=list(FLAT))  # fmt: skip
 def test_a_line_readers_counts_prove_the_plain_shape_or_not(ends, lines, size, longest,
                                                             unmatched, expected):  # fmt: skip
-    assert csvshape.flat(ends, lines, size, longest, unmatched) == expected
+    assert csvshape.flat(ends, lines, size, longest, unmatched, 0, 2) == expected
 
 
 def test_the_record_pattern_is_the_flat_grammar():

@@ -904,3 +904,16 @@ def test_a_duckdb_error_before_the_file_is_read_goes_to_the_python_engine(run, t
     assert duckdb.stderr.startswith("engine duckdb: DuckDB cannot read it as the Python path "
                                     "does ("), duckdb.stderr  # fmt: skip
     assert "Traceback" not in duckdb.stderr
+
+
+def test_line_ends_that_cannot_be_counted_leave_the_proof_to_the_scan(monkeypatch):
+    """The line ends are counted by reading the file again; where that read fails, nothing
+    is proven (the scan decides, or the run falls back): never a Shape without the counts."""
+    from linkcheck.batch import csvshape
+
+    def unreadable(read):
+        raise OSError("gone")
+
+    assert _flat(b"a,b\nx,y\n", 2) == csvshape.Shape(b"\n", 1, False)
+    monkeypatch.setattr(csvshape, "ends", unreadable)
+    assert _flat(b"a,b\nx,y\n", 2) is None

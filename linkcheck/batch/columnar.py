@@ -498,7 +498,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
     pattern = _literal(csvshape.record_pattern(delimiter, width))
     # each line one text: a delimiter no plain file holds (one that does is an error), no
     # quote; an empty line is read as NULL (counted apart: NULL matches nothing)
-    lines = (
+    reader = (
         f"read_csv({_literal(location)}, header = false, columns = {{'line': 'VARCHAR'}}, "
         "delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, "
         "null_padding = false, comment = '', compression = 'none', "
@@ -508,7 +508,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
         read = con.execute(
             f"SELECT count(*), coalesce(sum(strlen(line)), 0), coalesce(max(strlen(line)), 0), "
             f"count(*) FILTER (WHERE NOT regexp_full_match(line, {pattern})), "
-            f"count(*) FILTER (WHERE line IS NULL) FROM {lines}"
+            f"count(*) FILTER (WHERE line IS NULL) FROM {reader}"
         ).fetchone()
     except duckdb.Error:
         if caught:

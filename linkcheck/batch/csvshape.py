@@ -55,7 +55,7 @@ class Ends:
     crlf: int  # CR LF pairs
     bom: bool  # it starts with a byte-order mark
     last: int  # its last byte (-1: none)
-    first: int = -1  # its first byte (-1: none)
+    first: int  # its first byte (-1: none)
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ def ends(read: Callable[[int], bytes]) -> Ends:
     return Ends(size, lf, cr, crlf, head == _BOM, last, head[0] if head else -1)
 
 
-def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int,
-         empty: int = 0, width: int = 2) -> Shape | None:  # fmt: skip
+def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int, empty: int,
+         width: int) -> Shape | None:  # fmt: skip
     """The Shape of a file with no line break in a cell, from what a line reader read of it:
     `lines` lines split at its line ends, `size` bytes in all without them, the longest
     `longest` bytes, `empty` of them empty and `unmatched` others not a record of
