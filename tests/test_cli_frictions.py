@@ -85,9 +85,26 @@ def test_file_arguments_complete_as_paths(run, words):
          "rules, sources, surfaces, platforms\n  to check a source: linkcheck check '天猫'\n"),
         (("--lang", "zh", "check", "--bogus"),
          "错误：没有选项 '--bogus'。\n运行 'linkcheck check --help' 查看帮助。\n"),
+        # a number: in words, not click's "integer range" and "1<=x<=9999" (no Chinese)
+        (("check", "tmall", "--year", "0"),
+         "Error: Invalid value for '--year': '0' is not a whole number from 1 to 9999\n"
+         "Try 'linkcheck check --help' for help.\n"),
+        (("batch", "-", "--header-row", "abc"),
+         "Error: Invalid value for '--header-row': 'abc' is not a whole number of 1 or more\n"
+         "Try 'linkcheck batch --help' for help.\n"),
+        (("--lang", "zh", "check", "tmall", "--year", "10000"),
+         "错误：'--year' 的值无效：'10000' 不是 1 到 9999 之间的整数\n"
+         "运行 'linkcheck check --help' 查看帮助。\n"),
+        (("--lang", "zh", "batch", "-", "--header-row", "-1"),
+         "错误：'--header-row' 的值无效：'-1' 不是 1 或以上的整数\n"
+         "运行 'linkcheck batch --help' 查看帮助。\n"),
+        (("rules", "repo", "init", "r", "--root-threshold", "1\x1b[2J"),
+         "Error: Invalid value for '--root-threshold': '1\\x1b[2J' is not a whole number from "
+         "1 to 9\nTry 'linkcheck rules repo init --help' for help.\n"),
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
-         "source-as-command", "chinese"],
+         "source-as-command", "chinese", "year-out-of-range", "header-row-not-a-number",
+         "chinese-year", "chinese-header-row", "escaped-number"],
 )  # fmt: skip
 def test_a_usage_error_is_two_lines_at_most(run, args, expected):
     """SPEC §8: one or two lines — what is wrong, then where the help is; not click's usage
@@ -96,3 +113,11 @@ def test_a_usage_error_is_two_lines_at_most(run, args, expected):
     assert result.exit_code == 2
     assert result.stderr == expected
     assert result.stdout == ""
+
+
+def test_a_number_typed_in_full_width_digits_is_read(run, write):
+    """A Chinese input method types ３ for 3: the header row it names is used."""
+    path = write("a.csv", "清单\n来源,日期\ntmall,2022-11-11\n")
+    result = run("batch", path, "--header-row", "２", "--format", "csv", "-s", "直播")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == "header: row 2 (skipped above it: row 1 清单)"

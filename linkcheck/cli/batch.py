@@ -14,7 +14,15 @@ from ..errors import shown
 from ..i18n import N_, language
 from ..i18n import gettext as _
 from ..outputs import stdout_bytes
-from .options import Env, common_options, read_date, surface_option, when_option, year_option
+from .options import (
+    Env,
+    Whole,
+    common_options,
+    read_date,
+    surface_option,
+    when_option,
+    year_option,
+)
 
 
 def _fail_on(text: str) -> set[str]:
@@ -125,7 +133,7 @@ def column_options(command):
 )
 @click.option(
     "--header-row",
-    type=click.IntRange(min=1),
+    type=Whole(1),
     metavar="N",
     help="The header is on row N (as the sheet numbers rows). Default: the first of the "
     "first 10 rows that names a source or link column; title rows above it are skipped.",

@@ -145,11 +145,39 @@ def when_option(help_text: str):
     )
 
 
+class Whole(click.ParamType):
+    """A whole number from `low` to `high` (None: no bound above), refused in words a user
+    reads (click's IntRange says "integer range" and "1<=x<=9999", and has no Chinese for
+    them); full-width digits, as a Chinese input method types them, are read too."""
+
+    name = "number"
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number: int | None = value
+        else:
+            text = str(value).strip()
+            number = int(text) if text.isdecimal() and len(text) <= 9 else None
+        if number is not None and number >= self.low and (self.high is None or number <= self.high):
+            return number
+        from ..errors import shown
+        from ..i18n import gettext as _
+
+        if self.high is None:
+            message = _("'{text}' is not a whole number of {low} or more")
+        else:
+            message = _("'{text}' is not a whole number from {low} to {high}")
+        self.fail(message.format(text=shown(str(value)), low=self.low, high=self.high), param, ctx)
+
+
 def year_option(command):
     """--year YYYY: the year of a date written without one (11月11日, Nov 11, 双11)."""
     return click.option(
         "--year",
-        type=click.IntRange(1, 9999),
+        type=Whole(1, 9999),
         metavar="YYYY",
         help="The year of a date written without one (11月11日, Nov 11, 双11). "
         "Default: the current year in the platform's zone.",

@@ -9,7 +9,7 @@ import click
 from .. import render
 from ..i18n import gettext as _
 from .base import SuggestingGroup, lang_option
-from .options import Env, common_options
+from .options import Env, Whole, common_options
 
 MAX_CHANGES = 20  # `rules update` shows this many changed ranges, then a count
 
@@ -75,7 +75,7 @@ def repo() -> None:
 @keys_option
 @click.option(
     "--root-threshold",
-    type=click.IntRange(1, 9),
+    type=Whole(1, 9),
     default=1,
     show_default=True,
     help="Root keys to make, all needed to sign a new root.",
