@@ -917,3 +917,21 @@ def test_line_ends_that_cannot_be_counted_leave_the_proof_to_the_scan(monkeypatc
     assert _flat(b"a,b\nx,y\n", 2) == csvshape.Shape(b"\n", 1, False)
     monkeypatch.setattr(csvshape, "ends", unreadable)
     assert _flat(b"a,b\nx,y\n", 2) is None
+
+
+@given(st.text(alphabet=st.sampled_from("=+-@\t\r\n 0123456789.eE'\"a天\u0301\u200d😀"), max_size=6)
+       | st.text(max_size=4))  # fmt: skip
+@settings(max_examples=300)
+@example("=\u0301")  # a combining mark after the '=': its first code point is still '='
+@example("\U0001f600=")  # a first character of four bytes
+@example("-12.5")  # a number: left alone
+def test_duckdb_neutralises_a_cell_as_the_writer_does(text):
+    """pass 2's test of a cell (columnar._cell: its first code point, then the number) is
+    writers.neutralise, whatever the cell."""
+    import duckdb
+
+    from linkcheck.batch import columnar
+    from linkcheck.batch.writers import neutralise
+
+    got = duckdb.execute(f"SELECT {columnar._cell('$1', False)}", [text or None]).fetchone()[0]
+    assert got == (neutralise(text) if text else None)

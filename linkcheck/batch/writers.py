@@ -36,9 +36,12 @@ class Writer(Protocol):
 _DANGER = re.compile("\x1f[=+\\-@\t\r]")  # a literal prefix: the scan is a fast memchr
 
 
+FORMULA_STARTS = "=+-@\t\r"  # a cell starting with one may run as a formula
+
+
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading ' (numbers are left alone)."""
-    if cell and cell[0] in "=+-@\t\r" and not _PLAIN_NUMBER.match(cell):
+    if cell and cell[0] in FORMULA_STARTS and not _PLAIN_NUMBER.match(cell):
         return "'" + cell
     return cell
 
