@@ -14,6 +14,7 @@ instant of the following day, so a date end is the last day, inclusive.
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from .errors import UnknownNameError, shown
@@ -341,7 +342,7 @@ class Catalog:
         found = table.get(key)
         if found is None:
             later = frozenset(self.groups) if kind == "source" else frozenset()
-            hint = did_you_mean(closest(name, table, later=later), self.display_names)
+            hint = did_you_mean(partial(closest, name, table, later=later), self.display_names)
             raise UnknownNameError(
                 N_("unknown {kind} '{name}'{hint}; `linkcheck {listing}` lists them"),
                 kind=Deferred(KIND_WORDS[kind]), name=shown(name), hint=hint, listing=listing,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
@@ -49,11 +50,21 @@ class did_you_mean:  # used like the function it was: f"…{did_you_mean(ids)}"
     raised once and may be shown to a person (Chinese) and written to a checklist's note
     (English)."""
 
-    __slots__ = ("ids", "named")
+    __slots__ = ("_find", "_ids", "named")
 
-    def __init__(self, ids: list[str], named=None) -> None:
-        self.ids = ids
+    def __init__(self, ids: list[str] | Callable[[], list[str]], named=None) -> None:
+        # the ids, or what finds them (closest(), with its arguments): then the search runs
+        # when the hint is first shown, and not for an error a caller only tests for (a
+        # checklist's sampled cells are each asked whether they name a source)
+        self._find, self._ids = (ids, None) if callable(ids) else (None, ids)
         self.named = named  # language → {id: display name}, asked when shown in Chinese
+
+    @property
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            assert self._find is not None
+            self._ids, self._find = self._find(), None
+        return self._ids
 
     def __str__(self) -> str:
         if not self.ids:

@@ -498,3 +498,21 @@ def test_fail_on_takes_a_chinese_keyboards_commas(run, write):
     for spelled in ("unknown，error", "unknown、error", "unknown,error"):
         assert run("batch", path, "-s", "livestream", "--fail-on", spelled).exit_code == 1
     assert run("batch", path, "-s", "livestream", "--fail-on", "denied，error").exit_code == 0
+
+
+def test_the_did_you_mean_search_runs_only_for_a_hint_that_is_shown(run, write, monkeypatch):
+    """Each sampled cell of a column not read (a SKU, a title) is asked whether it names a
+    source: an unknown name, whose nearest names were searched for every time (a third of a
+    small checklist's run). The search now runs when the hint is shown: once here, for the
+    row whose source is mistyped, and its note still says it."""
+    from linkcheck import model
+
+    searched = []
+    closest = model.closest
+    monkeypatch.setattr(model, "closest", lambda name, *a, **k: (searched.append(name),
+                                                                 closest(name, *a, **k))[1])
+    rows = "".join(f"SKU{i},tmall,2022-11-11,标题 {i}\n" for i in range(20))
+    path = write("a.csv", "sku,source,date,title\n" + rows + "SKU9,tmal,2022-11-11,x\n")
+    result = run("batch", path, "--format", "csv", "-s", "livestream")
+    assert "did you mean 'tmall'" in csv_rows(result.stdout)[-1][-1]
+    assert searched == ["tmal"]
