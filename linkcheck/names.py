@@ -56,7 +56,8 @@ class did_you_mean:  # used like the function it was: f"…{did_you_mean(ids)}"
         # the ids, or what finds them (closest(), with its arguments): then the search runs
         # when the hint is first shown, and not for an error a caller only tests for (a
         # checklist's sampled cells are each asked whether they name a source)
-        self._find, self._ids = (ids, None) if callable(ids) else (None, ids)
+        self._find: Callable[[], list[str]] | None = ids if callable(ids) else None
+        self._ids: list[str] | None = None if callable(ids) else ids
         self.named = named  # language → {id: display name}, asked when shown in Chinese
 
     @property

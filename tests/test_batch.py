@@ -509,8 +509,9 @@ def test_the_did_you_mean_search_runs_only_for_a_hint_that_is_shown(run, write, 
 
     searched = []
     closest = model.closest
-    monkeypatch.setattr(model, "closest", lambda name, *a, **k: (searched.append(name),
-                                                                 closest(name, *a, **k))[1])
+    monkeypatch.setattr(
+        model, "closest", lambda name, *a, **k: (searched.append(name), closest(name, *a, **k))[1]
+    )
     rows = "".join(f"SKU{i},tmall,2022-11-11,标题 {i}\n" for i in range(20))
     path = write("a.csv", "sku,source,date,title\n" + rows + "SKU9,tmal,2022-11-11,x\n")
     result = run("batch", path, "--format", "csv", "-s", "livestream")
