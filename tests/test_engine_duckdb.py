@@ -935,3 +935,62 @@ def test_duckdb_neutralises_a_cell_as_the_writer_does(text):
 
     got = duckdb.execute(f"SELECT {columnar._cell('$1', False)}", [text or None]).fetchone()[0]
     assert got == (neutralise(text) if text else None)
+
+
+def test_a_full_temporary_folder_is_said_to_be_one(run, tmp_path, monkeypatch):
+    """DuckDB's write failing in its temporary folder (a full disk: the error DuckDB gives,
+    its JSON and all) is said as that, with the folder and what to do, in one line — it was
+    'cannot read it as the Python path does', cut inside the JSON at 120 characters."""
+    import duckdb
+
+    from linkcheck.batch import columnar
+
+    def full(con, location, delimiter, header, checker, raw_cells, out_delimiter, target):
+        raise duckdb.IOException(
+            "IO Error: Async write failed for range [offset=0, size=15524547]: "
+            '{"exception_type":"IO","exception_message":"Could not write file \\"'
+            + target.replace("\\", "\\\\")
+            + '\\": No space left on device","errno":"28"}'
+        )
+
+    monkeypatch.setattr(columnar, "_checked", full)
+    rows = [["source", "date"], ["tmall", "2022-11-11"]]
+    path = _write(tmp_path, "a.csv", rows)
+    python = run("batch", path, "--fail-on", "never")
+    english = run("batch", path, "--engine", "duckdb", "--fail-on", "never")
+    chinese = run("--lang", "zh", "batch", path, "--engine", "duckdb", "--fail-on", "never")
+    assert english.stdout_bytes == python.stdout_bytes
+    written = (
+        r"Could not write file \"[^\"\n]*/linkcheck-duckdb-[^/\"]+/out\.csv\": "
+        r"No space left on device"
+    )
+    assert re.fullmatch(
+        rf"engine duckdb: DuckDB could not write its temporary files \({written}; TMPDIR can "
+        r"name a folder with more room\); checked by the Python engine",
+        english.stderr.splitlines()[0],
+    ), english.stderr
+    assert re.fullmatch(
+        rf"[^\n]*DuckDB 无法写入临时文件（{written}；可用 TMPDIR 指定空间更大的文件夹）[^\n]*",
+        chinese.stderr.splitlines()[0],
+    ), chinese.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('IO Error: failed: {"exception_type":"IO","exception_message":"Could not write \\"x\\""}',
+         'Could not write "x"'),
+        ("CSV Error on Line: 2\nmore", "CSV Error on Line: 2"),
+        ("IO Error: {not json", "IO Error: {not json"),
+        ("x" * 300, "x" * 157 + "..."),
+        ("bad \x1b[2J cell", "bad \\x1b[2J cell"),
+        ("", "Error"),
+    ],
+    ids=["wrapped-json", "first-line", "broken-json", "long", "control-characters", "empty"],
+)  # fmt: skip
+def test_duckdbs_error_is_one_line_of_what_it_says(message, reason):
+    import duckdb
+
+    from linkcheck.batch import columnar
+
+    assert columnar._reason(duckdb.Error(message)) == reason

@@ -40,7 +40,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 
-from ..errors import LinkcheckError
+from ..errors import LinkcheckError, shown
 from ..i18n import N_
 from . import csvshape, intervals
 from .deciding import Checker
@@ -175,10 +175,16 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                             raise
                         if shape is not None:
                             shape.result()  # a file that is not plain says so, not DuckDB
-                        first = str(exc).splitlines()[0]
+                        reason = _reason(exc)
+                        if isinstance(exc, duckdb.IOException) and folder in str(exc):
+                            raise Unsupported(  # a full disk, most likely: say where
+                                N_("DuckDB could not write its temporary files ({reason}; "
+                                   "TMPDIR can name a folder with more room)"),
+                                reason=reason,
+                            ) from None  # fmt: skip
                         raise Unsupported(
                             N_("DuckDB cannot read it as the Python path does ({reason})"),
-                            reason=first[:120],
+                            reason=reason,
                         ) from None
                     known_shape = shape.result()
                     # empty lines: none of DuckDB's records; the Python path skips each
@@ -194,6 +200,20 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                               rows=f"{rows:,}", records=f"{records:,}")  # fmt: skip
         _append(target, binary)
     return counts
+
+
+def _reason(exc: Exception) -> str:
+    """DuckDB's error in one line: the message it wraps as JSON where it wraps one (an IO
+    error: 'Async write failed …: {"exception_message": "Could not write file …"}'), as
+    user text is shown (control characters escaped, cut past 160 characters)."""
+    lines = str(exc).splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    if (at := text.find("{")) >= 0:
+        with contextlib.suppress(ValueError, LookupError, TypeError):
+            inner = json.loads(text[at:])["exception_message"]
+            if isinstance(inner, str) and inner.strip():
+                text = inner.strip().splitlines()[0]
+    return shown(text, 160)
 
 
 def _append(path: str, binary) -> None:
