@@ -994,3 +994,28 @@ def test_duckdbs_error_is_one_line_of_what_it_says(message, reason):
     from linkcheck.batch import columnar
 
     assert columnar._reason(duckdb.Error(message)) == reason
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'source,date\ntmall,11\xe6\x9c\x8811\xe6\x97\xa5\n"tmall" ,44876\n',  # a stray quote
+        b'source,date,t\ntmall,44876,"a\nb"\n\ntmall,11\xe6\x9c\x8811\xe6\x97\xa5,x\n',  # a
+        # quoted line break, then an empty line: found by the scan, after DuckDB's passes
+    ],
+    ids=["stray-quote", "quoted-break-and-empty-line"],
+)
+def test_a_late_fallback_reports_what_the_python_engine_read(run, tmp_path, data):
+    """DuckDB's passes read every distinct date before the shape sends the file to the
+    Python engine, whose decide() then found each date in its caches and noted nothing: the
+    run said nothing of the Excel serial or of the year given to 11月11日 (a new user's
+    trial). The Python engine reads afresh (Checker.forget): the report is its own."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    python = run("batch", str(path), "--fail-on", "never", "--on", "2022-11-11")
+    duckdb = run("batch", str(path), "--fail-on", "never", "--on", "2022-11-11", "--engine",
+                 "duckdb")  # fmt: skip
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr.startswith("engine duckdb: "), duckdb.stderr
+    assert duckdb.stderr.split("\n", 1)[1] == python.stderr
+    assert "Excel serial" in python.stderr and "without a year" in python.stderr

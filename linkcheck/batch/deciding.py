@@ -116,6 +116,23 @@ class Checker:
         self.default_when = when
         self.default_platform = platform
         self.dates = dates  # how the date cells are read (--date-format, --year)
+        self.forget()
+        # where the cells are; a missing column reads the empty cell decide() appends
+        at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
+        self._key = itemgetter(*(columns.width if i is None else i for i in at))
+        # the fast path's key: the cells present among source, url, surface and platform
+        # (a link's key is what decides its host: its scheme and authority, see link_prefix,
+        # put in the cell decide() appends)
+        self._url_at = columns.url
+        url_key = None if columns.url is None else columns.width
+        present = (columns.source, url_key, columns.surface, columns.platform)
+        self._plan_key = itemgetter(*(i for i in present if i is not None))
+        self._date_at = columns.date
+
+    def forget(self) -> None:
+        """Nothing read yet, nothing to report: every cache empty (a run the DuckDB engine
+        began and the Python engine answers reads every cell again, and reports what it
+        read — DuckDB's pass had filled the caches, and the dates' notices were lost)."""
         # what the date cells held beyond plain dates, for the run's report: Excel serial
         # numbers, and the years given to dates written without one
         self.serials = False
@@ -135,17 +152,6 @@ class Checker:
         # (platform, source id, surface) → (timelines, {segment: answer}); as small as the
         # rules: one answer per segment of each timeline that some row touched
         self._segments: dict[tuple, tuple] = {}
-        # where the cells are; a missing column reads the empty cell decide() appends
-        at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
-        self._key = itemgetter(*(columns.width if i is None else i for i in at))
-        # the fast path's key: the cells present among source, url, surface and platform
-        # (a link's key is what decides its host: its scheme and authority, see link_prefix,
-        # put in the cell decide() appends)
-        self._url_at = columns.url
-        url_key = None if columns.url is None else columns.width
-        present = (columns.source, url_key, columns.surface, columns.platform)
-        self._plan_key = itemgetter(*(i for i in present if i is not None))
-        self._date_at = columns.date
 
     def decide(self, cells: list[str]) -> list[Answer]:
         """The answer for each surface the row asks about.

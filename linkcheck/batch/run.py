@@ -504,15 +504,14 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
         assert path is not None and output is not None and isinstance(writer, DelimitedWriter)
         assert in_format.delimiter is not None and out_format.delimiter is not None
         writer.flush()  # the header, before DuckDB's rows
-        # what the dates held, for the run's report: the Python engine's, if it answers
-        seen = checker.serials, set(checker.assumed_years)
         try:
             counts = columnar.check_file(binary, path, in_format.delimiter, table.header,
                                          checker, output, out_format.delimiter,
                                          options.raw_cells)  # fmt: skip
         except columnar.Unsupported as exc:
             why = exc
-            checker.serials, checker.assumed_years = seen[0], seen[1]
+            # the Python engine reads every cell again, and the run reports what it read
+            checker.forget()
         else:
             if auto:
                 _chosen(notice, Message(_AUTO_DUCKDB, size=_mib(size), limit=_mib(COLUMNAR_AUTO),
