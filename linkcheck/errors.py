@@ -129,11 +129,12 @@ class Problem:
     def __str__(self) -> str:
         from .i18n import gettext as _
 
+        file = escape_controls(self.file)  # a path given with ESC [31m in it, say
         if self.where:
             return _("{file}: {where}: {problem}").format(
-                file=self.file, where=people_note(self.where), problem=self.text()
+                file=file, where=escape_controls(people_note(self.where)), problem=self.text()
             )
-        return _("{file}: {problem}").format(file=self.file, problem=self.text())
+        return _("{file}: {problem}").format(file=file, problem=self.text())
 
     def __repr__(self) -> str:
         return f"Problem({self.level}: {self})"

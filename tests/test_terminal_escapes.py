@@ -377,3 +377,30 @@ def test_the_commands_write_only_through_render():
     for path in sorted(Path(linkcheck.cli.__file__).parent.glob("*.py")):
         found = writes.findall(path.read_text(encoding="utf-8"))
         assert found == [], (path.name, found)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("rules", "show", "kuaishou-shop\x1b[2J"),
+         "Error: no rule 'kuaishou-shop\\x1b[2J' (did you mean 'kuaishou-shop' or "
+         "'kuaishou-2018-open'?); `linkcheck rules list` lists them\n"),
+        (("batch", "nofile\x1b[31m.csv"), "Error: input 'nofile\\x1b[31m.csv' not found\n"),
+        (("rules", "diff", "a\x1b[31m", "b"),
+         "Error: cannot load 'a\\x1b[31m': a\\x1b[31m: rules file not found; give the path of "
+         "a .toml rules file\n"),
+        (("check", "tmall", "--rules", "r\x1b[31m.toml"),
+         "Error: r\\x1b[31m.toml: rules file not found; give the path of a .toml rules file\n"),
+    ],
+    ids=["rules-show", "batch", "rules-diff", "check-rules"],
+)  # fmt: skip
+def test_a_colour_sequence_in_an_argument_is_shown_escaped_not_removed(run, tmp_path,
+                                                                       monkeypatch, args,
+                                                                       expected):  # fmt: skip
+    """A CSI sequence alone (no OSC around it) was taken out by the time the message was
+    written — 'no rule 'kuaishou-shop' (did you mean 'kuaishou-shop' …)' contradicted
+    itself — where it should read as what was typed, escaped (a new user's trial)."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*args, ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == expected

@@ -20,10 +20,11 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def __init__(self, message: str, **fields) -> None:
-        from ..i18n import gettext
+        from ..i18n import Message
 
-        text = gettext(message)
-        super().__init__(text.format(**fields) if fields else text)
+        # formatted as every message is (i18n._bounded: long fields cut, control
+        # characters escaped)
+        super().__init__(str(Message(message, **fields)))
 
 
 class RefusedError(UserError):
