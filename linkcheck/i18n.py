@@ -147,8 +147,7 @@ def _bounded(value):
             value = value[: FIELD_LIMIT - 3] + "..."
         if not value.isprintable():  # a terminal never receives an escape from an input
             value = "".join(
-                c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                for c in value
+                c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value
             )
     return value
 
