@@ -85,6 +85,16 @@ def test_file_arguments_complete_as_paths(run, words):
          "rules, sources, surfaces, platforms\n  to check a source: linkcheck check '天猫'\n"),
         (("--lang", "zh", "check", "--bogus"),
          "错误：没有选项 '--bogus'。\n运行 'linkcheck check --help' 查看帮助。\n"),
+        # click's did-you-mean for an option, in Chinese too (it was left in English)
+        (("check", "tmall", "--form", "x"),
+         "Error: No such option '--form'. (Did you mean one of: '--color', '--format', "
+         "'--platform'?)\nTry 'linkcheck check --help' for help.\n"),
+        (("--lang", "zh", "check", "tmall", "--platfom", "ks"),
+         "错误：没有选项 '--platfom'。是不是 '--platform'？\n"
+         "运行 'linkcheck check --help' 查看帮助。\n"),
+        (("--lang", "zh", "check", "tmall", "--form", "x"),
+         "错误：没有选项 '--form'。（是不是其中之一：'--color', '--format', '--platform'？）\n"
+         "运行 'linkcheck check --help' 查看帮助。\n"),
         # a number: in words, not click's "integer range" and "1<=x<=9999" (no Chinese)
         (("check", "tmall", "--year", "0"),
          "Error: Invalid value for '--year': '0' is not a whole number from 1 to 9999\n"
@@ -103,7 +113,8 @@ def test_file_arguments_complete_as_paths(run, words):
          "1 to 9\nTry 'linkcheck rules repo init --help' for help.\n"),
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
-         "source-as-command", "chinese", "year-out-of-range", "header-row-not-a-number",
+         "source-as-command", "chinese", "near-options", "chinese-near-option",
+         "chinese-near-options", "year-out-of-range", "header-row-not-a-number",
          "chinese-year", "chinese-header-row", "escaped-number"],
 )  # fmt: skip
 def test_a_usage_error_is_two_lines_at_most(run, args, expected):

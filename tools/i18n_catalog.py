@@ -29,6 +29,8 @@ CLICK_MESSAGES = (
     "Show the version and exit.",
     "No such option: {name}",
     "No such option {name!r}.",
+    "Did you mean {possibility}?",  # after it, for a mistyped option (an ngettext pair)
+    "(Did you mean one of: {possibilities}?)",
     "Missing argument",
     "Missing option",
     "Missing parameter",

@@ -138,7 +138,11 @@ def _usage_error(exc: click.UsageError) -> str:
     message of two lines already (a source typed where a command goes) has no hint."""
     from ..i18n import gettext as _
 
-    text = _("Error: {message}").format(message=exc.format_message()) + "\n"
+    message = exc.format_message()
+    # click puts a space between its sentences ("No such option '--form'. Did you mean …"):
+    # after a full-width stop (Chinese) none belongs
+    message = message.replace("。 ", "。")
+    text = _("Error: {message}").format(message=message) + "\n"
     ctx = exc.ctx
     if ctx is not None and ctx.command.get_help_option(ctx) is not None and "\n" not in text[:-1]:
         option = max(ctx.command.get_help_option_names(ctx), key=len)
