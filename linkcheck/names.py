@@ -7,12 +7,15 @@ import unicodedata
 from collections.abc import Callable
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
+# a separator between two Chinese characters, where Chinese writes none: `京东 自营`
+_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])-(?=[\u3400-\u9fff\uf900-\ufaff])")
 
 
 def normalize(name: str) -> str:
-    """`ＴＭＡＬＬ`, ` Tmall `, `jd_self` and `JD self` compare as `tmall`, `jd-self`."""
-    text = unicodedata.normalize("NFKC", name).strip().casefold()
-    return _SEPARATORS.sub("-", text)
+    """`ＴＭＡＬＬ`, ` Tmall `, `jd_self` and `JD self` compare as `tmall`, `jd-self`; `京东 自营`
+    as `京东自营`."""
+    text = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", name).strip().casefold())
+    return _BETWEEN_HAN.sub("", text) if "-" in text else text
 
 
 LONGEST_NAME = 64  # no id or alias is longer; a longer input gets no "did you mean" search
@@ -27,21 +30,29 @@ def closest(
     import difflib  # only on the error path
 
     key = normalize(name)
-    if not key or len(key) > LONGEST_NAME:
+    if len(key) > LONGEST_NAME or not any(ch.isalnum() for ch in key):  # `-`, `(`: no hint
         return []
     cutoff = 0.5 if len(key) <= 3 else 0.6  # `天苗` is one character off `天猫`: half of it
-    best: dict[str, float] = {}
+    best: dict[str, tuple[float, float]] = {}  # id → its score, and its closest spelling
     matcher = difflib.SequenceMatcher(b=key, autojunk=False)
     for alias, ident in choices.items():
         matcher.set_seq1(alias)
-        score = matcher.ratio() if matcher.quick_ratio() >= cutoff else 0.0
-        if alias and (alias in key or key in alias):  # `jd` → jd-self; `天猫旗舰` → tmall
-            score = max(score, 0.6 + 0.4 * min(len(alias), len(key)) / max(len(alias), len(key)))
+        ratio = matcher.ratio() if matcher.quick_ratio() >= cutoff else 0.0
+        score = ratio
+        # one inside the other, as close as the shorter is long: at the start, as a name is
+        # cut short or added to (`sur` → surfaces, `jd` → jd-self, `天猫旗舰` → tmall, `ksx` →
+        # kuaishou's ks); further in, less so — a long name is not close for holding the
+        # key (Taobao shops (not Tmall) holds `tmal`); a lone letter is in too many to say
+        if min(len(alias), len(key)) >= 2 and (alias in key or key in alias):
+            base = 0.6 if alias.startswith(key) or key.startswith(alias) else 0.45
+            score = max(score, base + 0.4 * min(len(alias), len(key)) / max(len(alias), len(key)))
         if ident in later:
             score -= 0.05
-        if score >= cutoff and score > best.get(ident, 0.0):
-            best[ident] = score
-    ranked = sorted(best, key=lambda ident: -best[ident])
+        score = round(score, 9)
+        if score >= cutoff and (score, ratio) > best.get(ident, (0.0, 0.0)):
+            best[ident] = (score, ratio)
+    # the closest first; as close, the nearer spelling
+    ranked = sorted(best, key=lambda ident: (-best[ident][0], -best[ident][1]))
     return ranked[:n]
 
 

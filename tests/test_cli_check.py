@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -476,3 +477,39 @@ def test_no_input_to_check_produces_a_traceback(source, when, surface):
     if result.exit_code == 2:
         assert result.stdout == ""
         assert 1 <= len(result.stderr.strip().splitlines()) <= 4  # click usage errors: 3 lines
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        # a long display name holding the typed text is no near name: "Taobao shops (not
+        # Tmall)" holds `tmal`, and taobao and taobao-union were suggested with tmall
+        (["tmal"], " (did you mean 'tmall'?)"),
+        (["ｔｍａｌ"], " (did you mean 'tmall'?)"),
+        # it starts with 淘宝 (taobao) and is one character off 淘宝联盟 (taobao-union)
+        (["淘宝联萌"], " (did you mean 'taobao' or 'taobao-union'?)"),
+        (["天猫旗舰"], " (did you mean 'tmall'?)"),  # it holds 天猫
+        (["--", "-"], ""),  # punctuation, a lone letter: inside too many names to say
+        (["("], ""),
+        (["a"], ""),
+        (["tmall", "-s", "-"], ""),
+        (["tmall", "-p", "u"], ""),
+        (["tmall", "-p", "ksx"], " (did you mean 'kuaishou'?)"),  # it holds ks
+        (["tmall", "-s", "short"], " (did you mean 'short-video'?)"),  # a name cut short
+    ],
+    ids=["tmal", "full-width", "淘宝联萌", "天猫旗舰", "dash", "parenthesis", "letter",
+         "surface-dash", "platform-letter", "platform-ksx", "surface-cut-short"],
+)  # fmt: skip
+def test_a_hint_names_only_near_names(run, args, hint):
+    result = run("check", *args)
+    assert result.exit_code == 2
+    first = result.stderr.splitlines()[0]
+    assert re.fullmatch(rf"Error: unknown \w+ '[^']*'{re.escape(hint)}; `linkcheck \w+` lists them",
+                        first), first  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["京东 自营", "京东　自营", "京东_自营", " 京东-自营 "])
+def test_a_space_between_chinese_characters_is_no_part_of_a_name(run, typed):
+    result = run("check", typed, "--on", "2022-11-11", "-s", "livestream", "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split("\t")[2] == "jd-self"
