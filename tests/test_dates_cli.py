@@ -407,3 +407,13 @@ def test_timeline_takes_calendar_months(run):
                  "2022-10-31 +1m", "--format", "json")  # fmt: skip
     segments = json.loads(result.stdout)
     assert (segments[0]["start"], segments[-1]["end"]) == ("2022-09-30", "2022-11-30")
+
+
+@pytest.mark.parametrize(("typed", "plain"), [("３", "3"), ("２ｗ", "2w"), ("１Ｍ", "1m")])
+def test_upcoming_days_in_full_width_are_read(run, typed, plain):
+    """A Chinese input method types ３ and ２ｗ: the span they say (as --year and
+    --header-row read full-width digits)."""
+    got = run("upcoming", "--on", "2022-10-01", "--days", typed, "--json")
+    assert got.exit_code == 0, got.stderr
+    assert got.stdout == run("upcoming", "--on", "2022-10-01", "--days", plain, "--json").stdout
+    assert json.loads(got.stdout)["days"] > 0

@@ -863,3 +863,15 @@ def test_the_documented_flow_from_nothing_to_a_verified_update(run, tmp_path, mo
     finally:
         if served is not None:
             served.stop()
+
+
+@pytest.mark.parametrize(
+    ("threshold", "english", "chinese"),
+    [("1", "keep the root key offline, it is", "请离线保存根密钥"),
+     ("3", "keep the root keys offline, apart, they are", "请离线保存根密钥")],
+)  # fmt: skip
+def test_init_says_how_to_keep_the_root_keys(place, run, threshold, english, chinese):
+    said = ok(run("rules", "repo", "init", "a", "--root-threshold", threshold))
+    assert english in said
+    said = ok(run("--lang", "zh", "rules", "repo", "init", "b", "--root-threshold", threshold))
+    assert chinese in said and "keep" not in said

@@ -8,6 +8,7 @@ import click
 
 from .. import render
 from ..i18n import gettext as _
+from ..i18n import ngettext
 from .base import SuggestingGroup, lang_option
 from .options import Env, Whole, common_options
 
@@ -100,9 +101,13 @@ def repo_init(folder, keys_folder, root_threshold, env: Env):
           "a static web server or a shared folder").format(folder=folder)
     )  # fmt: skip
     render.echo(
-        _("signing keys ({names}) written to {keys}, readable by you alone: keep the root "
-          "key offline, it is needed only to change keys").format(
-            names=", ".join(made.key_files), keys=made.keys)
+        ngettext(
+            "signing keys ({names}) written to {keys}, readable by you alone: keep the root "
+            "key offline, it is needed only to change keys",
+            "signing keys ({names}) written to {keys}, readable by you alone: keep the root "
+            "keys offline, apart, they are needed only to change keys",
+            root_threshold,
+        ).format(names=", ".join(made.key_files), keys=made.keys)
     )  # fmt: skip
     render.echo(
         _("users trust it once with: linkcheck rules trust URL --root {root}").format(

@@ -104,7 +104,10 @@ class Span(click.ParamType):
     def convert(self, value, param, ctx):
         if not isinstance(value, str):
             return value
-        text = value.strip().lower()
+        import unicodedata
+
+        # full-width, as a Chinese input method types it (２ｗ): read as 2w
+        text = unicodedata.normalize("NFKC", value).strip().lower()
         number, unit = (text[:-1], text[-1]) if text[-1:] in self.UNITS else (text, "d")
         if not (number.isascii() and number.isdigit() and len(number) <= 4):
             self.fail(
