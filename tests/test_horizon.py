@@ -6,6 +6,7 @@ SPEC §3 ("The horizon of the bundled rules") and §4 ("Horizon"). Expected valu
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -298,3 +299,18 @@ def test_no_instant_past_the_horizon_is_decided(specs, through, source, surface,
             assert (d.next_change.at, d.next_change.verdict) == (end, "unknown")
         else:
             assert d.next_change is None
+
+
+def test_the_plain_formats_note_is_in_chinese_under_lang_zh(run):
+    """The answer lines are for programs (ids, the same in every language); the note on
+    stderr is for people: in Chinese it named kuaishou, livestream and allowed in English
+    (a new user's trial). Now as the terminal view names them."""
+    result = run("--lang", "zh", "check", "tmall", "-d", "2023-03-01", "-s", "livestream",
+                 "--format", "plain", ok=False)  # fmt: skip
+    assert result.stdout.split("\t")[:4] == ["unknown", "kuaishou", "tmall", "livestream"]
+    note = "".join(line.strip() for line in result.stderr.splitlines())  # wrapped or not
+    assert note.startswith(
+        "注意：已加载的快手规则对 2022-12-31 之后一无所知（截至 2022-10-28）；"
+        "最后已知：直播间购物车可以挂链（kuaishou-2022-tmall-window）"
+    )
+    assert re.search("[a-z]+ (allowed|denied|unknown)", note) is None, note

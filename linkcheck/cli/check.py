@@ -127,7 +127,8 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,
             # an answer stays one tab-separated line; an explanation under it is wrapped
             render.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)
         if not explain:  # the explanation says it on stdout
-            for line in render.horizon_note(decisions):
+            names = ruleset.catalog.display_names()
+            for line in render.horizon_note(decisions, names):
                 render.echo(render.fitted(line, indent=6), err=True)
     else:
         names = ruleset.catalog.display_names()

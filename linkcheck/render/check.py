@@ -249,17 +249,22 @@ def ambiguity_hint(d: Decision, typed: str) -> str:
     return _("pass the exact source, e.g. linkcheck check {source}").format(source=first)
 
 
-def horizon_note(decisions: list[Decision]) -> list[str]:
-    """Two lines for stderr beside plain output: the rules end before the instant asked."""
+def horizon_note(decisions: list[Decision], names: dict[str, str]) -> list[str]:
+    """Two lines for stderr beside plain output, for people (the answer lines are for
+    programs): the rules end before the instant asked. `names`: the display names of the
+    ids — in Chinese the platform and surfaces are named by them, and the verdicts are
+    words (快手, 直播 可以), as in the terminal view."""
     beyond = [d for d in decisions if d.reason == "beyond_horizon" and d.horizon is not None]
     if not beyond:
         return []
     first = beyond[0]
     horizon = first.horizon
     assert horizon is not None
-    known = ", ".join(
-        f"{d.surface} {d.last_known.verdict}"
-        + (f" ({d.last_known.rule.id})" if d.last_known.rule else "")
+    known = _(LIST_SEPARATOR).join(
+        _("{surface} {verdict}").format(
+            surface=surface_label(d.surface, names), verdict=verdict_word(d.last_known.verdict)
+        )
+        + (_(" ({rule})").format(rule=d.last_known.rule.id) if d.last_known.rule else "")
         for d in beyond
         if d.last_known is not None
     )
@@ -268,7 +273,7 @@ def horizon_note(decisions: list[Decision]) -> list[str]:
             "note: the loaded rules for {platform} know nothing after {through} (as of "
             "{as_of}); last known: {known}"
         ).format(
-            platform=first.platform,
+            platform=surface_label(first.platform, names),
             through=horizon.through,
             as_of=horizon.as_of,
             known=known,
