@@ -3,17 +3,7 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 
 from __future__ import annotations
 
-from .i18n import N_, Message, people_note
-
-
-def escape_controls(text: str) -> str:
-    """Control and other unprintable characters as escapes (`\x1b`, `\r`): a terminal
-    never receives an escape sequence from an input."""
-    if text.isprintable():
-        return text
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
+from .i18n import N_, Message, escape_controls, people_note
 
 
 def missing_extra(what: str, extra: str, package: str) -> str:

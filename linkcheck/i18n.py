@@ -136,20 +136,27 @@ FIELD_LIMIT = 240  # characters of one text field a message shows, however long 
 
 def _bounded(value):
     """A message's field as it is shown: a text longer than FIELD_LIMIT cut (a 100,000-
-    character header must not make a 100 KB line), its control characters escaped as
-    errors.escape_controls escapes them (a path or an id given with ESC [2J in it was shown
-    with the sequence taken out: "no rule 'x' (did you mean 'x'?)"); the places that quote
-    what the user gave cut it shorter still, with errors.shown()."""
+    character header must not make a 100 KB line), its control characters escaped (a path
+    or an id given with ESC [2J in it was shown with the sequence taken out: "no rule 'x'
+    (did you mean 'x'?)"); the places that quote what the user gave cut it shorter still,
+    with errors.shown()."""
     if type(value) is int and value.bit_length() > 3 * FIELD_LIMIT:  # a number of a rules
         value = str(value)  # file (under 4,300 digits) is a text of digits as long
     if type(value) is str:
         if len(value) > FIELD_LIMIT:
             value = value[: FIELD_LIMIT - 3] + "..."
-        if not value.isprintable():  # a terminal never receives an escape from an input
-            value = "".join(
-                c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value
-            )
+        value = escape_controls(value)
     return value
+
+
+def escape_controls(text: str) -> str:
+    """Control and other unprintable characters as escapes (`\x1b`, `\r`): a terminal
+    never receives an escape sequence from an input."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 # a message without fields, translated where it is formatted into another (an error's field)
