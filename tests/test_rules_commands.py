@@ -379,3 +379,17 @@ def test_diff_agrees_with_day_by_day_evaluation(old_specs, new_specs):
                     assert covering == []
                 else:
                     assert [(c.old, c.new) for c in covering] == [(was, now)]
+
+
+def test_a_rule_already_bundled_names_the_bundled_file_in_chinese(run, tmp_path):
+    """The bundled file is 内置 in Chinese, as elsewhere: 'already defined in rules.toml
+    (bundled)' kept the English (a new user's trial)."""
+    path = tmp_path / "dup.toml"
+    path.write_text('schema = 1\n[[rule]]\nid = "kuaishou-shop"\nplatform = "kuaishou"\n'
+                    'verdict = "deny"\nsources = ["tmall"]\nsurfaces = "*"\n',
+                    encoding="utf-8")  # fmt: skip
+    zh = run("--lang", "zh", "rules", "lint", str(path), ok=False)
+    said = "".join(line.strip() for line in (zh.stdout + zh.stderr).splitlines())
+    assert "已在rules.toml（内置） 中定义" in said.replace("已在 ", "已在"), said
+    en = run("rules", "lint", str(path), ok=False)
+    assert "already defined in rules.toml (bundled)" in " ".join((en.stdout + en.stderr).split())

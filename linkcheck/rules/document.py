@@ -21,6 +21,7 @@ from .schema import (
     REQUIRED_DOCUMENT_KEYS,
     SCHEMA,
     TOP_KEYS,
+    file_name,
 )
 
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
@@ -402,7 +403,7 @@ class FileReader:
                 N_("{what} is already defined in {earlier}; add 'override = true' to replace it"),
                 field,
                 what=what,
-                earlier=earlier,
+                earlier=file_name(earlier),  # the bundled file: 内置 in Chinese
             )
             return False
         if override and earlier is None:
