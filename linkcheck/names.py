@@ -48,7 +48,7 @@ def closest(
             score = max(score, base + 0.4 * min(len(alias), len(key)) / max(len(alias), len(key)))
         if ident in later:
             score -= 0.05
-        score = round(score, 9)
+        score = round(score, 9)  # 0.75 - 0.05 and 0.7 are as close: a tie, told by ratio
         if score >= cutoff and (score, ratio) > best.get(ident, (0.0, 0.0)):
             best[ident] = (score, ratio)
     # the closest first; as close, the nearer spelling

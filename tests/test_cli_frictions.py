@@ -99,6 +99,9 @@ def test_file_arguments_complete_as_paths(run, words):
         (("check", "tmall", "--year", "0"),
          "Error: Invalid value for '--year': '0' is not a whole number from 1 to 9999\n"
          "Try 'linkcheck check --help' for help.\n"),
+        (("check", "tmall", "--year", "٢٠٢٢"),  # other scripts' digits: as --days reads them
+         "Error: Invalid value for '--year': '٢٠٢٢' is not a whole number from 1 to 9999\n"
+         "Try 'linkcheck check --help' for help.\n"),
         (("batch", "-", "--header-row", "abc"),
          "Error: Invalid value for '--header-row': 'abc' is not a whole number of 1 or more\n"
          "Try 'linkcheck batch --help' for help.\n"),
@@ -114,7 +117,7 @@ def test_file_arguments_complete_as_paths(run, words):
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
          "source-as-command", "chinese", "near-options", "chinese-near-option",
-         "chinese-near-options", "year-out-of-range", "header-row-not-a-number",
+         "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits", "header-row-not-a-number",
          "chinese-year", "chinese-header-row", "escaped-number"],
 )  # fmt: skip
 def test_a_usage_error_is_two_lines_at_most(run, args, expected):

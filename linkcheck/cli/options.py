@@ -148,7 +148,8 @@ def when_option(help_text: str):
 class Whole(click.ParamType):
     """A whole number from `low` to `high` (None: no bound above), refused in words a user
     reads (click's IntRange says "integer range" and "1<=x<=9999", and has no Chinese for
-    them); full-width digits, as a Chinese input method types them, are read too."""
+    them); full-width digits, as a Chinese input method types them, are read too — as
+    Span (--days) reads them: NFKC, then ASCII digits (not other scripts' digits)."""
 
     name = "number"
 
@@ -159,8 +160,10 @@ class Whole(click.ParamType):
         if isinstance(value, int) and not isinstance(value, bool):
             number: int | None = value
         else:
-            text = str(value).strip()
-            number = int(text) if text.isdecimal() and len(text) <= 9 else None
+            import unicodedata
+
+            text = unicodedata.normalize("NFKC", str(value)).strip()
+            number = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
         if number is not None and number >= self.low and (self.high is None or number <= self.high):
             return number
         from ..errors import shown

@@ -121,8 +121,8 @@ def days_word(days: int) -> str:
 
 
 def surface_label(surface: str, names: dict[str, str]) -> str:
-    """A surface in a view for people: its id in English (what -s takes), its Chinese name
-    in Chinese."""
+    """A surface (or a platform) in a view for people: its id in English (what -s and
+    --platform take), its Chinese name in Chinese."""
     from ..i18n import language
 
     return names.get(surface, surface) if language() == "zh" else surface
