@@ -117,7 +117,8 @@ def test_file_arguments_complete_as_paths(run, words):
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
          "source-as-command", "chinese", "near-options", "chinese-near-option",
-         "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits", "header-row-not-a-number",
+         "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits",
+         "header-row-not-a-number",
          "chinese-year", "chinese-header-row", "escaped-number"],
 )  # fmt: skip
 def test_a_usage_error_is_two_lines_at_most(run, args, expected):

@@ -38,8 +38,11 @@ CASES = [
      "cell (a stray quote, or a space beside a quoted cell)"),
     (b'a,b\n"x"y,z\n', 2, "line 2 has a quote that neither opens nor closes a cell (a "
      "stray quote, or a space beside a quoted cell)"),
-    (b'a,b\nx,"y\n', 2, "line 2 has a quote that neither opens nor closes a cell (a stray "
-     "quote, or a space beside a quoted cell)"),
+    (b'a,b\nx,"y\n', 2, "line 2 opens a quoted cell that never closes"),
+    (b'a,b\nx,"y\nz,w\n', 2, "line 2 opens a quoted cell that never closes"),
+    (b'a,b\nx,"y""\n', 2, "line 2 opens a quoted cell that never closes"),
+    (b'a,b\nx,"y\nz,"w', 2, "line 2 has a quote that neither opens nor closes a cell (a "
+     "stray quote, or a space beside a quoted cell)"),  # csv reads it as closed: y\nz,w
     (b"a,b\nx,y\n\n", 2, "line 3 is empty"),
     (b"a\nx\n\ny\n", 1, "line 3 is empty"),
     (b"a,b\nx,y,z\n", 2, "line 2 has another number of cells than the header (line 1: 2, "

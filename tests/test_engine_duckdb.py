@@ -207,13 +207,6 @@ SHAPES = {
         f"{ANSWERED}\r\n",
         FALLBACK.format(why="line 2 is longer than 1,048,576 bytes"),
     ),
-    "an open quote": (
-        '来源,日期\n"tmall,2022-11-11\n'.encode(),
-        "来源,日期,surface,verdict,rule,next_change,note\r\n"
-        '"tmall,2022-11-11\n",,livestream,error,,,"unknown source \'tmall,2022-11-11\' (did you '
-        "mean 'tmall'?); `linkcheck sources` lists them\"\r\n",
-        STRAY_QUOTE,
-    ),
 }
 
 

@@ -277,7 +277,9 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
             N_("line {line} has another number of cells than the header (line 1: {width}, "
                "this line: {cells})"), line=line, cells=cells, width=width,
         )  # fmt: skip
-    if not whole and _open_cell(delimiter).match(buf, at, at + n):  # open past the limit
+    if _open_cell(delimiter).match(buf, at, at + n):
+        if whole:  # the Python engine refuses the file, naming the line too
+            return NotPlain(N_("line {line} opens a quoted cell that never closes"), line=line)
         return NotPlain(N_("line {line} opens a quoted cell that does not close within {limit} "
                            "bytes"), line=line, limit=f"{MAX_RECORD:,}")  # fmt: skip
     if b'"' in text:

@@ -152,10 +152,7 @@ class DelimitedRows:
         self.delimiter = delimiter
 
     def __iter__(self):
-        fed = self.fed
-        for row in self._rows:
-            fed[0] = 0
-            yield row
+        return _counted(self._rows, self.fed, self.reader)
 
 
 def read_delimited(text, delimiter: str,
@@ -165,17 +162,74 @@ def read_delimited(text, delimiter: str,
     scan = FormulaScan(delimiter)
     fed = [0]
     block = Block()
-    lines = chain.from_iterable(_scanned_lines(text, scan, fed, block))
+    lines = chain(chain.from_iterable(_scanned_lines(text, scan, fed, block)), _past_end(fed))
     reader = csv.reader(lines, delimiter=delimiter)
-    found = locate(enumerate(_reset(reader, fed), start=1), _same, layout)
+    found = locate(enumerate(_counted(reader, fed, reader), start=1), _same, layout)
     rows = chain(found.after, reader) if found.after else reader
     return found, DelimitedRows(rows, scan, fed, reader, block, delimiter)
 
 
-def _reset(reader, fed: list[int]) -> Iterator[list[str]]:
-    for row in reader:
-        fed[0] = 0
-        yield row
+# What csv is given after the file's last line. At a record's start (the file's records all
+# ended) it is a line break with text after it, which csv refuses: the end of the rows. Inside
+# a quoted cell it is more of the cell, and csv asks for a further line: the file ended inside
+# the cell, whose quote never closed (csv would give the rest of the file as that one cell).
+_PAST_END = "\n-"
+_PAST_END_REFUSED = "new-line character seen in unquoted field"  # csv's words for it
+_LINE_END = re.compile("\r\n?|\n")
+
+
+def _past_end(fed: list[int]) -> Iterator[str]:
+    """_PAST_END, then, when csv asks for more (its record is open), `fed` emptied: the row
+    csv now gives is the unclosed one, and _counted, storing into `fed`, stops at it."""
+    fed.append(-1)  # a second item: _PAST_END given
+    yield _PAST_END
+    fed.clear()
+
+
+def _counted(rows, fed: list[int], reader) -> Iterator[list[str]]:
+    """`rows`, from the csv `reader`, each one setting `fed` back to 0 characters since the
+    reader's last row; ends at _PAST_END, and raises unclosed() at a row that never closed.
+    No cost a row beyond that store: the store itself finds the unclosed row (IndexError)."""
+    row: list[str] = []
+    try:
+        for row in rows:
+            fed[0] = 0
+            yield row
+    except IndexError:
+        if fed:
+            raise
+        raise unclosed(row, reader.line_num) from None
+    except csv.Error as exc:
+        if len(fed) < 2 or not str(exc).startswith(_PAST_END_REFUSED):
+            raise
+
+
+def unclosed(row: list[str], line_num: int) -> InputError:
+    """The error for `row`, whose last cell is a quoted one the file ended inside (it ends with
+    _PAST_END), csv's line count at `line_num` (_PAST_END's line included): it names the line
+    the row starts on and the file's last."""
+    last = line_num - 1
+    cells = [*row[:-1], row[-1][: -len(_PAST_END)]]
+    breaks = sum(len(_LINE_END.findall(cell)) for cell in cells)
+    ended = cells[-1].endswith(("\n", "\r"))  # the file's last line has its line end
+    first = last - (breaks - ended)
+    if first == last:
+        return InputError(
+            N_(
+                "the last row, on line {line}, opens a quoted cell that never closes: the file "
+                "ends inside it. A stray quote? Close it, or take it out"
+            ),
+            line=first,
+        )
+    return InputError(
+        N_(
+            "the row on line {line} opens a quoted cell that never closes: the file ends "
+            "inside it (line {end}), and lines {line} to {end} would be read as one row. A "
+            "stray quote? Close it, or take it out"
+        ),
+        line=first,
+        end=last,
+    )
 
 
 def _same(cells: list[str]) -> list[str]:

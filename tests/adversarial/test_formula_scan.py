@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from linkcheck.batch import formula_scan, read_input, readers
 
+from ..helpers import open_record
+
 DANGER = "=+-@\t\r"
 # the characters that matter to csv and to the scan, and a few that do not
 ALPHABET = st.sampled_from([",", "\t", '"', "\n", "\r", "\r\n", " ", "a", "1", "-", "=", "+",
@@ -52,6 +54,17 @@ def test_rows_are_csv_readers_and_no_formula_passes_unseen(fmt, delimiter, text,
         if error is not None:
             with pytest.raises(csv.Error):
                 _read(data, fmt, encoding)
+            return
+        if (opened := open_record(text, delimiter)) is not None:  # csv reads on to the end
+            with pytest.raises(readers.InputError) as refused:
+                _read(data, fmt, encoding)
+            first, last = opened
+            assert str(refused.value).startswith(
+                f"the row on line {first} opens a quoted cell that never closes: the file ends "
+                f"inside it (line {last})"
+                if first != last
+                else f"the last row, on line {first}, opens a quoted cell that never closes"
+            )
             return
         got = _read(data, fmt, encoding)
     assert [row for row, _ in got] == expected

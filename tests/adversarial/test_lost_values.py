@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from ..helpers import assert_clean_error
+from ..helpers import assert_clean_error, open_record
 
 BIG = "9" * 5000  # past Python's 4,300-digit limit for int()
 
@@ -230,3 +230,87 @@ def test_a_workbook_malformed_part_way_into_a_workbook_says_one_line(tmp_path):
         "invalid literal for int() with base 10: 'abc')\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]  # no output
+
+
+# A quote that opens a cell and never closes made csv read the rest of the file as that one
+# cell: 99,950 rows of 100,000 were gone, the summary counted the 50 before it, exit 0
+# (a quoted cell over 32 MiB was refused; one under it was not).
+NEVER_CLOSES = (
+    "Error: input '{name}': the row on line 51 opens a quoted cell that never closes: the "
+    "file ends inside it (line 301), and lines 51 to 301 would be read as one row. A stray "
+    "quote? Close it, or take it out\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_quote_that_never_closes_refuses_the_file_naming_its_line(run, tmp_path, engine):
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    rows = ["source,date,title"] + [f"tmall,2022-11-{i % 28 + 1:02d},t{i}" for i in range(300)]
+    rows[50] = 'tmall,2022-11-11,"title'  # in a column linkcheck does not read
+    path = tmp_path / "checklist.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "checked.csv"
+    out.write_text("yesterday's answers\n")
+    done = run("batch", str(path), "-o", str(out), "--engine", engine)
+    assert done.exit_code == 2
+    error = NEVER_CLOSES.format(name=path)
+    if engine == "duckdb":  # it says why it did not read the file, then the error
+        assert done.stderr == (
+            "engine duckdb: line 51 opens a quoted cell that never closes; checked by the "
+            "Python engine\n" + error
+        )
+    else:
+        assert done.stderr == error
+    assert out.read_text() == "yesterday's answers\n"  # nothing written over
+    zh = run("--lang", "zh", "batch", str(path), "-o", str(out), "--engine", "python")
+    assert zh.stderr == (
+        f"错误：输入 '{path}'：第 51 行的带引号单元格一直没有闭合：文件在这个单元格里结束（第 301 "
+        "行），第 51 到 301 行会被读成同一行。是多余的引号吗？请补上引号，或删掉它\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "last"),
+    [
+        ('source,date\ntmall,"2022-11-11\n', 2, 2),  # the last line, its line end in the cell
+        ('source,date\ntmall,"2022-11-11', 2, 2),  # no line end at all
+        ('source,date\r\ntmall,"2022\r\n11-11\r\ntmall,x\r\n', 2, 4),  # CRLF
+        ('source\tdate\ntmall\t"a""\nb\n', 2, 3),  # TSV; a doubled quote is no close
+        ('source,date\ntmall,"a\nb",c,"\nd\n', 2, 4),  # a closed cell, then an open one
+        ('source,date\ntmall,2022-11-11\ntmall,"a\r\rb', 3, 5),  # lone CRs end lines too
+        ('"source,date\ntmall,2022-11-11\n', 1, 2),  # the header row itself
+        ('双11选品表\n\nsource,date\n"tmall\n', 4, 4),  # within the header search
+    ],
+)
+def test_the_row_that_opens_the_quote_is_named(run, tmp_path, data, line, last):
+    fmt = ["--input-format", "tsv"] if "\t" in data else []
+    out = tmp_path / "out.csv"
+    done = run("batch", "-", *fmt, "-o", str(out), input=data.encode())
+    if line == last:
+        why = f"the last row, on line {line}, opens a quoted cell that never closes: the file "
+        why += "ends inside it."
+    else:
+        why = f"the row on line {line} opens a quoted cell that never closes: the file ends "
+        why += f"inside it (line {last}), and lines {line} to {last} would be read as one row."
+    assert_clean_error(done, "Error: input 'stdin': " + why)
+    assert not out.exists()
+    assert open_record(data, "\t" if fmt else ",") == (line, last)  # the reference agrees
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        'source,title\ntmall,"a\nb"',  # closed on the last line, no line end
+        'source,title\ntmall,""',
+        'source,title\ntmall,"a""b"\n',
+        'source,title\ntmall,x"y\n',  # a quote inside a bare cell is a character
+        'source,title\ntmall,"a"b"c\n',  # text after a closing quote joins the cell
+        "source,title\ntmall,t\n\n\n",
+    ],
+)
+def test_every_closed_last_row_is_answered(run, data):
+    done = run("batch", "-", "-s", "livestream", "--on", "2022-11-11", input=data)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.count(",livestream,allowed,") == 1
+    assert open_record(data, ",") is None
