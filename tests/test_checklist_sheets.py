@@ -92,6 +92,24 @@ def test_header_row_sets_the_header(run, write):
     assert "header: row 3 (skipped above it: row 1 清单; row 2 来源 填平台名)" in given.stderr
 
 
+def test_a_header_row_far_down_counts_the_rows_above_it_not_listed(run, write):
+    # rows 11 to 14 were skipped without a word: only the first 10 rows above were kept
+    text = "".join(f"note {n}\n" for n in range(1, 15)) + "\n来源,日期\ntmall,2022-11-11\n"
+    path = write("far.csv", text)
+    done = run("batch", path, "--header-row", "16", "-s", "直播", "-o", "/dev/null", ok=True)
+    assert done.exit_code == 0, done.stderr
+    listed = "; ".join(f"row {n} note {n}" for n in range(1, 11))
+    header = done.stderr.split("\nsource:")[0].replace("\n  ", " ")  # as the terminal wraps it
+    assert header == f"header: row 16 (skipped above it: {listed}; and 4 more up to row 15)"
+    zh = run("--lang", "zh", "batch", path, "--header-row", "16", "-s", "直播", "-o", "/dev/null")
+    assert "；以及直到第 15 行的另外 4 行）" in zh.stderr.replace("\n  ", "")
+    eleven = "".join(f"note {n}\n" for n in range(1, 11)) + "来源,日期\ntmall,2022-11-11\n"
+    done = run("batch", write("ten.csv", eleven), "--header-row", "11", "-s", "直播",
+               "-o", "/dev/null")  # fmt: skip
+    assert "row 10 note 10)" in done.stderr.replace("\n  ", " ")  # all listed: no count
+    assert "more up to" not in done.stderr
+
+
 APPENDED = ["surface", "verdict", "rule", "next_change", "note"]
 
 

@@ -53,13 +53,15 @@ FOUND = Layout()  # the header found, no column named
 
 @dataclass(frozen=True)
 class Located(Generic[T]):
-    """The header row found: its number, the non-empty rows above it (number, their text),
-    and the rows read after it while looking (given back before the rest)."""
+    """The header row found: its number, the non-empty rows above it (number, their text;
+    the first HEADER_SEARCH of them, and how many `more` there were), and the rows read after
+    it while looking (given back before the rest)."""
 
     row: T
     number: int
     above: tuple[tuple[int, str], ...]
     after: list[T]
+    more: int = 0
 
 
 @functools.cache
@@ -101,19 +103,22 @@ def locate(numbered: Iterator[tuple[int, T]], texts: Callable[[T], list[str]],
     seen: list[tuple[int, T, list[str]]] = []
     if layout.header_row is not None:
         wanted = layout.header_row
-        last = 0
+        last = more = 0
         for number, row in numbered:
             cells = texts(row)
             if number == wanted:
                 if not _filled(cells):
                     raise InputError(N_("--header-row {number}: row {number} is empty"),
                                      number=wanted)  # fmt: skip
-                return Located(row, number, _above(seen), [])
+                return Located(row, number, _above(seen), [], more)
             if number > wanted:  # a workbook leaves empty rows out
                 raise InputError(N_("--header-row {number}: row {number} is empty"),
                                  number=wanted)  # fmt: skip
-            if len(seen) < HEADER_SEARCH:  # said on stderr; the rest only counted
-                seen.append((number, row, cells))
+            if _filled(cells):  # said on stderr, the first HEADER_SEARCH; the rest counted
+                if len(seen) < HEADER_SEARCH:
+                    seen.append((number, row, cells))
+                else:
+                    more += 1
             last = number
         raise InputError(
             N_("--header-row {number}: the input has {count} rows"),

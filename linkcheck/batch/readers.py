@@ -247,7 +247,8 @@ class Table(NamedTuple):
     the encoding its text was read in ("xlsx" for a workbook); the sheet's row number of the
     header and the non-empty rows above it (number, text), skipped; for JSON Lines, the
     dotted paths of nested fields (`商品.链接`), whose cells follow the header's in each row
-    (readable, never written: the objects are written back as they came)."""
+    (readable, never written: the objects are written back as they came); `more`: the
+    non-empty rows above the header past those in `above` (counted, not kept)."""
 
     header: list[str]
     rows: Iterable[list[str]]
@@ -255,6 +256,7 @@ class Table(NamedTuple):
     header_row: int = 1
     above: tuple[tuple[int, str], ...] = ()
     nested: tuple[str, ...] = ()
+    more: int = 0
 
 
 class Reader(Protocol):
@@ -269,7 +271,7 @@ def _delimited(fmt: Format) -> Reader:
     def read(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
         text, chosen = text_stream(binary, encoding)
         found, rows = read_delimited(text, fmt.delimiter or ",", layout)
-        return Table(found.row, rows, chosen, found.number, found.above)
+        return Table(found.row, rows, chosen, found.number, found.above, more=found.more)
 
     return read
 
@@ -294,7 +296,7 @@ def _workbook(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
     from .workbook import read_sheet  # openpyxl only when a workbook is read
 
     found, rows = read_sheet(binary, layout)
-    return Table(found.row, rows, "xlsx", found.number, found.above)
+    return Table(found.row, rows, "xlsx", found.number, found.above, more=found.more)
 
 
 READERS: dict[Format, Reader] = {

@@ -104,6 +104,7 @@ class Summary:
     years: tuple[int, ...] = ()  # the years given to dates written without one
     header_row: int = 1  # the sheet's row number of the header
     above: tuple[tuple[int, str], ...] = ()  # the rows above it, skipped: (number, text)
+    more_above: int = 0  # and how many more there were, not listed in `above`
 
     @property
     def results(self) -> int:
@@ -208,7 +209,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
     columns = columns.with_samples(samples, checker.reads_as)
     return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine,
                    checker.serials, tuple(sorted(checker.assumed_years)), table.header_row,
-                   table.above)  # fmt: skip
+                   table.above, table.more)  # fmt: skip
 
 
 def _sampled(rows, into: list[list[str]], *, now: bool = False):

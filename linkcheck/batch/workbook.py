@@ -377,7 +377,7 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
                 cells = longer
             yield cells
 
-    return Located(header, found.number, found.above, []), rows()
+    return Located(header, found.number, found.above, [], found.more), rows()
 
 
 def hyperlinked(rows, at: int) -> Iterator[list[str]]:

@@ -237,6 +237,7 @@ def batch(
     shown = {m: (f.value, origins[m]) for m, f in fills.items()}
     # what was read as what
     lines = render.batch_reading(summary.columns, shown, summary.header_row, summary.above,
+                                 summary.more_above,
                                  names=ruleset.catalog.display_names())  # fmt: skip
     lines += render.batch_dates(summary.serials, summary.years, year)
     for line in lines:

@@ -170,7 +170,7 @@ def batch_dates(serials: bool, years: list[int], year: int | None) -> list[str]:
 
 
 def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
-                  above: Sequence[tuple[int, str]] = (),
+                  above: Sequence[tuple[int, str]] = (), more: int = 0,
                   names: dict[str, str] | None = None) -> list[str]:  # fmt: skip
     """Where the header is (when not on row 1), what each meaning of a checklist was read
     from, and what fills a missing one:
@@ -182,7 +182,8 @@ def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
     `fills` maps a missing meaning to (value, where it came from): the instant for date,
     surface ids, a platform id. Columns that look like a meaning (by their header, or by
     their cells) but were not read follow as warnings. `names`: the display names of the
-    ids (surfaces and platforms are named by them in Chinese)."""
+    ids (surfaces and platforms are named by them in Chinese). `above`: the rows skipped
+    above the header (number, text), and `more` others not listed."""
     from ..errors import shown
     from .common import surface_label
 
@@ -194,6 +195,10 @@ def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
             rows = _("; ").join(
                 _("row {number} {text}").format(number=n, text=text) for n, text in above
             )
+            if more:
+                rows = _("{rows}; and {count} more up to row {last}").format(
+                    rows=rows, count=f"{more:,}", last=f"{header_row - 1:,}"
+                )
             lines.append(
                 _("header: row {number} (skipped above it: {rows})").format(
                     number=header_row, rows=rows
