@@ -272,6 +272,16 @@ def test_color_always_and_no_color(run):
         ),
         (["tmall", "--on", "someday"], ["invalid date 'someday'", "2022-11-11"]),
         ([""], ["empty source name"]),
+        # a link with no host said "unrecognized product link host ''"
+        (
+            ["."],
+            [
+                "Error: '.' is neither a source nor a product link: it has no host\n  pass a "
+                "source id instead"
+            ],
+        ),
+        (["http://"], ["'http://' is neither a source nor a product link: it has no host"]),
+        (["--lang", "zh", "./"], ["'./' 既不是来源，也不是商品链接：其中没有主机名"]),
         (["\udcff\udcfe"], ["unknown source '\\udcff\\udcfe'"]),
         (["tmall", "--on", "\udcff"], ["invalid date '\\udcff'"]),
     ],
