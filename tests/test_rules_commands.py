@@ -271,6 +271,22 @@ def test_list_bad_date(run):
     assert_clean_error(run("rules", "list", "--on", "2022-13-01"), "impossible date '2022-13-01'")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "KUAISHOU-2022-TMALL-WINDOW",
+        "ｋｕａｉｓｈｏｕ-２０２２-tmall-window",
+        "kuaishou_2022_tmall_window",
+    ],
+)
+def test_show_reads_an_id_as_names_are_read(run, typed):
+    # a rule id in capitals or full-width (a Chinese input method) was 'no rule'
+    exact = run("rules", "show", "kuaishou-2022-tmall-window", "--format", "json")
+    done = run("rules", "show", typed, "--format", "json")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == exact.stdout
+
+
 def test_show_unknown_id(run):
     assert_clean_error(
         run("rules", "show", "kuaishou-tmall-window"),

@@ -11,7 +11,7 @@ from ..engine import RuleSet
 from ..errors import LinkcheckError, UnknownNameError
 from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
-from ..names import closest, did_you_mean
+from ..names import closest, did_you_mean, normalize
 from ..rules import load_catalog, rules_env_paths
 from .base import SuggestingGroup, UserError, lang_option
 from .options import (
@@ -102,6 +102,9 @@ def show_rule(rule_id, output: Output, env: Env):
     ruleset, release = env.load()
     by_id = {r.id: r for r in ruleset.rules}
     rule = by_id.get(rule_id.strip())
+    if rule is None:  # as names are read: any case, full-width, _ for -, when one rule fits
+        loose = [r for i, r in by_id.items() if normalize(i) == normalize(rule_id)]
+        rule = loose[0] if len(loose) == 1 else None
     if rule is None:
         hint = did_you_mean(closest(rule_id, {i: i for i in by_id}))
         raise UnknownNameError(
