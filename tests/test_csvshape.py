@@ -4,6 +4,7 @@ and random files against a small reference that reads a file byte by byte."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -101,6 +102,7 @@ def plain(data: bytes, delimiter: bytes, width: int, limit: int) -> Shape | None
     eol, count, breaks = None, -1, False
     while i < n or count < 0:
         start, cells, empty = i, 0, True
+        values = []
         while True:  # a cell, then a delimiter or the record's end
             if data[i : i + 1] == b'"':
                 j = i + 1
@@ -112,6 +114,7 @@ def plain(data: bytes, delimiter: bytes, width: int, limit: int) -> Shape | None
                         break
                     j = k + 2
                 breaks = breaks or b"\r" in data[i:k] or b"\n" in data[i:k]
+                values.append(data[i + 1 : k].replace(b'""', b'"'))
                 i, empty = k + 1, False
             else:
                 while i < n and data[i : i + 1] not in (b'"', delimiter, b"\r", b"\n"):
@@ -123,6 +126,10 @@ def plain(data: bytes, delimiter: bytes, width: int, limit: int) -> Shape | None
                 break
             i += 1
         if cells != width or (width == 1 and empty) or i - start > limit:
+            return None
+        # a row's quoted cell holding lines with a row's delimiters: a stray quote's doing
+        inner = [line for value in values for line in re.split(rb"\r\n|\r|\n", value)[1:]]
+        if count >= 0 and any(line and line.count(delimiter) >= width - 1 for line in inner):
             return None
         end = b"" if i == n else b"\r\n" if data.startswith(b"\r\n", i) else data[i : i + 1]
         if end not in (b"", b"\n", b"\r\n") or (eol is not None and end not in (eol, b"")):

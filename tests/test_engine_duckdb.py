@@ -141,9 +141,9 @@ SHAPES = {
         f'source,x,surface,verdict,rule,next_change,note\r\ntmall," ""a""",{ANSWERED}\r\n',
         STRAY_QUOTE,
     ),
-    "a cell starting with a quoted CR": (
-        b'source\n"\r=x"\n',
-        'source,surface,verdict,rule,next_change,note\r\n"\'\r=x",'
+    "a cell starting with a quoted CR": (  # two columns: in one, its line '=x' is a row
+        b'source,n\n"\r=x",1\n',
+        'source,n,surface,verdict,rule,next_change,note\r\n"\'\r=x",1,'
         + UNKNOWN.format(name="'=x'")
         + "\r\n",
         None,

@@ -29,6 +29,26 @@ BLOCK = MAX_RECORD  # bytes matched at a time (no more than MAX_RECORD)
 _BOM = b"\xef\xbb\xbf"
 
 
+_LINE_END = re.compile("\r\n?|\n")
+
+
+def rows_within(cells: list[str], delimiter: str, width: int) -> int:
+    """How many lines inside `cells` — after a line break in a cell — read as rows of a file
+    `width` cells wide: not empty, and holding width - 1 delimiters or more. A quote that
+    opened a cell and a stray one further down take the rows between them into that cell
+    (csv reads them so, as a spreadsheet does); a cell's own text seldom has such lines.
+    Both engines ask it of every row over several lines: the Python engine says so on
+    stderr, and the DuckDB engine leaves such a file to it."""
+    need = width - 1
+    found = 0
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            found += sum(
+                1 for line in _LINE_END.split(cell)[1:] if line and line.count(delimiter) >= need
+            )
+    return found
+
+
 class NotPlain(Exception):
     """The file leaves the plain shape: a message template and its fields."""
 
@@ -208,10 +228,18 @@ def scan(read: Callable[[int], bytes], delimiter: str, width: int,
             count, lines = count + ended, lines + ended
         elif end := _end(stream, pos, broken.record, eol) or _last(stream, pos, broken.last):
             count += 1
+            own = not (_end(stream, pos, flat.record, eol) or _last(stream, pos, flat.last))
+            if own and pos:  # a row (not the header) over several lines
+                buf, at, _, _ = stream.view(pos, end)
+                text = buf[at : at + end].decode("utf-8", "replace")
+                cells = next(csv.reader([text], delimiter=delimiter))
+                if rows_within(cells, delimiter, width):
+                    raise NotPlain(
+                        N_("line {line} has a quoted cell holding lines that read as rows (a "
+                           "stray quote?)"), line=lines + 1,
+                    )  # fmt: skip
             lines += stream.count(b"\n", pos, end)
-            breaks = breaks or not (
-                _end(stream, pos, flat.record, eol) or _last(stream, pos, flat.last)
-            )
+            breaks = breaks or own
         else:
             raise _diagnosis(stream, pos, lines, delimiter, width, eol)
         pos += end

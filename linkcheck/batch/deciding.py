@@ -116,6 +116,12 @@ class Checker:
         self.default_when = when
         self.default_platform = platform
         self.dates = dates  # how the date cells are read (--date-format, --year)
+        # rows over several lines whose cells hold lines that read as rows (csvshape.
+        # rows_within): the first SWALLOWED_SHOWN as (first line, last line, such lines),
+        # and how many rows in all. Kept by forget(): only the Python engine's reading of
+        # rows notes them, and it reads no row twice
+        self.swallowed: list[tuple[int, int, int]] = []
+        self.swallowed_rows = 0
         self.forget()
         # where the cells are; a missing column reads the empty cell decide() appends
         at = [columns.source, columns.url, columns.surface, columns.date, columns.platform]
@@ -128,6 +134,19 @@ class Checker:
         present = (columns.source, url_key, columns.surface, columns.platform)
         self._plan_key = itemgetter(*(i for i in present if i is not None))
         self._date_at = columns.date
+
+    SWALLOWED_SHOWN = 3
+
+    def over_lines(self, cells: list[str], first: int, last: int, delimiter: str) -> None:
+        """The row `cells` was read from lines `first` to `last` of a CSV or TSV: noted when
+        its cells hold lines that read as rows (a stray quote took them in)."""
+        from .csvshape import rows_within
+
+        found = rows_within(cells, delimiter, self.columns.width)
+        if found:
+            self.swallowed_rows += 1
+            if len(self.swallowed) < self.SWALLOWED_SHOWN:
+                self.swallowed.append((first, last, found))
 
     def forget(self) -> None:
         """Nothing read yet, nothing to report: every cache empty (a run the DuckDB engine
@@ -441,7 +460,7 @@ def written(write, cells: list[str], results: list[Answer]) -> list[Answer]:
 
 
 def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], writer,
-               *, tick=None, every: int = 2000) -> dict[str, int]:  # fmt: skip
+               *, tick=None, every: int = 2000, source=None) -> dict[str, int]:  # fmt: skip
     """Decide every row and give the writer each input row's cells with its answers (one
     per surface); returns the count of each verdict.
 
@@ -450,14 +469,23 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
     longer than the header, or one the reader could not read, becomes an error row. A
     writer that cannot hold every cell has a `fit` (see writers.Writer): a row it cannot
     hold becomes an error row saying why.
-    `tick(rows_done)` is called every `every` rows (progress displays).
+    `tick(rows_done)` is called every `every` rows (progress displays). `source`: the
+    readers.DelimitedRows the rows are read from, if they are (a row over several lines is
+    shown to checker.over_lines).
     """
     width = len(header)
     decide = checker.decide
     write = writer.write
     fit = writer.fit
     counts = dict.fromkeys(("allowed", "denied", "unknown", "error", "skipped"), 0)
+    reader = None if source is None else source.reader
+    prev = 0 if reader is None else reader.line_num
     for done, cells in enumerate(rows, start=1):
+        if reader is not None:
+            line = reader.line_num
+            if line > prev + 1:
+                checker.over_lines(cells, prev + 1, line, source.delimiter)
+            prev = line
         if len(cells) == width:
             results = decide(cells)
             if results[0].verdict == "error" and _blank(cells):

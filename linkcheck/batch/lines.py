@@ -140,6 +140,8 @@ def check_lines(checker: Checker, header: list[str], rows, source: DelimitedRows
                     prev = line
                     continue
                 cells, results = got
+            if line > prev + 1:  # a row over several lines (never one on the fast path)
+                checker.over_lines(cells, prev + 1, line, delimiter)
             prev = line
             if pending:
                 text = "".join(pending)

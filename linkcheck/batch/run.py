@@ -36,7 +36,7 @@ from .formats import (
 )
 from .headers import MAX_COLUMNS, Layout, too_wide
 from .lines import check_lines, lines_of
-from .readers import Table, formula_scan, read_input
+from .readers import DelimitedRows, Table, formula_scan, read_input
 from .writers import DelimitedWriter, Writer, open_writer, surface_names
 
 if TYPE_CHECKING:
@@ -105,6 +105,10 @@ class Summary:
     header_row: int = 1  # the sheet's row number of the header
     above: tuple[tuple[int, str], ...] = ()  # the rows above it, skipped: (number, text)
     more_above: int = 0  # and how many more there were, not listed in `above`
+    # rows over several lines whose cells hold lines that read as rows (a stray quote): the
+    # first few as (first line, last line, such lines), and how many in all
+    swallowed: tuple[tuple[int, int, int], ...] = ()
+    swallowed_rows: int = 0
 
     @property
     def results(self) -> int:
@@ -182,7 +186,8 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                     writer.header([*header, *APPENDED])
                     # DuckDB may answer without a row passing here: then the first ones are
                     # read now, so that both engines say the same of the columns not read
-                    rows = _sampled(rows, samples, now=options.engine != "python")
+                    rows = _sampled(rows, samples, now=options.engine != "python",
+                                    checker=checker, source=read_rows)  # fmt: skip
                     counts = _columnar(options, source, binary, in_format, out_format,
                                        encoding, table, checker, writer, output,
                                        notice)  # fmt: skip
@@ -193,8 +198,10 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                             counts = check_lines(checker, readable, rows, *fast, tick=progress,
                                                  every=PROGRESS_EVERY)  # fmt: skip
                         else:
+                            delimited = read_rows if type(read_rows) is DelimitedRows else None
                             counts = check_rows(checker, readable, rows, into, tick=progress,
-                                                every=PROGRESS_EVERY)  # fmt: skip
+                                                every=PROGRESS_EVERY,
+                                                source=delimited)  # fmt: skip
                     else:
                         engine = "duckdb"
                     writer.close()
@@ -209,14 +216,20 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
     columns = columns.with_samples(samples, checker.reads_as)
     return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine,
                    checker.serials, tuple(sorted(checker.assumed_years)), table.header_row,
-                   table.above, table.more)  # fmt: skip
+                   table.above, table.more, tuple(checker.swallowed),
+                   checker.swallowed_rows)  # fmt: skip
 
 
-def _sampled(rows, into: list[list[str]], *, now: bool = False):
+def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker | None = None,
+             source=None):  # fmt: skip
     """`rows`, the first SAMPLE_ROWS of them kept in `into` (what the cells of the columns
     not read hold: Columns.with_samples) as they pass, or all at once `now`; the rest pass
-    untouched."""
+    untouched. Rows read at once come again while csv's line count stands still: those
+    over several lines of the readers.DelimitedRows `source` are shown to
+    `checker.over_lines` here, as the engines are shown the others."""
     rest = iter(rows)
+    if now and checker is not None and type(source) is DelimitedRows:
+        rest = _spanned(rest, source, checker)
 
     def keep(row) -> None:
         if type(row) is not BadRow:  # a cell longer than a link can be says nothing
@@ -243,6 +256,18 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False):
             yield row
 
     return chain(passing(), rest)
+
+
+def _spanned(rows, source: DelimitedRows, checker: Checker):
+    """`rows`, read from `source`, each over several lines shown to checker.over_lines."""
+    reader = source.reader
+    prev = reader.line_num
+    for row in rows:
+        line = reader.line_num
+        if line > prev + 1:
+            checker.over_lines(row, prev + 1, line, source.delimiter)
+        prev = line
+        yield row
 
 
 def _raising(exc: BaseException):

@@ -240,6 +240,7 @@ def batch(
                                  summary.more_above,
                                  names=ruleset.catalog.display_names())  # fmt: skip
     lines += render.batch_dates(summary.serials, summary.years, year)
+    lines += render.batch_swallowed(summary.swallowed, summary.swallowed_rows)
     for line in lines:
         render.echo(render.fitted(line, indent=2), err=True)
     render.echo(render.batch_summary(summary.counts), err=True)

@@ -35,6 +35,7 @@ _HOME = {
     "VERDICT_STYLE": "common",
     "ambiguity_hint": "check",
     "batch_dates": "tables",
+    "batch_swallowed": "tables",
     "batch_reading": "tables",
     "batch_summary": "tables",
     "batch_table": "tables",

@@ -169,6 +169,28 @@ def batch_dates(serials: bool, years: list[int], year: int | None) -> list[str]:
     return lines
 
 
+def batch_swallowed(swallowed: Sequence[tuple[int, int, int]], rows: int) -> list[str]:
+    """Rows over several lines whose quoted cells hold lines that read as rows: (first line,
+    last line, such lines) for the first few, `rows` in all."""
+    lines = [
+        ngettext(
+            "warning: the row on lines {first} to {last} has a quoted cell holding {count} "
+            "line that reads as a row of this file; it was read as part of that cell, not "
+            "answered (a stray quote?)",
+            "warning: the row on lines {first} to {last} has a quoted cell holding {count} "
+            "lines that read as rows of this file; they were read as that one cell, not "
+            "answered (a stray quote?)",
+            count,
+        ).format(first=f"{first:,}", last=f"{last:,}", count=f"{count:,}")
+        for first, last, count in swallowed
+    ]
+    if rows > len(swallowed):
+        lines.append(
+            _("warning: {count} more rows like it").format(count=f"{rows - len(swallowed):,}")
+        )
+    return lines
+
+
 def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
                   above: Sequence[tuple[int, str]] = (), more: int = 0,
                   names: dict[str, str] | None = None) -> list[str]:  # fmt: skip

@@ -147,7 +147,8 @@ def test_both_engines_write_the_same_bytes(run, tmp_path, file, options):
 @given(file=checklists(mangle=False), options=OPTIONS)
 def test_a_plain_file_is_answered_by_duckdb(run, tmp_path, file, options):
     """What a spreadsheet program writes, DuckDB reads — unless a quoted cell holds a line
-    break, which DuckDB may refuse (never misread); the Python engine then answers."""
+    break, which DuckDB may refuse (never misread), or lines that read as rows (a stray
+    quote's doing, which the Python engine warns of); the Python engine then answers."""
     data, suffix = file
     python, duckdb = _both(run, tmp_path, data, suffix, options)
     if python.exit_code == 2:
@@ -156,9 +157,11 @@ def test_a_plain_file_is_answered_by_duckdb(run, tmp_path, file, options):
     answered = assert_same_answers(python, duckdb)
     event("DuckDB answered" if answered else "left to the Python engine")
     if not answered:
-        assert duckdb.stderr.startswith("engine duckdb: DuckDB cannot read it as the Python "), (
-            duckdb.stderr
-        )
+        first = duckdb.stderr.splitlines()[0]
+        assert first.startswith("engine duckdb: DuckDB cannot read it as the Python ") or (
+            first.endswith("has a quoted cell holding lines that read as rows (a stray quote?); "
+                           "checked by the Python engine")
+        ), duckdb.stderr  # fmt: skip
         assert _quoted_break(data), data
 
 

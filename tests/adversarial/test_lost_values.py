@@ -314,3 +314,91 @@ def test_every_closed_last_row_is_answered(run, data):
     assert done.exit_code == 0, done.stderr
     assert done.stdout.count(",livestream,allowed,") == 1
     assert open_record(data, ",") is None
+
+
+# A quote that opened a cell and a stray one further down took the rows between them into
+# that cell: 20 rows were gone without a word (exit 0, the counts short by 40).
+def _pair(tmp_path, text_first='"限时 t50', text_last='t70"', fmt="csv"):
+    d = "," if fmt == "csv" else "\t"
+    rows = [d.join(["source", "date", "title"])]
+    rows += [d.join(["tmall", f"2022-11-{i % 28 + 1:02d}", f"t{i}"]) for i in range(1, 301)]
+    rows[50] = d.join(["tmall", "2022-11-11", text_first])  # line 51
+    rows[70] = d.join(["tmall", "2022-11-11", text_last])  # line 71
+    path = tmp_path / f"pair.{fmt}"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+TAKEN_IN = (
+    "warning: the row on lines 51 to 71 has a quoted cell holding 20 lines that read as rows "
+    "of this file; they were read as that one cell, not answered (a stray quote?)"
+)
+
+
+@pytest.mark.parametrize("engine", ["auto", "python", "duckdb"])
+def test_rows_taken_into_a_quoted_cell_are_warned_of_by_every_engine(run, tmp_path, engine):
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    path = _pair(tmp_path)
+    out = tmp_path / "out.csv"
+    done = run("batch", str(path), "-o", str(out), "--engine", engine, "--on", "2022-11-11")
+    assert done.exit_code == 0, done.stderr
+    lines = done.stderr.replace("\n  ", " ").splitlines()
+    assert lines.count(TAKEN_IN) == 1, done.stderr
+    assert lines[-1] == "560 results: allowed 560 · denied 0 · unknown 0 · error 0"
+    if engine == "duckdb":
+        assert lines[0] == (
+            "engine duckdb: line 51 has a quoted cell holding lines that read as rows (a stray "
+            "quote?); checked by the Python engine"
+        )
+    python = run("batch", str(path), "--engine", "python", "--on", "2022-11-11")
+    assert out.read_text(encoding="utf-8") == python.stdout  # the same bytes
+
+
+@pytest.mark.parametrize("output", ["out.jsonl", "out.xlsx", "out.tsv"])
+def test_every_output_and_tsv_input_warn_of_them(run, tmp_path, output):
+    for fmt in ("csv", "tsv"):
+        path = _pair(tmp_path, fmt=fmt)
+        done = run("batch", str(path), "-o", str(tmp_path / output), "--on", "2022-11-11")
+        assert TAKEN_IN in done.stderr.replace("\n  ", " "), done.stderr
+    zh = run("--lang", "zh", "batch", str(path), "-o", str(tmp_path / output))
+    assert "警告：第 51 到 71 行是同一行，其中带引号的单元格里有 20 行读起来像是这个文件的行" in (
+        zh.stderr.replace("\n  ", "")
+    )
+
+
+def test_a_cell_of_several_lines_of_its_own_is_no_warning(run, tmp_path):
+    # an address or a description over lines: its lines hold fewer delimiters than a row
+    path = _pair(tmp_path, '"浙江省, 杭州市\n余杭区\n\n文一西路 969 号"', "t70")
+    done = run("batch", str(path), "-o", str(tmp_path / "o.csv"), "--engine", "auto")
+    assert done.exit_code == 0 and "warning" not in done.stderr, done.stderr
+
+
+def test_past_three_such_rows_the_rest_are_counted(run):
+    rows = ["source,title"] + ['tmall,"a\ntmall,b"'] * 5 + ["tmall,c"]
+    done = run("batch", "-", "-o", "/dev/null", input="\n".join(rows) + "\n")
+    lines = done.stderr.replace("\n  ", " ").splitlines()
+    taken = [line for line in lines if line.startswith("warning:")]
+    assert taken == [
+        *(f"warning: the row on lines {n} to {n + 1} has a quoted cell holding 1 line that "
+          "reads as a row of this file; it was read as part of that cell, not answered (a "
+          "stray quote?)" for n in (2, 4, 6)),
+        "warning: 2 more rows like it",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cells", "width", "found"),
+    [
+        (["a", "b\nc,d"], 2, 1),
+        (["a", "b\nc"], 2, 0),  # no delimiter: not a row of two cells
+        (["a\r\nx,y,z", "b\rc,d,e\n"], 3, 2),  # every line end; an empty line is none
+        (["a\nb"], 1, 1),  # one column: any line is a row
+        (["a\n\n"], 1, 0),
+        (["plain", "cells"], 2, 0),
+    ],
+)
+def test_rows_within(cells, width, found):
+    from linkcheck.batch.csvshape import rows_within
+
+    assert rows_within(cells, ",", width) == found
