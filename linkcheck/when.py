@@ -61,6 +61,12 @@ _PATTERNS = {
     "step": (rf"(?P<sign>[+-])\s*(?P<n>\d{{1,6}})\s*(?P<unit>{_UNIT})", 0),
     "weekday": (r"(?P<way>next|last)\s+(?P<day>[a-z]+)\.?", 0),
     "cn_week": (r"(?P<way>上|下|本|这)个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])", 0),
+    # a named day and a time of day: 今天晚上8点, 明天 20:00, tomorrow 20:00 (今晚8点 is
+    # 今天晚上8点: _contracted)
+    "day_time": (
+        r"(?P<word>今天|今日|明天|明日|后天|昨天|昨日|前天|today|tomorrow|yesterday)" + _CN_TIME,
+        0,
+    ),
     # a date followed by its Chinese weekday, as Excel's Chinese long date writes it:
     # 2022年11月11日星期五, 2022/11/11 周五, 2022-11-11（周五）
     "cn_weekday_tail": (r"[\s,，]*[(（]?(?:星期|周|礼拜)(?P<day>[一二三四五六日天])[)）]?", 0),
@@ -115,6 +121,10 @@ _WORDS = {
     "后天": 2,
 }
 _NOW = {"now", "现在", "此刻"}
+# a day and a part of it said in one: 今晚 is 今天晚上
+_CONTRACTED = {"今晚": "今天晚上", "明晚": "明天晚上", "昨晚": "昨天晚上", "今早": "今天早上",
+               "明早": "明天早上", "今夜": "今天晚上", "明夜": "明天晚上"}  # fmt: skip
+_DAY_STARTS = (*_WORDS, *_CONTRACTED)
 
 
 class DateStyle(NamedTuple):
@@ -230,6 +240,11 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
         return Reading(current)
     if key in _WORDS:
         return Reading(local_midnight(today + timedelta(days=_WORDS[key]), tz))
+    if key.startswith(_DAY_STARTS):  # 今晚8点, 明天 20:00: that day, at that time
+        said = _CONTRACTED[key[:2]] + key[2:] if key[:2] in _CONTRACTED else key
+        if (m := _RE.day_time.fullmatch(said)) and m["h"] is not None:
+            day = today + timedelta(days=_WORDS[m["word"]])
+            return _chinese(raw, tz, m, day.year, day.month, day.day, day.year)
     if m := _RE.relative.fullmatch(key):
         return _relative(raw, m, tz, now, today, style)
     if m := _RE.weekday.fullmatch(key):

@@ -81,6 +81,19 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("tomorrow", sh(2026, 3, 6)),
         ("前天", sh(2026, 3, 3)),
         ("后天", sh(2026, 3, 7)),
+        # a named day and a time of day, as a livestream's hour is said (Shanghai's day)
+        ("今晚8点", sh(2026, 3, 5, 20)),
+        ("今天 晚上8点", sh(2026, 3, 5, 20)),
+        ("今天20:00", sh(2026, 3, 5, 20)),
+        ("明天 20:00", sh(2026, 3, 6, 20)),
+        ("明晚八点半", sh(2026, 3, 6, 20, 30)),
+        ("明早9点", sh(2026, 3, 6, 9)),
+        ("昨晚11点", sh(2026, 3, 4, 23)),
+        ("后天下午3点", sh(2026, 3, 7, 15)),
+        ("今夜 10点", sh(2026, 3, 5, 22)),
+        ("Tomorrow 20:00", sh(2026, 3, 6, 20)),
+        ("today 0:00", sh(2026, 3, 5)),
+        ("今晚8点 +1d", sh(2026, 3, 6, 20)),  # a step from it, as from any date
         # ISO 8601, by isoparse
         ("2022-11-11 20:00", sh(2022, 11, 11, 20)),
         ("2022-11-11T20:00:00", sh(2022, 11, 11, 20)),
@@ -378,6 +391,10 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("   ", f"invalid date '   ': {ACCEPTED}"),
         ("next someday", f"invalid date 'next someday': {ACCEPTED}"),
         ("晚上13点", f"invalid date '晚上13点': {ACCEPTED}"),
+        ("今晚", f"invalid date '今晚': {ACCEPTED}"),  # tonight, but when?
+        ("明天晚上", f"invalid date '明天晚上': {ACCEPTED}"),
+        ("今天晚上3点", "impossible time in '今天晚上3点': 3 晚上"),
+        ("明天 24:30", "impossible date '明天 24:30': there is no time 24:30"),
         ("\x00\x01", f"invalid date '\\x00\\x01': {ACCEPTED}"),
         ("x" * 50, f"invalid date '{'x' * 37}...': {ACCEPTED}"),  # cut at 40
         # beyond the calendar
@@ -807,7 +824,7 @@ def _table_examples(heading: str, column: int) -> list[tuple[str, list[str]]]:
 def test_every_example_of_the_accepted_forms_table_is_read(heading):
     """The table (English, and the Chinese section's own) is what the reader does."""
     rows = _table_examples(heading, 1)
-    assert len(rows) == 12
+    assert len(rows) == 13
     for form, examples in rows:
         assert examples, form
         cells = "Excel" in form
