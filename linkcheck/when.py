@@ -243,8 +243,8 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     if key.startswith(_DAY_STARTS):  # 今晚8点, 明天 20:00: that day, at that time
         said = _CONTRACTED[key[:2]] + key[2:] if key[:2] in _CONTRACTED else key
         if (m := _RE.day_time.fullmatch(said)) and m["h"] is not None:
-            day = today + timedelta(days=_WORDS[m["word"]])
-            return _chinese(raw, tz, m, day.year, day.month, day.day, day.year)
+            on = today + timedelta(days=_WORDS[m["word"]])
+            return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)
     if m := _RE.relative.fullmatch(key):
         return _relative(raw, m, tz, now, today, style)
     if m := _RE.weekday.fullmatch(key):
