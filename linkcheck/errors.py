@@ -78,6 +78,9 @@ class LinkError(LinkcheckError):
     """A product link whose host is not a known source's link domain, or that is refused."""
 
 
+TOP_LEVEL = N_("top level")  # a Problem's place outside any table
+
+
 class Problem:
     """One finding about a rules file: where it is and what is wrong."""
 
@@ -121,8 +124,9 @@ class Problem:
 
         file = escape_controls(self.file)  # a path given with ESC [31m in it, say
         if self.where:
+            where = _(TOP_LEVEL) if self.where == TOP_LEVEL else people_note(self.where)
             return _("{file}: {where}: {problem}").format(
-                file=file, where=escape_controls(people_note(self.where)), problem=self.text()
+                file=file, where=escape_controls(where), problem=self.text()
             )
         return _("{file}: {problem}").format(file=file, problem=self.text())
 

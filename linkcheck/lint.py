@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .engine import RuleSet
-from .errors import Problem
+from .errors import TOP_LEVEL, Problem
 from .i18n import N_
 from .model import Catalog, Horizon, Rule
 from .rules import read_files
@@ -153,7 +153,7 @@ def _missing_horizons(catalog: Catalog) -> list[Problem]:
                     "far this file's knowledge reaches); its answers never expire"
                 )
                 fields = {"platform": platform}
-            found.append(Problem(file, "top level", message, "warning", "horizon", fields))
+            found.append(Problem(file, TOP_LEVEL, message, "warning", "horizon", fields))
     return found
 
 

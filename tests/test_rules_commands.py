@@ -409,3 +409,17 @@ def test_a_rule_already_bundled_names_the_bundled_file_in_chinese(run, tmp_path)
     assert "已在rules.toml（内置） 中定义" in said.replace("已在 ", "已在"), said
     en = run("rules", "lint", str(path), ok=False)
     assert "already defined in rules.toml (bundled)" in " ".join((en.stdout + en.stderr).split())
+    # what is already defined, and where a problem is outside any table, in Chinese too:
+    # "rule 'kuaishou-shop'" and "top level" were English
+    assert "规则'kuaishou-shop' 已在" in said.replace("规则 ", "规则"), said
+    more = 'schema = 1\nbogus = 1\n[sources.tmall]\nname = "T"\n'
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("schema = 1\n", more), encoding="utf-8")
+    zh = run("--lang", "zh", "rules", "lint", str(path), ok=False)
+    said = "".join(line.strip() for line in (zh.stdout + zh.stderr).splitlines())
+    assert "：文件顶层：未知键 'bogus'" in said, said
+    assert "：[sources.tmall]：来源 'tmall' 已在" in said, said
+    en = run("rules", "lint", str(path), ok=False)
+    said = " ".join((en.stdout + en.stderr).split())
+    assert ": top level: unknown key 'bogus'" in said, said
+    assert "source 'tmall' is already defined in rules.toml (bundled)" in said, said

@@ -8,7 +8,8 @@ import re
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 
-from ..i18n import N_, Deferred
+from ..errors import TOP_LEVEL
+from ..i18n import N_, Deferred, Message
 from ..model import Catalog, Document, Group, Horizon, Platform, Source, Surface
 from ..names import closest, did_you_mean, normalize
 from .rule import read_rule, representable
@@ -18,6 +19,7 @@ from .schema import (
     ENTRY_KEYS,
     HORIZON_KEYS,
     ID,
+    NAMED,
     REQUIRED_DOCUMENT_KEYS,
     SCHEMA,
     TOP_KEYS,
@@ -87,13 +89,13 @@ class FileReader:
 
     def read(self) -> None:
         doc = self.doc
-        self.unknown_keys(doc, TOP_KEYS, "top level")
+        self.unknown_keys(doc, TOP_KEYS, TOP_LEVEL)
         schema = doc.get("schema")
         if schema is None:
-            self.error("top level", N_("missing 'schema = {schema}'"), schema=SCHEMA)
+            self.error(TOP_LEVEL, N_("missing 'schema = {schema}'"), schema=SCHEMA)
         elif schema != SCHEMA or isinstance(schema, bool):
             self.error(
-                "top level",
+                TOP_LEVEL,
                 N_("unsupported schema {schema!r}: this linkcheck reads schema = {schema2}"),
                 schema=schema,
                 schema2=SCHEMA,
@@ -203,7 +205,7 @@ class FileReader:
             if not self.check_id(ident, where):
                 continue
             earlier = getattr(store.get(ident), "file", None)
-            if not self.may_replace(table, where, f"{kind[:-1]} '{ident}'", earlier):
+            if not self.may_replace(table, where, Message(NAMED[kind], id=ident), earlier):
                 continue
             entry = self.entry(kind, ident, table, where)
             clashes: dict[str, dict] = {"sources": self.catalog.groups,
@@ -320,7 +322,7 @@ class FileReader:
             if not self.check_id(ident, where):
                 continue
             earlier = self.catalog.documents.get(ident)
-            if not self.may_replace(table, where, f"document '{ident}'",
+            if not self.may_replace(table, where, Message(NAMED["documents"], id=ident),
                                     earlier and earlier.rules_file):  # fmt: skip
                 continue
             document = self.document(ident, table, where)
@@ -388,7 +390,7 @@ class FileReader:
         except (OverflowError, ValueError):
             return None
 
-    def may_replace(self, table: dict, where: str, what: str, earlier: str | None,
+    def may_replace(self, table: dict, where: str, what: Message, earlier: str | None,
                     field: str | None = None) -> bool:  # fmt: skip
         """Whether `what` (an entry or a rule) may be defined here: it is new, or an earlier
         definition (from file `earlier`) is replaced with `override = true`. The one place

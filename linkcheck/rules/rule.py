@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from ..i18n import N_, Deferred
+from ..i18n import N_, Deferred, Message
 from ..model import VERDICT_OF, Citation, Rule
 from ..names import closest, did_you_mean
-from .schema import CITATION_KEYS, REQUIRED_RULE_KEYS, RULE_KEYS
+from .schema import CITATION_KEYS, NAMED, REQUIRED_RULE_KEYS, RULE_KEYS
 
 INVALID = object()  # a part of the rule that was reported and cannot be used
 
@@ -48,7 +48,8 @@ def read_rule(reader, table: dict, position: int) -> None:
         return
     catalog = reader.catalog
     earlier = catalog.rule_by_id.get(ident)
-    if not reader.may_replace(table, where, f"rule '{ident}'", earlier and earlier.file, "id"):
+    named = Message(NAMED["rules"], id=ident)
+    if not reader.may_replace(table, where, named, earlier and earlier.file, "id"):
         return
     parts = (
         _platform(reader, table, where),

@@ -12,6 +12,17 @@ BUNDLED_NAME = "rules.toml (bundled)"
 _BUNDLED_SAID = Deferred(N_("rules.toml (bundled)"))
 
 
+# an entry, document or rule as a message names it (in the reader's language: 来源 'tmall')
+NAMED = {
+    "platforms": N_("platform '{id}'"),
+    "sources": N_("source '{id}'"),
+    "groups": N_("group '{id}'"),
+    "surfaces": N_("surface '{id}'"),
+    "documents": N_("document '{id}'"),
+    "rules": N_("rule '{id}'"),
+}
+
+
 def file_name(name: str):
     """A rules file's name as a message says it: the bundled file's in the reader's
     language (rules.toml（内置）), any other as it is (JSON keeps BUNDLED_NAME)."""
