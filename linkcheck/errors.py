@@ -3,7 +3,51 @@ the CLI turns any LinkcheckError into a one- or two-line message and exit code 2
 
 from __future__ import annotations
 
+import errno
+
 from .i18n import N_, Message, escape_controls, people_note
+
+# the OS's reasons a reader meets most, in the catalog by their errno (English shows the
+# OS's own words: these msgids are glibc's)
+_ERRNO_SAID = {
+    getattr(errno, name, -1): said
+    for name, said in (
+        ("ENOENT", N_("No such file or directory")),
+        ("EACCES", N_("Permission denied")),
+        ("EPERM", N_("Operation not permitted")),
+        ("ENOSPC", N_("No space left on device")),
+        ("EDQUOT", N_("Disk quota exceeded")),
+        ("EISDIR", N_("Is a directory")),
+        ("ENOTDIR", N_("Not a directory")),
+        ("EROFS", N_("Read-only file system")),
+        ("ENAMETOOLONG", N_("File name too long")),
+        ("ELOOP", N_("Too many levels of symbolic links")),
+        ("EIO", N_("Input/output error")),
+    )
+}
+
+
+class OSReason:
+    """Why the OS refused, as a message field: its own words (strerror), in Chinese by the
+    errno where the catalog has it (a path's 'No such file or directory' was English in a
+    Chinese message)."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __str__(self) -> str:
+        from .i18n import gettext, language
+
+        said = getattr(self.exc, "strerror", None) or str(self.exc)
+        template = _ERRNO_SAID.get(getattr(self.exc, "errno", None) or 0)
+        if template is None or language() == "en":
+            return said
+        return gettext(template)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def missing_extra(what: str, extra: str, package: str) -> str:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from . import __version__
-from .errors import LinkcheckError, Message
+from .errors import LinkcheckError, Message, OSReason
 from .i18n import N_
 
 FORMAT = 1  # the manifest's own shape; bumped when a field changes meaning
@@ -264,7 +264,7 @@ def read_manifest(path: str) -> dict:
         raise ManifestError(N_("manifest '{path}' not found"), path=path) from None
     except OSError as exc:
         raise ManifestError(
-            N_("cannot read manifest '{path}': {reason}"), path=path, reason=exc.strerror or exc
+            N_("cannot read manifest '{path}': {reason}"), path=path, reason=OSReason(exc)
         ) from None
     try:
         doc = json.loads(data.decode("utf-8")) if len(data) <= MAX_MANIFEST else None
@@ -388,7 +388,7 @@ def _digest_or_fail(path: str, what: str) -> tuple[str, int]:
                             path=path) from None  # fmt: skip
     except OSError as exc:
         raise ManifestError(N_("cannot read {what} '{path}': {reason}"), what=Message(what),
-                            path=path, reason=exc.strerror or exc) from None  # fmt: skip
+                            path=path, reason=OSReason(exc)) from None  # fmt: skip
 
 
 # the words a message above names a file with (translated where the message is shown)

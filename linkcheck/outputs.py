@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .errors import LinkcheckError
+from .errors import LinkcheckError, OSReason
 from .i18n import N_
 from .inputs import read_as
 
@@ -73,7 +73,7 @@ def atomic_file(path: str) -> Iterator:
         except OSError as exc:
             _release_signals(held)
             raise OutputError(
-                N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+                N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)
             ) from None
         handle = None
         try:
@@ -87,7 +87,7 @@ def atomic_file(path: str) -> Iterator:
         except OSError as exc:
             _discard(handle, fd, tmp)
             raise OutputError(
-                N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+                N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)
             ) from None
         except BaseException:
             _discard(handle, fd, tmp)
@@ -129,14 +129,14 @@ def _write_through(path: str) -> Iterator:
         handle = open(path, "wb")  # noqa: SIM115 (closed below, errors reported as ours)
     except OSError as exc:
         raise OutputError(
-            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+            N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)
         ) from None
     try:
         yield handle
         handle.close()
     except OSError as exc:
         raise OutputError(
-            N_("cannot write output '{path}': {reason}"), path=path, reason=exc.strerror or exc
+            N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)
         ) from None
     finally:
         with contextlib.suppress(OSError):

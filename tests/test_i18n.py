@@ -341,3 +341,28 @@ def test_no_click_module_keeps_the_standard_gettext(run):
         and getattr(module, "_", None) is gettext.gettext
     ]
     assert left == []
+
+
+def test_the_oss_reasons_are_said_in_chinese_by_their_errno(run, tmp_path, write):
+    # "无法写入输出 '…'：No such file or directory": the OS's words stayed English
+    path = write("a.csv", "source,date\ntmall,2022-11-11\n")
+    out = str(tmp_path / "missing" / "o.csv")
+    zh = run("--lang", "zh", "batch", path, "-o", out)
+    assert zh.exit_code == 2
+    assert zh.stderr == f"错误：无法写入输出 '{out}'：文件或文件夹不存在\n"
+    en = run("batch", path, "-o", out)
+    assert en.stderr == f"Error: cannot write output '{out}': No such file or directory\n"
+
+
+def test_an_os_reason_without_a_translation_is_the_oss_own_words():
+    import errno
+
+    from linkcheck.errors import OSReason
+    from linkcheck.i18n import speaking
+
+    with speaking("zh"):
+        assert str(OSReason(OSError(errno.EACCES, "Permission denied"))) == "没有权限"
+        assert str(OSReason(OSError(errno.EBADF, "Bad file descriptor"))) == "Bad file descriptor"
+        assert str(OSReason(OSError("no errno at all"))) == "no errno at all"
+    with speaking("en"):
+        assert str(OSReason(OSError(errno.EACCES, "Zugriff verweigert"))) == "Zugriff verweigert"

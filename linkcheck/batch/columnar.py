@@ -40,7 +40,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 
-from ..errors import LinkcheckError, shown
+from ..errors import LinkcheckError, OSReason, shown
 from ..i18n import N_
 from . import csvshape, intervals
 from .deciding import Checker
@@ -613,7 +613,7 @@ class _Scan:
                 found = exc
             except OSError as exc:
                 raise Unsupported(N_("the input could not be read again ({reason})"),
-                                  reason=exc.strerror or exc) from None  # fmt: skip
+                                  reason=OSReason(exc)) from None  # fmt: skip
             self._found = found
         if isinstance(found, csvshape.NotPlain):
             raise Unsupported(found.template, **found.fields)

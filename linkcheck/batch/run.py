@@ -18,7 +18,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
-from ..errors import LinkcheckError, Message
+from ..errors import LinkcheckError, Message, OSReason
 from ..i18n import N_
 from ..when import DateStyle, date_style
 from .cells import BadRow, JsonRow
@@ -453,7 +453,7 @@ def _opened(source: Source) -> Iterator[BinaryIO]:
         ) from None
     except OSError as exc:
         raise InputError(
-            N_("cannot read input '{path}': {reason}"), path=path, reason=exc.strerror or exc
+            N_("cannot read input '{path}': {reason}"), path=path, reason=OSReason(exc)
         ) from None
     with binary:
         yield binary

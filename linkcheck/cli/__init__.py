@@ -14,7 +14,7 @@ import sys
 import click
 
 from .. import __version__, render
-from ..errors import LinkcheckError
+from ..errors import LinkcheckError, OSReason
 from .base import (
     FitContext,
     RefusedError,
@@ -224,7 +224,7 @@ def main() -> None:
         silence_stdout()
         from ..i18n import gettext as _
 
-        render.echo(_("Error: cannot write the output: {reason}").format(reason=exc.strerror),
+        render.echo(_("Error: cannot write the output: {reason}").format(reason=OSReason(exc)),
                    err=True)  # fmt: skip
         sys.exit(2)
 

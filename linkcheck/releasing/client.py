@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..errors import shown
+from ..errors import OSReason, shown
 from ..i18n import N_, gettext
 from ..rules import folders, releases
 from ..rules.releases import Record, Release, ReleaseError
@@ -138,7 +138,7 @@ def trust(url: str, root_path: str) -> tuple[Trust, Any, Trust | None]:
     except OSError as exc:
         raise ReleaseUsageError(
             N_("cannot read root metadata '{path}': {reason}"),
-            path=root_path, reason=exc.strerror or exc,
+            path=root_path, reason=OSReason(exc),
         ) from None  # fmt: skip
     root = _check_root(data, root_path)
     before = read_trust()
@@ -160,7 +160,7 @@ def read_trust() -> Trust | None:
     except OSError as exc:
         raise ReleaseUsageError(
             N_("cannot read '{path}': {reason}"),
-            path=os.path.join(folder, TRUSTED), reason=exc.strerror or exc,
+            path=os.path.join(folder, TRUSTED), reason=OSReason(exc),
         ) from None  # fmt: skip
     try:
         root = releases.read_private(os.path.join(folder, TRUSTED_ROOT), MAX_ROOT)
@@ -293,7 +293,7 @@ def _network_reason(exc: BaseException) -> str:
         if isinstance(found, (http.client.IncompleteRead, urllib3.exceptions.ProtocolError)):
             return gettext(N_("the connection closed before the file was complete"))
         if isinstance(found, OSError) and found.strerror:
-            return found.strerror
+            return str(OSReason(found))
         todo += [found.__cause__, found.__context__, getattr(found, "reason", None)]
     return shown(str(exc) or type(exc).__name__, 120)
 
@@ -382,7 +382,7 @@ def update(source: str | None, now: datetime) -> Updated:
     except OSError as exc:  # the user's own folders: full, read-only …
         raise ReleaseUsageError(
             N_("cannot write the installed rules release in '{folder}': {reason}"),
-            folder=user_folders()[0], reason=exc.strerror or exc,
+            folder=user_folders()[0], reason=OSReason(exc),
         ) from None  # fmt: skip
 
 
@@ -515,7 +515,7 @@ def rollback() -> RolledBack:
             except OSError as exc:
                 raise Refused(
                     N_("rollback refused: the kept release '{path}' cannot be read ({reason})"),
-                    path=path, reason=exc.strerror or exc,
+                    path=path, reason=OSReason(exc),
                 ) from None  # fmt: skip
             if releases.sha256_hex(data) != target.sha256:
                 raise Refused(

@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from ..errors import shown
+from ..errors import OSReason, shown
 from ..i18n import N_, Deferred, gettext
 from ..rules.releases import safe_relative
 from . import (
@@ -263,7 +263,7 @@ def _checked(rules_path: str):
         except OSError as exc:
             raise Refused(
                 N_("not published: cannot read document '{ident}' ({file}): {reason}"),
-                ident=ident, file=relative, reason=exc.strerror or exc,
+                ident=ident, file=relative, reason=OSReason(exc),
             ) from None  # fmt: skip
     return data, version.strip(), horizon, documents
 

@@ -10,7 +10,7 @@ import os
 import re
 import stat
 
-from ..errors import Problem, shown
+from ..errors import OSReason, Problem, shown
 from ..i18n import N_
 from ..inputs import remember
 from ..model import Catalog, Citation, Document, Rule
@@ -46,7 +46,7 @@ def read_document(path: str) -> bytes:
         ) from None  # fmt: skip
     except OSError as exc:
         raise DocumentUnreadable(
-            N_("document file '{file}' cannot be read: {reason}"), reason=exc.strerror
+            N_("document file '{file}' cannot be read: {reason}"), reason=OSReason(exc)
         ) from None
     try:
         st = os.fstat(fd)
@@ -57,7 +57,7 @@ def read_document(path: str) -> bytes:
         remember(st, path)
     except OSError as exc:
         raise DocumentUnreadable(
-            N_("document file '{file}' cannot be read: {reason}"), reason=exc.strerror
+            N_("document file '{file}' cannot be read: {reason}"), reason=OSReason(exc)
         ) from None
     finally:
         os.close(fd)

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 
-from ..errors import LinkcheckError
+from ..errors import LinkcheckError, OSReason
 from ..i18n import N_
 from ..inputs import remember
 
@@ -64,9 +64,7 @@ def read_rules_file(path: str) -> bytes:
     except FileNotFoundError:
         raise Unreadable(N_("rules file not found; give the path of a .toml rules file")) from None
     except OSError as exc:
-        raise Unreadable(
-            N_("cannot read rules file: {reason}"), reason=exc.strerror or exc
-        ) from None
+        raise Unreadable(N_("cannot read rules file: {reason}"), reason=OSReason(exc)) from None
     try:
         st = os.fstat(fd)
         mode = st.st_mode
@@ -78,9 +76,7 @@ def read_rules_file(path: str) -> bytes:
             data = f.read(MAX_FILE + 1)
         remember(st, path)
     except OSError as exc:
-        raise Unreadable(
-            N_("cannot read rules file: {reason}"), reason=exc.strerror or exc
-        ) from None
+        raise Unreadable(N_("cannot read rules file: {reason}"), reason=OSReason(exc)) from None
     finally:
         os.close(fd)
     if len(data) > MAX_FILE:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable
 
 from .. import tomlcache
-from ..errors import Problem, RulesError
+from ..errors import OSReason, Problem, RulesError
 from ..i18n import N_, Deferred, Message, Note
 from ..model import Catalog, RulesFile
 from .document import FileReader
@@ -112,7 +112,7 @@ class Loader:
                 BUNDLED_NAME,
                 "",
                 N_("cannot read the bundled rules: {reason}"),
-                reason=exc.strerror or exc,
+                reason=OSReason(exc),
             )
             return
         self.add_text(text, BUNDLED_NAME, bundled_folder())

@@ -23,7 +23,7 @@ import stat
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ..errors import LinkcheckError
+from ..errors import LinkcheckError, OSReason
 from ..i18n import N_
 from .folders import data_dir, record_path, release_dir
 
@@ -208,7 +208,7 @@ def _unreadable(path: str, exc: OSError) -> ReleaseError:
     return ReleaseError(
         N_("cannot read the installed rules release in '{path}': {reason}; pass --no-release "
            "to answer without it"),
-        path=path, reason=exc.strerror or exc,
+        path=path, reason=OSReason(exc),
     )  # fmt: skip
 
 
@@ -282,7 +282,7 @@ def installed() -> Installed | None:
         raise ReleaseError(
             N_("cannot read the installed rules release '{path}': {reason}; run `linkcheck rules "
                "update` to install it again, or pass --no-release"),
-            path=path, reason=exc.strerror or exc,
+            path=path, reason=OSReason(exc),
         ) from None  # fmt: skip
     if sha256_hex(data) != release.sha256:
         raise ReleaseError(
