@@ -46,6 +46,8 @@ def closest(
         if min(len(alias), len(key)) >= 2 and (alias in key or key in alias):
             base = 0.6 if alias.startswith(key) or key.startswith(alias) else 0.45
             score = max(score, base + 0.4 * min(len(alias), len(key)) / max(len(alias), len(key)))
+        if _swapped(alias, key):  # two letters typed the other way round: `lsit` is list
+            score = max(score, 0.9)
         if ident in later:
             score -= 0.05
         score = round(score, 9)  # 0.75 - 0.05 and 0.7 are as close: a tie, told by ratio
@@ -54,6 +56,14 @@ def closest(
     # the closest first; as close, the nearer spelling
     ranked = sorted(best, key=lambda ident: (-best[ident][0], -best[ident][1]))
     return ranked[:n]
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether `b` is `a` with two neighbouring characters the other way round."""
+    if len(a) != len(b) or a == b:
+        return False
+    at = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(at) == 2 and at[1] == at[0] + 1 and a[at[0]] == b[at[1]] and a[at[1]] == b[at[0]]
 
 
 class did_you_mean:  # used like the function it was: f"…{did_you_mean(ids)}"

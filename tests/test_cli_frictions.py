@@ -87,13 +87,24 @@ def test_file_arguments_complete_as_paths(run, words):
          "错误：没有选项 '--bogus'。\n运行 'linkcheck check --help' 查看帮助。\n"),
         # click's did-you-mean for an option, in Chinese too (it was left in English)
         (("check", "tmall", "--form", "x"),
-         "Error: No such option '--form'. (Did you mean one of: '--color', '--format', "
-         "'--platform'?)\nTry 'linkcheck check --help' for help.\n"),
+         "Error: No such option '--form'. (Did you mean one of: '--format', '--platform'?)\n"
+         "Try 'linkcheck check --help' for help.\n"),
+        # only the near ones: click's own search offered --platform for --formt, --encoding
+        # for --engin, and --color for --form
+        (("check", "tmall", "--formt", "x"),
+         "Error: No such option '--formt'. Did you mean '--format'?\n"
+         "Try 'linkcheck check --help' for help.\n"),
+        (("batch", "x.csv", "--engin", "duckdb"),
+         "Error: No such option '--engin'. Did you mean '--engine'?\n"
+         "Try 'linkcheck batch --help' for help.\n"),
+        (("sur",), "Error: no command 'sur' (did you mean 'surfaces' or 'sources'?); the "
+         "commands are check, batch, timeline, upcoming, rules, sources, surfaces, "
+         "platforms\nTry 'linkcheck --help' for help.\n"),
         (("--lang", "zh", "check", "tmall", "--platfom", "ks"),
          "错误：没有选项 '--platfom'。是不是 '--platform'？\n"
          "运行 'linkcheck check --help' 查看帮助。\n"),
         (("--lang", "zh", "check", "tmall", "--form", "x"),
-         "错误：没有选项 '--form'。（是不是其中之一：'--color', '--format', '--platform'？）\n"
+         "错误：没有选项 '--form'。（是不是其中之一：'--format', '--platform'？）\n"
          "运行 'linkcheck check --help' 查看帮助。\n"),
         # a number: in words, not click's "integer range" and "1<=x<=9999" (no Chinese)
         (("check", "tmall", "--year", "0"),
@@ -116,7 +127,8 @@ def test_file_arguments_complete_as_paths(run, words):
          "1 to 9\nTry 'linkcheck rules repo init --help' for help.\n"),
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
-         "source-as-command", "chinese", "near-options", "chinese-near-option",
+         "source-as-command", "chinese", "near-options", "near-option-only",
+         "near-option-not-encoding", "near-command-by-its-start", "chinese-near-option",
          "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits",
          "header-row-not-a-number",
          "chinese-year", "chinese-header-row", "escaped-number"],

@@ -138,6 +138,9 @@ def _usage_error(exc: click.UsageError) -> str:
     message of two lines already (a source typed where a command goes) has no hint."""
     from ..i18n import gettext as _
 
+    if isinstance(exc, click.NoSuchOption) and exc.ctx is not None:
+        near = _near_options(exc.option_name, exc.ctx.command)
+        exc = click.NoSuchOption(exc.option_name, possibilities=near, ctx=exc.ctx)
     message = exc.format_message()
     # click puts a space between its sentences ("No such option '--form'. Did you mean …"):
     # after a full-width stop (Chinese) none belongs
@@ -150,6 +153,22 @@ def _usage_error(exc: click.UsageError) -> str:
             command=ctx.command_path, option=option
         ) + "\n"  # fmt: skip
     return text
+
+
+def _near_options(name: str, command: click.Command) -> list[str]:
+    """The long options of `command` near the mistyped `name`, as names are found everywhere
+    (names.closest, without the dashes every option shares), and of those only the ones
+    about as near as the nearest: click's own search offered --platform for --formt and
+    --encoding for --engin."""
+    from difflib import SequenceMatcher
+
+    from ..names import closest
+
+    typed = name.lstrip("-").casefold()
+    options = [o for p in command.params for o in (*p.opts, *p.secondary_opts) if o[:2] == "--"]
+    near = closest(typed, {o[2:]: o for o in options}, n=3)
+    ratios = [SequenceMatcher(None, typed, o[2:]).ratio() for o in near]
+    return [o for o, ratio in zip(near, ratios, strict=True) if ratio >= max(ratios) - 0.15]
 
 
 def _chinese_full_stop(exc: click.MissingParameter) -> None:

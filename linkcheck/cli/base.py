@@ -139,9 +139,11 @@ class SuggestingGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def closest_commands(self, name: str, ctx: click.Context) -> list[str]:
-        import difflib
+        """The commands near `name`, as names are found everywhere (names.closest): `sur`
+        is surfaces first (difflib's own search gave sources alone)."""
+        from ..names import closest
 
-        return difflib.get_close_matches(name.lower(), self.list_commands(ctx), n=2, cutoff=0.6)
+        return closest(name, {c: c for c in self.list_commands(ctx)}, n=2)
 
     def unknown_command(self, name: str, ctx: click.Context) -> str:
         from ..errors import shown
