@@ -63,13 +63,7 @@ def shared_link(text: str) -> str:
             end += 1
         links.append((text[start:end], end))
     if len(links) > 1:
-        raise LinkError(
-            N_("'{text}' holds {count} links ({links}); give the one to check{how}"),
-            text=_show(text),
-            count=len(links),
-            links=", ".join(_show(link) for link, _end in links),
-            how=HOW,
-        )
+        raise _several(text, [link for link, _end in links])
     link, end = links[0]
     after = link.split("://", 1)[1]
     if end < len(text) and not text[end].isspace() and not _AUTHORITY_END.search(after):
@@ -83,6 +77,35 @@ def shared_link(text: str) -> str:
             how=HOW,
         )
     return link
+
+
+def _several(text: str, links: list[str]) -> LinkError:
+    return LinkError(
+        N_("'{text}' holds {count} links ({links}); give the one to check{how}"),
+        text=_show(text),
+        count=len(links),
+        links=", ".join(_show(link) for link in links),
+        how=HOW,
+    )
+
+
+def _one_link_only(text: str) -> None:
+    """Refuse `text` when a second http(s) link starts in it, however it is joined to the
+    first — a comma, 、, ；, or nothing (`…id=1，https://item.jd.com/2.html` was checked as
+    the Tmall link alone): every `http(s)://` but one inside a query value or a path (after
+    = or /: a redirect's target) starts a link."""
+    starts = [m.start() for m in _URL_START.finditer(text)
+              if m.start() == 0 or text[m.start() - 1] not in "=/"]  # fmt: skip
+    if len(starts) < 2:
+        return
+    links = []
+    for at, start in enumerate(starts):
+        stop = starts[at + 1] if at + 1 < len(starts) else len(text)
+        end = start
+        while end < stop and text[end] in _URL_CHARS:
+            end += 1
+        links.append(text[start:end].rstrip(",;"))
+    raise _several(text, links)
 
 
 def _printable_or_space(text: str) -> bool:
@@ -109,6 +132,8 @@ def link_host(url: str) -> str:
             text=shown,
             how=HOW,
         )
+    if text.count("://") > 1:
+        _one_link_only(text)
     if not _ONE_LINK.match(text):
         text = shared_link(text)
         shown = _show(text)

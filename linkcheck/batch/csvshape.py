@@ -34,12 +34,13 @@ _LINE_END = re.compile("\r\n?|\n")
 
 def rows_within(cells: list[str], delimiter: str, width: int) -> int:
     """How many lines inside `cells` — after a line break in a cell — read as rows of a file
-    `width` cells wide: not empty, and holding width - 1 delimiters or more. A quote that
-    opened a cell and a stray one further down take the rows between them into that cell
-    (csv reads them so, as a spreadsheet does); a cell's own text seldom has such lines.
-    Both engines ask it of every row over several lines: the Python engine says so on
-    stderr, and the DuckDB engine leaves such a file to it."""
-    need = width - 1
+    `width` cells wide: not empty, and holding `width - 2` delimiters or more (a row may
+    leave its last cell out, as csv lets it), at least one (any line, in a file of one
+    column). A quote that opened a cell and a stray one further down take the rows between
+    them into that cell (csv reads them so, as a spreadsheet does); a cell's own text seldom
+    has such lines. Both engines ask it of every row over several lines: the Python engine
+    says so on stderr, and the DuckDB engine leaves such a file to it."""
+    need = 0 if width == 1 else max(1, width - 2)
     found = 0
     for cell in cells:
         if "\n" in cell or "\r" in cell:

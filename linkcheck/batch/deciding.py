@@ -62,13 +62,16 @@ _PLAIN_LINK = re.compile(r"((?i:https?)://[^/?#\s]*)(?:[/?#]\S*)?")
 def link_prefix(url: str) -> str | None:
     """The scheme and authority of `url` (`https://detail.tmall.com`) when they alone decide
     what links.link_host reads from it, else None: a plain http(s) link with no space and
-    nothing unprintable anywhere in it, whose authority ends at the first / ? or #. For
+    nothing unprintable anywhere in it, no second `://` (a second link, or a redirect's
+    target: links.link_host decides), whose authority ends at the first / ? or #. For
     such a link link_host(url) is link_host(its prefix) — every check it makes on the rest
     of the text (printable, one link, not share text) passes for the rest — so a host
     decided once answers every link that starts the same way; anything else is read whole,
     every time, as links.link_host reads it."""
     found = _PLAIN_LINK.fullmatch(url)
-    return found[1] if found is not None and url.isprintable() else None
+    if found is None or not url.isprintable() or url.count("://") > 1:  # a second link?
+        return None
+    return found[1]
 
 
 def _remember(cache: _Bounded, key, compute):

@@ -228,8 +228,11 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker
     over several lines of the readers.DelimitedRows `source` are shown to
     `checker.over_lines` here, as the engines are shown the others."""
     rest = iter(rows)
+    # the rows read at once pass checker.over_lines here; the rest, later, where they are
+    # answered (a run past them all here too warned twice of a row after the first 50)
+    ahead = rest
     if now and checker is not None and type(source) is DelimitedRows:
-        rest = _spanned(rest, source, checker)
+        ahead = _spanned(rest, source, checker)
 
     def keep(row) -> None:
         if type(row) is not BadRow:  # a cell longer than a link can be says nothing
@@ -238,7 +241,7 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker
     if now:
         first: list = []
         try:
-            first.extend(islice(rest, SAMPLE_ROWS))
+            first.extend(islice(ahead, SAMPLE_ROWS))
         except (UnicodeDecodeError, csv.Error, InputError) as exc:
             # the input breaks within the sample: the rows before the break pass first, and
             # the error is raised where the rows reach it, as the Python engine reads them

@@ -318,12 +318,12 @@ def test_every_closed_last_row_is_answered(run, data):
 
 # A quote that opened a cell and a stray one further down took the rows between them into
 # that cell: 20 rows were gone without a word (exit 0, the counts short by 40).
-def _pair(tmp_path, text_first='"限时 t50', text_last='t70"', fmt="csv"):
+def _pair(tmp_path, text_first='"限时 t50', text_last='t70"', fmt="csv", at=50):
     d = "," if fmt == "csv" else "\t"
     rows = [d.join(["source", "date", "title"])]
     rows += [d.join(["tmall", f"2022-11-{i % 28 + 1:02d}", f"t{i}"]) for i in range(1, 301)]
-    rows[50] = d.join(["tmall", "2022-11-11", text_first])  # line 51
-    rows[70] = d.join(["tmall", "2022-11-11", text_last])  # line 71
+    rows[at] = d.join(["tmall", "2022-11-11", text_first])  # line 51
+    rows[at + 20] = d.join(["tmall", "2022-11-11", text_last])  # line 71
     path = tmp_path / f"pair.{fmt}"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -335,21 +335,24 @@ TAKEN_IN = (
 )
 
 
+@pytest.mark.parametrize("at", [50, 80], ids=["in-the-rows-read-first", "after-them"])
 @pytest.mark.parametrize("engine", ["auto", "python", "duckdb"])
-def test_rows_taken_into_a_quoted_cell_are_warned_of_by_every_engine(run, tmp_path, engine):
+def test_rows_taken_into_a_quoted_cell_are_warned_of_by_every_engine(run, tmp_path, engine, at):
     if engine == "duckdb":
         pytest.importorskip("duckdb")
-    path = _pair(tmp_path)
+    path = _pair(tmp_path, at=at)
     out = tmp_path / "out.csv"
     done = run("batch", str(path), "-o", str(out), "--engine", engine, "--on", "2022-11-11")
     assert done.exit_code == 0, done.stderr
     lines = done.stderr.replace("\n  ", " ").splitlines()
-    assert lines.count(TAKEN_IN) == 1, done.stderr
+    # once: past the 50 rows read before an engine is chosen it was said twice (a user's trial)
+    taken = TAKEN_IN.replace("51 to 71", f"{at + 1} to {at + 21}")
+    assert lines.count(taken) == 1, done.stderr
     assert lines[-1] == "560 results: allowed 560 · denied 0 · unknown 0 · error 0"
     if engine == "duckdb":
         assert lines[0] == (
-            "engine duckdb: line 51 has a quoted cell holding lines that read as rows (a stray "
-            "quote?); checked by the Python engine"
+            f"engine duckdb: line {at + 1} has a quoted cell holding lines that read as rows (a "
+            "stray quote?); checked by the Python engine"
         )
     python = run("batch", str(path), "--engine", "python", "--on", "2022-11-11")
     assert out.read_text(encoding="utf-8") == python.stdout  # the same bytes
@@ -393,6 +396,8 @@ def test_past_three_such_rows_the_rest_are_counted(run):
         (["a", "b\nc,d"], 2, 1),
         (["a", "b\nc"], 2, 0),  # no delimiter: not a row of two cells
         (["a\r\nx,y,z", "b\rc,d,e\n"], 3, 2),  # every line end; an empty line is none
+        (["1", "a\n3,tmall,2022-11-11\n4,pdd"], 4, 1),  # a row short of its last cell, not 2
+        (["1", "a\nx,y\nz"], 3, 1),
         (["a\nb"], 1, 1),  # one column: any line is a row
         (["a\n\n"], 1, 0),
         (["plain", "cells"], 2, 0),
@@ -402,3 +407,20 @@ def test_rows_within(cells, width, found):
     from linkcheck.batch.csvshape import rows_within
 
     assert rows_within(cells, ",", width) == found
+
+
+def test_two_links_joined_in_one_cell_are_an_error_row_after_the_first_alone(run):
+    # the Tmall link alone was answered for the cell, the JD or Pinduoduo one ignored: and a
+    # cell that starts as a link already answered took that answer from the cache
+    data = (
+        "sku,链接\n"
+        "1,https://detail.tmall.com/item.htm?id=1\n"
+        "2,https://detail.tmall.com/item.htm?id=1、https://mobile.yangkeduo.com/goods.html?goods_id=1\n"
+        '3,"https://detail.tmall.com/item.htm?id=1,https://item.jd.com/2.html"\n'
+    )
+    done = run("batch", "-", "-s", "livestream", "--on", "2022-11-11", "--format", "csv",
+               input=data)  # fmt: skip
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert [r[3] for r in rows[1:]] == ["allowed", "error", "error"]
+    assert rows[2][-1].startswith("'https://detail.tmall.com/item.htm?id=1、https://mobile.y")
+    assert "holds 2 links" in rows[2][-1] and "holds 2 links" in rows[3][-1]
