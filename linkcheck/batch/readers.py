@@ -175,6 +175,7 @@ def read_delimited(text, delimiter: str,
 # the cell, whose quote never closed (csv would give the rest of the file as that one cell).
 _PAST_END = "\n-"
 _PAST_END_REFUSED = "new-line character seen in unquoted field"  # csv's words for it
+_CELL_TOO_LONG = "field larger than field limit"  # csv's words past field_size_limit()
 _LINE_END = re.compile("\r\n?|\n")
 
 
@@ -200,6 +201,12 @@ def _counted(rows, fed: list[int], reader) -> Iterator[list[str]]:
             raise
         raise unclosed(row, reader.line_num) from None
     except csv.Error as exc:
+        if str(exc).startswith(_CELL_TOO_LONG):  # most often a quote that never closes
+            raise InputError(
+                N_("a cell runs past {limit} characters by line {line}: a quoted cell that "
+                   "does not close (a stray quote?), or a cell longer than a checklist's"),
+                limit=f"{_MAX_CELL:,}", line=f"{reader.line_num:,}",
+            ) from None  # fmt: skip
         if len(fed) < 2 or not str(exc).startswith(_PAST_END_REFUSED):
             raise
 

@@ -424,3 +424,20 @@ def test_two_links_joined_in_one_cell_are_an_error_row_after_the_first_alone(run
     assert [r[3] for r in rows[1:]] == ["allowed", "error", "error"]
     assert rows[2][-1].startswith("'https://detail.tmall.com/item.htm?id=1、https://mobile.y")
     assert "holds 2 links" in rows[2][-1] and "holds 2 links" in rows[3][-1]
+
+
+def test_a_cell_past_the_cell_bound_is_said_to_be_one_not_in_csvs_words(run, monkeypatch):
+    # a stray quote early in a big file: "is not readable CSV: field larger than field limit
+    # (16777216)", in English in Chinese too, naming no line
+    from linkcheck.batch import readers
+
+    monkeypatch.setattr(readers, "_MAX_CELL", 100)
+    data = 'source,note\ntmall,"oops\n' + "tmall,x\n" * 40
+    done = run("batch", "-", "-o", "/dev/null", input=data)
+    assert done.exit_code == 2
+    assert done.stderr == (
+        "Error: input 'stdin': a cell runs past 100 characters by line 14: a quoted cell that "
+        "does not close (a stray quote?), or a cell longer than a checklist's\n"
+    )
+    zh = run("--lang", "zh", "batch", "-", "-o", "/dev/null", input=data)
+    assert "读到第 14 行时，一个单元格已超过 100 个字符：可能是带引号的单元格没有闭合" in zh.stderr
