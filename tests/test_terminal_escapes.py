@@ -355,6 +355,17 @@ def test_closed_stdout_check_keeps_its_exit_code_and_batch_stops_quietly(hostile
     assert (answered.returncode, answered.stderr) == (0, "")
     denied = closed("check", "tmall", "--on", "2022-06-01")
     assert (denied.returncode, denied.stderr) == (1, "")
+    # a pipe its reader closed (`| head -1`), the answer drawn by rich, which exited 1
+    # (denied) itself there
+    for when, code in (("2022-11-11", 0), ("2022-06-01", 1)):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "linkcheck", "check", "tmall", "--on", when, "--format",
+             "text", "--explain"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        proc.stdout.close()  # before it writes a line
+        _, err = proc.communicate(timeout=120)
+        assert (proc.returncode, err) == (code, b"")
     listed = closed("sources")
     assert (listed.returncode, listed.stderr) == (1, "")
     batch = closed("batch", "list.csv", "--on", "2022-11-11", "-s", "livestream")

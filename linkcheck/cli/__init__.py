@@ -225,16 +225,22 @@ _UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 def main() -> None:
     """Console-script entry point."""
+    done: int | str | None = None  # the exit code the command ended with, if it ended
     try:
         try:
             cli.main(prog_name="linkcheck")
+        except SystemExit as exc:
+            done = exc.code
+            raise
         finally:  # what is still buffered is written now, where its failure is caught
             if sys.stdout is not None:
                 sys.stdout.flush()
     except BrokenPipeError:
-        # stdout closed early (`linkcheck ... | head -1`): stop quietly, no traceback
+        # stdout closed early (`linkcheck ... | head -1`): stop quietly, no traceback; a
+        # command that had ended keeps its code (`check … | head -1` said 1, denied, of an
+        # allowed answer whose last lines found the pipe closed)
         silence_stdout()
-        sys.exit(1)
+        sys.exit(1 if done is None else done)
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:

@@ -4,6 +4,7 @@ escaped, whatever it came from — a rules file, an argument, a checklist."""
 
 from __future__ import annotations
 
+import errno
 import sys
 
 from ..errors import escape_controls
@@ -67,6 +68,12 @@ def _safe_console_class():
         from rich.segment import Segment
 
         class SafeConsole(Console):
+            def on_broken_pipe(self) -> None:
+                # rich exits 1 here; the command's own handling keeps its exit code
+                # (`check … --format text | head -1` said 1, denied, of an allowed answer)
+                self.quiet = True
+                raise BrokenPipeError(errno.EPIPE, "the output was closed")
+
             def render_str(self, text: str, **kwargs):
                 return super().render_str(terminal_text(text), **kwargs)
 
