@@ -62,8 +62,11 @@ class RuleSet:
         row's source next to its url; `said` names that input): it must be among the
         candidates. The one place a stated source is checked against a link."""
         if not set(stated.candidates) <= set(resolved.candidates):
+            from .i18n import Message
+            from .words import Listed
+
             what = (
-                f"the link's host {resolved.host}"
+                Message(N_("the link's host {host}"), host=resolved.host)
                 if resolved.host
                 else f"'{shown(resolved.input)}'"
             )
@@ -71,8 +74,11 @@ class RuleSet:
                 N_("{said} does not match {what}, which can only be {candidates}"),
                 said=said,
                 what=what,
-                candidates=" or ".join(resolved.candidates),
-            )
+                candidates=Message(N_("{one} or {other}"), one=Listed(resolved.candidates[:-1]),
+                                   other=resolved.candidates[-1])
+                if len(resolved.candidates) > 1
+                else resolved.candidates[0],
+            )  # fmt: skip
         return Resolved(resolved.input, stated.id, stated.candidates, resolved.kind, resolved.host)
 
     def surface_id(self, name: str) -> str:

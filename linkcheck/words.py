@@ -118,9 +118,10 @@ def decision_note(d: Decision) -> str:
 
 
 def empty_date_note(at: datetime, when: str) -> str:
-    """The note of an empty cell in a date column, read as the run's date `when` (--on)."""
+    """The note of an empty cell in a date column, read as the run's date `when` (--on): a
+    Note, as reading_note's (the table and a workbook said it in English under --lang zh)."""
     template = EMPTY_DATE_NOTES[0] if when.strip().lower() == "now" else EMPTY_DATE_NOTES[1]
-    return Message(template, date=shown_at(at), when=when).english()
+    return Note(Message(template, date=shown_at(at), when=when))
 
 
 def reading_note(at: datetime, year: int | None) -> str:

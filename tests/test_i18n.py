@@ -366,3 +366,29 @@ def test_an_os_reason_without_a_translation_is_the_oss_own_words():
         assert str(OSReason(OSError("no errno at all"))) == "no errno at all"
     with speaking("en"):
         assert str(OSReason(OSError(errno.EACCES, "Zugriff verweigert"))) == "Zugriff verweigert"
+
+
+def test_english_left_in_chinese_messages_is_gone(run, tmp_path, write):
+    """Each was English inside a Chinese message (a new user's trial)."""
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("a,b\n", encoding="utf-8")
+    nodate = write("nodate.csv", "source,date\ntmall,\n")
+    said = {
+        "workbook": run("--lang", "zh", "batch", str(fake)).stderr,
+        "encoding": run("--lang", "zh", "batch", nodate, "--encoding", "gbk2").stderr,
+        "as": run("--lang", "zh", "check", "--as", "tmall", "https://item.jd.com/1.html").stderr,
+        "xls": run("--lang", "zh", "batch", nodate, "-o", str(tmp_path / "o.xls")).stderr,
+    }
+    assert said["workbook"] == (
+        f"错误：输入 '{fake}'：不是可读取的 .xlsx 工作簿：它不是 zip 压缩包，而每个 .xlsx 都是"
+        "（是改了扩展名的 CSV 或旧版 .xls 文件吗？）\n"
+    )  # was (BadZipFile: File is not a zip file)
+    assert said["encoding"].startswith(f"错误：输入 '{nodate}'：未知编码 'gbk2'：请使用")
+    assert said["as"].startswith("错误：--as tmall 与链接的主机 item.jd.com 不符，它只可能是 "
+                                 "jd-self 或 jd-pop\n")  # fmt: skip
+    assert said["xls"].startswith(f"错误：无法写入 '{tmp_path / 'o.xls'}'：linkcheck 只写")
+    table = run("--lang", "zh", "batch", nodate, "-s", "直播", "--on", "2022-11-11",
+                "--format", "table").stdout  # fmt: skip
+    assert "此行没有日期：按 2022-11-11 检查（--on 2022-11-11）" in table
+    english = run("batch", nodate, "-s", "直播", "--on", "2022-11-11", "--format", "csv").stdout
+    assert english.endswith(",the row has no date: checked at 2022-11-11 (--on 2022-11-11)\n")

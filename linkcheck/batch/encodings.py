@@ -6,7 +6,7 @@ import codecs
 import io
 
 from ..errors import shown
-from ..i18n import N_
+from ..i18n import N_, Message
 from .formats import InputError
 
 # characters a line may run to without a line end: two of the longest cells (readers.py),
@@ -116,7 +116,11 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
     # utf-16 needs its BOM to say which byte order, and punycode is for host names
     if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
         name = shown(chosen)
-        what = f"unknown encoding '{name}'" if info is None else f"'{name}' is no file encoding"
+        what = (
+            Message(N_("unknown encoding '{name}'"), name=name)
+            if info is None
+            else Message(N_("'{name}' is no file encoding"), name=name)
+        )
         raise InputError(N_("{what}: use utf-8, utf-8-sig, gb18030, gbk or utf-16"), what=what)
     boms = {
         "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),

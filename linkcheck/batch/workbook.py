@@ -63,6 +63,11 @@ def _check_workbook_sizes(binary) -> None:
     except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         # NotImplementedError: a zip feature Python does not read (a version, a compression);
         # RuntimeError: a part marked encrypted
+        if type(exc) is BadZipFile and str(exc) == "File is not a zip file":  # said in words
+            raise InputError(
+                N_("not a readable .xlsx workbook: it is no zip archive, as every .xlsx is (a "
+                   "CSV or an old .xls file renamed?)")
+            ) from None  # fmt: skip
         raise InputError(N_("not a readable .xlsx workbook ({reason})"), reason=_why(exc)) from None
     binary.seek(0)
 
