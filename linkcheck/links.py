@@ -190,7 +190,7 @@ def link_host(url: str) -> str:
     host = host.lower()
     if host.endswith("."):  # the root label: `tmall.com.` is `tmall.com`
         host = host[:-1]
-    if not host:  # `.`, `./x`, `http://`: no name of a source, and no host to read one from
+    if not host.strip("."):  # `.`, `..`, `./x`, `http://`: no name of a source, and no host
         raise LinkError(
             N_("'{text}' is neither a source nor a product link: it has no host{how}"),
             text=shown,

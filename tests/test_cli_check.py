@@ -281,6 +281,19 @@ def test_color_always_and_no_color(run):
             ],
         ),
         (["http://"], ["'http://' is neither a source nor a product link: it has no host"]),
+        ([".."], ["'..' is neither a source nor a product link: it has no host"]),
+        # a checklist's name, read as a link to the host list.csv
+        (
+            ["list.csv"],
+            [
+                "Error: 'list.csv' is a checklist's name, not a source or a product "
+                "link\n  to check every row of it: linkcheck batch 'list.csv'\n"
+            ],
+        ),
+        (
+            ["--lang", "zh", "选品表.XLSX"],
+            ["'选品表.XLSX' 是清单文件名，不是来源或商品链接\n  要逐行检查"],
+        ),
         (["--lang", "zh", "./"], ["'./' 既不是来源，也不是商品链接：其中没有主机名"]),
         (["\udcff\udcfe"], ["unknown source '\\udcff\\udcfe'"]),
         (["tmall", "--on", "\udcff"], ["invalid date '\\udcff'"]),

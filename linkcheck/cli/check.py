@@ -76,7 +76,7 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
     """
     ruleset, release = env.load()
     platform = ruleset.platform_id(env.platform)
-    resolved = ruleset.resolve(source, exact)
+    resolved = _resolved(ruleset, source, exact)
     surface_list = ruleset.surface_list(surfaces)
     at = read_date(ruleset, when, platform, year=year)
     decisions = [ruleset.decide(platform, resolved, s, at) for s in surface_list]
@@ -95,6 +95,30 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
     except BrokenPipeError:  # `check … | true`: the answer is the exit code all the same
         silence_stdout()
     raise click.exceptions.Exit(code)
+
+
+_CHECKLISTS = (".csv", ".tsv", ".txt", ".jsonl", ".xlsx", ".xls", ".xlsm", ".et", ".ods")
+
+
+def _resolved(ruleset, source: str, exact: str | None):
+    """SOURCE resolved; a checklist's file name given to check (`check list.csv`, read as a
+    link to the host list.csv) is said to be one, with the command that reads it."""
+    from ..errors import LinkError
+
+    try:
+        return ruleset.resolve(source, exact)
+    except LinkError:
+        name = source.strip()
+        if "://" in name or not name.lower().endswith(_CHECKLISTS):
+            raise
+        from ..errors import shown
+        from ..i18n import N_
+        from .base import UserError
+
+        raise UserError(
+            N_("'{name}' is a checklist's name, not a source or a product link\n"
+               "  to check every row of it: linkcheck batch '{name}'"), name=shown(name),
+        ) from None  # fmt: skip
 
 
 def _staleness(release) -> None:
