@@ -67,6 +67,11 @@ _PATTERNS = {
         r"(?P<word>今天|今日|明天|明日|后天|昨天|昨日|前天|today|tomorrow|yesterday)" + _CN_TIME,
         0,
     ),
+    # a named day and a part of it, but no hour: 今天晚上 (refused, saying so)
+    "day_part": (
+        r"(?:今天|今日|明天|明日|后天|昨天|昨日|前天)\s*(?:凌晨|早上|上午|中午|下午|晚上)",
+        0,
+    ),
     # a date followed by its Chinese weekday, as Excel's Chinese long date writes it:
     # 2022年11月11日星期五, 2022/11/11 周五, 2022-11-11（周五）
     "cn_weekday_tail": (r"[\s,，]*[(（]?(?:星期|周|礼拜)(?P<day>[一二三四五六日天])[)）]?", 0),
@@ -245,6 +250,9 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
         if (m := _RE.day_time.fullmatch(said)) and m["h"] is not None:
             on = today + timedelta(days=_WORDS[m["word"]])
             return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)
+        if _RE.day_part.fullmatch(said):  # 今晚, 明天下午: a part of the day, but which hour?
+            raise DateError(N_("'{date}' says no hour: say which, as in {example}"),
+                            date=_show(raw), example=f"{text}8点")  # fmt: skip
     if m := _RE.relative.fullmatch(key):
         return _relative(raw, m, tz, now, today, style)
     if m := _RE.weekday.fullmatch(key):

@@ -391,8 +391,9 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("   ", f"invalid date '   ': {ACCEPTED}"),
         ("next someday", f"invalid date 'next someday': {ACCEPTED}"),
         ("晚上13点", f"invalid date '晚上13点': {ACCEPTED}"),
-        ("今晚", f"invalid date '今晚': {ACCEPTED}"),  # tonight, but when?
-        ("明天晚上", f"invalid date '明天晚上': {ACCEPTED}"),
+        ("今晚", "'今晚' says no hour: say which, as in 今晚8点"),  # tonight, but when?
+        ("明天 晚上", "'明天 晚上' says no hour: say which, as in 明天 晚上8点"),
+        ("今天下午", "'今天下午' says no hour: say which, as in 今天下午8点"),
         ("今天晚上3点", "impossible time in '今天晚上3点': 3 晚上"),
         ("明天 24:30", "impossible date '明天 24:30': there is no time 24:30"),
         ("\x00\x01", f"invalid date '\\x00\\x01': {ACCEPTED}"),
