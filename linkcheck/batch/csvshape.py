@@ -29,7 +29,7 @@ BLOCK = MAX_RECORD  # bytes matched at a time (no more than MAX_RECORD)
 _BOM = b"\xef\xbb\xbf"
 
 
-_LINE_END = re.compile("\r\n?|\n")
+LINE_END = re.compile("\r\n?|\n")  # a line end as csv and the readers split lines
 
 
 def rows_within(cells: list[str], delimiter: str, width: int) -> int:
@@ -45,7 +45,7 @@ def rows_within(cells: list[str], delimiter: str, width: int) -> int:
     for cell in cells:
         if "\n" in cell or "\r" in cell:
             found += sum(
-                1 for line in _LINE_END.split(cell)[1:] if line and line.count(delimiter) >= need
+                1 for line in LINE_END.split(cell)[1:] if line and line.count(delimiter) >= need
             )
     return found
 

@@ -15,6 +15,7 @@ from typing import BinaryIO, NamedTuple, Protocol
 
 from ..i18n import N_, Note
 from .cells import BadRow, JsonRow, RawNumber, cell_text
+from .csvshape import LINE_END
 from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
 from .formats import Format, InputError
 from .headers import FOUND, MAX_COLUMNS, Layout, Located, locate
@@ -176,7 +177,6 @@ def read_delimited(text, delimiter: str,
 _PAST_END = "\n-"
 _PAST_END_REFUSED = "new-line character seen in unquoted field"  # csv's words for it
 _CELL_TOO_LONG = "field larger than field limit"  # csv's words past field_size_limit()
-_LINE_END = re.compile("\r\n?|\n")
 
 
 def _past_end(fed: list[int]) -> Iterator[str]:
@@ -217,7 +217,7 @@ def unclosed(row: list[str], line_num: int) -> InputError:
     the row starts on and the file's last."""
     last = line_num - 1
     cells = [*row[:-1], row[-1][: -len(_PAST_END)]]
-    breaks = sum(len(_LINE_END.findall(cell)) for cell in cells)
+    breaks = sum(len(LINE_END.findall(cell)) for cell in cells)
     ended = cells[-1].endswith(("\n", "\r"))  # the file's last line has its line end
     first = last - (breaks - ended)
     if first == last:
