@@ -30,6 +30,7 @@ _BOM = b"\xef\xbb\xbf"
 
 
 LINE_END = re.compile("\r\n?|\n")  # a line end as csv and the readers split lines
+_BYTES_LINE_END = re.compile(b"\r\n?|\n")
 
 
 def rows_within(cells: list[str], delimiter: str, width: int) -> int:
@@ -40,7 +41,7 @@ def rows_within(cells: list[str], delimiter: str, width: int) -> int:
     them into that cell (csv reads them so, as a spreadsheet does); a cell's own text seldom
     has such lines. Both engines ask it of every row over several lines: the Python engine
     says so on stderr, and the DuckDB engine leaves such a file to it."""
-    need = 0 if width == 1 else max(1, width - 2)
+    need = _row_delimiters(width)
     found = 0
     for cell in cells:
         if "\n" in cell or "\r" in cell:
@@ -48,6 +49,19 @@ def rows_within(cells: list[str], delimiter: str, width: int) -> int:
                 1 for line in LINE_END.split(cell)[1:] if line and line.count(delimiter) >= need
             )
     return found
+
+
+def _row_delimiters(width: int) -> int:
+    """The delimiters a line needs to read as a row of `width` cells (rows_within)."""
+    return 0 if width == 1 else max(1, width - 2)
+
+
+def _may_hold_rows(record: bytes, delimiter: bytes, width: int) -> bool:
+    """Whether a record's bytes may hold lines that rows_within counts: some line after its
+    first, not empty, with as many delimiters — a cell's line is part of such a line, so a
+    record that has none needs no reading (most records over several lines: an address)."""
+    need = _row_delimiters(width)
+    return any(line.count(delimiter) >= need for line in _BYTES_LINE_END.split(record)[1:] if line)
 
 
 class NotPlain(Exception):
@@ -232,9 +246,12 @@ def scan(read: Callable[[int], bytes], delimiter: str, width: int,
             own = not (_end(stream, pos, flat.record, eol) or _last(stream, pos, flat.last))
             if own and pos:  # a row (not the header) over several lines
                 buf, at, _, _ = stream.view(pos, end)
-                text = buf[at : at + end].decode("utf-8", "replace")
-                cells = next(csv.reader([text], delimiter=delimiter))
-                if rows_within(cells, delimiter, width):
+                record = buf[at : at + end]
+                if _may_hold_rows(record, delimiter.encode(), width) and rows_within(
+                    next(csv.reader([record.decode("utf-8", "replace")], delimiter=delimiter)),
+                    delimiter,
+                    width,
+                ):
                     raise NotPlain(
                         N_("line {line} has a quoted cell holding lines that read as rows (a "
                            "stray quote?)"), line=lines + 1,
