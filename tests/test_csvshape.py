@@ -129,7 +129,7 @@ def plain(data: bytes, delimiter: bytes, width: int, limit: int) -> Shape | None
             return None
         # a row's quoted cell holding lines with a row's delimiters: a stray quote's doing
         inner = [line for value in values for line in re.split(rb"\r\n|\r|\n", value)[1:]]
-        need = 0 if width == 1 else max(1, width - 2)  # a row may leave its last cell out
+        need = 0 if width == 1 else 1  # a row may leave its last cells out
         if count >= 0 and any(line and line.count(delimiter) >= need for line in inner):
             return None
         end = b"" if i == n else b"\r\n" if data.startswith(b"\r\n", i) else data[i : i + 1]

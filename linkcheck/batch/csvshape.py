@@ -35,12 +35,13 @@ _BYTES_LINE_END = re.compile(b"\r\n?|\n")
 
 def rows_within(cells: list[str], delimiter: str, width: int) -> int:
     """How many lines inside `cells` — after a line break in a cell — read as rows of a file
-    `width` cells wide: not empty, and holding `width - 2` delimiters or more (a row may
-    leave its last cell out, as csv lets it), at least one (any line, in a file of one
-    column). A quote that opened a cell and a stray one further down take the rows between
-    them into that cell (csv reads them so, as a spreadsheet does); a cell's own text seldom
-    has such lines. Both engines ask it of every row over several lines: the Python engine
-    says so on stderr, and the DuckDB engine leaves such a file to it."""
+    `width` cells wide: not empty, and holding a delimiter (any line, in a file of one
+    column): a row may leave its last cells out, as csv lets it (`3,jd-self` in a file of
+    four columns, whose date is optional). A quote that opened a cell and a stray one
+    further down take the rows between them into that cell (csv reads them so, as a
+    spreadsheet does); a cell's own text seldom has such lines. Both engines ask it of every
+    row over several lines: the Python engine says so on stderr, and the DuckDB engine
+    leaves such a file to it."""
     need = _row_delimiters(width)
     found = 0
     for cell in cells:
@@ -53,7 +54,7 @@ def rows_within(cells: list[str], delimiter: str, width: int) -> int:
 
 def _row_delimiters(width: int) -> int:
     """The delimiters a line needs to read as a row of `width` cells (rows_within)."""
-    return 0 if width == 1 else max(1, width - 2)
+    return 0 if width == 1 else 1
 
 
 def _may_hold_rows(record: bytes, delimiter: bytes, width: int) -> bool:

@@ -396,8 +396,10 @@ def test_past_three_such_rows_the_rest_are_counted(run):
         (["a", "b\nc,d"], 2, 1),
         (["a", "b\nc"], 2, 0),  # no delimiter: not a row of two cells
         (["a\r\nx,y,z", "b\rc,d,e\n"], 3, 2),  # every line end; an empty line is none
-        (["1", "a\n3,tmall,2022-11-11\n4,pdd"], 4, 1),  # a row short of its last cell, not 2
+        (["1", "a\n3,tmall,2022-11-11\n4,pdd"], 4, 2),  # rows short of their last cells
+        (["1", "a\n3,jd-self\n4,taobao\n5,pdd"], 4, 3),
         (["1", "a\nx,y\nz"], 3, 1),
+        (["1", "浙江省, 杭州市\n余杭区\n\n文一西路 969 号"], 3, 0),  # an address: no row
         (["a\nb"], 1, 1),  # one column: any line is a row
         (["a\n\n"], 1, 0),
         (["plain", "cells"], 2, 0),
