@@ -83,6 +83,7 @@ def test_file_arguments_complete_as_paths(run, words):
          "update\nTry 'linkcheck rules --help' for help.\n"),
         (("天猫",), "Error: no command '天猫'; the commands are check, batch, timeline, upcoming, "
          "rules, sources, surfaces, platforms\n  to check a source: linkcheck check '天猫'\n"),
+        (("--lang", "zh"), "错误：缺少命令。\n运行 'linkcheck --help' 查看帮助。\n"),  # was English
         (("--lang", "zh", "check", "--bogus"),
          "错误：没有选项 '--bogus'。\n运行 'linkcheck check --help' 查看帮助。\n"),
         # click's did-you-mean for an option, in Chinese too (it was left in English)
@@ -127,7 +128,8 @@ def test_file_arguments_complete_as_paths(run, words):
          "1 to 9\nTry 'linkcheck rules repo init --help' for help.\n"),
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
-         "source-as-command", "chinese", "near-options", "near-option-only",
+         "source-as-command", "chinese-missing-command", "chinese", "near-options",
+         "near-option-only",
          "near-option-not-encoding", "near-command-by-its-start", "chinese-near-option",
          "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits",
          "header-row-not-a-number",

@@ -32,6 +32,7 @@ CLICK_MESSAGES = (
     "Did you mean {possibility}?",  # after it, for a mistyped option (an ngettext pair)
     "(Did you mean one of: {possibilities}?)",
     "Missing argument",
+    "Missing command.",
     "Missing option",
     "Missing parameter",
     "Missing argument '{param_name}'.",
