@@ -39,6 +39,10 @@ _URL_CHARS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&*+,;=%"
 )
 _URL_START = re.compile(r"https?://", re.IGNORECASE)
+# a link written without its scheme after a separator: a host of two labels or more, then a
+# path (`、item.jd.com/2.html`, ` detail.tmall.com/item.htm?id=1`)
+_BARE_LINK = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}/\S*"
+_SECOND_BARE = re.compile(r"[,，、；;|\s]\s*(" + _BARE_LINK + ")")
 _ONE_LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S*\Z|(?:(?!://)\S)*\Z")
 
 
@@ -65,6 +69,12 @@ def shared_link(text: str) -> str:
     if len(links) > 1:
         raise _several(text, [link for link, _end in links])
     link, end = links[0]
+    start = starts[0]
+    # a second link, written without its scheme, before or after the one
+    if bare := _SECOND_BARE.search(" " + text[:start]):
+        raise _several(text, [bare[1], link])
+    if bare := _SECOND_BARE.search(" " + text[end:]):
+        raise _several(text, [link, bare[1]])
     after = link.split("://", 1)[1]
     if end < len(text) and not text[end].isspace() and not _AUTHORITY_END.search(after):
         raise LinkError(
@@ -163,6 +173,8 @@ def link_host(url: str) -> str:
         rest = text[2:] if text.startswith("//") else text
     end = _AUTHORITY_END.search(rest)
     authority = rest[: end.start()] if end else rest
+    if end and (bare := _SECOND_BARE.search(rest, end.start())):  # …id=1、item.jd.com/2.html
+        raise _several(text, [text[: len(text) - len(rest) + bare.start()], bare[1]])
     if "@" in authority or "\\" in authority:
         raise LinkError(
             N_(

@@ -407,8 +407,10 @@ def test_a_host_glued_to_more_text_is_never_the_host_before_it(bundled, before, 
     """`https://detail.tmall.com。evil.cn`: a browser folds `。` into `.` — the host is
     evil's. Text glued to a host with no space is refused, never read as the host before it."""
     text = f"{before}{scheme}detail.tmall.com{glue}evil.cn/item"
-    if glue.startswith("\u3000"):  # an ideographic space does end the link: that is the host
-        assert link_host(text) == "detail.tmall.com"
+    if glue.startswith("\u3000"):  # an ideographic space ends the link, and what follows
+        # it is a second link written without its scheme
+        with pytest.raises(LinkError, match="holds 2 links"):
+            link_host(text)
         return
     with pytest.raises(LinkError):
         bundled.classify(text)

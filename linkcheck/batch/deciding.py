@@ -56,6 +56,7 @@ def _text_size(key) -> int:
     return sum(len(part) for part in key if isinstance(part, str)) if type(key) is tuple else 0
 
 
+_JOINED = re.compile(r"[,，、；;|]")  # what joins a second link to the first (links._SECOND_BARE)
 _PLAIN_LINK = re.compile(r"((?i:https?)://[^/?#\s]*)(?:[/?#]\S*)?")
 
 
@@ -69,8 +70,8 @@ def link_prefix(url: str) -> str | None:
     decided once answers every link that starts the same way; anything else is read whole,
     every time, as links.link_host reads it."""
     found = _PLAIN_LINK.fullmatch(url)
-    if found is None or not url.isprintable() or url.count("://") > 1:  # a second link?
-        return None
+    if found is None or not url.isprintable() or url.count("://") > 1 or _JOINED.search(url):
+        return None  # a second link, perhaps (links.link_host decides, every time)
     return found[1]
 
 
