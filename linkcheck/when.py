@@ -179,6 +179,7 @@ class Reading(NamedTuple):
     at: datetime
     year: int | None = None  # the year given to a date written without one
     serial: bool = False  # the text was an Excel serial number
+    relative: bool = False  # read against now: now, today, 今晚8点, +3d, next friday, 下周五
 
 
 def clock() -> datetime:
@@ -242,23 +243,23 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     today = current.date()
 
     if key in _NOW:
-        return Reading(current)
+        return Reading(current, relative=True)
     if key in _WORDS:
-        return Reading(local_midnight(today + timedelta(days=_WORDS[key]), tz))
+        return Reading(local_midnight(today + timedelta(days=_WORDS[key]), tz), relative=True)
     if key.startswith(_DAY_STARTS):  # 今晚8点, 明天 20:00: that day, at that time
         said = _CONTRACTED[key[:2]] + key[2:] if key[:2] in _CONTRACTED else key
         if (m := _RE.day_time.fullmatch(said)) and m["h"] is not None:
             on = today + timedelta(days=_WORDS[m["word"]])
-            return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)
+            return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)._replace(relative=True)
         if _RE.day_part.fullmatch(said):  # 今晚, 明天下午: a part of the day, but which hour?
             raise DateError(N_("'{date}' says no hour: say which, as in {example}"),
                             date=_show(raw), example=f"{text}8点")  # fmt: skip
     if m := _RE.relative.fullmatch(key):
         return _relative(raw, m, tz, now, today, style)
     if m := _RE.weekday.fullmatch(key):
-        return Reading(_next_weekday(raw, m, tz, today))
+        return Reading(_next_weekday(raw, m, tz, today), relative=True)
     if m := _RE.cn_week.fullmatch(text):
-        return Reading(_chinese_week(m, tz, today))
+        return Reading(_chinese_week(m, tz, today), relative=True)
     year = style.year or today.year
     if m := _RE.festival.fullmatch(text):
         month, day = (6, 18) if m["j"] else (11, 11) if m["n"] in ("11", "十一") else (12, 12)
@@ -451,7 +452,11 @@ def _relative(raw: str, m: re.Match, tz: tzinfo, now, today: date,
     from dateutil.relativedelta import relativedelta
 
     base = m["base"]
-    start = read_when(base, tz, now, style) if base else Reading(local_midnight(today, tz))
+    start = (
+        read_when(base, tz, now, style)
+        if base
+        else Reading(local_midnight(today, tz), relative=True)
+    )
     local = start.at.replace(tzinfo=None)
     try:
         for step in _RE.step.finditer(m["steps"]):

@@ -17,6 +17,8 @@ YEAR_NOTES = (
     N_("the date has no year: read as {date} (--year {year})"),
 )
 
+RELATIVE_NOTE = N_("the date is said from today: read as {date}")
+
 EMPTY_DATE_NOTES = (
     N_("the row has no date: checked now, as the run (--on sets a date)"),
     N_("the row has no date: checked at {date} (--on {when})"),
@@ -122,6 +124,12 @@ def empty_date_note(at: datetime, when: str) -> str:
     Note, as reading_note's (the table and a workbook said it in English under --lang zh)."""
     template = EMPTY_DATE_NOTES[0] if when.strip().lower() == "now" else EMPTY_DATE_NOTES[1]
     return Note(Message(template, date=shown_at(at), when=when))
+
+
+def relative_note(at: datetime) -> str:
+    """The note of a date cell read against now (今晚8点, today, +3d, next friday): the
+    instant it was read as, which another day's run reads otherwise."""
+    return Note(Message(RELATIVE_NOTE, date=shown_at(at)))
 
 
 def reading_note(at: datetime, year: int | None) -> str:

@@ -17,7 +17,7 @@ from ..links import classify_host, link_host, looks_like_link, shared_link
 from ..model import Resolved
 from ..timeline import from_micros, micros
 from ..when import CELLS, DateStyle, read_when
-from ..words import change_cell, decision_note, empty_date_note, reading_note
+from ..words import change_cell, decision_note, empty_date_note, reading_note, relative_note
 from .cells import BadRow
 from .columns import Columns
 from .formats import Answer
@@ -306,6 +306,8 @@ class Checker:
             reading = read_when(text, self.ruleset.zone(platform), self.now, style)
             at = reading.at
             self.serials = self.serials or reading.serial
+            if reading.relative and style.cells:  # 今晚8点, today: the day it was read on
+                return at, micros(at), relative_note(at)
             if reading.year is None or not style.cells:
                 return at, micros(at)
             self.assumed_years.add(reading.year)

@@ -444,3 +444,33 @@ def test_a_cell_past_the_cell_bound_is_said_to_be_one_not_in_csvs_words(run, mon
     )
     zh = run("--lang", "zh", "batch", "-", "-o", "/dev/null", input=data)
     assert "读到第 14 行时，一个单元格已超过 100 个字符：可能是带引号的单元格没有闭合" in zh.stderr
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_date_said_from_today_notes_the_date_it_was_read_as(tmp_path, engine):
+    """今晚8点, today, +3d, next friday in a checklist were answered for a day no output
+    named: a run on another day answered otherwise without a word (a new user's trial)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from linkcheck.batch.run import ChecklistOptions, run_checklist
+
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    now = datetime(2022, 11, 10, 23, 30, tzinfo=ZoneInfo("UTC"))  # Nov 11 in Shanghai
+    path = tmp_path / "rel.csv"
+    path.write_text("source,date\ntmall,今晚8点\ntmall,today\ntmall,+3d\ntmall,下周五\n"
+                    "tmall,2022-11-11\ntmall,2022-01-31 +1m\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out.csv"
+    run_checklist(path, out, options=ChecklistOptions(now=now, surfaces=("livestream",),
+                                                      engine=engine))  # fmt: skip
+    notes = [row[-1] for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8")))][1:]
+    said = "the date is said from today: read as "
+    assert notes == [
+        said + "2022-11-11 20:00",
+        said + "2022-11-11",
+        said + "2022-11-14",
+        said + "2022-11-18",
+        "",  # a date of its own, or a step from one: no note
+        "",
+    ]
