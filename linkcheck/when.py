@@ -72,6 +72,12 @@ _PATTERNS = {
         r"(?:今天|今日|明天|明日|后天|昨天|昨日|前天)\s*(?:凌晨|早上|上午|中午|下午|晚上)",
         0,
     ),
+    # a Chinese date or a festival and a part of the day, but no hour: 11月11日 晚上, 双11晚上
+    "date_part": (
+        r"(?:(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|(?:\d{4}\s*年?\s*)?"
+        r"(?:双\s*(?:11|十一|12|十二)|6\s*[·・.]?\s*18))\s*(?:凌晨|早上|上午|中午|下午|晚上|早|晚)",
+        0,
+    ),
     # a date followed by its Chinese weekday, as Excel's Chinese long date writes it:
     # 2022年11月11日星期五, 2022/11/11 周五, 2022-11-11（周五）
     "cn_weekday_tail": (r"[\s,，]*[(（]?(?:星期|周|礼拜)(?P<day>[一二三四五六日天])[)）]?", 0),
@@ -266,6 +272,9 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
         return _chinese(raw, tz, m, m["y"], month, day, year)
     if m := _RE.chinese.fullmatch(text):
         return _chinese(raw, tz, m, m["y"], m["m"], m["d"], year)
+    if ("月" in text or "双" in text or "18" in text) and _RE.date_part.fullmatch(text):
+        raise DateError(N_("'{date}' says no hour: say which, as in {example}"),
+                        date=_show(raw), example=f"{text}8点")  # fmt: skip
     if m := _RE.iso.fullmatch(text):
         if m["sep"] == " ":  # 2022-11-11 20:00-22:00 is a range, not an offset of -22:00
             _one_time(raw, text)

@@ -394,6 +394,9 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("今晚", "'今晚' says no hour: say which, as in 今晚8点"),  # tonight, but when?
         ("明天 晚上", "'明天 晚上' says no hour: say which, as in 明天 晚上8点"),
         ("今天下午", "'今天下午' says no hour: say which, as in 今天下午8点"),
+        ("11月11日 晚上", "'11月11日 晚上' says no hour: say which, as in 11月11日 晚上8点"),
+        ("双11晚上", "'双11晚上' says no hour: say which, as in 双11晚上8点"),
+        ("2022年6·18下午", "'2022年6·18下午' says no hour: say which, as in 2022年6·18下午8点"),
         ("今天晚上3点", "impossible time in '今天晚上3点': 3 晚上"),
         ("明天 24:30", "impossible date '明天 24:30': there is no time 24:30"),
         ("\x00\x01", f"invalid date '\\x00\\x01': {ACCEPTED}"),
