@@ -258,8 +258,7 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
             on = today + timedelta(days=_WORDS[m["word"]])
             return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)._replace(relative=True)
         if _RE.day_part.fullmatch(said):  # 今晚, 明天下午: a part of the day, but which hour?
-            raise DateError(N_("'{date}' says no hour: say which, as in {example}"),
-                            date=_show(raw), example=f"{text}8点")  # fmt: skip
+            raise _no_hour(raw, text)
     if m := _RE.relative.fullmatch(key):
         return _relative(raw, m, tz, now, today, style)
     if m := _RE.weekday.fullmatch(key):
@@ -273,8 +272,7 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     if m := _RE.chinese.fullmatch(text):
         return _chinese(raw, tz, m, m["y"], m["m"], m["d"], year)
     if ("月" in text or "双" in text or "18" in text) and _RE.date_part.fullmatch(text):
-        raise DateError(N_("'{date}' says no hour: say which, as in {example}"),
-                        date=_show(raw), example=f"{text}8点")  # fmt: skip
+        raise _no_hour(raw, text)
     if m := _RE.iso.fullmatch(text):
         if m["sep"] == " ":  # 2022-11-11 20:00-22:00 is a range, not an offset of -22:00
             _one_time(raw, text)
@@ -299,6 +297,12 @@ def _normal(raw: str) -> str:
     if not text or len(text) > 64:
         raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
     return text
+
+
+def _no_hour(raw: str, text: str) -> DateError:
+    """A day and a part of it with no hour (今晚, 双11晚上): refused, with the hour to add."""
+    return DateError(N_("'{date}' says no hour: say which, as in {example}"),
+                     date=_show(raw), example=f"{text}8点")  # fmt: skip
 
 
 def _show(text: str) -> str:

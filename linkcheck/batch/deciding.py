@@ -465,6 +465,20 @@ def written(write, cells: list[str], results: list[Answer]) -> list[Answer]:
     return results
 
 
+def spanned(rows, source, checker: Checker):
+    """`rows`, read from the readers.DelimitedRows `source`, each one csv read over several
+    lines shown to checker.over_lines (rows given again, while csv's line count stands
+    still, are not: they were shown when read)."""
+    reader = source.reader
+    prev = reader.line_num
+    for row in rows:
+        line = reader.line_num
+        if line > prev + 1:
+            checker.over_lines(row, prev + 1, line, source.delimiter)
+        prev = line
+        yield row
+
+
 def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], writer,
                *, tick=None, every: int = 2000, source=None) -> dict[str, int]:  # fmt: skip
     """Decide every row and give the writer each input row's cells with its answers (one
@@ -484,14 +498,9 @@ def check_rows(checker: Checker, header: list[str], rows: Iterable[list[str]], w
     write = writer.write
     fit = writer.fit
     counts = dict.fromkeys(("allowed", "denied", "unknown", "error", "skipped"), 0)
-    reader = None if source is None else source.reader
-    prev = 0 if reader is None else reader.line_num
+    if source is not None:
+        rows = spanned(rows, source, checker)
     for done, cells in enumerate(rows, start=1):
-        if reader is not None:
-            line = reader.line_num
-            if line > prev + 1:
-                checker.over_lines(cells, prev + 1, line, source.delimiter)
-            prev = line
         if len(cells) == width:
             results = decide(cells)
             if results[0].verdict == "error" and _blank(cells):

@@ -23,7 +23,7 @@ from ..i18n import N_
 from ..when import DateStyle, date_style
 from .cells import BadRow, JsonRow
 from .columns import MEANINGS, SAMPLE_CELL, SAMPLE_ROWS, Columns
-from .deciding import Checker, check_rows
+from .deciding import Checker, check_rows, spanned
 from .formats import (
     APPENDED,
     EXTENSIONS,
@@ -232,7 +232,7 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker
     # answered (a run past them all here too warned twice of a row after the first 50)
     ahead = rest
     if now and checker is not None and type(source) is DelimitedRows:
-        ahead = _spanned(rest, source, checker)
+        ahead = spanned(rest, source, checker)
 
     def keep(row) -> None:
         if type(row) is not BadRow:  # a cell longer than a link can be says nothing
@@ -259,18 +259,6 @@ def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker
             yield row
 
     return chain(passing(), rest)
-
-
-def _spanned(rows, source: DelimitedRows, checker: Checker):
-    """`rows`, read from `source`, each over several lines shown to checker.over_lines."""
-    reader = source.reader
-    prev = reader.line_num
-    for row in rows:
-        line = reader.line_num
-        if line > prev + 1:
-            checker.over_lines(row, prev + 1, line, source.delimiter)
-        prev = line
-        yield row
 
 
 def _raising(exc: BaseException):
