@@ -939,7 +939,8 @@ def test_a_full_temporary_folder_is_said_to_be_one(run, tmp_path, monkeypatch):
 
     from linkcheck.batch import columnar
 
-    def full(con, location, delimiter, header, checker, raw_cells, out_delimiter, target):
+    def full(*args):
+        target = args[-1]  # the write of either path: cells, or lines as they are
         raise duckdb.IOException(
             "IO Error: Async write failed for range [offset=0, size=15524547]: "
             '{"exception_type":"IO","exception_message":"Could not write file \\"'
@@ -948,6 +949,7 @@ def test_a_full_temporary_folder_is_said_to_be_one(run, tmp_path, monkeypatch):
         )
 
     monkeypatch.setattr(columnar, "_checked", full)
+    monkeypatch.setattr(columnar, "_checked_lines", full)
     rows = [["source", "date"], ["tmall", "2022-11-11"]]
     path = _write(tmp_path, "a.csv", rows)
     python = run("batch", path, "--fail-on", "never")
@@ -1013,3 +1015,86 @@ def test_a_late_fallback_reports_what_the_python_engine_read(run, tmp_path, data
     assert duckdb.stderr.startswith("engine duckdb: "), duckdb.stderr
     assert duckdb.stderr.split("\n", 1)[1] == python.stderr
     assert "Excel serial" in python.stderr and "without a year" in python.stderr
+
+
+def _lines_spy(monkeypatch) -> list[int]:
+    """The rows each run wrote from the file's own lines (columnar._write_lines), a number a
+    run that took that path."""
+    from linkcheck.batch import columnar
+
+    took: list[int] = []
+    write = columnar._write_lines
+
+    def spy(*args):
+        took.append(write(*args))
+        return took[-1]
+
+    monkeypatch.setattr(columnar, "_write_lines", spy)
+    return took
+
+
+TITLED = [["sku", "source", "surface", "date", "title"]] + [
+    [f"SKU{i:04d}", ["tmall", "jd-self", "taobao", "foo", "天猫"][i % 5],
+     ["livestream", "short-video", "直播"][i % 3], f"2022-{10 + i % 3}-{1 + i % 28:02d}",
+     f'保温杯 {i}件装, "爆款" 直播专享' if i % 2 else f"连衣裙 {i}"]
+    for i in range(300)
+]  # fmt: skip
+
+
+def _among(rows: list[list[str]], at: int, *more: list[str]) -> list[list[str]]:
+    """`rows` with `more` after the first `at`."""
+    return [*rows[:at], *more, *rows[at:]]
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "delimiter"),
+    [
+        (TITLED, (), ","),
+        (TITLED, ("--on", "2022-11-11"), "\t"),
+        ([[r[1], r[3], r[0]] for r in TITLED], ("-s", "all"), ","),  # a row an answer a surface
+        (_among(TITLED, 1, *[["=1", "tmall", "livestream", "2022-11-11", "-x"]] * 3),
+         ("--raw-cells",), ","),
+        # blank rows (skipped), empty lines, a row that repeats the header's cells that decide
+        (_among([*TITLED, ["x", "source", "surface", "date", ""]], 50,
+                [""] * 5, [" ", "", "\u3000", "", ""], []), (), ","),
+    ],
+    ids=["titles", "tsv", "surfaces", "raw-cells", "blank-rows"],
+)  # fmt: skip
+def test_lines_as_csv_writes_them_are_written_as_they_are(run, tmp_path, monkeypatch, rows,
+                                                           options, delimiter):  # fmt: skip
+    """A checklist whose every line is as csv.writer writes it — the cells that decide bare,
+    no formula start (or --raw-cells) — is answered a line at a time: DuckDB reads its lines
+    and writes each with its answers' cells appended, as the Python engine writes it
+    (lines.check_lines), byte for byte, counts and report too."""
+    took = _lines_spy(monkeypatch)
+    path = _write(tmp_path, "a.tsv" if delimiter == "\t" else "a.csv", rows, delimiter)
+    python, duckdb = _both(run, path, *options)
+    assert took and took[0] > 0
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+    assert duckdb.exit_code == python.exit_code
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "delimiter"),
+    [
+        (TITLED, ("--format", "tsv"), ","),  # another format out: cells, put together again
+        (_among(TITLED, 9, ["1", "tmall", "livestream", "2022-11-11", "=HYPERLINK(1)"]), (), ","),
+        (_among(TITLED, 9, ["1", "tmall", "livestream", "2022-11-11", "-5"]), (), ","),
+        ([[r[4], r[1], r[3]] for r in TITLED], (), ","),  # a quoted cell before the source
+        (_among(TITLED, 1, [" ", "", "", "", " \t"]), (), "\t"),  # a quoted blank cell
+    ],
+    ids=["to-tsv", "formula", "number", "title-first", "tsv-quoted-blank"],
+)
+def test_lines_not_as_csv_writes_them_are_taken_apart(run, tmp_path, monkeypatch, rows, options,
+                                                       delimiter):  # fmt: skip
+    """What a line as it stands cannot say — another format out, a cell to neutralise (or a
+    number that only looks like one), a quoted cell before a cell that decides (a split at
+    the delimiters would miss it), a quoted TSV cell in a blank row — goes to the cells' way,
+    the same bytes still."""
+    took = _lines_spy(monkeypatch)
+    path = _write(tmp_path, "a.tsv" if delimiter == "\t" else "a.csv", rows, delimiter)
+    python, duckdb = _both(run, path, *options)
+    assert took == []
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr

@@ -11,6 +11,12 @@ where each set starts — one row per surface, formula cells neutralised in SQL,
 same bytes as the Python path, in input order (DuckDB's plan for the write is asked first:
 only its order-keeping batch copy is run).
 
+Most checklists are written line by line as csv.writer writes them; where every line of a
+file is — its cells that decide bare, no cell to neutralise, the same format out — neither
+pass takes a row apart: pass 1 is the line reading that proves the shape, grouping the lines
+by the cells a split at the delimiters finds, and pass 2 reads the lines again and writes
+each as it is, its answers' cells appended (lines.check_lines writes such a line so).
+
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
 check_file() makes sure the file has the plain shape (csvshape.py: what both readers read
@@ -29,7 +35,9 @@ from __future__ import annotations
 import base64
 import codecs
 import contextlib
+import csv
 import errno
+import io
 import json
 import os
 import signal
@@ -45,6 +53,7 @@ from ..i18n import N_
 from . import csvshape, intervals
 from .deciding import Checker
 from .formats import APPENDED
+from .lines import canonical_re2
 from .writers import FORMULA_STARTS, neutralise
 
 MEMORY_LIMIT = "1GB"
@@ -162,11 +171,20 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                         con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
                         con.execute(f"SET temp_directory = {_literal(spill)}")
                         con.execute("SET preserve_insertion_order = true")
-                        known = _flat(con, location, delimiter, len(header), caught)
+                        used = _used(checker)
+                        ask = (
+                            _Lines(delimiter, len(header), used, not raw_cells)
+                            if out_delimiter == delimiter and used else None
+                        )  # fmt: skip
+                        known = _flat(con, location, delimiter, len(header), caught, ask)
                         shape = _Known(known) if known else _Scan(
                             location, delimiter, len(header), con
                         )  # fmt: skip
-                        counts, rows = _checked(
+                        got = None
+                        if known and ask is not None and ask.groups is not None:
+                            got = _checked_lines(con, location, ask, header, checker,
+                                                 raw_cells, target)  # fmt: skip
+                        counts, rows = got or _checked(
                             con, location, delimiter, header, checker, raw_cells,
                             out_delimiter, target,
                         )  # fmt: skip
@@ -261,8 +279,7 @@ def _checked(con, location, delimiter, header, checker, raw_cells, out_delimiter
     skipped) after the header."""
     names = [f"c{i}" for i in range(len(header))]
     rows = _rows(location, delimiter, names)
-    at = {m: checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date")}
-    used = sorted({i for i in at.values() if i is not None})
+    used = _used(checker)
     # pass 1: each distinct combination of the cells that decide, and its rows
     cells = "".join(f"coalesce(r.{names[i]}, ''), " for i in used)
     groups = con.execute(
@@ -299,6 +316,13 @@ def _checked(con, location, delimiter, header, checker, raw_cells, out_delimiter
         raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
                           rows=f"{written:,}", due=f"{plan.due:,}")  # fmt: skip
     return {**plan.counts, "skipped": plan.skipped}, plan.answered + plan.skipped
+
+
+def _used(checker: Checker) -> list[int]:
+    """The columns whose cells decide a row's answers (source, url, surface, platform, date),
+    in order."""
+    at = (checker.columns.at(m) for m in (*intervals.PLAN_CELLS, "date"))
+    return sorted({i for i in at if i is not None})
 
 
 def _blank_rows(con, rows: str, names: list[str], used: list[int], groups) -> tuple[str, dict]:
@@ -408,9 +432,21 @@ class _Plan:
         return self.answers.setdefault(cells, len(self.answers))
 
 
-def _key(plan: _Plan, names: list[str]) -> str:
+def _code(con, plan: _Plan, cells: list[str]) -> str:
+    """SQL: the code of a row's combination, from `cells` (SQL: the row's cells in the
+    columns plan.used): its cells joined as _Plan.keys joins them, cast to an ENUM of the
+    keys (made here)."""
+    if not plan.used:  # (the header alone is a combination: there are keys)
+        return "0"
+    con.execute("CREATE TYPE combination AS ENUM (SELECT unnest($1))", [plan.keys])
+    made = con.execute("SELECT enum_range(NULL::combination)").fetchone()[0]
+    if made != plan.keys:  # the codes _set_number searches are the keys' positions
+        raise Unsupported(N_("DuckDB made its ENUM in another order"))
+    return f"enum_code(CAST({_key(plan, cells)} AS combination))"
+
+
+def _key(plan: _Plan, cells: list[str]) -> str:
     """SQL: a row's combination of cells as a text, as _Plan.keys writes them."""
-    cells = [f"r.{names[i]}" for i in plan.used]
     if len(cells) == 1:
         return f"coalesce({cells[0]}, '')"
     return "concat(" + f", {_literal(plan.separator)}, ".join(cells) + ")"  # NULL as ''
@@ -444,14 +480,7 @@ def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: lis
            delimiter: str, target: str) -> int:  # fmt: skip
     """Write the rows (the `risky` columns' cells neutralised) and their answers to
     `target`, as Python's csv module writes them; the rows written."""
-    if plan.used:  # (the header alone is a combination: there are keys)
-        con.execute("CREATE TYPE combination AS ENUM (SELECT unnest($1))", [plan.keys])
-        made = con.execute("SELECT enum_range(NULL::combination)").fetchone()[0]
-        if made != plan.keys:  # the codes _set_number searches are the keys' positions
-            raise Unsupported(N_("DuckDB made its ENUM in another order"))
-        code = f"enum_code(CAST({_key(plan, names)} AS combination))"
-    else:
-        code = "0"
+    code = _code(con, plan, [f"r.{names[i]}" for i in plan.used])
     # each step its own subquery: an expression a column names is computed once a row
     conditions = [f"NOT ({blank})"] if plan.skipped else []
     # the header (the first record) is not written: its combination's code is left out, or,
@@ -466,14 +495,8 @@ def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: lis
     coded = f"SELECT *, {code} AS _c FROM {rows} r{where}"
     numbered = f"SELECT *, {_set_number(plan, '_c')} AS _s FROM ({coded}){skip}"
     cells = ", ".join(f"{_cell(n, not risky[i])} AS {n}" for i, n in enumerate(names))
+    inner = _each_answer(plan, cells, numbered)
     answers = list(plan.answers)
-    if all(len(s) == 1 for s in plan.sets if s):  # one answer a row: the set's own
-        per_set = [s[0] if s else 0 for s in plan.sets]
-        pick = "[" + ", ".join(str(k + 1) for k in per_set) + "][_s + 1]"
-        inner = f"SELECT {cells}, {pick} AS a FROM ({numbered})"
-    else:  # a row a surface, in the order of the row's answers
-        lists = ", ".join("[" + ", ".join(str(k + 1) for k in s) + "]" for s in plan.sets)
-        inner = f"SELECT {cells}, unnest([{lists}][_s + 1]) AS a FROM ({numbered})"
     columns = ", ".join(
         "[" + ", ".join(_text(a[j]) for a in answers) + f"][a] AS {_quote(c)}"
         for j, c in enumerate(APPENDED)
@@ -488,6 +511,18 @@ def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: lis
     return con.execute(copy).fetchone()[0]
 
 
+def _each_answer(plan: _Plan, cells: str, numbered: str) -> str:
+    """SQL: `cells` (SQL: a row's columns) of the rows of `numbered` (whose _s is the number
+    of their answers' set) with `a`, an answer's number (from 1): a row an answer."""
+    if all(len(s) == 1 for s in plan.sets if s):  # one answer a row: the set's own
+        per_set = [s[0] if s else 0 for s in plan.sets]
+        pick = "[" + ", ".join(str(k + 1) for k in per_set) + "][_s + 1]"
+        return f"SELECT {cells}, {pick} AS a FROM ({numbered})"
+    # a row a surface, in the order of the row's answers
+    lists = ", ".join("[" + ", ".join(str(k + 1) for k in s) + "]" for s in plan.sets)
+    return f"SELECT {cells}, unnest([{lists}][_s + 1]) AS a FROM ({numbered})"
+
+
 def _in_order(con, copy: str) -> None:
     """Unsupported unless DuckDB plans the COPY `copy` as its order-keeping write (a batch
     copy: each thread's rows written in the order they were read). preserve_insertion_order
@@ -500,11 +535,15 @@ def _in_order(con, copy: str) -> None:
     raise Unsupported(N_("DuckDB would not write the rows in their order"))
 
 
-def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
+def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
+          ask: _Lines | None = None):  # fmt: skip
     """The file's Shape where DuckDB's own reading proves it plain with no line break in a
     cell (csvshape.flat: each line a plain record by a regular expression, its line ends
     counted here meanwhile): a pass over the file's lines, in DuckDB's threads. None where
-    it does not (a quoted line break, a file that is not plain): the scan then decides."""
+    it does not (a quoted line break, a file that is not plain): the scan then decides.
+    With `ask`, the same pass also groups the lines by their cells that decide and asks
+    whether each is a line the engine may write as it is: ask.groups are then those groups
+    — (cells…, lines) — where the Shape is proven and every line is one (_Lines)."""
     import duckdb
 
     found: list[csvshape.Ends] = []
@@ -516,30 +555,146 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int]):
     counting = threading.Thread(target=count, name="linkcheck-line-ends", daemon=True)
     counting.start()
     pattern = _literal(csvshape.record_pattern(delimiter, width))
-    # each line one text: a delimiter no plain file holds (one that does is an error), no
-    # quote; an empty line is read as NULL (counted apart: NULL matches nothing)
-    reader = (
-        f"read_csv({_literal(location)}, header = false, columns = {{'line': 'VARCHAR'}}, "
-        "delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, "
-        "null_padding = false, comment = '', compression = 'none', "
-        f"max_line_size = {MAX_LINE})"
+    reader = _lines(location)
+    shape_sql = (
+        "count(*), coalesce(sum(strlen(line)), 0), coalesce(max(strlen(line)), 0), "
+        "count(*) FILTER (WHERE NOT {fit}regexp_full_match(line, {pattern})), "
+        "count(*) FILTER (WHERE line IS NULL)"
     )
+    if ask is None:
+        query = f"SELECT {shape_sql.format(fit='', pattern=pattern)} FROM {reader}"
+    else:  # the plain pattern only where the line is not one to write as it is
+        keys = ", ".join(f"k{i}" for i in range(len(ask.used)))
+        split = ", ".join(f"s[{i + 1}] AS k{n}" for n, i in enumerate(ask.used))
+        query = (
+            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(fit='fit AND NOT ', pattern=pattern)}"
+            ", count(*) FILTER (WHERE NOT fit) FROM ("
+            f"SELECT line, regexp_full_match(line, {_literal(ask.pattern)}) AS fit, {split} "
+            f"FROM (SELECT line, string_split(line, {_literal(delimiter)}) AS s FROM {reader})"
+            f") GROUP BY GROUPING SETS (({keys}), ()) ORDER BY 1 DESC"
+        )
     try:
-        read = con.execute(
-            f"SELECT count(*), coalesce(sum(strlen(line)), 0), coalesce(max(strlen(line)), 0), "
-            f"count(*) FILTER (WHERE NOT regexp_full_match(line, {pattern})), "
-            f"count(*) FILTER (WHERE line IS NULL) FROM {reader}"
-        ).fetchone()
+        read = con.execute(query).fetchmany(MAX_COMBINATIONS + 2)
     except duckdb.Error:
         if caught:
             raise
         return None
     finally:
         counting.join()
-    if not found or read is None:
+    if not found or not read:
         return None
-    lines, size, longest, unmatched, empty = read
-    return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
+    if ask is None:
+        lines, size, longest, unmatched, empty = read[0]
+        return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
+    total, groups = read[0], read[1:]
+    lines, size, longest, unmatched, empty, unfit = total[1 + len(ask.used) :]
+    shape = csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
+    if shape is not None and not unfit and len(groups) <= MAX_COMBINATIONS:
+        # an empty line (NULL) has no cells: counted apart, as the Shape's empty ones
+        ask.groups = [g[1:] for g in groups if g[1] is not None]
+    return shape
+
+
+def _lines(location: str, skip: int = 0) -> str:
+    """SQL: the file's lines after the first `skip`, each one text (NULL if empty): a
+    delimiter no plain file holds (one that does is an error), no quote."""
+    return (
+        f"read_csv({_literal(location)}, header = false, columns = {{'line': 'VARCHAR'}}, "
+        "delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, "
+        "null_padding = false, comment = '', compression = 'none', "
+        f"max_line_size = {MAX_LINE}, skip = {skip})"
+    )
+
+
+class _Lines:
+    """What makes a line one the DuckDB engine writes as it is, its answers' cells appended
+    (as lines.check_lines writes it): CSV or TSV out as in, `width` cells each as csv.writer
+    writes them, the cells that decide (`used`) bare — so that splitting the line at its
+    delimiters finds them — and, if `guard`, no cell that starts like a formula."""
+
+    def __init__(self, delimiter: str, width: int, used: list[int], guard: bool) -> None:
+        self.delimiter, self.used = delimiter, used
+        self.pattern = canonical_re2(delimiter, width, guard, max(used) + 1)
+        self.groups: list[tuple] | None = None  # _flat's, where every line is one
+        spaces = _WHITESPACE + ("" if delimiter in _WHITESPACE else delimiter)
+        # a line of blank cells (no quote: a quoted CSV cell holds a delimiter or a quote)
+        self.blank = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in spaces) + "]*"
+
+
+def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: Checker,
+                   raw_cells: bool, target: str):  # fmt: skip
+    """_checked for a file whose every line the engine may write as it is (_flat's groups):
+    read, answered and written a line at a time, no cell taken apart or put together again
+    (pass 2 reads lines and writes them, with their answers' cells appended). The counts and
+    the rows read, or None where a line must be taken apart after all (a TSV line of blank
+    cells, one quoted), before anything is made."""
+    width = len(ask.used)
+    assert ask.groups is not None
+    combinations = {tuple(g[:width]): [g[width], 0] for g in ask.groups}
+    first = tuple(header[i] for i in ask.used)
+    if first in combinations:  # the header is the first line, read as one
+        combinations[first][0] -= 1
+    # blank lines (skipped, as the Python path skips them) are among the lines whose cells
+    # that decide are all blank
+    empty = [k for k, (n, _) in combinations.items() if n and not "".join(k).strip()]
+    if empty:
+        match = " OR ".join(
+            "(" + " AND ".join(f"s[{i + 1}] = {_text(v, '')}" for i, v in zip(ask.used, k,
+                                                                           strict=True)) + ")"
+            for k in empty
+        )  # fmt: skip
+        keys = ", ".join(f"s[{i + 1}]" for i in ask.used)
+        found = con.execute(
+            f"SELECT {keys}, count(*) FILTER (WHERE regexp_full_match(line, "
+            f"{_literal(ask.blank)})), count(*) FILTER (WHERE contains(line, '\"')) "
+            f"FROM (SELECT line, string_split(line, {_literal(ask.delimiter)}) AS s "
+            f"FROM {_lines(location, 1)}) WHERE {match} GROUP BY ALL"
+        ).fetchall()
+        for g in found:
+            if g[width + 1] and ask.delimiter in _WHITESPACE:  # a quoted cell may be blank
+                return None
+            combinations[tuple(g[:width])][1] = g[width]
+    plan = _Plan(checker, len(header), ask.used, combinations, raw_cells, first)
+    ends = [_appended(cells, ask.delimiter) for cells in plan.answers]
+    if any(c in end for end in ends for c in "\x01\r\n"):  # not a line's end: cells, then
+        return None
+    written = _write_lines(con, plan, location, ask, ends, target)
+    if written != plan.due:
+        raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
+                          rows=f"{written:,}", due=f"{plan.due:,}")  # fmt: skip
+    return {**plan.counts, "skipped": plan.skipped}, plan.answered + plan.skipped
+
+
+def _appended(cells: tuple, delimiter: str) -> str:
+    """What follows a line's own text for an answer of these cells (its end left off), as
+    DelimitedWriter.answer_text writes it."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(cells)
+    return delimiter + out.getvalue()[:-1]
+
+
+def _write_lines(con, plan: _Plan, location: str, ask: _Lines, ends: list[str],
+                 target: str) -> int:  # fmt: skip
+    """Write each line after the header (not the empty ones, nor, where there are some, the
+    blank ones) and its answers' cells (`ends`, by the answer's number) to `target`, a line
+    an answer; the lines written."""
+    code = _code(con, plan, [f"s[{i + 1}]" for i in plan.used])
+    split = (f"SELECT line, string_split(line, {_literal(ask.delimiter)}) AS s "
+             f"FROM {_lines(location, 1)}")  # fmt: skip
+    conditions = "line IS NOT NULL"
+    if plan.skipped:
+        conditions += f" AND NOT regexp_full_match(line, {_literal(ask.blank)})"
+    coded = f"SELECT line, {code} AS _c FROM ({split}) WHERE {conditions}"
+    numbered = f"SELECT line, {_set_number(plan, '_c')} AS _s FROM ({coded})"
+    inner = _each_answer(plan, "line", numbered)
+    appended = "[" + ", ".join(_text(e) for e in ends) + "]"
+    copy = (
+        f"COPY (SELECT line || {appended}[a] FROM ({inner})) TO {_literal(target)} "
+        "(FORMAT csv, HEADER false, DELIMITER '\x01', QUOTE '', ESCAPE '', "
+        "NEW_LINE '\\r\\n', COMMENT '')"
+    )
+    _in_order(con, copy)
+    return con.execute(copy).fetchone()[0]
 
 
 class _Known:

@@ -20,7 +20,7 @@ from functools import cache
 
 from .deciding import Checker, irregular, written
 from .readers import Block, DelimitedRows
-from .writers import _DANGER, DelimitedWriter
+from .writers import _DANGER, FORMULA_STARTS, DelimitedWriter
 
 PENDING = 256  # rows' text gathered before it is written (one write, one encode)
 
@@ -48,6 +48,32 @@ def _canonical_line(delimiter: str) -> re.Pattern[str]:
     """One line, ended by LF or CRLF, each cell of it canonical; group 1 is its end."""
     cell, d = _cell(delimiter), re.escape(delimiter)
     return re.compile(f"{cell}(?:{d}{cell})*+(\r?\n)")
+
+
+def canonical_re2(delimiter: str, width: int, guard: bool, bare: int) -> str:
+    """One line of `width` cells, each canonical (_cell) and its first `bare` cells bare,
+    with — if `guard` — no cell starting like a formula (FORMULA_STARTS, a plain number too),
+    as an RE2 expression (DuckDB's regexp_full_match): the lines the DuckDB engine writes as
+    they are, as check_lines writes them (held against _cell in
+    tests/adversarial/test_lines.py)."""
+
+    def code(c: str) -> str:
+        return f"\\x{{{ord(c):x}}}"
+
+    d = code(delimiter)
+    starts = "".join(map(code, FORMULA_STARTS)) if guard else ""
+    plain = f'[^"{d}\\r\\n]'
+    first = f'[^"{d}\\r\\n{starts}]'
+    bare_cell = f"(?:{first}{plain}*)?"
+    inside = '(?:[^"\\r\\n]|"")'
+    # quoted because it must be: a doubled quote or the delimiter in it; its first character
+    # is one of them, or any other a bare cell may start with
+    lead = f'""{inside}*'
+    if not (guard and delimiter in FORMULA_STARTS):  # a tab starts a formula
+        lead += f"|{d}{inside}*"
+    quoted = f'"(?:{lead}|{first}{plain}*(?:""|{d}){inside}*)"'
+    cell = f"(?:{quoted}|{bare_cell})"
+    return d.join(bare_cell if i < bare else cell for i in range(width))
 
 
 def canonical_end(block: str, delimiter: str) -> int:

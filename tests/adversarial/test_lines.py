@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkcheck.batch import readers, run
+from linkcheck.batch import lines, readers, run
 from linkcheck.batch.run import ChecklistOptions, run_checklist
-from linkcheck.batch.writers import DelimitedWriter
+from linkcheck.batch.writers import FORMULA_STARTS, DelimitedWriter
 
 NOW = datetime(2022, 11, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
 PIECES = ["tmall", "taobao", "jd", "pdd", "livestream", "short_video", "2022-11-11",
@@ -131,3 +131,64 @@ def test_a_canonical_checklist_is_written_from_its_own_lines(monkeypatch):
         '1500,tmall,2022-11-01,"保温杯, ""直播"" 1500",' + answer,
     ]
     assert out[3003:] == ['2999,tmall,2022-11-30,"保温杯, ""直播"" 2999",' + answer, ""]
+
+
+LINE_PIECES = ["a", "中", " ", ",", "\t", '"', '""', "=", "+", "-", "@", "5", "'", "\x0b"]
+
+
+def _written_as_it_is(line: str, delimiter: str, width: int, guard: bool, bare: int) -> bool:
+    """Python's own word on a line (no line end): one record of `width` cells, every cell as
+    csv.writer writes it (lines._cell), the first `bare` not quoted, and — if `guard` — none
+    that writers.neutralise would look at (check_lines writes such a line through the
+    writer)."""
+    if lines.line_end(line + "\n", delimiter) == 0:
+        return False
+    (cells,) = list(csv.reader([line], delimiter=delimiter))
+    if len(cells) != width:
+        return False
+    if any(raw.startswith('"') for raw in line.split(delimiter)[:bare]):
+        return False
+    return not (guard and any(c[:1] and c[0] in FORMULA_STARTS for c in cells))
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+@settings(max_examples=60, deadline=None)
+@given(
+    found=st.lists(
+        st.one_of(
+            st.lists(st.sampled_from(LINE_PIECES), min_size=1, max_size=12).map("".join),
+            st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=4).map("".join),
+                     min_size=1, max_size=4).map(lambda cells: cells),
+        ),
+        min_size=1, max_size=40,
+    ),
+    width=st.integers(1, 4), guard=st.booleans(), bare=st.integers(0, 4),
+)  # fmt: skip
+def test_the_duckdb_line_pattern_is_pythons_canonical_line(delimiter, found, width, guard, bare):
+    """lines.canonical_re2 in DuckDB's RE2 says of a line what Python says of it: written by
+    csv.writer as it stands, `width` cells, the first `bare` bare, no formula start if
+    `guard` — the DuckDB engine writes a line as it is only where check_lines would."""
+    duckdb = pytest.importorskip("duckdb")
+    texts = []
+    for item in found:  # a line as typed, or cells as csv.writer writes them
+        if isinstance(item, list):
+            out = io.StringIO()
+            csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(item)
+            item = out.getvalue()[:-1]
+        if item and "\n" not in item and "\r" not in item:
+            texts.append(item)
+    if not texts:
+        return
+    bare = min(bare, width)
+    pattern = lines.canonical_re2(delimiter, width, guard, bare)
+    said = (
+        duckdb.connect()
+        .execute(
+            "SELECT regexp_full_match(x, $2) FROM (SELECT unnest($1) AS x, "
+            "generate_subscripts($1, 1) AS i) ORDER BY i",
+            [texts, pattern],
+        )
+        .fetchall()
+    )
+    expected = [_written_as_it_is(t, delimiter, width, guard, bare) for t in texts]
+    assert [s for (s,) in said] == expected
