@@ -1083,8 +1083,10 @@ def test_lines_as_csv_writes_them_are_written_as_they_are(run, tmp_path, monkeyp
         (_among(TITLED, 9, ["1", "tmall", "livestream", "2022-11-11", "-5"]), (), ","),
         ([[r[4], r[1], r[3]] for r in TITLED], (), ","),  # a quoted cell before the source
         (_among(TITLED, 1, [" ", "", "", "", " \t"]), (), "\t"),  # a quoted blank cell
+        # past the block at_start looks at: DuckDB's test of each line finds it
+        ([*TITLED, *TITLED[1:] * 5, ["1", '"tmall"', "livestream", "2022-11-11", ""]], (), ","),
     ],
-    ids=["to-tsv", "formula", "number", "title-first", "tsv-quoted-blank"],
+    ids=["to-tsv", "formula", "number", "title-first", "tsv-quoted-blank", "late"],
 )
 def test_lines_not_as_csv_writes_them_are_taken_apart(run, tmp_path, monkeypatch, rows, options,
                                                        delimiter):  # fmt: skip
@@ -1098,3 +1100,26 @@ def test_lines_not_as_csv_writes_them_are_taken_apart(run, tmp_path, monkeypatch
     assert took == []
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr
+
+
+def test_a_file_whose_start_is_not_as_csv_writes_it_is_not_grouped_by_lines(tmp_path):
+    """The look at a file's first 64 KiB: lines there that the engine could not write as they
+    are (a quoted source, a formula cell) spare DuckDB's grouping of the lines; a file whose
+    start is all such lines is grouped (its later lines are DuckDB's to test)."""
+    from linkcheck.batch import columnar
+
+    ask = columnar._Lines(",", 5, [1, 2, 3], True)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([*TITLED[:4], ["a", "b", "c", "d", '"e, f"']])
+    good = out.getvalue()
+    for name, text, fits in [
+        ("good.csv", good, True),
+        ("quoted.csv", good + 'x,"tmall",livestream,2022-11-11,t\n', False),
+        ("formula.csv", good + "x,tmall,livestream,2022-11-11,=1\n", False),
+        ("late.csv", good * 2000 + "x,tmall,livestream,2022-11-11,=1\n", True),
+        ("cut.csv", good + "x,tmall,livestream,2022-11-11,=1", False),
+        ("crlf.csv", good.replace("\n", "\r\n"), True),
+    ]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        assert ask.at_start(str(path)) is fits, name

@@ -40,6 +40,7 @@ import errno
 import io
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -176,6 +177,8 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                             _Lines(delimiter, len(header), used, not raw_cells)
                             if out_delimiter == delimiter and used else None
                         )  # fmt: skip
+                        if ask is not None and not ask.at_start(location):
+                            ask = None
                         known = _flat(con, location, delimiter, len(header), caught, ask)
                         shape = _Known(known) if known else _Scan(
                             location, delimiter, len(header), con
@@ -619,6 +622,28 @@ class _Lines:
         spaces = _WHITESPACE + ("" if delimiter in _WHITESPACE else delimiter)
         # a line of blank cells (no quote: a quoted CSV cell holds a delimiter or a quote)
         self.blank = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in spaces) + "]*"
+
+    def at_start(self, location: str) -> bool:
+        """Whether the whole lines of the file's first block are all such lines (or it
+        cannot be read: DuckDB's reading says): a file whose are not — quoted cells that
+        decide, a formula column — is most likely not such a file, and need not pay for its
+        lines to be grouped (a third of a pass)."""
+        try:
+            with open(location, "rb", buffering=0) as f:
+                head = f.read(_START)
+                whole = len(head) < _START
+        except OSError:
+            return True
+        text = head.decode("utf-8", "ignore")
+        found = csvshape.LINE_END.split(text)
+        if not whole or not found[-1]:
+            found.pop()  # cut off, or the empty text after the last line end
+        fits = re.compile(_PYTHON_CODE.sub(lambda m: f"\\U{int(m[1], 16):08x}", self.pattern))
+        return all(fits.fullmatch(line) for line in found if line)
+
+
+_START = 1 << 16  # bytes of a file Lines.at_start looks at
+_PYTHON_CODE = re.compile(r"\\x\{([0-9a-f]+)\}")  # RE2's \x{2c}: \U0000002c in Python's re
 
 
 def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: Checker,

@@ -114,6 +114,8 @@ def _both(run, tmp_path, data: bytes, suffix: str, options: list[str]):
     write = columnar._write_lines
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(columnar, "_write_lines", lambda *args: took.append(0) or write(*args))
+        # DuckDB's own test of each line, not the look at the file's start that spares it
+        patch.setattr(columnar._Lines, "at_start", lambda self, location: True)
         duckdb = run("batch", str(path), *common, "--engine", "duckdb")
     if took:
         event("DuckDB wrote the lines as they are")
