@@ -126,6 +126,15 @@ def test_file_arguments_complete_as_paths(run, words):
         (("rules", "repo", "init", "r", "--root-threshold", "1\x1b[2J"),
          "Error: Invalid value for '--root-threshold': '1\\x1b[2J' is not a whole number from "
          "1 to 9\nTry 'linkcheck rules repo init --help' for help.\n"),
+        # another tool's word for an option: not near it in letters (click's sift dropped it)
+        (("check", "tmall", "--date", "2022-11-11"),
+         "Error: No such option '--date'. Did you mean '--on'?\n"
+         "Try 'linkcheck check --help' for help.\n"),
+        (("batch", "x.csv", "--json"),  # it offered --on
+         "Error: No such option '--json'. Did you mean '--format'?\n"
+         "Try 'linkcheck batch --help' for help.\n"),
+        (("--lang", "zh", "batch", "x.csv", "--when", "今晚8点"),
+         "错误：没有选项 '--when'。是不是 '--on'？\n运行 'linkcheck batch --help' 查看帮助。\n"),
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
          "source-as-command", "chinese-missing-command", "chinese", "near-options",
@@ -133,7 +142,8 @@ def test_file_arguments_complete_as_paths(run, words):
          "near-option-not-encoding", "near-command-by-its-start", "chinese-near-option",
          "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits",
          "header-row-not-a-number",
-         "chinese-year", "chinese-header-row", "escaped-number"],
+         "chinese-year", "chinese-header-row", "escaped-number", "date-for-on",
+         "json-for-format", "chinese-when-for-on"],
 )  # fmt: skip
 def test_a_usage_error_is_two_lines_at_most(run, args, expected):
     """SPEC §8: one or two lines — what is wrong, then where the help is; not click's usage

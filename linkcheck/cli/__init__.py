@@ -140,7 +140,9 @@ def _usage_error(exc: click.UsageError) -> str:
 
     if isinstance(exc, click.NoSuchOption) and exc.ctx is not None:
         near = _near_options(exc.option_name, exc.ctx.command)
-        exc = click.NoSuchOption(exc.option_name, possibilities=near, ctx=exc.ctx)
+        exc = click.NoSuchOption(exc.option_name, ctx=exc.ctx)
+        # as found here: click would sift them again by their letters (--date is not --on)
+        exc.possibilities = near or None  # type: ignore[misc]
     message = exc.format_message()
     # click puts a space between its sentences ("No such option '--form'. Did you mean …"):
     # after a full-width stop (Chinese) none belongs
@@ -155,6 +157,12 @@ def _usage_error(exc: click.UsageError) -> str:
     return text
 
 
+# what people type for an option that linkcheck names otherwise, from other tools or plain
+# speech (--date for the day asked about, which is --on): not near it in letters
+_OTHER_WORDS = {"date": "--on", "when": "--on", "day": "--on", "at": "--on", "time": "--on",
+                "json": "--format", "out": "--output"}  # fmt: skip
+
+
 def _near_options(name: str, command: click.Command) -> list[str]:
     """The long options of `command` near the mistyped `name`, as names are found everywhere
     (names.closest, without the dashes every option shares), and of those only the ones
@@ -166,6 +174,9 @@ def _near_options(name: str, command: click.Command) -> list[str]:
 
     typed = name.lstrip("-").casefold()
     options = [o for p in command.params for o in (*p.opts, *p.secondary_opts) if o[:2] == "--"]
+    meant = _OTHER_WORDS.get(typed)
+    if meant in options:  # another tool's word for one of ours
+        return [meant]
     near = closest(typed, {o[2:]: o for o in options}, n=3)
     ratios = [SequenceMatcher(None, typed, o[2:]).ratio() for o in near]
     return [o for o, ratio in zip(near, ratios, strict=True) if ratio >= max(ratios) - 0.15]
