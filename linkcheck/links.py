@@ -136,14 +136,14 @@ def link_host(url: str) -> str:
     shown = _show(text)
     if not text:
         raise LinkError(N_("empty product link{how}"), how=HOW)
+    if text.count("://") > 1:  # before control characters: links on lines of their own
+        _one_link_only(text)  # (a spreadsheet cell typed with Alt+Enter) are two links
     if not text.isprintable() and not _printable_or_space(text):
         raise LinkError(
             N_("product link '{text}' contains control or undecodable characters{how}"),
             text=shown,
             how=HOW,
         )
-    if text.count("://") > 1:
-        _one_link_only(text)
     if not _ONE_LINK.match(text):
         text = shared_link(text)
         shown = _show(text)
