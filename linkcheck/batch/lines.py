@@ -131,6 +131,9 @@ def check_lines(checker: Checker, header: list[str], rows, source: DelimitedRows
     try:
         for done, cells in enumerate(rows, start=1):
             line = reader.line_num
+            if line > prev + 1:  # a row over several lines (never one on the fast path):
+                # all its cells, those past the header's too, as check_rows shows them
+                checker.over_lines(cells, prev + 1, line, delimiter)
             if len(cells) == width:
                 results = decide(cells)
                 if line == prev + 1 and results[0].verdict != "error":
@@ -166,8 +169,6 @@ def check_lines(checker: Checker, header: list[str], rows, source: DelimitedRows
                     prev = line
                     continue
                 cells, results = got
-            if line > prev + 1:  # a row over several lines (never one on the fast path)
-                checker.over_lines(cells, prev + 1, line, delimiter)
             prev = line
             if pending:
                 text = "".join(pending)
