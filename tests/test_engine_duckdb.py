@@ -450,6 +450,20 @@ def test_a_signal_during_the_duckdb_query_ends_the_run_cleanly(tmp_path, signum,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "out.csv"]
 
 
+def test_utf_8_sig_named_for_a_file_without_the_mark_is_read_by_duckdb(run, tmp_path):
+    """--encoding utf-8-sig for a file that has no byte-order mark is UTF-8 (as Python's codec
+    reads it): DuckDB answers it; the fallback said 'it starts with a byte-order mark' of a
+    file that does not (a new user's trial)."""
+    path = tmp_path / "plain.csv"
+    path.write_bytes(b"sku,source\n1,tmall\n")
+    options = ("--on", "2022-11-11", "-s", "livestream", "--encoding", "utf-8-sig")
+    python = run("batch", str(path), *options)
+    duckdb = run("batch", str(path), *options, "--engine", "duckdb")
+    assert "engine duckdb" not in duckdb.stderr, duckdb.stderr
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+
+
 def test_a_byte_order_mark_read_as_utf_8_stays_in_the_header(run, tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbfsku,source\n1,tmall\n")

@@ -99,9 +99,10 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
         return Unsupported(N_("it reads CSV and TSV only"))
     if out_delimiter is None:
         return Unsupported(N_("it writes CSV and TSV only"))
-    if _codec(encoding) == "utf-8-sig":
+    codec = _codec(encoding)
+    if codec == "utf-8-sig" and _marked(source):  # without a mark, it is UTF-8 read as such
         return Unsupported(N_("it starts with a byte-order mark"))
-    if _codec(encoding) != "utf-8":
+    if codec not in ("utf-8", "utf-8-sig"):
         return Unsupported(N_("the input is not plain UTF-8 ({encoding})"), encoding=encoding)
     if _location(source, path) is None:
         return Unsupported(_NOT_A_FILE)
@@ -112,6 +113,15 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
 
 _NOT_A_FILE = N_("the input is a pipe, a FIFO or a device, not a file that DuckDB could read "
                  "again from its start")  # fmt: skip
+
+
+def _marked(source) -> bool:
+    """Whether the file `source` starts with a UTF-8 byte-order mark (True where it cannot be
+    told: the mark's refusal stands)."""
+    try:
+        return os.pread(source.fileno(), 3, 0) == b"\xef\xbb\xbf"
+    except (AttributeError, OSError, ValueError):
+        return True
 
 
 def _codec(encoding: str) -> str:
