@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -10,12 +12,21 @@ from hypothesis import HealthCheck, settings
 import linkcheck
 from linkcheck.cli import cli
 
+
+def _temporary(prefix: str) -> str:
+    """A temporary folder for this test process, removed when it ends (each run left three
+    a process behind)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 # the parsed-rules cache of every test run (and of the processes tests start) stays here
-os.environ["LINKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="linkcheck-test-cache-")
+os.environ["LINKCHECK_CACHE_DIR"] = _temporary("linkcheck-test-cache-")
 # no test (nor a process a test starts) sees the machine's installed rules release or trusted
 # repository: the user folders are empty temporary ones unless a test sets its own
-os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="linkcheck-test-data-")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="linkcheck-test-config-")
+os.environ["XDG_DATA_HOME"] = _temporary("linkcheck-test-data-")
+os.environ["XDG_CONFIG_HOME"] = _temporary("linkcheck-test-config-")
 # text is fitted to the terminal: tests see one wide terminal, whatever runs them (the tests
 # of fitting set COLUMNS themselves)
 os.environ["COLUMNS"] = "250"
