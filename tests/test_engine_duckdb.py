@@ -1137,3 +1137,20 @@ def test_a_file_whose_start_is_not_as_csv_writes_it_is_not_grouped_by_lines(tmp_
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         assert ask.at_start(str(path)) is fits, name
+
+
+def test_answer_cells_that_would_end_a_line_send_the_file_the_cells_way(run, tmp_path,
+                                                                       monkeypatch):  # fmt: skip
+    """An answer whose cells, written after a line, would hold a line end or the engine's own
+    separator is never appended to a line as it is: the file goes the cells' way, the same
+    bytes (no answer holds one today: a guard, tested by making one)."""
+    from linkcheck.batch import columnar
+
+    took = _lines_spy(monkeypatch)
+    appended = columnar._appended
+    monkeypatch.setattr(columnar, "_appended", lambda cells, d: appended(cells, d) + "\n")
+    path = _write(tmp_path, "a.csv", TITLED)
+    python, duckdb = _both(run, path)
+    assert took == []
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr

@@ -40,7 +40,6 @@ import errno
 import io
 import json
 import os
-import re
 import signal
 import stat
 import subprocess
@@ -54,7 +53,7 @@ from ..i18n import N_
 from . import csvshape, intervals
 from .deciding import Checker
 from .formats import APPENDED
-from .lines import canonical_re2
+from .lines import canonical_line, canonical_re2
 from .writers import FORMULA_STARTS, neutralise
 
 MEMORY_LIMIT = "1GB"
@@ -627,7 +626,8 @@ class _Lines:
 
     def __init__(self, delimiter: str, width: int, used: list[int], guard: bool) -> None:
         self.delimiter, self.used = delimiter, used
-        self.pattern = canonical_re2(delimiter, width, guard, max(used) + 1)
+        self._form = (delimiter, width, guard, max(used) + 1)
+        self.pattern = canonical_re2(*self._form)
         self.groups: list[tuple] | None = None  # _flat's, where every line is one
         spaces = _WHITESPACE + ("" if delimiter in _WHITESPACE else delimiter)
         # a line of blank cells (no quote: a quoted CSV cell holds a delimiter or a quote)
@@ -648,12 +648,11 @@ class _Lines:
         found = csvshape.LINE_END.split(text)
         if not whole or not found[-1]:
             found.pop()  # cut off, or the empty text after the last line end
-        fits = re.compile(_PYTHON_CODE.sub(lambda m: f"\\U{int(m[1], 16):08x}", self.pattern))
+        fits = canonical_line(*self._form)
         return all(fits.fullmatch(line) for line in found if line)
 
 
 _START = 1 << 16  # bytes of a file Lines.at_start looks at
-_PYTHON_CODE = re.compile(r"\\x\{([0-9a-f]+)\}")  # RE2's \x{2c}: \U0000002c in Python's re
 
 
 def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: Checker,

@@ -56,10 +56,17 @@ def canonical_re2(delimiter: str, width: int, guard: bool, bare: int) -> str:
     as an RE2 expression (DuckDB's regexp_full_match): the lines the DuckDB engine writes as
     they are, as check_lines writes them (held against _cell in
     tests/adversarial/test_lines.py)."""
+    return _written_as_is(delimiter, width, guard, bare, lambda c: f"\\x{{{ord(c):x}}}")
 
-    def code(c: str) -> str:
-        return f"\\x{{{ord(c):x}}}"
 
+@cache
+def canonical_line(delimiter: str, width: int, guard: bool, bare: int) -> re.Pattern[str]:
+    """canonical_re2's line in Python's re (a line without its end)."""
+    return re.compile(_written_as_is(delimiter, width, guard, bare, lambda c: f"\\U{ord(c):08x}"))
+
+
+def _written_as_is(delimiter: str, width: int, guard: bool, bare: int, code) -> str:
+    """canonical_re2's expression, each character named by `code(c)`."""
     d = code(delimiter)
     starts = "".join(map(code, FORMULA_STARTS)) if guard else ""
     plain = f'[^"{d}\\r\\n]'

@@ -192,3 +192,6 @@ def test_the_duckdb_line_pattern_is_pythons_canonical_line(delimiter, found, wid
     )
     expected = [_written_as_it_is(t, delimiter, width, guard, bare) for t in texts]
     assert [s for (s,) in said] == expected
+    # the same expression in Python's re (the DuckDB engine's look at a file's start)
+    python = lines.canonical_line(delimiter, width, guard, bare)
+    assert [python.fullmatch(t) is not None for t in texts] == expected
