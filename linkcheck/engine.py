@@ -10,6 +10,7 @@ from datetime import date, datetime, tzinfo
 from .errors import LinkError, shown
 from .i18n import N_
 from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
+from .names import looks_like_link
 from .timeline import Timeline, micros, precedence
 from .when import clock, parse_when, zone
 
@@ -49,8 +50,6 @@ class RuleSet:
 
         `exact` states the source outright (`--as`); it must be one the input allows.
         """
-        from .links import looks_like_link
-
         resolved = self.classify(text) if looks_like_link(text) else self.resolve_source(text)
         if exact is None:
             return resolved

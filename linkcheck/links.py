@@ -24,11 +24,6 @@ HOW = Deferred(
 )
 
 
-def looks_like_link(text: str) -> bool:
-    """Whether SOURCE is meant as a link rather than a name: names have no . / : \\ or @."""
-    return any(ch in text for ch in "./:\\@")
-
-
 def _show(text: str) -> str:
     return shown(text, _SHOW)
 

@@ -536,3 +536,20 @@ def test_a_space_between_chinese_characters_is_no_part_of_a_name(run, typed):
     result = run("check", typed, "--on", "2022-11-11", "-s", "livestream", "--format", "plain")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split("\t")[2] == "jd-self"
+
+
+# the rule names.normalize keeps, as the regular expression it was once written with: a
+# separator is dropped where a Chinese character is on each side of it
+_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])-(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("京东自营天猫a-_ 　\u33ff\u3400\u9fff\ua000\uf8ff\uf900"
+                                        "\ufaff\ufb00Ｔ1"), max_size=12))  # fmt: skip
+def test_a_separator_between_chinese_characters_is_dropped_as_the_rule_says(typed):
+    import unicodedata
+
+    from linkcheck.names import _SEPARATORS, normalize
+
+    spaced = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", typed).strip().casefold())
+    assert normalize(typed) == _BETWEEN_HAN.sub("", spaced)

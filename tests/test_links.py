@@ -280,7 +280,7 @@ def test_an_unlisted_punycode_label_is_refused(nested, host):
 
 @pytest.mark.parametrize("text", ["TX", "XYZ", "天猫", "jd self", "JD自营"])
 def test_names_without_link_characters_are_names(text):
-    from linkcheck.links import looks_like_link
+    from linkcheck.names import looks_like_link
 
     assert looks_like_link(text) is False
     assert all(looks_like_link(f"a{ch}b") for ch in "./:\\@")

@@ -13,8 +13,9 @@ from operator import itemgetter
 from ..engine import RuleSet
 from ..errors import LinkcheckError, shown
 from ..i18n import N_, Message, Note, Whole, english, joined_notes
-from ..links import classify_host, link_host, looks_like_link, shared_link
+from ..links import classify_host, link_host, shared_link
 from ..model import Resolved
+from ..names import looks_like_link
 from ..timeline import from_micros, micros
 from ..when import CELLS, DateStyle, read_when
 from ..words import change_cell, decision_note, empty_date_note, reading_note, relative_note
