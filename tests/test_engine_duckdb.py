@@ -1116,6 +1116,47 @@ def test_lines_not_as_csv_writes_them_are_taken_apart(run, tmp_path, monkeypatch
     assert duckdb.stderr == python.stderr
 
 
+@pytest.mark.parametrize(
+    ("more", "why"),
+    [
+        ([["1", "tmall"]], "line 1802 has another number of cells than the header (line 1: 5, "
+                           "this line: 2)"),  # short of the cells that decide: none to group by
+        ([[], ["x"]], "line 1802 is empty"),  # no cell that decides, as an empty line has none
+    ],
+    ids=["short", "one-cell"],
+)  # fmt: skip
+def test_a_late_line_short_of_the_cells_that_decide_is_not_grouped(run, tmp_path, monkeypatch,
+                                                                   more, why):  # fmt: skip
+    """Past the block at_start looks at, a line short of the cells that decide has none to
+    be grouped by (DuckDB's split gives NULL): the file is not one of lines to write as
+    they are, and is not plain — the Python engine answers it, saying why (a short line
+    was grouped with NULL cells, and its answer's Python failed)."""
+    took = _lines_spy(monkeypatch)
+    path = _write(tmp_path, "a.csv", [*TITLED, *TITLED[1:] * 5, *more])
+    _falls_back(run, path, why)
+    assert took == []
+
+
+def test_a_header_not_as_csv_writes_it_is_tested_by_duckdb_too(run, tmp_path, monkeypatch):
+    """The write of lines skips the first line (the header, which the writer writes from its
+    cells): DuckDB tests that line on its own, so a header quoted as QUOTE_ALL writes it
+    sends the file the cells' way even where the look at the file's start is not made (a
+    header longer than the block it reads)."""
+    from linkcheck.batch import columnar
+
+    took = _lines_spy(monkeypatch)
+    monkeypatch.setattr(columnar._Lines, "at_start", lambda self, location: True)
+    path = tmp_path / "a.csv"
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerow(TITLED[0])
+    csv.writer(out).writerows(TITLED[1:])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    python, duckdb = _both(run, str(path))
+    assert took == []
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+
+
 def test_a_file_whose_start_is_not_as_csv_writes_it_is_not_grouped_by_lines(tmp_path):
     """The look at a file's first 64 KiB: lines there that the engine could not write as they
     are (a quoted source, a formula cell) spare DuckDB's grouping of the lines; a file whose

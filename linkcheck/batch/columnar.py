@@ -13,9 +13,10 @@ only its order-keeping batch copy is run).
 
 Most checklists are written line by line as csv.writer writes them; where every line of a
 file is — its cells that decide bare, no cell to neutralise, the same format out — neither
-pass takes a row apart: pass 1 is the line reading that proves the shape, grouping the lines
-by the cells a split at the delimiters finds, and pass 2 reads the lines again and writes
-each as it is, its answers' cells appended (lines.check_lines writes such a line so).
+pass takes a row apart: pass 1 is the line reading that counts the shape, grouping the lines
+by the cells a split at the delimiters finds, and pass 2 reads the lines again, tests each,
+and writes each as it is, its answers' cells appended (lines.check_lines writes such a line
+so). A line that is not stops pass 2; the file then takes the way of cells.
 
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
@@ -189,13 +190,16 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                         if ask is not None and not ask.at_start(location):
                             ask = None
                         known = _flat(con, location, delimiter, len(header), caught, ask)
+                        got = None
+                        if known and ask is not None:
+                            if ask.groups is not None:
+                                got = _checked_lines(con, location, ask, header, checker,
+                                                     raw_cells, target)  # fmt: skip
+                            if got is None:  # the Shape held only if every line was one
+                                known = _flat(con, location, delimiter, len(header), caught)
                         shape = _Known(known) if known else _Scan(
                             location, delimiter, len(header), con
                         )  # fmt: skip
-                        got = None
-                        if known and ask is not None and ask.groups is not None:
-                            got = _checked_lines(con, location, ask, header, checker,
-                                                 raw_cells, target)  # fmt: skip
                         counts, rows = got or _checked(
                             con, location, delimiter, header, checker, raw_cells,
                             out_delimiter, target,
@@ -450,6 +454,7 @@ def _code(con, plan: _Plan, cells: list[str]) -> str:
     keys (made here)."""
     if not plan.used:  # (the header alone is a combination: there are keys)
         return "0"
+    con.execute("DROP TYPE IF EXISTS combination")  # a write of lines stopped: made again
     con.execute("CREATE TYPE combination AS ENUM (SELECT unnest($1))", [plan.keys])
     made = con.execute("SELECT enum_range(NULL::combination)").fetchone()[0]
     if made != plan.keys:  # the codes _set_number searches are the keys' positions
@@ -553,9 +558,14 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     cell (csvshape.flat: each line a plain record by a regular expression, its line ends
     counted here meanwhile): a pass over the file's lines, in DuckDB's threads. None where
     it does not (a quoted line break, a file that is not plain): the scan then decides.
-    With `ask`, the same pass also groups the lines by their cells that decide and asks
-    whether each is a line the engine may write as it is: ask.groups are then those groups
-    — (cells…, lines) — where the Shape is proven and every line is one (_Lines)."""
+
+    With `ask`, the pass groups the lines by their cells that decide instead of matching
+    each: the Shape it gives holds only if every line is one the engine may write as it is
+    (_Lines), which the write tests of each line after the first (_write_lines) and this of
+    the first; ask.groups are then the groups — (cells…, lines) — unless there are too many.
+    Where a line is not, or the write is not made, the caller proves the Shape again
+    without `ask`. (The test of each line costs a fifth of a pass: made in the write, it is
+    made once.)"""
     import duckdb
 
     found: list[csvshape.Ends] = []
@@ -570,19 +580,18 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     reader = _lines(location)
     shape_sql = (
         "count(*), coalesce(sum(strlen(line)), 0), coalesce(max(strlen(line)), 0), "
-        "count(*) FILTER (WHERE NOT {fit}regexp_full_match(line, {pattern})), "
-        "count(*) FILTER (WHERE line IS NULL)"
+        "{unmatched}, count(*) FILTER (WHERE line IS NULL)"
     )
     if ask is None:
-        query = f"SELECT {shape_sql.format(fit='', pattern=pattern)} FROM {reader}"
-    else:  # the plain pattern only where the line is not one to write as it is
+        unmatched = f"count(*) FILTER (WHERE NOT regexp_full_match(line, {pattern}))"
+        query = f"SELECT {shape_sql.format(unmatched=unmatched)} FROM {reader}"
+    else:  # no line matched: each is one to write as it is, or the Shape is proven again
         keys = ", ".join(f"k{i}" for i in range(len(ask.used)))
         split = ", ".join(f"s[{i + 1}] AS k{n}" for n, i in enumerate(ask.used))
         query = (
-            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(fit='fit AND NOT ', pattern=pattern)}"
-            ", count(*) FILTER (WHERE NOT fit) FROM ("
-            f"SELECT line, regexp_full_match(line, {_literal(ask.pattern)}) AS fit, {split} "
-            f"FROM (SELECT line, string_split(line, {_literal(delimiter)}) AS s FROM {reader})"
+            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(unmatched='0')} FROM ("
+            f"SELECT line, {split} FROM (SELECT line, string_split(line, "
+            f"{_literal(delimiter)}) AS s FROM {reader})"
             f") GROUP BY GROUPING SETS (({keys}), ()) ORDER BY 1 DESC"
         )
     try:
@@ -599,11 +608,19 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
         lines, size, longest, unmatched, empty = read[0]
         return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
     total, groups = read[0], read[1:]
-    lines, size, longest, unmatched, empty, unfit = total[1 + len(ask.used) :]
+    lines, size, longest, unmatched, empty = total[1 + len(ask.used) :]
     shape = csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
-    if shape is not None and not unfit and len(groups) <= MAX_COMBINATIONS:
-        # an empty line (NULL) has no cells: counted apart, as the Shape's empty ones
-        ask.groups = [g[1:] for g in groups if g[1] is not None]
+    if shape is not None and len(groups) <= MAX_COMBINATIONS:
+        first = con.execute(  # the first line (the header): the write skips it
+            f"SELECT line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)}) "
+            f"FROM {reader} LIMIT 1"
+        ).fetchone()  # fmt: skip
+        if first and first[0]:
+            # an empty line (NULL) has no cells: counted apart, as the Shape's empty ones; a
+            # line short of a cell that decides has none there (NULL) either, and is not one
+            # to write as it is (the write's test of each line finds it)
+            width = len(ask.used)
+            ask.groups = [g[1:] for g in groups if None not in g[1 : 1 + width]]
     return shape
 
 
@@ -660,8 +677,9 @@ def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: 
     """_checked for a file whose every line the engine may write as it is (_flat's groups):
     read, answered and written a line at a time, no cell taken apart or put together again
     (pass 2 reads lines and writes them, with their answers' cells appended). The counts and
-    the rows read, or None where a line must be taken apart after all (a TSV line of blank
-    cells, one quoted), before anything is made."""
+    the rows read, or None where a line must be taken apart after all: a TSV line of blank
+    cells, one quoted (before anything is made), or a line not as csv.writer writes it (the
+    write stops there)."""
     width = len(ask.used)
     assert ask.groups is not None
     combinations = {tuple(g[:width]): [g[width], 0] for g in ask.groups}
@@ -692,11 +710,22 @@ def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: 
     ends = [_appended(cells, ask.delimiter) for cells in plan.answers]
     if any(c in end for end in ends for c in "\x01\r\n"):  # not a line's end: cells, then
         return None
-    written = _write_lines(con, plan, location, ask, ends, target)
+    import duckdb
+
+    try:
+        written = _write_lines(con, plan, location, ask, ends, target)
+    except duckdb.InvalidInputException as exc:
+        if _UNFIT not in str(exc):
+            raise
+        return None  # a line to take apart: the cells' way writes the target again
     if written != plan.due:
         raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
                           rows=f"{written:,}", due=f"{plan.due:,}")  # fmt: skip
     return {**plan.counts, "skipped": plan.skipped}, plan.answered + plan.skipped
+
+
+# the error a line not to write as it is stops the write with (_write_lines)
+_UNFIT = "linkcheck: a line to take apart, of length "
 
 
 def _appended(cells: tuple, delimiter: str) -> str:
@@ -713,7 +742,11 @@ def _write_lines(con, plan: _Plan, location: str, ask: _Lines, ends: list[str],
     blank ones) and its answers' cells (`ends`, by the answer's number) to `target`, a line
     an answer; the lines written."""
     code = _code(con, plan, [f"s[{i + 1}]" for i in plan.used])
-    split = (f"SELECT line, string_split(line, {_literal(ask.delimiter)}) AS s "
+    # each line tested (_flat's Shape holds only if every one is such a line): one that is
+    # not stops the write (an error of its own, its text not a constant DuckDB could fold)
+    fits = f"line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)})"
+    tested = f"CASE WHEN {fits} THEN line ELSE error({_literal(_UNFIT)} || strlen(line)) END"
+    split = (f"SELECT {tested} AS line, string_split(line, {_literal(ask.delimiter)}) AS s "
              f"FROM {_lines(location, 1)}")  # fmt: skip
     conditions = "line IS NOT NULL"
     if plan.skipped:
