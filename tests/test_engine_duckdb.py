@@ -5,6 +5,7 @@ for what it does not read."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -401,10 +402,22 @@ def test_dev_stdin_from_a_regular_file_is_read_by_duckdb_from_its_start(tmp_path
     assert done.stdout == TWENTY_THOUSAND_ANSWERS
 
 
+def _writing(tmp_path) -> bool:
+    """Whether DuckDB writes its answers (the last query): to a file of its own, or to -o's
+    temporary file after the header (a file of lines written as they are)."""
+    if list(tmp_path.glob("linkcheck-duckdb-*/out.csv")):
+        return True
+    for temporary in tmp_path.glob(".out.csv.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if temporary.stat().st_size > 100:  # more than the header
+                return True
+    return False
+
+
 def _stopped_while_duckdb_writes(proc, tmp_path) -> bool:
     """Wait until DuckDB writes its answers (the last query), then stop the process (SIGSTOP);
     True if it is then stopped before replacing -o (its temporary file is still there)."""
-    while not list(tmp_path.glob("linkcheck-duckdb-*/out.csv")):
+    while not _writing(tmp_path):
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.005)
     proc.send_signal(signal.SIGSTOP)
@@ -1195,3 +1208,144 @@ def test_answer_cells_that_would_end_a_line_send_the_file_the_cells_way(run, tmp
     assert took == []
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr
+
+
+# ------------------------------------------- the output file written by DuckDB itself (_Own)
+
+
+@pytest.mark.parametrize("options", [(), ("--bom",), ("-s", "all")], ids=["csv", "bom", "surfaces"])
+def test_lines_written_as_they_are_go_straight_into_the_output_file(run, tmp_path, monkeypatch,
+                                                                   options):  # fmt: skip
+    """With -o, DuckDB writes the lines into the output's own temporary file after its
+    header (the header as the name of the one column it writes): no copy of a file of its
+    own after the header. The same bytes as the Python engine's -o, a byte-order mark too."""
+    from linkcheck.batch import columnar
+
+    took = _lines_spy(monkeypatch)
+    appended: list[str] = []
+    append = columnar._append
+    monkeypatch.setattr(columnar, "_append", lambda *a: appended.append(a[0]) or append(*a))
+    path = _write(tmp_path, "a.csv", TITLED)
+    python_out, duckdb_out = tmp_path / "python.csv", tmp_path / "duckdb.csv"
+    python = run("batch", path, "-o", str(python_out), "--fail-on", "never", *options)
+    duckdb = run("batch", path, "-o", str(duckdb_out), "--fail-on", "never", "--engine",
+                 "duckdb", *options)  # fmt: skip
+    assert "engine duckdb" not in duckdb.stderr, duckdb.stderr
+    assert took and appended == []
+    assert duckdb_out.read_bytes() == python_out.read_bytes()
+    assert duckdb.stderr == python.stderr and duckdb.exit_code == python.exit_code
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "duckdb.csv", "python.csv"]
+
+
+def test_a_late_line_to_take_apart_leaves_the_output_file_its_header(run, tmp_path, monkeypatch):
+    """A line DuckDB's write finds is not one to write as it is, after it wrote lines into the
+    output file: the file is its header alone again, and the cells' way writes the rows
+    after it — the Python engine's bytes."""
+    from linkcheck.batch import columnar
+
+    restored: list[int] = []
+    restore = columnar._Own.restore
+    monkeypatch.setattr(columnar._Own, "restore", lambda self: restored.append(1) or restore(self))
+    rows = [*TITLED, *TITLED[1:] * 5, ["1", '"tmall"', "livestream", "2022-11-11", ""]]
+    path = _write(tmp_path, "a.csv", rows)
+    python_out, duckdb_out = tmp_path / "python.csv", tmp_path / "duckdb.csv"
+    run("batch", path, "-o", str(python_out), "--fail-on", "never")
+    duckdb = run("batch", path, "-o", str(duckdb_out), "--fail-on", "never", "--engine",
+                 "duckdb")  # fmt: skip
+    assert "engine duckdb" not in duckdb.stderr, duckdb.stderr
+    assert restored
+    assert duckdb_out.read_bytes() == python_out.read_bytes()
+
+
+def test_a_header_duckdb_wrote_otherwise_is_the_python_engines_to_write(run, tmp_path,
+                                                                        monkeypatch):  # fmt: skip
+    """Where the header in the file is not the one written before DuckDB's write (it never
+    is: a guard, tested by saying so), the file is its header alone again and the Python
+    engine writes every row, saying why — no row of DuckDB's left after them."""
+    from linkcheck.batch import columnar
+
+    def otherwise(self, binary):
+        with open(self.location, "ab") as f:  # and more than the rows, to be left behind
+            f.write(b"not a row\r\n" * 1000)
+        raise columnar.Unsupported("DuckDB wrote the header otherwise")
+
+    monkeypatch.setattr(columnar._Own, "written", otherwise)
+    path = _write(tmp_path, "a.csv", TITLED)
+    python_out, duckdb_out = tmp_path / "python.csv", tmp_path / "duckdb.csv"
+    run("batch", path, "-o", str(python_out), "--fail-on", "never")
+    duckdb = run("batch", path, "-o", str(duckdb_out), "--fail-on", "never", "--engine",
+                 "duckdb")  # fmt: skip
+    assert duckdb.stderr.startswith("engine duckdb: DuckDB wrote the header otherwise; checked "
+                                    "by the Python engine\n"), duckdb.stderr  # fmt: skip
+    assert duckdb_out.read_bytes() == python_out.read_bytes()
+
+
+def test_the_output_file_duckdb_may_write_whole(tmp_path):
+    """_Own: a regular file holding one line as CSV ends it, which DuckDB can open by name;
+    restore() leaves the header alone, whatever was written after it. Not a file with more
+    than its header, nor a header DuckDB could not name a column by."""
+    from linkcheck.batch import columnar
+
+    def own(head: bytes):
+        f = (tmp_path / f"f{len(list(tmp_path.iterdir()))}").open("wb")
+        f.write(head)
+        return f, columnar._Own.of(f)
+
+    f, found = own(b'\xef\xbb\xbfsku,"a, b",verdict\r\n')
+    assert found is not None and found.header == '\ufeffsku,"a, b",verdict'
+    with open(found.location, "r+b") as other:  # another description, as DuckDB's
+        other.write(b"sku,rows that DuckDB wrote and more\r\n" * 3)
+    found.restore()
+    f.write(b"1,tmall\r\n")
+    f.close()
+    assert Path(f.name).read_bytes() == b'\xef\xbb\xbfsku,"a, b",verdict\r\n1,tmall\r\n'
+    for head in [b"sku\n", b"sku\r\nmore\r\n", b"a\x00b\r\n", b"a\x01b\r\n", b"\xff\r\n", b""]:
+        f, found = own(head)
+        assert found is None, head
+        f.close()
+    assert columnar._Own.of(io.BytesIO(b"sku\r\n")) is None  # stdout in a test: no file
+    read, write = os.pipe()
+    with os.fdopen(write, "wb") as pipe:
+        assert columnar._Own.of(pipe) is None
+    os.close(read)
+
+
+def test_an_output_duckdb_cannot_write_is_the_python_engines_to_write(run, tmp_path,
+                                                                      monkeypatch):  # fmt: skip
+    """DuckDB's error writing the output file itself (a full disk beside it, say) names the
+    output, not the input: the Python engine writes the rows, the notice saying so — an
+    input at /proc/self/fd/31 is not the output at …/3."""
+    from linkcheck.batch import columnar
+
+    of = columnar._Own.of
+
+    def elsewhere(binary):
+        own = of(binary)
+        assert own is not None
+        own.location += "999"  # a descriptor not open: DuckDB cannot open it
+        return own
+
+    monkeypatch.setattr(columnar._Own, "of", staticmethod(elsewhere))
+    path = _write(tmp_path, "a.csv", TITLED)
+    python_out, duckdb_out = tmp_path / "python.csv", tmp_path / "duckdb.csv"
+    run("batch", path, "-o", str(python_out), "--fail-on", "never")
+    duckdb = run("batch", path, "-o", str(duckdb_out), "--fail-on", "never", "--engine",
+                 "duckdb")  # fmt: skip
+    chinese = run("--lang", "zh", "batch", path, "-o", str(tmp_path / "zh.csv"), "--fail-on",
+                  "never", "--engine", "duckdb")  # fmt: skip
+    assert re.match(
+        r"engine duckdb: DuckDB could not write the output \([^\n]*/proc/self/fd/"
+        r"\d+999[^\n]*\); checked by the Python engine\n",
+        duckdb.stderr,
+    ), duckdb.stderr
+    assert "DuckDB 无法写入输出文件" in chinese.stderr.splitlines()[0], chinese.stderr
+    assert duckdb_out.read_bytes() == python_out.read_bytes()
+
+
+def test_an_error_naming_another_descriptor_is_not_the_outputs():
+    from linkcheck.batch import columnar
+
+    own = columnar._Own(3, "/proc/self/fd/3", b"h\r\n", "h")
+    assert own.named(OSError('Cannot open file "/proc/self/fd/3": denied'))
+    assert own.named(OSError('Could not write file \\"/proc/self/fd/3\\"'))
+    assert not own.named(OSError('Cannot open file "/proc/self/fd/31": denied'))

@@ -41,6 +41,7 @@ import errno
 import io
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -159,10 +160,13 @@ def _literal(text: str) -> str:
 
 
 def check_file(source, path: str, delimiter: str, header: list[str], checker: Checker,
-               binary, out_delimiter: str, raw_cells: bool) -> dict[str, int]:  # fmt: skip
+               binary, out_delimiter: str, raw_cells: bool,
+               whole: bool = False) -> dict[str, int]:  # fmt: skip
     """Answer the checklist `source` (opened from `path`, its header already read) and write
     the rows (not the header) to `binary`; the count of each verdict, and of blank rows
-    skipped. Unsupported, before a byte is written, when DuckDB cannot read it exactly."""
+    skipped. Unsupported, with nothing written, when DuckDB cannot read it exactly. `whole`:
+    `binary` is this run's own file, holding only the header written to it, which DuckDB may
+    write again whole (_Own)."""
     try:
         import duckdb
     except ImportError:
@@ -170,10 +174,12 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
     location = _location(source, path)
     if location is None:  # refusal() said it was one; it has been replaced since
         raise Unsupported(_NOT_A_FILE)
+    own = _Own.of(binary) if whole else None
     with tempfile.TemporaryDirectory(prefix="linkcheck-duckdb-") as folder:
         target = os.path.join(folder, "out.csv")
         con = duckdb.connect()
         shape: _Known | _Scan | None = None
+        done = False
         try:
             try:
                 with _signals_interrupt(con) as caught:
@@ -194,7 +200,7 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                         if known and ask is not None:
                             if ask.groups is not None:
                                 got = _checked_lines(con, location, ask, header, checker,
-                                                     raw_cells, target)  # fmt: skip
+                                                     raw_cells, own or target)  # fmt: skip
                             if got is None:  # the Shape held only if every line was one
                                 known = _flat(con, location, delimiter, len(header), caught)
                         shape = _Known(known) if known else _Scan(
@@ -210,6 +216,11 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                         if shape is not None:
                             shape.result()  # a file that is not plain says so, not DuckDB
                         reason = _reason(exc)
+                        if isinstance(exc, duckdb.IOException) and own and own.named(exc):
+                            raise Unsupported(  # a full disk beside the output, most likely
+                                N_("DuckDB could not write the output ({reason})"),
+                                reason=reason,
+                            ) from None  # fmt: skip
                         if isinstance(exc, duckdb.IOException) and folder in str(exc):
                             raise Unsupported(  # a full disk, most likely: say where
                                 N_("DuckDB could not write its temporary files ({reason}; "
@@ -227,12 +238,18 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
             finally:
                 if shape is not None:
                     shape.close()
+            if rows != records:  # never a shorter output
+                raise Unsupported(N_("DuckDB read {rows} rows where the file has {records}"),
+                                  rows=f"{rows:,}", records=f"{records:,}")  # fmt: skip
+            if own is not None and got is not None:  # DuckDB wrote the output file itself
+                own.written(binary)
+            else:
+                _append(target, binary)
+            done = True
         finally:
             con.close()
-        if rows != records:  # never a shorter output
-            raise Unsupported(N_("DuckDB read {rows} rows where the file has {records}"),
-                              rows=f"{rows:,}", records=f"{records:,}")  # fmt: skip
-        _append(target, binary)
+            if own is not None and not done:
+                own.restore()  # the header alone again, for the Python engine's rows
     return counts
 
 
@@ -673,7 +690,7 @@ _START = 1 << 16  # bytes of a file Lines.at_start looks at
 
 
 def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: Checker,
-                   raw_cells: bool, target: str):  # fmt: skip
+                   raw_cells: bool, target: str | _Own):  # fmt: skip
     """_checked for a file whose every line the engine may write as it is (_flat's groups):
     read, answered and written a line at a time, no cell taken apart or put together again
     (pass 2 reads lines and writes them, with their answers' cells appended). The counts and
@@ -717,7 +734,9 @@ def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: 
     except duckdb.InvalidInputException as exc:
         if _UNFIT not in str(exc):
             raise
-        return None  # a line to take apart: the cells' way writes the target again
+        if isinstance(target, _Own):
+            target.restore()
+        return None  # a line to take apart: the cells' way writes the rows again
     if written != plan.due:
         raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
                           rows=f"{written:,}", due=f"{plan.due:,}")  # fmt: skip
@@ -737,10 +756,11 @@ def _appended(cells: tuple, delimiter: str) -> str:
 
 
 def _write_lines(con, plan: _Plan, location: str, ask: _Lines, ends: list[str],
-                 target: str) -> int:  # fmt: skip
+                 target: str | _Own) -> int:  # fmt: skip
     """Write each line after the header (not the empty ones, nor, where there are some, the
     blank ones) and its answers' cells (`ends`, by the answer's number) to `target`, a line
-    an answer; the lines written."""
+    an answer — to the output file itself after its header, where it is one (_Own); the
+    lines written."""
     code = _code(con, plan, [f"s[{i + 1}]" for i in plan.used])
     # each line tested (_flat's Shape holds only if every one is such a line): one that is
     # not stops the write (an error of its own, its text not a constant DuckDB could fold)
@@ -755,13 +775,78 @@ def _write_lines(con, plan: _Plan, location: str, ask: _Lines, ends: list[str],
     numbered = f"SELECT line, {_set_number(plan, '_c')} AS _s FROM ({coded})"
     inner = _each_answer(plan, "line", numbered)
     appended = "[" + ", ".join(_text(e) for e in ends) + "]"
+    # the output file's own header is the one column's name: DuckDB writes it as it is
+    name, header, path = (
+        (_quote(target.header), "true", target.location)
+        if isinstance(target, _Own) else ("line", "false", target)
+    )  # fmt: skip
     copy = (
-        f"COPY (SELECT line || {appended}[a] FROM ({inner})) TO {_literal(target)} "
-        "(FORMAT csv, HEADER false, DELIMITER '\x01', QUOTE '', ESCAPE '', "
-        "NEW_LINE '\\r\\n', COMMENT '')"
+        f"COPY (SELECT line || {appended}[a] AS {name} FROM ({inner})) TO {_literal(path)} "
+        f"(FORMAT csv, HEADER {header}, DELIMITER '\x01', QUOTE '', ESCAPE '', "
+        "NEW_LINE '\\r\\n', COMMENT '', USE_TMP_FILE false)"
     )
     _in_order(con, copy)
     return con.execute(copy).fetchone()[0]
+
+
+class _Own:
+    """The output file of this run's own (a temporary file renamed over the output at the
+    end), holding only its header: DuckDB writes it whole — the header as the name of the
+    one column it writes, then the lines — rather than to a file of its own that is then
+    copied after the header (a fifth of the run at ten million rows). Anything that stops
+    the write leaves the header alone again (restore)."""
+
+    def __init__(self, fd: int, location: str, head: bytes, header: str) -> None:
+        self.fd, self.location, self.head, self.header = fd, location, head, header
+
+    @classmethod
+    def of(cls, binary) -> _Own | None:
+        """The file `binary` writes to, where DuckDB can write it whole: a regular file it
+        can open by name (the descriptor's, on Linux), holding one line as CSV ends it, a
+        header DuckDB writes as it is. None otherwise."""
+        try:
+            binary.flush()
+            fd = binary.fileno()
+            opened = os.fstat(fd)
+            size = binary.tell()
+        except (AttributeError, OSError, ValueError):
+            return None
+        location = f"{_PROC_FD}{fd}"
+        if not stat.S_ISREG(opened.st_mode) or size != opened.st_size or size > MAX_LINE:
+            return None
+        try:
+            if not os.path.samestat(opened, os.stat(location)):
+                return None
+            head = _start(location, size)
+            header = head[:-2].decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not head.endswith(b"\r\n") or any(c in header for c in "\r\n\x00\x01"):
+            return None
+        return cls(fd, location, head, header)
+
+    def named(self, exc: Exception) -> bool:
+        """Whether DuckDB's error `exc` names this file (not /proc/self/fd/31 for …/3)."""
+        return re.search(re.escape(self.location) + "(?![0-9])", str(exc)) is not None
+
+    def written(self, binary) -> None:
+        """After DuckDB's write: `binary` goes on from the end of the file. Unsupported (the
+        header restored) if the header is not as it was."""
+        if _start(self.location, len(self.head)) != self.head:
+            raise Unsupported(N_("DuckDB wrote the header otherwise"))
+        binary.seek(0, os.SEEK_END)
+
+    def restore(self) -> None:
+        """The file as it was before DuckDB's write: its header alone."""
+        os.ftruncate(self.fd, len(self.head))
+        os.pwrite(self.fd, self.head, 0)
+
+
+def _start(location: str, size: int) -> bytes:
+    """The first `size` bytes of the file at `location` (read apart: the file's own
+    descriptor may be open for writing only)."""
+    with open(location, "rb") as f:
+        return f.read(size)
 
 
 class _Known:

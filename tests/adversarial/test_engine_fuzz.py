@@ -98,27 +98,66 @@ def checklists(draw, mangle: bool = True) -> tuple[bytes, str]:
     return data, ".tsv" if delimiter == "\t" else ".csv"
 
 
-OPTIONS = st.lists(
-    st.sampled_from([("--raw-cells",), ("-s", "all"), ("-s", "livestream"), ("--format", "tsv"),
-                     ("--format", "csv"), ("--bom",)]),
-    max_size=2, unique=True,
-).map(lambda options: [word for option in options for word in option])  # fmt: skip
+OPTIONS = st.tuples(
+    st.lists(
+        st.sampled_from(
+            [
+                ("--raw-cells",),
+                ("-s", "all"),
+                ("-s", "livestream"),
+                ("--format", "tsv"),
+                ("--format", "csv"),
+                ("--bom",),
+            ]
+        ),
+        max_size=2,
+        unique=True,
+    ),
+    st.booleans(),  # -o: a file of each engine's own (drawn apart: as a choice, seldom drawn)
+).map(lambda drawn: [word for option in drawn[0] for word in option] + ["-o"] * drawn[1])
+
+
+class _Ran:
+    """A run's result, its output read from the -o file it wrote (none if it wrote none)."""
+
+    def __init__(self, result, out) -> None:
+        self.stderr, self.exit_code, self.exception = (
+            result.stderr, result.exit_code, result.exception
+        )  # fmt: skip
+        self.stdout_bytes = result.stdout_bytes
+        if out is not None:
+            self.stdout_bytes += out.read_bytes() if out.exists() else b""
 
 
 def _both(run, tmp_path, data: bytes, suffix: str, options: list[str]):
+    """Both engines over `data`; `-o` among the options: each writes a file of its own (the
+    DuckDB engine may write the lines into it itself)."""
     path = tmp_path / f"checklist{suffix}"
     path.write_bytes(data)
+    outs = dict.fromkeys(("python", "duckdb"))
+    if "-o" in options:
+        options = [o for o in options if o != "-o"]
+        outs = {name: tmp_path / f"{name}.out" for name in outs}
+        for out in outs.values():
+            out.unlink(missing_ok=True)
     common = ("--on", "2022-11-11", "--fail-on", "never", *options)
-    python = run("batch", str(path), *common)
+
+    def to(name: str) -> tuple[str, ...]:
+        return ("-o", str(outs[name])) if outs[name] else ()
+
+    python = _Ran(run("batch", str(path), *common, *to("python")), outs["python"])
     took: list[int] = []
     write = columnar._write_lines
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(columnar, "_write_lines", lambda *args: took.append(0) or write(*args))
         # DuckDB's own test of each line, not the look at the file's start that spares it
         patch.setattr(columnar._Lines, "at_start", lambda self, location: True)
-        duckdb = run("batch", str(path), *common, "--engine", "duckdb")
+        duckdb = _Ran(run("batch", str(path), *common, "--engine", "duckdb", *to("duckdb")),
+                      outs["duckdb"])  # fmt: skip
+    if outs["duckdb"]:
+        event("written to -o")
     if took:
-        event("DuckDB wrote the lines as they are")
+        event("DuckDB wrote the lines as they are" + (" into -o" if outs["duckdb"] else ""))
     for result in (python, duckdb):
         assert "Traceback" not in result.stderr, result.stderr
         assert result.exception is None or isinstance(result.exception, SystemExit), (
