@@ -589,7 +589,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
 
     def count() -> None:
         with contextlib.suppress(OSError), open(location, "rb", buffering=0) as f:
-            found.append(csvshape.ends(f.read))
+            found.append(csvshape.ends(f.readinto))
 
     counting = threading.Thread(target=count, name="linkcheck-line-ends", daemon=True)
     counting.start()
