@@ -604,8 +604,18 @@ def test_more_combinations_than_it_decides_go_to_the_python_engine(run, tmp_path
     monkeypatch.setattr(columnar, "MAX_COMBINATIONS", 5)
     rows = [["来源", "日期"]] + [["tmall", f"2022-11-11 10:00:0{i}"] for i in range(6)]
     path = _write(tmp_path, "times.csv", rows)
+    cells: list[int] = []
+    checked = columnar._checked
+    monkeypatch.setattr(columnar, "_checked", lambda *a: cells.append(1) or checked(*a))
     _falls_back(run, path, "the rows have more than 5 different combinations of the cells that "
                 "decide (a date with its own time on each row, say)")  # fmt: skip
+    assert cells == []  # the lines' grouping said so: no pass more to group the cells
+    quoted = tmp_path / "quoted.csv"  # as QUOTE_ALL writes it: no line as it stands
+    with quoted.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, quoting=csv.QUOTE_ALL).writerows(rows)
+    _falls_back(run, str(quoted), "the rows have more than 5 different combinations of the cells "
+                "that decide (a date with its own time on each row, say)")  # fmt: skip
+    assert cells  # a file not of lines written as they are: the cells' grouping says so
     monkeypatch.setattr(columnar, "MAX_COMBINATIONS", 7)  # 6 and the header: DuckDB's own
     _both(run, path)
 

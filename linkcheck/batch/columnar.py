@@ -319,11 +319,7 @@ def _checked(con, location, delimiter, header, checker, raw_cells, out_delimiter
         f"SELECT {cells}count(*) FROM {rows} r" + (" GROUP BY ALL" if used else "")
     ).fetchmany(MAX_COMBINATIONS + 1)
     if len(groups) > MAX_COMBINATIONS:  # each is decided in Python and held: memory, time
-        raise Unsupported(
-            N_("the rows have more than {limit} different combinations of the cells that "
-               "decide (a date with its own time on each row, say)"),
-            limit=f"{MAX_COMBINATIONS:,}",
-        )  # fmt: skip
+        raise _too_many()
     width = len(used)
     # the columns whose cells are neutralised where they start like a formula: every other
     # column (a test in pass 2 costs less than finding in pass 1 which hold one), and those
@@ -349,6 +345,14 @@ def _checked(con, location, delimiter, header, checker, raw_cells, out_delimiter
         raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
                           rows=f"{written:,}", due=f"{plan.due:,}")  # fmt: skip
     return {**plan.counts, "skipped": plan.skipped}, plan.answered + plan.skipped
+
+
+def _too_many() -> Unsupported:
+    return Unsupported(
+        N_("the rows have more than {limit} different combinations of the cells that decide "
+           "(a date with its own time on each row, say)"),
+        limit=f"{MAX_COMBINATIONS:,}",
+    )  # fmt: skip
 
 
 def _used(checker: Checker) -> list[int]:
@@ -627,7 +631,9 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     total, groups = read[0], read[1:]
     lines, size, longest, unmatched, empty = total[1 + len(ask.used) :]
     shape = csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
-    if shape is not None and len(groups) <= MAX_COMBINATIONS:
+    if shape is not None and len(groups) > MAX_COMBINATIONS:
+        raise _too_many()  # the cells' way would group them again, to say so
+    if shape is not None:
         first = con.execute(  # the first line (the header): the write skips it
             f"SELECT line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)}) "
             f"FROM {reader} LIMIT 1"
