@@ -6,7 +6,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
+# spaces, `_`, `-` and the dashes NFKC leaves as they are (‐ ‑ ‒ – — ― −)
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
 
 
 def _han(char: str) -> bool:
@@ -16,17 +17,19 @@ def _han(char: str) -> bool:
 
 
 def normalize(name: str) -> str:
-    """`ＴＭＡＬＬ`, ` Tmall `, `jd_self` and `JD self` compare as `tmall`, `jd-self`; `京东 自营`
-    as `京东自营`: a separator between two Chinese characters, where Chinese writes none, is
-    dropped. (Not a regular expression with those ranges: compiling one was a twentieth of a
-    cold `check`.)"""
+    """`ＴＭＡＬＬ`, ` Tmall `, `jd_self`, `JD self` and `_jd–self_` compare as `tmall`,
+    `jd-self`; `京东 自营` and `JD 自营` as `京东自营`, `jd自营`: a separator beside a Chinese
+    character, where Chinese writes none (a space between Chinese and Latin letters is
+    typography), is dropped. (Not a regular expression with those ranges: compiling one was a
+    twentieth of a cold `check`.)"""
     text = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", name).strip().casefold())
-    if "-" not in text:
+    text = text.strip("-") or text  # `_天猫_` is `天猫`; `-` alone a name still, not an empty one
+    if "-" not in text or text == "-":
         return text
-    parts = text.split("-")  # no two separators are adjacent: each part but an end is text
+    parts = text.split("-")  # no two separators are adjacent, nor one at an end
     out = [parts[0]]
     for part in parts[1:]:
-        if out[-1] and part and _han(out[-1][-1]) and _han(part[0]):
+        if _han(out[-1][-1]) or _han(part[0]):
             out[-1] += part
         else:
             out.append(part)

@@ -40,7 +40,7 @@ def test_a_source_typed_as_a_command_is_shown_how_to_check_it(run):
 
 
 def test_a_typed_source_is_suggested_before_a_group(run):
-    for typed in ("JD 自营", "jd自营店x", "京东自营旗舰"):
+    for typed in ("JD 自营x", "jd自营店x", "京东自营旗舰"):
         result = run("check", typed, "--on", "2022-11-11")
         assert "(did you mean 'jd-self'" in result.stderr, (typed, result.stderr)
 
