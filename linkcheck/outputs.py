@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import stat
 import sys
 import tempfile
+import weakref
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -37,14 +39,22 @@ def atomic_file(path: str) -> Iterator:
     """A binary file that replaces `path` when the block ends well; on an error, Ctrl-C,
     SIGTERM or SIGHUP the temporary file is removed and `path` stays as it was.
 
-    A pipe, a FIFO or a character device (`/dev/stdout`, `/dev/null`) is written through,
-    never replaced by a file; a symbolic link to a file has its target replaced."""
+    A pipe, a FIFO or a character device (`/dev/null`) is written through, never replaced
+    by a file; so is a descriptor this process has open (`/dev/stdout`, `/dev/fd/3`), in the
+    mode it was opened in — a shell's `>>` appends, and what the shell wrote before stays
+    (it was a file replaced: `{ echo hi; linkcheck … -o /dev/stdout; } > f` lost the `hi`).
+    A symbolic link to a file has its target replaced."""
     if not path:  # `-o ''`: a name left empty by mistake (an unset variable), not stdout
         raise OutputError(
             N_("output '' is an empty file name; give a file name, or leave out -o for stdout")
         )
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise OutputError(N_("output '{path}' is a directory; give a file name"), path=path)
+    descriptor = _descriptor(path)
+    if descriptor is not None:
+        with _write_through(path, descriptor) as handle:
+            yield handle
+        return
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -80,6 +90,7 @@ def atomic_file(path: str) -> Iterator:
             _release_signals(held)  # a signal held back is handled here, inside the `try`
             handle = os.fdopen(fd, "wb")
             os.chmod(tmp, _mode_for(target))
+            _OWN.add(handle)
             yield handle
             handle.close()
             _not_read(path)  # a rules file read since the output was opened (check -o)
@@ -123,10 +134,48 @@ def _release_signals(held) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-@contextlib.contextmanager
-def _write_through(path: str) -> Iterator:
+# the temporary files atomic_file made, while they are open
+_OWN: weakref.WeakSet = weakref.WeakSet()
+
+
+def own(handle) -> bool:
+    """Whether `handle` is a temporary file atomic_file made (a file of the run's own, which
+    it may write again from its start), not a file, pipe or descriptor written through."""
+    return handle in _OWN
+
+
+# a descriptor named as a file: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N
+_DESCRIPTOR = re.compile(r"/dev/std(out|err)|/dev/fd/([0-9]+)|/proc/(self|[0-9]+)/fd/([0-9]+)")
+
+
+def _descriptor(path: str) -> int | None:
+    """The descriptor of this process that `path` names, where it is open; else None."""
+    found = _DESCRIPTOR.fullmatch(os.path.normpath(path))
+    if found is None:
+        return None
+    std, fd, pid, proc_fd = found.groups()
+    if pid is not None and pid != "self" and int(pid) != os.getpid():
+        return None
+    descriptor = {"out": 1, "err": 2}[std] if std else int(fd or proc_fd)
     try:
-        handle = open(path, "wb")  # noqa: SIM115 (closed below, errors reported as ours)
+        os.fstat(descriptor)
+    except (OSError, OverflowError):
+        return None
+    return descriptor
+
+
+@contextlib.contextmanager
+def _write_through(path: str, descriptor: int | None = None) -> Iterator:
+    """The file, pipe or device at `path` written as it is (the `descriptor` of this
+    process it names, where it names one: a copy of it, so that its mode and place hold)."""
+    try:
+        if descriptor is not None:
+            if descriptor in (1, 2):  # what Python holds for it goes first
+                with contextlib.suppress(AttributeError, ValueError, OSError):
+                    (sys.stdout if descriptor == 1 else sys.stderr).flush()
+            handle = os.fdopen(os.dup(descriptor), "wb")
+        else:
+            handle = open(path, "wb")  # noqa: SIM115 (closed below, errors reported as ours)
     except OSError as exc:
         raise OutputError(
             N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)

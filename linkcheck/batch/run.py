@@ -189,8 +189,8 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                     rows = _sampled(rows, samples, now=options.engine != "python",
                                     checker=checker, source=read_rows)  # fmt: skip
                     counts = _columnar(options, source, binary, in_format, out_format,
-                                       encoding, table, checker, writer, output, notice,
-                                       whole=_path(sink) is not None)  # fmt: skip
+                                       encoding, table, checker, writer, output,
+                                       notice)  # fmt: skip
                     if counts is None:
                         readable = [*header, *table.nested]
                         into = _Cut(writer, len(header)) if table.nested else writer
@@ -484,12 +484,11 @@ def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> Inp
 
 def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_format: Format,
               out_format: Format, encoding: str, table: Table, checker: Checker,
-              writer: Writer, output: BinaryIO | None, notice,
-              whole: bool = False) -> dict[str, int] | None:  # fmt: skip
+              writer: Writer, output: BinaryIO | None,
+              notice) -> dict[str, int] | None:  # fmt: skip
     """The DuckDB engine's counts, or None when the Python engine is to answer the rows (the
     engine was not asked for, or cannot take this input: `notice` hears why). `binary` is
-    the input as opened; columnar decides whether DuckDB can read it. `whole`: `output` is
-    the file a path is written through (atomic_file), holding only the header."""
+    the input as opened; columnar decides whether DuckDB can read it."""
     if options.engine == "python":
         return None
     from . import columnar
@@ -518,6 +517,8 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
             _chosen(notice, Message(_AUTO_SMALL, size=_mib(size), limit=limit))
             return None
     if why is None:
+        from ..outputs import own
+
         # past refusal(): a file in, a delimited format out, written by our own writer
         assert path is not None and output is not None and isinstance(writer, DelimitedWriter)
         assert in_format.delimiter is not None and out_format.delimiter is not None
@@ -525,7 +526,8 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
         try:
             counts = columnar.check_file(binary, path, in_format.delimiter, table.header,
                                          checker, output, out_format.delimiter,
-                                         options.raw_cells, whole=whole)  # fmt: skip
+                                         options.raw_cells,
+                                         whole=own(output))  # fmt: skip
         except columnar.Unsupported as exc:
             why = exc
             # the Python engine reads every cell again, and the run reports what it read

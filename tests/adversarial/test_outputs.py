@@ -253,3 +253,39 @@ def test_an_output_may_replace_what_an_earlier_run_read(run, tmp_path):
     # the next run (the same process: a test, an embedder) reads nothing yet
     assert run("rules", "export", "-o", str(rules)).exit_code == 0
     assert rules.read_text(encoding="utf-8").startswith("platform,source,surface,")
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not os.path.exists("/dev/fd/1"), reason="needs /dev/stdout and /dev/fd")
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+@pytest.mark.parametrize(
+    ("shell", "kept"),
+    [("echo before; {} -o /dev/stdout", "before\n"),  # a file the shell opened for the group
+     ("echo before > {out}; {} -o /dev/stdout >> {out}", "before\n"),  # appended
+     ("{} -o /dev/fd/3 3>> {out}", "kept\n")],  # another descriptor, appended
+    ids=["group", "append", "fd3"],
+)  # fmt: skip
+def test_a_descriptor_named_as_the_output_is_written_where_it_stands(tmp_path, engine, shell,
+                                                                     kept):  # fmt: skip
+    """-o /dev/stdout (or /dev/fd/3) writes through the descriptor as the shell opened it: a
+    file the shell appends to keeps what it held, as it would without -o. It was a file
+    replaced whole by a temporary one (a new user's trial: `{ echo hello; linkcheck … -o
+    /dev/stdout; } > f` lost the `hello`)."""
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    checklist = tmp_path / "list.csv"
+    checklist.write_text("sku,source,surface,date\n1,tmall,livestream,2022-11-11\n")
+    out = tmp_path / "out.csv"
+    out.write_text("kept\n")
+    command = " ".join([sys.executable, "-m", "linkcheck", "batch", str(checklist), "--engine",
+                        engine])  # fmt: skip
+    script = shell.format(command, out=out)
+    if not script.endswith(str(out)):
+        script = f"{{ {script}; }} > {out}"
+    done = subprocess.run(["sh", "-c", script], env=_env(), capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert text.startswith(kept), text
+    assert text[len(kept) :].startswith("sku,source,surface,date,surface,verdict"), text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "out.csv"]
