@@ -144,24 +144,36 @@ def own(handle) -> bool:
     return handle in _OWN
 
 
-# a descriptor named as a file: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N
-_DESCRIPTOR = re.compile(r"/dev/std(out|err)|/dev/fd/([0-9]+)|/proc/(self|[0-9]+)/fd/([0-9]+)")
+# a descriptor named as a file: /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N,
+# /proc/self/fd/N (thread-self, or this process's own number)
+_DESCRIPTOR = re.compile(
+    r"/dev/std(in|out|err)|/dev/fd/([0-9]+)|/proc/(self|thread-self|[0-9]+)/fd/([0-9]+)"
+)
+_LINKS = 16  # symbolic links followed to find one (a loop ends there)
 
 
 def _descriptor(path: str) -> int | None:
-    """The descriptor of this process that `path` names, where it is open; else None."""
-    found = _DESCRIPTOR.fullmatch(os.path.normpath(path))
-    if found is None:
-        return None
-    std, fd, pid, proc_fd = found.groups()
-    if pid is not None and pid != "self" and int(pid) != os.getpid():
-        return None
-    descriptor = {"out": 1, "err": 2}[std] if std else int(fd or proc_fd)
-    try:
-        os.fstat(descriptor)
-    except (OSError, OverflowError):
-        return None
-    return descriptor
+    """The descriptor of this process that `path` names, itself or through symbolic links
+    (`out -> /dev/stdout`), where it is open; else None."""
+    name = os.path.normpath(os.path.abspath(path))
+    for _ in range(_LINKS):
+        found = _DESCRIPTOR.fullmatch(name)
+        if found is not None:
+            std, fd, pid, proc_fd = found.groups()
+            if pid not in (None, "self", "thread-self") and int(pid) != os.getpid():
+                return None  # another process's: its file, replaced as a link's target is
+            descriptor = {"in": 0, "out": 1, "err": 2}[std] if std else int(fd or proc_fd)
+            try:
+                os.fstat(descriptor)
+            except (OSError, OverflowError):
+                return None
+            return descriptor
+        try:
+            target = os.readlink(name)
+        except OSError:  # not a link (or gone): a file's own name
+            return None
+        name = os.path.normpath(os.path.join(os.path.dirname(name), target))
+    return None
 
 
 @contextlib.contextmanager

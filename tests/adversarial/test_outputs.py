@@ -262,8 +262,10 @@ def test_an_output_may_replace_what_an_earlier_run_read(run, tmp_path):
     ("shell", "kept"),
     [("echo before; {} -o /dev/stdout", "before\n"),  # a file the shell opened for the group
      ("echo before > {out}; {} -o /dev/stdout >> {out}", "before\n"),  # appended
-     ("{} -o /dev/fd/3 3>> {out}", "kept\n")],  # another descriptor, appended
-    ids=["group", "append", "fd3"],
+     ("{} -o /dev/fd/3 3>> {out}", "kept\n"),  # another descriptor, appended
+     ("{} -o /proc/thread-self/fd/3 3>> {out}", "kept\n"),
+     ("{} -o {link} >> {out}", "kept\n")],  # a symbolic link to /dev/stdout
+    ids=["group", "append", "fd3", "thread-self", "link"],
 )  # fmt: skip
 def test_a_descriptor_named_as_the_output_is_written_where_it_stands(tmp_path, engine, shell,
                                                                      kept):  # fmt: skip
@@ -277,9 +279,11 @@ def test_a_descriptor_named_as_the_output_is_written_where_it_stands(tmp_path, e
     checklist.write_text("sku,source,surface,date\n1,tmall,livestream,2022-11-11\n")
     out = tmp_path / "out.csv"
     out.write_text("kept\n")
+    link = tmp_path / "to-stdout"
+    link.symlink_to("/dev/stdout")
     command = " ".join([sys.executable, "-m", "linkcheck", "batch", str(checklist), "--engine",
                         engine])  # fmt: skip
-    script = shell.format(command, out=out)
+    script = shell.format(command, out=out, link=link)
     if not script.endswith(str(out)):
         script = f"{{ {script}; }} > {out}"
     done = subprocess.run(["sh", "-c", script], env=_env(), capture_output=True, text=True,
@@ -288,4 +292,26 @@ def test_a_descriptor_named_as_the_output_is_written_where_it_stands(tmp_path, e
     text = out.read_text()
     assert text.startswith(kept), text
     assert text[len(kept) :].startswith("sku,source,surface,date,surface,verdict"), text
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "out.csv", "to-stdout"]
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not os.path.exists("/dev/fd/0"), reason="needs /dev/stdin")
+def test_stdin_named_as_the_output_is_not_written_over(tmp_path):
+    """-o /dev/stdin, stdin read from a file: that descriptor is open for reading only, so
+    the run stops with one line (it replaced the file stdin was read from — a new user's
+    trial — and wrote into its own stdin when that was a pipe)."""
+    checklist = tmp_path / "list.csv"
+    checklist.write_text("sku,source,surface,date\n1,tmall,livestream,2022-11-11\n")
+    given = tmp_path / "in.txt"
+    given.write_text("mine\n")
+    inode = given.stat().st_ino
+    with given.open("rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "linkcheck", "batch", str(checklist), "-o",
+                               "/dev/stdin"], stdin=stdin, env=_env(), capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "Error: cannot write output '/dev/stdin': Bad file descriptor"
+    ), done.stderr
+    assert given.read_text() == "mine\n" and given.stat().st_ino == inode
