@@ -378,7 +378,7 @@ class Catalog:
         for name in (n.strip() for text in texts for n in _SURFACE_SPLIT.split(text)):
             if not name:
                 continue
-            every = name.casefold() in ("all", "*", "全部")
+            every = name == "*" or normalize(name) in ("all", "全部")  # as a name is read
             found = self.surfaces if every else [self.surface_id(name)]
             ids.extend(i for i in found if i not in ids)
         if not ids:

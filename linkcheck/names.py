@@ -6,8 +6,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-# spaces, `_`, `-` and the dashes NFKC leaves as they are (‐ ‑ ‒ – — ― −)
-_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+# spaces, `_`, `-`, the dashes NFKC leaves as they are (‐ ‑ ‒ – — ― −), and the characters
+# of no width a copy from a web page brings along (zero-width space, joiners, word joiner,
+# BOM)
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff]+")
 
 
 def _han(char: str) -> bool:

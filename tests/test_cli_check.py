@@ -544,14 +544,16 @@ _BESIDE_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])-|-(?=[\u3400-\u9fff
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.sampled_from("京东自营天猫aJ-_ 　–—‐\u33ff\u3400\u9fff\ua000\uf8ff"
-                                        "\uf900\ufaff\ufb00Ｔ1"), max_size=12))  # fmt: skip
+@given(st.text(alphabet=st.sampled_from("京东自营天猫aJ-_ 　–—‐\u200b\ufeff\u33ff\u3400"
+                                        "\u9fff\ua000\uf8ff\uf900\ufaff\ufb00Ｔ1"),
+               max_size=12))  # fmt: skip
 def test_a_separator_beside_a_chinese_character_is_dropped_as_the_rule_says(typed):
     import unicodedata
 
     from linkcheck.names import normalize
 
-    spaced = re.sub(r"[\s_\-‐-―−]+", "-", unicodedata.normalize("NFKC", typed).strip().casefold())
+    separators = r"[\s_\-‐-―−\u200b-\u200d\u2060\ufeff]+"
+    spaced = re.sub(separators, "-", unicodedata.normalize("NFKC", typed).strip().casefold())
     assert normalize(typed) == _BESIDE_HAN.sub("", spaced.strip("-") or spaced)
 
 
@@ -561,7 +563,8 @@ def test_a_separator_beside_a_chinese_character_is_dropped_as_the_rule_says(type
      ("京东 POP", "jd-pop"),
      ("JD 第三方", "jd-pop"), ("淘宝 C店", "taobao"), ("京东–自营", "jd-self"),
      ("京东—自营", "jd-self"), ("京东‐自营", "jd-self"), ("_京东_自营_", "jd-self"),
-     ("天猫-", "tmall"), ("JD POP", "jd-pop"), ("jd–self", "jd-self")],
+     ("天猫-", "tmall"), ("JD POP", "jd-pop"), ("jd–self", "jd-self"),
+     ("京东\u200b自营", "jd-self"), ("\u200b天猫", "tmall")],
 )  # fmt: skip
 def test_a_space_between_chinese_and_latin_letters_is_no_part_of_a_name(run, typed, source):
     """Chinese typography puts a space between Chinese and Latin letters (`JD 自营`); a dash
@@ -570,3 +573,14 @@ def test_a_space_between_chinese_and_latin_letters_is_no_part_of_a_name(run, typ
     result = run("check", typed, "--on", "2022-11-11", "-s", "livestream", "--format", "plain")
     assert result.exit_code in (0, 1, 3), result.stderr
     assert result.stdout.split("\t")[2] == source
+
+
+@pytest.mark.parametrize(
+    "typed", ["all", " All ", "_all_", "all-", "ａｌｌ", "全部", "全 部", "_全部_", "*"]
+)
+def test_every_surface_is_named_as_any_name_is(run, typed):
+    """`all` (全部) reads as a surface's name does: `_all_`, full-width `ａｌｌ`, `全 部` are
+    every surface (they were unknown surfaces — a new user's trial)."""
+    result = run("check", "tmall", "--on", "2022-11-11", "-s", typed, "--format", "plain")
+    assert result.exit_code in (0, 1, 3), result.stderr
+    assert len(result.stdout.splitlines()) == 4  # every bundled surface
