@@ -5,6 +5,7 @@ output is stdout. Every command that writes a file goes through here."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
@@ -174,6 +175,21 @@ def _descriptor(path: str) -> int | None:
             return None
         name = os.path.normpath(os.path.join(os.path.dirname(name), target))
     return None
+
+
+def streamed(path: str) -> bool:
+    """Whether `path` is written as a stream — a pipe, a FIFO, a socket, or a descriptor of
+    this process that cannot seek (stdout to a pipe or a terminal) — where a format that
+    seeks back (a workbook's zip archive) cannot go."""
+    descriptor = _descriptor(path)
+    try:
+        if descriptor is not None:
+            os.lseek(descriptor, 0, os.SEEK_CUR)
+            return False
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return descriptor is not None and exc.errno == errno.ESPIPE
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from .. import render
 from ..errors import shown
 from ..i18n import N_, language
 from ..i18n import gettext as _
-from ..outputs import stdout_bytes
+from ..outputs import stdout_bytes, streamed
 from .options import (
     Env,
     Whole,
@@ -196,7 +196,7 @@ def batch(
     source = sys.stdin.buffer if input_path in (None, "-") else input_path
     if fmt is None and out is None and env.is_terminal():
         fmt = "table"
-    if fmt == "xlsx" and out is None:
+    if fmt == "xlsx" and (out is None or streamed(out)):  # a pipe got an empty file
         raise core.InputError(N_("xlsx output needs a file: add -o OUT.xlsx"))
     to_terminal = fmt == "table" and out is None
     options = core.ChecklistOptions(

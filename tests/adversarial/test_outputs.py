@@ -315,3 +315,32 @@ def test_stdin_named_as_the_output_is_not_written_over(tmp_path):
         "Error: cannot write output '/dev/stdin': Bad file descriptor"
     ), done.stderr
     assert given.read_text() == "mine\n" and given.stat().st_ino == inode
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not os.path.exists("/dev/fd/1"), reason="needs /dev/stdout")
+def test_a_workbook_goes_to_a_file_not_a_pipe(tmp_path):
+    """A workbook is a zip archive its writer seeks back in: to a pipe (-o /dev/stdout piped
+    on, or a FIFO) it was an empty output and exit 0 (a new user's trial); now the error
+    given without -o. stdout sent to a file takes the workbook."""
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    checklist = tmp_path / "list.csv"
+    checklist.write_text("sku,source,surface,date\n1,tmall,livestream,2022-11-11\n")
+    command = f"{sys.executable} -m linkcheck batch {checklist} --format xlsx -o /dev/stdout"
+    piped = subprocess.run(["sh", "-c", f"{command} | cat > {tmp_path / 'piped.xlsx'}"],
+                           env=_env(), capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "Error: xlsx output needs a file: add -o OUT.xlsx" in piped.stderr, piped.stderr
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    to_fifo = subprocess.run([sys.executable, "-m", "linkcheck", "batch", str(checklist),
+                              "--format", "xlsx", "-o", str(fifo)], env=_env(),
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert to_fifo.returncode == 2
+    assert to_fifo.stderr.strip() == "Error: xlsx output needs a file: add -o OUT.xlsx"
+    book = tmp_path / "book.xlsx"
+    to_file = subprocess.run(["sh", "-c", f"{command} > {book}"], env=_env(),
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert to_file.returncode == 0, to_file.stderr
+    assert openpyxl.load_workbook(book).active.max_row == 2
