@@ -230,8 +230,9 @@ def cli() -> None:
 
 
 # a write to stdout that failed because the output cannot take it (a full disk, a quota, an
-# I/O error): the answer never arrived, so the run fails like an unusable input does
-_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+# I/O error, a stdout opened for reading: `1<file`): the answer never arrived, so the run
+# fails like an unusable input does
+_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
 
 
 def main() -> None:

@@ -130,6 +130,23 @@ def test_a_full_disk_is_a_clean_exit_2(args):
     assert "Traceback" not in err
 
 
+@pytest.mark.subprocess
+@pytest.mark.parametrize("args", [["check", "tmall", "--on", "2022-11-11"], ["sources"]],
+                         ids=" ".join)  # fmt: skip
+def test_a_stdout_opened_for_reading_is_a_clean_exit_2(tmp_path, args):
+    """`linkcheck check … 1<file`: stdout takes no write (EBADF) — one line and exit 2, as a
+    full disk gives; it was a traceback (a new user's trial)."""
+    given = tmp_path / "ro.txt"
+    given.write_text("mine\n")
+    with given.open("rb") as read_only:
+        done = subprocess.run([sys.executable, "-m", "linkcheck", *args], stdout=read_only,
+                              stderr=subprocess.PIPE, env=_env(), timeout=60)  # fmt: skip
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err.strip() == "Error: cannot write the output: Bad file descriptor", err
+    assert given.read_text() == "mine\n"
+
+
 def test_a_full_disk_under_o_keeps_the_old_file(tmp_path, monkeypatch, run):
     """ENOSPC part way through: the old OUT stays, no temporary file is left."""
     out = tmp_path / "out.csv"
