@@ -1324,6 +1324,11 @@ def test_the_output_file_duckdb_may_write_whole(tmp_path):
         f, found = own(head)
         assert found is None, head
         f.close()
+    f = (tmp_path / "past.csv").open("w+b")  # bytes past the place it writes at
+    f.write(b"sku\r\nmore")
+    f.seek(5)
+    assert columnar._Own.of(f) is None
+    f.close()
     assert columnar._Own.of(io.BytesIO(b"sku\r\n")) is None  # stdout in a test: no file
     read, write = os.pipe()
     with os.fdopen(write, "wb") as pipe:

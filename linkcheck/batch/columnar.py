@@ -132,17 +132,17 @@ def _codec(encoding: str) -> str:
         return encoding
 
 
-def _location(source, path: str) -> str | None:
+def _location(source, path: str | None) -> str | None:
     """A name by which DuckDB opens the very regular file `source` is, from its start: the
-    descriptor's own (Linux), else the resolved path — or None (a pipe, a FIFO, a device, a
-    file replaced since, a name DuckDB would read as a pattern)."""
+    descriptor's own (Linux), else the resolved `path` (if given) — or None (a pipe, a FIFO,
+    a device, a file replaced since, a name DuckDB would read as a pattern)."""
     try:
         opened = os.fstat(source.fileno())
     except (AttributeError, OSError, ValueError):
         return None
     if not stat.S_ISREG(opened.st_mode):
         return None
-    for name in (f"/proc/self/fd/{source.fileno()}", os.path.realpath(path)):
+    for name in (f"{_PROC_FD}{source.fileno()}", *([os.path.realpath(path)] if path else [])):
         if any(c in name for c in "*?[{"):  # DuckDB would expand it as a glob
             continue
         with contextlib.suppress(OSError):
@@ -812,24 +812,24 @@ class _Own:
         header DuckDB writes as it is. None otherwise."""
         try:
             binary.flush()
-            fd = binary.fileno()
-            opened = os.fstat(fd)
             size = binary.tell()
         except (AttributeError, OSError, ValueError):
             return None
-        location = f"{_PROC_FD}{fd}"
-        if not stat.S_ISREG(opened.st_mode) or size != opened.st_size or size > MAX_LINE:
+        location = _location(binary, None)  # the descriptor's own name: no other is known
+        if location is None or size > MAX_LINE:
             return None
         try:
-            if not os.path.samestat(opened, os.stat(location)):
-                return None
-            head = _start(location, size)
+            head = _start(location, size + 1)  # and nothing after the header
             header = head[:-2].decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        if not head.endswith(b"\r\n") or any(c in header for c in "\r\n\x00\x01"):
+        if (
+            len(head) != size
+            or not head.endswith(b"\r\n")
+            or any(c in header for c in "\r\n\x00\x01")
+        ):
             return None
-        return cls(fd, location, head, header)
+        return cls(binary.fileno(), location, head, header)
 
     def named(self, exc: Exception) -> bool:
         """Whether DuckDB's error `exc` names this file (not /proc/self/fd/31 for …/3)."""
