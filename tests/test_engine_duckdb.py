@@ -1230,13 +1230,14 @@ def test_answer_cells_that_would_end_a_line_send_the_file_the_cells_way(run, tmp
 
 
 @pytest.mark.parametrize(
-    ("header", "options"),
-    [(TITLED[0], ()), (TITLED[0], ("--bom",)), (TITLED[0], ("-s", "all")),
-     (["sku", "source", "surface", "date", '标题, "名称" '], ())],
-    ids=["csv", "bom", "surfaces", "quoted-header"],
+    ("rows", "options"),
+    [(TITLED, ()), (TITLED, ("--bom",)), (TITLED, ("-s", "all")),
+     ([["sku", "source", "surface", "date", '标题, "名称" '], *TITLED[1:]], ()),
+     ([[r[0], r[1], r[3], r[4]] for r in TITLED], ())],  # no surface column: two answers a row
+    ids=["csv", "bom", "surfaces", "quoted-header", "default-surfaces"],
 )  # fmt: skip
 def test_lines_written_as_they_are_go_straight_into_the_output_file(run, tmp_path, monkeypatch,
-                                                                   header, options):  # fmt: skip
+                                                                   rows, options):  # fmt: skip
     """With -o, DuckDB writes the lines into the output's own temporary file after its
     header (the header as the name of the one column it writes): no copy of a file of its
     own after the header. The same bytes as the Python engine's -o, a byte-order mark too."""
@@ -1246,7 +1247,7 @@ def test_lines_written_as_they_are_go_straight_into_the_output_file(run, tmp_pat
     appended: list[str] = []
     append = columnar._append
     monkeypatch.setattr(columnar, "_append", lambda *a: appended.append(a[0]) or append(*a))
-    path = _write(tmp_path, "a.csv", [header, *TITLED[1:]])
+    path = _write(tmp_path, "a.csv", rows)
     python_out, duckdb_out = tmp_path / "python.csv", tmp_path / "duckdb.csv"
     python = run("batch", path, "-o", str(python_out), "--fail-on", "never", *options)
     duckdb = run("batch", path, "-o", str(duckdb_out), "--fail-on", "never", "--engine",
