@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import random
 import signal
 from datetime import date, timedelta, timezone
@@ -14,6 +15,16 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
+# the costly property tests draw examples(n) examples: n times LINKCHECK_EXAMPLES (0.5 unless
+# set — the suite stays well under a minute; LINKCHECK_EXAMPLES=10 for a long run), at least 10
+EXAMPLES = float(os.environ.get("LINKCHECK_EXAMPLES", "0.5"))
+
+
+def examples(n: int) -> int:
+    """How many examples a costly property test written for `n` draws in this run."""
+    return max(10, round(n * EXAMPLES))
+
+
 # the bundled rules file as a JSON `rule_files` entry names it (its hash: of the file's bytes,
 # by hashlib, not by linkcheck)
 BUNDLED_SHA256 = hashlib.sha256((ROOT / "rules.toml").read_bytes()).hexdigest()

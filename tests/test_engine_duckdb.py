@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("duckdb")
 
-from .helpers import differential
+from .helpers import differential, examples
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "bundled.csv"
@@ -776,7 +776,9 @@ def _reference():
 
 
 CSVISH, plain, plain_files = _reference()
-PROOF = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROOF = settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROOF
@@ -957,7 +959,7 @@ def test_line_ends_that_cannot_be_counted_leave_the_proof_to_the_scan(monkeypatc
 
 @given(st.text(alphabet=st.sampled_from("=+-@\t\r\n 0123456789.eE'\"a天\u0301\u200d😀"), max_size=6)
        | st.text(max_size=4))  # fmt: skip
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @example("=\u0301")  # a combining mark after the '=': its first code point is still '='
 @example("\U0001f600=")  # a first character of four bytes
 @example("-12.5")  # a number: left alone

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import linkcheck
 from linkcheck.rules import Loader
 
-from .helpers import BASE_DAY, SHANGHAI, VOCAB, WORD, rule_specs, toml_rules
+from .helpers import BASE_DAY, SHANGHAI, VOCAB, WORD, examples, rule_specs, toml_rules
 
 
 def load(text: str) -> linkcheck.RuleSet:
@@ -51,7 +51,7 @@ def reference_next(specs, source, surface, t, horizon, *, inclusive_end):
     return None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     specs=st.lists(rule_specs(30), max_size=6),
     source=st.sampled_from(["a", "b"]),
@@ -78,7 +78,7 @@ def test_day_windows_agree_with_reference(specs, source, surface, day, hour):
         assert decision.next_change.verdict == later
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     specs=st.lists(rule_specs(48, gap=1), max_size=6),
     source=st.sampled_from(["a", "b"]),
@@ -104,7 +104,7 @@ def test_offset_datetime_bounds_agree_with_reference(specs, source, surface, hou
             assert decision.next_change.verdict == expected[1]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     specs=st.lists(rule_specs(30), max_size=6),
     surface=st.sampled_from(["x", "y"]),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import linkcheck
 from linkcheck.rules import Loader
 
-from .helpers import BASE_DAY, SHANGHAI, VOCAB, rule_specs, toml_rules
+from .helpers import BASE_DAY, SHANGHAI, VOCAB, examples, rule_specs, toml_rules
 
 NOW_NOTE = "note: the loaded rules for kuaishou know nothing after 2022-12-31 (as of 2022-10-28)"
 
@@ -250,7 +250,7 @@ def test_618_is_a_date_like_double_11(bundled):
 # ---------------------------------------------------------------------- property
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     specs=st.lists(rule_specs(30), max_size=6),
     through=st.integers(-2, 32),

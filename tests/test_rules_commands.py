@@ -23,6 +23,7 @@ from .helpers import (
     TEAM,
     VOCAB,
     assert_clean_error,
+    examples,
     rule_specs,
     toml_rules,
 )
@@ -372,7 +373,7 @@ def _ruleset(text: str) -> linkcheck.RuleSet:
     return linkcheck.RuleSet(loader.catalog)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(rule_specs(30), max_size=5), st.lists(rule_specs(30), max_size=5))
 def test_diff_agrees_with_day_by_day_evaluation(old_specs, new_specs):
     day_text = lambda n: (BASE_DAY + timedelta(days=n)).isoformat()  # noqa: E731

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from linkcheck.errors import DateError
 from linkcheck.when import parse_when
 
+from .helpers import examples
+
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)
 PLATFORM_ZONES = ["Asia/Shanghai", "America/Los_Angeles", "Europe/London", "Pacific/Kiritimati",
@@ -61,7 +63,7 @@ def _forms(local: datetime, minutes: int) -> list[str]:
     return forms
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     instant=st.datetimes(min_value=datetime(1900, 1, 3), max_value=datetime(2200, 12, 28)),
     minutes=st.integers(-14 * 60, 14 * 60),
@@ -81,7 +83,7 @@ def test_every_textual_form_of_an_instant_reads_back_as_that_instant(instant, mi
         assert got.tzinfo is tz, text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     day=st.dates(min_value=datetime(1900, 1, 1).date(), max_value=datetime(2200, 12, 31).date()),
     platform=st.sampled_from(PLATFORM_ZONES),
@@ -184,7 +186,7 @@ def dateutil_exact(text: str) -> datetime | None:
     return first
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(text=date_like)
 def test_a_random_text_is_refused_or_read_as_dateutil_reads_it(text):
     try:
@@ -329,7 +331,7 @@ def test_a_cold_check_with_an_iso_date_imports_only_what_it_uses(tmp_path):
     assert added & {"calendar", "dataclasses", "locale", "linkcheck.links"} == set()
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(
     day=st.dates(min_value=datetime(1901, 1, 1).date(), max_value=datetime(2099, 12, 31).date()),
     named=st.integers(0, 6),

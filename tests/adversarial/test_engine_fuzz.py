@@ -25,7 +25,9 @@ pytest.importorskip("duckdb")
 
 from linkcheck.batch import columnar
 
-EXAMPLES = int(os.environ.get("LINKCHECK_FUZZ_EXAMPLES", "40"))
+from ..helpers import examples
+
+EXAMPLES = int(os.environ.get("LINKCHECK_FUZZ_EXAMPLES") or examples(40))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -20,6 +20,8 @@ from linkcheck.batch import lines, readers, run
 from linkcheck.batch.run import ChecklistOptions, run_checklist
 from linkcheck.batch.writers import FORMULA_STARTS, DelimitedWriter
 
+from ..helpers import examples
+
 NOW = datetime(2022, 11, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
 PIECES = ["tmall", "taobao", "jd", "pdd", "livestream", "short_video", "2022-11-11",
           "2023-06-18", "11/11", "a", "保温杯", " ", ",", "\t", '"', '""', "\n", "\r", "\r\n",
@@ -86,7 +88,7 @@ def _run(data: bytes, fmt: str, *, lines: bool, raw: bool, engine: str, block: i
 
 
 @pytest.mark.parametrize("fmt, delimiter", [("csv", ","), ("tsv", "\t")])
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), block=st.sampled_from([1, 3, 7, 64, 1 << 18]), raw=st.booleans(),
        engine=st.sampled_from(["python", "auto"]),
        encoding=st.sampled_from(["utf-8", "gb18030"]))  # fmt: skip
@@ -152,7 +154,7 @@ def _written_as_it_is(line: str, delimiter: str, width: int, guard: bool, bare: 
 
 
 @pytest.mark.parametrize("delimiter", [",", "\t"])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     found=st.lists(
         st.one_of(

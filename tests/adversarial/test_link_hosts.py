@@ -21,6 +21,8 @@ from linkcheck.batch.run import ChecklistOptions, run_checklist
 from linkcheck.errors import LinkError
 from linkcheck.links import link_host
 
+from ..helpers import examples
+
 TABLE = Path(__file__).parent.parent / "golden" / "links.csv"
 with TABLE.open(encoding="utf-8") as f:
     URLS = [r["url"] for r in csv.DictReader(line for line in f if not line.startswith("#"))]
@@ -64,7 +66,7 @@ def _host(url: str) -> str | None:
         return None
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(url=st.sampled_from(URLS), cut=st.integers(0, 80), tail=TAIL)
 def test_a_links_prefix_decides_its_host(url, cut, tail):
     text = url[:cut] + tail if cut < len(url) else url + tail
@@ -98,7 +100,7 @@ def _answers(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(sink.getvalue().decode(), newline="")))[1:]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(st.sampled_from(URLS), TAIL,
                                st.sampled_from(["", "livestream", "短视频"])),
                      min_size=1, max_size=12))  # fmt: skip
