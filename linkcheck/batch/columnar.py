@@ -100,10 +100,8 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
         return Unsupported(N_("it reads CSV and TSV only"))
     if out_delimiter is None:
         return Unsupported(N_("it writes CSV and TSV only"))
-    codec = _codec(encoding)
-    if codec == "utf-8-sig" and _marked(source):  # without a mark, it is UTF-8 read as such
-        return Unsupported(N_("it starts with a byte-order mark"))
-    if codec not in ("utf-8", "utf-8-sig"):
+    # a byte-order mark (Excel's "CSV UTF-8") DuckDB drops as utf-8-sig does
+    if _codec(encoding) not in ("utf-8", "utf-8-sig"):
         return Unsupported(N_("the input is not plain UTF-8 ({encoding})"), encoding=encoding)
     if _location(source, path) is None:
         return Unsupported(_NOT_A_FILE)
@@ -114,15 +112,6 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
 
 _NOT_A_FILE = N_("the input is a pipe, a FIFO or a device, not a file that DuckDB could read "
                  "again from its start")  # fmt: skip
-
-
-def _marked(source) -> bool:
-    """Whether the file `source` starts with a UTF-8 byte-order mark (True where it cannot be
-    told: the mark's refusal stands)."""
-    try:
-        return os.pread(source.fileno(), 3, 0) == b"\xef\xbb\xbf"
-    except (AttributeError, OSError, ValueError):
-        return True
 
 
 def _codec(encoding: str) -> str:
@@ -684,7 +673,7 @@ class _Lines:
                 whole = len(head) < _START
         except OSError:
             return True
-        text = head.decode("utf-8", "ignore")
+        text = head.decode("utf-8-sig", "ignore")  # a byte-order mark is no line's
         found = csvshape.LINE_END.split(text)
         if not whole or not found[-1]:
             found.pop()  # cut off, or the empty text after the last line end

@@ -1,7 +1,8 @@
 """Whether a CSV or TSV file has the plain shape that DuckDB's reader and Python's csv module
 read alike, checked by regular expressions a block at a time (the DuckDB engine's guard).
 
-The plain shape is a regular language: no byte-order mark; every record ends as the first
+The plain shape is a regular language (after a UTF-8 byte-order mark, which both readers
+drop — Excel's "CSV UTF-8" starts with one): every record ends as the first
 does, all LF or all CRLF (the last may end the file instead); every record has the header's
 number of cells; a cell is either bare — no quote, delimiter, CR or LF in it — or quoted
 from its first byte to a closing quote that a delimiter or the record's end follows, quotes
@@ -88,9 +89,9 @@ class Ends:
     size: int
     lf: int  # LF bytes
     crlf: int  # CR LF pairs (a CR apart from one is a byte flat() finds no place for)
-    bom: bool  # it starts with a byte-order mark
+    bom: bool  # it starts with a UTF-8 byte-order mark (3 bytes no line holds)
     last: int  # its last byte (-1: none)
-    first: int  # its first byte (-1: none)
+    first: int  # its first byte after the mark if any (-1: none)
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,14 @@ def ends(readinto: Callable[[bytearray], int]) -> Ends:
     buffer = bytearray(BLOCK * 4)
     while n := readinto(buffer):
         chunk = buffer if n == len(buffer) else buffer[:n]
-        if len(head) < 3:
-            head += chunk[: 3 - len(head)]
+        if len(head) < 4:
+            head += chunk[: 4 - len(head)]
         crlf += chunk.count(b"\r\n") + (last == 13 and chunk[0] == 10)
         size, lf = size + n, lf + chunk.count(b"\n")
         last = chunk[-1]
-    return Ends(size, lf, crlf, head == _BOM, last, head[0] if head else -1)
+    bom = head.startswith(_BOM)
+    start = head[3:] if bom else head
+    return Ends(size, lf, crlf, bom, last, start[0] if start else -1)
 
 
 def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int, empty: int,
@@ -164,7 +167,7 @@ def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int, empty:
     instead). An empty line after the first is a record to Python's csv module (a blank
     row, skipped) and none to DuckDB's reader; the first must be the header, and a file of
     one column reads an empty line as a cell."""
-    if ends.bom or unmatched or longest > MAX_RECORD or not ends.lf:
+    if unmatched or longest > MAX_RECORD or not ends.lf:
         return None
     if empty and (width == 1 or ends.first in (10, 13)):
         return None
@@ -174,9 +177,12 @@ def flat(ends: Ends, lines: int, size: int, longest: int, unmatched: int, empty:
         eol = b"\r\n"
     else:
         return None
-    # the lines' bytes, their LFs and the CRs before them are every byte of the file: a CR
-    # of no pair (a line holds none) would be one more, so there is none
-    if size + ends.crlf + ends.lf != ends.size or lines != ends.lf + (ends.last != 10):
+    # the lines' bytes, their LFs and the CRs before them — and a byte-order mark, which the
+    # reader drops as the Python engine's utf-8-sig does — are every byte of the file: a CR
+    # of no pair (a line holds none) would be one more, so there is none (nor a mark a line
+    # kept)
+    mark = len(_BOM) if ends.bom else 0
+    if size + ends.crlf + ends.lf + mark != ends.size or lines != ends.lf + (ends.last != 10):
         return None
     return Shape(eol, lines - 1, False, empty)
 
@@ -220,24 +226,25 @@ def scan(read: Callable[[int], bytes], delimiter: str, width: int,
     which the caller then ignores)."""
     stream = _Stream(read)
     buf, at, n, _ = stream.view(0, 3)
-    if buf.startswith(_BOM, at, at + n):
-        raise NotPlain(N_("it starts with a byte-order mark"))
+    # a byte-order mark (Excel's "CSV UTF-8") is no part of the first record: the Python
+    # engine reads the file as utf-8-sig, DuckDB drops it itself
+    first = 3 if buf.startswith(_BOM, at, at + n) else 0
     # the first record's line end is every record's
     ends = (
         e
         for e in (b"\r\n", b"\n")
-        if _end(stream, 0, _grammar(delimiter, width, e, True).record, e)
+        if _end(stream, first, _grammar(delimiter, width, e, True).record, e)
     )
     eol = next(ends, b"")
     if not eol:
-        if _last(stream, 0, _grammar(delimiter, width, b"\n", True).last):  # the header alone
+        if _last(stream, first, _grammar(delimiter, width, b"\n", True).last):  # header alone
             return Shape(
-                b"", 0, not _last(stream, 0, _grammar(delimiter, width, b"\n", False).last)
+                b"", 0, not _last(stream, first, _grammar(delimiter, width, b"\n", False).last)
             )
-        raise _diagnosis(stream, 0, 0, delimiter, width, b"\n")
+        raise _diagnosis(stream, first, 0, delimiter, width, b"\n")
     flat = _grammar(delimiter, width, eol, False)
     broken = _grammar(delimiter, width, eol, True)
-    pos = lines = 0
+    pos, lines = first, 0
     count = -1  # the header is a record too
     breaks = False
     while stream.view(pos, 1)[2]:  # a byte is left
@@ -249,7 +256,7 @@ def scan(read: Callable[[int], bytes], delimiter: str, width: int,
         elif end := _end(stream, pos, broken.record, eol) or _last(stream, pos, broken.last):
             count += 1
             own = not (_end(stream, pos, flat.record, eol) or _last(stream, pos, flat.last))
-            if own and pos:  # a row (not the header) over several lines
+            if own and pos > first:  # a row (not the header) over several lines
                 buf, at, _, _ = stream.view(pos, end)
                 record = buf[at : at + end]
                 if _may_hold_rows(record, delimiter.encode(), width) and rows_within(
@@ -315,7 +322,7 @@ def _diagnosis(stream: _Stream, pos: int, lines: int, delimiter: str, width: int
     for other in (b"\r\n", b"\n", b"\r"):
         if other != eol and _end(stream, pos, _grammar(delimiter, width, other, False).record,
                                  other):  # fmt: skip
-            if pos == 0:  # line 1 (a classic Mac file, all CR)
+            if not lines:  # line 1 (a classic Mac file, all CR)
                 return NotPlain(N_("line 1 ends with a lone CR, not LF or CRLF"))
             return NotPlain(ends_otherwise, line=line)
     ragged = _grammar(delimiter, None, eol, True)
