@@ -211,6 +211,8 @@ def _write_through(path: str, descriptor: int | None = None) -> Iterator:
     try:
         yield handle
         handle.close()
+    except BrokenPipeError:  # its reader gone away (`-o /dev/stdout | head -1`): as stdout's
+        raise
     except OSError as exc:
         raise OutputError(
             N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)

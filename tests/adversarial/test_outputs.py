@@ -361,3 +361,31 @@ def test_a_workbook_goes_to_a_file_not_a_pipe(tmp_path):
                              capture_output=True, text=True, timeout=60)  # fmt: skip
     assert to_file.returncode == 0, to_file.stderr
     assert openpyxl.load_workbook(book).active.max_row == 2
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not os.path.exists("/dev/fd/1"), reason="needs /dev/stdout and /dev/fd")
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+@pytest.mark.parametrize("out", [(), ("-o", "/dev/stdout"), ("-o", "/dev/fd/1")],
+                         ids=["stdout", "dev-stdout", "fd-1"])  # fmt: skip
+def test_a_reader_gone_away_stops_the_run_quietly_whichever_way_stdout_is_named(
+    tmp_path, engine, out
+):
+    """`linkcheck batch … -o /dev/stdout | head -1` stops as `linkcheck batch … | head -1`
+    does: quietly, exit 1. It said 'Error: cannot write output '/dev/stdout': Broken pipe'
+    with exit 2 (the run had failed, to a script)."""
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    checklist = tmp_path / "list.csv"
+    rows = "".join(f"{n},tmall,livestream,2022-11-11\n" for n in range(20_000))
+    checklist.write_text("sku,source,surface,date\n" + rows)
+    read, write = os.pipe()
+    os.close(read)  # the reader gone before a byte is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "linkcheck", "batch", str(checklist),
+                               "--engine", engine, *out], stdin=subprocess.DEVNULL,
+                              stdout=write, stderr=subprocess.PIPE, env=_env(), text=True,
+                              timeout=120)  # fmt: skip
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")
