@@ -175,15 +175,24 @@ class FileReader:
 
     def check_id(self, ident: str, where: str) -> bool:
         if not ID.match(ident):
-            self.error(
-                where,
-                N_(
-                    "id '{ident}' must be lower-case letters, digits and '-' (e.g. "
-                    "'{normalize_ident}')"
-                ),
-                ident=ident,
-                normalize_ident=normalize(ident),
-            )
+            # an id like it that is one ('Bad Id!' -> 'bad-id'), where there is such a one
+            like = re.sub(r"[^a-z0-9.-]+", "-", normalize(ident)).strip("-.")
+            if like:
+                self.error(
+                    where,
+                    N_(
+                        "id '{ident}' must be lower-case letters, digits and '-' (e.g. "
+                        "'{normalize_ident}')"
+                    ),
+                    ident=ident,
+                    normalize_ident=like,
+                )
+            else:
+                self.error(
+                    where,
+                    N_("id '{ident}' must be lower-case letters, digits and '-' (e.g. 'tmall')"),
+                    ident=ident,
+                )  # fmt: skip
             return False
         return True
 
