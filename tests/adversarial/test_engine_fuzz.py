@@ -81,6 +81,8 @@ def checklists(draw, mangle: bool = True) -> tuple[bytes, str]:
     records = [delimiter.join(_encode(c, delimiter, style, draw, width == 1) for c in row)
                for row in [header, *rows]]  # fmt: skip
     data = (eol.join(records) + draw(st.sampled_from([eol, ""]))).encode()
+    if not draw(st.integers(0, 3)):  # Excel's "CSV UTF-8": a byte-order mark first
+        data = b"\xef\xbb\xbf" + data
     if mangle:
         for _ in range(draw(st.integers(0, 3))):
             kind = draw(st.sampled_from(["piece", "space-quotes", "blank", "ragged"]))
@@ -207,6 +209,8 @@ def test_a_plain_file_is_answered_by_duckdb(run, tmp_path, file, options):
         return
     answered = assert_same_answers(python, duckdb)
     event("DuckDB answered" if answered else "left to the Python engine")
+    if answered and data.startswith(b"\xef\xbb\xbf"):
+        event("DuckDB answered a file with a byte-order mark")
     if not answered:
         first = duckdb.stderr.splitlines()[0]
         assert first.startswith("engine duckdb: DuckDB cannot read it as the Python ") or (
