@@ -72,10 +72,10 @@ def _rows(df) -> list[tuple]:
     return sorted(tuple("" if v is None else v for v in r) for r in df.collect())
 
 
-def test_a_30000_row_differential_with_batch(spark, bundled, run, tmp_path):
+def test_a_100000_row_differential_with_batch(spark, bundled, run, tmp_path):
     """Links, Chinese aliases, several surfaces a cell, bad dates and platforms, formula
     cells (a tenth of the rows drawn from every awkward value): the same rows as `batch`."""
-    rows = differential(30_000, 11, mixed=0.1)
+    rows = differential(100_000, 11, mixed=0.1)
     path = tmp_path / "mixed.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
@@ -85,7 +85,7 @@ def test_a_30000_row_differential_with_batch(spark, bundled, run, tmp_path):
     df = spark.createDataFrame(data, ", ".join(f"`{h}` string" for h in header))
     checked = check_dataframe(df, bundled, when="2022-11-11")
     assert _rows(checked) == written
-    assert len(written) > 42_000  # one row per surface asked about
+    assert len(written) > 140_000  # one row per surface asked about
     assert {"error", "allowed", "denied", "unknown"} <= {r[-4] for r in written}
 
 
