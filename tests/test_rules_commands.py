@@ -25,6 +25,7 @@ from .helpers import (
     assert_clean_error,
     examples,
     rule_specs,
+    rule_table,
     toml_rules,
 )
 
@@ -235,6 +236,23 @@ def test_show_text_and_json(run):
     assert doc["citations"] == [doc["citation"]]
     assert doc["horizon"]["through"] == "2022-12-31"
     assert doc["rule_files"] == [BUNDLED_FILE]
+
+
+def test_show_names_the_zone_the_rules_days_are_in(run, write):
+    """A team file in UTC: its rule's days are UTC days (check reads them so: 08:00 to
+    08:00 in Shanghai), and show says UTC — it said the platform's Asia/Shanghai."""
+    horizon = "[horizon.kuaishou]\nas_of = 2023-01-01\nthrough = 2023-12-31\n"
+    team = write("utc.toml", 'schema = 1\ntimezone = "UTC"\n' + horizon + rule_table(
+        "utc-day", "allow", ["tmall"], platform="kuaishou", start="2023-03-01",
+        end="2023-03-01"))  # fmt: skip
+    shown = run("rules", "show", "utc-day", "--rules", team).stdout
+    assert "  window     2023-03-01 → 2023-03-01 (inclusive days, UTC)" in shown.splitlines()
+    first = run("check", "tmall", "--on", "2023-03-01T08:00:00+08:00", "-s", "livestream",
+                "--rules", team, "--format", "plain", ok=False)  # fmt: skip
+    before = run("check", "tmall", "--on", "2023-03-01T07:59:59+08:00", "-s", "livestream",
+                 "--rules", team, "--format", "plain", ok=False)  # fmt: skip
+    assert first.stdout.split("\t")[0] == "allowed"
+    assert before.stdout.split("\t")[0] != "allowed"
 
 
 def test_show_in_chinese_says_what_is_inferred(run):

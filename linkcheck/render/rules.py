@@ -224,6 +224,16 @@ def horizon_listing(catalog, platform: str | None = None) -> list[str]:
     return lines
 
 
+def _written_zone(rule: Rule, zone) -> str:
+    """The zone the rule's bounds are written in — its file's `timezone`, which its dates
+    and local datetimes carry (a team file in UTC: UTC days) — else the platform's `zone`."""
+    for bound in (rule.start, rule.end):
+        key = getattr(bound and bound.tzinfo, "key", None)
+        if key:
+            return key
+    return getattr(zone, "key", zone)
+
+
 def rule_lines(rule: Rule, zone, horizon=None, width: int = 80, rule_file=None) -> list[str]:
     """`rules show`: one field a line (a citation's inference, and further citations, on
     lines of their own under it), wrapped under its value to `width`. `rule_file` is the
@@ -244,7 +254,7 @@ def rule_lines(rule: Rule, zone, horizon=None, width: int = 80, rule_file=None) 
         (
             _("window"),
             _("{window} ({kind}, {zone})").format(
-                window=window_text(rule), kind=kind, zone=getattr(zone, "key", zone)
+                window=window_text(rule), kind=kind, zone=_written_zone(rule, zone)
             ),
         ),
         (_("note"), rule.note_for(language()) or "-"),
