@@ -5,6 +5,7 @@ escaped, whatever it came from — a rules file, an argument, a checklist."""
 from __future__ import annotations
 
 import errno
+import os
 import sys
 
 from ..errors import escape_controls
@@ -93,9 +94,16 @@ def console(color: str = "auto", stderr: bool = False):
     """The console a view is drawn on: rich, with every text escaped (terminal_text)."""
     Console = _safe_console_class()
     force = True if color == "always" else None
+    # COLUMNS=0 (or 000) is a width of none to rich, which then drew nothing: the width the
+    # rest of the output takes instead (the terminal's, else 80)
+    from .fit import terminal_width
+
+    width = terminal_width() if os.environ.get("COLUMNS", "x").strip("0") == "" else None
     if color == "never":  # no escape code at all: no colour, and no bold or dim either
-        return Console(stderr=stderr, color_system=None, highlight=False, soft_wrap=False)
-    return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=False)
+        return Console(stderr=stderr, color_system=None, highlight=False, soft_wrap=False,
+                       width=width)  # fmt: skip
+    return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=False,
+                   width=width)  # fmt: skip
 
 
 def to_json(document) -> str:
