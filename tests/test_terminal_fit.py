@@ -64,14 +64,15 @@ def test_every_text_output_fits_the_terminal(run, command, width):
     assert _too_wide(result.stderr, width) == []
 
 
-@pytest.mark.parametrize("columns", ["0", "000", ""])
+@pytest.mark.parametrize("columns", ["0", "000", "", "1", "2"])
 @pytest.mark.parametrize("command", TEXT_COMMANDS, ids=[" ".join(c[:3]) for c in TEXT_COMMANDS])
-def test_a_width_of_none_is_the_default_width(run, command, columns):
+def test_a_width_of_none_or_next_to_none_is_a_width_text_can_take(run, command, columns):
     """COLUMNS=0 is no width: the output is what it is with COLUMNS unset (80 columns here,
     no terminal) — rich drew nothing at width 0 (check --format text, timeline) or its
-    listing's footer alone (rules list), with exit 0 (a new user's trial)."""
+    listing's footer alone (rules list), with exit 0 (a new user's trial). Narrower than 40
+    columns, text is laid out for 40 — at 1 or 2, a batch table never ended."""
     given = run(*command, env={"COLUMNS": columns})
-    unset = run(*command, env={"COLUMNS": "80"})
+    unset = run(*command, env={"COLUMNS": "80" if columns in ("0", "000", "") else "40"})
     assert (given.exit_code, given.stdout, given.stderr) == (
         unset.exit_code, unset.stdout, unset.stderr
     )  # fmt: skip

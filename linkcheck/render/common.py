@@ -94,11 +94,11 @@ def console(color: str = "auto", stderr: bool = False):
     """The console a view is drawn on: rich, with every text escaped (terminal_text)."""
     Console = _safe_console_class()
     force = True if color == "always" else None
-    # COLUMNS=0 (or 000) is a width of none to rich, which then drew nothing: the width the
-    # rest of the output takes instead (the terminal's, else 80)
+    # rich takes COLUMNS as it is: at 0 it drew nothing, and at 1 or 2 a batch table never
+    # ended (a loop); the width the rest of the output takes instead (COLUMNS, at least 40)
     from .fit import terminal_width
 
-    width = terminal_width() if os.environ.get("COLUMNS", "x").strip("0") == "" else None
+    width = terminal_width() if os.environ.get("COLUMNS", "").isdigit() else None
     if color == "never":  # no escape code at all: no colour, and no bold or dim either
         return Console(stderr=stderr, color_system=None, highlight=False, soft_wrap=False,
                        width=width)  # fmt: skip
