@@ -328,17 +328,17 @@ def test_upcoming_reports_the_jd_window_closing(run):
     result = run("upcoming", "--on", "2022-11-25", "--days", "7")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "closes  2022-11-30  JD self-operated on Kuaishou · livestream, short-video: last allowed "
-        "day (6 days left, today included), then unknown [kuaishou-2022-jd-self-window]"
-    )
-    assert "live-preview" in lines[1]
     # the article says nothing of Douyin after 2022-10-28: its rules have ended by then
-    assert lines[2] == (
+    assert lines[0] == (
         "ended   2022-10-28  the loaded rules for Douyin end on 2022-10-28 (as of 2022-10-28): "
         "nothing is known about 2022-11-25 → 2022-12-02; load a newer rules file that moves "
         "[horizon.douyin] (--rules FILE)"
     )
+    assert lines[1] == (
+        "closes  2022-11-30  JD self-operated on Kuaishou · livestream, short-video: last allowed "
+        "day (6 days left, today included), then unknown [kuaishou-2022-jd-self-window]"
+    )
+    assert "live-preview" in lines[2]
     assert len(lines) == 3
     doc = json.loads(
         run("upcoming", "--on", "2022-11-25", "--days", "7", "-p", "ks", "--json").stdout
@@ -387,6 +387,20 @@ def test_upcoming_before_the_horizon_says_where_the_rules_end(run):
         "(2 days left, today included), then unknown: the rules end there "
         "[kuaishou-2022-tmall-window]"
     ) in lines
+
+
+def test_upcoming_is_soonest_first_where_the_rules_end_too(run):
+    """Where a platform's rules end sits among the changes, by day: Douyin's rules end on
+    2022-10-28, before its answers turn unknown on 10-29 (the line came after every change,
+    a new user's trial)."""
+    lines = [line for line in run("upcoming", "--on", "2022-10-25", "--days", "7").stdout
+             .splitlines() if not line.startswith(" ")]  # fmt: skip
+    days = [line.split()[1] for line in lines]
+    assert days == sorted(days), lines
+    ends = next(i for i, line in enumerate(lines) if line.startswith("ends    2022-10-28"))
+    assert lines[ends - 1].startswith("closes  2022-10-28  Douyin shop on Douyin")
+    assert all(line.startswith("changes 2022-10-29") for line in lines[ends + 1 :])
+    assert len(lines) > ends + 1
 
 
 def test_upcoming_bad_values(run):
