@@ -302,3 +302,35 @@ def test_text_checklists_with_two_answers_a_row_make_a_workbook_that_opens(
             ["拼多多", "2022-11-11", price[1], "=1+1", "livestream", "unknown"],
             ["拼多多", "2022-11-11", price[1], "=1+1", "short-video", "unknown"],
         ]
+
+
+@pytest.mark.parametrize("rows", [3, 2])
+def test_answers_past_a_sheets_last_row_stop_the_run_before_a_workbook_is_made(
+    run, tmp_path, write, monkeypatch, rows
+):
+    """A sheet has 1,048,576 rows (here 5); a row an answer for each of two surfaces past
+    them stops the run, saying to write CSV, and -o keeps what it held — a workbook of
+    1,119,600 rows was written, which Excel cuts short or will not open (a new user's
+    trial). The rows that fit make a workbook."""
+    pytest.importorskip("openpyxl")
+    from linkcheck.batch import writers
+
+    monkeypatch.setattr(writers, "SHEET_ROWS", 5)
+    body = "".join(f"{n},天猫,2022-11-11\n" for n in range(rows))
+    src = write("list.csv", "sku,来源,日期\n" + body)
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"kept")
+    result = run("batch", src, "-o", str(out), "-s", "livestream,short-video", "--fail-on",
+                 "never")  # fmt: skip
+    if rows == 2:  # a header and four answers: the sheet full
+        assert result.exit_code == 0, result.stderr
+        assert len(_calamine_rows(out)) == 5
+        return
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "Error: a workbook's sheet holds 5 rows and the answers need more (a row for each "
+        "surface asked about); write CSV instead (-o OUT.csv)"
+    )
+    assert out.read_bytes() == b"kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "out.xlsx"]

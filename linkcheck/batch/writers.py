@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import BinaryIO, Protocol, cast
 
 from ..errors import missing_dependency
+from ..i18n import N_
+from ..outputs import OutputError
 from .cells import JsonRow, RawNumber, dump_json
 from .formats import APPENDED, APPENDED_LABELS, APPENDED_SET, Answer, Format, InputError
 
@@ -220,6 +222,9 @@ def xlsx_fit(cells: list[str]) -> tuple[list[str], str] | None:
     return fitted, "; ".join(reasons) + f"; not checked: write {keep} to keep this row whole"
 
 
+SHEET_ROWS = 1_048_576  # the rows of a sheet in Excel (and of an .xlsx: XFD1048576)
+
+
 class XlsxWriter:
     """openpyxl's write-only workbook: rows go to disk as they come.
 
@@ -246,10 +251,24 @@ class XlsxWriter:
         self._stamp = stamp
         self._surfaces = surfaces  # surface id → its Chinese name (people_answer)
         self._names: list[str] = []
+        self._room = SHEET_ROWS  # rows the sheet has left
 
     def header(self, names: list[str]) -> None:
         self._names = names[: -len(APPENDED)]
-        self._sheet.append([self._value(c) for c in people_header(names)])
+        self._append([self._value(c) for c in people_header(names)])
+
+    def _append(self, row: list) -> None:
+        """A row onto the sheet, or, past the rows a sheet has, the run stops: Excel would cut
+        the sheet short or not open the workbook (a row a surface makes more rows than the
+        input has)."""
+        if not self._room:
+            raise OutputError(
+                N_("a workbook's sheet holds {limit} rows and the answers need more (a row "
+                   "for each surface asked about); write CSV instead (-o OUT.csv)"),
+                limit=f"{SHEET_ROWS:,}",
+            )  # fmt: skip
+        self._room -= 1
+        self._sheet.append(row)
 
     def write(self, cells: list[str], results: Sequence[Answer]) -> None:
         # openpyxl's write-only cells are written where they are appended: a row written once
@@ -273,7 +292,7 @@ class XlsxWriter:
             if links:
                 self._link(values, cells, links)
             shown = people_answer(result, self._surfaces)
-            self._sheet.append([*values, *(self._value(c) for c in shown)])
+            self._append([*values, *(self._value(c) for c in shown)])
 
     def _value(self, cell: str):
         if not cell:
