@@ -10,7 +10,16 @@ from typing import Protocol
 
 from ..errors import TOP_LEVEL
 from ..i18n import N_, Deferred, Message
-from ..model import Catalog, Document, Group, Horizon, Platform, Source, Surface
+from ..model import (
+    KIND_WORDS,
+    Catalog,
+    Document,
+    Group,
+    Horizon,
+    Platform,
+    Source,
+    Surface,
+)
 from ..names import closest, did_you_mean, normalize
 from .rule import read_rule, representable
 from .schema import (
@@ -229,9 +238,33 @@ class FileReader:
                     other=other,
                 )
                 continue
+            self.names_free(kind, ident, entry, where)  # kept all the same: no error follows
             store.pop(ident, None)  # an override takes the new place in load order
             store[ident] = entry
             self.catalog.names_changed()
+
+    def names_free(self, kind: str, ident: str, entry, where: str) -> bool:
+        """Whether the entry's id, name and aliases name nothing else of its kind (a source
+        and a group share theirs): one that did was dropped without a word — a team's
+        source aliased 天猫 was never the one `check 天猫` found."""
+        index_kind = {"platforms": "platform", "surfaces": "surface"}.get(kind, "source")
+        taken = self.catalog.index(index_kind)
+        free = True
+        for field, text in (("id", ident), ("name", entry.name),
+                            *(("aliases", a) for a in entry.aliases)):  # fmt: skip
+            other = taken.get(normalize(text))
+            if other is not None and other != ident:
+                self.error(
+                    where,
+                    N_("'{text}' already names {kind} '{other}'; a name or alias names one "
+                       "{kind} only"),
+                    field,
+                    text=text,
+                    kind=Deferred(KIND_WORDS[index_kind]),
+                    other=other,
+                )  # fmt: skip
+                free = False
+        return free
 
     def entry(self, kind: str, ident: str, table: dict, where: str):
         """The Platform, Source, Group or Surface a table defines."""
@@ -434,6 +467,15 @@ class FileReader:
                     ),
                     domain=domain,
                 )
+                continue
+            if "." not in d:  # 'cn': every .cn host, a look-alike's too, would be this one
+                self.error(
+                    where,
+                    N_("link domain '{domain}' is a top-level domain: every host under it "
+                       "would read as this source; give the site's own, such as 'tmall.com'"),
+                    "domains",
+                    domain=domain,
+                )  # fmt: skip
                 continue
             out.append(d)
         return tuple(out)
