@@ -111,6 +111,23 @@ def test_encoding_can_be_forced_and_a_wrong_one_is_an_error(run, write):
     assert_clean_error(run("batch", path, "--encoding", "klingon"), "unknown encoding 'klingon'")
 
 
+@pytest.mark.parametrize("encoding", [None, "gbk", "cp936", "gb18030", "gb2312"])
+def test_windows_gbk_reads_its_euro_sign(run, write, encoding):
+    """Chinese Excel saves a CSV in Windows' code page 936, which writes € as the byte 0x80
+    that GBK and GB18030 lack: such a file was 'cannot tell the text encoding', and with
+    --encoding gbk 'not valid gbk text (byte 0x80)' (a new user's trial). Another byte that
+    is not GBK is still named."""
+    data = "来源,日期,商品名称\r\n天猫,2022-11-11,欧洲进口".encode("gbk") + b"\x809.9\r\n"
+    path = write("list.csv", data)
+    options = ("--encoding", encoding) if encoding else ()
+    result = run("batch", path, "-s", "livestream", *options)
+    assert result.exit_code == 0, result.stderr
+    assert csv_rows(result.stdout)[1][:4] == ["天猫", "2022-11-11", "欧洲进口€9.9", "livestream"]
+    broken = write("broken.csv", data.replace(b"\x80", b"\xff"))
+    assert_clean_error(run("batch", broken, "-s", "livestream", "--encoding", "gbk"),
+                       "broken.csv' is not valid gbk text (byte 0xff)")  # fmt: skip
+
+
 def test_utf8_with_one_stray_byte_is_named_as_broken_utf8_not_read_as_gb18030(run, write):
     """Found by the engine fuzzer: a space inside 天猫's UTF-8 bytes made the sample invalid
     UTF-8, so the file was read as GB18030 — 天猫 came out as 澶╃尗 in every row up to the

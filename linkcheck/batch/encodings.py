@@ -29,6 +29,29 @@ def line_too_long(limit: int) -> InputError:
 _NOT_FILE_ENCODINGS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape", "undefined"}
 
 
+def _cp936_euro(exc: UnicodeError) -> tuple[str, int]:
+    """Windows' GBK (code page 936, what Chinese Excel saves a CSV in) has a byte that GBK
+    and GB18030 lack: 0x80, the euro sign (欧洲进口€9.9). Any other byte that is not GBK
+    stays an error."""
+    if isinstance(exc, UnicodeDecodeError) and exc.object[exc.start : exc.start + 1] == b"\x80":
+        return "\u20ac", exc.start + 1
+    raise exc
+
+
+CP936 = "linkcheck-cp936"  # the decoding errors handler of the Chinese encodings
+codecs.register_error(CP936, _cp936_euro)
+_CHINESE = {"gbk", "gb18030", "gb2312"}  # codecs.lookup names (cp936 is gbk)
+
+
+def decode_errors(encoding: str) -> str:
+    """The errors handler a file in `encoding` is decoded with: a Chinese encoding reads
+    Windows' € (_cp936_euro), the others are strict."""
+    try:
+        return CP936 if codecs.lookup(encoding).name in _CHINESE else "strict"
+    except LookupError:
+        return "strict"
+
+
 def detect_encoding(sample: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 as Chinese Excel saves it."""
     if sample.startswith(codecs.BOM_UTF8):
@@ -42,7 +65,7 @@ def detect_encoding(sample: bytes) -> str:
         if _damaged_utf8(sample):
             return "utf-8"  # read as what it is: the bad byte is an error naming it
     try:
-        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        codecs.getincrementaldecoder("gb18030")(CP936).decode(sample, final=False)
         return "gb18030"
     except UnicodeDecodeError:
         raise InputError(
@@ -135,7 +158,8 @@ def text_stream(binary, encoding: str | None) -> tuple[io.TextIOWrapper, str]:
             info_name=info.name,
         )
     raw = io.BufferedReader(_Prefixed(head, binary), buffer_size=262144)
-    return io.TextIOWrapper(raw, encoding=chosen, newline=""), chosen
+    text = io.TextIOWrapper(raw, encoding=chosen, errors=decode_errors(chosen), newline="")
+    return text, chosen
 
 
 def rereadable(binary, max_line: int | None = None):

@@ -113,7 +113,7 @@ def _scanned_lines(text, scan: FormulaScan, fed: list[int],
         return lines
 
     read = text.buffer.read1
-    decode = codecs.getincrementaldecoder(text.encoding)().decode
+    decode = codecs.getincrementaldecoder(text.encoding)(text.errors).decode
     pending: list[str] = []
     while True:
         raw = read(_BLOCK)
