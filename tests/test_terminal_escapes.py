@@ -44,7 +44,7 @@ domains = ["evil.example"]
 name = "Group{TOML_PAYLOAD}"
 members = ["evil"]
 
-[surfaces.live]
+[surfaces.evil-live]
 name = "Surf{TOML_PAYLOAD}"
 aliases = ["su{TOML_PAYLOAD}"]
 
@@ -57,7 +57,7 @@ id = "evil-rule"
 platform = "evilp"
 verdict = "allow"
 sources = ["evil"]
-surfaces = ["live"]
+surfaces = ["evil-live"]
 start = 2022-10-28
 end = 2022-11-30
 note = "Note{TOML_PAYLOAD}"
@@ -72,7 +72,7 @@ id = "evil-later"
 platform = "evilp"
 verdict = "unknown"
 sources = ["evil"]
-surfaces = ["live"]
+surfaces = ["evil-live"]
 start = 2022-12-01
 note = "Later{TOML_PAYLOAD}"
 citation = {{ quote = "Q2{TOML_PAYLOAD}", source = "D2", by = "B2" }}
@@ -129,12 +129,12 @@ def assert_escaped(result, *, shown: bool = True, colour: bool = False) -> None:
 
 # every view of the rules file's words, with --color never and always
 VIEWS = [
-    ("check", "evil", "--on", "2022-11-11", "-s", "live"),
-    ("check", "evil", "--on", "2022-11-11", "-s", "live", "--explain"),
-    ("check", "evil", "--on", "2022-11-11", "-s", "live", "--format", "text"),
-    ("check", "evil", "--on", "2022-11-11", "-s", "live", "--format", "text", "--explain"),
-    ("check", "evil", "--on", "2022-12-05", "-s", "live", "--format", "text"),
-    ("check", "evil", "--on", "2023-03-01", "-s", "live", "--format", "text"),
+    ("check", "evil", "--on", "2022-11-11", "-s", "evil-live"),
+    ("check", "evil", "--on", "2022-11-11", "-s", "evil-live", "--explain"),
+    ("check", "evil", "--on", "2022-11-11", "-s", "evil-live", "--format", "text"),
+    ("check", "evil", "--on", "2022-11-11", "-s", "evil-live", "--format", "text", "--explain"),
+    ("check", "evil", "--on", "2022-12-05", "-s", "evil-live", "--format", "text"),
+    ("check", "evil", "--on", "2023-03-01", "-s", "evil-live", "--format", "text"),
     ("check", "evil-group", "--on", "2022-11-11", "-s", "all", "--format", "text"),
     ("sources",),
     ("surfaces",),
@@ -166,7 +166,7 @@ def test_the_views_really_carry_the_payload(run, hostile):
         "rules show": "Note", "check --explain": "Quote",
     }  # fmt: skip
     for command, word in texts.items():
-        result = run(*command.split(), *(["evil", "--on", "2022-11-11", "-s", "live"]
+        result = run(*command.split(), *(["evil", "--on", "2022-11-11", "-s", "evil-live"]
                                          if command.startswith("check") else
                                          ["evil-rule"] if command == "rules show" else []),
                      *RULES_ARGS, "--color", "never", ok=False)  # fmt: skip
@@ -239,7 +239,7 @@ def test_lint_json_keeps_the_words_as_data(run, hostile):
 @pytest.mark.parametrize(
     "args",
     [("sources", "--json"), ("rules", "show", "evil-rule", "--json"),
-     ("check", "evil", "--on", "2022-11-11", "-s", "live", "--json"),
+     ("check", "evil", "--on", "2022-11-11", "-s", "evil-live", "--json"),
      ("timeline", "evil", "--from", "2022-11-01", "--to", "2022-11-02", "--format", "json"),
      ("upcoming", "--on", "2022-11-25", "--json")],
     ids=" ".join,
@@ -293,7 +293,7 @@ def test_checklist_headers_and_cells_in_the_terminal_table(run, hostile, colour)
     """The table a terminal shows: headers and cells escaped; the columns read named."""
     checklist(hostile / "list.csv", ["source", f"title{PAYLOAD}", f"日期{PAYLOAD}"],
               ["evil", f"t{PAYLOAD}", "2022-11-11"])  # fmt: skip
-    result = run("batch", "list.csv", "--format", "table", "--on", "2022-11-11", "-s", "live",
+    result = run("batch", "list.csv", "--format", "table", "--on", "2022-11-11", "-s", "evil-live",
                  *RULES_ARGS, "--color", colour, ok=False)  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert_escaped(result, colour=colour == "always")
@@ -313,16 +313,16 @@ def test_no_source_column_names_the_headers_escaped(run, hostile):
 def test_checklist_cells_stay_byte_for_byte_in_csv(run, hostile):
     """A CSV output is the user's data: the payload in a cell is written as it came."""
     checklist(hostile / "list.csv", ["source", "title"], ["evil", f"t{PAYLOAD}"])
-    result = run("batch", "list.csv", "--format", "csv", "--on", "2022-11-11", "-s", "live",
+    result = run("batch", "list.csv", "--format", "csv", "--on", "2022-11-11", "-s", "evil-live",
                  *RULES_ARGS, ok=False)  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert f'evil,"t{PAYLOAD}",live,allowed' in result.stdout
+    assert f'evil,"t{PAYLOAD}",evil-live,allowed' in result.stdout
     assert unsafe(result.stderr) == []
 
 
 def test_the_batch_table_and_notes_escape_an_error_row(run, hostile):
     checklist(hostile / "list.csv", ["source"], [f"nosuch{PAYLOAD}"])
-    result = run("batch", "list.csv", "--format", "table", "--on", "2022-11-11", "-s", "live",
+    result = run("batch", "list.csv", "--format", "table", "--on", "2022-11-11", "-s", "evil-live",
                  *RULES_ARGS, "--color", "never", ok=False)  # fmt: skip
     assert result.exit_code == 1
     assert_escaped(result)
