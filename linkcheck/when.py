@@ -50,6 +50,14 @@ _PATTERNS = {
         r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?" + _CN_TIME,
         0,
     ),
+    # a date written with - / or . and a Chinese time of day, as people and Chinese Excel
+    # write them: 2022-11-11 晚上8点, 2022/11/11 下午8:00, 2022.11.11 20时 (20:00 alone is
+    # ISO's, or dateutil's)
+    "numeric_cn": (
+        r"(?P<y>\d{4})\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})"
+        r"(?=.*(?:凌晨|早|上午|中午|下午|晚|点|时))" + _CN_TIME,
+        0,
+    ),
     # shopping festivals: 双11 / 双十一 (Nov 11), 双12 (Dec 12), 618 / 6·18 (Jun 18)
     "festival": (
         r"(?:(?P<y>\d{4})\s*年?\s*)?(?:双\s*(?P<n>11|十一|12|十二)|(?P<j>6\s*[·・.]?\s*18))"
@@ -74,7 +82,8 @@ _PATTERNS = {
     ),
     # a Chinese date or a festival and a part of the day, but no hour: 11月11日 晚上, 双11晚上
     "date_part": (
-        r"(?:(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|(?:\d{4}\s*年?\s*)?"
+        r"(?:(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}\s*([-/.])\s*\d{1,2}\s*\1\s*"
+        r"\d{1,2}|(?:\d{4}\s*年?\s*)?"
         r"(?:双\s*(?:11|十一|12|十二)|6\s*[·・.]?\s*18))\s*(?:凌晨|早上|上午|中午|下午|晚上|早|晚)",
         0,
     ),
@@ -87,6 +96,9 @@ _PATTERNS = {
     # a time of day (20:00; 8:05:09 is one): not an offset (+08:00, or -05:00 after a space)
     "clock": (r"(?<![\d+])(?<!\s-)\d{1,2}:\d\d", 0),
     "sign": (r"[+-]\s*\d", 0),
+    # a month and day with a dot, as Chinese shops write festivals (11.11, 12.12): a decimal
+    # number to dateutil
+    "month_dot_day": (r"\d{1,2}\.\d{1,2}", 0),
     "year_first": (r"\d{4}(?!\d)|\d{8}", 0),
 }
 _UNITS = {"d": "days", "天": "days", "w": "weeks", "周": "weeks", "m": "months", "月": "months",
@@ -269,9 +281,9 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     if m := _RE.festival.fullmatch(text):
         month, day = (6, 18) if m["j"] else (11, 11) if m["n"] in ("11", "十一") else (12, 12)
         return _chinese(raw, tz, m, m["y"], month, day, year)
-    if m := _RE.chinese.fullmatch(text):
+    if m := _RE.chinese.fullmatch(text) or _RE.numeric_cn.fullmatch(text):
         return _chinese(raw, tz, m, m["y"], m["m"], m["d"], year)
-    if ("月" in text or "双" in text or "18" in text) and _RE.date_part.fullmatch(text):
+    if not text.isascii() and _RE.date_part.fullmatch(text):
         raise _no_hour(raw, text)
     if m := _RE.iso.fullmatch(text):
         if m["sep"] == " ":  # 2022-11-11 20:00-22:00 is a range, not an offset of -22:00
@@ -624,6 +636,8 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
     if text[:1] in ("-", "+", "−") and text[1:].lstrip()[:1].isdigit():  # not a step (+3d):
         # dateutil would drop the sign and read -2022-11-11 as 2022-11-11
         raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
+    if len(text) <= 5 and _RE.month_dot_day.fullmatch(text):  # 11.11, 6.18: as 11-11 is read
+        text = text.replace(".", "-")
     year_first = _RE.year_first.match(text) is not None
     dayfirst = style.order == "dayfirst" and not year_first
     # an ordinal's suffix (11th) goes with its number; dateutil would skip it anywhere
