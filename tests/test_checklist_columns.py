@@ -88,6 +88,36 @@ def test_the_words_of_export_sheets(header, meaning):
     assert columns.at(meaning) == 1
 
 
+@pytest.mark.parametrize(
+    ("header", "meaning"),
+    [
+        ("来源*", "source"), ("*来源", "source"), ("来源（必填）", "source"), ("来源 *", "source"),
+        ("【必填】商品链接", "url"), ("链接＊", "url"), ("※链接", "url"), ("日期(选填)", "date"),
+        ("Source (required)", "source"), ("场景[可选]", "surface"),
+    ],
+)  # fmt: skip
+def test_a_header_marked_to_be_filled_in_is_read(header, meaning):
+    """Templates mark the columns to fill in (来源*, 来源（必填）): such a header is its name
+    — the run stopped with 'no source or url column' (a new user's trial)."""
+    columns = Columns.find(["sku", header, "来源" if meaning != "source" else "链接"])
+    assert columns.at(meaning) == 1
+
+
+def test_a_checklist_whose_header_is_marked_is_answered(run, write):
+    """The header row is found by such names too (below a title row), and marks alone are
+    no name."""
+    path = write(
+        "list.csv", "双11 选品表\n*商品名称,来源（必填）,日期*,*\n保温杯,天猫,2022-11-11,x\n"
+    )
+    result = run("batch", path, "-s", "livestream")
+    assert result.exit_code == 0, result.stderr
+    assert "source: 来源（必填） (column 2)" in result.stderr
+    assert "date: 日期* (column 3)" in result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:4] == ["*商品名称", "来源（必填）", "日期*", "*"]
+    assert rows[1][4:6] == ["livestream", "allowed"]
+
+
 def test_a_product_id_is_not_a_link():
     columns = Columns.find(["商品ID", "来源"])
     assert columns.url is None and columns.source == 1

@@ -4,6 +4,7 @@ were not read named, so that nothing is ignored silently."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from ..errors import shown
@@ -171,8 +172,23 @@ class Columns:
 def _name_key(name: str, nested: bool) -> str:
     """A header name as it is compared with the known names: a nested field by its last key
     (`商品.链接` is a link)."""
-    key = normalize(name.lstrip("\ufeff"))
+    key = header_key(name)
     return key.rsplit(".", 1)[-1] if nested else key
+
+
+# the marks a template puts on a header to say its column must or may be filled in: 来源*,
+# *来源, ※链接, 来源（必填）, 【必填】商品链接, 日期(选填) (after normalize: NFKC, case folded)
+_MARK = r"(?:[*※]+|[(\[【<](?:必填|选填|必须|可选|required|optional)[)\]】>])"
+_MARKS = re.compile(rf"^{_MARK}-?|-?{_MARK}$")
+
+
+def header_key(name: str) -> str:
+    """A header cell as it is compared with the known names: normalized, without a
+    byte-order mark or the marks of a field to fill in (a header of marks alone is itself)."""
+    key = normalize(name.lstrip("\ufeff"))
+    if not key or not (key[0] in "*※([【<" or key[-1] in "*※)]】>"):
+        return key
+    return _MARKS.sub("", key).strip("-") or key
 
 
 def _named(header: list[str], meaning: str, text: str, columns: int | None = None) -> int:

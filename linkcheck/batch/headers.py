@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 from ..errors import shown
 from ..i18n import N_
 from ..names import normalize
+from .columns import header_key
 from .formats import InputError
 
 HEADER_SEARCH = 10  # rows (not counting empty ones) in which the header is looked for
@@ -81,7 +82,7 @@ def _names(texts: list[str], chosen: Mapping[str, str], meanings) -> bool:
     words = _header_words()
     named = {normalize(t) for t in chosen.values() if t and not t.strip().isdigit()}
     for text in texts:
-        key = normalize(text.lstrip("\ufeff"))
+        key = header_key(text)
         if key and (words.get(key) in meanings or key in named):
             return True
     return False
