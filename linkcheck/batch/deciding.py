@@ -426,7 +426,8 @@ def error_note(exc: Exception) -> str:
 def irregular(cells: list[str], width: int, decide) -> tuple[list[str], list[Answer]] | None:
     """A row that has not one cell per column of the header: the cells written and their
     answers, or None for a fully empty row (skipped). A row the reader could not read, or
-    one longer than the header, is an error row; a shorter one is padded and decided."""
+    one longer than the header with something past it, is an error row; a shorter one is
+    padded and decided, and blank cells past the header are dropped."""
     if isinstance(cells, BadRow):
         return (cells.kept if cells.kept is not None else [""] * width,
                 [Answer.error("", cells.reason)])  # fmt: skip
@@ -434,15 +435,18 @@ def irregular(cells: list[str], width: int, decide) -> tuple[list[str], list[Ans
         # column can shadow them, and the appended columns stay under their names
         if _blank(cells):  # `,,,` under a 3-column header: empty, however many commas
             return None
-        extra = json.dumps(cells[width:], ensure_ascii=False)
+        count, extra = len(cells), cells[width:]
+        del cells[width:]  # in place: a workbook row keeps its typed cells and its links
+        if not any(c.strip() for c in extra):  # `天猫,2022-11-11,,,` past a 2-column header
+            return cells, decide(cells)  # (a spreadsheet's empty or spaced cells): nothing
         note = Note(
             Message(
                 N_("the row has {count} cells but the header has {width}; extra cells: "
                    "{extra}"),
-                count=len(cells), width=width, extra=Whole(extra),
+                count=count, width=width, extra=Whole(json.dumps(extra, ensure_ascii=False)),
             )
         )  # fmt: skip
-        return cells[:width], [Answer.error("", note)]
+        return cells, [Answer.error("", note)]
     if _blank(cells):  # a fully empty row is skipped (and counted) in every format
         return None
     cells = cells + [""] * (width - len(cells))

@@ -20,6 +20,34 @@ def test_an_over_long_csv_row_keeps_its_extra_cells_and_the_columns_in_place(run
     )
 
 
+def test_blank_cells_past_the_header_are_nothing_and_the_row_is_answered(run, tmp_path):
+    """`天猫,2022-11-11,,,` under a 2-column header (a spreadsheet's cells typed in and
+    cleared, or holding a space): the row is answered, written as wide as its header — it
+    was an error row, 'extra cells: ["", ""]' (a new user's trial). Something past the
+    header is still an error, and a workbook row keeps its typed cells either way."""
+    data = "来源,日期\n天猫,2022-11-11,,, \t\n京东自营,2022-11-11,,x\n"
+    result = run("batch", "-", "-s", "livestream", input=data, ok=False)
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert rows[1][:4] == ["天猫", "2022-11-11", "livestream", "allowed"]
+    assert len(rows[1]) == len(rows[0])
+    assert rows[2][:4] == ["京东自营", "2022-11-11", "", "error"]
+    assert rows[2][-1] == 'the row has 4 cells but the header has 2; extra cells: ["", "x"]'
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["来源", "日期", "数量"])
+    sheet.append(["天猫", "2022-11-11", 7, None, " "])
+    sheet.append(["天猫", "2022-11-11", 8, "备注"])
+    book.save(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    done = run("batch", str(tmp_path / "in.xlsx"), "-s", "livestream", "-o", str(out), ok=False)
+    assert done.exit_code == 1, done.stderr  # the second row: an error
+    got = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert got[1][:5] == ("天猫", "2022-11-11", 7, "livestream", "allowed")
+    assert got[2][:5] == ("天猫", "2022-11-11", 8, None, "error")  # 8 a number still
+
+
 def test_an_over_long_row_in_json_does_not_overwrite_a_real_column(run):
     data = "source,column_3,date\ntmall,real,2022-11-11,EXTRA\n"
     result = run("batch", "-", "--format", "jsonl", input=data)
