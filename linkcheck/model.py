@@ -260,6 +260,9 @@ class Catalog:
         self.surfaces: dict[str, Surface] = {}
         self.rules: list[Rule] = []
         self.rule_by_id: dict[str, Rule] = {}  # the rules above, by id (ids are unique)
+        # the file of every [[rule]] id read, a rule left out for its errors too: a second
+        # rule of that id is said to be one (not hidden by the first one's errors)
+        self.rule_ids_read: dict[str, str] = {}
         self.default_platform: str | None = None
         self.horizons: dict[str, Horizon] = {}  # platform → the latest `through` loaded
         self.stated_horizons: list[Horizon] = []  # every [horizon.*] table, in load order

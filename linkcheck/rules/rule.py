@@ -49,7 +49,9 @@ def read_rule(reader, table: dict, position: int) -> None:
     catalog = reader.catalog
     earlier = catalog.rule_by_id.get(ident)
     named = Message(NAMED["rules"], id=ident)
-    if not reader.may_replace(table, where, named, earlier and earlier.file, "id"):
+    earlier_file = earlier.file if earlier else catalog.rule_ids_read.get(ident)
+    catalog.rule_ids_read[ident] = reader.file
+    if not reader.may_replace(table, where, named, earlier_file, "id"):
         return
     parts = (
         _platform(reader, table, where),
