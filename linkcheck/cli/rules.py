@@ -13,7 +13,7 @@ from ..i18n import N_, english
 from ..lint import diff, horizon_changes, lint
 from ..names import closest, did_you_mean, normalize
 from ..rules import load_catalog, rules_env_paths
-from .base import SuggestingGroup, UserError, lang_option
+from .base import SuggestingGroup, UserError, lang_option, silence_stdout
 from .options import (
     Env,
     Output,
@@ -157,11 +157,14 @@ def lint_rules(files, strict, output: Output, env: Env):
     release = None if found is None else (found.path, found.data)
     problems = lint(paths, defaults=not env.no_default_rules, release=release)
     doc = render.lint_document(problems)
-    if output.format == "json":
-        render.echo(render.to_json(doc))
-    else:
-        for line in render.lint_lines(problems, paths):
-            render.echo(render.fitted(line, indent=2))
+    try:
+        if output.format == "json":
+            render.echo(render.to_json(doc))
+        else:
+            for line in render.lint_lines(problems, paths):
+                render.echo(render.fitted(line, indent=2))
+    except BrokenPipeError:  # `lint … | head -1`, >&-: the exit code is the answer all the same
+        silence_stdout()
     raise click.exceptions.Exit(1 if doc["errors"] or (strict and doc["warnings"]) else 0)
 
 
@@ -200,11 +203,14 @@ def diff_rules(old, new, output: Output, env: Env):
 
     doc = render.diff_document(old, new, diff(before, after), horizon_changes(before, after),
                                zone_of)  # fmt: skip
-    if output.format == "json":
-        render.echo(render.to_json(doc))
-    else:
-        for line in render.diff_lines(doc):
-            render.echo(render.fitted(line, indent=2))
+    try:
+        if output.format == "json":
+            render.echo(render.to_json(doc))
+        else:
+            for line in render.diff_lines(doc):
+                render.echo(render.fitted(line, indent=2))
+    except BrokenPipeError:  # `diff … | head -1`, >&-: the exit code is the answer all the same
+        silence_stdout()
     raise click.exceptions.Exit(1 if doc["changes"] or doc["horizons"] else 0)
 
 

@@ -389,3 +389,54 @@ def test_a_reader_gone_away_stops_the_run_quietly_whichever_way_stdout_is_named(
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (1, "")
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("closed", ["before", "reader-gone"])
+def test_rules_lint_and_diff_keep_their_answer_when_stdout_closes(tmp_path, closed):
+    """A script asks `rules lint` (0 clean, 1 errors) and `rules diff` (0 nothing changes, 1
+    something does) by exit code, as it asks `check`: a closed stdout (>&-, or | head -0
+    under pipefail) made every one of them 1 — 'errors' of a clean file, 'changes' of the
+    same rules (a new user's trial)."""
+    clean = ROOT_TEAM.format(verdict="deny")
+    (tmp_path / "a.toml").write_text(clean)
+    (tmp_path / "b.toml").write_text(clean)
+    (tmp_path / "c.toml").write_text(ROOT_TEAM.format(verdict="allow"))
+    (tmp_path / "bad.toml").write_text(clean + "\nnonsense = 1\n")
+
+    def code(*args: str) -> int:
+        command = [sys.executable, "-m", "linkcheck", "rules", *args]
+        if closed == "before":
+            done = subprocess.run(command, cwd=tmp_path, env=_env(), stdin=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, preexec_fn=lambda: os.close(1),
+                                  timeout=60)  # fmt: skip
+            return done.returncode
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            return subprocess.run(command, cwd=tmp_path, env=_env(), stdin=subprocess.DEVNULL,
+                                  stdout=write, stderr=subprocess.DEVNULL,
+                                  timeout=60).returncode  # fmt: skip
+        finally:
+            os.close(write)
+
+    assert code("lint", "a.toml") == 0
+    assert code("lint", "bad.toml") == 1
+    assert code("diff", "a.toml", "b.toml") == 0
+    assert code("diff", "a.toml", "c.toml") == 1
+    assert code("diff", "a.toml", "c.toml", "--json") == 1
+
+
+ROOT_TEAM = """schema = 1
+[horizon.kuaishou]
+as_of = 2023-01-01
+through = 2023-12-31
+[[rule]]
+id = "team-pdd"
+platform = "kuaishou"
+verdict = "{verdict}"
+sources = ["pinduoduo"]
+surfaces = "*"
+start = 2023-01-01
+citation = {{ quote = "q", source = "memo", by = "team" }}
+"""
