@@ -83,6 +83,13 @@ def atomic_file(path: str) -> Iterator:
             )
         except OSError as exc:
             _release_signals(held)
+            if exc.errno == errno.ENOENT and not os.path.isdir(folder):
+                raise OutputError(
+                    N_("cannot write output '{path}': its folder '{folder}' does not exist "
+                       "(make it first)"),
+                    path=path,
+                    folder=os.path.dirname(path.rstrip(os.sep)),
+                ) from None  # fmt: skip
             raise OutputError(
                 N_("cannot write output '{path}': {reason}"), path=path, reason=OSReason(exc)
             ) from None

@@ -344,14 +344,32 @@ def test_no_click_module_keeps_the_standard_gettext(run):
 
 
 def test_the_oss_reasons_are_said_in_chinese_by_their_errno(run, tmp_path, write):
-    # "无法写入输出 '…'：No such file or directory": the OS's words stayed English
+    # "无法写入输出 '…'：Not a directory": the OS's words stayed English
     path = write("a.csv", "source,date\ntmall,2022-11-11\n")
-    out = str(tmp_path / "missing" / "o.csv")
+    out = str(tmp_path / "a.csv" / "o.csv")  # a file where a folder should be
     zh = run("--lang", "zh", "batch", path, "-o", out)
     assert zh.exit_code == 2
-    assert zh.stderr == f"错误：无法写入输出 '{out}'：文件或文件夹不存在\n"
+    assert zh.stderr == f"错误：无法写入输出 '{out}'：路径中有一部分不是文件夹\n"
     en = run("batch", path, "-o", out)
-    assert en.stderr == f"Error: cannot write output '{out}': No such file or directory\n"
+    assert en.stderr == f"Error: cannot write output '{out}': Not a directory\n"
+
+
+def test_an_output_in_a_folder_that_is_not_there_names_the_folder(run, tmp_path, write):
+    # "No such file or directory" of -o missing/o.csv, which file? (a new user's trial)
+    path = write("a.csv", "source,date\ntmall,2022-11-11\n")
+    out = str(tmp_path / "missing" / "o.csv")
+    en = run("batch", path, "-o", out)
+    assert en.exit_code == 2
+    assert en.stderr == (
+        f"Error: cannot write output '{out}': its folder '{tmp_path / 'missing'}' does not "
+        "exist (make it first)\n"
+    )
+    zh = run("--lang", "zh", "check", "tmall", "-o", out)
+    assert zh.exit_code == 2
+    assert (
+        zh.stderr
+        == f"错误：无法写入输出 '{out}'：文件夹 '{tmp_path / 'missing'}' 不存在（请先创建）\n"
+    )
 
 
 def test_an_os_reason_without_a_translation_is_the_oss_own_words():

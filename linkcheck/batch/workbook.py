@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from itertools import chain
 
 from ..errors import missing_dependency, shown
-from ..i18n import N_
+from ..i18n import N_, Deferred, Message
 from .cells import cell_text
 from .encodings import rereadable
 from .formats import InputError
@@ -209,8 +209,26 @@ def _no_size(sheet) -> None:
     return None
 
 
-def _why(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {shown(str(exc), 60)}" if str(exc) else type(exc).__name__
+# what went wrong inside a workbook, in words rather than Python's exception names
+# ('ParseError: unclosed token' was said of a cut sheet)
+_WHAT = {
+    "ParseError": N_("its XML is broken"),
+    "ExpatError": N_("its XML is broken"),
+    "BadZipFile": N_("its zip archive is broken"),
+    "EOFError": N_("it is cut short"),
+    "KeyError": N_("a part it names is missing"),
+    "NotImplementedError": N_("it uses a zip feature that is not read"),
+    "RuntimeError": N_("a part of it is encrypted"),
+}
+
+
+def _why(exc: Exception) -> Message:
+    """Why a workbook cannot be read, in words, with the reader's own detail."""
+    what = Deferred(_WHAT.get(type(exc).__name__, N_("its content is not as a workbook's")))
+    detail = shown(str(exc), 60)
+    if not detail:
+        return Message(N_("{what}"), what=what)
+    return Message(N_("{what}: {detail}"), what=what, detail=detail)
 
 
 # what openpyxl raises on a malformed workbook (bad XML, a bad cell reference, number or

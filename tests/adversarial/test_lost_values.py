@@ -226,10 +226,21 @@ def test_a_workbook_malformed_part_way_into_a_workbook_says_one_line(tmp_path):
     done = _linkcheck("batch", "bad.xlsx", "-o", "out.xlsx", "-s", "livestream", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == (
-        "Error: input 'bad.xlsx': the first sheet is malformed after row 3 (ValueError: "
-        "invalid literal for int() with base 10: 'abc')\n"
+        "Error: input 'bad.xlsx': the first sheet is malformed after row 3 (its content is "
+        "not as a workbook's: invalid literal for int() with base 10: 'abc')\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]  # no output
+    # a sheet cut short: said in words, not as Python's 'ParseError' (a new user's trial)
+    with zipfile.ZipFile(plain) as original, zipfile.ZipFile(path, "w") as out:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b"</sheetData>") - 20]
+            out.writestr(info, data)
+    done = _linkcheck("batch", "bad.xlsx", "-o", "out.xlsx", "-s", "livestream", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "(its XML is broken: " in done.stderr, done.stderr
+    assert "Error" not in done.stderr.split(":", 1)[1], done.stderr  # no ParseError, no …Error
 
 
 # A quote that opens a cell and never closes made csv read the rest of the file as that one
