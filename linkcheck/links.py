@@ -15,6 +15,12 @@ from .i18n import N_, Deferred
 from .model import Catalog, Group, Resolved, Source
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
+# http(s) and its separator typed with a Chinese input method's full-width colon or slashes
+# (`https：//item.jd.com/1.html`): only the separator is made ASCII; the host is read as
+# strictly as ever
+_WIDE_SCHEME = re.compile(r"(https?)[:：][/／][/／]", re.IGNORECASE)
+# a Taobao share code (淘口令): a token between two ￥ or $ signs, no link in it
+_SHARE_CODE = re.compile(r"[￥$¥€₤][A-Za-z0-9]{4,}[￥$¥€₤]")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\Z")
 _PORT = re.compile(r"[0-9]{1,5}\Z")
 _AUTHORITY_END = re.compile(r"[/?#]")
@@ -139,6 +145,8 @@ def link_host(url: str) -> str:
             text=shown,
             how=HOW,
         )
+    if (wide := _WIDE_SCHEME.match(text)) and not wide[0].isascii():
+        text = wide[1] + "://" + text[wide.end() :]
     if not _ONE_LINK.match(text):
         text = shared_link(text)
         shown = _show(text)
@@ -203,6 +211,18 @@ def link_host(url: str) -> str:
             text=shown,
             how=HOW,
         )
+    if not m and not text.startswith("//") and "." not in host:  # no scheme, no host name:
+        if _SHARE_CODE.search(text):  # what the Taobao app copies instead of a link
+            raise LinkError(
+                N_("'{text}' is a Taobao share code (淘口令), not a product link: open it in "
+                   "the Taobao app and copy the item's link{how}"),
+                text=shown, how=HOW,
+            )  # fmt: skip
+        raise LinkError(
+            N_("'{text}' holds no product link (one starts with https:// or a host such as "
+               "item.jd.com){how}"),
+            text=shown, how=HOW,
+        )  # fmt: skip
     if not host.isascii() or not _HOST.match(host):
         raise LinkError(
             N_("unrecognized product link host '{host}'{how}"), host=_show(host), how=HOW
