@@ -126,8 +126,8 @@ def test_past_the_horizon_no_rule_is_said_to_be_in_force(run, on, expected):
     assert (by_id["kuaishou-2022-03-cutoff"], by_id["kuaishou-shop"]) == expected
     assert by_id["kuaishou-2018-open"] is False  # a window that has ended stays "no"
     plain = run("rules", "list", "--on", on).stdout
-    shop = next(line for line in plain.splitlines() if line.startswith("kuaishou-shop "))
-    assert shop.split()[-3] == {True: "yes", None: "unknown"}[expected[1]]
+    shop = next(line for line in plain.splitlines() if line.startswith("kuaishou-shop\t"))
+    assert shop.split("\t")[-2] == {True: "yes", None: "unknown"}[expected[1]]
 
 
 def test_list_plain_marks_rules_in_force(run):
@@ -146,8 +146,8 @@ def test_list_plain_marks_rules_in_force(run):
     ]
     by_id = {line.split()[0]: line for line in lines[1:]}
     assert len(by_id) == 18 + 2  # and the rules file and horizon lines after the table
-    assert "2022-10-28 → 2022-12-31  yes" in by_id["kuaishou-2022-tmall-window"]
-    assert "2018-08-01 → 2022-02-28  no" in by_id["kuaishou-2018-open"]
+    assert "\t2022-10-28 → 2022-12-31\tyes\t" in by_id["kuaishou-2022-tmall-window"]
+    assert "\t2018-08-01 → 2022-02-28\tno\t" in by_id["kuaishou-2018-open"]
     assert lines[-3] == (
         f"rules file rules.toml (bundled): version 3, sha256 {BUNDLED_SHA256}; horizons: "
         "kuaishou through 2022-12-31 (as of 2022-10-28), douyin through 2022-10-28 (as of "
@@ -159,6 +159,20 @@ def test_list_plain_marks_rules_in_force(run):
         "horizon douyin: through 2022-10-28 (as of 2022-10-28, rules.toml (bundled)); "
         "later instants are unknown",
     ]
+
+
+@pytest.mark.parametrize("columns", ["40", "80", "250"])
+def test_list_plain_is_a_line_a_rule_whatever_the_width(run, columns):
+    """Piped, `rules list` is read by programs: a header and a rule a line, eight
+    tab-separated fields, at any width — at 80 columns (a pipe's) it was a record of eight
+    lines a rule, at 250 a space-aligned table (a new user's trial)."""
+    lines = run("rules", "list", "--on", "2022-11-11", env={"COLUMNS": columns}).stdout
+    lines = lines.splitlines()
+    assert lines[0] == "ID\tPLATFORM\tVERDICT\tSOURCES\tSURFACES\tWINDOW\tIN_FORCE\tFILE"
+    rules = [line.split("\t") for line in lines[1:19]]
+    assert all(len(r) == 8 for r in rules), rules
+    assert rules[0][0] == "kuaishou-2018-07-launch-month"
+    assert "\t" not in lines[19]  # the rules files and horizons, after the rules
 
 
 def test_list_json_and_platform_filter(run):

@@ -60,7 +60,8 @@ def test_every_text_output_fits_the_terminal(run, command, width):
         or "plain" in command
         or (command[0] in ("sources", "surfaces", "platforms", "upcoming", "rules"))
     )
-    assert _too_wide(result.stdout, width) == []
+    if command[:2] != ("rules", "list") or "plain" not in command:  # a rule a line: TSV
+        assert _too_wide(result.stdout, width) == []
     assert _too_wide(result.stderr, width) == []
 
 

@@ -69,7 +69,7 @@ def list_rules(when, output: Output, env: Env):
         return
     if fmt == "plain":
         with english():  # plain is read by programs: never translated
-            lines = render.columns_text(render.rules_list_plain(rows), render.RULES_LIST_COLUMNS)
+            lines = render.tab_separated(render.rules_list_plain(rows), render.RULES_LIST_COLUMNS)
             lines += [
                 render.fitted(line, indent=2)
                 for line in [

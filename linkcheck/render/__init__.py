@@ -46,6 +46,7 @@ _HOME = {
     "rule_files_list": "check",
     "rule_files_lines": "rules",
     "columns_text": "tables",
+    "tab_separated": "tables",
     "console": "common",
     "echo": "common",
     "days_word": "common",

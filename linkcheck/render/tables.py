@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..i18n import N_, language, ngettext
+from ..i18n import N_, escape_controls, language, ngettext
 from ..i18n import gettext as _
 from .common import VERDICT_STYLE, console, escape_cell
 
@@ -30,6 +30,19 @@ def columns_text(rows: list[dict], columns: tuple[str, ...], width: int | None =
     columns = tuple(c for c in columns if any(c in r for r in rows))
     cells = [[_(c).upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
     return listing(cells, width or terminal_width())
+
+
+def tab_separated(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
+    """A listing for programs: a header, then a row a line, its cells tab-separated, whatever
+    the terminal's width (a table when it fitted, records when not, was no shape to parse).
+    A cell's control characters (a tab, a line end) are written as escapes (\\t, \\n)."""
+
+    def cell(value) -> str:
+        return escape_controls(_cell(value))
+
+    return ["\t".join(c.upper() for c in columns)] + [
+        "\t".join(cell(r.get(c)) for c in columns) for r in rows
+    ]
 
 
 # the column names of listings, translated where they are shown (columns_text)
