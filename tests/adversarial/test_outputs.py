@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ..helpers import assert_clean_error
+from ..helpers import assert_clean_error, rule_table
 
 CHECKLIST = "source\ntmall\n"
 
@@ -398,10 +398,12 @@ def test_rules_lint_and_diff_keep_their_answer_when_stdout_closes(tmp_path, clos
     something does) by exit code, as it asks `check`: a closed stdout (>&-, or | head -0
     under pipefail) made every one of them 1 — 'errors' of a clean file, 'changes' of the
     same rules (a new user's trial)."""
-    clean = ROOT_TEAM.format(verdict="deny")
+    horizon = "schema = 1\n[horizon.kuaishou]\nas_of = 2023-01-01\nthrough = 2023-12-31\n"
+    clean = horizon + rule_table("team-pdd", "deny", ["pinduoduo"], platform="kuaishou",
+                                 start="2023-01-01")  # fmt: skip
     (tmp_path / "a.toml").write_text(clean)
     (tmp_path / "b.toml").write_text(clean)
-    (tmp_path / "c.toml").write_text(ROOT_TEAM.format(verdict="allow"))
+    (tmp_path / "c.toml").write_text(clean.replace('"deny"', '"allow"'))
     (tmp_path / "bad.toml").write_text(clean + "\nnonsense = 1\n")
 
     def code(*args: str) -> int:
@@ -425,18 +427,3 @@ def test_rules_lint_and_diff_keep_their_answer_when_stdout_closes(tmp_path, clos
     assert code("diff", "a.toml", "b.toml") == 0
     assert code("diff", "a.toml", "c.toml") == 1
     assert code("diff", "a.toml", "c.toml", "--json") == 1
-
-
-ROOT_TEAM = """schema = 1
-[horizon.kuaishou]
-as_of = 2023-01-01
-through = 2023-12-31
-[[rule]]
-id = "team-pdd"
-platform = "kuaishou"
-verdict = "{verdict}"
-sources = ["pinduoduo"]
-surfaces = "*"
-start = 2023-01-01
-citation = {{ quote = "q", source = "memo", by = "team" }}
-"""
