@@ -171,19 +171,7 @@ def upcoming_command(span, when, output: Output, env: Env):
         render.echo(render.to_json(doc))
         return
     names = ruleset.catalog.display_names()
-    # soonest first, the day shown second (a window's last day before the next one's first);
-    # where a platform's rules end sits among the changes (one that has ended, first)
-    lines = [
-        ((e.at, row["last_day"] if e.kind == "closes" else e.at.date().isoformat()),
-         render.upcoming_line(row, names))
-        for e, row in zip(events, rows, strict=True)
-    ] + [
-        ((at if h.state == "passed" else h.horizon.end, str(h.horizon.through)),
-         render.horizon_status_line(h, at, days, names))
-        for h in ends
-    ]  # fmt: skip
-    lines.sort(key=lambda keyed: keyed[0])
-    for _key, line in lines:
+    for line in render.upcoming_lines(events, rows, ends, at, days, names):
         render.echo(render.fitted(line, indent=20))
     if not rows and not ends:
         render.echo(

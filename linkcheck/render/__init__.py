@@ -78,6 +78,7 @@ _HOME = {
     "to_json": "common",
     "upcoming_dict": "windows",
     "upcoming_line": "windows",
+    "upcoming_lines": "windows",
     "window_text": "check",
 }
 

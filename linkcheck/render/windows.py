@@ -206,6 +206,24 @@ def horizon_status_line(status, at, days: int, names: dict[str, str]) -> str:
     ).format(platform=who, through=horizon.through, hint=hint)
 
 
+def upcoming_lines(events, rows: list[dict], ends, at, days: int,
+                   names: dict[str, str]) -> list[str]:  # fmt: skip
+    """`upcoming`'s lines, soonest first: the changes (`events`, as `rows`) and where a
+    platform's rules end (`ends`) among them by day — the day shown second, so a window's
+    last day comes before the next one's first; rules that have ended come first."""
+    keyed = [
+        ((e.at, row["last_day"] if e.kind == "closes" else e.at.date().isoformat()),
+         upcoming_line(row, names))
+        for e, row in zip(events, rows, strict=True)
+    ] + [
+        ((at if h.state == "passed" else h.horizon.end, str(h.horizon.through)),
+         horizon_status_line(h, at, days, names))
+        for h in ends
+    ]  # fmt: skip
+    keyed.sort(key=lambda pair: pair[0])
+    return [line for _key, line in keyed]
+
+
 def upcoming_line(row: dict, names: dict[str, str]) -> str:
     source, platform = row["source"], row["platform"]
     who = _("{source} on {platform}").format(
