@@ -145,8 +145,8 @@ def link_host(url: str) -> str:
             text=shown,
             how=HOW,
         )
-    if (wide := _WIDE_SCHEME.match(text)) and not wide[0].isascii():
-        text = wide[1] + "://" + text[wide.end() :]
+    if not text.isascii() and _WIDE_SCHEME.search(text):  # in share text too
+        text = _WIDE_SCHEME.sub(lambda wide: wide[1] + "://", text)
     if not _ONE_LINK.match(text):
         text = shared_link(text)
         shown = _show(text)

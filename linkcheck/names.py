@@ -39,9 +39,10 @@ def normalize(name: str) -> str:
 
 
 def looks_like_link(text: str) -> bool:
-    """Whether SOURCE is meant as a link rather than a name: names have no . / : \\ or @.
-    (Here, not in links.py: a cold `check` of a name need not import the link parser.)"""
-    return any(ch in text for ch in "./:\\@")
+    """Whether SOURCE is meant as a link rather than a name: names have no . / : \\ or @,
+    nor a Taobao share code's ￥ (the link parser says what that is). (Here, not in
+    links.py: a cold `check` of a name need not import the link parser.)"""
+    return any(ch in text for ch in "./:\\@￥")
 
 
 LONGEST_NAME = 64  # no id or alias is longer; a longer input gets no "did you mean" search

@@ -191,6 +191,9 @@ def test_as_must_agree_with_the_link(run):
         ("javascript:alert(1)", "scheme 'javascript:'"),
         ("https://evil.cn/?u=detail.tmall.com", "'evil.cn'"),
         ("https://detail.tmall.com/" + "x" * 100_000, None),
+        # a share code given to check is said to be one (it was an unknown source name)
+        ("￥AbCd1234￥", "'￥AbCd1234￥' is a Taobao share code (淘口令)"),
+        ("￥AbCd1234￥ 打开手淘", "is a Taobao share code (淘口令)"),
     ],
 )
 def test_bad_links_through_the_cli(run, link, fragment):

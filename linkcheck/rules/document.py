@@ -11,7 +11,6 @@ from typing import Protocol
 from ..errors import TOP_LEVEL
 from ..i18n import N_, Deferred, Message
 from ..model import (
-    KIND_WORDS,
     Catalog,
     Document,
     Group,
@@ -242,6 +241,9 @@ class FileReader:
                     other=other,
                 )
                 continue
+            if ident in store:  # an override: the names it replaces are free again
+                for key in [k for k, v in taken.items() if v == ident]:
+                    del taken[key]
             self.names_free(index_kind, taken, ident, entry, where)  # kept all the same
             store.pop(ident, None)  # an override takes the new place in load order
             store[ident] = entry
@@ -252,19 +254,20 @@ class FileReader:
         """Say each of the entry's id, name and aliases that names another of its `kind` in
         `taken` (a source and a group share theirs), and add the others: one was dropped
         without a word — a team's source aliased 天猫 was never the one `check 天猫` found."""
+        said: set[str] = set()  # each name once: the id 'g', the name 'G' and an alias 'g'
         for field, text in (("id", ident), ("name", entry.name),
                             *(("aliases", a) for a in entry.aliases)):  # fmt: skip
             key = normalize(text)
             other = taken.setdefault(key, ident)
-            if other != ident:
+            if other != ident and key not in said:
+                said.add(key)
+                table = "groups" if other in self.catalog.groups else f"{kind}s"
                 self.error(
                     where,
-                    N_("'{text}' already names {kind} '{other}'; a name or alias names one "
-                       "{kind} only"),
+                    N_("'{text}' already names {other}; a name or alias names one only"),
                     field,
                     text=text,
-                    kind=Deferred(KIND_WORDS[kind]),
-                    other=other,
+                    other=Message(NAMED[table], id=other),
                 )  # fmt: skip
 
     def entry(self, kind: str, ident: str, table: dict, where: str):
@@ -459,7 +462,15 @@ class FileReader:
         out = []
         for domain in self.strings(table, "domains", where):
             d = domain.strip().rstrip(".").lower()
-            if not d or "/" in d or ":" in d or "@" in d or " " in d or not d.isascii():
+            if (
+                not d
+                or "/" in d
+                or ":" in d
+                or "@" in d
+                or " " in d
+                or not d.isascii()
+                or "" in d.split(".")
+            ):  # `.cn`, `a..b`: an empty label, no host's
                 self.error(
                     where,
                     N_(
