@@ -311,10 +311,27 @@ def _normal(raw: str) -> str:
     return text
 
 
+# an hour each part of the day takes, for the example of what to add (凌晨8点 is none)
+_EXAMPLE_HOUR = {"凌晨": 2, "早上": 8, "上午": 10, "中午": 12, "下午": 3, "晚上": 8, "早": 8,
+                 "晚": 8}  # fmt: skip
+
+
 def _no_hour(raw: str, text: str) -> DateError:
     """A day and a part of it with no hour (今晚, 双11晚上): refused, with the hour to add."""
+    hour = next((h for part, h in _EXAMPLE_HOUR.items() if text.endswith(part)), 8)
     return DateError(N_("'{date}' says no hour: say which, as in {example}"),
-                     date=_show(raw), example=f"{text}8点")  # fmt: skip
+                     date=_show(raw), example=f"{text}{hour}点")  # fmt: skip
+
+
+def _hours(part: str) -> str:
+    """The hours a part of the day takes, as runs: 5–11, 17–23."""
+    runs: list[list[int]] = []
+    for hour in sorted(_PARTS[part]):
+        if runs and hour == runs[-1][-1] + 1:
+            runs[-1].append(hour)
+        else:
+            runs.append([hour])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _show(text: str) -> str:
@@ -390,8 +407,10 @@ def _chinese(raw: str, tz: tzinfo, m: re.Match, y, month, day, year: int) -> Rea
         if m["part"] is not None:
             added = _PARTS[m["part"]].get(hour)
             if added is None:
-                raise DateError(N_("impossible time in '{raw}': {h} {ampm}"),
-                                raw=_show(raw), h=hour, ampm=m["part"])  # fmt: skip
+                raise DateError(N_("impossible time in '{raw}': {ampm} has no hour {h} (it "
+                                   "has {hours})"),
+                                raw=_show(raw), h=hour, ampm=m["part"],
+                                hours=_hours(m["part"]))  # fmt: skip
             hour += added
     minute = 30 if m["half"] else m["mi"] or 0
     at = _build(raw, tz, y or year, month, day, hour, minute)

@@ -306,15 +306,21 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("2022W531", "impossible date '2022W531': 2022 has no week 53 day 1"),
         ("2022-W45-8", "impossible date '2022-W45-8': 2022 has no week 45 day 8"),
         ("2022-W00-1", "impossible date '2022-W00-1': 2022 has no week 00 day 1"),
-        ("11月11日 晚上13点", "impossible time in '11月11日 晚上13点': 13 晚上"),
-        ("11月11日 晚上12点", "impossible time in '11月11日 晚上12点': 12 晚上"),
-        ("11月11日 下午12点", "impossible time in '11月11日 下午12点': 12 下午"),
-        ("11月11日 凌晨7点", "impossible time in '11月11日 凌晨7点': 7 凌晨"),
-        ("11月11日 中午3点", "impossible time in '11月11日 中午3点': 3 中午"),
+        ("11月11日 晚上13点", "impossible time in '11月11日 晚上13点': 晚上"
+         " has no hour 13 (it has 5–11, 17–23)"),
+        ("11月11日 晚上12点", "impossible time in '11月11日 晚上12点': 晚上"
+         " has no hour 12 (it has 5–11, 17–23)"),
+        ("11月11日 下午12点", "impossible time in '11月11日 下午12点': 下午"
+         " has no hour 12 (it has 1–11, 13–23)"),
+        ("11月11日 凌晨7点", "impossible time in '11月11日 凌晨7点': 凌晨"
+         " has no hour 7 (it has 0–6)"),
+        ("11月11日 中午3点", "impossible time in '11月11日 中午3点': 中午"
+         " has no hour 3 (it has 1–2, 11–12)"),
         ("2022年11月11日星期四", "'2022年11月11日星期四' names a Thursday, but 2022-11-11 "
          "is a Friday"),
         ("11月11日周五", "'11月11日周五' names a Friday, but 2026-11-11 is a Wednesday"),
-        ("11月11日 晚上两点", "impossible time in '11月11日 晚上两点': 2 晚上"),
+        ("11月11日 晚上两点", "impossible time in '11月11日 晚上两点': 晚上"
+         " has no hour 2 (it has 5–11, 17–23)"),
         ("11月11日 二十四点", "impossible date '11月11日 二十四点': there is no time 24:00"),
         ("11月11日 十十点", f"invalid date '11月11日 十十点': {ACCEPTED}"),
         # an offset or a time? dateutil reads 05:30 (the property test found it)
@@ -404,14 +410,16 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("晚上13点", f"invalid date '晚上13点': {ACCEPTED}"),
         ("今晚", "'今晚' says no hour: say which, as in 今晚8点"),  # tonight, but when?
         ("明天 晚上", "'明天 晚上' says no hour: say which, as in 明天 晚上8点"),
-        ("今天下午", "'今天下午' says no hour: say which, as in 今天下午8点"),
+        ("今天下午", "'今天下午' says no hour: say which, as in 今天下午3点"),
         ("11月11日 晚上", "'11月11日 晚上' says no hour: say which, as in 11月11日 晚上8点"),
         ("双11晚上", "'双11晚上' says no hour: say which, as in 双11晚上8点"),
-        ("2022-11-11 下午", "'2022-11-11 下午' says no hour: say which, as in 2022-11-11 下午8点"),
-        ("2022/11/11 晚上13点", "impossible time in '2022/11/11 晚上13点': 13 晚上"),
+        ("2022-11-11 下午", "'2022-11-11 下午' says no hour: say which, as in 2022-11-11 下午3点"),
+        ("2022/11/11 晚上13点", "impossible time in '2022/11/11 晚上13点': 晚上"
+         " has no hour 13 (it has 5–11, 17–23)"),
         ("2022-11/11 20点", f"invalid date '2022-11/11 20点': {ACCEPTED}"),
-        ("2022年6·18下午", "'2022年6·18下午' says no hour: say which, as in 2022年6·18下午8点"),
-        ("今天晚上3点", "impossible time in '今天晚上3点': 3 晚上"),
+        ("2022年6·18下午", "'2022年6·18下午' says no hour: say which, as in 2022年6·18下午3点"),
+        ("今天晚上3点", "impossible time in '今天晚上3点': 晚上"
+         " has no hour 3 (it has 5–11, 17–23)"),
         ("明天 24:30", "impossible date '明天 24:30': there is no time 24:30"),
         ("\x00\x01", f"invalid date '\\x00\\x01': {ACCEPTED}"),
         ("x" * 50, f"invalid date '{'x' * 37}...': {ACCEPTED}"),  # cut at 40
@@ -457,7 +465,9 @@ def test_refusals_are_said_in_chinese():
         assert refusal("11/10/2022") == (
             "日期 '11/10/2022' 有歧义：可能是 2022-10-11，也可能是 2022-11-10；请写成 YYYY-MM-DD"
         )
-        assert refusal("11月11日 晚上13点") == "'11月11日 晚上13点' 中的时间不存在：晚上没有 13 点"
+        assert refusal("11月11日 晚上13点") == (
+            "'11月11日 晚上13点' 中的时间不存在：晚上没有 13 点（只有 5–11, 17–23 点）"
+        )
         assert refusal("soon").startswith("无法识别的日期 'soon'：可用 2022-11-11、")
         assert refusal("+9000y").startswith("日期超出范围 '+9000y'：可用 2022-11-11、")
         assert refusal("2022-02-30") == "不存在的日期 '2022-02-30'：2022-02 只有 28 天"
@@ -766,7 +776,10 @@ def test_the_days_of_each_month_as_the_gregorian_calendar_counts_them(text, days
 
 
 def test_a_festival_s_impossible_time_names_the_text():
-    assert refusal("双11 晚上13点") == "impossible time in '双11 晚上13点': 13 晚上"
+    assert (
+        refusal("双11 晚上13点") == "impossible time in '双11 晚上13点': 晚上"
+        " has no hour 13 (it has 5–11, 17–23)"
+    )
 
 
 def test_the_clock_is_utc():
