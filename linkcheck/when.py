@@ -54,8 +54,8 @@ _PATTERNS = {
     # write them: 2022-11-11 晚上8点, 2022/11/11 下午8:00, 2022.11.11 20时 (20:00 alone is
     # ISO's, or dateutil's)
     "numeric_cn": (
-        r"(?P<y>\d{4})\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})"
-        r"(?=.*(?:凌晨|早|上午|中午|下午|晚|点|时))" + _CN_TIME,
+        r"(?:(?P<y>\d{4})\s*(?P<s>[-/.])\s*)?(?P<m>\d{1,2})\s*(?(s)(?P=s)|[-/.])\s*"
+        r"(?P<d>\d{1,2})(?=.*(?:凌晨|早|上午|中午|下午|晚|点|时))" + _CN_TIME,
         0,
     ),
     # shopping festivals: 双11 / 双十一 (Nov 11), 双12 (Dec 12), 618 / 6·18 (Jun 18)
@@ -98,7 +98,7 @@ _PATTERNS = {
     "sign": (r"[+-]\s*\d", 0),
     # a month and day with a dot, as Chinese shops write festivals (11.11, 12.12): a decimal
     # number to dateutil
-    "month_dot_day": (r"\d{1,2}\.\d{1,2}", 0),
+    "month_dot_day": (r"\d{1,2}\.\d{1,2}(?=\s|\Z)", 0),
     "year_first": (r"\d{4}(?!\d)|\d{8}", 0),
 }
 _UNITS = {"d": "days", "天": "days", "w": "weeks", "周": "weeks", "m": "months", "月": "months",
@@ -250,8 +250,10 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     text = _normal(raw)
     if "周" in text or "星期" in text or "礼拜" in text:  # (no pattern compiled for the rest)
         tail = _RE.cn_weekday_tail.search(text)
-        if tail and tail.end() == len(text) and any(c.isdigit() for c in text[: tail.start()]):
-            return _weekday_checked(raw, read_when(text[: tail.start()], tz, now, style), tail)
+        if tail and any(c.isdigit() for c in text[: tail.start()]):
+            # after the date, or between it and its time (2022-11-11 星期五 晚上8点)
+            rest = (text[: tail.start()] + " " + text[tail.end() :]).strip()
+            return _weekday_checked(raw, read_when(rest, tz, now, style), tail)
     if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
         return _serial(m, tz)
     if style.format is not None:
@@ -655,8 +657,8 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
     if text[:1] in ("-", "+", "−") and text[1:].lstrip()[:1].isdigit():  # not a step (+3d):
         # dateutil would drop the sign and read -2022-11-11 as 2022-11-11
         raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
-    if len(text) <= 5 and _RE.month_dot_day.fullmatch(text):  # 11.11, 6.18: as 11-11 is read
-        text = text.replace(".", "-")
+    if _RE.month_dot_day.match(text):  # 11.11, 12.12 20:00: as 11-11 is read
+        text = text.replace(".", "-", 1)
     year_first = _RE.year_first.match(text) is not None
     dayfirst = style.order == "dayfirst" and not year_first
     # an ordinal's suffix (11th) goes with its number; dateutil would skip it anywhere

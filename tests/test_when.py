@@ -186,11 +186,19 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("2022-11-11 早8点", sh(2022, 11, 11, 8)),
         ("11.11", sh(2026, 11, 11)),
         ("12.12", sh(2026, 12, 12)),
+        ("11.11 晚上8点", sh(2026, 11, 11, 20)),  # (a third trial: these were refused)
+        ("12.12晚8点", sh(2026, 12, 12, 20)),
+        ("11/11 下午3点", sh(2026, 11, 11, 15)),
+        ("12.12 20:00", sh(2026, 12, 12, 20)),
         ("2022年11月11日星期五", sh(2022, 11, 11)),
         ("2022/11/11 周五", sh(2022, 11, 11)),
         ("2022-11-11（周五）", sh(2022, 11, 11)),
         ("2022-11-11 (礼拜五)", sh(2022, 11, 11)),
         ("2022/11/13 周天", sh(2022, 11, 13)),  # 天 as 日: Sunday
+        # the weekday between the date and its time (a third trial: refused)
+        ("2022-11-11 星期五 晚上8点", sh(2022, 11, 11, 20)),
+        ("2022年11月11日星期五 20:00", sh(2022, 11, 11, 20)),
+        ("2022-11-11 (周五) 20:00", sh(2022, 11, 11, 20)),
         ("11月11日", sh(2026, 11, 11)),  # the current year in Shanghai
         ("双11", sh(2026, 11, 11)),
         ("双十一", sh(2026, 11, 11)),
@@ -319,6 +327,8 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("2022年11月11日星期四", "'2022年11月11日星期四' names a Thursday, but 2022-11-11 "
          "is a Friday"),
         ("11月11日周五", "'11月11日周五' names a Friday, but 2026-11-11 is a Wednesday"),
+        ("2022-11-11（周四）20:00",
+         "'2022-11-11（周四）20:00' names a Thursday, but 2022-11-11 is a Friday"),
         ("11月11日 晚上两点", "impossible time in '11月11日 晚上两点': 晚上"
          " has no hour 2 (it has 5–11, 17–23)"),
         ("11月11日 二十四点", "impossible date '11月11日 二十四点': there is no time 24:00"),
