@@ -484,6 +484,11 @@ def test_a_byte_order_mark_read_as_utf_8_stays_in_the_header(run, tmp_path):
         python = run("batch", str(path), *options, ok=True)
         duckdb = run("batch", str(path), *options, "--engine", "duckdb", ok=True)
         assert python.stdout_bytes == duckdb.stdout_bytes == expected.encode()
+        # said so, not 'DuckDB wrote 1 rows where 2 were due' (a third trial)
+        assert duckdb.stderr.splitlines()[0] == FALLBACK.format(
+            why="read as utf-8, its byte-order mark is a character of its first cell, which "
+            "DuckDB drops (utf-8-sig drops it too)"
+        )
 
 
 @pytest.mark.parametrize("eol", ["\r\n", "\n"])

@@ -101,13 +101,26 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
     if out_delimiter is None:
         return Unsupported(N_("it writes CSV and TSV only"))
     # a byte-order mark (Excel's "CSV UTF-8") DuckDB drops as utf-8-sig does
-    if _codec(encoding) not in ("utf-8", "utf-8-sig"):
+    codec = _codec(encoding)
+    if codec == "utf-8" and _marked(source):  # --encoding utf-8 keeps it as a character
+        return Unsupported(N_("read as utf-8, its byte-order mark is a character of its first "
+                              "cell, which DuckDB drops (utf-8-sig drops it too)"))  # fmt: skip
+    if codec not in ("utf-8", "utf-8-sig"):
         return Unsupported(N_("the input is not plain UTF-8 ({encoding})"), encoding=encoding)
     if _location(source, path) is None:
         return Unsupported(_NOT_A_FILE)
     if not available():
         return Unsupported(N_("DuckDB is not installed (pip install duckdb)"))
     return None
+
+
+def _marked(source) -> bool:
+    """Whether the file `source` starts with a UTF-8 byte-order mark (False where it cannot
+    be told: the reading after says what it is)."""
+    try:
+        return os.pread(source.fileno(), 3, 0) == b"\xef\xbb\xbf"
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 _NOT_A_FILE = N_("the input is a pipe, a FIFO or a device, not a file that DuckDB could read "
