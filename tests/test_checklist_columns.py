@@ -116,6 +116,11 @@ def test_a_checklist_whose_header_is_marked_is_answered(run, write):
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][:4] == ["*商品名称", "来源（必填）", "日期*", "*"]
     assert rows[1][4:6] == ["livestream", "allowed"]
+    # a column named as the header reads without its marks (a third trial)
+    named = run("batch", path, "-s", "livestream", "--source-column", "来源", "--date-column",
+                "日期")  # fmt: skip
+    assert named.exit_code == 0, named.stderr
+    assert "source: 来源（必填） (--source-column 2)" in named.stderr
 
 
 def test_a_product_id_is_not_a_link():

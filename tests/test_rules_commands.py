@@ -173,6 +173,13 @@ def test_list_plain_is_a_line_a_rule_whatever_the_width(run, columns):
     assert all(len(r) == 8 for r in rules), rules
     assert rules[0][0] == "kuaishou-2018-07-launch-month"
     assert "\t" not in lines[19]  # the rules files and horizons, after the rules
+    # a line each, never wrapped: a sha256 cut in two is no hash to compare (a third trial)
+    assert lines[19] == (
+        f"rules file rules.toml (bundled): version 3, sha256 {BUNDLED_SHA256}; horizons: "
+        "kuaishou through 2022-12-31 (as of 2022-10-28), douyin through 2022-10-28 (as of "
+        "2022-10-28)"
+    )
+    assert len(lines) == 22
 
 
 def test_list_json_and_platform_filter(run):

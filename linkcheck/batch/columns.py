@@ -201,6 +201,9 @@ def _named(header: list[str], meaning: str, text: str, columns: int | None = Non
         return header.index(text)
     key = normalize(text)
     matches = [i for i, name in enumerate(header) if normalize(name) == key]
+    if not matches:  # --source-column 来源 for a header 来源* (a template's mark)
+        key = header_key(text)
+        matches = [i for i, name in enumerate(header) if header_key(name) == key]
     if matches:
         return matches[0]
     if text.strip().isdigit() and text.strip().isascii():

@@ -70,13 +70,9 @@ def list_rules(when, output: Output, env: Env):
     if fmt == "plain":
         with english():  # plain is read by programs: never translated
             lines = render.tab_separated(render.rules_list_plain(rows), render.RULES_LIST_COLUMNS)
-            lines += [
-                render.fitted(line, indent=2)
-                for line in [
-                    *render.rule_files_lines(files),
-                    *render.horizon_listing(ruleset.catalog, platform),
-                ]
-            ]
+            # a line each, never wrapped (a sha256 cut in two is no hash to compare)
+            lines += [*render.rule_files_lines(files),
+                      *render.horizon_listing(ruleset.catalog, platform)]  # fmt: skip
         for line in lines:
             render.echo(line)
         return
