@@ -93,7 +93,8 @@ def test_the_words_of_export_sheets(header, meaning):
     [
         ("来源*", "source"), ("*来源", "source"), ("来源（必填）", "source"), ("来源 *", "source"),
         ("【必填】商品链接", "url"), ("链接＊", "url"), ("※链接", "url"), ("日期(选填)", "date"),
-        ("Source (required)", "source"), ("场景[可选]", "surface"),
+        ("Source (required)", "source"), ("场景[可选]", "surface"), ("来源（必填）*", "source"),
+        ("*【必填】链接*", "url"),
     ],
 )  # fmt: skip
 def test_a_header_marked_to_be_filled_in_is_read(header, meaning):

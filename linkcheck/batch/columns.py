@@ -186,9 +186,13 @@ def header_key(name: str) -> str:
     """A header cell as it is compared with the known names: normalized, without a
     byte-order mark or the marks of a field to fill in (a header of marks alone is itself)."""
     key = normalize(name.lstrip("\ufeff"))
-    if not key or not (key[0] in "*※([【<" or key[-1] in "*※)]】>"):
-        return key
-    return _MARKS.sub("", key).strip("-") or key
+    bare = key
+    while bare and (bare[0] in "*※([【<" or bare[-1] in "*※)]】>"):  # 来源（必填）*: each mark
+        fewer = _MARKS.sub("", bare).strip("-")
+        if fewer == bare:
+            break
+        bare = fewer
+    return bare or key
 
 
 def _named(header: list[str], meaning: str, text: str, columns: int | None = None) -> int:
