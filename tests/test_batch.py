@@ -126,6 +126,10 @@ def test_windows_gbk_reads_its_euro_sign(run, write, encoding):
     broken = write("broken.csv", data.replace(b"\x80", b"\xff"))
     assert_clean_error(run("batch", broken, "-s", "livestream", "--encoding", "gbk"),
                        "broken.csv' is not valid gbk text (byte 0xff)")  # fmt: skip
+    # detected, the byte and its line are named too (a third trial: 'cannot tell' alone)
+    assert_clean_error(run("batch", broken, "-s", "livestream"),
+                       "cannot tell the text encoding: not UTF-8, nor GB18030 (byte 0xff on "
+                       "line 2); pass --encoding")  # fmt: skip
 
 
 def test_utf8_with_one_stray_byte_is_named_as_broken_utf8_not_read_as_gb18030(run, write):

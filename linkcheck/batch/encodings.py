@@ -67,10 +67,14 @@ def detect_encoding(sample: bytes) -> str:
     try:
         codecs.getincrementaldecoder("gb18030")(CP936).decode(sample, final=False)
         return "gb18030"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        # where GB18030 fails too: most of a Chinese file read before it is one byte astray
+        line = sample.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            N_("cannot tell the text encoding (not UTF-8 or GB18030); pass --encoding")
-        ) from None
+            N_("cannot tell the text encoding: not UTF-8, nor GB18030 (byte 0x{byte:02x} on "
+               "line {line}); pass --encoding"),
+            byte=sample[exc.start], line=line,
+        ) from None  # fmt: skip
 
 
 # how workbooks begin: a zip archive (.xlsx, .xlsm, .ods, .numbers) or an OLE compound file
