@@ -22,7 +22,7 @@ from .helpers import differential  # noqa: E402
 GOLDEN = Path(__file__).parent / "golden" / "bundled.csv"
 # Spark's workers are other processes importing linkcheck (a mutant does not reach them, and
 # a mutation run's trampolines would fail there): left out of mutation runs
-pytestmark = [pytest.mark.subprocess, pytest.mark.xdist_group("spark")]
+pytestmark = pytest.mark.subprocess
 
 
 @pytest.fixture(scope="module")
