@@ -73,8 +73,14 @@ def __dir__() -> list[str]:
 
 
 def load_rules(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True) -> RuleSet:
-    """The bundled rules (unless `defaults=False`) and then each rules file in `paths`."""
+    """The bundled rules (unless `defaults=False`) and then each rules file in `paths` (one
+    path alone is one file, not a path a character)."""
+    from os import PathLike
+
     from .engine import RuleSet
     from .rules import load_catalog
+
+    if isinstance(paths, str | PathLike):
+        paths = [paths]
 
     return RuleSet(load_catalog(paths, defaults=defaults))

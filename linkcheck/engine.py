@@ -37,19 +37,20 @@ class RuleSet:
         return zone(self.catalog.platforms[self.platform_id(platform)].timezone)
 
     def resolve_source(self, name: str) -> Resolved:
-        return self.catalog.resolve_source(name)
+        return self.catalog.resolve_source(_text(name, "source"))
 
     def classify(self, url: str) -> Resolved:
         """The candidate sources a product link proves (LinkError if it proves none)."""
         from .links import classify
 
-        return classify(url, self.catalog)
+        return classify(_text(url, "url"), self.catalog)
 
     def resolve(self, text: str, exact: str | None = None) -> Resolved:
         """SOURCE as typed (a name, a group or a product link) → candidates.
 
         `exact` states the source outright (`--as`); it must be one the input allows.
         """
+        _text(text, "source")
         resolved = self.classify(text) if looks_like_link(text) else self.resolve_source(text)
         if exact is None:
             return resolved
@@ -81,11 +82,13 @@ class RuleSet:
         return Resolved(resolved.input, stated.id, stated.candidates, resolved.kind, resolved.host)
 
     def surface_id(self, name: str) -> str:
-        return self.catalog.surface_id(name)
+        return self.catalog.surface_id(_text(name, "surface"))
 
     def surface_list(self, texts, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        """Surface ids named in `texts` (see Catalog.surface_list); none: `default`, or
-        livestream and short-video."""
+        """Surface ids named in `texts` (see Catalog.surface_list; one str is one text, not
+        its characters); none: `default`, or livestream and short-video."""
+        if isinstance(texts, str):
+            texts = (texts,)
         if default is None:
             return self.catalog.surface_list(texts)
         return self.catalog.surface_list(texts, default)
@@ -94,7 +97,7 @@ class RuleSet:
                    *, year: int | None = None) -> datetime:  # fmt: skip
         """Read a date/time as typed, in the platform's zone (`year`: the year of a date
         written without one; default: the current year there)."""
-        return parse_when(text, self.zone(platform), now, year=year)
+        return parse_when(_text(text, "text"), self.zone(platform), now, year=year)
 
     def instant(self, when, platform: str | None = None) -> datetime:
         """str, date, naive or aware datetime, or None (now) → aware datetime in the zone."""
@@ -139,6 +142,8 @@ class RuleSet:
         `source` is a name (id, alias or group), a product link, or a Resolved; names are
         matched loosely.
         """
+        if platform is not None:
+            _text(platform, "platform")
         platform_id = self.platform_id(platform)
         resolved = source if isinstance(source, Resolved) else self.resolve(source)
         return self.decide(
@@ -239,3 +244,11 @@ def _merge(parts) -> tuple[str, str, Rule | None]:
     if all(p.rule is first.rule for p in parts):
         return first.verdict, first.reason, first.rule
     return first.verdict, "rule", None
+
+
+def _text(value, what: str) -> str:
+    """`value`, a str; else a TypeError naming the argument (None or bytes reached the
+    name matching as 'argument of type NoneType is not iterable')."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value

@@ -241,6 +241,8 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
 def read_when(text: str, tz: tzinfo, now: datetime | None = None,
               style: DateStyle = PLAIN) -> Reading:  # fmt: skip
     """`text` as a Reading in `style` (see parse_when); DateError if it cannot be read."""
+    if now is not None and now.tzinfo is None:  # a naive `now` is the zone's, as `text` is:
+        now = now.replace(tzinfo=tz)  # never the machine's (astimezone would take it so)
     raw = digits = text
     if style.format is None and len(text) in (8, 10):  # YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD
         if text[4:5] == text[7:8] and text[4:5] in ("-", "/"):

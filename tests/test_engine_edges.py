@@ -325,3 +325,58 @@ def test_candidates_that_disagree_before_the_horizon_last_knew_nothing(bundled):
 )  # fmt: skip
 def test_a_decision_says_how_its_source_was_named(bundled, source, kind):
     assert bundled.check(source, "livestream", "2022-11-11").kind == kind
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: r.check(None, "livestream", "2022-11-11"), "source must be a str, not NoneType"),
+        (lambda r: r.check(b"tmall", "livestream"), "source must be a str, not bytes"),
+        (lambda r: r.check(1, "livestream"), "source must be a str, not int"),
+        (lambda r: r.check("tmall", None, "2022-11-11"), "surface must be a str, not NoneType"),
+        (lambda r: r.check("tmall", "livestream", None, 1), "platform must be a str, not int"),
+        (lambda r: r.classify(None), "url must be a str, not NoneType"),
+        (lambda r: r.resolve_source(None), "source must be a str, not NoneType"),
+        (lambda r: r.parse_when(None), "text must be a str, not NoneType"),
+    ],
+)  # fmt: skip
+def test_a_wrong_argument_type_is_a_type_error_naming_it(bundled, call, message):
+    """None, bytes or a number where a name is asked for reached the name matching: 'argument
+    of type NoneType is not iterable' from inside the library (a new user's trial)."""
+    with pytest.raises(TypeError) as info:
+        call(bundled)
+    assert str(info.value) == message
+
+
+def test_one_string_where_a_list_is_taken_is_one_item(bundled):
+    """load_rules("team.toml") read each character as a path (23 'not found' problems), and
+    surface_list("直播") each character as a surface (a new user's trial)."""
+    team = linkcheck.load_rules("examples/team-2023.toml")
+    assert len(team.rules) > len(bundled.rules)
+    assert bundled.surface_list("直播") == ("livestream",)
+    from linkcheck.batch.run import ChecklistOptions
+
+    assert ChecklistOptions(surfaces="直播").surfaces == ("直播",)
+    with pytest.raises(ValueError, match="engine must be one of python, duckdb, auto, not 'spark'"):
+        ChecklistOptions(engine="spark")
+    with pytest.raises(ValueError, match="output_format must be one of csv, tsv"):
+        ChecklistOptions(output_format="xml")
+
+
+@pytest.mark.parametrize("machine", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])
+def test_a_naive_now_is_the_platforms_zone_never_the_machines(bundled, monkeypatch, machine):
+    """parse_when("today", now=naive) was the machine's: 2022-01-01 at UTC, 2022-01-02 in Los
+    Angeles (a new user's trial)."""
+    import time
+
+    monkeypatch.setenv("TZ", machine)
+    time.tzset()
+    try:
+        got = bundled.parse_when("today", now=datetime(2022, 1, 1, 10))
+        assert got == datetime(2022, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+        assert bundled.parse_when("+1d", now=datetime(2022, 1, 1, 23, 30)).date() == date(
+            2022, 1, 2
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()

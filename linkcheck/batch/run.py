@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 PROGRESS_EVERY = 2000  # rows between two calls of `progress`
 COLUMNAR_AUTO = 64 << 20  # bytes of input from which engine "auto" takes DuckDB (measured)
 ENGINES = ("python", "duckdb", "auto")
+_FORMATS = tuple(f.value for f in Format)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,23 @@ class ChecklistOptions:
     # stamps a workbook with (None: the clock); a recorded run sets it to be reproducible
     now: datetime | None = None
     header_row: int | None = None  # the sheet's row number of the header; None: found
+
+    def __post_init__(self) -> None:
+        # what a program passes is checked as `batch` checks what is typed: an engine
+        # it would not run (spark ran the Python engine without a word), one surface as a
+        # string (read a character a surface), a naive `now` (the platform's zone's)
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if isinstance(self.surfaces, str):
+            object.__setattr__(self, "surfaces", (self.surfaces,))
+        if self.output_format is not None and self.output_format not in _FORMATS:
+            raise ValueError(
+                f"output_format must be one of {', '.join(_FORMATS)}, not {self.output_format!r}"
+            )
+
+
+ENGINES = ("python", "duckdb", "auto")
+_FORMATS = tuple(f.value for f in Format)
 
 
 @dataclass(frozen=True)
