@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from .errors import LinkError, shown
+from .errors import DateError, LinkError, UnknownNameError, shown
 from .i18n import N_
 from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
 from .names import looks_like_link
@@ -153,7 +153,21 @@ class RuleSet:
     def decide(self, platform: str, resolved: Resolved, surface: str, at: datetime) -> Decision:
         """The decision for ids already resolved; `at` must be aware. For several candidates:
         their merged verdict, the rule when they share one (and what it overrides for the
-        first candidate; each candidate's own decision is in `candidates`)."""
+        first candidate; each candidate's own decision is in `candidates`). An id the rules
+        do not define is an UnknownNameError (a surface 'nope' was answered: denied), and an
+        `at` without a zone a DateError."""
+        catalog = self.catalog
+        if platform not in catalog.platforms:
+            catalog.platform_id(_text(platform, "platform"))  # says what there is
+            raise UnknownNameError(N_("'{name}' is a platform's name, not its id; give "
+                                      "the id"), name=platform)  # fmt: skip
+        if surface not in catalog.surfaces:
+            catalog.surface_id(_text(surface, "surface"))
+            raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
+                                      "the id"), name=surface)  # fmt: skip
+        if not isinstance(at, datetime) or at.tzinfo is None:
+            raise DateError(N_("the instant to decide at must be a datetime with its zone, "
+                               "not {what}"), what=repr(at))  # fmt: skip
         if len(resolved.candidates) == 1:
             one = self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
             return one._replace(kind=resolved.kind)
