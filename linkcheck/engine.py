@@ -153,16 +153,17 @@ class RuleSet:
     def decide(self, platform: str, resolved: Resolved, surface: str, at: datetime) -> Decision:
         """The decision for ids already resolved; `at` must be aware. For several candidates:
         their merged verdict, the rule when they share one (and what it overrides for the
-        first candidate; each candidate's own decision is in `candidates`). An id the rules
-        do not define is an UnknownNameError (a surface 'nope' was answered: denied), and an
-        `at` without a zone a DateError."""
+        first candidate; each candidate's own decision is in `candidates`). A platform the
+        rules do not define, or a name given for an id, is an UnknownNameError (the name
+        快手 was answered unknown for Tmall in its window), and an `at` without a zone a
+        DateError. (A surface id no file defines is answered, as a rule for every surface
+        answers it: a checklist's default surfaces need not be a team file's.)"""
         catalog = self.catalog
         if platform not in catalog.platforms:
             catalog.platform_id(_text(platform, "platform"))  # says what there is
             raise UnknownNameError(N_("'{name}' is a platform's name, not its id; give "
                                       "the id"), name=platform)  # fmt: skip
-        if surface not in catalog.surfaces:
-            catalog.surface_id(_text(surface, "surface"))
+        if surface not in catalog.surfaces and _names_one(catalog, _text(surface, "surface")):
             raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
                                       "the id"), name=surface)  # fmt: skip
         if not isinstance(at, datetime) or at.tzinfo is None:
@@ -266,3 +267,12 @@ def _text(value, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+def _names_one(catalog: Catalog, surface: str) -> bool:
+    """Whether `surface` is the name or alias of a surface (not its id)."""
+    try:
+        catalog.surface_id(surface)
+    except UnknownNameError:
+        return False
+    return True

@@ -383,13 +383,13 @@ def test_a_naive_now_is_the_platforms_zone_never_the_machines(bundled, monkeypat
 
 
 def test_decide_takes_ids_and_an_aware_instant_or_says_what_it_was_given(bundled):
-    """decide() answered what it was not asked: a surface 'nope' was denied, the platform
-    '快手' (a name, not the id) unknown for Tmall in its window (a new user's trial)."""
+    """decide() answered what it was not asked: the platform '快手' (a name, not the id)
+    unknown for Tmall in its window, the surface '直播' likewise (a new user's trial)."""
     at = datetime(2022, 11, 11, tzinfo=ZoneInfo("Asia/Shanghai"))
     tmall = bundled.resolve("tmall")
     assert bundled.decide("kuaishou", tmall, "livestream", at).verdict == "allowed"
-    with pytest.raises(UnknownNameError, match="unknown surface 'nope'"):
-        bundled.decide("kuaishou", tmall, "nope", at)
+    with pytest.raises(UnknownNameError, match="unknown platform 'nowhere'"):
+        bundled.decide("nowhere", tmall, "livestream", at)
     with pytest.raises(UnknownNameError, match="'快手' is a platform's name, not its id"):
         bundled.decide("快手", tmall, "livestream", at)
     with pytest.raises(UnknownNameError, match="'直播' is a surface's name, not its id"):
