@@ -240,3 +240,18 @@ def test_a_zip_feature_python_cannot_read_is_a_clean_exit_2(run, tmp_path, patch
     assert_clean_error(
         run("batch", str(path)), f"input '{path}'", "not a readable .xlsx workbook", fragment
     )
+
+
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (KeyError("xl/sharedStrings.xml"), "a part it names is missing: 'xl/sharedStrings.xml'"),
+        (EOFError(), "it is cut short"),
+        (zipfile.BadZipFile("Bad CRC-32"), "its zip archive is broken: Bad CRC-32"),
+        (ValueError("x\x1b[31m"), "its content is not as a workbook's: x\\x1b[31m"),
+    ],
+)  # fmt: skip
+def test_why_a_workbook_cannot_be_read_is_said_in_words(exc, said):
+    """Python's exception names (ParseError, BadZipFile) were the reason shown; a reason
+    without a detail is its words alone, and a detail's control characters are escaped."""
+    assert str(book_reader._why(exc)) == said
