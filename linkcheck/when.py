@@ -625,7 +625,7 @@ def _parse(raw: str, text: str, default: datetime, dayfirst: bool):
     try:
         value = parser.parser(info).parse(text, default=default, dayfirst=dayfirst,
                                           tzinfos=zone_of)  # fmt: skip
-    except (OverflowError, ArithmeticError):  # a time's digits past decimal's precision
+    except ArithmeticError:  # OverflowError, or a time's digits past decimal's precision
         raise _out_of_range(raw) from None  # ('0:' and 32 digits: DivisionImpossible)
     except ValueError as exc:
         if isinstance(exc.__cause__, ValueError):  # it read the fields: the calendar has none
