@@ -10,15 +10,7 @@ from typing import Protocol
 
 from ..errors import TOP_LEVEL
 from ..i18n import N_, Deferred, Message
-from ..model import (
-    Catalog,
-    Document,
-    Group,
-    Horizon,
-    Platform,
-    Source,
-    Surface,
-)
+from ..model import Catalog, Document, Group, Horizon, Platform, Source, Surface
 from ..names import closest, did_you_mean, normalize
 from .rule import read_rule, representable
 from .schema import (
