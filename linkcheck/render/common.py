@@ -99,11 +99,10 @@ def console(color: str = "auto", stderr: bool = False):
     from .fit import terminal_width
 
     width = terminal_width() if os.environ.get("COLUMNS", "").isdigit() else None
+    shared = {"stderr": stderr, "highlight": False, "soft_wrap": False, "width": width}
     if color == "never":  # no escape code at all: no colour, and no bold or dim either
-        return Console(stderr=stderr, color_system=None, highlight=False, soft_wrap=False,
-                       width=width)  # fmt: skip
-    return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=False,
-                   width=width)  # fmt: skip
+        return Console(color_system=None, **shared)
+    return Console(force_terminal=force, **shared)
 
 
 def to_json(document) -> str:
