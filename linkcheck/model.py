@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from .errors import UnknownNameError, shown
 from .i18n import N_, Deferred
+from .i18n import normalize as language_of
 from .names import LONGEST_NAME, closest, did_you_mean, normalize
 
 # The word in a rules file → the verdict a query answers.
@@ -172,8 +173,9 @@ class Rule(NamedTuple):
         return (self.citation, *self.also_cited)
 
     def note_for(self, language: str) -> str:
-        """The note in `language` (zh: note_zh when there is one, else the note)."""
-        return (self.note_zh or self.note) if language == "zh" else self.note
+        """The note in `language` (any Chinese tag — zh, zh-CN, zh_CN.UTF-8 — picks note_zh
+        when there is one; else the note)."""
+        return (self.note_zh or self.note) if language_of(language) == "zh" else self.note
 
     @property
     def outcome(self) -> str:

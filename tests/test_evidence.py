@@ -284,3 +284,12 @@ def test_the_bundled_document_is_declared_with_its_hash(bundled):
     assert (document.title, document.publisher, document.published) == (
         "快手重新开启联盟之路", "电商头条", "2022-10",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("tag", ["zh", "zh-CN", "zh_CN.UTF-8", "ZH", " zh-Hans "])
+def test_a_rules_chinese_note_is_given_for_any_chinese_language_tag(tag):
+    from linkcheck import load_rules
+
+    rule = next(r for r in load_rules().rules if r.note_zh)
+    assert rule.note_for(tag) == rule.note_zh
+    assert rule.note_for("en-US") == rule.note_for("en") == rule.note
