@@ -95,6 +95,13 @@ _PATTERNS = {
     "ordinal": (r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE),
     # a time of day (20:00; 8:05:09 is one): not an offset (+08:00, or -05:00 after a space)
     "clock": (r"(?<![\d+])(?<!\s-)\d{1,2}:\d\d", 0),
+    # a time of day that is the end of the day: 24:00, 24:00:00 (not 24:00:01, nor an offset)
+    "day_end": (r"(?<![\d+])(?<!\s-)24:00(?::00)?(?![\d:.])", 0),
+    # 24:00 or 24点 in a text that was read (24点30 is refused): the written day's end
+    "names_day_end": (
+        r"(?<![\d+])(?<!\s-)24:00(?::00)?(?![\d:.])|(?<![\d十])(?:24|二十四)\s*[点时]",
+        0,
+    ),
     "sign": (r"[+-]\s*\d", 0),
     # a month and day with a dot, as Chinese shops write festivals (11.11, 12.12): a decimal
     # number to dateutil
@@ -255,7 +262,7 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
         if tail and any(c.isdigit() for c in text[: tail.start()]):
             # after the date, or between it and its time (2022-11-11 星期五 晚上8点)
             rest = (text[: tail.start()] + " " + text[tail.end() :]).strip()
-            return _weekday_checked(raw, read_when(rest, tz, now, style), tail)
+            return _weekday_checked(raw, read_when(rest, tz, now, style), tail, rest)
     if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
         return _serial(m, tz)
     if style.format is not None:
@@ -371,10 +378,20 @@ def _build(raw: str, tz: tzinfo, y, m, d, h=0, mi=0) -> datetime:
     problem = _calendar_problem(raw, y, m, d)
     if problem is not None:
         raise problem
+    if h == 24 and mi == 0:  # 11月11日24点: the day's end, the next day's 00:00 (as ISO's)
+        return _day_end(raw, datetime(y, m, d, tzinfo=tz))
     if h > 23 or mi > 59:
         raise DateError(N_("impossible date '{raw}': there is no time {time}"),
                         raw=_show(raw), time=f"{h:02d}:{mi:02d}")  # fmt: skip
     return datetime(y, m, d, h, mi, tzinfo=tz)
+
+
+def _day_end(raw: str, day: datetime) -> datetime:
+    """24:00 of `day` (its 00:00): the next day's 00:00, on the wall clock."""
+    try:
+        return day + timedelta(days=1)
+    except OverflowError:
+        raise _out_of_range(raw) from None
 
 
 def _out_of_range(raw: str) -> DateError:
@@ -421,16 +438,20 @@ def _chinese(raw: str, tz: tzinfo, m: re.Match, y, month, day, year: int) -> Rea
     return Reading(at, None if y else year)
 
 
-def _weekday_checked(raw: str, reading: Reading, tail: re.Match) -> Reading:
-    """A date and the weekday written after it, which must be the date's own."""
+def _weekday_checked(raw: str, reading: Reading, tail: re.Match, rest: str) -> Reading:
+    """A date and the weekday written after it, which must be the date's own (`rest`: the
+    text without the weekday, read as `reading`)."""
     named = min("一二三四五六日天".index(tail["day"]), 6)
-    if reading.at.weekday() != named:
+    written = reading.at
+    if is_midnight(written) and _RE.names_day_end.search(rest):  # 周五 24:00: Friday's end
+        written -= timedelta(days=1)
+    if written.weekday() != named:
         raise DateError(
             N_("'{date}' names a {named}, but {day} is a {weekday}"),
             date=_show(raw),
             named=Deferred(WEEKDAYS[named]),
-            day=reading.at.date().isoformat(),
-            weekday=Deferred(WEEKDAYS[reading.at.weekday()]),
+            day=written.date().isoformat(),
+            weekday=Deferred(WEEKDAYS[written.weekday()]),
         )
     return reading
 
@@ -666,6 +687,10 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
     # an ordinal's suffix (11th) goes with its number; dateutil would skip it anywhere
     text = _RE.ordinal.sub("", text)
     _one_time(raw, text)
+    # 24:00 (24:00:00) is the day's end, the next day's 00:00, as ISO's is: dateutil refuses it
+    end = _RE.day_end.search(text)
+    if end is not None:
+        text = text[: end.start()] + "00:00" + text[end.end() :]
     value, info = _parse(raw, text, _DEFAULTS[0], dayfirst)
     other = _parse(raw, text, _DEFAULTS[1], dayfirst)[0]
     if value.month != other.month:
@@ -708,6 +733,8 @@ def _free_form(raw: str, text: str, tz: tzinfo, year: int, style: DateStyle) -> 
             day=value.date().isoformat(),
             weekday=Deferred(WEEKDAYS[value.weekday()]),
         )
+    if end is not None:
+        value = _day_end(raw, value)
     return Reading(_placed(raw, value, tz), assumed)
 
 

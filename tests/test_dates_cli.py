@@ -417,3 +417,20 @@ def test_upcoming_days_in_full_width_are_read(run, typed, plain):
     assert got.exit_code == 0, got.stderr
     assert got.stdout == run("upcoming", "--on", "2022-10-01", "--days", plain, "--json").stdout
     assert json.loads(got.stdout)["days"] > 0
+
+
+@pytest.mark.parametrize("end", ["2022-11-30 24:00", "2022/11/30 24:00", "2022年11月30日24点"])
+def test_24_00_on_a_windows_last_day_is_past_the_window(run, write, end):
+    # JD self-operated's window ends 2022-11-30 inclusive: 23:59 is inside, 24:00 is the
+    # next day's first instant — outside, as 2022-12-01 is, in a check and in a checklist
+    def answer(when: str) -> list[str]:
+        result = run("check", "jd-self", "-s", "livestream", "--on", when, "--format", "plain",
+                     ok=False)  # fmt: skip
+        return result.stdout.splitlines()[0].split("\t")
+
+    inside, past, after = answer("2022-11-30 23:59"), answer(end), answer("2022-12-01")
+    assert inside[0] == "allowed" and past[0] == after[0] == "unknown"
+    assert past[4] == after[4] == "2022-12-01T00:00:00+08:00" and past[5] == after[5]
+    path = write("edge.csv", f"source,date\njd-self,2022-11-30 23:59\njd-self,{end}\n")
+    rows = _rows(run("batch", path, "-s", "livestream", "--fail-on", "never"))
+    assert [r[3] for r in rows[1:]] == ["allowed", "unknown"]

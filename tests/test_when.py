@@ -115,6 +115,20 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("2020-W53-7", sh(2021, 1, 3)),  # 2020 has 53 ISO weeks
         ("2022-W01-1", sh(2022, 1, 3)),
         ("2022-11-11T24:00", sh(2022, 11, 12)),  # ISO's end of the day
+        # 24:00 is the day's end, the next day's 00:00, in every form that has a time
+        ("2022-11-11 24:00", sh(2022, 11, 12)),
+        ("2022/11/11 24:00", sh(2022, 11, 12)),
+        ("2022/11/11 24:00:00", sh(2022, 11, 12)),
+        ("Nov 30 2022 24:00", sh(2022, 12, 1)),
+        ("2022/12/31 24:00 +0800", sh(2023, 1, 1)),
+        ("2022/12/31 24:00 Z", sh(2023, 1, 1, 8)),
+        ("2022年11月11日 24:00", sh(2022, 11, 12)),
+        ("2022年11月11日24点", sh(2022, 11, 12)),
+        ("2022年12月31日 二十四点", sh(2023, 1, 1)),
+        ("2022-11-11 24点", sh(2022, 11, 12)),
+        ("2022/11/11 周五 24:00", sh(2022, 11, 12)),  # Friday's end
+        ("2022年11月11日 星期五 24点", sh(2022, 11, 12)),
+        ("明天 24:00", sh(2026, 3, 7)),
         # what isoparse does not read goes to parser.parse
         ("2022-11-11 8:00", sh(2022, 11, 11, 8)),
         ("2022-11-11T8:00", sh(2022, 11, 11, 8)),
@@ -301,8 +315,13 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("2022-02-30T10:00", "impossible date '2022-02-30T10:00': 2022-02 has 28 days"),
         ("20220230T1000", "impossible date '20220230T1000': 2022-02 has 28 days"),
         ("2022年2月30日", "impossible date '2022年2月30日': 2022-02 has 28 days"),
-        ("2022年11月11日 24:00", "impossible date '2022年11月11日 24:00': there is no time "
-         "24:00"),
+        ("2022年11月11日 24:30", "impossible date '2022年11月11日 24:30': there is no time "
+         "24:30"),
+        ("2022/11/11 24:00:01", no_such_day("2022/11/11 24:00:01")),
+        ("2022/11/11 24:30", no_such_day("2022/11/11 24:30")),
+        ("2022/11/11 周六 24:00", "'2022/11/11 周六 24:00' names a Saturday, but 2022-11-11 "
+         "is a Friday"),
+        ("9999/12/31 24:00", f"date out of range '9999/12/31 24:00': {ACCEPTED}"),
         ("2022年11月11日 20:60", "impossible date '2022年11月11日 20:60': there is no time "
          "20:60"),
         ("2022-11-11 25:00", no_such_day("2022-11-11 25:00")),
@@ -331,7 +350,7 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
          "'2022-11-11（周四）20:00' names a Thursday, but 2022-11-11 is a Friday"),
         ("11月11日 晚上两点", "impossible time in '11月11日 晚上两点': 晚上"
          " has no hour 2 (it has 5–11, 17–23)"),
-        ("11月11日 二十四点", "impossible date '11月11日 二十四点': there is no time 24:00"),
+        ("11月11日 二十四点半", "impossible date '11月11日 二十四点半': there is no time 24:30"),
         ("11月11日 十十点", f"invalid date '11月11日 十十点': {ACCEPTED}"),
         # an offset or a time? dateutil reads 05:30 (the property test found it)
         ("1999-01-01 -0530", "invalid date '1999-01-01 -0530': a '-' right after the day may "

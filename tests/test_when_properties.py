@@ -347,3 +347,28 @@ def test_a_chinese_weekday_after_a_date_is_checked_against_it(day, named, way):
     else:
         with pytest.raises(DateError, match="names a"):
             parse_when(text, SH)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    day=st.dates(min_value=datetime(1000, 1, 1).date(), max_value=datetime(9999, 12, 30).date()),
+    form=st.sampled_from(
+        [
+            "{d:%Y-%m-%d} 24:00",
+            "{d:%Y-%m-%d}T24:00",
+            "{d:%Y/%m/%d} 24:00",
+            "{d:%Y/%m/%d} 24:00:00",
+            "{d:%b} {d.day} {d:%Y} 24:00",
+            "{d.year}年{d.month}月{d.day}日24点",
+            "{d.year}年{d.month}月{d.day}日 24:00",
+            "{d:%Y-%m-%d} 24点",
+        ]
+    ),
+    zone=st.sampled_from(["Asia/Shanghai", "America/Los_Angeles", "Pacific/Kiritimati", "UTC"]),
+)
+def test_24_00_is_the_next_days_first_instant_in_every_form(day, form, zone):
+    tz = ZoneInfo(zone)
+    text = form.format(d=day)
+    at = parse_when(text, tz)
+    following = day + timedelta(days=1)
+    assert at == datetime(following.year, following.month, following.day, tzinfo=tz), text
