@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from linkcheck.batch import COLUMN_NAMES, Columns, InputError
+from linkcheck.batch.columns import MEANINGS
 
 from .helpers import assert_clean_error
 
@@ -102,6 +103,48 @@ def test_a_header_marked_to_be_filled_in_is_read(header, meaning):
     — the run stopped with 'no source or url column' (a new user's trial)."""
     columns = Columns.find(["sku", header, "来源" if meaning != "source" else "链接"])
     assert columns.at(meaning) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "meaning"),
+    [
+        ("来源（例：天猫）", "source"), ("来源【例如：淘宝】", "source"),
+        ("来源 (e.g. Tmall)", "source"),
+        ("Source (e.g. tmall, jd-self)", "source"), ("source (eg tmall)", "source"),
+        ("日期（格式：2022-11-11）", "date"), ("日期(YYYY-MM-DD)", "date"),
+        ("直播日期（年/月/日）", "date"), ("date (format: YYYY-MM-DD)", "date"),
+        ("链接(如 https://item.jd.com/1.html)", "url"), ("*来源（例：天猫）", "source"),
+        ("场景（示例：直播）", "surface"),
+    ],
+)  # fmt: skip
+def test_a_header_with_a_note_of_what_to_write_is_read(header, meaning):
+    """Templates show what to write in a column: 来源（例：天猫）, 日期(YYYY-MM-DD) — such a
+    header is its name (the run stopped with 'no source or url column')."""
+    columns = Columns.find(["sku", header, "来源" if meaning != "source" else "链接"])
+    assert columns.at(meaning) == 1
+
+
+@pytest.mark.parametrize(
+    "header", ["商品链接(备用)", "来源(exotic)", "日期（北京时间）", "(例:天猫)"]
+)
+def test_a_note_that_is_not_an_example_or_form_keeps_the_header_unread(header):
+    """A note that says something else — a backup link, a time zone — is not taken off:
+    the column is not read as the meaning, but named as one that looks like it."""
+    found = Columns.find(["链接", header])
+    assert 1 not in [found.at(m) for m in MEANINGS]
+
+
+def test_a_checklist_whose_header_shows_what_to_write_is_answered(run, write):
+    path = write(
+        "list.csv",
+        "双11 选品表\n商品名称,来源（例：天猫）,日期（格式：2022-11-11）\n保温杯,天猫,2022-11-11\n",
+    )
+    result = run("batch", path, "-s", "livestream")
+    assert result.exit_code == 0, result.stderr
+    assert "source: 来源（例：天猫） (column 2)" in result.stderr
+    assert "date: 日期（格式：2022-11-11） (column 3)" in result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][3:5] == ["livestream", "allowed"]
 
 
 def test_a_checklist_whose_header_is_marked_is_answered(run, write):

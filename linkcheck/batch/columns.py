@@ -179,12 +179,19 @@ def _name_key(name: str, nested: bool) -> str:
 # the marks a template puts on a header to say its column must or may be filled in: 来源*,
 # *来源, ※链接, 来源（必填）, 【必填】商品链接, 日期(选填) (after normalize: NFKC, case folded)
 _MARK = r"(?:[*※]+|[(\[【<](?:必填|选填|必须|可选|required|optional)[)\]】>])"
-_MARKS = re.compile(rf"^{_MARK}-?|-?{_MARK}$")
+# 来源（例：天猫）, Source (e.g. tmall), 日期（格式：2022-11-11）, 日期(YYYY-MM-DD): a note at the
+# end that shows what to write — an example or the form (never another meaning: 链接(备用))
+_NOTE = (
+    r"[(\[【<](?:例|如|示例|举例|比如|格式|(?:e\.?g\.?|example|format|ex)(?![a-z])"
+    r"|yyyy|yy|年)[^)\]】>]*[)\]】>]"
+)
+_MARKS = re.compile(rf"^{_MARK}-?|-?{_MARK}$|-?{_NOTE}$")
 
 
 def header_key(name: str) -> str:
     """A header cell as it is compared with the known names: normalized, without a
-    byte-order mark or the marks of a field to fill in (a header of marks alone is itself)."""
+    byte-order mark, the marks of a field to fill in or a note showing what to write in it
+    (a header of marks alone is itself)."""
     key = normalize(name.lstrip("\ufeff"))
     bare = key
     while bare and (bare[0] in "*※([【<" or bare[-1] in "*※)]】>"):  # 来源（必填）*: each mark
