@@ -1,4 +1,5 @@
-"""How user-typed names compare: case, width, spaces and `_`/`-` do not matter."""
+"""How user-typed names compare: case, width, spaces, `_`/`-` and traditional or simplified
+script do not matter."""
 
 from __future__ import annotations
 
@@ -18,13 +19,29 @@ def _han(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
+# Traditional Chinese characters of the names, headers and dates linkcheck reads, as their
+# simplified forms (天貓 is 天猫, 京東自營 京东自营, 來源 来源, 短視頻 短视频, 晚上8點 晚上8点): a
+# checklist typed in Hong Kong or Taiwan, or pasted from a traditional-script page, reads as
+# one in simplified script. Only characters with one simplified form are here.
+_TRADITIONAL = str.maketrans(
+    "專東賣發臺國場媽寶帶廣開掛時來貓電網聯艦營視詳貝貨購車裡裏鋪舖鏈間際頁預頻黃點號兩禮週雙個後這淩選單",
+    "专东卖发台国场妈宝带广开挂时来猫电网联舰营视详贝货购车里里铺铺链间际页预频黄点号两礼周双个后这凌选单",
+)
+
+
+def simplified(text: str) -> str:
+    """`text` with the traditional characters of _TRADITIONAL in their simplified forms."""
+    return text.translate(_TRADITIONAL)
+
+
 def normalize(name: str) -> str:
     """`ＴＭＡＬＬ`, ` Tmall `, `jd_self`, `JD self` and `_jd–self_` compare as `tmall`,
     `jd-self`; `京东 自营` and `JD 自营` as `京东自营`, `jd自营`: a separator beside a Chinese
     character, where Chinese writes none (a space between Chinese and Latin letters is
     typography), is dropped. (Not a regular expression with those ranges: compiling one was a
     twentieth of a cold `check`.)"""
-    text = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", name).strip().casefold())
+    text = unicodedata.normalize("NFKC", name).strip().casefold().translate(_TRADITIONAL)
+    text = _SEPARATORS.sub("-", text)
     text = text.strip("-") or text  # `_天猫_` is `天猫`; `-` alone a name still, not an empty one
     if "-" not in text or text == "-":
         return text

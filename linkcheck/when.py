@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DateError, shown
 from .i18n import N_, Deferred
+from .names import simplified
 
 ACCEPTED = Deferred(
     N_(
@@ -316,7 +317,7 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
 
 def _normal(raw: str) -> str:
     """NFKC (full-width digits and letters as ASCII), stripped; at most 64 characters."""
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = simplified(unicodedata.normalize("NFKC", raw).strip())
     if not text or len(text) > 64:
         raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
     return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import csv
+import io
 import json
 import os
 import re
@@ -584,3 +586,40 @@ def test_every_surface_is_named_as_any_name_is(run, typed):
     result = run("check", "tmall", "--on", "2022-11-11", "-s", typed, "--format", "plain")
     assert result.exit_code in (0, 1, 3), result.stderr
     assert len(result.stdout.splitlines()) == 4  # every bundled surface
+
+
+@pytest.mark.parametrize(
+    ("typed", "source", "surface"),
+    [("天貓", "tmall", "短視頻"), ("淘寶", "taobao", "直播間"), ("京東自營", "jd-self", "直播"),
+     ("京東 POP", "jd-pop", "直播間購物車"), ("淘寶聯盟", "taobao-union", "短視頻購物車"),
+     ("天貓國際", "tmall", "直播預告"), ("抖音小店", "douyin-shop", "商家詳情頁")],
+)  # fmt: skip
+def test_traditional_script_names_read_as_their_simplified_forms(run, typed, source, surface):
+    """A checklist typed in Hong Kong or Taiwan, or pasted from a traditional-script page:
+    天貓 is 天猫 (a new user's trial: unknown sources, 京東 with no suggestion)."""
+    simple = run("check", simplified(typed), "-s", simplified(surface), "--on", "2022-11-11",
+                 "--format", "plain", ok=False)  # fmt: skip
+    result = run("check", typed, "-s", surface, "--on", "2022-11-11", "--format", "plain",
+                 ok=False)  # fmt: skip
+    assert result.exit_code in (0, 1, 3), result.stderr
+    assert result.stdout.split("\t")[2] == source
+    assert result.stdout == simple.stdout
+
+
+def test_a_traditional_script_checklist_is_answered(run, write):
+    path = write("tw.csv", "商品名稱,來源,直播日期,平臺\n保溫杯,天貓,2022年11月11日 晚上8點,快手\n"
+                 "耳機,京東自營,雙11,快手\n")  # fmt: skip
+    result = run("batch", path, "-s", "直播", "--year", "2022")
+    assert result.exit_code == 0, result.stderr
+    assert "source: 來源 (column 2)" in result.stderr and "date: 直播日期" in result.stderr
+    assert "platform: 平臺 (column 4)" in result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [r[5] for r in rows[1:]] == ["allowed", "allowed"]
+    assert rows[1][6] == "kuaishou-2022-tmall-window"
+    assert rows[2][6] == "kuaishou-2022-jd-self-window"
+
+
+def simplified(text: str) -> str:
+    from linkcheck.names import simplified
+
+    return simplified(text)
