@@ -10,8 +10,10 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from .helpers import assert_clean_error
+from .helpers import assert_clean_error, examples
 
 TITLED = (
     "双11直播选品表,,,,\n"
@@ -442,3 +444,152 @@ def test_piped_input_needs_no_dash(run):
     assert result.exit_code == 0, result.stderr
     assert "from the terminal" not in result.stderr
     assert rows_of(result.stdout)[1][:3] == ["tmall", "livestream", "allowed"]
+
+
+def _merged_workbook(path) -> None:
+    """A day's products under one merged platform cell and one merged date cell, as ops
+    sheets group them (a new user's trial: the rows under the first read no platform and no
+    date, and were answered for Kuaishou on --on's date, allowed, without a word)."""
+    from datetime import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["双11直播选品表"])
+    sheet.merge_cells("A1:E1")  # the title: above the header, never spread
+    sheet.append(["平台", "商品", "来源", "直播日期", "备注"])
+    sheet.append(["抖音", "杯子", "天猫", datetime(2022, 10, 28), "同款"])
+    sheet.append([None, "鞋", "天猫", None, None])
+    sheet.append([None, "耳机", "京东自营", None, "x"])
+    sheet.append(["快手", "包", "天猫", datetime(2022, 10, 27), None])
+    sheet.append([None, "帽", "天猫", None, None])
+    sheet.append(["快手", "伞", "天猫", datetime(2022, 11, 11), None])
+    for ref in ("A3:A5", "D3:D5", "E3:E4", "A6:A7", "D6:D7", "B8:C8"):
+        sheet.merge_cells(ref)
+    for row in range(3, 9):
+        sheet.cell(row, 4).number_format = "yyyy-mm-dd"
+    sheet["C3"].hyperlink = "https://example.com/a"  # a sheet with hyperlinks: one pass
+    book.save(path)
+
+
+def test_merged_cells_below_the_header_are_read_in_every_row_they_cover(run, tmp_path):
+    source = tmp_path / "分组.xlsx"
+    _merged_workbook(source)
+    result = run("batch", str(source), "--fail-on", "never")  # the default: two answers a row
+    assert result.exit_code == 0, result.stderr
+    assert ("merged cells: each row of A3:A5, D3:D5, E3:E4, A6:A7, D6:D7, B8:C8 is read with "
+            "the range's value, as Excel shows it") in " ".join(result.stderr.split())  # fmt: skip
+    rows = rows_of(result.stdout.lstrip("\ufeff"))
+    assert [r[:5] for r in rows[1::2]] == [
+        ["抖音", "杯子", "天猫", "2022-10-28", "同款"],
+        ["抖音", "鞋", "天猫", "2022-10-28", "同款"],
+        ["抖音", "耳机", "京东自营", "2022-10-28", "x"],
+        ["快手", "包", "天猫", "2022-10-27", ""],
+        ["快手", "帽", "天猫", "2022-10-27", ""],
+        ["快手", "伞", "伞", "2022-11-11", ""],  # B8:C8: the row's own C8 is hidden
+    ]
+    assert [r[6] for r in rows[1:11:2]] == ["denied"] * 5  # Douyin's closed loop; 10-27 cut
+    assert rows[3][7] == rows[5][7] == "douyin-2020-closed-loop"
+    assert rows[9][7] == "kuaishou-2022-03-cutoff"
+    assert rows[11][6] == "error"  # '伞' is no source: what the sheet shows
+
+
+def test_merged_cells_come_back_typed_in_a_workbook_two_readers_read(run, tmp_path):
+    source, out = tmp_path / "分组.xlsx", tmp_path / "结果.xlsx"
+    _merged_workbook(source)
+    result = run("batch", str(source), "-o", str(out), "-s", "直播", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    by_openpyxl, by_calamine = _both_readers(out)
+    for rows in (by_openpyxl, by_calamine):
+        assert [r[0] for r in rows[1:6]] == ["抖音", "抖音", "抖音", "快手", "快手"]
+        dates = [r[3] for r in rows[1:4]]  # dates still (calamine: a date, openpyxl: datetime)
+        assert all(not isinstance(d, str) for d in dates)
+        assert [d.isoformat()[:10] for d in dates] == ["2022-10-28"] * 3
+        assert [r[6] for r in rows[1:6]] == ["denied"] * 5
+
+
+def _both_readers(path):
+    from .test_checklist_excel import _both_readers as both
+
+    return both(path)
+
+
+def test_a_workbook_without_merged_cells_says_nothing_of_them(run, tmp_path):
+    source = tmp_path / "选品.xlsx"
+    _titled_workbook(source)  # only the title is merged, above the header
+    result = run("batch", str(source), "--format", "csv", ok=True)
+    assert "merged" not in result.stderr
+
+
+def test_merged_ranges_that_overlap_are_a_clean_error(run, tmp_path):
+    """Excel never writes overlapping merges; a file that has them (written by hand, or
+    hostile: ranges stacked on one cell) stops, rather than spreading each over each row."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["来源", "日期"])
+    sheet.append(["天猫", "2022-11-11"])
+    sheet.append([None, None])
+    for ref in ("A2:A3", "A2:B2", "A2:A2", "B2:B3", "A2:B3"):
+        sheet.merge_cells(ref)
+    path = tmp_path / "overlap.xlsx"
+    book.save(path)
+    out = tmp_path / "out.csv"
+    result = run("batch", str(path), "-s", "直播", "-o", str(out))
+    assert_clean_error(result)
+    assert "merged ranges overlap (row 2)" in result.stderr
+    assert not out.exists()
+
+
+def test_many_merged_ranges_are_named_six_and_counted():
+    from linkcheck.render import batch_merged
+
+    refs = [f"A{3 * i}:A{3 * i + 1}" for i in range(1, 10)]
+    assert batch_merged(refs) == [
+        "merged cells: each row of A3:A4, A6:A7, A9:A10, A12:A13, A15:A16, A18:A19 and 3 more "
+        "is read with the range's value, as Excel shows it"
+    ]
+    assert batch_merged([]) == []
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(data=st.data())
+def test_merged_ranges_read_as_the_first_cells_value_in_every_cell(data, tmp_path_factory):
+    """Any set of ranges that do not overlap, below the header, over any cells: each cell a
+    range covers reads its first cell's text; every other cell reads its own (a brute-force
+    reference over the grid)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from linkcheck.batch.workbook import read_sheet
+
+    width, height = data.draw(st.integers(2, 5)), data.draw(st.integers(1, 8))
+    grid = [[data.draw(st.sampled_from(["", "天猫", "x", "7"])) for _ in range(width)]
+            for _ in range(height)]  # fmt: skip
+    taken: set[tuple[int, int]] = set()
+    ranges = []
+    for _ in range(data.draw(st.integers(0, 4))):
+        r1, c1 = data.draw(st.integers(0, height - 1)), data.draw(st.integers(0, width - 1))
+        r2 = data.draw(st.integers(r1, height - 1))
+        c2 = data.draw(st.integers(c1, width - 1))
+        cells = {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        if len(cells) > 1 and not cells & taken:
+            taken |= cells
+            ranges.append((r1, r2, c1, c2))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["来源", *(f"h{i}" for i in range(1, width)), "id"])
+    for i, row in enumerate(grid):  # the id, never merged, keeps every row in the sheet
+        sheet.append([*(v or None for v in row), f"r{i}"])
+    for r1, r2, c1, c2 in ranges:  # openpyxl clears every cell of a range but its first
+        sheet.merge_cells(start_row=r1 + 2, end_row=r2 + 2, start_column=c1 + 1,
+                          end_column=c2 + 1)  # fmt: skip
+    expected = [row[:] for row in grid]
+    for r1, r2, c1, c2 in ranges:
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                expected[r][c] = grid[r1][c1]
+    path = tmp_path_factory.mktemp("merged") / "m.xlsx"
+    book.save(path)
+    with open(path, "rb") as f:
+        _found, rows = read_sheet(f)
+        got = [list(row) for row in rows]
+    assert got == [[*row, f"r{i}"] for i, row in enumerate(expected)]

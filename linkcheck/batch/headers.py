@@ -56,13 +56,15 @@ FOUND = Layout()  # the header found, no column named
 class Located(Generic[T]):
     """The header row found: its number, the non-empty rows above it (number, their text;
     the first HEADER_SEARCH of them, and how many `more` there were), and the rows read after
-    it while looking (given back before the rest)."""
+    it while looking (given back before the rest); a workbook's `merged` ranges below it,
+    whose rows read the value Excel shows there."""
 
     row: T
     number: int
     above: tuple[tuple[int, str], ...]
     after: list[T]
     more: int = 0
+    merged: tuple[str, ...] = ()  # a workbook's merged ranges below it (C4:C6), filled
 
 
 @functools.cache

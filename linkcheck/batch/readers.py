@@ -264,6 +264,7 @@ class Table(NamedTuple):
     above: tuple[tuple[int, str], ...] = ()
     nested: tuple[str, ...] = ()
     more: int = 0
+    merged: tuple[str, ...] = ()  # a workbook's merged ranges below the header (C4:C6)
 
 
 class Reader(Protocol):
@@ -303,7 +304,8 @@ def _workbook(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
     from .workbook import read_sheet  # openpyxl only when a workbook is read
 
     found, rows = read_sheet(binary, layout)
-    return Table(found.row, rows, "xlsx", found.number, found.above, more=found.more)
+    return Table(found.row, rows, "xlsx", found.number, found.above, more=found.more,
+                 merged=found.merged)  # fmt: skip
 
 
 READERS: dict[Format, Reader] = {

@@ -127,6 +127,7 @@ class Summary:
     # first few as (first line, last line, such lines), and how many in all
     swallowed: tuple[tuple[int, int, int], ...] = ()
     swallowed_rows: int = 0
+    merged: tuple[str, ...] = ()  # a workbook's merged ranges below the header, filled
 
     @property
     def results(self) -> int:
@@ -235,7 +236,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
     return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine,
                    checker.serials, tuple(sorted(checker.assumed_years)), table.header_row,
                    table.above, table.more, tuple(checker.swallowed),
-                   checker.swallowed_rows)  # fmt: skip
+                   checker.swallowed_rows, table.merged)  # fmt: skip
 
 
 def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker | None = None,

@@ -333,7 +333,7 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
         if not book.worksheets:
             raise InputError(N_("the workbook has no worksheet"))
         sheet = book.worksheets[0]
-        links = _hyperlinks(book._archive, sheet._worksheet_path)
+        links, merges = _after_rows(book._archive, sheet._worksheet_path)
         source = _BoundedSource(sheet._get_source())  # parsed below as openpyxl does
         parser = WorkSheetParser(
             source,
@@ -371,6 +371,35 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
     width = len(header)
 
     formats = _NumberFormats(book)
+    # merged ranges below the header: each row of one reads the value Excel shows there
+    below = sorted(
+        (r for r in merges.ranges if r[0] > found.number and r[2] < width),
+        key=lambda r: (r[0], r[2]),
+    )
+    starting: dict[int, list[tuple[int, int, int, int]]] = {}
+    for merged in below:
+        starting.setdefault(merged[0], []).append(merged)
+    active: list[tuple[int, int, int, str, tuple | None]] = []
+
+    def spread(number: int, cells: SheetRow) -> None:
+        """Fill the cells of row `number` that merged ranges cover with their first cell's
+        value (and its type: a merged date stays a date)."""
+        nonlocal active
+        active = [a for a in active if a[0] >= number]
+        for _first, last, col1, col2 in starting.get(number, ()):
+            if cells[col1]:
+                active.append((last, col1, min(col2, width - 1), cells[col1],
+                               cells.typed.get(col1)))  # fmt: skip
+        if len(active) > width:  # ranges that do not overlap cover a column each at most
+            raise InputError(N_("the first sheet's merged ranges overlap (row {number})"),
+                             number=number)  # fmt: skip
+        for _last, col1, col2, text, typed in active:
+            for col in range(col1, col2 + 1):
+                cells[col] = text
+                if typed is not None:
+                    cells.typed[col] = typed
+                else:
+                    cells.typed.pop(col, None)
 
     def rows() -> Iterator[list[str]]:
         for number, row in chain(found.after, cells_of):
@@ -392,6 +421,8 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
                     cells[at] = text
                 elif text:
                     extra.append(text)
+            if starting or active:
+                spread(number, cells)
             if links:
                 cells.links = links.row(number, width)
             if extra:
@@ -400,7 +431,24 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
                 cells = longer
             yield cells
 
-    return Located(header, found.number, found.above, [], found.more), rows()
+    merged_refs = tuple(_range_ref(r) for r in below)
+    return Located(header, found.number, found.above, [], found.more, merged_refs), rows()
+
+
+def _range_ref(merged: tuple[int, int, int, int]) -> str:
+    """(4, 6, 2, 2) → C4:C6."""
+    first, last, col1, col2 = merged
+    return f"{_column_letters(col1)}{first}:{_column_letters(col2)}{last}"
+
+
+def _column_letters(col: int) -> str:
+    """0 → A, 26 → AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def hyperlinked(rows, at: int) -> Iterator[list[str]]:
@@ -502,52 +550,115 @@ def _cell_at(ref: str) -> tuple[int, int] | None:
     return int(m[2]), col - 1
 
 
-def _hyperlinks(archive, sheet_path: str) -> Hyperlinks:
-    """The external hyperlinks of the sheet at `sheet_path`: none unless the sheet's
-    relationships list a hyperlink; then the sheet's <hyperlinks> part (after its rows) is
-    found by one pass over its bytes, in chunks, and read without holding the sheet."""
+MERGE_LIMIT = 100_000  # merged ranges read from one sheet (Excel's own files hold far fewer)
+_MERGES_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
+_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s([^>]*)>")
+_MERGES_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?mergeCells\s*>")
+
+
+class Merges:
+    """A sheet's merged ranges (first row, last row, first column, last column; columns
+    0-based): Excel shows the first cell's value over the whole range, and keeps it in that
+    cell alone."""
+
+    __slots__ = ("ranges",)
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int, int, int]] = []
+
+    def add(self, ref: str) -> None:
+        corners = [_cell_at(part) for part in ref.split(":", 1)]
+        if len(corners) != 2 or any(c is None for c in corners):
+            return  # not a range of cells: nothing to fill
+        (row1, col1), (row2, col2) = corners  # type: ignore[misc]
+        if (row1, col1) == (row2, col2):
+            return
+        if len(self.ranges) >= MERGE_LIMIT:
+            raise InputError(
+                N_("the first sheet has more than {limit:,} merged ranges; save it as CSV"),
+                limit=MERGE_LIMIT,
+            )
+        self.ranges.append((min(row1, row2), max(row1, row2), min(col1, col2),
+                            max(col1, col2)))  # fmt: skip
+
+
+class _Section:
+    """A part of a sheet after its rows (<hyperlinks>, <mergeCells>), found by one pass over
+    the sheet's bytes and read item by item (`take(attributes)`) without holding the sheet."""
+
+    def __init__(self, word: bytes, start: re.Pattern, item: re.Pattern, end: re.Pattern,
+                 take, malformed: str) -> None:  # fmt: skip
+        self.word, self.start, self.item, self.end, self.take = word, start, item, end, take
+        self.malformed = malformed
+        self.inside = self.done = False
+        self.pending = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.pending + chunk
+        if not self.inside:
+            # (a word search first: the pattern tried at every '<' of the rows is slow)
+            found = self.start.search(data) if self.word in data else None
+            if found is None:
+                self.pending = data[-64:]  # a start tag cut by the chunk's end
+                return
+            self.inside, data = True, data[found.start() :]
+        end = self.end.search(data)
+        stop = end.start() if end else max(data.rfind(b">") + 1, 0)
+        for match in self.item.finditer(data, 0, stop):
+            self.take({
+                k.decode("utf-8", "replace").rsplit(":", 1)[-1]: (a or b)
+                for k, a, b in _ATTRIBUTE.findall(match[1])
+            })  # fmt: skip
+        if end is not None:
+            self.done = True
+            return
+        self.pending = data[stop:]
+        if len(self.pending) > XLSX_PART_LIMIT:
+            raise InputError(self.malformed)
+
+
+def _after_rows(archive, sheet_path: str) -> tuple[Hyperlinks, Merges]:
+    """The external hyperlinks and the merged ranges of the sheet at `sheet_path`, from one
+    pass over its bytes, in chunks (hyperlinks only where the sheet's relationships list
+    one)."""
     from xml.sax.saxutils import unescape
 
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
 
-    links = Hyperlinks()
+    links, merges = Hyperlinks(), Merges()
     rels_path = get_rels_path(sheet_path)
-    if rels_path not in archive.namelist():
-        return links
-    targets = {
-        r.Id: r.Target
-        for r in get_dependents(archive, rels_path)
-        if (r.Type or "").endswith("/hyperlink") and r.Id and r.Target
-    }
-    if not targets:
-        return links
+    targets = {}
+    if rels_path in archive.namelist():
+        targets = {
+            r.Id: r.Target
+            for r in get_dependents(archive, rels_path)
+            if (r.Type or "").endswith("/hyperlink") and r.Id and r.Target
+        }
     entities = {"&quot;": '"', "&apos;": "'"}
-    inside = False
-    pending = b""
+
+    def link(attributes: dict[str, bytes]) -> None:
+        ref, ident = attributes.get("ref"), attributes.get("id")
+        if ref and ident:
+            target = targets.get(unescape(ident.decode("utf-8", "replace"), entities))
+            if target:
+                links.add(ref.decode("ascii", "replace"), target)
+
+    def merge(attributes: dict[str, bytes]) -> None:
+        if ref := attributes.get("ref"):
+            merges.add(ref.decode("ascii", "replace"))
+
+    merged = N_("the first sheet's merged cells are malformed")
+    sections = [_Section(b"mergeCells", _MERGES_START, _MERGE, _MERGES_END, merge, merged)]
+    if targets:
+        linked = N_("the first sheet's hyperlinks are malformed")
+        sections.append(
+            _Section(b"hyperlinks", _HYPERLINKS_START, _HYPERLINK, _HYPERLINKS_END, link, linked)
+        )
     with archive.open(sheet_path) as stream:
         while chunk := stream.read(1 << 20):
-            data = pending + chunk
-            if not inside:
-                start = _HYPERLINKS_START.search(data)
-                if start is None:
-                    pending = data[-64:]  # a start tag cut by the chunk's end
-                    continue
-                inside, data = True, data[start.start() :]
-            end = _HYPERLINKS_END.search(data)
-            stop = end.start() if end else max(data.rfind(b">") + 1, 0)
-            for match in _HYPERLINK.finditer(data, 0, stop):
-                attributes = {
-                    k.decode("utf-8", "replace").rsplit(":", 1)[-1]: (a or b)
-                    for k, a, b in _ATTRIBUTE.findall(match[1])
-                }
-                ref, ident = attributes.get("ref"), attributes.get("id")
-                if ref and ident:
-                    target = targets.get(unescape(ident.decode("utf-8", "replace"), entities))
-                    if target:
-                        links.add(ref.decode("ascii", "replace"), target)
-            if end is not None:
+            for section in sections:
+                if not section.done:
+                    section.feed(chunk)
+            if all(section.done for section in sections):
                 break
-            pending = data[stop:]
-            if len(pending) > XLSX_PART_LIMIT:
-                raise InputError(N_("the first sheet's hyperlinks are malformed"))
-    return links
+    return links, merges

@@ -241,6 +241,7 @@ def batch(
                                  names=ruleset.catalog.display_names())  # fmt: skip
     lines += render.batch_dates(summary.serials, summary.years, year)
     lines += render.batch_swallowed(summary.swallowed, summary.swallowed_rows)
+    lines += render.batch_merged(summary.merged)
     for line in lines:
         render.echo(render.fitted(line, indent=2), err=True)
     render.echo(render.batch_summary(summary.counts), err=True)

@@ -36,6 +36,7 @@ _HOME = {
     "ambiguity_hint": "check",
     "batch_dates": "tables",
     "batch_swallowed": "tables",
+    "batch_merged": "tables",
     "batch_reading": "tables",
     "batch_summary": "tables",
     "batch_table": "tables",

@@ -204,6 +204,24 @@ def batch_swallowed(swallowed: Sequence[tuple[int, int, int]], rows: int) -> lis
     return lines
 
 
+MERGED_SHOWN = 6  # merged ranges named; the rest counted
+
+
+def batch_merged(merged: Sequence[str]) -> list[str]:
+    """A workbook's merged ranges below the header (C4:C6), whose every row read the value
+    of the range's first cell."""
+    if not merged:
+        return []
+    ranges = ", ".join(merged[:MERGED_SHOWN])
+    if len(merged) > MERGED_SHOWN:
+        ranges = _("{ranges} and {count} more").format(
+            ranges=ranges, count=f"{len(merged) - MERGED_SHOWN:,}"
+        )
+    line = _("merged cells: each row of {ranges} is read with the range's value, as Excel "
+             "shows it")  # fmt: skip
+    return [line.format(ranges=ranges)]
+
+
 def batch_reading(columns, fills: dict[str, tuple], header_row: int = 1,
                   above: Sequence[tuple[int, str]] = (), more: int = 0,
                   names: dict[str, str] | None = None) -> list[str]:  # fmt: skip
