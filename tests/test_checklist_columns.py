@@ -115,6 +115,11 @@ def test_a_header_marked_to_be_filled_in_is_read(header, meaning):
         ("直播日期（年/月/日）", "date"), ("date (format: YYYY-MM-DD)", "date"),
         ("链接(如 https://item.jd.com/1.html)", "url"), ("*来源（例：天猫）", "source"),
         ("场景（示例：直播）", "surface"),
+        # the choices, and a label's colon (a second trial: 平台（快手/抖音） unread, every row
+        # answered for Kuaishou)
+        ("平台（快手/抖音）", "platform"), ("挂链位置（直播/短视频/商家页）", "surface"),
+        ("商品来源（天猫/京东）", "source"), ("来源（天猫、京东、拼多多）", "source"),
+        ("来源：", "source"), ("来源:", "source"), ("来源（必填）：", "source"),
     ],
 )  # fmt: skip
 def test_a_header_with_a_note_of_what_to_write_is_read(header, meaning):
