@@ -179,9 +179,9 @@ def _name_key(name: str, nested: bool) -> str:
 # the marks a template puts on a header to say its column must or may be filled in: 来源*,
 # *来源, ※链接, 来源（必填）, 【必填】商品链接, 日期(选填) (after normalize: NFKC, case folded)
 _MARK = r"(?:[*※]+|[(\[【<](?:必填|选填|必须|可选|required|optional)[)\]】>])"
-# 来源（例：天猫）, Source (e.g. tmall), 日期（格式：2022-11-11）, 日期(YYYY-MM-DD), 平台（快手/抖音）:
-# a note at the end that shows what to write — an example, the form, or the choices (never
-# another meaning: 链接(备用)) — and a label's colon (来源：)
+# 来源（例：天猫）, Source (e.g. tmall), 日期（格式：2022-11-11）, 日期(YYYY-MM-DD),
+# 平台（快手/抖音）: a note at the end that shows what to write — an example, the form, or the
+# choices (never another meaning: 链接(备用)) — and a label's colon (来源：)
 _NOTE = (
     r"[(\[【<](?:(?:例|如|示例|举例|比如|格式|(?:e\.?g\.?|example|format|ex)(?![a-z])"
     r"|yyyy|yy|年)[^)\]】>]*|[^)\]】>/、|]+(?:[/、|][^)\]】>/、|]+)+)[)\]】>]"
