@@ -37,7 +37,8 @@ _UNIT = r"(?:days?|weeks?|months?|years?|个月|[dwmy天周月年])"
 # a Chinese time of day: 20:00, 20点, 8点半, 晚上8点30分, 晚8点, 晚上八点
 _CN_TIME = (
     r"(?:\s*(?P<part>凌晨|早上|上午|中午|下午|晚上|早|晚)?\s*(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*"
-    r"(?:[:点时]\s*(?:(?P<half>半)|(?P<mi>\d{1,2})\s*分?)?))?"
+    r"(?:[:点时]\s*(?:(?P<half>半)|(?P<mi>\d{1,2})\s*分?"
+    r"(?:\s*(?::\s*(?P<sec>\d{1,2})|(?P<secs>\d{1,2})\s*秒))?)?))?"
 )
 _PATTERNS = {
     # ISO 8601 with a whole day (the rest is isoparse's to read): 2022-11-11, 20221111,
@@ -68,8 +69,12 @@ _PATTERNS = {
     # a date (or today, when there is none) and steps: +3d, -2w, +1m, 2022-01-31 +1m
     "relative": (rf"(?P<base>.*?)\s*(?P<steps>(?:[+-]\s*\d{{1,6}}\s*{_UNIT}\s*)+)", 0),
     "step": (rf"(?P<sign>[+-])\s*(?P<n>\d{{1,6}})\s*(?P<unit>{_UNIT})", 0),
-    "weekday": (r"(?P<way>next|last)\s+(?P<day>[a-z]+)\.?", 0),
-    "cn_week": (r"(?P<way>上|下|本|这)个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])", 0),
+    # a weekday of the week before, this or the next, and a time of day (下周五 20:00)
+    "weekday": (r"(?P<way>next|last)\s+(?P<day>[a-z]+)\.?" + _CN_TIME, 0),
+    "cn_week": (
+        r"(?P<way>上|下|本|这)个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])" + _CN_TIME,
+        0,
+    ),
     # a named day and a time of day: 今天晚上8点, 明天 20:00, tomorrow 20:00 (今晚8点 is
     # 今天晚上8点: _contracted)
     "day_time": (
@@ -286,9 +291,11 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
     if m := _RE.relative.fullmatch(key):
         return _relative(raw, m, tz, now, today, style)
     if m := _RE.weekday.fullmatch(key):
-        return Reading(_next_weekday(raw, m, tz, today), relative=True)
+        on = _next_weekday(raw, m, tz, today)
+        return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)._replace(relative=True)
     if m := _RE.cn_week.fullmatch(text):
-        return Reading(_chinese_week(m, tz, today), relative=True)
+        on = _chinese_week(m, tz, today)
+        return _chinese(raw, tz, m, on.year, on.month, on.day, on.year)._replace(relative=True)
     year = style.year or today.year
     if m := _RE.festival.fullmatch(text):
         month, day = (6, 18) if m["j"] else (11, 11) if m["n"] in ("11", "十一") else (12, 12)
@@ -373,18 +380,19 @@ def _calendar_problem(raw: str, y: int, m: int, d: int) -> DateError | None:
     return None
 
 
-def _build(raw: str, tz: tzinfo, y, m, d, h=0, mi=0) -> datetime:
-    """y-m-d h:mi in `tz`, from the digits of linkcheck's own forms."""
-    y, m, d, h, mi = int(y), int(m), int(d), int(h), int(mi)
+def _build(raw: str, tz: tzinfo, y, m, d, h=0, mi=0, s=0) -> datetime:
+    """y-m-d h:mi:s in `tz`, from the digits of linkcheck's own forms."""
+    y, m, d, h, mi, s = int(y), int(m), int(d), int(h), int(mi), int(s)
     problem = _calendar_problem(raw, y, m, d)
     if problem is not None:
         raise problem
-    if h == 24 and mi == 0:  # 11月11日24点: the day's end, the next day's 00:00 (as ISO's)
+    if h == 24 and mi == s == 0:  # 11月11日24点: the day's end, the next day's 00:00 (as ISO's)
         return _day_end(raw, datetime(y, m, d, tzinfo=tz))
-    if h > 23 or mi > 59:
+    if h > 23 or mi > 59 or s > 59:
+        time = f"{h:02d}:{mi:02d}" + (f":{s:02d}" if s else "")
         raise DateError(N_("impossible date '{raw}': there is no time {time}"),
-                        raw=_show(raw), time=f"{h:02d}:{mi:02d}")  # fmt: skip
-    return datetime(y, m, d, h, mi, tzinfo=tz)
+                        raw=_show(raw), time=time)  # fmt: skip
+    return datetime(y, m, d, h, mi, s, tzinfo=tz)
 
 
 def _day_end(raw: str, day: datetime) -> datetime:
@@ -435,7 +443,7 @@ def _chinese(raw: str, tz: tzinfo, m: re.Match, y, month, day, year: int) -> Rea
                                 hours=_hours(m["part"]))  # fmt: skip
             hour += added
     minute = 30 if m["half"] else m["mi"] or 0
-    at = _build(raw, tz, y or year, month, day, hour, minute)
+    at = _build(raw, tz, y or year, month, day, hour, minute, m["sec"] or m["secs"] or 0)
     return Reading(at, None if y else year)
 
 
