@@ -79,10 +79,12 @@ def test_check_year_sets_the_year_of_a_date_without_one(run, when, year, day):
     assert result.stdout.split("\t")[4] == day
 
 
-def test_a_year_out_of_range_is_a_usage_error(run):
-    result = run("check", "tmall", "--year", "10000")
+@pytest.mark.parametrize("year", ["10000", "22", "0", "999"])
+def test_a_year_out_of_range_is_a_usage_error(run, year):
+    # --year 22 was the year 22 (0022-11-11, at Shanghai's local mean time +08:05:43)
+    result = run("check", "tmall", "--on", "双11", "--year", year)
     assert result.exit_code == 2
-    assert "'--year'" in result.stderr and "10000" in result.stderr
+    assert "'--year'" in result.stderr and "from 1000 to 9999" in result.stderr
 
 
 # ---------------------------------------------------------------------- a checklist's dates

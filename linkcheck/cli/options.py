@@ -180,7 +180,7 @@ def year_option(command):
     """--year YYYY: the year of a date written without one (11月11日, Nov 11, 双11)."""
     return click.option(
         "--year",
-        type=Whole(1, 9999),
+        type=Whole(1000, 9999),  # four digits: --year 22 is no guess at a century (nor 0022)
         metavar="YYYY",
         help="The year of a date written without one (11月11日, Nov 11, 双11). "
         "Default: the current year in the platform's zone.",
