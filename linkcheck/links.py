@@ -13,6 +13,7 @@ import re
 from .errors import LinkError, shown
 from .i18n import N_, Deferred
 from .model import Catalog, Group, Resolved, Source
+from .names import trimmed
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
 # http(s) and its separator typed with a Chinese input method's full-width colon or slashes
@@ -133,7 +134,7 @@ def link_host(url: str) -> str:
 
     Raises LinkError for anything that is not a plain http(s) link to a DNS name.
     """
-    text = url.strip()
+    text = trimmed(url)  # a zero-width space copied at an end is none of the link
     shown = _show(text)
     if not text:
         raise LinkError(N_("empty product link{how}"), how=HOW)

@@ -29,6 +29,16 @@ _TRADITIONAL = str.maketrans(
 )
 
 
+# characters of no width a copy from a web page or a chat brings along at a text's ends:
+# zero-width space, non-joiner and joiner, word joiner, BOM (str.strip() keeps them)
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def trimmed(text: str) -> str:
+    """`text` without spaces or characters of no width at its ends."""
+    return text.strip().strip(INVISIBLE).strip()
+
+
 def simplified(text: str) -> str:
     """`text` with the traditional characters of _TRADITIONAL in their simplified forms."""
     return text.translate(_TRADITIONAL)

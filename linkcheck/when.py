@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DateError, shown
 from .i18n import N_, Deferred
-from .names import simplified
+from .names import simplified, trimmed
 
 ACCEPTED = Deferred(
     N_(
@@ -324,7 +324,7 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
 
 def _normal(raw: str) -> str:
     """NFKC (full-width digits and letters as ASCII), stripped; at most 64 characters."""
-    text = simplified(unicodedata.normalize("NFKC", raw).strip())
+    text = simplified(trimmed(unicodedata.normalize("NFKC", raw)))
     if not text or len(text) > 64:
         raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw), accepted=ACCEPTED)
     return text

@@ -108,6 +108,10 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("这周五 20:00:30", sh(2026, 3, 6, 20, 0, 30)),
         ("next friday 20:00", sh(2026, 3, 6, 20)),
         ("last fri 8:30", sh(2026, 2, 27, 8, 30)),
+        # a zero-width space or a BOM copied at an end (a second trial: invalid date)
+        ("\u200b2022-11-11", sh(2022, 11, 11)),
+        ("2022-11-11\u200b", sh(2022, 11, 11)),
+        ("\ufeff双11 晚上8点", sh(2026, 11, 11, 20)),
         # ISO 8601, by isoparse
         ("2022-11-11 20:00", sh(2022, 11, 11, 20)),
         ("2022-11-11T20:00:00", sh(2022, 11, 11, 20)),
