@@ -605,7 +605,13 @@ def test_an_excel_serial_number_in_a_cell_is_its_day(text, expected):
 
 
 def test_a_serial_number_is_a_date_only_in_a_cell():
-    assert refusal("44876") == "impossible date '44876': no such day or time in the calendar"
+    # outside a cell it is said to be one, with the day it would be (a second trial: 'no
+    # such day or time in the calendar')
+    assert refusal("44876") == (
+        "invalid date '44876': an Excel serial number is read as a date in a checklist's "
+        "cells only; write the day, such as 2022-11-11"
+    )
+    assert "no such day" in refusal("99999")  # not a serial date: as before
 
 
 @pytest.mark.parametrize(
