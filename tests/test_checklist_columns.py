@@ -277,6 +277,17 @@ def test_empty_rows_of_a_workbook_are_skipped_and_counted(run, tmp_path):
     assert "(1 empty row skipped)" in result.stderr
 
 
+def test_blank_json_lines_are_skipped_and_counted_as_an_empty_object_is(run, write):
+    # a blank line was skipped without a count, where {} and a blank CSV line are counted
+    # (a second trial)
+    path = write("a.jsonl", '{"来源":"天猫"}\n\n{"来源":"天猫"}\n   \n{}\n')
+    result = run("batch", path, "-s", "直播", "--on", "2022-11-11", "--format", "jsonl")
+    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == [
+        "allowed", "allowed",
+    ]  # fmt: skip
+    assert result.stderr.rstrip().endswith("(3 empty rows skipped)")
+
+
 def test_one_result_is_singular(run, write):
     path = write("a.csv", "来源,日期\ntmall,2022-11-11\n")
     result = run("batch", path, "-s", "livestream", "--format", "csv")

@@ -466,7 +466,10 @@ def read_jsonl(text, header: list[str], nested: Mapping[str, tuple[str, ...]] | 
         twice: list[list[tuple]] = []  # the pairs of each object that names a key twice
         decoder = _duplicates_kept(twice)
         for number, line in enumerate(_lines(text), start=1):
-            if not line.strip():
+            if not line.strip():  # a blank row, as {} is: skipped, and counted as skipped
+                blank = JsonRow([""] * (len(header) + len(steps)))
+                blank.obj = {}
+                yield blank
                 continue
             try:
                 obj = _json_object(line, number, decoder)
