@@ -538,3 +538,13 @@ def test_the_did_you_mean_search_runs_only_for_a_hint_that_is_shown(run, write, 
     result = run("batch", path, "--format", "csv", "-s", "livestream")
     assert "did you mean 'tmall'" in csv_rows(result.stdout)[-1][-1]
     assert searched == ["tmal"]
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [("不可挂链", 1), ("未知、出错", 0), ("可以挂链", 0), ("denied，未知", 1), ("出错", 0)],
+)
+def test_fail_on_takes_the_chinese_labels_of_the_verdicts(run, write, words, code):
+    # what the Chinese output calls them (a second trial: --fail-on 不可挂链 was refused)
+    path = write("f.csv", "来源,日期\n天猫,2022-10-27\n")  # denied: the cutoff
+    assert run("batch", path, "-s", "直播", "--fail-on", words).exit_code == code

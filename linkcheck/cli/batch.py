@@ -11,7 +11,7 @@ import click
 from .. import batch as core
 from .. import render
 from ..errors import shown
-from ..i18n import N_, language
+from ..i18n import N_, language, speaking
 from ..i18n import gettext as _
 from ..outputs import stdout_bytes, streamed
 from .options import (
@@ -28,6 +28,10 @@ from .options import (
 def _fail_on(text: str) -> set[str]:
     # a Chinese keyboard's comma and enumeration comma too, as -s takes them
     words = {w.strip().lower() for w in re.split(r"[,，、]", text) if w.strip()}
+    # the verdicts as the Chinese output labels them (不可挂链, 未知, 出错), whatever the language
+    with speaking("zh"):
+        labels = {_(word): word for word in core.FAIL_ON_WORDS}
+    words = {labels.get(word, word) for word in words}
     if words == {"never"}:
         return set()
     bad = words - set(core.FAIL_ON_WORDS)
