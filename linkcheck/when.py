@@ -320,10 +320,10 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
         if m["sep"]:  # what isoparse does not read (a one-digit hour, +8, +24:00) is free-form
             text = text[: m.start("sep")] + " " + text[m.end("sep") :]
     if text[:1].isdigit() and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
-        day = _serial(m, tz).at.date().isoformat()  # --on 44876: a cell's number, copied
+        shown_day = _serial(m, tz).at.date().isoformat()  # --on 44876: a cell's number, copied
         raise DateError(N_("invalid date '{date}': an Excel serial number is read as a date "
                            "in a checklist's cells only; write the day, such as {day}"),
-                        date=_show(raw), day=day)  # fmt: skip
+                        date=_show(raw), day=shown_day)  # fmt: skip
     return _free_form(raw, text, tz, year, style)
 
 

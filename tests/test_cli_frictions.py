@@ -109,16 +109,16 @@ def test_file_arguments_complete_as_paths(run, words):
          "运行 'linkcheck check --help' 查看帮助。\n"),
         # a number: in words, not click's "integer range" and "1<=x<=9999" (no Chinese)
         (("check", "tmall", "--year", "0"),
-         "Error: Invalid value for '--year': '0' is not a whole number from 1 to 9999\n"
+         "Error: Invalid value for '--year': '0' is not a whole number from 1000 to 9999\n"
          "Try 'linkcheck check --help' for help.\n"),
         (("check", "tmall", "--year", "٢٠٢٢"),  # other scripts' digits: as --days reads them
-         "Error: Invalid value for '--year': '٢٠٢٢' is not a whole number from 1 to 9999\n"
+         "Error: Invalid value for '--year': '٢٠٢٢' is not a whole number from 1000 to 9999\n"
          "Try 'linkcheck check --help' for help.\n"),
         (("batch", "-", "--header-row", "abc"),
          "Error: Invalid value for '--header-row': 'abc' is not a whole number of 1 or more\n"
          "Try 'linkcheck batch --help' for help.\n"),
         (("--lang", "zh", "check", "tmall", "--year", "10000"),
-         "错误：'--year' 的值无效：'10000' 不是 1 到 9999 之间的整数\n"
+         "错误：'--year' 的值无效：'10000' 不是 1000 到 9999 之间的整数\n"
          "运行 'linkcheck check --help' 查看帮助。\n"),
         (("--lang", "zh", "batch", "-", "--header-row", "-1"),
          "错误：'--header-row' 的值无效：'-1' 不是 1 或以上的整数\n"
