@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from typing import BinaryIO, NamedTuple, Protocol
 
+from ..errors import shown
 from ..i18n import N_, Note
 from .cells import BadRow, JsonRow, RawNumber, cell_text
 from .csvshape import LINE_END
@@ -350,17 +351,23 @@ def _json_object(line: str, number: int, decoder: json.JSONDecoder = _JSON) -> d
             number=number,
             depth=MAX_JSON_DEPTH,
         )
+    # the line's text goes with the error: its row's note is all that is left of it
     try:
         obj = decoder.decode(line)
     except ValueError as exc:
         raise InputError(
-            N_("line {number} is not JSON ({reason})"),
+            N_("line {number} is not JSON ({reason}): {text}"),
             number=number,
             reason=getattr(exc, "msg", exc),
+            text=shown(line.strip(), JSON_LINE_SHOWN),
         ) from None
     if not isinstance(obj, dict):
-        raise InputError(N_("line {number} is not a JSON object"), number=number)
+        raise InputError(N_("line {number} is not a JSON object: {text}"), number=number,
+                         text=shown(line.strip(), JSON_LINE_SHOWN))  # fmt: skip
     return obj
+
+
+JSON_LINE_SHOWN = 200  # characters of a line that is not a JSON object kept in its note
 
 
 def _duplicates_kept(twice: list[list[tuple]]) -> json.JSONDecoder:

@@ -66,8 +66,27 @@ def test_nan_and_infinity_are_not_json(run):
                  "--fail-on", "never", input=data)  # fmt: skip
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["verdict"] == "error"
-    assert first["note"] == "line 1 is not JSON (NaN is not a JSON value)"
+    assert first["note"] == (
+        'line 1 is not JSON (NaN is not a JSON value): {"source": "tmall", "price": NaN}'
+    )
     assert second["verdict"] == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [("[1, 2]", "line 1 is not a JSON object: [1, 2]"),
+     ('"天猫"', 'line 1 is not a JSON object: "天猫"'),
+     ("{天猫", "line 1 is not JSON (Expecting property name enclosed in double quotes): {天猫"),
+     ("[" + "1," * 150 + "1]", "line 1 is not a JSON object: [" + "1," * 98 + "...")],
+)  # fmt: skip
+def test_a_line_that_is_not_an_object_keeps_its_text_in_the_note(run, line, note):
+    # the row's cells are empty: its note is all that is left of the line (a second trial:
+    # '[1,2]' came back as 'line 5 is not a JSON object' alone)
+    data = line + '\n{"source": "tmall", "date": "2022-11-11"}\n'
+    result = run("batch", "-", "--input-format", "jsonl", "-s", "livestream",
+                 "--fail-on", "never", input=data)  # fmt: skip
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["verdict"] == "error" and first["note"] == note
 
 
 def test_a_100k_deep_line_is_an_error_row_not_a_crash(run):
