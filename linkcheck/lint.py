@@ -51,45 +51,54 @@ def review(catalog: Catalog) -> list[Problem]:
     never decide anything, rules without a citation."""
     found: list[Problem] = []
     rules = catalog.rules
-    for i, later in enumerate(rules):
-        for earlier in rules[:i]:
-            if (
-                earlier.platform == later.platform
-                and earlier.word != later.word
-                and (earlier.start is None) == (later.start is None)
-                and (earlier.start is None or micros(earlier.start) == micros(later.start))  # type: ignore[arg-type]
-                and earlier.sources & later.sources
-                and _surfaces(earlier, catalog) & _surfaces(later, catalog)
-                and _overlap(earlier, later)
-            ):
-                found.append(
-                    Problem(
-                        later.file,
-                        _where(later),
-                        N_(
-                            "same start as '{earlier_id}' ({earlier_file}) over an overlapping "
-                            "scope with a different verdict ({earlier_word} vs {later_word}): "
-                            "the answer depends on load order; give one of them a later start"
-                        ),
-                        "warning",
-                        "start",
-                        fields={
-                            "earlier_id": earlier.id,
-                            "earlier_file": file_name(earlier.file),
-                            "earlier_word": earlier.word,
-                            "later_word": later.word,
-                        },
-                    )
-                )
+    # only rules of one platform with the same start can tie: each is compared with those
+    # loaded before it in its group, not with every rule (a file of 400 rules took 20 s)
+    same_start: dict[tuple[str, int | None], list[Rule]] = {}
+    for later in rules:
+        key = (later.platform, None if later.start is None else micros(later.start))
+        group = same_start.setdefault(key, [])
+        ties = [
+            earlier
+            for earlier in group
+            if earlier.word != later.word
+            and earlier.sources & later.sources
+            and _surfaces(earlier, catalog) & _surfaces(later, catalog)
+            and _overlap(earlier, later)
+        ]
+        if ties:  # one warning a rule, naming the first it ties with (not one a pair)
+            earlier = ties[0]
+            fields = {
+                "earlier_id": earlier.id,
+                "earlier_file": file_name(earlier.file),
+                "earlier_word": earlier.word,
+                "later_word": later.word,
+                "count": len(ties) - 1,
+            }
+            message = (
+                N_("same start as '{earlier_id}' ({earlier_file}) over an overlapping scope with "
+                   "a different verdict ({earlier_word} vs {later_word}): the answer depends on "
+                   "load order; give one of them a later start")
+                if len(ties) == 1
+                else N_("same start as '{earlier_id}' ({earlier_file}) and {count} more rules "
+                        "over an overlapping scope with a different verdict ({earlier_word} vs "
+                        "{later_word}): the answer depends on load order; give one of them a "
+                        "later start")
+            )  # fmt: skip
+            found.append(Problem(later.file, _where(later), message, "warning", "start", fields))
+        group.append(later)
     found.extend(_missing_horizons(catalog))
     ruleset = RuleSet(catalog)
+    won: dict[tuple[str, str, str], set[int]] = {}  # a timeline's winners (id()), made once
     for rule in rules:
         beaten_by: set[str] = set()
         decides = False
         for source in sorted(rule.sources):
             for surface in sorted(_surfaces(rule, catalog)):
                 timeline = ruleset.timeline(rule.platform, source, surface)
-                if any(w is rule for w in timeline.winners):
+                key = (rule.platform, source, surface)
+                if key not in won:
+                    won[key] = {id(w) for w in timeline.winners if w is not None}
+                if id(rule) in won[key]:
                     decides = True
                     break
                 beaten_by.update(_winners_over(timeline, rule))
@@ -158,13 +167,11 @@ def _missing_horizons(catalog: Catalog) -> list[Problem]:
 
 
 def _winners_over(timeline: Timeline, rule: Rule) -> set[str]:
-    """Ids of the rules that win the segments where `rule` is in force."""
-    starts: list[datetime | None] = [None, *timeline.instants]
-    return {
-        winner.id
-        for start, winner in zip(starts, timeline.winners, strict=True)
-        if winner is not None and rule in timeline.in_force(start)
-    }
+    """Ids of the rules that win the segments where `rule` is in force: those from the
+    segment its start opens to the one its end opens (its bounds are the timeline's)."""
+    first = 0 if rule.start is None else timeline.segment(rule.start)
+    last = len(timeline.winners) if rule.end is None else timeline.segment(rule.end)
+    return {winner.id for winner in timeline.winners[first:last] if winner is not None}
 
 
 # ---------------------------------------------------------------------- diff
