@@ -212,6 +212,11 @@ def test_a_document_that_is_a_directory_or_not_utf8(tmp_path):
         ('file = "x.txt"\nsha256 = "abc"', "sha256", "64 hex digits"),
         ('file = "x.txt"\nsha256 = "' + "a" * 64 + '"\npublished = "Oct 2022"', "published",
          "'published' must be a date"),
+        # a month or a day the calendar has not (a trial: both linted clean)
+        ('file = "x.txt"\nsha256 = "' + "a" * 64 + '"\npublished = "2024-13"', "published",
+         "'published' must be a date"),
+        ('file = "x.txt"\nsha256 = "' + "a" * 64 + '"\npublished = "2023-02-29"', "published",
+         "'published' must be a date"),
         ('file = "x.txt"\nsha256 = "' + "a" * 64 + '"\nauthor = "x"', "author", "unknown key"),
     ],
 )  # fmt: skip

@@ -24,10 +24,24 @@ from .schema import (
     SCHEMA,
     TOP_KEYS,
     file_name,
+    written,
 )
 
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
 _PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
+
+
+def _calendar_text(text: str) -> bool:
+    """Whether `text` is a year, a year and month, or a date the calendar has (2022,
+    2022-10, 2022-10-28; not 2024-13, 2024-02-30)."""
+    if not _PUBLISHED.match(text):
+        return False
+    year, month, day = (int(p) for p in (text + "-01-01").split("-")[:3])
+    try:
+        date(year or 1, month, day)
+    except ValueError:
+        return False
+    return year > 0
 
 # what an unknown name was meant to be, in a problem's words (translated when shown)
 WHAT = {"key": N_("key"), "platform": N_("platform"), "source": N_("source"),
@@ -96,8 +110,8 @@ class FileReader:
         elif schema != SCHEMA or isinstance(schema, bool):
             self.error(
                 TOP_LEVEL,
-                N_("unsupported schema {schema!r}: this linkcheck reads schema = {schema2}"),
-                schema=schema,
+                N_("unsupported schema {schema}: this linkcheck reads schema = {schema2}"),
+                schema=written(schema),
                 schema2=SCHEMA,
             )
         self.version = self.read_version()
@@ -320,7 +334,7 @@ class FileReader:
         for key in HORIZON_KEYS:
             value = table.get(key)
             if type(value) is not date:
-                what = "missing" if value is None else f"{value!r}, not a date"
+                what = "missing" if value is None else f"{written(value)}, not a date"
                 self.error(
                     where,
                     N_("'{key}' is {what}: write a date such as 2022-12-31"),
@@ -395,7 +409,7 @@ class FileReader:
         published = table.get("published", "")
         if type(published) is date:
             published = published.isoformat()
-        elif not isinstance(published, str) or (published and not _PUBLISHED.match(published)):
+        elif not isinstance(published, str) or (published and not _calendar_text(published)):
             self.error(
                 where,
                 N_("'published' must be a date (2022-10-28) or text such as \"2022-10\" or "

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from ..i18n import N_, Deferred, Message
 from ..model import VERDICT_OF, Citation, Rule
 from ..names import closest, did_you_mean
-from .schema import CITATION_KEYS, NAMED, REQUIRED_RULE_KEYS, RULE_KEYS
+from .schema import CITATION_KEYS, NAMED, REQUIRED_RULE_KEYS, RULE_KEYS, written
 
 INVALID = object()  # a part of the rule that was reported and cannot be used
 
@@ -81,7 +81,7 @@ def _platform(reader, table: dict, where: str):
     platform = table["platform"]
     if isinstance(platform, str) and platform in reader.catalog.platforms:
         return platform
-    shown = platform if isinstance(platform, str) else repr(platform)
+    shown = platform if isinstance(platform, str) else written(platform)
     reader.unknown(where, "platform", shown, reader.catalog.index("platform"), "platform")
     return INVALID
 
@@ -91,7 +91,7 @@ def _word(reader, table: dict, where: str):
     word = table["verdict"]
     if isinstance(word, str) and word in VERDICT_OF:
         return word
-    shown = word if isinstance(word, str) else repr(word)
+    shown = word if isinstance(word, str) else written(word)
     hint = did_you_mean(closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
     reader.error(
         where,
@@ -183,7 +183,7 @@ def bound(reader, table: dict, key: str, where: str):
             return at, value.isoformat()
         kind = f"{value.isoformat()}, too near the ends of the calendar (years 2 to 9998)"
     else:
-        kind = "a time of day without a date" if isinstance(value, time) else repr(value)
+        kind = "a time of day without a date" if isinstance(value, time) else written(value)
     reader.error(
         where,
         N_(

@@ -23,6 +23,25 @@ NAMED = {
 }
 
 
+def written(value) -> str:
+    """A TOML value as a rules file writes it, for a message: 2024-01-01T10:00:00, "text",
+    true, 3 — never Python's repr (datetime.datetime(2024, 1, 1, 10, 0))."""
+    import json
+    from datetime import date, time
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(written(v) for v in value[:5]) + (", …]" if len(value) > 5 else "]")
+    if isinstance(value, dict):
+        return "{…}"
+    return str(value)
+
+
 def file_name(name: str):
     """A rules file's name as a message says it: the bundled file's in the reader's
     language (rules.toml（内置）), any other as it is (JSON keeps BUNDLED_NAME)."""
