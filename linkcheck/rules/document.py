@@ -43,6 +43,7 @@ def _calendar_text(text: str) -> bool:
         return False
     return year > 0
 
+
 # what an unknown name was meant to be, in a problem's words (translated when shown)
 WHAT = {"key": N_("key"), "platform": N_("platform"), "source": N_("source"),
         "surface": N_("surface"), "document": N_("document")}  # fmt: skip
