@@ -95,10 +95,10 @@ def review(catalog: Catalog) -> list[Problem]:
         for source in sorted(rule.sources):
             for surface in sorted(_surfaces(rule, catalog)):
                 timeline = ruleset.timeline(rule.platform, source, surface)
-                key = (rule.platform, source, surface)
-                if key not in won:
-                    won[key] = {id(w) for w in timeline.winners if w is not None}
-                if id(rule) in won[key]:
+                scope = (rule.platform, source, surface)
+                if scope not in won:
+                    won[scope] = {id(w) for w in timeline.winners if w is not None}
+                if id(rule) in won[scope]:
                     decides = True
                     break
                 beaten_by.update(_winners_over(timeline, rule))

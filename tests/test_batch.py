@@ -548,3 +548,17 @@ def test_fail_on_takes_the_chinese_labels_of_the_verdicts(run, write, words, cod
     # what the Chinese output calls them (a second trial: --fail-on 不可挂链 was refused)
     path = write("f.csv", "来源,日期\n天猫,2022-10-27\n")  # denied: the cutoff
     assert run("batch", path, "-s", "直播", "--fail-on", words).exit_code == code
+
+
+def test_a_row_on_an_unknown_platform_is_an_error_for_each_surface_it_asks(run, write):
+    # its surface cell was '-' (the formula guard made it '-) and the second surface lost
+    # (a trial); a surface no rules file names keeps its cell as typed
+    path = write(
+        "l.csv", "来源,平台,日期,场景\r\n天猫,小红书,2024-06-01,\r\n天猫,快手,2022-11-11,飞行\r\n"
+    )
+    result = run("batch", path, "--fail-on", "never")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [(r[4], r[5]) for r in rows[1:]] == [
+        ("livestream", "error"), ("short-video", "error"), ("飞行", "error"),
+    ]  # fmt: skip
+    assert "unknown platform '小红书'" in rows[1][8] and "'飞行'" in rows[3][8]

@@ -251,10 +251,13 @@ class Checker:
         """A row's cells other than its date → (platform id, Resolved, surface ids), or, if
         one of them is wrong, the row's error answers (which no date can change)."""
         try:
-            platform = self.platform(platform_text)
             surfaces = self._name("surfaces", surface_text)
-        except LinkcheckError as exc:
-            return [Answer.error(surface_text.strip() or "-", error_note(exc))]
+        except LinkcheckError as exc:  # the surface cell as it is: no id to name
+            return [Answer.error(surface_text.strip(), error_note(exc))]
+        try:
+            platform = self.platform(platform_text)
+        except LinkcheckError as exc:  # an answer a surface, as for a source no rule knows
+            return [Answer.error(s, error_note(exc)) for s in surfaces]
         try:
             resolved = self._resolve(source.strip(), url.strip())
         except LinkcheckError as exc:
