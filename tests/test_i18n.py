@@ -158,7 +158,7 @@ def test_every_command_speaks_chinese(run, tmp_path):
     }  # fmt: skip
     expected = {
         "timeline": "可以挂链",
-        "upcoming": "还剩 6 天（含当天）",
+        "upcoming": "还剩 6 天，含当天",
         "upcoming-ended": "已加载的快手规则止于 2022-12-31",
         "sources": "天猫",
         "surfaces": "直播间购物车",

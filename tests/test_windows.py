@@ -463,3 +463,39 @@ def test_timeline_spans_are_the_articles(run, source, surface):
                  "2023-01-10", "--format", "plain")  # fmt: skip
     got = [tuple(line.split("\t")[2:]) for line in result.stdout.splitlines()]
     assert got == ARTICLE_SPANS[(source, surface)]
+
+
+def test_upcoming_says_the_time_of_a_change_in_the_course_of_a_day(run, tmp_path):
+    """A window from 20:00 to 04:30 the next morning (in Shanghai): the day alone said
+    'allowed from 2024-06-18' and 'last allowed day' of 06-19, wrong by hours (a trial);
+    a file in Los Angeles whose window starts on a day starts at 15:00 in Shanghai."""
+    team = tmp_path / "dt.toml"
+    team.write_text(
+        'schema = 1\ntimezone = "Asia/Shanghai"\n[horizon.kuaishou]\nas_of = 2024-06-01\n'
+        'through = 2024-12-31\n[[rule]]\nid = "dt"\nplatform = "kuaishou"\n'
+        'verdict = "allow"\nsources = ["jd-self"]\nsurfaces = ["livestream"]\n'
+        "start = 2024-06-18T20:00:00\nend = 2024-06-18T12:30:00-08:00\n"
+        'citation = { quote = "q", source = "m" }\n',
+        encoding="utf-8",
+    )
+    lines = run("upcoming", "--on", "2024-06-15", "-p", "ks", "--rules", str(team)).stdout
+    lines = " ".join(lines.split())
+    assert ("opens 2024-06-18 JD self-operated on Kuaishou · livestream: allowed from "
+            "2024-06-18 20:00 (in 3 days) [dt]") in lines  # fmt: skip
+    closes = ("closes 2024-06-19 JD self-operated on Kuaishou · livestream: allowed until "
+              "2024-06-19 04:30 (5 days left, today included), then unknown [dt]")  # fmt: skip
+    assert closes in lines
+    la = tmp_path / "la.toml"
+    la.write_text(
+        team.read_text(encoding="utf-8")
+        .replace("Asia/Shanghai", "America/Los_Angeles")
+        .replace(
+            "start = 2024-06-18T20:00:00\nend = 2024-06-18T12:30:00-08:00", "start = 2024-07-01"
+        ),
+        encoding="utf-8",
+    )
+    lines = run("upcoming", "--on", "2024-06-28", "-p", "ks", "--rules", str(la)).stdout
+    assert "allowed from 2024-07-01 15:00 (in 3 days)" in " ".join(lines.split())
+    # a whole day's change says the day alone, as before
+    whole = run("upcoming", "--on", "2022-11-25", "--days", "7", "-p", "ks").stdout
+    assert "last allowed day (6 days left, today included)" in " ".join(whole.split())

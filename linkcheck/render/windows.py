@@ -231,6 +231,9 @@ def upcoming_line(row: dict, names: dict[str, str]) -> str:
     )
     surfaces = _(LIST_SEPARATOR).join(surface_label(s, names) for s in row["surfaces"])
     day = row["at"][:10]
+    # a change in the course of a day (a window from 20:00, one that ends at 04:30) says
+    # its time: the day alone would say the whole day
+    clock = _clock(row["at"])
     ends = _(": the rules end there") if row.get("reason") == "beyond_horizon" else ""
     if row["kind"] == "closes":
         left = row["days_left"]
@@ -239,21 +242,44 @@ def upcoming_line(row: dict, names: dict[str, str]) -> str:
             if left == 1
             else _("{days} days left, today included").format(days=left)
         )
+        if clock:
+            return f"{_kind('closes')}{day}  " + _(
+                "{who} · {surfaces}: allowed until {time} ({count}), then {verdict}{ends} "
+                "[{rule}]"
+            ).format(who=who, surfaces=surfaces, time=f"{day} {clock}", count=count,
+                     verdict=verdict_word(row["to"]), ends=ends,
+                     rule=row["closing_rule"])  # fmt: skip
         return f"{_kind('closes')}{row['last_day']}  " + _(
             "{who} · {surfaces}: last allowed day ({count}), then {verdict}{ends} [{rule}]"
         ).format(who=who, surfaces=surfaces, count=count, verdict=verdict_word(row["to"]),
                  ends=ends, rule=row["closing_rule"])  # fmt: skip
     until = row["days_until"]
     when = days_word(until)
+    shown = f"{day} {clock}" if clock else day
     if row["kind"] == "opens":
         return f"{_kind('opens')}{day}  " + _(
             "{who} · {surfaces}: allowed from {day} ({when}) [{rule}]"
-        ).format(who=who, surfaces=surfaces, day=day, when=when, rule=row["rule"])
+        ).format(who=who, surfaces=surfaces, day=shown, when=when, rule=row["rule"])
     rule = row["rule"] or row["closing_rule"] or _("no rule")
+    if clock:
+        return f"{_kind('changes')}{day}  " + _(
+            "{who} · {surfaces}: {before} → {after} from {time} ({when}){ends} [{rule}]"
+        ).format(who=who, surfaces=surfaces, before=verdict_word(row["from"]),
+                 after=verdict_word(row["to"]), time=shown, when=when, ends=ends,
+                 rule=rule)  # fmt: skip
     return f"{_kind('changes')}{day}  " + _(
         "{who} · {surfaces}: {before} → {after} ({when}){ends} [{rule}]"
     ).format(who=who, surfaces=surfaces, before=verdict_word(row["from"]),
              after=verdict_word(row["to"]), when=when, ends=ends, rule=rule)  # fmt: skip
+
+
+def _clock(instant: str) -> str:
+    """The time of day of an ISO instant (2024-06-18T20:00:00+08:00 → 20:00), or "" at
+    midnight."""
+    time = instant[11:].split("+")[0].split("-")[0].rstrip("Z")
+    if time.strip("0:.") == "":
+        return ""
+    return time[:5] if time[5:].strip("0:.") == "" else time
 
 
 # the kinds of `upcoming` lines, translated where they are shown (_kind)
