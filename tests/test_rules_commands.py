@@ -529,3 +529,26 @@ def test_review_warns_as_its_brute_force_definition_does(specs):
                                                                   others.split(", ")))  # fmt: skip
             got.append((rule_id, "never", ids))
     assert sorted(got) == _review_by_brute_force(catalog)
+
+
+def test_lint_checks_files_on_the_rules_files_given_with_rules(run, tmp_path):
+    """A file that builds on a team file (its platform) lints clean on top of it, as
+    `check --rules` loads them; --rules was taken and ignored (a trial). The same file
+    given twice is read once."""
+    team = tmp_path / "team.toml"
+    team.write_text('schema = 1\n[platforms.channels]\nname = "Channels"\n'
+                    "[horizon.channels]\nas_of = 2025-01-01\nthrough = 2025-12-31\n",
+                    encoding="utf-8")  # fmt: skip
+    addon = tmp_path / "addon.toml"
+    addon.write_text("schema = 1\n" + rule_table("channels-jd", "allow", ["jd-self"],
+                                                 platform="channels", start="2025-01-01"),
+                     encoding="utf-8")  # fmt: skip
+    alone = run("rules", "lint", str(addon))
+    assert alone.exit_code == 1 and "unknown platform 'channels'" in alone.stdout
+    on_team = run("rules", "lint", "--rules", str(team), str(addon))
+    assert on_team.exit_code == 0, on_team.stdout
+    twice = run("rules", "lint", "--rules", str(team), str(team), str(addon))
+    assert twice.exit_code == 0 and "duplicate" not in twice.stdout
+    checked = run("check", "jd-self", "-p", "channels", "--on", "2025-03-01", "--rules",
+                  str(team), "--rules", str(addon), "--format", "plain")  # fmt: skip
+    assert checked.stdout.startswith("allowed\tchannels\tjd-self")

@@ -127,9 +127,10 @@ def show_rule(rule_id, output: Output, env: Env):
 def lint_rules(files, strict, output: Output, env: Env):
     """Check rules files and report every problem at once.
 
-    FILEs are checked on top of the bundled rules (unless --no-default-rules); with no
-    FILE, the loaded set (bundled, the installed release, --rules, $LINKCHECK_RULES) is
-    checked. Errors: unknown keys, missing fields, bad verdicts, end before start, unknown
+    FILEs are checked on top of the bundled rules (unless --no-default-rules) and any
+    --rules files, as rules diff loads them — not the installed release, which may be an
+    earlier version of a FILE; with no FILE, the loaded set (bundled, the installed release,
+    --rules, $LINKCHECK_RULES) is checked. Errors: unknown keys, missing fields, bad verdicts, end before start, unknown
     ids, duplicate ids, invalid time zones, TOML syntax. Warnings: equal starts over an overlapping
     scope with different verdicts, rules that can never decide anything, no citation.
 
@@ -141,7 +142,12 @@ def lint_rules(files, strict, output: Output, env: Env):
     Example:
       linkcheck rules lint team.toml --format json
     """
-    paths = list(files) or list(env.rules_files) or rules_env_paths()
+    if files:  # on --rules (a team file a draft builds on), each file once
+        given = {os.path.realpath(f) for f in files if os.path.exists(f)}
+        base = [p for p in env.rules_files if os.path.realpath(p) not in given]
+        paths = [*base, *files]
+    else:
+        paths = list(env.rules_files) or rules_env_paths()
     for path in files:
         if not os.path.exists(path):
             raise UserError(
