@@ -130,9 +130,10 @@ def lint_rules(files, strict, output: Output, env: Env):
     FILEs are checked on top of the bundled rules (unless --no-default-rules) and any
     --rules files, as rules diff loads them — not the installed release, which may be an
     earlier version of a FILE; with no FILE, the loaded set (bundled, the installed release,
-    --rules, $LINKCHECK_RULES) is checked. Errors: unknown keys, missing fields, bad verdicts, end before start, unknown
-    ids, duplicate ids, invalid time zones, TOML syntax. Warnings: equal starts over an overlapping
-    scope with different verdicts, rules that can never decide anything, no citation.
+    --rules, $LINKCHECK_RULES) is checked. Errors: unknown keys, missing fields, bad
+    verdicts, end before start, unknown ids, duplicate ids, invalid time zones, TOML syntax.
+    Warnings: equal starts over an overlapping scope with different verdicts, rules that
+    can never decide anything, no citation.
 
     \b
     Exit codes: 0 clean (or warnings only), 1 errors (or warnings with --strict),

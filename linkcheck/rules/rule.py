@@ -39,7 +39,8 @@ def read_rule(reader, table: dict, position: int) -> None:
     missing = [key for key in REQUIRED_RULE_KEYS if key not in table]
     for key in missing:
         reader.error(where, N_("missing '{key}'"), key, key=key)
-    if missing:
+    if missing:  # the rule is left out; what it does say is checked all the same (every
+        _present_parts(reader, table, where)  # problem at once: a typo'd key hid the rest)
         return
     if not isinstance(ident, str):
         reader.error(where, N_("'id' must be a string"), "id")
@@ -75,6 +76,18 @@ def read_rule(reader, table: dict, position: int) -> None:
                 surfaces_text, note_zh, tuple(more))  # fmt: skip
     catalog.rules.append(rule)
     catalog.rule_by_id[ident] = rule
+
+
+def _present_parts(reader, table: dict, where: str) -> None:
+    """Check the parts a rule that misses a required key does have (reported as any rule's)."""
+    for key, part in (("platform", _platform), ("verdict", _word), ("sources", _sources),
+                      ("surfaces", _surfaces)):  # fmt: skip
+        if key in table:
+            part(reader, table, where)
+    _window(reader, table, where)
+    reader.text(table, "note", where)
+    reader.text(table, "note_zh", where)
+    citations(reader, table, where)
 
 
 def _platform(reader, table: dict, where: str):
