@@ -593,3 +593,106 @@ def test_merged_ranges_read_as_the_first_cells_value_in_every_cell(data, tmp_pat
         _found, rows = read_sheet(f)
         got = [list(row) for row in rows]
     assert got == [[*row, f"r{i}"] for i, row in enumerate(expected)]
+
+
+def _template_workbook(path, *, hidden_first: bool = False) -> None:
+    """A template as ops staff get it: its instructions first, then the checklist, then
+    another month's; or a hidden sheet with a header before the visible one."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    first = book.active
+    if hidden_first:
+        first.title = "旧表"
+        first.append(["来源", "日期"])
+        first.append(["淘宝", "2022-11-11"])
+        first.sheet_state = "hidden"
+    else:
+        first.title = "填写说明"
+        first.append(["请在“清单”页填写：来源写天猫、京东自营……"])
+        first.append(["日期写 2022-11-11"])
+    sheet = book.create_sheet("清单")
+    sheet.append(["商品", "来源", "日期"])
+    sheet.append(["杯子", "天猫", "2022-11-11"])
+    december = book.create_sheet("12月")
+    december.append(["商品", "来源", "日期"])
+    december.append(["鞋", "京东自营", "2022-12-01"])
+    book.save(path)
+
+
+def test_a_workbook_is_read_from_its_first_sheet_with_a_checklist_header(run, tmp_path):
+    """The instructions sheet first stopped the run ('no source or url column among: 请在
+    “清单”页填写…'), with no way to choose another sheet (a trial)."""
+    path = tmp_path / "模板.xlsx"
+    _template_workbook(path)
+    result = run("batch", str(path), "--format", "csv", "--fail-on", "never")  # the default
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "sheet: 清单 (2 of 3; 填写说明 before it has no source or link column; --sheet reads "
+        "another)"
+    )
+    rows = rows_of(result.stdout.lstrip("\ufeff"))
+    assert [r[:5] for r in rows[1:]] == [["杯子", "天猫", "2022-11-11", "livestream", "allowed"],
+                                         ["杯子", "天猫", "2022-11-11", "short-video",
+                                          "allowed"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("named", ["12月", "3", "１２月", " 12月 "])
+def test_sheet_names_a_sheet_by_name_or_position(run, tmp_path, named):
+    path = tmp_path / "模板.xlsx"
+    _template_workbook(path)
+    result = run("batch", str(path), "--sheet", named, "-s", "直播", "--format", "csv",
+                 "--fail-on", "never")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == "sheet: 12月 (3 of 3; --sheet reads another)"
+    assert rows_of(result.stdout.lstrip("\ufeff"))[1][:2] == ["鞋", "京东自营"]
+
+
+def test_a_hidden_sheet_is_passed_over_unless_named(run, tmp_path):
+    path = tmp_path / "hidden.xlsx"
+    _template_workbook(path, hidden_first=True)
+    found = run("batch", str(path), "-s", "直播", "--format", "csv", "--fail-on", "never")
+    assert rows_of(found.stdout.lstrip("\ufeff"))[1][1] == "天猫"
+    named = run("batch", str(path), "--sheet", "旧表", "-s", "直播", "--format", "csv",
+                "--fail-on", "never")  # fmt: skip
+    assert rows_of(named.stdout.lstrip("\ufeff"))[1][0] == "淘宝"
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [("模板.xlsx", ("--sheet", "13月"), "--sheet '13月' is not a sheet of the workbook; give a "
+      "name or a position from 1 to 3 (1:填写说明, 2:清单, 3:12月)"),
+     ("模板.xlsx", ("--sheet", "4"), "--sheet '4' is not a sheet of the workbook"),
+     ("list.csv", ("--sheet", "1"), "--sheet is for .xlsx workbooks: this input has no sheets"),
+     ("none.xlsx", (), "no sheet of the workbook (1:说明, 2:数据) has a source or url column in "
+      "its header")],
+)  # fmt: skip
+def test_a_sheet_that_is_not_there_is_a_clean_error(run, tmp_path, name, options, message):
+    openpyxl = pytest.importorskip("openpyxl")
+    _template_workbook(tmp_path / "模板.xlsx")
+    (tmp_path / "list.csv").write_text("来源\n天猫\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["没有表头"])
+    book.create_sheet("数据").append(["商品", "价格"])
+    book.save(tmp_path / "none.xlsx")
+    result = run("batch", str(tmp_path / name), *options, "-s", "直播")
+    assert_clean_error(result, message)
+
+
+def test_a_workbook_of_one_sheet_says_nothing_of_sheets(run, tmp_path):
+    source = tmp_path / "选品.xlsx"
+    _titled_workbook(source)
+    assert "sheet:" not in run("batch", str(source), "--format", "csv", ok=True).stderr
+
+
+def test_a_recorded_run_of_a_named_sheet_is_reproduced(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _template_workbook(tmp_path / "模板.xlsx")
+    made = run("batch", "模板.xlsx", "--sheet", "12月", "-o", "out.csv", "--manifest", "m.json",
+               "--fail-on", "never")  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    assert (
+        json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["options"]["sheet"] == "12月"
+    )
+    again = run("batch", "--verify-manifest", "m.json")
+    assert again.exit_code == 0, again.stdout + again.stderr

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from ..errors import shown
 from ..i18n import N_
@@ -47,6 +47,19 @@ class Layout:
 
     header_row: int | None = None
     chosen: Mapping[str, str] = field(default_factory=dict)
+    sheet: str | None = None  # a workbook's sheet, by name or 1-based position; None: found
+
+
+class SheetChoice(NamedTuple):
+    """The sheet of a workbook of several that was read: its name, its position (1-based)
+    among the workbook's sheets (`titles`), the visible sheets before it passed over for
+    naming no source or link column, and whether --sheet named it."""
+
+    name: str
+    position: int
+    titles: tuple[str, ...]
+    passed: tuple[str, ...] = ()
+    named: bool = False
 
 
 FOUND = Layout()  # the header found, no column named
@@ -65,6 +78,7 @@ class Located(Generic[T]):
     after: list[T]
     more: int = 0
     merged: tuple[str, ...] = ()  # a workbook's merged ranges below it (C4:C6), filled
+    sheet: SheetChoice | None = None  # the sheet read, of a workbook of several
 
 
 @functools.cache
@@ -88,6 +102,12 @@ def _names(texts: list[str], chosen: Mapping[str, str], meanings) -> bool:
         if key and (words.get(key) in meanings or key in named):
             return True
     return False
+
+
+def names_a_key_column(texts: list[str], layout: Layout) -> bool:
+    """Whether a row names a source or link column (or a column the user named by its
+    header): what makes it a checklist's header."""
+    return _names(texts, layout.chosen, ("source", "url"))
 
 
 def row_text(texts: list[str]) -> str:

@@ -19,7 +19,7 @@ from .cells import BadRow, JsonRow, RawNumber, cell_text
 from .csvshape import LINE_END
 from .encodings import MAX_LINE, line_too_long, rereadable, text_stream
 from .formats import Format, InputError
-from .headers import FOUND, MAX_COLUMNS, Layout, Located, locate
+from .headers import FOUND, MAX_COLUMNS, Layout, Located, SheetChoice, locate
 
 _MAX_CELL = 16 * 1024 * 1024
 
@@ -266,6 +266,7 @@ class Table(NamedTuple):
     nested: tuple[str, ...] = ()
     more: int = 0
     merged: tuple[str, ...] = ()  # a workbook's merged ranges below the header (C4:C6)
+    sheet: SheetChoice | None = None  # the sheet read, of a workbook of several
 
 
 class Reader(Protocol):
@@ -278,6 +279,7 @@ class Reader(Protocol):
 
 def _delimited(fmt: Format) -> Reader:
     def read(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
+        _no_sheets(layout)
         text, chosen = text_stream(binary, encoding)
         found, rows = read_delimited(text, fmt.delimiter or ",", layout)
         return Table(found.row, rows, chosen, found.number, found.above, more=found.more)
@@ -285,7 +287,13 @@ def _delimited(fmt: Format) -> Reader:
     return read
 
 
+def _no_sheets(layout: Layout) -> None:
+    if layout.sheet is not None:
+        raise InputError(N_("--sheet is for .xlsx workbooks: this input has no sheets"))
+
+
 def _json_lines(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
+    _no_sheets(layout)
     if layout.header_row is not None:
         raise InputError(
             N_("--header-row is for CSV, TSV and .xlsx: JSON Lines has keys, not a header row")
@@ -306,7 +314,7 @@ def _workbook(binary: BinaryIO, encoding: str | None, layout: Layout) -> Table:
 
     found, rows = read_sheet(binary, layout)
     return Table(found.row, rows, "xlsx", found.number, found.above, more=found.more,
-                 merged=found.merged)  # fmt: skip
+                 merged=found.merged, sheet=found.sheet)  # fmt: skip
 
 
 READERS: dict[Format, Reader] = {

@@ -34,7 +34,7 @@ from .formats import (
     InputError,
     wants_bom,
 )
-from .headers import MAX_COLUMNS, Layout, too_wide
+from .headers import MAX_COLUMNS, Layout, SheetChoice, too_wide
 from .lines import check_lines, lines_of
 from .readers import DelimitedRows, Table, formula_scan, read_input
 from .writers import DelimitedWriter, Writer, open_writer, surface_names
@@ -59,7 +59,9 @@ class ChecklistOptions:
     ({"date": "直播时间", "url": "3"}); `bom` None: a BOM when the input came from a
     spreadsheet program; `engine`: python, duckdb (the duckdb extra) or auto;
     `header_row`: where the header is (1-based, as the sheet numbers rows), else the first
-    of the first rows that names a source or link column (headers.py)."""
+    of the first rows that names a source or link column (headers.py); `sheet`: a
+    workbook's sheet by name or 1-based position, else the first visible one whose header
+    names a source or link column."""
 
     input_format: str | None = None  # None: by the source's extension (a stream: csv)
     output_format: str | None = None  # None: by the sink's extension, else the input's own
@@ -77,6 +79,7 @@ class ChecklistOptions:
     # stamps a workbook with (None: the clock); a recorded run sets it to be reproducible
     now: datetime | None = None
     header_row: int | None = None  # the sheet's row number of the header; None: found
+    sheet: str | None = None  # a workbook's sheet, by name or 1-based position; None: found
 
     def __post_init__(self) -> None:
         # what a program passes is checked as `batch` checks what is typed: an engine
@@ -128,6 +131,7 @@ class Summary:
     swallowed: tuple[tuple[int, int, int], ...] = ()
     swallowed_rows: int = 0
     merged: tuple[str, ...] = ()  # a workbook's merged ranges below the header, filled
+    sheet: SheetChoice | None = None  # the sheet read, of a workbook of several
 
     @property
     def results(self) -> int:
@@ -163,14 +167,20 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         out_format = _output_format(options.output_format, sink, in_format, source)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
         dates = _dates(options)
-        layout = Layout(options.header_row, dict(options.columns))
+        layout = Layout(options.header_row, dict(options.columns), options.sheet)
         try:
             table = read_input(binary, in_format, options.encoding, layout)
             header, rows, encoding = table.header, table.rows, table.encoding
             if len(header) > MAX_COLUMNS:
                 raise too_wide(len(header))
             row = None if in_format is Format.JSONL else table.header_row  # no rows in JSON
-            columns = Columns.find(header, dict(options.columns), nested=table.nested, row=row)
+            try:
+                columns = Columns.find(header, dict(options.columns), nested=table.nested,
+                                       row=row)  # fmt: skip
+            except InputError:
+                if table.sheet is None or table.sheet.named:
+                    raise
+                raise _no_sheet_names_one(table.sheet) from None
         except LinkcheckError as exc:
             raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
@@ -236,7 +246,19 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
     return Summary(counts, columns, given.fills(options), encoding, in_format, out_format, engine,
                    checker.serials, tuple(sorted(checker.assumed_years)), table.header_row,
                    table.above, table.more, tuple(checker.swallowed),
-                   checker.swallowed_rows, table.merged)  # fmt: skip
+                   checker.swallowed_rows, table.merged, table.sheet)  # fmt: skip
+
+
+def _no_sheet_names_one(sheet: SheetChoice) -> InputError:
+    """No visible sheet of a workbook of several has a header naming a source or link."""
+    from .workbook import sheet_list
+
+    return InputError(
+        N_("no sheet of the workbook ({sheets}) has a source or url column in its header\n"
+           "  name one 'source' (来源) or 'url' (链接, 商品链接), or choose the sheet with "
+           "--sheet and the column with --source-column/--url-column"),
+        sheets=sheet_list(sheet.titles),
+    )  # fmt: skip
 
 
 def _sampled(rows, into: list[list[str]], *, now: bool = False, checker: Checker | None = None,

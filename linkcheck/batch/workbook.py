@@ -14,7 +14,15 @@ from ..i18n import N_, Deferred, Message
 from .cells import cell_text
 from .encodings import rereadable
 from .formats import InputError
-from .headers import FOUND, Layout, Located, locate
+from .headers import (
+    FOUND,
+    HEADER_SEARCH,
+    Layout,
+    Located,
+    SheetChoice,
+    locate,
+    names_a_key_column,
+)
 
 # bytes a workbook part may unpack to: a sheet is streamed, row by row, so only its size
 # (time) is bounded; the shared strings are all held in memory at once, so what they would
@@ -158,7 +166,7 @@ class _BoundedSource:
         self._units = Units(
             _ROW_END,
             N_(
-                "row {number} of the first sheet's XML takes more than {bytes} bytes or "
+                "row {number} of the sheet's XML takes more than {bytes} bytes or "
                 "{elements} XML elements, the most read of one row; save the sheet as CSV"
             ),
         )
@@ -306,7 +314,7 @@ def display_text(value, number_format: str) -> str:
 
 
 def read_xlsx(binary) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and rows of the first sheet of an .xlsx workbook (see read_sheet)."""
+    """The header and rows of the sheet of an .xlsx workbook (see read_sheet)."""
     found, rows = read_sheet(binary)
     return found.row, rows
 
@@ -321,7 +329,6 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
     http, https or any other external target) are in each row's `links`."""
     try:
         from openpyxl import load_workbook
-        from openpyxl.worksheet._reader import WorkSheetParser
     except ImportError:
         raise InputError(missing_dependency("reading .xlsx", "openpyxl")) from None
     binary = rereadable(binary)
@@ -332,17 +339,9 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
             book = load_workbook(binary, read_only=True, data_only=True)
         if not book.worksheets:
             raise InputError(N_("the workbook has no worksheet"))
-        sheet = book.worksheets[0]
+        sheet, choice = _choose(book, layout)
         links, merges = _after_rows(book._archive, sheet._worksheet_path)
-        source = _BoundedSource(sheet._get_source())  # parsed below as openpyxl does
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
+        source, parser = _parser(book, sheet)
     except malformed as exc:
         raise InputError(N_("not a readable .xlsx workbook ({reason})"), reason=_why(exc)) from None
 
@@ -353,7 +352,7 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
                 yield number, row
         except malformed as exc:
             raise InputError(
-                N_("the first sheet is malformed after row {number} ({reason})"),
+                N_("the sheet is malformed after row {number} ({reason})"),
                 number=number,
                 reason=_why(exc),
             ) from None
@@ -365,7 +364,7 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
         found = locate(((n, (n, row)) for n, row in cells_of), _texts, layout)
     except InputError as exc:
         if exc.template.startswith("the file is empty"):
-            raise InputError(N_("the first sheet is empty: it needs a header row")) from None
+            raise InputError(N_("the sheet is empty: it needs a header row")) from None
         raise
     header = _texts(found.row)
     width = len(header)
@@ -391,7 +390,7 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
                 active.append((last, col1, min(col2, width - 1), cells[col1],
                                cells.typed.get(col1)))  # fmt: skip
         if len(active) > width:  # ranges that do not overlap cover a column each at most
-            raise InputError(N_("the first sheet's merged ranges overlap (row {number})"),
+            raise InputError(N_("the sheet's merged ranges overlap (row {number})"),
                              number=number)  # fmt: skip
         for _last, col1, col2, text, typed in active:
             for col in range(col1, col2 + 1):
@@ -432,7 +431,101 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
             yield cells
 
     merged_refs = tuple(_range_ref(r) for r in below)
-    return Located(header, found.number, found.above, [], found.more, merged_refs), rows()
+    located = Located(header, found.number, found.above, [], found.more, merged_refs, choice)
+    return located, rows()
+
+
+def _parser(book, sheet):
+    """A sheet's bounded source and the parser that reads its rows, as openpyxl does."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    source = _BoundedSource(sheet._get_source())
+    parser = WorkSheetParser(
+        source,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+    return source, parser
+
+
+def _choose(book, layout: Layout):
+    """The sheet to read, and what to say of it (None: the workbook's only sheet): the one
+    --sheet names (by name or position), else the first visible sheet whose header names a
+    source or link column — a template's instructions (填写说明) are often the first —
+    else the first visible one (its header is then said to name none)."""
+    sheets = book.worksheets
+    titles = [ws.title for ws in sheets]
+    if layout.sheet is not None:
+        at = _named_sheet(titles, layout.sheet)
+        return sheets[at], SheetChoice(titles[at], at + 1, tuple(titles), named=True)
+    if len(sheets) == 1:
+        return sheets[0], None
+    visible = [i for i, ws in enumerate(sheets) if getattr(ws, "sheet_state", "") == "visible"]
+    visible = visible or list(range(len(sheets)))
+    for k, i in enumerate(visible):
+        if _has_header(book, sheets[i], layout):
+            passed = tuple(titles[j] for j in visible[:k])
+            return sheets[i], SheetChoice(titles[i], i + 1, tuple(titles), passed)
+    first = visible[0]
+    return sheets[first], SheetChoice(titles[first], first + 1, tuple(titles))
+
+
+def _has_header(book, sheet, layout: Layout) -> bool:
+    """Whether the sheet's header row (--header-row's, else one of its first HEADER_SEARCH
+    filled rows) names a source or link column; a sheet that cannot be read has none."""
+    source, parser = _parser(book, sheet)
+    filled = 0
+    try:
+        for number, row in parser.parse():
+            texts = _texts((number, row))
+            if layout.header_row is not None:
+                if number >= layout.header_row:
+                    return number == layout.header_row and names_a_key_column(texts, layout)
+                continue
+            if not any(t.strip() for t in texts):
+                continue
+            if names_a_key_column(texts, layout):
+                return True
+            filled += 1
+            if filled == HEADER_SEARCH:
+                return False
+    except (InputError, *_malformed()):
+        return False
+    finally:
+        source.close()
+    return False
+
+
+def _named_sheet(titles: list[str], text: str) -> int:
+    """The index of the sheet --sheet names: by its name (exactly, then as names compare),
+    else by its 1-based position."""
+    from ..names import normalize
+
+    if text in titles:
+        return titles.index(text)
+    key = normalize(text)
+    for i, title in enumerate(titles):
+        if normalize(title) == key:
+            return i
+    digits = text.strip()
+    if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(titles):
+        return int(digits) - 1
+    raise InputError(
+        N_("--sheet '{text}' is not a sheet of the workbook; give a name or a position from 1 "
+           "to {count} ({sheets})"),
+        text=shown(text),
+        count=len(titles),
+        sheets=sheet_list(titles),
+    )  # fmt: skip
+
+
+def sheet_list(titles) -> str:
+    """A workbook's sheets as messages list them: 1:填写说明, 2:清单 (the first 12)."""
+    listed = ", ".join(f"{i}:{shown(t, 40)}" for i, t in enumerate(titles[:12], start=1))
+    return listed + (" …" if len(titles) > 12 else "")
 
 
 def _range_ref(merged: tuple[int, int, int, int]) -> str:
@@ -517,7 +610,7 @@ class Hyperlinks:
         if self.count > HYPERLINK_LIMIT:
             raise InputError(
                 N_(
-                    "the first sheet has more than {limit:,} hyperlinked cells; save it as CSV "
+                    "the sheet has more than {limit:,} hyperlinked cells; save it as CSV "
                     "with the links as text"
                 ),
                 limit=HYPERLINK_LIMIT,
@@ -575,7 +668,7 @@ class Merges:
             return
         if len(self.ranges) >= MERGE_LIMIT:
             raise InputError(
-                N_("the first sheet has more than {limit:,} merged ranges; save it as CSV"),
+                N_("the sheet has more than {limit:,} merged ranges; save it as CSV"),
                 limit=MERGE_LIMIT,
             )
         self.ranges.append((min(row1, row2), max(row1, row2), min(col1, col2),
@@ -647,10 +740,10 @@ def _after_rows(archive, sheet_path: str) -> tuple[Hyperlinks, Merges]:
         if ref := attributes.get("ref"):
             merges.add(ref.decode("ascii", "replace"))
 
-    merged = N_("the first sheet's merged cells are malformed")
+    merged = N_("the sheet's merged cells are malformed")
     sections = [_Section(b"mergeCells", _MERGES_START, _MERGE, _MERGES_END, merge, merged)]
     if targets:
-        linked = N_("the first sheet's hyperlinks are malformed")
+        linked = N_("the sheet's hyperlinks are malformed")
         sections.append(
             _Section(b"hyperlinks", _HYPERLINKS_START, _HYPERLINK, _HYPERLINKS_END, link, linked)
         )

@@ -142,11 +142,17 @@ def column_options(command):
     help="The header is on row N (as the sheet numbers rows). Default: the first of the "
     "first 10 rows that names a source or link column; title rows above it are skipped.",
 )
+@click.option(
+    "--sheet",
+    metavar="NAME|N",
+    help="The workbook's sheet to read (.xlsx), by name or 1-based position. Default: the "
+    "first visible sheet whose header names a source or link column.",
+)
 @column_options
 @common_options
 def batch(
     input_path, out, fmt, input_format, when, date_format, year, surfaces, fail_on, encoding,
-    bom, excel, raw_cells, engine, manifest_path, verify_manifest, header_row,
+    bom, excel, raw_cells, engine, manifest_path, verify_manifest, header_row, sheet,
     chosen: dict[str, str], env: Env,
 ):  # fmt: skip
     """Check every row of a checklist; each row is written back with its answer.
@@ -207,7 +213,7 @@ def batch(
         input_format=input_format, output_format=None if to_terminal else fmt, when=when,
         surfaces=surfaces, platform=env.platform, columns=chosen, encoding=encoding,
         bom=True if excel else bom, raw_cells=raw_cells, engine=engine,
-        date_format=date_format, year=year, header_row=header_row,
+        date_format=date_format, year=year, header_row=header_row, sheet=sheet,
     )  # fmt: skip
     ruleset = env.ruleset()
     # a bad --on or --date-format is an error naming the option, before any row is read
@@ -246,6 +252,7 @@ def batch(
     lines += render.batch_dates(summary.serials, summary.years, year)
     lines += render.batch_swallowed(summary.swallowed, summary.swallowed_rows)
     lines += render.batch_merged(summary.merged)
+    lines = render.batch_sheet(summary.sheet) + lines
     for line in lines:
         render.echo(render.fitted(line, indent=2), err=True)
     render.echo(render.batch_summary(summary.counts), err=True)
@@ -281,6 +288,7 @@ def _recording(path: str, source, sink, options):
 # what --verify-manifest takes from the manifest, never from the command line
 _RECORDED = ("fmt", "input_format", "when", "date_format", "year", "surfaces", "encoding", "bom",
              "excel", "raw_cells", "engine", "manifest_path", "platform", "fail_on", "header_row",
+             "sheet",
              *(f"{m}_column" for m in core.MEANINGS))  # fmt: skip
 
 

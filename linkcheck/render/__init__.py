@@ -37,6 +37,7 @@ _HOME = {
     "batch_dates": "tables",
     "batch_swallowed": "tables",
     "batch_merged": "tables",
+    "batch_sheet": "tables",
     "batch_reading": "tables",
     "batch_summary": "tables",
     "batch_table": "tables",

@@ -204,6 +204,27 @@ def batch_swallowed(swallowed: Sequence[tuple[int, int, int]], rows: int) -> lis
     return lines
 
 
+def batch_sheet(sheet) -> list[str]:
+    """Which sheet of a workbook of several was read (a headers.SheetChoice, or None):
+    `sheet: 清单 (2 of 3)`, and the sheets passed over for naming no source or link column."""
+    from ..words import LIST_SEPARATOR
+
+    if sheet is None:
+        return []
+    if sheet.passed:
+        return [
+            _("sheet: {name} ({position} of {count}; {passed} before it has no source or link "
+              "column; --sheet reads another)").format(name=sheet.name, position=sheet.position,
+                                          count=len(sheet.titles),
+                                          passed=_(LIST_SEPARATOR).join(sheet.passed))
+        ]  # fmt: skip
+    return [
+        _("sheet: {name} ({position} of {count}; --sheet reads another)").format(
+            name=sheet.name, position=sheet.position, count=len(sheet.titles)
+        )
+    ]
+
+
 MERGED_SHOWN = 6  # merged ranges named; the rest counted
 
 

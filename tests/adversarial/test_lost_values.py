@@ -226,7 +226,7 @@ def test_a_workbook_malformed_part_way_into_a_workbook_says_one_line(tmp_path):
     done = _linkcheck("batch", "bad.xlsx", "-o", "out.xlsx", "-s", "livestream", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == (
-        "Error: input 'bad.xlsx': the first sheet is malformed after row 3 (its content is "
+        "Error: input 'bad.xlsx': the sheet is malformed after row 3 (its content is "
         "not as a workbook's: invalid literal for int() with base 10: 'abc')\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]  # no output
