@@ -552,3 +552,14 @@ def test_lint_checks_files_on_the_rules_files_given_with_rules(run, tmp_path):
     checked = run("check", "jd-self", "-p", "channels", "--on", "2025-03-01", "--rules",
                   str(team), "--rules", str(addon), "--format", "plain")  # fmt: skip
     assert checked.stdout.startswith("allowed\tchannels\tjd-self")
+
+
+def test_lint_of_a_fifo_exits_2_as_a_folder_does(run, tmp_path):
+    """A FIFO was linted as '1 error', exit 1, where a folder is exit 2 (a trial); neither
+    is opened (a FIFO would wait for a writer)."""
+    import os
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    assert_clean_error(run("rules", "lint", str(fifo)), "is not a regular file")
+    assert_clean_error(run("rules", "lint", str(tmp_path)), "is a directory")

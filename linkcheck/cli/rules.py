@@ -156,6 +156,9 @@ def lint_rules(files, strict, output: Output, env: Env):
             )
         if os.path.isdir(path):
             raise UserError(N_("rules file '{path}' is a directory; give a .toml file"), path=path)
+        if not os.path.isfile(path):  # a FIFO, a device: no file to lint, as a folder is none
+            raise UserError(N_("rules file '{path}' is not a regular file (a pipe or a "
+                               "device?); give a .toml file"), path=path)  # fmt: skip
     found = None if files else env.release()  # FILEs are checked on the bundled rules alone
     release = None if found is None else (found.path, found.data)
     problems = lint(paths, defaults=not env.no_default_rules, release=release)
