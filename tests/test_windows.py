@@ -499,3 +499,31 @@ def test_upcoming_says_the_time_of_a_change_in_the_course_of_a_day(run, tmp_path
     # a whole day's change says the day alone, as before
     whole = run("upcoming", "--on", "2022-11-25", "--days", "7", "-p", "ks").stdout
     assert "last allowed day (6 days left, today included)" in " ".join(whole.split())
+
+
+def test_ics_timed_events_carry_the_vtimezone_they_name(run, tmp_path):
+    """A window that opens at 15:00 in Shanghai (a Los Angeles file's day) is a timed event
+    with TZID=Asia/Shanghai: RFC 5545 wants its VTIMEZONE in the file, and there was none
+    (a trial). Every TZID named has one, and the times read back exactly."""
+    import re
+
+    icalendar = pytest.importorskip("icalendar")
+    la = tmp_path / "la.toml"
+    la.write_text(
+        'schema = 1\ntimezone = "America/Los_Angeles"\n[horizon.kuaishou]\nas_of = 2024-06-01\n'
+        'through = 2024-12-31\n[[rule]]\nid = "la"\nplatform = "kuaishou"\nverdict = "allow"\n'
+        'sources = ["jd-self"]\nsurfaces = ["livestream"]\nstart = 2024-07-01\nend = 2024-07-05\n'
+        'citation = { quote = "q", source = "m" }\n',
+        encoding="utf-8",
+    )
+    result = run("timeline", "jd-self", "-s", "live", "--rules", str(la), "--format", "ics",
+                 "--from", "2024-06-01", "--to", "2024-08-01")  # fmt: skip
+    text = result.stdout
+    named = set(re.findall(r";TZID=([^:;]+)", text))
+    assert named == {"Asia/Shanghai"}
+    calendar = icalendar.Calendar.from_ical(text)
+    assert {tz["TZID"] for tz in calendar.walk("VTIMEZONE")} == named
+    (event,) = calendar.walk("VEVENT")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert event.decoded("dtstart") == datetime(2024, 7, 1, 15, tzinfo=shanghai)
+    assert event.decoded("dtend") == datetime(2024, 7, 6, 15, tzinfo=shanghai)

@@ -97,4 +97,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
         event.add("categories", [seg.platform, seg.source, *surfaces])
         event.add("dtstamp", stamp)
         cal.add_component(event)
+    # RFC 5545 wants a VTIMEZONE for each TZID a timed event names (DTSTART;TZID=Asia/
+    # Shanghai): a strict client reads the times wrong, or refuses the file, without one
+    cal.add_missing_timezones()
     return cal.to_ical()
