@@ -27,7 +27,7 @@ VERDICT_OF = {"allow": "allowed", "deny": "denied", "unknown": "unknown"}
 VERDICTS = ("allowed", "denied", "unknown")
 # the surfaces a question is about when it names none
 DEFAULT_SURFACES = ("livestream", "short-video")
-_SURFACE_SPLIT = re.compile(r"[,，、;；|/]")
+_SURFACE_SPLIT = re.compile(r"[,，、;；|/+＋&＆]")  # 直播+短视频 is two surfaces too
 
 
 # the kinds of names, as an error says them (translated when the error is shown)

@@ -20,6 +20,9 @@ ALL = ["livestream", "short-video", "merchant-page", "live-preview"]
         ("live,video", ["livestream", "short-video"]),
         ("短视频；直播", ["short-video", "livestream"]),
         ("直播 / 直播间", ["livestream"]),  # one surface named twice is one
+        ("直播+短视频", ["livestream", "short-video"]),  # a trial: unknown surface
+        ("直播＋短视频", ["livestream", "short-video"]),
+        ("live & video", ["livestream", "short-video"]),
         ("all", ALL),
         ("*", ALL),
         ("全部", ALL),
