@@ -309,6 +309,18 @@ def test_refused_a_target_cut_short(repo, run, place):
     attack(run, place, message=CHANGED, setup=cut)
 
 
+def test_refused_a_target_made_longer(repo, run, place):
+    # tuf's English words were the reason, inside a Chinese message too (a trial)
+    def grow():
+        newest = _targets(place)[-1]
+        newest.write_bytes(newest.read_bytes() + b"# more\n")
+
+    attack(run, place, setup=grow, message="a downloaded file differs from the length the "
+           "repository signed (")  # fmt: skip
+    result = run("rules", "update", "--lang", "zh")
+    assert "Downloaded" not in result.stderr and "bytes exceeding" not in result.stderr
+
+
 def test_refused_the_server_stopped_mid_download(repo, run, place):
     attack(run, place, message="stopped sending (the connection closed before the file was",
            setup=lambda: repo.handler.cut.add(".rules.toml"))  # fmt: skip

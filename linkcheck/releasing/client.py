@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -255,10 +256,19 @@ def _refusals(url: str) -> Iterator[None]:
                "the repository signed for it: tampered with, replayed or truncated")
         ) from None  # fmt: skip
     except tuf.DownloadLengthMismatchError as exc:
+        # tuf's words ('Downloaded 1601 bytes exceeding the maximum allowed length of 1597')
+        # as numbers in the language shown
+        sizes = [int(n) for n in re.findall(r"\d+", str(exc))]
+        if len(sizes) == 2:
+            raise Refused(
+                N_("update refused: a downloaded file differs from the length the repository "
+                   "signed ({got:,} bytes or more where it signed {signed:,}): tampered with "
+                   "or truncated"),
+                got=sizes[0], signed=sizes[1],
+            ) from None  # fmt: skip
         raise Refused(
-            N_("update refused: a downloaded file is longer than the repository signed "
-               "({reason})"),
-            reason=exc,
+            N_("update refused: a downloaded file differs from the length the repository "
+               "signed: tampered with or truncated")
         ) from None  # fmt: skip
     except tuf.RepositoryError as exc:
         raise Refused(
