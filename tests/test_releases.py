@@ -264,6 +264,19 @@ def test_load_order_bundled_then_release_then_rules_files(repo, run, place):
     assert answer(run) == ALLOWED  # the release over the bundled rules
 
 
+def test_a_draft_of_the_installed_release_says_to_leave_the_release_out(repo, run, place):
+    """A draft with the release's own ids, given with --rules while that release is
+    installed: the advice named only 'override = true', not --no-release (a trial)."""
+    ok(run("rules", "update"))
+    draft = place / "draft.toml"
+    draft.write_text(team("2023.03", "deny", "2023-05-15"), encoding="utf-8")
+    result = run("check", "tmall", "--on", "2023-06-01", "--rules", str(draft))
+    assert_clean_error(result, "is already defined in the installed release (", "--no-release")
+    alone = run("check", "tmall", "--on", "2023-06-01", "--no-release", "--rules", str(draft),
+                "--format", "plain")  # fmt: skip
+    assert alone.stdout.startswith("denied\t"), alone.stderr
+
+
 # ---------------------------------------------------------------------- refusals
 
 

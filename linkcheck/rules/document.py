@@ -453,9 +453,17 @@ class FileReader:
             self.error(where, N_("'override' must be true or false"), "override")
             return False
         if earlier is not None and not override:
+            message = (
+                N_("{what} is already defined in the installed release ({earlier}); add "
+                   "'override = true' to replace it, or check a draft of that release with "
+                   "--no-release")
+                if earlier == getattr(self.loader, "release", None)
+                else N_("{what} is already defined in {earlier}; add 'override = true' to "
+                        "replace it")
+            )  # fmt: skip
             self.error(
                 where,
-                N_("{what} is already defined in {earlier}; add 'override = true' to replace it"),
+                message,
                 field,
                 what=what,
                 earlier=file_name(earlier),  # the bundled file: 内置 in Chinese

@@ -77,6 +77,7 @@ def read_files(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True
     if defaults:
         loader.add_bundled()
     if release is not None:
+        loader.release = release[0]
         loader.add_text(release[1], release[0], os.path.dirname(release[0]))
     for path in paths:
         loader.add_path(path)
@@ -101,6 +102,7 @@ class Loader:
         self.catalog = Catalog()
         self.problems: list[Problem] = []
         self._order = 0
+        self.release: str | None = None  # the installed release's file, when it was read
 
     # ------------------------------------------------------------------ reading files
 
