@@ -900,3 +900,17 @@ def test_init_says_how_to_keep_the_root_keys(place, run, threshold, english, chi
     assert english in said
     said = ok(run("--lang", "zh", "rules", "repo", "init", "b", "--root-threshold", threshold))
     assert chinese in said and "keep" not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("0d", "would expire as it is signed: give at least 1h"), ("0h", "at least 1h"),
+     ("7", "is not a period: give hours, days or weeks"), ("1m", "is not a period")],
+)  # fmt: skip
+def test_an_expiry_of_nothing_says_so(text, fragment):
+    # '0d' was 'not a period: give hours, days or weeks' — it is written in days (a trial)
+    from linkcheck.errors import LinkcheckError
+    from linkcheck.releasing import parse_period
+
+    with pytest.raises(LinkcheckError, match=fragment):
+        parse_period(text)

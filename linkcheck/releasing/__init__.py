@@ -91,6 +91,11 @@ def parse_period(text: str) -> timedelta:
     """`7d`, `12h`, `2w` as a timedelta; LinkcheckError for anything else."""
     m = _PERIOD.match(text)
     period = timedelta(**{_UNIT[m[2]]: int(m[1])}) if m else timedelta(0)
+    if m and period <= timedelta(0):  # 0d is a period, one that expires as it is signed
+        raise ReleaseUsageError(
+            N_("expiry '{text}' would expire as it is signed: give at least 1h"),
+            text=shown(text),
+        )
     if period <= timedelta(0):
         raise ReleaseUsageError(
             N_("expiry '{text}' is not a period: give hours, days or weeks, e.g. 12h, 7d, 2w"),
