@@ -212,9 +212,14 @@ def horizon_changes(old: RuleSet, new: RuleSet) -> list[tuple[str, Horizon | Non
     out = []
     for platform in _union(old.catalog.platforms, new.catalog.platforms):
         before, after = old.catalog.horizons.get(platform), new.catalog.horizons.get(platform)
-        if (before and (before.through, before.as_of)) != (after and (after.through, after.as_of)):
+        # the same day in another zone is another end (a file in Los Angeles): a move too
+        if _horizon_key(before) != _horizon_key(after):
             out.append((platform, before, after))
     return out
+
+
+def _horizon_key(horizon: Horizon | None) -> tuple | None:
+    return horizon and (horizon.through, horizon.as_of, micros(horizon.end))
 
 
 def _union(a: dict, b: dict) -> list[str]:

@@ -360,8 +360,18 @@ def test_diff_of_a_team_change(run, tmp_path, write):
     assert doc["horizons"] == [
         {
             "platform": "kuaishou",
-            "old": {"through": "2022-12-31", "as_of": "2022-10-28", "file": "rules.toml (bundled)"},
-            "new": {"through": "2023-12-31", "as_of": "2023-02-20", "file": new},
+            "old": {
+                "through": "2022-12-31",
+                "as_of": "2022-10-28",
+                "file": "rules.toml (bundled)",
+                "end": "2023-01-01T00:00:00+08:00",
+            },
+            "new": {
+                "through": "2023-12-31",
+                "as_of": "2023-02-20",
+                "file": new,
+                "end": "2024-01-01T00:00:00+08:00",
+            },
         }
     ]
     assert doc["changes"][:1] == [
@@ -563,3 +573,20 @@ def test_lint_of_a_fifo_exits_2_as_a_folder_does(run, tmp_path):
     os.mkfifo(fifo)
     assert_clean_error(run("rules", "lint", str(fifo)), "is not a regular file")
     assert_clean_error(run("rules", "lint", str(tmp_path)), "is a directory")
+
+
+def test_diff_says_a_horizon_moved_by_its_files_zone_alone(run, tmp_path):
+    """The same 'through' day in a Los Angeles file ends 16 hours later in Shanghai: diff
+    listed the verdicts it changed but no horizon line (a trial)."""
+    team, la = tmp_path / "team.toml", tmp_path / "la.toml"
+    horizon = "[horizon.kuaishou]\nas_of = 2024-01-01\nthrough = 2024-12-31\n"
+    team.write_text("schema = 1\n" + horizon, encoding="utf-8")
+    la.write_text('schema = 1\ntimezone = "America/Los_Angeles"\n' + horizon, encoding="utf-8")
+    result = run("rules", "diff", str(team), str(la))
+    assert result.exit_code == 1
+    assert " ".join(result.stdout.split()).startswith(
+        "kuaishou · horizon: 2025-01-01T00:00:00+08:00 → 2025-01-01T16:00:00+08:00 (as of "
+        "2024-01-01)"
+    )
+    same = run("rules", "diff", str(team), str(team))
+    assert same.exit_code == 0 and "horizon" not in same.stdout

@@ -163,10 +163,19 @@ def diff_document(old: str, new: str, changes, moved, zone_of) -> dict:
             }
         )
     horizons = [
-        {"platform": platform, "old": horizon_dict(was), "new": horizon_dict(now)}
+        {"platform": platform, "old": _ending(horizon_dict(was), was, zone_of(platform)),
+         "new": _ending(horizon_dict(now), now, zone_of(platform))}
         for platform, was, now in moved
-    ]
+    ]  # fmt: skip
     return {"old": old, "new": new, "changes": rows, "horizons": horizons}
+
+
+def _ending(shown: dict | None, horizon, zone) -> dict | None:
+    """A horizon as diff shows it: its days, and the instant it ends in the platform's zone
+    (the same day in another file's zone ends at another instant)."""
+    if shown is None:
+        return None
+    return {**shown, "end": iso(horizon.end.astimezone(zone))}
 
 
 def diff_lines(doc: dict) -> list[str]:
@@ -179,6 +188,8 @@ def diff_lines(doc: dict) -> list[str]:
     for m in doc["horizons"]:
         was = m["old"]["through"] if m["old"] else _("none")
         now = m["new"]["through"] if m["new"] else _("none")
+        if was == now:  # the same day, ending at another instant: say the instants
+            was, now = m["old"]["end"], m["new"]["end"]
         as_of = _(" (as of {day})").format(day=m["new"]["as_of"]) if m["new"] else ""
         lines.append(
             _("{platform} · horizon: {was} → {now}{as_of}").format(
