@@ -101,3 +101,15 @@ def test_bytes_formats_go_to_the_file(run, tmp_path):
     args, _ = COMMANDS["timeline"]
     assert run(*args, "--format", "ics", "-o", str(out)).exit_code == 0
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_json_keys_of_repeated_and_appended_headers_are_each_their_own(run, write):
+    # as docs/checklists.md says (a trial found the docs named appended names only)
+    path = write("dup.csv", "来源,备注,备注,verdict,verdict_input\n天猫,a,b,c,d\n")
+    result = run("batch", path, "--format", "jsonl", "-s", "直播", "--on", "2022-11-11")
+    row = json.loads(result.stdout.splitlines()[0])
+    assert list(row)[:5] == ["来源", "备注", "备注_input", "verdict_input", "verdict_input_input"]
+    assert [row["备注"], row["备注_input"], row["verdict_input"], row["verdict_input_input"]] == [
+        "a", "b", "c", "d",
+    ]  # fmt: skip
+    assert row["verdict"] == "allowed"

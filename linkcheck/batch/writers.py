@@ -49,8 +49,9 @@ def neutralise(cell: str) -> str:
 
 
 def output_names(header: list[str]) -> list[str]:
-    """Column names for keyed outputs (JSON): an input column that shares a name with an
-    appended one keeps its value under `<name>_input`."""
+    """Column names for keyed outputs (JSON), each its own: an input column that shares a
+    name with an appended one, or with a column before it, keeps its value under
+    `<name>_input` (`_input` again while that is taken)."""
     taken = set(APPENDED)
     names = []
     for name in header:
