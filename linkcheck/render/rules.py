@@ -188,8 +188,8 @@ def diff_lines(doc: dict) -> list[str]:
     for m in doc["horizons"]:
         was = m["old"]["through"] if m["old"] else _("none")
         now = m["new"]["through"] if m["new"] else _("none")
-        if was == now:  # the same day, ending at another instant: say the instants
-            was, now = m["old"]["end"], m["new"]["end"]
+        if was == now and m["old"]["end"] != m["new"]["end"]:  # the same day, another zone:
+            was, now = m["old"]["end"], m["new"]["end"]  # say the instants
         as_of = _(" (as of {day})").format(day=m["new"]["as_of"]) if m["new"] else ""
         lines.append(
             _("{platform} · horizon: {was} → {now}{as_of}").format(
