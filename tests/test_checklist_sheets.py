@@ -486,12 +486,12 @@ def test_merged_cells_below_the_header_are_read_in_every_row_they_cover(run, tmp
         ["抖音", "耳机", "京东自营", "2022-10-28", "x"],
         ["快手", "包", "天猫", "2022-10-27", ""],
         ["快手", "帽", "天猫", "2022-10-27", ""],
-        ["快手", "伞", "伞", "2022-11-11", ""],  # B8:C8: the row's own C8 is hidden
+        ["快手", "伞", "", "2022-11-11", ""],  # B8:C8: a wide cell, its value in B alone
     ]
     assert [r[6] for r in rows[1:11:2]] == ["denied"] * 5  # Douyin's closed loop; 10-27 cut
     assert rows[3][7] == rows[5][7] == "douyin-2020-closed-loop"
     assert rows[9][7] == "kuaishou-2022-03-cutoff"
-    assert rows[11][6] == "error"  # '伞' is no source: what the sheet shows
+    assert rows[11][6] == "error"  # no source: C8, under B8's merge, shows nothing
 
 
 def test_merged_cells_come_back_typed_in_a_workbook_two_readers_read(run, tmp_path):
@@ -537,7 +537,7 @@ def test_merged_ranges_that_overlap_are_a_clean_error(run, tmp_path):
     out = tmp_path / "out.csv"
     result = run("batch", str(path), "-s", "直播", "-o", str(out))
     assert_clean_error(result)
-    assert "merged ranges overlap (row 2)" in result.stderr
+    assert "the sheet's merged ranges A2:B2 and A2:A3 overlap" in result.stderr
     assert not out.exists()
 
 
@@ -555,9 +555,9 @@ def test_many_merged_ranges_are_named_six_and_counted():
 @settings(max_examples=examples(60), deadline=None)
 @given(data=st.data())
 def test_merged_ranges_read_as_the_first_cells_value_in_every_cell(data, tmp_path_factory):
-    """Any set of ranges that do not overlap, below the header, over any cells: each cell a
-    range covers reads its first cell's text; every other cell reads its own (a brute-force
-    reference over the grid)."""
+    """Any set of ranges that do not overlap, below the header, over any cells: the first
+    column of a range reads its first cell's text in every row, its other columns nothing;
+    every other cell reads its own (a brute-force reference over the grid)."""
     openpyxl = pytest.importorskip("openpyxl")
     from linkcheck.batch.workbook import read_sheet
 
@@ -583,10 +583,10 @@ def test_merged_ranges_read_as_the_first_cells_value_in_every_cell(data, tmp_pat
         sheet.merge_cells(start_row=r1 + 2, end_row=r2 + 2, start_column=c1 + 1,
                           end_column=c2 + 1)  # fmt: skip
     expected = [row[:] for row in grid]
-    for r1, r2, c1, c2 in ranges:
+    for r1, r2, c1, c2 in ranges:  # the first column shows the value, the others nothing
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
-                expected[r][c] = grid[r1][c1]
+                expected[r][c] = grid[r1][c1] if c == c1 else ""
     path = tmp_path_factory.mktemp("merged") / "m.xlsx"
     book.save(path)
     with open(path, "rb") as f:
@@ -696,3 +696,75 @@ def test_a_recorded_run_of_a_named_sheet_is_reproduced(run, tmp_path, monkeypatc
     )
     again = run("batch", "--verify-manifest", "m.json")
     assert again.exit_code == 0, again.stdout + again.stderr
+
+
+def _sheet_with_merge_xml(path, rows: list[list], merges: str, links: dict | None = None):
+    """A workbook whose first sheet's <mergeCells> is written as given (what openpyxl will
+    not write: overlaps, a range twice, a reversed or broken reference)."""
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    for ref, target in (links or {}).items():
+        book.active[ref].hyperlink = target
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace("</sheetData>", f"</sheetData><mergeCells>{merges}</mergeCells>", 1)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+ROWS = [["平台", "来源", "日期"], *[["快手", "天猫", "2022-11-11"]] * 5]
+
+
+@pytest.mark.parametrize(
+    ("merges", "message"),
+    [('<mergeCell ref="A2:A4"/><mergeCell ref="A3:B5"/>',
+      "the sheet's merged ranges A2:A4 and A3:B5 overlap"),
+     ('<mergeCell ref="A2:A3"/><mergeCell ref="A2:A3"/>', "merged ranges A2:A3 and A2:A3 overlap"),
+     ('<mergeCell ref="A4:A2"/>', "the sheet's merged range 'A4:A2' is not a range of its cells"),
+     ('<mergeCell ref="hello"/>', "merged range 'hello' is not a range"),
+     ('<mergeCell ref="A0:A3"/>', "merged range 'A0:A3' is not a range")],
+)  # fmt: skip
+def test_merged_ranges_excel_never_writes_stop_before_any_row(run, tmp_path, merges, message):
+    """Overlaps changed answers (a row's source became the platform), and a bad reference
+    was openpyxl's words after every row was written (a trial): both stop the run first."""
+    path = tmp_path / "bad.xlsx"
+    _sheet_with_merge_xml(path, ROWS, merges)
+    result = run("batch", str(path), "-s", "直播", "--format", "csv", "--lang", "en")
+    assert_clean_error(result, message)
+
+
+def test_a_merge_past_the_last_row_invents_no_row(run, tmp_path):
+    # openpyxl (and Excel, for styled merges) writes the empty rows a merge covers: rows
+    # holding only what a merge spreads were error rows ('missing source')
+    rows = [["平台", "来源", "日期"], ["快手", "天猫", "2022-11-11"], [None, "天猫", None]]
+    path = tmp_path / "past.xlsx"
+    _sheet_with_merge_xml(path, rows, '<mergeCell ref="C2:C6"/>')
+    result = run("batch", str(path), "-s", "直播", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert [r[:5] for r in rows_of(result.stdout.lstrip("\ufeff"))[1:]] == [
+        ["快手", "天猫", "2022-11-11", "livestream", "allowed"],
+        ["", "天猫", "2022-11-11", "livestream", "allowed"],
+    ]
+
+
+def test_a_merged_cell_shows_its_first_cells_value_and_link_in_every_row(run, tmp_path):
+    """A value hidden under a merge is not read (Excel shows the first cell's, empty here),
+    and the first cell's hyperlink is every row's (row 3 read '点此打开' as no link)."""
+    rows = [["平台", "来源", "商品链接", "日期"], [None, "", "点此打开", "2022-11-11"],
+            ["抖音", "", None, "2022-11-11"]]  # fmt: skip
+    path = tmp_path / "links.xlsx"
+    _sheet_with_merge_xml(path, rows, '<mergeCell ref="A2:A3"/><mergeCell ref="C2:C3"/>',
+                          links={"C2": "https://detail.tmall.com/item.htm?id=9"})  # fmt: skip
+    result = run("batch", str(path), "-s", "直播", "--format", "csv")
+    got = rows_of(result.stdout.lstrip("\ufeff"))[1:]
+    assert [r[0] for r in got] == ["", ""]  # Kuaishou, the default: not the hidden 抖音
+    assert [r[2] for r in got] == ["https://detail.tmall.com/item.htm?id=9"] * 2
+    assert [r[5] for r in got] == ["allowed", "allowed"]

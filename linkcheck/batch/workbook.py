@@ -23,6 +23,7 @@ from .headers import (
     locate,
     names_a_key_column,
 )
+from .writers import SHEET_ROWS
 
 # bytes a workbook part may unpack to: a sheet is streamed, row by row, so only its size
 # (time) is bounded; the shared strings are all held in memory at once, so what they would
@@ -341,6 +342,7 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
             raise InputError(N_("the workbook has no worksheet"))
         sheet, choice = _choose(book, layout)
         links, merges = _after_rows(book._archive, sheet._worksheet_path)
+        merges.check()  # before a row is written
         source, parser = _parser(book, sheet)
     except malformed as exc:
         raise InputError(N_("not a readable .xlsx workbook ({reason})"), reason=_why(exc)) from None
@@ -370,7 +372,9 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
     width = len(header)
 
     formats = _NumberFormats(book)
-    # merged ranges below the header: each row of one reads the value Excel shows there
+    # merged ranges below the header: each row of one reads, in the range's first column,
+    # the value Excel shows there (its first cell's); the other columns of a range wider than
+    # one show nothing (a source cell widened over an empty link cell is no link)
     below = sorted(
         (r for r in merges.ranges if r[0] > found.number and r[2] < width),
         key=lambda r: (r[0], r[2]),
@@ -378,27 +382,34 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
     starting: dict[int, list[tuple[int, int, int, int]]] = {}
     for merged in below:
         starting.setdefault(merged[0], []).append(merged)
-    active: list[tuple[int, int, int, str, tuple | None]] = []
+    # (last row, first column, last column, text, typed value, hyperlink) of each range over
+    # the row being read
+    active: list[tuple[int, int, int, str, tuple | None, str | None]] = []
 
     def spread(number: int, cells: SheetRow) -> None:
-        """Fill the cells of row `number` that merged ranges cover with their first cell's
-        value (and its type: a merged date stays a date)."""
+        """Give the cells of row `number` that merged ranges cover what Excel shows there:
+        the range's first cell's text, type (a merged date stays a date) and hyperlink in
+        its first column, nothing in the others. A row that holds nothing of its own (a
+        range running past the last row) stays blank: no row is invented."""
         nonlocal active
         active = [a for a in active if a[0] >= number]
+        links = cells.links or {}
         for _first, last, col1, col2 in starting.get(number, ()):
-            if cells[col1]:
-                active.append((last, col1, min(col2, width - 1), cells[col1],
-                               cells.typed.get(col1)))  # fmt: skip
-        if len(active) > width:  # ranges that do not overlap cover a column each at most
-            raise InputError(N_("the sheet's merged ranges overlap (row {number})"),
-                             number=number)  # fmt: skip
-        for _last, col1, col2, text, typed in active:
+            active.append((last, col1, min(col2, width - 1), cells[col1],
+                           cells.typed.get(col1), links.get(col1)))  # fmt: skip
+        covered = {c for _l, col1, col2, *_ in active for c in range(col1, col2 + 1)}
+        if not any(cell for i, cell in enumerate(cells) if i not in covered):
+            return
+        for _last, col1, col2, text, typed, link in active:
             for col in range(col1, col2 + 1):
-                cells[col] = text
-                if typed is not None:
-                    cells.typed[col] = typed
-                else:
-                    cells.typed.pop(col, None)
+                cells[col] = text if col == col1 else ""
+                cells.typed.pop(col, None)
+                links.pop(col, None)
+            if typed is not None:
+                cells.typed[col1] = typed
+            if link is not None:
+                links[col1] = link
+        cells.links = links or None
 
     def rows() -> Iterator[list[str]]:
         for number, row in chain(found.after, cells_of):
@@ -420,10 +431,10 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
                     cells[at] = text
                 elif text:
                     extra.append(text)
-            if starting or active:
-                spread(number, cells)
             if links:
                 cells.links = links.row(number, width)
+            if starting or active:
+                spread(number, cells)
             if extra:
                 longer = SheetRow(cells + extra)
                 longer.typed, longer.links = cells.typed, cells.links
@@ -644,6 +655,7 @@ def _cell_at(ref: str) -> tuple[int, int] | None:
 
 
 MERGE_LIMIT = 100_000  # merged ranges read from one sheet (Excel's own files hold far fewer)
+SHEET_COLUMNS = 16_384  # a sheet's columns, as Excel has them (A to XFD)
 _MERGES_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
 _MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s([^>]*)>")
 _MERGES_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?mergeCells\s*>")
@@ -660,10 +672,18 @@ class Merges:
         self.ranges: list[tuple[int, int, int, int]] = []
 
     def add(self, ref: str) -> None:
+        """Add the range `ref` (A2:A4); one that is not a range of the sheet's cells, first
+        corner first, is refused now — openpyxl would refuse it after the last row, its own
+        words the reason, the rows written already."""
         corners = [_cell_at(part) for part in ref.split(":", 1)]
-        if len(corners) != 2 or any(c is None for c in corners):
-            return  # not a range of cells: nothing to fill
+        if len(corners) == 1:
+            corners *= 2  # one cell: a range of one, nothing to fill
+        if any(c is None or not 1 <= c[0] <= SHEET_ROWS or c[1] >= SHEET_COLUMNS
+               for c in corners):  # fmt: skip
+            raise _bad_range(ref)
         (row1, col1), (row2, col2) = corners  # type: ignore[misc]
+        if row1 > row2 or col1 > col2:
+            raise _bad_range(ref)
         if (row1, col1) == (row2, col2):
             return
         if len(self.ranges) >= MERGE_LIMIT:
@@ -671,8 +691,30 @@ class Merges:
                 N_("the sheet has more than {limit:,} merged ranges; save it as CSV"),
                 limit=MERGE_LIMIT,
             )
-        self.ranges.append((min(row1, row2), max(row1, row2), min(col1, col2),
-                            max(col1, col2)))  # fmt: skip
+        self.ranges.append((row1, row2, col1, col2))
+
+    def check(self) -> None:
+        """Refuse ranges that share a cell (Excel never writes them; one given twice is
+        two), naming the first two found — before any row is read."""
+        active: list[tuple[int, int, int, int]] = []
+        for merged in sorted(self.ranges):
+            row1, _row2, col1, col2 = merged
+            active = [a for a in active if a[1] >= row1]
+            for other in active:
+                if other[2] <= col2 and col1 <= other[3]:
+                    raise InputError(
+                        N_("the sheet's merged ranges {first} and {second} overlap; Excel "
+                           "never saves that: merge them again"),
+                        first=_range_ref(other), second=_range_ref(merged),
+                    )  # fmt: skip
+            active.append(merged)
+
+
+def _bad_range(ref: str) -> InputError:
+    return InputError(
+        N_("the sheet's merged range '{ref}' is not a range of its cells (such as A2:A4)"),
+        ref=shown(ref, 40),
+    )
 
 
 class _Section:
