@@ -768,3 +768,24 @@ def test_a_merged_cell_shows_its_first_cells_value_and_link_in_every_row(run, tm
     assert [r[0] for r in got] == ["", ""]  # Kuaishou, the default: not the hidden 抖音
     assert [r[2] for r in got] == ["https://detail.tmall.com/item.htm?id=9"] * 2
     assert [r[5] for r in got] == ["allowed", "allowed"]
+
+
+def test_a_hidden_checklist_sheet_is_named_not_read_unasked(run, tmp_path):
+    """Only a hidden sheet had the checklist: the error said no sheet had one (a trial)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["只有说明"])
+    data = book.create_sheet("数据")
+    data.append(["来源", "日期"])
+    data.append(["天猫", "2022-11-11"])
+    data.sheet_state = "hidden"
+    path = tmp_path / "s4.xlsx"
+    book.save(path)
+    assert_clean_error(run("batch", str(path), "-s", "直播"),
+                       "the hidden sheet '数据' has one: read it with --sheet '数据'")  # fmt: skip
+    named = run("batch", str(path), "-s", "直播", "--sheet", "数据", "--format", "csv")
+    assert named.exit_code == 0, named.stderr
+    assert named.stderr.splitlines()[0] == (
+        "sheet: 数据, a hidden sheet (2 of 2; --sheet reads another)"
+    )

@@ -60,6 +60,7 @@ class SheetChoice(NamedTuple):
     titles: tuple[str, ...]
     passed: tuple[str, ...] = ()
     named: bool = False
+    hidden: bool = False  # a hidden (or very hidden) sheet, which --sheet named
 
 
 FOUND = Layout()  # the header found, no column named

@@ -469,17 +469,25 @@ def _choose(book, layout: Layout):
     else the first visible one (its header is then said to name none)."""
     sheets = book.worksheets
     titles = [ws.title for ws in sheets]
+    seen = [getattr(ws, "sheet_state", "visible") == "visible" for ws in sheets]
     if layout.sheet is not None:
         at = _named_sheet(titles, layout.sheet)
-        return sheets[at], SheetChoice(titles[at], at + 1, tuple(titles), named=True)
+        return sheets[at], SheetChoice(titles[at], at + 1, tuple(titles), named=True,
+                                       hidden=not seen[at])  # fmt: skip
     if len(sheets) == 1:
         return sheets[0], None
-    visible = [i for i, ws in enumerate(sheets) if getattr(ws, "sheet_state", "") == "visible"]
-    visible = visible or list(range(len(sheets)))
+    visible = [i for i in range(len(sheets)) if seen[i]] or list(range(len(sheets)))
     for k, i in enumerate(visible):
         if _has_header(book, sheets[i], layout):
             passed = tuple(titles[j] for j in visible[:k])
             return sheets[i], SheetChoice(titles[i], i + 1, tuple(titles), passed)
+    for i in range(len(sheets)):  # a hidden sheet with a checklist: said, never read unasked
+        if i not in visible and _has_header(book, sheets[i], layout):
+            raise InputError(
+                N_("no visible sheet of the workbook has a source or url column in its "
+                   "header; the hidden sheet '{name}' has one: read it with --sheet '{name}'"),
+                name=shown(titles[i], 40),
+            )  # fmt: skip
     first = visible[0]
     return sheets[first], SheetChoice(titles[first], first + 1, tuple(titles))
 

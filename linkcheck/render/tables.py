@@ -211,6 +211,8 @@ def batch_sheet(sheet) -> list[str]:
 
     if sheet is None:
         return []
+    if sheet.hidden:
+        sheet = sheet._replace(name=_("{name}, a hidden sheet").format(name=sheet.name))
     if sheet.passed:
         return [
             _("sheet: {name} ({position} of {count}; {passed} before it has no source or link "
