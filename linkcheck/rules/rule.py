@@ -46,6 +46,7 @@ def read_rule(reader, table: dict, position: int) -> None:
         reader.error(where, N_("'id' must be a string"), "id")
         return
     if not reader.check_id(ident, where):
+        _present_parts(reader, table, where)
         return
     catalog = reader.catalog
     earlier = catalog.rule_by_id.get(ident)
@@ -53,6 +54,7 @@ def read_rule(reader, table: dict, position: int) -> None:
     earlier_file = earlier.file if earlier else catalog.rule_ids_read.get(ident)
     catalog.rule_ids_read[ident] = reader.file
     if not reader.may_replace(table, where, named, earlier_file, "id"):
+        _present_parts(reader, table, where)  # an id taken hides none of its other problems
         return
     parts = (
         _platform(reader, table, where),
