@@ -120,6 +120,9 @@ def test_a_header_marked_to_be_filled_in_is_read(header, meaning):
         ("平台（快手/抖音）", "platform"), ("挂链位置（直播/短视频/商家页）", "surface"),
         ("商品来源（天猫/京东）", "source"), ("来源（天猫、京东、拼多多）", "source"),
         ("来源：", "source"), ("来源:", "source"), ("来源（必填）：", "source"),
+        # a mark and a note in one bracket, and 或 between choices (a third trial)
+        ("来源（必填，例：天猫）", "source"), ("日期（必填，格式：YYYY-MM-DD）", "date"),
+        ("平台（快手或抖音）", "platform"), ("Source (required, e.g. tmall)", "source"),
     ],
 )  # fmt: skip
 def test_a_header_with_a_note_of_what_to_write_is_read(header, meaning):

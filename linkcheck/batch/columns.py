@@ -183,8 +183,9 @@ _MARK = r"(?:[*※]+|[(\[【<](?:必填|选填|必须|可选|required|optional)[
 # 平台（快手/抖音）: a note at the end that shows what to write — an example, the form, or the
 # choices (never another meaning: 链接(备用)) — and a label's colon (来源：)
 _NOTE = (
-    r"[(\[【<](?:(?:例|如|示例|举例|比如|格式|(?:e\.?g\.?|example|format|ex)(?![a-z])"
-    r"|yyyy|yy|年)[^)\]】>]*|[^)\]】>/、|]+(?:[/、|][^)\]】>/、|]+)+)[)\]】>]"
+    r"[(\[【<](?:(?:必填|选填|必须|可选|required|optional)[,;、]-?)?"  # 来源（必填，例：天猫）
+    r"(?:(?:例|如|示例|举例|比如|格式|(?:e\.?g\.?|example|format|ex)(?![a-z])"
+    r"|yyyy|yy|年)[^)\]】>]*|[^)\]】>/、|或]+(?:(?:[/、|]|或)[^)\]】>/、|或]+)+)[)\]】>]"
 )
 _MARKS = re.compile(rf"^{_MARK}-?|-?{_MARK}$|-?{_NOTE}$|:$")
 
