@@ -108,6 +108,10 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("这周五 20:00:30", sh(2026, 3, 6, 20, 0, 30)),
         ("next friday 20:00", sh(2026, 3, 6, 20)),
         ("last fri 8:30", sh(2026, 2, 27, 8, 30)),
+        # 整: on the hour (a third trial: refused)
+        ("2022年11月11日 20点整", sh(2022, 11, 11, 20)),
+        ("11月11日 晚上8点整", sh(2026, 11, 11, 20)),
+        ("2022年11月11日24点整", sh(2022, 11, 12)),
         # a zero-width space or a BOM copied at an end (a second trial: invalid date)
         ("\u200b2022-11-11", sh(2022, 11, 11)),
         ("2022-11-11\u200b", sh(2022, 11, 11)),
