@@ -25,11 +25,13 @@ _MAX_CELL = 16 * 1024 * 1024
 
 
 def _lines(text) -> Iterator[str]:
-    """The lines of a text stream, none longer than MAX_LINE (read no further than that)."""
+    """The lines of a JSON Lines stream, none longer than MAX_LINE (read no further than
+    that); a byte-order mark at a line's start is none of it (two files joined with `cat`,
+    the second saved with one)."""
     while line := text.readline(MAX_LINE + 1):
         if len(line) > MAX_LINE:
             raise line_too_long(MAX_LINE)
-        yield line
+        yield line[1:] if line.startswith("\ufeff") else line
 
 
 class FormulaScan:

@@ -144,3 +144,14 @@ def test_jsonl_from_a_real_pipe():
         "unknown",
         "allowed",
     ]
+
+
+def test_a_byte_order_mark_at_a_lines_start_is_none_of_it(run):
+    # two files joined with cat, the second saved with a mark: its first line was an error
+    # row, 'is not JSON (Expecting value)' (a third trial)
+    data = '{"source": "tmall"}\n\ufeff{"source": "tmall"}\n'
+    result = run("batch", "-", "--input-format", "jsonl", "-s", "livestream", "--on",
+                 "2022-11-11", input=data.encode("utf-8"))  # fmt: skip
+    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == [
+        "allowed", "allowed",
+    ]  # fmt: skip
