@@ -562,3 +562,10 @@ def test_a_row_on_an_unknown_platform_is_an_error_for_each_surface_it_asks(run, 
         ("livestream", "error"), ("short-video", "error"), ("飞行", "error"),
     ]  # fmt: skip
     assert "unknown platform '小红书'" in rows[1][8] and "'飞行'" in rows[3][8]
+
+
+def test_a_bad_fail_on_in_chinese_lists_the_labels_it_takes(run, write):
+    path = write("f.csv", "来源,日期\n天猫,2022-10-27\n")
+    result = run("batch", path, "-s", "直播", "--fail-on", "拒绝", "--lang", "zh")
+    assert result.exit_code == 2
+    assert "denied (不可挂链)" in result.stderr and "unknown (未知)" in result.stderr

@@ -36,9 +36,11 @@ def _fail_on(text: str) -> set[str]:
         return set()
     bad = words - set(core.FAIL_ON_WORDS)
     if bad or not words:
+        zh = language() == "zh"  # the labels it takes too, where they are the output's
+        listed = ", ".join(f"{w} ({_(w)})" if zh else w for w in core.FAIL_ON_WORDS)
         raise click.BadParameter(
             _("'{text}': use a comma-separated list of {words}, or never").format(
-                text=shown(text), words=", ".join(core.FAIL_ON_WORDS)
+                text=shown(text), words=listed
             ),
             param_hint="--fail-on",
         )
