@@ -99,6 +99,12 @@ def decision_note(d: Decision) -> str:
         )
     if d.reason == "no_rule":
         return Note(Message(N_("no rule covers this")))
+    if d.reason == "rule" and d.rule is None and d.candidates:  # agreed, by rules of their own
+        parts = Listed(
+            Message(N_("{source} {rule}"), source=c.source, rule=c.rule.id if c.rule else "-")
+            for c in d.candidates
+        )
+        return Note(Message(N_("candidates agree, each by its own rule ({parts})"), parts=parts))
     if d.reason == "beyond_horizon" and d.horizon is not None:
         known = d.last_known
         last: Message = Deferred("unknown" if known is None else known.verdict)

@@ -623,3 +623,22 @@ def simplified(text: str) -> str:
     from linkcheck.names import simplified
 
     return simplified(text)
+
+
+def test_a_jd_link_whose_candidates_agree_by_their_own_rules_names_them(run, write):
+    """Both candidates of a JD link unknown, each by its own rule: 'no rule covers this'
+    was said, and a checklist's note was empty (a trial)."""
+    text = run("check", "https://item.jd.com/1.html", "--on", "2022-12-01", "-s", "直播",
+               "--format", "text", ok=False).stdout  # fmt: skip
+    said = " ".join(text.split())
+    assert "no rule covers this" not in said
+    agreed = ("the candidates agree, each by its own rule (jd-self: kuaishou-2022-after-jd-"
+              "self-window, jd-pop: kuaishou-2022-jd-pop-disputed)")  # fmt: skip
+    assert agreed in said
+    path = write("jd.csv", "url,date\nhttps://item.jd.com/1.html,2022-12-01\n")
+    rows = list(csv.reader(io.StringIO(run("batch", path, "-s", "直播", ok=False).stdout)))
+    assert rows[1][3:5] == ["unknown", ""]
+    assert rows[1][6] == (
+        "candidates agree, each by its own rule (jd-self kuaishou-2022-after-jd-self-window, "
+        "jd-pop kuaishou-2022-jd-pop-disputed)"
+    )

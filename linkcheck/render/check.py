@@ -382,6 +382,16 @@ def print_check_text(
         elif d.reason == "beyond_horizon":
             first_line, *rest = horizon_lines(d, names.get(d.platform, d.platform))
             detail += [(first_line, ""), *((x, "dim") for x in rest)]
+        elif d.candidates:  # they agree, each by its own rule (no one rule decides)
+            parts = _(LIST_SEPARATOR).join(
+                _("{source}: {rule}").format(source=surface_label(c.source, names),
+                                             rule=c.rule.id if c.rule else "-")
+                for c in d.candidates
+            )  # fmt: skip
+            said = _("the candidates agree, each by its own rule ({candidates})").format(
+                candidates=parts
+            )
+            detail.append((f"{said} · {change_phrase(d)}", ""))
         else:
             detail.append((_("no rule covers this") + f" · {change_phrase(d)}", ""))
         rows.append((f"[{style}]{escape(verdict)}[/]", surface_label(d.surface, names), detail))
