@@ -34,7 +34,8 @@ def representable(at: datetime) -> bool:
 def read_rule(reader, table: dict, position: int) -> None:
     """Read the [[rule]] at `position` of the reader's file into its catalog."""
     ident = table.get("id")
-    where = f"[[rule]] #{position} " + (f"'{ident}'" if isinstance(ident, str) else "(no id)")
+    # a rule with no id is its position alone (no English words in a Chinese message)
+    where = f"[[rule]] #{position}" + (f" '{ident}'" if isinstance(ident, str) else "")
     reader.unknown_keys(table, RULE_KEYS, where)
     missing = [key for key in REQUIRED_RULE_KEYS if key not in table]
     for key in missing:
