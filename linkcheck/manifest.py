@@ -24,6 +24,8 @@ from typing import BinaryIO
 from . import __version__
 from .errors import LinkcheckError, Message, OSReason
 from .i18n import N_
+from .rules.schema import file_name
+from .words import Listed
 
 FORMAT = 1  # the manifest's own shape; bumped when a field changes meaning
 MAX_MANIFEST = 16 * 1024 * 1024
@@ -447,7 +449,8 @@ def _compare(doc: dict, manifest: str, rerun: BinaryIO, output: str | None,
                 N_("reproduced: '{output}' is what linkcheck writes from '{input}' with the "
                    "rules files the manifest names ({files}); sha256 {sha256}"),
                 output=kept, input=source,
-                files=", ".join(str(f.get("file")) for f in doc["rule_files"]) or "-",
+                files=Listed(file_name(str(f.get("file"))) for f in doc["rule_files"])
+                if doc["rule_files"] else "-",  # the bundled file: 内置 in Chinese
                 sha256=got,
             )])  # fmt: skip
         return Verification(1, [Message(

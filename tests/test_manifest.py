@@ -273,3 +273,11 @@ def test_manifest_errors_are_clean_and_leave_nothing_behind(run, tmp_path, monke
         run("batch", "--verify-manifest", "bad.json", "--on", "2022-11-11", "-s", "直播"),
         "--verify-manifest runs the manifest's own options; leave out -d, -s",
     )
+
+
+def test_a_reproduced_run_names_its_rules_files_in_chinese(recorded, run):
+    # 'rules.toml (bundled)' was English inside the Chinese line (a third trial)
+    result = verify(run, "--lang", "zh")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    said = "".join(result.stdout.split())
+    assert "（rules.toml（内置）、team.toml）" in said and "bundled" not in said
