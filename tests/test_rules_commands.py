@@ -573,6 +573,8 @@ def test_lint_of_a_fifo_exits_2_as_a_folder_does(run, tmp_path):
     os.mkfifo(fifo)
     assert_clean_error(run("rules", "lint", str(fifo)), "is not a regular file")
     assert_clean_error(run("rules", "lint", str(tmp_path)), "is a directory")
+    # given with --rules, alike (it was '1 error', exit 1: a third trial)
+    assert_clean_error(run("rules", "lint", "--rules", str(fifo)), "is not a regular file")
 
 
 def test_diff_says_a_horizon_moved_by_its_files_zone_alone(run, tmp_path):

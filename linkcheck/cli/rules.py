@@ -149,7 +149,7 @@ def lint_rules(files, strict, output: Output, env: Env):
         paths = [*base, *files]
     else:
         paths = list(env.rules_files) or rules_env_paths()
-    for path in files:
+    for path in (*files, *env.rules_files):  # --rules files are linted too: said alike
         if not os.path.exists(path):
             raise UserError(
                 N_("rules file '{path}' not found; give the path of a .toml rules file"), path=path
