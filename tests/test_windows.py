@@ -76,7 +76,7 @@ def test_timeline_past_the_horizon(run):
         "kuaishou-shop\tlivestream\t2023-01-01\t2023-01-31\tunknown\t-",
     ]
     assert result.stderr.splitlines() == [
-        "note: the loaded rules for kuaishou end on 2022-12-31 (as of 2022-10-28): later days "
+        "note: the loaded rules for Kuaishou end on 2022-12-31 (as of 2022-10-28): later days "
         "are unknown; load a newer rules file that moves [horizon.kuaishou] (--rules FILE)"
     ]
     doc = json.loads(run(*args, "--format", "json").stdout)

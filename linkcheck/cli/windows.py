@@ -75,7 +75,7 @@ def timeline(sources, surfaces, first, last, output: Output, env: Env):
     horizon = ruleset.horizon(platform)
     fmt = output.format
     if fmt in ("plain", "json"):
-        for line in render.timeline_note(horizon, hi):
+        for line in render.timeline_note(horizon, hi, ruleset.catalog.display_names()):
             render.echo(render.fitted(line, indent=6), err=True)
     if fmt == "ics":
         from ..render.ics import calendar_bytes

@@ -136,8 +136,9 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
     out.print(Text.assemble(*legend))  # type: ignore[arg-type]
 
 
-def timeline_note(horizon, last) -> list[str]:
-    """For stderr beside plain or JSON segments that reach past the horizon."""
+def timeline_note(horizon, last, names: dict[str, str] | None = None) -> list[str]:
+    """For stderr beside plain or JSON segments that reach past the horizon (the platform
+    by its display name in `names`, as upcoming says it)."""
     if horizon is None or horizon.through >= last:
         return []
     return [
@@ -145,7 +146,7 @@ def timeline_note(horizon, last) -> list[str]:
             "note: the loaded rules for {platform} end on {through} (as of {as_of}): later "
             "days are unknown; {hint}"
         ).format(
-            platform=horizon.platform,
+            platform=(names or {}).get(horizon.platform, horizon.platform),
             through=horizon.through,
             as_of=horizon.as_of,
             hint=newer_rules_hint(horizon.platform),
