@@ -127,8 +127,30 @@ def test_every_format_holds_the_same_rows(run, tmp_path):
     rows = duckdb.sql(f"SELECT * FROM '{out}'").fetchall()
     assert len(rows) == len(as_csv)
     first = dict(zip(COLUMNS, rows[1], strict=True))
-    assert first["start"] == datetime(2018, 6, 30, 16, 0)
+    assert first["start"] == datetime(2018, 6, 30, 16, 0, tzinfo=UTC)  # an instant
     assert first["rule"] == as_csv[1]["rule"]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles", "UTC"])
+def test_the_parquet_export_holds_instants_whatever_the_sessions_zone(run, tmp_path, zone):
+    """Its instants were plain TIMESTAMPs (UTC wall times): a session in Shanghai read them
+    in Shanghai, and every window edge moved 8 hours (a trial: 257 of 9,256 events wrong).
+    An event the instant before Tmall's window opens is denied in every session zone."""
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "segments.parquet"
+    assert run("rules", "export", "--format", "parquet", "-o", str(out)).exit_code == 0
+    con = duckdb.connect()
+    con.execute(f"SET TimeZone = '{zone}'")
+    verdicts = [
+        con.execute(
+            f"SELECT verdict FROM '{out}' WHERE platform = 'kuaishou' AND source = 'tmall' "
+            "AND surface = 'livestream' AND (start IS NULL OR $1 >= start) "
+            'AND ("end" IS NULL OR $1 < "end")',
+            [datetime(2022, 10, 27, 15, 59, 59, tzinfo=UTC) + timedelta(seconds=s)],
+        ).fetchall()
+        for s in (0, 1)
+    ]
+    assert verdicts == [[("denied",)], [("allowed",)]]  # 10-27 23:59:59 and 10-28 00:00
 
 
 def test_export_options_and_errors(run, tmp_path):

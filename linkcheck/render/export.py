@@ -54,7 +54,10 @@ COLUMN_TYPES = ", ".join(f'"{c}" TIMESTAMP' if c in INSTANTS else f'"{c}" VARCHA
 def export_sql(spans: list[Span]) -> str:
     """CREATE TABLE + INSERT for the interval table, and the join that answers `check`."""
     lines = [
-        "-- linkcheck rules export: the loaded rules as an interval table. Instants are UTC;",
+        "-- linkcheck rules export: the loaded rules as an interval table. Instants are UTC",
+        "-- wall times in TIMESTAMP columns (portable): join events as UTC wall times, or run",
+        "-- the session in UTC (DuckDB: SET TimeZone = 'UTC'; PostgreSQL, Spark: SET TIME ZONE",
+        "-- 'UTC'), else an engine reads them in its session's zone and every edge moves.",
         '-- a row covers "start" <= t < "end" (NULL: open). An event at UTC instant event_at on',
         "-- (platform, source, surface) has the verdict of the one row whose span holds it:",
         "--",
@@ -76,15 +79,21 @@ def export_sql(spans: list[Span]) -> str:
 
 
 def export_parquet(spans: list[Span], path: str) -> None:
-    """A Parquet file of the table, written by DuckDB (instants as UTC TIMESTAMP)."""
+    """A Parquet file of the table, written by DuckDB: instants as TIMESTAMPTZ, which Parquet
+    marks adjusted to UTC — an instant to DuckDB, Spark and pandas in any session zone (a
+    plain TIMESTAMP was a wall time, read in the session's zone: every edge moved by it)."""
     import duckdb  # the optional extra; the CLI says how to install it
 
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE TABLE {TABLE} ({COLUMN_TYPES})")
+        con.execute("SET TimeZone = 'UTC'")
+        types = ", ".join(
+            f'"{c}" TIMESTAMPTZ' if c in INSTANTS else f'"{c}" VARCHAR' for c in COLUMNS
+        )
+        con.execute(f"CREATE TABLE {TABLE} ({types})")
         rows = [
             [
-                (v[:-1] if c in INSTANTS else v) or None
+                (v[:-1] + "+00:00" if c in INSTANTS and v else v) or None
                 for c, v in zip(COLUMNS, _cells(s), strict=True)
             ]
             for s in spans
