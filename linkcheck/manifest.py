@@ -313,7 +313,7 @@ def verify(manifest: str, loaded, *, source: str | None = None, output: str | No
                "the manifest's {expected}"),
             path=source, actual=sha256, expected=doc["input"]["sha256"],
         )])  # fmt: skip
-    rerun = _rerun(doc, rules, source, progress)
+    rerun = _rerun(doc, rules, source, progress, manifest)
     try:
         return _compare(doc, manifest, rerun, output, source)
     finally:
@@ -397,7 +397,32 @@ def _digest_or_fail(path: str, what: str) -> tuple[str, int]:
 WHAT = (N_("input"), N_("output"))
 
 
-def _rerun(doc: dict, rules, source: str, progress) -> BinaryIO:
+# the JSON types each recorded option may have (None: null)
+OPTION_TYPES: dict[str, tuple] = {
+    "input_format": (str, None), "output_format": (str, None), "when": (str,),
+    "surfaces": (tuple,), "platform": (str, None), "columns": (dict,), "encoding": (str, None),
+    "bom": (bool, None), "raw_cells": (bool,), "engine": (str,), "date_format": (str, None),
+    "year": (int, None), "header_row": (int, None), "sheet": (str, None),
+}  # fmt: skip
+
+
+def _recorded_as(key: str, value) -> bool:
+    """Whether a recorded option has a type the option takes (a bool is no year)."""
+    kinds = OPTION_TYPES.get(key, ())
+    if value is None:
+        return None in kinds
+    if isinstance(value, bool) and bool not in kinds:
+        return False
+    if not any(k is not None and isinstance(value, k) for k in kinds):
+        return False
+    if key == "surfaces":
+        return all(isinstance(s, str) for s in value)
+    if key == "columns":
+        return all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    return True
+
+
+def _rerun(doc: dict, rules, source: str, progress, path: str) -> BinaryIO:
     """The output of the run again, in a temporary file (rewound)."""
     import tempfile
 
@@ -413,8 +438,19 @@ def _rerun(doc: dict, rules, source: str, progress) -> BinaryIO:
     # the formats read and written then, whatever the names of the files now
     given["input_format"] = doc["input"].get("format") or given.get("input_format")
     given["output_format"] = doc["output"].get("format") or given.get("output_format")
-    started = datetime.fromisoformat(doc["started"].replace("Z", "+00:00"))
-    options = ChecklistOptions(**given, now=started)
+    # a manifest edited by hand (or broken) is refused in words, never run into a traceback
+    wrong = next((k for k, v in given.items() if not _recorded_as(k, v)), None)
+    try:
+        if wrong is not None:
+            raise ValueError(f"{wrong}: {json.dumps(given[wrong], ensure_ascii=False)[:60]}")
+        started = datetime.fromisoformat(doc["started"].replace("Z", "+00:00"))
+        options = ChecklistOptions(**given, now=started)
+    except (ValueError, TypeError) as exc:
+        raise ManifestError(
+            N_("manifest '{path}' records options no run of linkcheck could have had "
+               "({reason}); it was edited or broken"),
+            path=path, reason=str(exc),
+        ) from None  # fmt: skip
     out = tempfile.TemporaryFile(prefix="linkcheck-verify-")  # noqa: SIM115 (returned open)
     try:
         with speaking(doc["language"]):

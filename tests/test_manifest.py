@@ -4,6 +4,7 @@ runs it again and compares the output byte for byte (linkcheck/manifest.py)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -281,3 +282,32 @@ def test_a_reproduced_run_names_its_rules_files_in_chinese(recorded, run):
     assert result.exit_code == 0, result.stdout + result.stderr
     said = "".join(result.stdout.split())
     assert "（rules.toml（内置）、team.toml）" in said and "bundled" not in said
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [(lambda d: d["options"].update(engine="spark"), "engine must be one of"),
+     (lambda d: d["options"].update(when=5), "when: 5"),
+     (lambda d: d["options"].update(year=True), "year: true"),
+     (lambda d: d["options"].update(columns={"date": 4}), "columns:"),
+     (lambda d: d.update(started="garbage"), "garbage")],
+)  # fmt: skip
+def test_a_manifest_edited_into_options_no_run_had_is_refused_in_words(recorded, run, edit,
+                                                                      reason):  # fmt: skip
+    """A hand-edited manifest was a traceback, exit 1 — the code of 'not reproduced' (a
+    trial); it is refused, exit 2, naming the manifest."""
+    path = Path("audit/run.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = verify(run)
+    assert_clean_error(result, "manifest 'audit/run.json' records options no run of linkcheck "
+                       "could have had", reason)  # fmt: skip
+
+
+def test_every_option_has_its_recorded_type():
+    from linkcheck.batch import ChecklistOptions
+    from linkcheck.manifest import OPTION_TYPES
+
+    fields = {f.name for f in dataclasses.fields(ChecklistOptions)} - {"now"}
+    assert set(OPTION_TYPES) == fields
