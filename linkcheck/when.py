@@ -248,7 +248,19 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
     `year` is the year of a form written without one (default: the current year in `tz`).
     The result is an aware datetime expressed in `tz`.
     """
+    check_year(year)
     return read_when(text, tz, now, DateStyle(year=year)).at
+
+
+def check_year(year) -> None:
+    """A year given for dates written without one: None, or a whole number of four digits
+    (as --year takes; 0 read as no year, True as the year 1, 22 as the year 22)."""
+    if year is None:
+        return
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise TypeError(f"year must be an int, not {type(year).__name__}")
+    if not 1000 <= year <= 9999:
+        raise ValueError(f"year must be from 1000 to 9999, not {year}")
 
 
 def read_when(text: str, tz: tzinfo, now: datetime | None = None,

@@ -398,3 +398,33 @@ def test_decide_takes_ids_and_an_aware_instant_or_says_what_it_was_given(bundled
 
     with pytest.raises(DateError, match="must be a datetime with its zone"):
         bundled.decide("kuaishou", tmall, "livestream", datetime(2022, 11, 11))
+
+
+@pytest.mark.parametrize(
+    ("year", "error"), [(0, ValueError), (22, ValueError), (10000, ValueError), (True, TypeError),
+                        ("2022", TypeError), (2022.0, TypeError)],
+)  # fmt: skip
+def test_a_year_given_to_the_library_is_four_digits_as_year_takes(bundled, year, error):
+    """year=0 was read as no year (the note said '--year 0'), True as the year 1 and 22 as
+    the year 22 (a trial); the CLI's --year takes 1000 to 9999."""
+    from linkcheck.batch import ChecklistOptions
+
+    with pytest.raises(error, match="year must be"):
+        bundled.parse_when("11月11日", year=year)
+    with pytest.raises(error, match="year must be"):
+        ChecklistOptions(year=year)
+    assert bundled.parse_when("11月11日", year=2022).year == 2022
+
+
+def test_checklist_options_refuse_a_column_of_no_meaning(tmp_path):
+    """columns={'dat': …} was ignored: every row answered at now (a trial); a position may
+    be a number."""
+    from linkcheck.batch import ChecklistOptions
+
+    with pytest.raises(ValueError, match="'dat' is no meaning; use source, url, surface, date"):
+        ChecklistOptions(columns={"dat": "日期"})
+    with pytest.raises(TypeError, match=r"columns\['date'\] must be a header or a position"):
+        ChecklistOptions(columns={"date": 4.5})
+    assert ChecklistOptions(columns={"date": 4}).columns == {"date": "4"}
+    with pytest.raises(ValueError, match="input_format must be one of"):
+        ChecklistOptions(input_format="xml")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from ..errors import LinkcheckError, Message, OSReason
 from ..i18n import N_
-from ..when import DateStyle, date_style
+from ..when import DateStyle, check_year, date_style
 from .cells import BadRow, JsonRow
 from .columns import MEANINGS, SAMPLE_CELL, SAMPLE_ROWS, Columns
 from .deciding import Checker, check_rows, spanned
@@ -89,10 +89,24 @@ class ChecklistOptions:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if isinstance(self.surfaces, str):
             object.__setattr__(self, "surfaces", (self.surfaces,))
-        if self.output_format is not None and self.output_format not in _FORMATS:
-            raise ValueError(
-                f"output_format must be one of {', '.join(_FORMATS)}, not {self.output_format!r}"
-            )
+        for name in ("input_format", "output_format"):  # 'xml' ran into a bare ValueError
+            value = getattr(self, name)
+            if value is not None and value not in _FORMATS:
+                raise ValueError(f"{name} must be one of {', '.join(_FORMATS)}, not {value!r}")
+        check_year(self.year)
+        # a key no meaning has ('dat') was read as no column at all, and every row answered
+        # at now; a position given as a number is a position
+        columns = {}
+        for meaning, named in dict(self.columns).items():
+            if meaning not in MEANINGS:
+                raise ValueError(f"columns: {meaning!r} is no meaning; use {', '.join(MEANINGS)}")
+            if isinstance(named, int) and not isinstance(named, bool):
+                named = str(named)
+            if not isinstance(named, str):
+                raise TypeError(f"columns[{meaning!r}] must be a header or a position, "
+                                f"not {type(named).__name__}")  # fmt: skip
+            columns[meaning] = named
+        object.__setattr__(self, "columns", columns)
 
 
 ENGINES = ("python", "duckdb", "auto")
