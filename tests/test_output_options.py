@@ -113,3 +113,16 @@ def test_json_keys_of_repeated_and_appended_headers_are_each_their_own(run, writ
         "a", "b", "c", "d",
     ]  # fmt: skip
     assert row["verdict"] == "allowed"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("check", "tmall", "--on", "2022-11-11", "--format", "plain"), ("rules", "export"),
+     ("batch", "-", "-s", "直播", "--on", "2022-11-11", "--format", "csv")],
+)  # fmt: skip
+def test_output_dash_is_stdout_not_a_file_named_dash(run, tmp_path, monkeypatch, args):
+    # -o - made a file named '-' (a trial), where batch's FILE - is stdin
+    monkeypatch.chdir(tmp_path)
+    result = run(*args, "-o", "-", input="来源\n天猫\n", ok=False)
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout.strip() and not (tmp_path / "-").exists()

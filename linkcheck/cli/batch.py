@@ -193,6 +193,7 @@ def batch(
     """
     if verify_manifest:
         _verify(verify_manifest, input_path, out, env)
+    out = None if out == "-" else out  # -o - is stdout, as FILE - is stdin
     failing = _fail_on(fail_on)
     if input_path in (None, "-") and env.reads_a_terminal():
         if input_path is None:  # nothing given, and nothing piped in: nothing to wait for

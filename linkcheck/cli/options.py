@@ -228,6 +228,7 @@ def output_options(*formats: str, piped: str | None = None):
     def decorate(command):
         @functools.wraps(command)
         def wrapper(*args, fmt, out, env: Env, as_json: bool = False, **kwargs):
+            out = None if out == "-" else out  # -o - is stdout, as FILE - is stdin
             chosen = "json" if as_json else fmt
             if chosen is None:
                 chosen = formats[0] if out is None and env.is_terminal() else piped
