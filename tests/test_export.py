@@ -174,3 +174,17 @@ def test_sources_and_surfaces_keep_only_those(run):
         ("jd-self", "livestream"), ("jd-pop", "livestream"),
     }  # fmt: skip
     assert_clean_error(run("rules", "export", "天苗"), "unknown source '天苗'")
+
+
+def test_the_output_files_extension_names_the_export_format(run, tmp_path):
+    # -o segments.parquet wrote CSV into it, and --format parquet -o x.csv Parquet (a trial)
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "segments.parquet"
+    assert run("rules", "export", "-o", str(out)).exit_code == 0
+    assert duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall()[0][0] > 100
+    lines = tmp_path / "segments.jsonl"
+    assert run("rules", "export", "-o", str(lines)).exit_code == 0
+    assert json.loads(lines.read_text(encoding="utf-8").splitlines()[0])["platform"]
+    clash = run("rules", "export", "--format", "parquet", "-o", str(tmp_path / "x.csv"))
+    assert_clean_error(clash, "-o '", "names csv, but --format is parquet")
+    assert not (tmp_path / "x.csv").exists()

@@ -206,7 +206,7 @@ class Output(NamedTuple):
 
     format: str
     path: str | None
-
+    given: bool = False  # --format (or --json) chose the format
     def write_bytes(self, data: bytes) -> None:
         """Bytes (a calendar, a Parquet table) where the output goes."""
         from ..outputs import stdout_bytes
@@ -233,7 +233,8 @@ def output_options(*formats: str, piped: str | None = None):
             if chosen is None:
                 chosen = formats[0] if out is None and env.is_terminal() else piped
             with written_to(out):
-                return command(*args, output=Output(chosen, out), env=env, **kwargs)
+                output = Output(chosen, out, fmt is not None or as_json)
+                return command(*args, output=output, env=env, **kwargs)
 
         wrapper = click.option(
             "-o", "--output", "out", metavar="FILE", type=click.Path(),

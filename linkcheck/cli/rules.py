@@ -247,6 +247,7 @@ def export_rules(names, surfaces, output: Output, env: Env):
     from .. import export
     from ..render import export as formats
 
+    output = _export_format(output)
     ruleset = env.ruleset()
     platform = ruleset.platform_id(env.platform) if env.platform else None
     keep = None
@@ -261,6 +262,26 @@ def export_rules(names, surfaces, output: Output, env: Env):
                 "sql": formats.export_sql}[output.format](spans)  # fmt: skip
         data = text.encode("utf-8")
     output.write_bytes(data)
+
+
+# the format an -o file's extension names
+_EXPORT_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".sql": "sql", ".parquet": "parquet"}
+
+
+def _export_format(output: Output) -> Output:
+    """The format `-o`'s extension names, unless --format chose another: refused then, as
+    batch refuses it (`-o segments.parquet` wrote CSV into it)."""
+    if output.path is None:
+        return output
+    named = _EXPORT_EXTENSIONS.get(os.path.splitext(output.path)[1].lower())
+    if named is None or named == output.format:
+        return output
+    if output.given:
+        raise UserError(
+            N_("-o '{path}' names {named}, but --format is {chosen}; make them agree"),
+            path=output.path, named=named, chosen=output.format,
+        )  # fmt: skip
+    return output._replace(format=named)
 
 
 def _parquet_bytes(spans, formats, out) -> bytes:
