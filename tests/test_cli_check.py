@@ -256,6 +256,9 @@ def test_color_always_and_no_color(run):
     args = ("check", "tmall", "--on", "2022-11-11", "--format", "text")
     assert "\x1b[" in run(*args, "--color", "always").stdout
     assert "\x1b[" not in run(*args, env={"NO_COLOR": "1"}).stdout
+    # asked for, colour is colour whatever NO_COLOR says: it was bold alone (a trial)
+    forced = run(*args, "--color", "always", env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[1;32m" in forced and "\x1b[36m" in forced
 
 
 # ---------------------------------------------------------------------- errors

@@ -102,6 +102,8 @@ def console(color: str = "auto", stderr: bool = False):
     shared = {"stderr": stderr, "highlight": False, "soft_wrap": False, "width": width}
     if color == "never":  # no escape code at all: no colour, and no bold or dim either
         return Console(color_system=None, **shared)
+    if color == "always":  # asked for: colour, whatever NO_COLOR says (rich kept bold alone)
+        return Console(force_terminal=True, no_color=False, **shared)
     return Console(force_terminal=force, **shared)
 
 
