@@ -9,7 +9,17 @@ from datetime import date, datetime, tzinfo
 
 from .errors import DateError, LinkError, UnknownNameError, shown
 from .i18n import N_
-from .model import Catalog, Change, Decision, Explanation, Horizon, Known, Resolved, Rule
+from .model import (
+    DEFAULT_SURFACES,
+    Catalog,
+    Change,
+    Decision,
+    Explanation,
+    Horizon,
+    Known,
+    Resolved,
+    Rule,
+)
 from .names import looks_like_link
 from .timeline import Timeline, micros, precedence
 from .when import clock, parse_when, zone
@@ -156,16 +166,20 @@ class RuleSet:
         first candidate; each candidate's own decision is in `candidates`). A platform the
         rules do not define, or a name given for an id, is an UnknownNameError (the name
         快手 was answered unknown for Tmall in its window), and an `at` without a zone a
-        DateError. (A surface id no file defines is answered, as a rule for every surface
-        answers it: a checklist's default surfaces need not be a team file's.)"""
+        DateError. A surface id no file defines is an UnknownNameError too ('livestrem' was
+        answered by the rule for every surface), but for the default surfaces (livestream,
+        short-video), which a checklist asks about whether or not the loaded files define
+        them (a team's own vocabulary)."""
         catalog = self.catalog
         if platform not in catalog.platforms:
             catalog.platform_id(_text(platform, "platform"))  # says what there is
             raise UnknownNameError(N_("'{name}' is a platform's name, not its id; give "
                                       "the id"), name=platform)  # fmt: skip
-        if surface not in catalog.surfaces and _names_one(catalog, _text(surface, "surface")):
-            raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
-                                      "the id"), name=surface)  # fmt: skip
+        if surface not in catalog.surfaces and surface not in DEFAULT_SURFACES:
+            if _names_one(catalog, _text(surface, "surface")):
+                raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
+                                          "the id"), name=surface)  # fmt: skip
+            catalog.surface_id(surface)  # says what there is (did you mean …)
         if not isinstance(at, datetime) or at.tzinfo is None:
             raise DateError(N_("the instant to decide at must be a datetime with its zone, "
                                "not {what}"), what=repr(at))  # fmt: skip

@@ -428,3 +428,22 @@ def test_checklist_options_refuse_a_column_of_no_meaning(tmp_path):
     assert ChecklistOptions(columns={"date": 4}).columns == {"date": "4"}
     with pytest.raises(ValueError, match="input_format must be one of"):
         ChecklistOptions(input_format="xml")
+
+
+def test_decide_refuses_a_surface_id_no_file_defines_but_the_defaults(bundled, tmp_path):
+    """'livestrem' was answered denied by the rule for every surface, where livestream is
+    allowed (a trial); the default surfaces are answered even by a vocabulary of its own."""
+    import linkcheck
+    from linkcheck.errors import UnknownNameError
+
+    at = datetime(2022, 11, 11, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with pytest.raises(UnknownNameError, match=r"unknown surface 'livestrem' .*'livestream'"):
+        bundled.decide("kuaishou", bundled.resolve("tmall"), "livestrem", at)
+    assert bundled.decide("kuaishou", bundled.resolve("tmall"), "livestream", at).verdict == (
+        "allowed"
+    )
+    own = tmp_path / "own.toml"
+    own.write_text('schema = 1\n[platforms.p]\nname = "P"\n[sources.a]\nname = "A"\n'
+                   '[surfaces.page]\nname = "Page"\n', encoding="utf-8")  # fmt: skip
+    rules = linkcheck.load_rules([str(own)], defaults=False)
+    assert rules.decide("p", rules.resolve("a"), "livestream", at).verdict == "unknown"

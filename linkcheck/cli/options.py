@@ -207,6 +207,7 @@ class Output(NamedTuple):
     format: str
     path: str | None
     given: bool = False  # --format (or --json) chose the format
+
     def write_bytes(self, data: bytes) -> None:
         """Bytes (a calendar, a Parquet table) where the output goes."""
         from ..outputs import stdout_bytes
