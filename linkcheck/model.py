@@ -328,6 +328,8 @@ class Catalog:
         return table
 
     def _lookup(self, kind: str, name: str, listing: str) -> str:
+        if not isinstance(name, str):  # b"ks", 1: a TypeError naming the argument
+            raise TypeError(f"{kind} must be a str, not {type(name).__name__}")
         table = self.index(kind)
         if len(name) > 16 * LONGEST_NAME and len(name.strip()) > 16 * LONGEST_NAME:
             raise UnknownNameError(  # not worth normalizing: no name is nearly that long
@@ -374,11 +376,14 @@ class Catalog:
     ) -> tuple[str, ...]:
         """Surface ids named in `texts`, in the order given, without repeats: the one grammar
         of `-s` (check, timeline, batch) and a batch cell. Each text may list several, split by
-        , ， 、 ; ； | or / (`直播、短视频`); `all` or `*` is every surface. No texts at all
+        , ， 、 ; ； | / + or & (`直播、短视频`); `all` or `*` is every surface. No texts at all
         means `default`; texts that name nothing (`-s ""`) are an error."""
         texts = list(texts)
         if not texts:
             return default
+        for text in texts:
+            if not isinstance(text, str):  # b"x": a TypeError naming what it was given
+                raise TypeError(f"surface must be a str, not {type(text).__name__}")
         ids: list[str] = []
         for name in (n.strip() for text in texts for n in _SURFACE_SPLIT.split(text)):
             if not name:

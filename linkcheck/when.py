@@ -248,6 +248,8 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
     `year` is the year of a form written without one (default: the current year in `tz`).
     The result is an aware datetime expressed in `tz`.
     """
+    if not isinstance(text, str):  # None: 'object of type NoneType has no len()'
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
     check_year(year)
     return read_when(text, tz, now, DateStyle(year=year)).at
 

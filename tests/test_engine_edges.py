@@ -447,3 +447,32 @@ def test_decide_refuses_a_surface_id_no_file_defines_but_the_defaults(bundled, t
                    '[surfaces.page]\nname = "Page"\n', encoding="utf-8")  # fmt: skip
     rules = linkcheck.load_rules([str(own)], defaults=False)
     assert rules.decide("p", rules.resolve("a"), "livestream", at).verdict == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [(lambda r: r.platform_id(b"ks"), "platform must be a str, not bytes"),
+     (lambda r: r.platform_id(1), "platform must be a str, not int"),
+     (lambda r: r.surface_list([b"x"]), "must be a str, not bytes"),
+     (lambda r: r.parse_when(None), "text must be a str, not NoneType")],
+)  # fmt: skip
+def test_a_wrong_type_is_a_type_error_naming_the_argument(bundled, call, message):
+    # 'normalize() argument 2 must be str', 'object of type int has no len()' (a trial)
+    with pytest.raises(TypeError, match=message):
+        call(bundled)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"options": None}, "options must be a ChecklistOptions, not NoneType"),
+     ({"rules": "team.toml"}, "rules must be a RuleSet, not str")],
+)  # fmt: skip
+def test_run_checklist_names_a_wrong_argument(kwargs, message):
+    import io
+
+    from linkcheck.batch import run_checklist
+
+    with pytest.raises(TypeError, match=message):
+        run_checklist(io.BytesIO(b"source\ntmall\n"), io.BytesIO(), **kwargs)
+    with pytest.raises(TypeError, match="sink must be a path, a binary stream or a Writer"):
+        run_checklist(io.BytesIO(b"source\ntmall\n"), None)

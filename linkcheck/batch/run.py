@@ -171,10 +171,18 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
     tell the user before the summary (an engine that could not take the input).
     Raises InputError (or another LinkcheckError) when the input, the options or the output
     cannot be used; a row that cannot be answered is an error row, never an exception."""
+    if not isinstance(options, ChecklistOptions):  # None: an AttributeError deep inside
+        raise TypeError(f"options must be a ChecklistOptions, not {type(options).__name__}")
     if rules is None:
         from .. import load_rules
 
         rules = load_rules()
+    from ..engine import RuleSet
+
+    if not isinstance(rules, RuleSet):
+        raise TypeError(f"rules must be a RuleSet, not {type(rules).__name__}")
+    if sink is None:  # a bare AssertionError inside
+        raise TypeError("sink must be a path, a binary stream or a Writer, not None")
     shown = _shown(source)
     with _opened(source) as binary:
         in_format = Format(options.input_format or _format_of(source, "--input-format"))
