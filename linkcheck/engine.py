@@ -117,7 +117,7 @@ class RuleSet:
         if isinstance(when, str):
             return parse_when(when, tz)
         if isinstance(when, datetime):
-            return when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
+            return _in_zone(when, tz) if when.tzinfo else when.replace(tzinfo=tz)
         if isinstance(when, date):
             return datetime(when.year, when.month, when.day, tzinfo=tz)
         raise TypeError(f"when must be a str, date or datetime, not {type(when).__name__}")
@@ -183,6 +183,7 @@ class RuleSet:
         if not isinstance(at, datetime) or at.tzinfo is None:
             raise DateError(N_("the instant to decide at must be a datetime with its zone, "
                                "not {what}"), what=repr(at))  # fmt: skip
+        at = _in_zone(at, self.zone(platform))  # Decision.at is in the platform's zone
         if len(resolved.candidates) == 1:
             one = self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
             return one._replace(kind=resolved.kind)
@@ -281,6 +282,15 @@ def _text(value, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+def _in_zone(at: datetime, tz) -> datetime:
+    """The same instant in `tz`; one the calendar has not there (datetime.max in UTC, past
+    9999-12-31 in Shanghai) is a DateError, not an OverflowError."""
+    try:
+        return at.astimezone(tz)
+    except (OverflowError, ValueError):
+        raise DateError(N_("date out of range: {what}"), what=at.isoformat()) from None
 
 
 def _names_one(catalog: Catalog, surface: str) -> bool:

@@ -476,3 +476,18 @@ def test_run_checklist_names_a_wrong_argument(kwargs, message):
         run_checklist(io.BytesIO(b"source\ntmall\n"), io.BytesIO(), **kwargs)
     with pytest.raises(TypeError, match="sink must be a path, a binary stream or a Writer"):
         run_checklist(io.BytesIO(b"source\ntmall\n"), None)
+
+
+def test_decide_answers_in_the_platforms_zone_and_an_instant_past_the_calendar_is_a_date_error(
+    bundled,
+):
+    # Decision.at kept the caller's zone (Kiritimati), and datetime.max in UTC, past
+    # 9999-12-31 in Shanghai, was an OverflowError (a trial)
+    from linkcheck.errors import DateError
+
+    far = datetime(2022, 10, 27, 2, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    decided = bundled.decide("kuaishou", bundled.resolve("tmall"), "livestream", far)
+    assert decided.at == far and decided.at.utcoffset() == timedelta(hours=8)
+    assert decided.verdict == "denied"  # 2022-10-26 20:00 in Shanghai: before the window
+    with pytest.raises(DateError, match="date out of range"):
+        bundled.check("tmall", "livestream", datetime.max.replace(tzinfo=UTC))
