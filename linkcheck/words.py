@@ -4,6 +4,7 @@ and `--explain` (render), plain lines, and the `note` and `next_change` cells of
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 from .i18n import N_, Deferred, Message, Note
@@ -72,13 +73,30 @@ def verdict_word(verdict: str) -> str:
     return words.get(verdict, verdict)
 
 
-def newer_rules_hint(platform: str) -> Message:
+def newer_rules_hint(platform: str, horizon=None) -> Message:
     """What to do past the horizon, said the same way by every command and output (a
-    Message: in the reader's language where it is shown, English in a checklist's note)."""
+    Message: in the reader's language where it is shown, English in a checklist's note).
+    Where the horizon is an installed release's, a newer release is what to get."""
+    if horizon is not None and _from_a_release(horizon.file):
+        return Message(
+            N_("get a newer release with `linkcheck rules update`, or load a newer rules file "
+               "that moves [horizon.{platform}] (--rules FILE)"),
+            platform=platform,
+        )  # fmt: skip
     return Message(
         N_("load a newer rules file that moves [horizon.{platform}] (--rules FILE)"),
         platform=platform,
     )
+
+
+def _from_a_release(file: str) -> bool:
+    """Whether a rules file is an installed release's (under the release folder)."""
+    if not file or not os.path.isabs(file):
+        return False
+    from .rules.folders import release_dir
+
+    folder = os.path.realpath(release_dir())
+    return os.path.realpath(file).startswith(folder + os.sep)
 
 
 def change_cell(d: Decision) -> str:
@@ -119,7 +137,7 @@ def decision_note(d: Decision) -> str:
                 through=d.horizon.through,
                 as_of=d.horizon.as_of,
                 last=last,
-                hint=newer_rules_hint(d.platform),
+                hint=newer_rules_hint(d.platform, d.horizon),
             )
         )
     return ""

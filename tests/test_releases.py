@@ -264,6 +264,18 @@ def test_load_order_bundled_then_release_then_rules_files(repo, run, place):
     assert answer(run) == ALLOWED  # the release over the bundled rules
 
 
+def test_past_an_installed_releases_horizon_the_hint_is_rules_update(repo, run, place):
+    """The hint said to load a newer rules file (--rules FILE) even where the horizon is
+    the installed release's, which `rules update` moves (a trial)."""
+    ok(run("rules", "update"))
+    past = run("check", "tmall", "-s", "直播", "--on", "2024-06-01", "--format", "text",
+               ok=False)  # fmt: skip
+    assert "get a newer release with `linkcheck rules update`" in " ".join(past.stdout.split())
+    bundled = run("check", "tmall", "-s", "直播", "--on", "2024-06-01", "--no-release",
+                  "--format", "text", ok=False)  # fmt: skip
+    assert "rules update" not in bundled.stdout + bundled.stderr
+
+
 def test_a_draft_of_the_installed_release_says_to_leave_the_release_out(repo, run, place):
     """A draft with the release's own ids, given with --rules while that release is
     installed: the advice named only 'override = true', not --no-release (a trial)."""

@@ -185,7 +185,9 @@ def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
             )
         )
     lines.append(
-        _("to answer for {day}: {hint}").format(day=d.at.date(), hint=newer_rules_hint(d.platform))
+        _("to answer for {day}: {hint}").format(
+            day=d.at.date(), hint=newer_rules_hint(d.platform, d.horizon)
+        )
     )
     return lines
 
@@ -278,7 +280,7 @@ def horizon_note(decisions: list[Decision], names: dict[str, str]) -> list[str]:
             as_of=horizon.as_of,
             known=known,
         ),
-        _("note: {hint}").format(hint=newer_rules_hint(first.platform)),
+        _("note: {hint}").format(hint=newer_rules_hint(first.platform, first.horizon)),
     ]
 
 

@@ -90,7 +90,7 @@ def calendar_bytes(segments: list[Segment], names: dict[str, str], horizon=None)
                 ).format(
                     through=horizon.through,
                     as_of=horizon.as_of,
-                    hint=newer_rules_hint(horizon.platform),
+                    hint=newer_rules_hint(horizon.platform, horizon),
                 )
             )
         event.add("description", "\n".join(lines))

@@ -149,7 +149,7 @@ def timeline_note(horizon, last, names: dict[str, str] | None = None) -> list[st
             platform=(names or {}).get(horizon.platform, horizon.platform),
             through=horizon.through,
             as_of=horizon.as_of,
-            hint=newer_rules_hint(horizon.platform),
+            hint=newer_rules_hint(horizon.platform, horizon),
         )
     ]
 
@@ -194,7 +194,7 @@ def horizon_status_line(status, at, days: int, names: dict[str, str]) -> str:
     """upcoming: where the rules end, said instead of a silent "nothing changes"."""
     who = names.get(status.platform, status.platform)
     horizon = status.horizon
-    hint = newer_rules_hint(status.platform)
+    hint = newer_rules_hint(status.platform, status.horizon)
     if status.state == "passed":
         end = at.date() + timedelta(days=days)
         return f"{_kind('ended')}{horizon.through}  " + _(
