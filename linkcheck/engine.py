@@ -180,9 +180,7 @@ class RuleSet:
                 raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
                                           "the id"), name=surface)  # fmt: skip
             catalog.surface_id(surface)  # says what there is (did you mean …)
-        if not isinstance(at, datetime) or at.tzinfo is None:
-            raise DateError(N_("the instant to decide at must be a datetime with its zone, "
-                               "not {what}"), what=repr(at))  # fmt: skip
+        _aware(at)
         at = _in_zone(at, self.zone(platform))  # Decision.at is in the platform's zone
         if len(resolved.candidates) == 1:
             one = self._decide_one(platform, resolved.candidates[0], surface, at, resolved.id)
@@ -240,6 +238,7 @@ class RuleSet:
 
     def explain(self, platform: str, resolved: Resolved, surface: str, at: datetime):
         """For each candidate, the rules in force at `at` (winner first) and near misses."""
+        _aware(at)  # a naive one was Python's own 'can't subtract offset-naive' TypeError
         out = []
         for source in resolved.candidates:
             timeline = self.timeline(platform, source, surface)
@@ -282,6 +281,13 @@ def _text(value, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+def _aware(at) -> None:
+    """A DateError unless `at` is a datetime with its zone (what decide and explain take)."""
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise DateError(N_("the instant to decide at must be a datetime with its zone, "
+                           "not {what}"), what=repr(at))  # fmt: skip
 
 
 def _in_zone(at: datetime, tz) -> datetime:

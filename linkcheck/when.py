@@ -250,6 +250,9 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
     """
     if not isinstance(text, str):  # None: 'object of type NoneType has no len()'
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    if not isinstance(tz, tzinfo):  # None gave a naive datetime, where the result is aware
+        raise TypeError(f"tz must be a tzinfo (ZoneInfo('Asia/Shanghai')), not "
+                        f"{type(tz).__name__}")  # fmt: skip
     check_year(year)
     return read_when(text, tz, now, DateStyle(year=year)).at
 

@@ -491,3 +491,19 @@ def test_decide_answers_in_the_platforms_zone_and_an_instant_past_the_calendar_i
     assert decided.verdict == "denied"  # 2022-10-26 20:00 in Shanghai: before the window
     with pytest.raises(DateError, match="date out of range"):
         bundled.check("tmall", "livestream", datetime.max.replace(tzinfo=UTC))
+
+
+def test_explain_refuses_a_naive_instant_as_decide_does(bundled):
+    # it was Python's own "can't subtract offset-naive and offset-aware datetimes" (a trial)
+    from linkcheck.errors import DateError
+
+    with pytest.raises(DateError, match="must be a datetime with its zone"):
+        bundled.explain("kuaishou", bundled.resolve("tmall"), "livestream", datetime(2022, 11, 11))
+
+
+def test_parse_when_needs_a_zone_to_give_an_aware_instant():
+    # parse_when(text, None) gave a naive datetime, where its result is aware (a trial)
+    from linkcheck.when import parse_when
+
+    with pytest.raises(TypeError, match="tz must be a tzinfo"):
+        parse_when("2022-11-11", None)
