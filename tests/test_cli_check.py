@@ -645,3 +645,22 @@ def test_a_jd_link_whose_candidates_agree_by_their_own_rules_names_them(run, wri
         "candidates agree, each by its own rule (jd-self kuaishou-2022-after-jd-self-window, "
         "jd-pop kuaishou-2022-jd-pop-disputed)"
     )
+
+
+def test_the_say_which_source_hint_keeps_the_question_asked(run):
+    """The command the hint gave dropped --on: copied, it answered for today, past the
+    horizon (a trial). It keeps the instant and the platform, and answers that day."""
+    result = run("check", "https://item.jd.com/100012043978.html", "--on", "2022-11-11",
+                 "-s", "直播", "--format", "text", ok=False)  # fmt: skip
+    said = " ".join(result.stdout.split())
+    hint = ("linkcheck check 'https://item.jd.com/100012043978.html' --as jd-self --on "
+            "2022-11-11 -p kuaishou")  # fmt: skip
+    assert hint in said
+    again = run("check", "https://item.jd.com/100012043978.html", "--as", "jd-self", "--on",
+                "2022-11-11", "-p", "kuaishou", "-s", "直播", "--format", "plain")  # fmt: skip
+    assert again.stdout.startswith("allowed\tkuaishou\tjd-self")
+    timed = run("check", "京东", "--on", "2022-11-11 20:00", "-s", "直播", "--format", "text",
+                ok=False)  # fmt: skip
+    assert "linkcheck check jd-self --on 2022-11-11T20:00:00+08:00 -p kuaishou" in " ".join(
+        timed.stdout.split()
+    )

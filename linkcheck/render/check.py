@@ -244,11 +244,17 @@ def plain_lines(
 def ambiguity_hint(d: Decision, typed: str) -> str:
     """How to say which candidate is meant: --as for a link, the id itself for a name."""
     first = d.candidates[0].source
+    # the question asked, kept: the command alone answered for today (a trial)
+    at = d.at.date().isoformat() if is_midnight(d.at) else d.at.isoformat()
+    asked = f" --on {at} -p {d.platform}"
     if d.kind == "link":
-        return _("say which source it is: linkcheck check '{link}' --as {source}").format(
-            link=shown(typed), source=first
+        return (
+            _("say which source it is: linkcheck check '{link}' --as {source}").format(
+                link=shown(typed), source=first
+            )
+            + asked
         )
-    return _("pass the exact source, e.g. linkcheck check {source}").format(source=first)
+    return _("pass the exact source, e.g. linkcheck check {source}").format(source=first) + asked
 
 
 def horizon_note(decisions: list[Decision], names: dict[str, str]) -> list[str]:
