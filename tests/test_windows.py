@@ -527,3 +527,17 @@ def test_ics_timed_events_carry_the_vtimezone_they_name(run, tmp_path):
     shanghai = ZoneInfo("Asia/Shanghai")
     assert event.decoded("dtstart") == datetime(2024, 7, 1, 15, tzinfo=shanghai)
     assert event.decoded("dtend") == datetime(2024, 7, 6, 15, tzinfo=shanghai)
+
+
+@pytest.mark.parametrize("columns", ["60", "70", "80", "120"])
+def test_the_charts_tmall_window_shows_at_every_width(run, columns):
+    """A column showed its first day alone: at 80 columns the Tmall window (65 of a
+    column's 72 days) was not drawn at all (a trial). A column shows what most of its days
+    are: the window, two months of a long range, is a run of allowed cells before the
+    denied ones — at every width."""
+    result = run("timeline", "tmall", "-s", "直播", "--format", "text", "--color", "never",
+                 env={"COLUMNS": columns})  # fmt: skip
+    bar = next(line for line in result.stdout.splitlines() if "Tmall" in line)
+    cells = bar.split()[-1].rstrip("·┊")
+    assert cells.endswith("█"), bar  # the 2022 window, the last before the horizon
+    assert "░" in cells  # the cut-off before it

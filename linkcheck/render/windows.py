@@ -101,13 +101,35 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
         taken.append((at, at + len(cells)))
     if taken:  # a row of marks only when there is something to mark
         add_row("", "", Text("".join(marks[:width]).rstrip(), style="bold"))
+    start = first.toordinal()
+    # the days [low, high) each column stands for
+    columns = [
+        (start + int(i * per_cell), max(start + int(i * per_cell) + 1,
+                                        start + int((i + 1) * per_cell)))
+        for i in range(width)
+    ]  # fmt: skip
+
+    def overlap(seg, low: int, high: int) -> int:
+        return min(high, seg.last_day.toordinal() + 1) - max(low, seg.first_day.toordinal())
+
     for (source, surface), segs in rows.items():
+        # every span shows in a column of its own — the one holding most of it — unless a
+        # longer share of that column is another's; every other column shows what most of
+        # its days are (a column's first day alone hid a window over 65 of its 72 days,
+        # and what most days are alone hides one cut in two by a column's edge: a trial)
+        claimed: dict[int, tuple[int, object]] = {}
+        for seg in segs:
+            best = max(range(width), key=lambda i: overlap(seg, *columns[i]))
+            share = overlap(seg, *columns[best])
+            if share > 0 and (best not in claimed or share > claimed[best][0]):
+                claimed[best] = (share, seg)
         bar = Text()
         for i in range(width):
-            day = first.toordinal() + int(i * per_cell)
-            seg = next(
-                (s for s in segs if s.first_day.toordinal() <= day <= s.last_day.toordinal()), None
-            )
+            if i in claimed:
+                seg = claimed[i][1]
+            else:
+                seg = max((s for s in segs if overlap(s, *columns[i]) > 0),
+                          key=lambda s: overlap(s, *columns[i]), default=None)  # fmt: skip
             if seg is not None and seg.reason == "beyond_horizon":
                 bar.append(BEYOND_GLYPH, style="dim")
                 continue
