@@ -90,7 +90,8 @@ def test_text_chart_marks_the_horizon_and_today(run):
     result = run(
         "timeline", "tmall", "--format", "text", "--color", "never", env={"COLUMNS": "120"}
     )
-    lines = result.stdout.splitlines()
+    title, *lines = result.stdout.splitlines()
+    assert title == "Kuaishou"  # whose rules they are: a Douyin chart looked the same
     assert "┊rules end" in lines[0] and "today▼" in lines[0]  # today: near the right edge
     assert lines[0].index("┊rules end") < lines[0].index("today▼")
     assert lines[1].rstrip().endswith("·")  # today lies past the horizon

@@ -56,6 +56,9 @@ def print_timeline(out, segments, first, last, today, names: dict[str, str], hor
     from .fit import width_of
 
     span = (last - first).days + 1
+    platforms = list(dict.fromkeys(seg.platform for seg in segments))
+    if platforms:  # whose rules these are: a Douyin chart looked like Kuaishou's (a trial)
+        out.print(Text(_(LIST_SEPARATOR).join(names.get(p, p) for p in platforms), style="bold"))
     rows: dict[tuple[str, str], list] = {}
     for seg in segments:
         rows.setdefault((seg.source, seg.surface), []).append(seg)
