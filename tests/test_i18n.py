@@ -410,3 +410,10 @@ def test_english_left_in_chinese_messages_is_gone(run, tmp_path, write):
     assert "此行没有日期：按 2022-11-11 检查（--on 2022-11-11）" in table
     english = run("batch", nodate, "-s", "直播", "--on", "2022-11-11", "--format", "csv").stdout
     assert english.endswith(",the row has no date: checked at 2022-11-11 (--on 2022-11-11)\n")
+
+
+def test_a_required_option_is_said_in_chinese_in_help(run):
+    # click's [required] stayed English in Chinese help (a trial)
+    said = run("rules", "publish", "--help", "--lang", "zh").stdout
+    assert "[必填]" in said and "[required]" not in said
+    assert "[required]" in run("rules", "publish", "--help", "--lang", "en").stdout

@@ -48,6 +48,7 @@ CLICK_MESSAGES = (
     "Got unexpected extra argument ({args})",
     "Got unexpected extra arguments ({args})",
     "default: {default}",
+    "required",  # an option's [required] in help
     "Aborted!",
     "{value!r} is not a valid integer.",
     "integer",
