@@ -109,10 +109,6 @@ class ChecklistOptions:
         object.__setattr__(self, "columns", columns)
 
 
-ENGINES = ("python", "duckdb", "auto")
-_FORMATS = tuple(f.value for f in Format)
-
-
 @dataclass(frozen=True)
 class Fill:
     """What answers rows that have no column for a meaning: the value, and whether the

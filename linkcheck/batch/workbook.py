@@ -548,19 +548,11 @@ def sheet_list(titles) -> str:
 
 
 def _range_ref(merged: tuple[int, int, int, int]) -> str:
-    """(4, 6, 2, 2) → C4:C6."""
+    """(4, 6, 2, 2) → C4:C6 (columns 0-based, as Merges keeps them)."""
+    from openpyxl.utils import get_column_letter
+
     first, last, col1, col2 = merged
-    return f"{_column_letters(col1)}{first}:{_column_letters(col2)}{last}"
-
-
-def _column_letters(col: int) -> str:
-    """0 → A, 26 → AA."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return f"{get_column_letter(col1 + 1)}{first}:{get_column_letter(col2 + 1)}{last}"
 
 
 def hyperlinked(rows, at: int) -> Iterator[list[str]]:
