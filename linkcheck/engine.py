@@ -176,10 +176,9 @@ class RuleSet:
             raise UnknownNameError(N_("'{name}' is a platform's name, not its id; give "
                                       "the id"), name=platform)  # fmt: skip
         if surface not in catalog.surfaces and surface not in DEFAULT_SURFACES:
-            if _names_one(catalog, _text(surface, "surface")):
-                raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
-                                          "the id"), name=surface)  # fmt: skip
-            catalog.surface_id(surface)  # says what there is (did you mean …)
+            catalog.surface_id(_text(surface, "surface"))  # says what there is
+            raise UnknownNameError(N_("'{name}' is a surface's name, not its id; give "
+                                      "the id"), name=surface)  # fmt: skip
         _aware(at)
         at = _in_zone(at, self.zone(platform))  # Decision.at is in the platform's zone
         if len(resolved.candidates) == 1:
@@ -298,11 +297,3 @@ def _in_zone(at: datetime, tz) -> datetime:
     except (OverflowError, ValueError):
         raise DateError(N_("date out of range: {what}"), what=at.isoformat()) from None
 
-
-def _names_one(catalog: Catalog, surface: str) -> bool:
-    """Whether `surface` is the name or alias of a surface (not its id)."""
-    try:
-        catalog.surface_id(surface)
-    except UnknownNameError:
-        return False
-    return True

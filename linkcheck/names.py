@@ -50,7 +50,7 @@ def normalize(name: str) -> str:
     character, where Chinese writes none (a space between Chinese and Latin letters is
     typography), is dropped. (Not a regular expression with those ranges: compiling one was a
     twentieth of a cold `check`.)"""
-    text = unicodedata.normalize("NFKC", name).strip().casefold().translate(_TRADITIONAL)
+    text = simplified(unicodedata.normalize("NFKC", name).strip().casefold())
     text = _SEPARATORS.sub("-", text)
     text = text.strip("-") or text  # `_天猫_` is `天猫`; `-` alone a name still, not an empty one
     if "-" not in text or text == "-":
