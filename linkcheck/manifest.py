@@ -422,6 +422,14 @@ def _recorded_as(key: str, value) -> bool:
     return True
 
 
+def _edited(path: str, reason: str) -> ManifestError:
+    return ManifestError(
+        N_("manifest '{path}' records options no run of linkcheck could have had ({reason}); "
+           "it was edited or broken"),
+        path=path, reason=reason,
+    )  # fmt: skip
+
+
 def _rerun(doc: dict, rules, source: str, progress, path: str) -> BinaryIO:
     """The output of the run again, in a temporary file (rewound)."""
     import tempfile
@@ -440,17 +448,13 @@ def _rerun(doc: dict, rules, source: str, progress, path: str) -> BinaryIO:
     given["output_format"] = doc["output"].get("format") or given.get("output_format")
     # a manifest edited by hand (or broken) is refused in words, never run into a traceback
     wrong = next((k for k, v in given.items() if not _recorded_as(k, v)), None)
+    if wrong is not None:
+        raise _edited(path, f"{wrong}: {json.dumps(given[wrong], ensure_ascii=False)[:60]}")
     try:
-        if wrong is not None:
-            raise ValueError(f"{wrong}: {json.dumps(given[wrong], ensure_ascii=False)[:60]}")
         started = datetime.fromisoformat(doc["started"].replace("Z", "+00:00"))
         options = ChecklistOptions(**given, now=started)
     except (ValueError, TypeError) as exc:
-        raise ManifestError(
-            N_("manifest '{path}' records options no run of linkcheck could have had "
-               "({reason}); it was edited or broken"),
-            path=path, reason=str(exc),
-        ) from None  # fmt: skip
+        raise _edited(path, str(exc)) from None
     out = tempfile.TemporaryFile(prefix="linkcheck-verify-")  # noqa: SIM115 (returned open)
     try:
         with speaking(doc["language"]):

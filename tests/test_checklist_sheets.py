@@ -789,3 +789,27 @@ def test_a_hidden_checklist_sheet_is_named_not_read_unasked(run, tmp_path):
     assert named.stderr.splitlines()[0] == (
         "sheet: 数据, a hidden sheet (2 of 2; --sheet reads another)"
     )
+
+
+def test_more_merged_ranges_than_the_limit_stop_before_any_row(run, tmp_path, monkeypatch):
+    from linkcheck.batch import workbook as book_reader
+
+    monkeypatch.setattr(book_reader, "MERGE_LIMIT", 2)
+    path = tmp_path / "many.xlsx"
+    merges = "".join(f'<mergeCell ref="A{r}:A{r + 1}"/>' for r in (2, 4, 6))
+    _sheet_with_merge_xml(path, ROWS + [["快手", "天猫", "2022-11-11"]] * 2, merges)
+    result = run("batch", str(path), "-s", "直播", "--format", "csv")
+    assert_clean_error(result, "the sheet has more than 2 merged ranges; save it as CSV")
+
+
+def test_a_merged_cells_part_that_never_ends_is_malformed(run, tmp_path, monkeypatch):
+    """A <mergeCells> whose item never ends (a cut or hostile sheet: megabytes with no '>')
+    is held no further than the bound on one part, and said to be malformed before any row
+    is written."""
+    from linkcheck.batch import workbook as book_reader
+
+    monkeypatch.setattr(book_reader, "XLSX_PART_LIMIT", 16 << 10)  # the theme is 10 KiB
+    path = tmp_path / "open.xlsx"
+    _sheet_with_merge_xml(path, ROWS, '<mergeCell ref="' + "A" * (3 << 20))
+    result = run("batch", str(path), "-s", "直播", "--format", "csv")
+    assert_clean_error(result, "the sheet's merged cells are malformed")
