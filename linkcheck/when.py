@@ -35,6 +35,9 @@ WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Fr
 
 _UNIT = r"(?:days?|weeks?|months?|years?|个月|[dwmy天周月年])"
 # a Chinese time of day: 20:00, 20点, 8点半, 晚上8点30分, 晚8点, 晚上八点
+# 24:00 (24:00:00) as a time of day: not 24:00:01, nor an offset (+24:00, or -24:00 after
+# a space)
+_DAY_END = r"(?<![\d+])(?<!\s-)24:00(?::00)?(?![\d:.])"
 _CN_TIME = (
     r"(?:\s*(?P<part>凌晨|早上|上午|中午|下午|晚上|早|晚)?\s*(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*"
     r"(?:[:点时]\s*(?:整|(?P<half>半)|(?P<mi>\d{1,2})\s*分?"
@@ -102,12 +105,9 @@ _PATTERNS = {
     # a time of day (20:00; 8:05:09 is one): not an offset (+08:00, or -05:00 after a space)
     "clock": (r"(?<![\d+])(?<!\s-)\d{1,2}:\d\d", 0),
     # a time of day that is the end of the day: 24:00, 24:00:00 (not 24:00:01, nor an offset)
-    "day_end": (r"(?<![\d+])(?<!\s-)24:00(?::00)?(?![\d:.])", 0),
+    "day_end": (_DAY_END, 0),
     # 24:00 or 24点 in a text that was read (24点30 is refused): the written day's end
-    "names_day_end": (
-        r"(?<![\d+])(?<!\s-)24:00(?::00)?(?![\d:.])|(?<![\d十])(?:24|二十四)\s*[点时]",
-        0,
-    ),
+    "names_day_end": (_DAY_END + r"|(?<![\d十])(?:24|二十四)\s*[点时]", 0),
     "sign": (r"[+-]\s*\d", 0),
     # a month and day with a dot, as Chinese shops write festivals (11.11, 12.12): a decimal
     # number to dateutil
