@@ -492,6 +492,11 @@ def test_merged_cells_below_the_header_are_read_in_every_row_they_cover(run, tmp
     assert rows[3][7] == rows[5][7] == "douyin-2020-closed-loop"
     assert rows[9][7] == "kuaishou-2022-03-cutoff"
     assert rows[11][6] == "error"  # no source: C8, under B8's merge, shows nothing
+    said = run("batch", str(source), "--fail-on", "never", "--lang", "zh").stderr
+    assert (
+        "合并单元格：以下区域覆盖的每一行都按合并后的值读取，与Excel显示的一致：A3:A5"
+        in "".join(said.split())
+    )
 
 
 def test_merged_cells_come_back_typed_in_a_workbook_two_readers_read(run, tmp_path):
