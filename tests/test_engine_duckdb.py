@@ -1012,7 +1012,7 @@ def test_a_full_temporary_folder_is_said_to_be_one(run, tmp_path, monkeypatch):
     from linkcheck.batch import columnar
 
     def full(*args):
-        target = args[-1]  # the write of either path: cells, or lines as they are
+        target = args[-1]  # the write of any path: cells, lines as they are, or foreseen
         raise duckdb.IOException(
             "IO Error: Async write failed for range [offset=0, size=15524547]: "
             '{"exception_type":"IO","exception_message":"Could not write file \\"'
@@ -1022,6 +1022,7 @@ def test_a_full_temporary_folder_is_said_to_be_one(run, tmp_path, monkeypatch):
 
     monkeypatch.setattr(columnar, "_checked", full)
     monkeypatch.setattr(columnar, "_checked_lines", full)
+    monkeypatch.setattr(columnar, "_predicted", full)
     rows = [["source", "date"], ["tmall", "2022-11-11"]]
     path = _write(tmp_path, "a.csv", rows)
     python = run("batch", path, "--fail-on", "never")

@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..errors import LinkcheckError, OSReason, shown
 from ..i18n import N_
@@ -56,6 +57,7 @@ from . import csvshape, intervals
 from .deciding import Checker
 from .formats import APPENDED
 from .lines import canonical_line, canonical_re2
+from .predict import FIRST_DAY, Prediction, answer_cells, predict
 from .writers import FORMULA_STARTS, neutralise
 
 MEMORY_LIMIT = "1GB"
@@ -197,9 +199,18 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                         )  # fmt: skip
                         if ask is not None and not ask.at_start(location):
                             ask = None
-                        known = _flat(con, location, delimiter, len(header), caught, ask)
-                        got = None
-                        if known and ask is not None:
+                        known = got = None
+                        if ask is not None:
+                            prediction = predict(checker, len(header), raw_cells)
+                            if ask.foreseen(location, prediction):
+                                assert prediction is not None
+                                known, got = _predicted(con, location, ask, prediction, header,
+                                                        caught, own or target)  # fmt: skip
+                        if got is None:
+                            if ask is not None:
+                                ask.groups = None  # the predicted pass's, not the cells'
+                            known = _flat(con, location, delimiter, len(header), caught, ask)
+                        if known and ask is not None and got is None:
                             if ask.groups is not None:
                                 got = _checked_lines(con, location, ask, header, checker,
                                                      raw_cells, own or target)  # fmt: skip
@@ -465,10 +476,7 @@ class _Plan:
         self.header_shared = header in groups and bool(groups[header][0])
 
     def _number(self, answer, raw_cells: bool) -> int:
-        cells = intervals.plain(answer)
-        if answer.verdict == "error" and not raw_cells:  # as the Python writer writes it
-            cells = tuple(c and neutralise(c) for c in cells)
-        return self.answers.setdefault(cells, len(self.answers))
+        return self.answers.setdefault(answer_cells(answer, raw_cells), len(self.answers))
 
 
 def _code(con, plan: _Plan, cells: list[str]) -> str:
@@ -551,7 +559,7 @@ def _write(con, plan: _Plan, names: list[str], rows: str, blank: str, risky: lis
     return con.execute(copy).fetchone()[0]
 
 
-def _each_answer(plan: _Plan, cells: str, numbered: str) -> str:
+def _each_answer(plan: _Plan | _Sets, cells: str, numbered: str) -> str:
     """SQL: `cells` (SQL: a row's columns) of the rows of `numbered` (whose _s is the number
     of their answers' set) with `a`, an answer's number (from 1): a row an answer."""
     if all(len(s) == 1 for s in plan.sets if s):  # one answer a row: the set's own
@@ -576,7 +584,7 @@ def _in_order(con, copy: str) -> None:
 
 
 def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
-          ask: _Lines | None = None):  # fmt: skip
+          ask: _Lines | None = None, keyed=None):  # fmt: skip
     """The file's Shape where DuckDB's own reading proves it plain with no line break in a
     cell (csvshape.flat: each line a plain record by a regular expression, its line ends
     counted here meanwhile): a pass over the file's lines, in DuckDB's threads. None where
@@ -588,7 +596,9 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     the first; ask.groups are then the groups — (cells…, lines) — unless there are too many.
     Where a line is not, or the write is not made, the caller proves the Shape again
     without `ask`. (The test of each line costs a fifth of a pass: made in the write, it is
-    made once.)"""
+    made once.) `keyed(split)` (with `ask`): SQL, the lines of `split` (each with its cells
+    `s`) with the keys they are grouped by, k0…, and how many; default: the cells that
+    decide, as they are."""
     import duckdb
 
     found: list[csvshape.Ends] = []
@@ -609,13 +619,16 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
         unmatched = f"count(*) FILTER (WHERE NOT regexp_full_match(line, {pattern}))"
         query = f"SELECT {shape_sql.format(unmatched=unmatched)} FROM {reader}"
     else:  # no line matched: each is one to write as it is, or the Shape is proven again
-        keys = ", ".join(f"k{i}" for i in range(len(ask.used)))
-        split = ", ".join(f"s[{i + 1}] AS k{n}" for n, i in enumerate(ask.used))
+        split = f"SELECT line, string_split(line, {_literal(delimiter)}) AS s FROM {reader}"
+        if keyed is None:
+            cells = ", ".join(f"s[{i + 1}] AS k{n}" for n, i in enumerate(ask.used))
+            grouped, many = f"SELECT line, {cells} FROM ({split})", len(ask.used)
+        else:
+            grouped, many = keyed(split)
+        keys = ", ".join(f"k{i}" for i in range(many))
         query = (
-            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(unmatched='0')} FROM ("
-            f"SELECT line, {split} FROM (SELECT line, string_split(line, "
-            f"{_literal(delimiter)}) AS s FROM {reader})"
-            f") GROUP BY GROUPING SETS (({keys}), ()) ORDER BY 1 DESC"
+            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(unmatched='0')} FROM ({grouped}) "
+            f"GROUP BY GROUPING SETS (({keys}), ()) ORDER BY 1 DESC"
         )
     try:
         read = con.execute(query).fetchmany(MAX_COMBINATIONS + 2)
@@ -631,7 +644,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
         lines, size, longest, unmatched, empty = read[0]
         return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
     total, groups = read[0], read[1:]
-    lines, size, longest, unmatched, empty = total[1 + len(ask.used) :]
+    lines, size, longest, unmatched, empty = total[-5:]
     shape = csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
     if shape is not None and len(groups) > MAX_COMBINATIONS:
         raise _too_many()  # the cells' way would group them again, to say so
@@ -644,8 +657,8 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
             # an empty line (NULL) has no cells: counted apart, as the Shape's empty ones; a
             # line short of a cell that decides has none there (NULL) either, and is not one
             # to write as it is (the write's test of each line finds it)
-            width = len(ask.used)
-            ask.groups = [g[1:] for g in groups if None not in g[1 : 1 + width]]
+            many = len(total) - 6
+            ask.groups = [g[1:] for g in groups if None not in g[1 : 1 + many]]
     return shape
 
 
@@ -671,6 +684,7 @@ class _Lines:
         self._form = (delimiter, width, guard, max(used) + 1)
         self.pattern = canonical_re2(*self._form)
         self.groups: list[tuple] | None = None  # _flat's, where every line is one
+        self._head: tuple[str, list[str]] | None = None  # (location, its lines)
         spaces = _WHITESPACE + ("" if delimiter in _WHITESPACE else delimiter)
         # a line of blank cells (no quote: a quoted CSV cell holds a delimiter or a quote)
         self.blank = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in spaces) + "]*"
@@ -680,21 +694,155 @@ class _Lines:
         cannot be read: DuckDB's reading says): a file whose are not — quoted cells that
         decide, a formula column — is most likely not such a file, and need not pay for its
         lines to be grouped (a third of a pass)."""
-        try:
-            with open(location, "rb", buffering=0) as f:
-                head = f.read(_START)
-                whole = len(head) < _START
-        except OSError:
+        found = self.head(location)
+        if found is None:
             return True
-        text = head.decode("utf-8-sig", "ignore")  # a byte-order mark is no line's
-        found = csvshape.LINE_END.split(text)
-        if not whole or not found[-1]:
-            found.pop()  # cut off, or the empty text after the last line end
         fits = canonical_line(*self._form)
         return all(fits.fullmatch(line) for line in found if line)
 
+    def head(self, location: str) -> list[str] | None:
+        """The whole lines of the file's first block (None if it cannot be read)."""
+        if self._head is None or self._head[0] != location:
+            try:
+                with open(location, "rb", buffering=0) as f:
+                    head = f.read(_START)
+                    whole = len(head) < _START
+            except OSError:
+                return None
+            text = head.decode("utf-8-sig", "ignore")  # a byte-order mark is no line's
+            found = csvshape.LINE_END.split(text)
+            if not whole or not found[-1]:
+                found.pop()  # cut off, or the empty text after the last line end
+            self._head = (location, found)
+        return self._head[1]
+
+    def foreseen(self, location: str, prediction: Prediction | None) -> bool:
+        """Whether the lines after the first of the file's first block are all rows whose
+        answers `prediction` knows: a file most likely all of them (else the way that
+        groups its lines is taken, without a pass spent to find it is not)."""
+        found = self.head(location)
+        if prediction is None or not found:
+            return False
+        rows = [line.split(self.delimiter) for line in found[1:] if line]
+        return all(prediction.set_of(cells) is not None for cells in rows)
+
 
 _START = 1 << 16  # bytes of a file Lines.at_start looks at
+
+
+def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: list[str],
+               caught: list[int], target: str | _Own):  # fmt: skip
+    """_checked_lines for a file whose rows' answers `prediction` knows before it is read:
+    pass 1 counts the lines by their answers' set (and proves the Shape, as _flat does),
+    pass 2 writes them — no combination of cells is grouped, fetched or decided. (Shape or
+    None, (the counts, the rows read) or None): None where a row is not one it knows, or
+    a line not one to write as it is; the caller then takes the way that groups the lines
+    (a line not known costs a pass; the first block's rows are known, Lines.foreseen)."""
+    if not _name_types(con, prediction):
+        return None, None
+
+    def keyed(split: str) -> tuple[str, int]:
+        known = _known_set(prediction, _named(prediction, split), "-1")
+        return f"SELECT line, _s AS k0 FROM ({known})", 1
+
+    shape = _flat(con, location, ask.delimiter, len(header), caught, ask, keyed)
+    if not shape or ask.groups is None:
+        return shape, None
+    rows = {n: lines for n, lines, *_ in ask.groups}
+    first = prediction.set_of(header)  # the header is the first line, read as one
+    rows[-1 if first is None else first] = rows.get(-1 if first is None else first, 0) - 1
+    if rows.pop(-1, 0):
+        return shape, None  # a row not known (after the first block)
+    counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
+    due = 0
+    for n, lines in rows.items():
+        for answer in prediction.sets[n]:
+            counts[prediction.verdicts[answer]] += lines
+        due += lines * len(prediction.sets[n])
+    ends = [_appended(cells, ask.delimiter) for cells in prediction.answers]
+    if any(c in end for end in ends for c in "\x01\r\n"):  # not a line's end: cells, then
+        return shape, None
+    import duckdb
+
+    def numbered_of(split: str, conditions: str) -> str:
+        named = _named(prediction, f"SELECT * FROM ({split}) WHERE {conditions}")
+        return _known_set(prediction, named, _unfit())
+
+    # the sets no row has left out: most often each set a row has is one answer, picked
+    occurring = _Sets([found if n in rows else () for n, found in enumerate(prediction.sets)])
+    try:
+        written = _write_lines(con, occurring, numbered_of, False, location, ask, ends, target)
+    except duckdb.InvalidInputException as exc:
+        if _UNFIT not in str(exc):
+            raise
+        if isinstance(target, _Own):
+            target.restore()
+        return shape, None  # the file changed since pass 1, most likely
+    if written != due:
+        raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
+                          rows=f"{written:,}", due=f"{due:,}")  # fmt: skip
+    return shape, ({**counts, "skipped": 0}, sum(rows.values()))
+
+
+class _Sets(NamedTuple):
+    """Sets of answers (each a tuple of the answers' numbers), for _each_answer."""
+
+    sets: list[tuple[int, ...]]
+
+
+def _name_types(con, prediction: Prediction) -> bool:
+    """Make an ENUM of each column's names (linkcheck_names0 …), a name's code its position
+    in prediction.kinds; False where DuckDB made one otherwise."""
+    for n, (_, names) in enumerate(prediction.kinds):
+        con.execute(f"DROP TYPE IF EXISTS linkcheck_names{n}")
+        con.execute(f"CREATE TYPE linkcheck_names{n} AS ENUM (SELECT unnest($1))", [names])
+        if con.execute(f"SELECT enum_range(NULL::linkcheck_names{n})").fetchone()[0] != names:
+            return False
+    return True
+
+
+def _named(prediction: Prediction, split: str) -> str:
+    """SQL: the lines of `split` (each with its cells `s`) with _k, the combination of
+    their names' classes (NULL: a cell no name), and their date cell, _x, and _y, that
+    written with dashes."""
+    key = ""
+    for n, ((at, _), classes) in enumerate(zip(prediction.kinds, prediction.classes,
+                                               strict=True)):  # fmt: skip
+        code = f"CAST(enum_code(TRY_CAST(s[{at + 1}] AS linkcheck_names{n})) AS INTEGER)"
+        found = "[" + ", ".join(map(str, classes)) + f"][{code} + 1]"
+        key = f"({key}) * {max(classes) + 1} + {found}" if key else found
+    day = "NULL AS _x, NULL AS _y"
+    if prediction.date_at is not None:
+        cell = f"s[{prediction.date_at + 1}]"
+        day = f"{cell} AS _x, replace({cell}, '/', '-') AS _y"
+    return f"SELECT line, {key} AS _k, {day} FROM ({split})"
+
+
+def _known_set(prediction: Prediction, named: str, otherwise: str) -> str:
+    """SQL: the lines of `named` (_named) with _s, the number of a line's answers' set from
+    its _k, _x and _y, or `otherwise` (SQL) for a line not known (the line NULL: NULL):
+    the table's item at the classes' combination
+    and the day's step — the step by comparing the day's text (YYYY-MM-DD) with the days
+    at which an answer changes, where the day is one (_x's separators alike, _y its own
+    text as a DATE, in FIRST_DAY…LAST_DAY: what read_day reads)."""
+    table = "[" + ", ".join(map(str, prediction.table)) + "]"
+    steps = len(prediction.days) + 1
+    if prediction.date_at is None:
+        found = f"{table}[_k + 1]"
+    else:
+        day = (f"_x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())} "
+               "AND CAST(try_cast(_y AS DATE) AS VARCHAR) = _y")  # fmt: skip
+        ladder = " ".join(
+            f"WHEN _y >= {_literal(d.isoformat())} THEN {len(prediction.days) - i}"
+            for i, d in enumerate(reversed(prediction.days))
+        )
+        step = f"CASE WHEN {day} THEN CASE {ladder} ELSE 0 END END" if ladder else (
+            f"CASE WHEN {day} THEN 0 END"
+        )  # fmt: skip
+        found = f"{table}[_k * {steps} + {step} + 1]"
+    known = f"SELECT line, {found} AS _s FROM ({named})"
+    return (f"SELECT line, CASE WHEN _s >= 0 THEN _s WHEN line IS NOT NULL THEN {otherwise} "
+            f"END AS _s FROM ({known})")  # fmt: skip
 
 
 def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: Checker,
@@ -738,7 +886,8 @@ def _checked_lines(con, location: str, ask: _Lines, header: list[str], checker: 
     import duckdb
 
     try:
-        written = _write_lines(con, plan, location, ask, ends, target)
+        written = _write_lines(con, plan, _coded(con, plan, plan.used), bool(plan.skipped),
+                               location, ask, ends, target)  # fmt: skip
     except duckdb.InvalidInputException as exc:
         if _UNFIT not in str(exc):
             raise
@@ -763,25 +912,24 @@ def _appended(cells: tuple, delimiter: str) -> str:
     return delimiter + out.getvalue()[:-1]
 
 
-def _write_lines(con, plan: _Plan, location: str, ask: _Lines, ends: list[str],
-                 target: str | _Own) -> int:  # fmt: skip
-    """Write each line after the header (not the empty ones, nor, where there are some, the
-    blank ones) and its answers' cells (`ends`, by the answer's number) to `target`, a line
-    an answer — to the output file itself after its header, where it is one (_Own); the
-    lines written."""
-    code = _code(con, plan, [f"s[{i + 1}]" for i in plan.used])
+def _write_lines(con, plan: _Plan | _Sets, numbered_of, blank: bool, location: str,
+                 ask: _Lines, ends: list[str], target: str | _Own) -> int:  # fmt: skip
+    """Write each line after the header (not the empty ones, nor, where `blank`, the blank
+    ones) and its answers' cells (`ends`, by the answer's number) to `target`, a line an
+    answer — to the output file itself after its header, where it is one (_Own); the lines
+    written. `numbered_of(split, conditions)`: SQL, the lines of `split` (each with its
+    cells `s`) that meet `conditions`, each with _s, the number of its answers' set in
+    `plan.sets`."""
     # each line tested (_flat's Shape holds only if every one is such a line): one that is
     # not stops the write (an error of its own, its text not a constant DuckDB could fold)
     fits = f"line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)})"
-    tested = f"CASE WHEN {fits} THEN line ELSE error({_literal(_UNFIT)} || strlen(line)) END"
+    tested = f"CASE WHEN {fits} THEN line ELSE {_unfit()} END"
     split = (f"SELECT {tested} AS line, string_split(line, {_literal(ask.delimiter)}) AS s "
              f"FROM {_lines(location, 1)}")  # fmt: skip
     conditions = "line IS NOT NULL"
-    if plan.skipped:
+    if blank:
         conditions += f" AND NOT regexp_full_match(line, {_literal(ask.blank)})"
-    coded = f"SELECT line, {code} AS _c FROM ({split}) WHERE {conditions}"
-    numbered = f"SELECT line, {_set_number(plan, '_c')} AS _s FROM ({coded})"
-    inner = _each_answer(plan, "line", numbered)
+    inner = _each_answer(plan, "line", numbered_of(split, conditions))
     appended = "[" + ", ".join(_text(e) for e in ends) + "]"
     # the output file's own header is the one column's name: DuckDB writes it as it is
     name, header, path = (
@@ -795,6 +943,22 @@ def _write_lines(con, plan: _Plan, location: str, ask: _Lines, ends: list[str],
     )
     _in_order(con, copy)
     return con.execute(copy).fetchone()[0]
+
+
+def _unfit() -> str:
+    """SQL: the error that stops the write at a line not to write as it is."""
+    return f"error({_literal(_UNFIT)} || strlen(line))"
+
+
+def _coded(con, plan: _Plan, used: list[int]):
+    """numbered_of for _write_lines: a line's set found by the ENUM code of its cells."""
+
+    def numbered_of(split: str, conditions: str) -> str:
+        code = _code(con, plan, [f"s[{i + 1}]" for i in used])
+        coded = f"SELECT line, {code} AS _c FROM ({split}) WHERE {conditions}"
+        return f"SELECT line, {_set_number(plan, '_c')} AS _s FROM ({coded})"
+
+    return numbered_of
 
 
 class _Own:

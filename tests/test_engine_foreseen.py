@@ -1,0 +1,325 @@
+"""The DuckDB engine's foreseen answers (batch/predict.py): a checklist whose cells that
+decide are names the rules define and days written YYYY-MM-DD or YYYY/MM/DD is answered in
+the pass that writes it. What the Prediction says of a row is what the Checker decides of
+it, its SQL reads every cell as the Python does, and the bytes are the Python engine's —
+including where a row after the first block is not one it knows, and where the file
+changes between its two passes."""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("duckdb")
+
+from linkcheck import RuleSet
+from linkcheck.batch import Checker, Columns, columnar, predict
+from linkcheck.rules import Loader
+from linkcheck.when import date_style
+
+from .helpers import VOCAB, examples, rule_specs, toml_rules
+
+HEADERS = {
+    "source-surface-date": ["sku", "source", "surface", "date", "title"],
+    "source-date": ["source", "date"],  # two answers a row: the default surfaces
+    "platform": ["source", "surface", "date", "platform"],
+    "no-date": ["source", "surface"],
+}
+# cells no Prediction knows: other spellings, other forms of date, impossible days
+STRANGERS = ["", " tmall", "tmall ", "TMall", "nope", "天猫 ", "all", "livestream+short-video"]
+ODD_DAYS = [
+    "0999-12-31", "1000-01-01", "9999-12-31", "2023-02-29", "2024-02-29", "2022-11-1",
+    "2022/11-11", "2022.11.11", "２０２２-11-11", " 2022-11-11", "20221111", "2022-13-01",
+    "2022-00-10", "2022-11-00", "2100-02-29", "2000-02-29", "+022-11-11", "2022-11-11 ",
+]  # fmt: skip
+
+
+def _checker(bundled, header: list[str], everything: bool = False) -> Checker:
+    surfaces = bundled.surface_list(("all",)) if everything else bundled.surface_list(())
+    return Checker(bundled, Columns.find(header), surfaces, "2022-11-11", None)
+
+
+def _foreseen(bundled, header: list[str], raw: bool = False, everything: bool = False):
+    found = predict.predict(_checker(bundled, header, everything), len(header), raw)
+    assert found is not None
+    return found
+
+
+def _days(prediction) -> list[str]:
+    """Days on, before and after each day an answer changes, as both forms write them."""
+    out = []
+    for day in prediction.days:
+        for near in (day - timedelta(days=1), day, day + timedelta(days=1)):
+            out += [near.isoformat(), near.isoformat().replace("-", "/")]
+    return out
+
+
+def _row(draw, prediction, header: list[str]) -> list[str]:
+    names = {at: n for at, n in prediction.kinds}
+    row = []
+    for at in range(len(header)):
+        if at in names:
+            row.append(draw(st.sampled_from(names[at]) | st.sampled_from(STRANGERS)))
+        elif at == prediction.date_at:
+            any_day = st.dates(date(1000, 1, 1), date(9999, 12, 31)).map(date.isoformat)
+            row.append(draw(
+                any_day
+                | any_day.map(lambda d: d.replace("-", "/"))
+                | st.sampled_from(_days(prediction) or ["2022-11-11"])
+                | st.sampled_from(ODD_DAYS)
+                | st.text(st.sampled_from("0123456789-/"), min_size=8, max_size=11)
+            ))  # fmt: skip
+        else:
+            row.append(draw(st.sampled_from(["SKU1", "x", "商品 1件装"])))
+    return row
+
+
+@pytest.mark.parametrize("header", HEADERS.values(), ids=list(HEADERS))
+@pytest.mark.parametrize("raw", [False, True], ids=["neutralised", "raw-cells"])
+def test_what_it_foresees_is_what_the_checker_decides(bundled, header, raw):
+    """Each row the Prediction knows has the answers the Checker (a fresh one) decides for
+    it, as the writer writes them; a row it does not know has a cell that is no name of its
+    column, or a date cell that is no day YYYY-MM-DD or YYYY/MM/DD from 1000 to 9999."""
+    prediction = _foreseen(bundled, header, raw)
+    checker = _checker(bundled, header)
+    cells_of = {number: cells for cells, number in prediction.answers.items()}
+    names = {at: set(n) for at, n in prediction.kinds}
+
+    @settings(max_examples=examples(300))
+    @given(st.composite(lambda draw: _row(draw, prediction, header))())
+    def check(row):
+        found = prediction.set_of(row)
+        if found is None:
+            assert any(row[at] not in n for at, n in names.items()) or (
+                prediction.date_at is not None and predict.read_day(row[prediction.date_at]) is None
+            )
+            return
+        decided = [predict.answer_cells(a, raw) for a in checker.decide(list(row))]
+        assert [cells_of[n] for n in prediction.sets[found]] == decided
+
+    check()
+
+
+def test_every_day_that_changes_an_answer_is_foreseen_on_both_sides(bundled):
+    """The day before, the day of and the day after each bound of the bundled Kuaishou and
+    Douyin timelines, for every source and surface: the Checker's answers."""
+    header = ["source", "surface", "date", "platform"]
+    prediction = _foreseen(bundled, header)
+    checker = _checker(bundled, header)
+    cells_of = {number: cells for cells, number in prediction.answers.items()}
+    assert date(2022, 10, 28) in prediction.days and date(2022, 3, 1) in prediction.days
+    for source in bundled.catalog.sources:
+        for surface in bundled.catalog.surfaces:
+            for platform in bundled.catalog.platforms:
+                for day in _days(prediction):
+                    row = [source, surface, day, platform]
+                    found = prediction.set_of(row)
+                    assert found is not None, row
+                    decided = [predict.answer_cells(a, False) for a in checker.decide(list(row))]
+                    assert [cells_of[n] for n in prediction.sets[found]] == decided, row
+
+
+def test_nothing_is_foreseen_it_cannot_know(bundled):
+    """A url column (every link its own), a date format given, no source column: None."""
+    for header in (["url", "date"], ["source", "url", "date"], ["url", "surface"]):
+        assert predict.predict(_checker(bundled, header), len(header), False) is None
+    style = date_style("%d.%m.%Y")
+    checker = Checker(bundled, Columns.find(["source", "date"]), bundled.surface_list(()),
+                      "2022-11-11", None, dates=style)  # fmt: skip
+    assert predict.predict(checker, 2, False) is None
+
+
+SQL_BATCH = 40
+
+
+@pytest.mark.parametrize("header", HEADERS.values(), ids=list(HEADERS))
+def test_the_sql_reads_each_line_as_the_prediction_does(bundled, header):
+    """DuckDB's reading of a line (its names' classes, its day: the text cast to a DATE and
+    back, the separators alike, from 1000 on) gives the set Prediction.set_of gives, or -1
+    where that gives None — lines of too few cells too."""
+    import duckdb
+
+    prediction = _foreseen(bundled, header)
+    con = duckdb.connect()
+    assert columnar._name_types(con, prediction)
+    split = "SELECT line, string_split(line, ',') AS s FROM (SELECT unnest($1) AS line)"
+    query = columnar._known_set(prediction, columnar._named(prediction, split), "-1")
+
+    @settings(max_examples=examples(60))
+    @given(st.lists(st.composite(lambda draw: _row(draw, prediction, header))(),
+                    min_size=1, max_size=SQL_BATCH))  # fmt: skip
+    @example([["tmall"]])  # too few cells
+    def check(batch):
+        lines = [",".join(row) for row in batch]
+        got = dict(con.execute(f"SELECT line, _s FROM ({query})", [lines]).fetchall())
+        for line in lines:
+            expected = prediction.set_of(line.split(","))
+            assert got[line] == (-1 if expected is None else expected), line
+
+    check()
+
+
+def _write(path, header: list[str], rows: list[list[str]], delimiter: str = ",") -> str:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def _known_rows(bundled, header: list[str], n: int, seed: int) -> list[list[str]]:
+    """Rows of known names (any spelling the Prediction knows) and days in both forms."""
+    prediction = _foreseen(bundled, header)
+    rng = random.Random(seed)
+    names = {at: n for at, n in prediction.kinds}
+    days = _days(prediction)
+    out = []
+    for i in range(n):
+        row = []
+        for at in range(len(header)):
+            if at in names:
+                row.append(rng.choice(names[at]))
+            elif at == prediction.date_at:
+                day = date(2018, 1, 1) + timedelta(days=rng.randrange(2200))
+                text = rng.choice([day.isoformat(), day.isoformat().replace("-", "/"),
+                                   rng.choice(days)])  # fmt: skip
+                row.append(text)
+            elif at > max(names) and i % 3:  # a quoted cell after those that decide
+                row.append(f'SKU{i} "爆款", 直播专享')
+            else:
+                row.append(f"SKU{i}")
+        out.append(row)
+    return out
+
+
+@pytest.fixture
+def foreseen_only(monkeypatch):
+    """The other ways of the DuckDB engine fail the test if taken."""
+
+    def other_way(*args, **kwargs):
+        raise AssertionError("not answered as foreseen")
+
+    monkeypatch.setattr(columnar, "_checked_lines", other_way)
+    monkeypatch.setattr(columnar, "_checked", other_way)
+
+
+@pytest.mark.parametrize("header", HEADERS.values(), ids=list(HEADERS))
+@pytest.mark.parametrize(
+    "options",
+    [(), ("--raw-cells",), ("-s", "all")],
+    ids=["csv", "raw-cells", "all-surfaces"],
+)
+def test_a_foreseen_checklist_is_the_python_engines_bytes(run, tmp_path, bundled, foreseen_only,
+                                                          header, options):  # fmt: skip
+    path = _write(tmp_path / "known.csv", header, _known_rows(bundled, header, 3000, 11))
+    python = run("batch", path, "--fail-on", "never", *options)
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb", *options)
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+    assert duckdb.exit_code == python.exit_code
+
+
+def test_a_foreseen_tsv_is_the_python_engines_bytes(run, tmp_path, bundled, foreseen_only):
+    header = HEADERS["source-surface-date"]
+    path = _write(tmp_path / "known.tsv", header, _known_rows(bundled, header, 2000, 5), "\t")
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stdout_bytes == python.stdout_bytes and duckdb.stderr == python.stderr
+
+
+@pytest.mark.parametrize("stranger", ["TMall", "2022.11.11", "2023-02-29", ""], ids=repr)
+def test_a_row_it_does_not_know_after_the_first_block_is_answered_the_other_way(
+    run, tmp_path, bundled, monkeypatch, stranger
+):
+    """The first 64 KiB are rows it knows, a later one is not: pass 1 finds it, nothing is
+    written from the foreseen answers, and the lines are grouped as before — the Python
+    engine's bytes."""
+    header = HEADERS["source-surface-date"]
+    rows = _known_rows(bundled, header, 4000, 7)
+    rows[3500][3 if "-" in stranger or "." in stranger else 1] = stranger
+    path = _write(tmp_path / "late.csv", header, rows)
+    grouped = []
+    real = columnar._checked_lines
+    monkeypatch.setattr(columnar, "_checked_lines", lambda *a: grouped.append(1) or real(*a))
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+    assert grouped  # the other way answered it
+
+
+def test_a_file_changed_between_the_passes_is_written_from_what_it_holds(run, tmp_path, bundled,
+                                                                          monkeypatch):  # fmt: skip
+    """A row changed after pass 1 counted the rows (a name it does not know, in place) stops
+    the write at that line: the file is answered again, as it is now."""
+    header = HEADERS["source-surface-date"]
+    rows = _known_rows(bundled, header, 3000, 3)
+    rows[2000][1] = "tmall"
+    path = _write(tmp_path / "moving.csv", header, rows)
+    real = columnar._flat
+
+    def then_changed(*args, **kwargs):
+        shape = real(*args, **kwargs)
+        if kwargs.get("keyed") or len(args) > 6:  # pass 1 of the foreseen way
+            with open(path, "rb") as f:
+                data = f.read()
+            at = data.index(b"\n" + rows[2000][0].encode() + b",tmall,")
+            with open(path, "r+b") as f:
+                f.seek(at + 1 + len(rows[2000][0]) + 1)
+                f.write(b"TMaLL")  # no name it knows, the same length
+        return shape
+
+    monkeypatch.setattr(columnar, "_flat", then_changed)
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    monkeypatch.setattr(columnar, "_flat", real)
+    python = run("batch", path, "--fail-on", "never")
+    with open(path, "rb") as f:
+        assert b"TMaLL" in f.read()
+    assert duckdb.stdout_bytes == python.stdout_bytes
+
+
+ZONES = ["Asia/Shanghai", "America/Santiago", "Pacific/Kiritimati", "Pacific/Pago_Pago",
+         "Europe/London"]  # fmt: skip
+START = datetime(2022, 9, 1, tzinfo=UTC)  # Santiago's clocks skipped its midnight on 11 September
+
+
+@settings(max_examples=examples(60))
+@given(
+    specs=st.lists(rule_specs(24 * 40, gap=1), max_size=5),
+    zone=st.sampled_from(ZONES),
+)
+def test_random_rules_in_any_zone_are_foreseen_as_the_checker_decides(specs, zone):
+    """Windows whose bounds fall at any hour, in zones far from Shanghai (one whose clocks
+    skip a midnight), a group of two sources, a horizon: the day before, of and after every
+    bound, for every name, is answered as the Checker answers it."""
+    bound = lambda n: (START + timedelta(hours=n)).isoformat()  # noqa: E731
+    text = VOCAB.replace('"Asia/Shanghai"', f'"{zone}"') + (
+        '[groups.ab]\nname = "AB"\nmembers = ["a", "b"]\n'
+        "[horizon.p]\nas_of = 2022-09-01\nthrough = 2022-10-01\n"
+    )
+    loader = Loader()
+    loader.add_text(text + toml_rules(specs, bound).split("\n\n", 1)[-1], "random.toml")
+    assert [p for p in loader.problems if p.level == "error"] == [], loader.problems
+    ruleset = RuleSet(loader.catalog)
+    header = ["source", "surface", "date"]
+    prediction = predict.predict(_checker(ruleset, header), len(header), False)
+    assert prediction is not None
+    checker = _checker(ruleset, header)
+    cells_of = {number: cells for cells, number in prediction.answers.items()}
+    days = {START.date() + timedelta(days=n) for n in range(-1, 45)} | set(prediction.days)
+    for source in prediction.kinds[0][1]:
+        for surface in ("", "x", "Y", "X、y"):
+            for day in sorted(days):
+                row = [source, surface, day.isoformat()]
+                found = prediction.set_of(row)
+                decided = [predict.answer_cells(a, False) for a in checker.decide(list(row))]
+                if surface == "X、y":  # two surfaces in a cell: no name it knows
+                    assert found is None
+                    continue
+                assert found is not None, row
+                assert [cells_of[n] for n in prediction.sets[found]] == decided, row
