@@ -158,15 +158,28 @@ class Columns:
             if i in taken:
                 continue
             cells = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
-            meanings = {reads_as(cell) for cell in dict.fromkeys(cells)}
-            if cells and len(meanings) == 1 and None not in meanings:
-                unread[i] = meanings.pop()
+            meaning = _one_meaning(dict.fromkeys(cells), reads_as)
+            if meaning is not None:
+                unread[i] = meaning
                 held.append((i, cells[0]))
             elif i in header_says:
                 unread[i] = header_says[i]
         return replace(
             self, unread=tuple((m, i) for i, m in sorted(unread.items())), held=tuple(held)
         )
+
+
+def _one_meaning(cells, reads_as) -> str | None:
+    """The meaning every cell reads as, or None (no cells, one that reads as none, two that
+    read as two): the cells after the first that does not are not read (a title column's
+    first cell: one reading, not fifty)."""
+    meaning = None
+    for cell in cells:
+        found = reads_as(cell)
+        if found is None or meaning not in (None, found):
+            return None
+        meaning = found
+    return meaning
 
 
 def _name_key(name: str, nested: bool) -> str:
