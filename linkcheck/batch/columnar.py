@@ -584,7 +584,7 @@ def _in_order(con, copy: str) -> None:
 
 
 def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
-          ask: _Lines | None = None, keyed=None):  # fmt: skip
+          ask: _Lines | None = None, keyed=None, later: bool = False):  # fmt: skip
     """The file's Shape where DuckDB's own reading proves it plain with no line break in a
     cell (csvshape.flat: each line a plain record by a regular expression, its line ends
     counted here meanwhile): a pass over the file's lines, in DuckDB's threads. None where
@@ -598,7 +598,10 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     without `ask`. (The test of each line costs a fifth of a pass: made in the write, it is
     made once.) `keyed(split)` (with `ask`): SQL, the lines of `split` (each with its cells
     `s`) with the keys they are grouped by, k0…, and how many; default: the cells that
-    decide, as they are."""
+    decide, as they are. `later` (with `ask`): the line ends are counted after the pass,
+    while the caller's write runs (DuckDB's write leaves a core idle part of the time, its
+    grouping none), and a function is returned that gives the Shape once they are; the
+    groups are set whatever it will be."""
     import duckdb
 
     found: list[csvshape.Ends] = []
@@ -608,7 +611,8 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
             found.append(csvshape.ends(f.readinto))
 
     counting = threading.Thread(target=count, name="linkcheck-line-ends", daemon=True)
-    counting.start()
+    if not later:
+        counting.start()
     pattern = _literal(csvshape.record_pattern(delimiter, width))
     reader = _lines(location)
     shape_sql = (
@@ -637,18 +641,29 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
             raise
         return None
     finally:
-        counting.join()
-    if not found or not read:
+        if not later:
+            counting.join()
+    if not read or not (found or later):
         return None
     if ask is None:
         lines, size, longest, unmatched, empty = read[0]
         return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
     total, groups = read[0], read[1:]
     lines, size, longest, unmatched, empty = total[-5:]
-    shape = csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
-    if shape is not None and len(groups) > MAX_COMBINATIONS:
+
+    def proven() -> csvshape.Shape | None:
+        if later:
+            counting.join()
+        if not found:
+            return None
+        return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
+
+    if later:
+        counting.start()
+    shape = None if later else proven()
+    if (later or shape is not None) and len(groups) > MAX_COMBINATIONS:
         raise _too_many()  # the cells' way would group them again, to say so
-    if shape is not None:
+    if later or shape is not None:
         first = con.execute(  # the first line (the header): the write skips it
             f"SELECT line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)}) "
             f"FROM {reader} LIMIT 1"
@@ -659,7 +674,7 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
             # to write as it is (the write's test of each line finds it)
             many = len(total) - 6
             ask.groups = [g[1:] for g in groups if None not in g[1 : 1 + many]]
-    return shape
+    return proven if later else shape
 
 
 def _lines(location: str, skip: int = 0) -> str:
@@ -745,14 +760,27 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
         known = _known_set(prediction, _named(prediction, split), "-1")
         return f"SELECT line, _s AS k0 FROM ({known})", 1
 
-    shape = _flat(con, location, ask.delimiter, len(header), caught, ask, keyed)
-    if not shape or ask.groups is None:
-        return shape, None
+    proven = _flat(con, location, ask.delimiter, len(header), caught, ask, keyed, later=True)
+    if proven is None:
+        return None, None
+    if ask.groups is None:
+        return proven(), None
+    shape, got = _foreseen_write(con, location, ask, prediction, header, target, proven)
+    if got is None and isinstance(target, _Own):
+        target.restore()
+    return shape, got
+
+
+def _foreseen_write(con, location: str, ask: _Lines, prediction: Prediction,
+                    header: list[str], target: str | _Own, proven):  # fmt: skip
+    """_predicted's write, after its pass 1 (ask.groups: the lines of each set, -1 for the
+    lines not known); (the Shape `proven()` gives or None, (the counts, the rows) or
+    None)."""
     rows = {n: lines for n, lines, *_ in ask.groups}
     first = prediction.set_of(header)  # the header is the first line, read as one
     rows[-1 if first is None else first] = rows.get(-1 if first is None else first, 0) - 1
     if rows.pop(-1, 0):
-        return shape, None  # a row not known (after the first block)
+        return proven(), None  # a row not known (after the first block)
     counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
     due = 0
     for n, lines in rows.items():
@@ -761,7 +789,7 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
         due += lines * len(prediction.sets[n])
     ends = [_appended(cells, ask.delimiter) for cells in prediction.answers]
     if any(c in end for end in ends for c in "\x01\r\n"):  # not a line's end: cells, then
-        return shape, None
+        return proven(), None
     import duckdb
 
     def numbered_of(split: str, conditions: str) -> str:
@@ -775,9 +803,10 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
     except duckdb.InvalidInputException as exc:
         if _UNFIT not in str(exc):
             raise
-        if isinstance(target, _Own):
-            target.restore()
-        return shape, None  # the file changed since pass 1, most likely
+        return proven(), None  # the file changed since pass 1, most likely
+    shape = proven()
+    if shape is None:  # the lines are not the file's records: the write is not its answer
+        return None, None
     if written != due:
         raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
                           rows=f"{written:,}", due=f"{due:,}")  # fmt: skip
