@@ -323,3 +323,23 @@ def test_random_rules_in_any_zone_are_foreseen_as_the_checker_decides(specs, zon
                     continue
                 assert found is not None, row
                 assert [cells_of[n] for n in prediction.sets[found]] == decided, row
+
+
+def test_a_file_whose_lines_are_not_proven_records_is_not_written_as_foreseen(
+    run, tmp_path, bundled, monkeypatch
+):
+    """Every line known and written as it is, but one longer than a record the line proof
+    takes (MAX_RECORD): the Shape is not proven, what the foreseen write wrote is not the
+    answer, and the file is answered the other way — the Python engine's bytes."""
+    header = HEADERS["source-surface-date"]
+    rows = _known_rows(bundled, header, 3000, 9)
+    rows[2500][4] = "长" * 400_000  # 1.2 MB in UTF-8
+    path = _write(tmp_path / "long.csv", header, rows)
+    writes = []
+    real = columnar._write_lines
+    monkeypatch.setattr(columnar, "_write_lines", lambda *a: writes.append(1) or real(*a))
+    python = run("batch", path, "--fail-on", "never")
+    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr.endswith(python.stderr)
+    assert len(writes) >= 1  # the foreseen write was made, and not taken
