@@ -18,6 +18,13 @@ by the cells a split at the delimiters finds, and pass 2 reads the lines again, 
 and writes each as it is, its answers' cells appended (lines.check_lines writes such a line
 so). A line that is not stops pass 2; the file then takes the way of cells.
 
+Where such a file's cells that decide are names and days a Prediction knows (predict.py: its
+answers known before the file is read), nothing is grouped by cells or decided per
+combination either (_predicted): pass 1 counts the lines by the number of their answers' set,
+which SQL finds from the names' classes and the day's step (_named, _known_set), and pass 2
+writes them. A line it does not know is counted apart in pass 1 (the lines are then grouped
+as above), and stops pass 2.
+
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
 check_file() makes sure the file has the plain shape (csvshape.py: what both readers read
