@@ -296,4 +296,3 @@ def _in_zone(at: datetime, tz) -> datetime:
         return at.astimezone(tz)
     except (OverflowError, ValueError):
         raise DateError(N_("date out of range: {what}"), what=at.isoformat()) from None
-
