@@ -160,3 +160,21 @@ def test_a_number_typed_in_full_width_digits_is_read(run, write):
     result = run("batch", path, "--header-row", "２", "--format", "csv", "-s", "直播")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[0] == "header: row 2 (skipped above it: row 1 清单)"
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [((), "Usage: linkcheck [OPTIONS] COMMAND"),
+     (("rules",), "Usage: linkcheck rules [OPTIONS] COMMAND"),
+     (("rules", "repo"), "Usage: linkcheck rules repo [OPTIONS] COMMAND"),
+     (("--lang", "zh", "rules"), "用法：linkcheck rules [OPTIONS] COMMAND")],
+    ids=["linkcheck", "rules", "rules-repo", "chinese-rules"],
+)  # fmt: skip
+def test_a_command_group_given_no_command_shows_its_help_not_an_error(run, args, usage):
+    """`linkcheck` alone, `linkcheck rules` alone: the help and its commands, as click says it
+    (exit 2, on stderr) — it was 'Error: Usage: …', as if the user had typed something wrong."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(usage)
+    assert "Error" not in result.stderr and "错误" not in result.stderr
+    assert "Commands:" in result.stderr or "命令：" in result.stderr

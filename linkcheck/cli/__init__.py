@@ -44,6 +44,11 @@ COMMANDS = {
 }
 
 
+# what click raises for a group given no command (its help, exit 2): click's own words,
+# not an error's (click 8.2 on; before it, the help was printed and the run ended)
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class LinkcheckGroup(SuggestingGroup):
     context_class = FitContext  # the group's own --help fits the terminal too
 
@@ -77,7 +82,9 @@ class LinkcheckGroup(SuggestingGroup):
                 said = io.StringIO()
                 if isinstance(exc, click.MissingParameter) and i18n.language() == "zh":
                     _chinese_full_stop(exc)
-                if isinstance(exc, click.UsageError):
+                if isinstance(exc, _NO_ARGS):  # `linkcheck`, `linkcheck rules`: the help
+                    exc.show(file=said)
+                elif isinstance(exc, click.UsageError):
                     said.write(_usage_error(exc))
                 else:
                     exc.show(file=said)
