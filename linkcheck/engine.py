@@ -71,6 +71,10 @@ class RuleSet:
         """`resolved` (a link, a group) said to be the source `stated` (`--as`, or a batch
         row's source next to its url; `said` names that input): it must be among the
         candidates. The one place a stated source is checked against a link."""
+        for name, value in (("resolved", resolved), ("stated", stated)):
+            if not isinstance(value, Resolved):  # a name: 'str' has no attribute 'candidates'
+                raise TypeError(f"{name} must be a Resolved (RuleSet.resolve(name)), not "
+                                f"{type(value).__name__}")  # fmt: skip
         if not set(stated.candidates) <= set(resolved.candidates):
             from .i18n import Message
             from .words import Listed

@@ -89,7 +89,9 @@ class Timeline:
         return sorted(live, key=precedence, reverse=True)
 
     def segment(self, at: datetime) -> int:
-        """The index of the segment holding `at`."""
+        """The index of the segment holding `at` (an aware datetime)."""
+        if not isinstance(at, datetime) or at.tzinfo is None:  # naive: Python's own words
+            raise TypeError(f"at must be a datetime with its zone, not {at!r}")
         return bisect_right(self.bounds, micros(at))
 
     def index(self, at_micros: int) -> int:

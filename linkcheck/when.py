@@ -253,6 +253,8 @@ def parse_when(text: str, tz: tzinfo, now: datetime | None = None, *,
     if not isinstance(tz, tzinfo):  # None gave a naive datetime, where the result is aware
         raise TypeError(f"tz must be a tzinfo (ZoneInfo('Asia/Shanghai')), not "
                         f"{type(tz).__name__}")  # fmt: skip
+    if now is not None and not isinstance(now, datetime):  # a date: no attribute 'tzinfo'
+        raise TypeError(f"now must be a datetime, not {type(now).__name__}")
     check_year(year)
     return read_when(text, tz, now, DateStyle(year=year)).at
 

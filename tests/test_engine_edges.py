@@ -454,7 +454,16 @@ def test_decide_refuses_a_surface_id_no_file_defines_but_the_defaults(bundled, t
     [(lambda r: r.platform_id(b"ks"), "platform must be a str, not bytes"),
      (lambda r: r.platform_id(1), "platform must be a str, not int"),
      (lambda r: r.surface_list([b"x"]), "must be a str, not bytes"),
-     (lambda r: r.parse_when(None), "text must be a str, not NoneType")],
+     (lambda r: r.parse_when(None), "text must be a str, not NoneType"),
+     (lambda r: r.parse_when("today", now=date(2022, 11, 11)), "now must be a datetime, not date"),
+     (lambda r: r.parse_when("tomorrow", now="2022-11-11"), "now must be a datetime, not str"),
+     (lambda r: r.narrow("tmall", r.resolve("tmall"), "--as"),
+      r"resolved must be a Resolved \(RuleSet.resolve\(name\)\), not str"),
+     (lambda r: r.narrow(r.resolve("tmall"), "tmall", "--as"), "stated must be a Resolved"),
+     (lambda r: r.timeline("kuaishou", "tmall", "livestream").segment(datetime(2022, 11, 11)),
+      "at must be a datetime with its zone, not datetime.datetime"),
+     (lambda r: r.timeline("kuaishou", "tmall", "livestream").segment("2022-11-11"),
+      "at must be a datetime with its zone, not '2022-11-11'")],
 )  # fmt: skip
 def test_a_wrong_type_is_a_type_error_naming_the_argument(bundled, call, message):
     # 'normalize() argument 2 must be str', 'object of type int has no len()' (a trial)
