@@ -121,6 +121,47 @@ def test_all_problems_are_collected_not_only_the_first():
     assert len(problems(text)) == 2
 
 
+ZONELESS = """schema = 1
+timezone = "Asia/Shangai"
+[platforms.p]
+name = "P"
+[sources.a]
+name = "A"
+[surfaces.x]
+name = "X"
+""" + "".join(
+    f'[[rule]]\nid = "r{n}"\nplatform = "p"\nverdict = "allow"\nsources = ["a"]\n'
+    f'surfaces = ["x"]\n{window}\n'
+    for n, window in enumerate([
+        "start = 2022-05-01\nend = 2022-04-01",  # before
+        "start = 2022-05-01\nend = 2022-05-01",  # one whole day: fine
+        "start = 2022-05-01T20:00:00\nend = 2022-05-01T20:00:00",  # not after
+        "start = 2022-05-02\nend = 2022-05-01T23:00:00",  # a date's first instant, after
+        "start = 2022-05-01T20:00:00+08:00\nend = 2022-05-01T13:00:00Z",  # after, in UTC
+        "start = 2022-05-01T20:00:00+08:00\nend = 2022-05-01T05:00:00",  # needs the zone
+        'start = "yesterday"',
+    ])
+)  # fmt: skip
+
+
+def test_a_wrong_time_zone_hides_no_other_problem_and_is_said_once():
+    """The file's zone misspelt: said once (not again for each platform that takes it),
+    and every window that is wrong without a zone said too — it hid them (a trial)."""
+    found = problems(ZONELESS, defaults=False)
+    assert [p for p in found if "unknown time zone" in p] == [
+        "f.toml: timezone: unknown time zone 'Asia/Shangai': use an IANA name such as "
+        "Asia/Shanghai or UTC"
+    ]
+    assert "f.toml: [[rule]] #1 'r0': end 2022-04-01 is before start 2022-05-01" in found
+    assert (
+        "f.toml: [[rule]] #3 'r2': end 2022-05-01T20:00:00 is not after start 2022-05-01T20:00:00"
+    ) in found
+    assert "f.toml: [[rule]] #4 'r3': end 2022-05-01T23:00:00 is before start 2022-05-02" in found
+    assert any("[[rule]] #7 'r6': 'start' is \"yesterday\"" in p for p in found), found
+    assert not any(f"'r{n}'" in p for p in found for n in (1, 4, 5)), found
+    assert len(found) == 5, found
+
+
 def test_override_replaces_a_bundled_rule(write):
     text = TEAM.replace(
         'id = "team-2023-tmall-spring"', 'id = "kuaishou-2022-tmall-window"\noverride = true'

@@ -284,7 +284,8 @@ class FileReader:
         aliases = self.strings(table, "aliases", where)
         if kind == "platforms":
             zone_name = table.get("timezone", self.doc.get("timezone", DEFAULT_TIMEZONE))
-            self.zone(zone_name, f"{where} timezone")
+            if "timezone" in table:  # the file's own is checked (and said wrong) once
+                self.zone(zone_name, f"{where} timezone")
             return Platform(ident, name, aliases, str(zone_name), self.file, name_zh)
         if kind == "sources":
             domains = self.domains(table, where)

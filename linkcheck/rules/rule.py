@@ -165,6 +165,9 @@ def _window(reader, table: dict, where: str):
     """(start, end, start as written, end as written); the end after the start."""
     start, start_text = bound(reader, table, "start", where)
     end, end_text = bound(reader, table, "end", where)
+    if reader.tz is None:  # the file's zone is wrong (said): an end before its start is too
+        _in_order_without_a_zone(reader, table, where)
+        return INVALID
     if start is INVALID or end is INVALID:
         return INVALID
     if start is not None and end is not None and end <= start:
@@ -181,6 +184,33 @@ def _window(reader, table: dict, where: str):
     return start, end, start_text, end_text
 
 
+def _in_order_without_a_zone(reader, table: dict, where: str) -> None:
+    """Say a window whose end is not after its start where that needs no zone: two dates,
+    wall times (a date's first, an end date's next day's first), or two offset datetimes."""
+    start, end = table.get("start"), table.get("end")
+
+    def wall(value, is_end: bool):
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            day = value + timedelta(days=1) if is_end else value
+            return datetime(day.year, day.month, day.day)
+        return None
+
+    first, after = wall(start, False), wall(end, True)
+    if first is None or after is None or (first.tzinfo is None) != (after.tzinfo is None):
+        return
+    if after <= first:
+        reader.error(
+            where,
+            N_("end {end_text} {relation} start {start_text}"),
+            "end",
+            end_text=end.isoformat(),
+            relation=Deferred(N_("is before") if after < first else N_("is not after")),
+            start_text=start.isoformat(),
+        )
+
+
 def bound(reader, table: dict, key: str, where: str):
     """A window bound → (first instant or None when absent, text as written), or
     (INVALID, None). The one place where a date end becomes the first instant of the
@@ -188,9 +218,9 @@ def bound(reader, table: dict, key: str, where: str):
     value = table.get(key)
     if value is None:
         return None, None
-    if reader.tz is None:  # the file's zone is invalid: already reported
-        return INVALID, None
     if isinstance(value, datetime | date):
+        if reader.tz is None:  # the file's zone is invalid: already reported
+            return INVALID, None
         if isinstance(value, datetime):
             at = value if value.tzinfo else value.replace(tzinfo=reader.tz)
         else:
