@@ -197,6 +197,20 @@ def _known_rows(bundled, header: list[str], n: int, seed: int) -> list[list[str]
     return out
 
 
+def _spied(monkeypatch, name: str) -> list:
+    """The calls of columnar's function `name`, each a 1 in the list returned."""
+    calls: list[int] = []
+    real = getattr(columnar, name)
+    monkeypatch.setattr(columnar, name, lambda *a: calls.append(1) or real(*a))
+    return calls
+
+
+def _both(run, path: str, *options: str):
+    """The Python engine's run, and the DuckDB engine's."""
+    python = run("batch", path, "--fail-on", "never", *options)
+    return python, run("batch", path, "--fail-on", "never", "--engine", "duckdb", *options)
+
+
 @pytest.fixture
 def foreseen_only(monkeypatch):
     """The other ways of the DuckDB engine fail the test if taken."""
@@ -217,8 +231,7 @@ def foreseen_only(monkeypatch):
 def test_a_foreseen_checklist_is_the_python_engines_bytes(run, tmp_path, bundled, foreseen_only,
                                                           header, options):  # fmt: skip
     path = _write(tmp_path / "known.csv", header, _known_rows(bundled, header, 3000, 11))
-    python = run("batch", path, "--fail-on", "never", *options)
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb", *options)
+    python, duckdb = _both(run, path, *options)
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr
     assert duckdb.exit_code == python.exit_code
@@ -227,8 +240,7 @@ def test_a_foreseen_checklist_is_the_python_engines_bytes(run, tmp_path, bundled
 def test_a_foreseen_tsv_is_the_python_engines_bytes(run, tmp_path, bundled, foreseen_only):
     header = HEADERS["source-surface-date"]
     path = _write(tmp_path / "known.tsv", header, _known_rows(bundled, header, 2000, 5), "\t")
-    python = run("batch", path, "--fail-on", "never")
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    python, duckdb = _both(run, path)
     assert duckdb.stdout_bytes == python.stdout_bytes and duckdb.stderr == python.stderr
 
 
@@ -243,11 +255,8 @@ def test_a_row_it_does_not_know_after_the_first_block_is_answered_the_other_way(
     rows = _known_rows(bundled, header, 4000, 7)
     rows[3500][3 if "-" in stranger or "." in stranger else 1] = stranger
     path = _write(tmp_path / "late.csv", header, rows)
-    grouped = []
-    real = columnar._checked_lines
-    monkeypatch.setattr(columnar, "_checked_lines", lambda *a: grouped.append(1) or real(*a))
-    python = run("batch", path, "--fail-on", "never")
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    grouped = _spied(monkeypatch, "_checked_lines")
+    python, duckdb = _both(run, path)
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr == python.stderr
     assert grouped  # the other way answered it
@@ -335,11 +344,8 @@ def test_a_file_whose_lines_are_not_proven_records_is_not_written_as_foreseen(
     rows = _known_rows(bundled, header, 3000, 9)
     rows[2500][4] = "长" * 400_000  # 1.2 MB in UTF-8
     path = _write(tmp_path / "long.csv", header, rows)
-    writes = []
-    real = columnar._write_lines
-    monkeypatch.setattr(columnar, "_write_lines", lambda *a: writes.append(1) or real(*a))
-    python = run("batch", path, "--fail-on", "never")
-    duckdb = run("batch", path, "--fail-on", "never", "--engine", "duckdb")
+    writes = _spied(monkeypatch, "_write_lines")
+    python, duckdb = _both(run, path)
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr.endswith(python.stderr)
     assert len(writes) >= 1  # the foreseen write was made, and not taken
