@@ -93,8 +93,13 @@ def test_the_batch_table_cuts_the_input_first_and_keeps_every_answer(run):
     result = run("batch", str(EXAMPLES / "checklist-gb18030.csv"), "--format", "table",
                  "-s", "livestream", "--color", "never", env={"COLUMNS": "80"})  # fmt: skip
     lines = result.stdout.splitlines()
-    long_link = next(line for line in lines if "detail.tmall.com" in line)
-    assert long_link.endswith("…") and width_of(long_link) <= 80
+    # the link gives way in its middle: the cells after it stay in view, and an empty cell
+    # keeps its place (–), so each is under its name (the date was cut off, and cells moved)
+    long_link = next(line for line in lines if "detail.tm" in line)
+    assert width_of(long_link) <= 80
+    assert long_link.startswith("蓝牙耳机 · – · https://detail.tm")
+    assert long_link.endswith("…98765&spm=a1z10.1 · 2022年11月20日 · 小王 · 199")
+    assert "保温杯 500ml · 天猫 · – · 2022/11/11 · 小王 · 89.9" in lines
     assert "  livestream    ✔ allowed  kuaishou-2022-tmall-window" in lines
     assert "    next: 2023-01-01T00:00:00+08:00 unknown" in lines
     assert any(line.startswith("    candidates disagree (jd-self allowed") for line in lines)
@@ -163,3 +168,23 @@ def test_a_listing_is_a_table_when_it_fits_and_records_when_not():
     assert listing(cells, 24) == [
         "tmall", "  name  Tmall", "", "jd-self", "  name  JD self-operated",
     ]  # fmt: skip
+
+
+@given(
+    st.lists(st.text(st.sampled_from("ab天猫-/?=.1"), min_size=1, max_size=60), min_size=1,
+             max_size=6),
+    st.integers(20, 120),
+)  # fmt: skip
+def test_a_stacked_rows_cells_give_way_widest_first_and_keep_their_places(cells, width):
+    """Every cell kept in its place; the row fits the width unless every cell is already
+    down to the least width; a cell cut keeps its start and its end (a link's id)."""
+    from linkcheck.render.tables import _give_way
+
+    shown = _give_way(cells, width)
+    assert len(shown) == len(cells)
+    total = sum(map(width_of, shown)) + 3 * (len(shown) - 1)
+    assert total <= width or max(map(width_of, shown)) <= 12
+    for cut, whole in zip(shown, cells, strict=True):
+        if cut != whole:
+            head, tail = cut.split("…")
+            assert whole.startswith(head) and whole.endswith(tail) and width_of(cut) <= width

@@ -125,8 +125,8 @@ def _batch_stack(names: list[str], rows, width: int):
     answer = " ".join(names[inputs : inputs + 3])
     lines = [Text(cut(" · ".join(names[:inputs]) + f"  →  {answer}"), style="bold")]
     for cells, results in rows:
-        shown = " · ".join(escape_controls(c) for c in cells if c.strip()) or "(empty)"
-        lines.append(Text(cut(shown)))
+        shown = [escape_controls(c) if c.strip() else "–" for c in cells]
+        lines.append(Text(cut(" · ".join(_give_way(shown, width)))))
         for surface, verdict, rule, change, note in results:
             shown_surface = surface or "-"
             line = Text(f"  {shown_surface}" + " " * max(1, 14 - width_of(shown_surface)))
@@ -141,6 +141,43 @@ def _batch_stack(names: list[str], rows, width: int):
                 if extra:
                     lines.extend(Text(p, style="dim") for p in wrap("    " + extra, width, 4))
     return Group(*lines)
+
+
+def _give_way(cells: list[str], width: int, least: int = 12) -> list[str]:
+    """A row's cells, shown one after the other in `width` columns: the widest cut in its
+    middle (…) until they fit or every cell is `least` wide — a long link no longer pushes
+    the date after it off the line. An empty cell is shown as – (its place kept, the
+    cells lined up with the header's names)."""
+    from .fit import width_of
+
+    cells = list(cells)
+    while True:
+        over = sum(map(width_of, cells)) + 3 * (len(cells) - 1) - width
+        widest = max(range(len(cells)), key=lambda i: width_of(cells[i]), default=None)
+        if over <= 0 or widest is None or width_of(cells[widest]) <= least:
+            return cells
+        cells[widest] = _middle_cut(cells[widest], max(least, width_of(cells[widest]) - over))
+
+
+def _middle_cut(text: str, width: int) -> str:
+    """`text` in at most `width` columns, its middle left out (…): the start and the end of
+    a link are what tell it apart."""
+    from .fit import width_of
+
+    head, tail = "", ""
+    left, right = 0, len(text)
+    while left < right:
+        if width_of(head) <= width_of(tail):
+            candidate = head + text[left]
+            if width_of(candidate) + width_of(tail) + 1 > width:
+                break
+            head, left = candidate, left + 1
+        else:
+            candidate = text[right - 1] + tail
+            if width_of(head) + width_of(candidate) + 1 > width:
+                break
+            tail, right = candidate, right - 1
+    return head + "…" + tail
 
 
 MEANING_WORDS = {
