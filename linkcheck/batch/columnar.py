@@ -783,9 +783,10 @@ def _foreseen_write(con, location: str, ask: _Lines, prediction: Prediction,
     """_predicted's write, after its pass 1 (ask.groups: the lines of each set, -1 for the
     lines not known); (the Shape `proven()` gives or None, (the counts, the rows) or
     None)."""
-    rows = {n: lines for n, lines, *_ in ask.groups}
-    first = prediction.set_of(header)  # the header is the first line, read as one
-    rows[-1 if first is None else first] = rows.get(-1 if first is None else first, 0) - 1
+    rows = {n: lines for n, lines, *_ in ask.groups or ()}
+    found = prediction.set_of(header)  # the header is the first line, read as one
+    first = -1 if found is None else found
+    rows[first] = rows.get(first, 0) - 1
     if rows.pop(-1, 0):
         return proven(), None  # a row not known (after the first block)
     counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)

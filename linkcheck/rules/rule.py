@@ -188,17 +188,17 @@ def _in_order_without_a_zone(reader, table: dict, where: str) -> None:
     """Say a window whose end is not after its start where that needs no zone: two dates,
     wall times (a date's first, an end date's next day's first), or two offset datetimes."""
     start, end = table.get("start"), table.get("end")
+    if not isinstance(start, date) or not isinstance(end, date):  # a datetime is a date
+        return
 
-    def wall(value, is_end: bool):
+    def wall(value: date, is_end: bool) -> datetime:
         if isinstance(value, datetime):
             return value
-        if isinstance(value, date):
-            day = value + timedelta(days=1) if is_end else value
-            return datetime(day.year, day.month, day.day)
-        return None
+        day = value + timedelta(days=1) if is_end and value < date.max else value
+        return datetime(day.year, day.month, day.day)
 
     first, after = wall(start, False), wall(end, True)
-    if first is None or after is None or (first.tzinfo is None) != (after.tzinfo is None):
+    if (first.tzinfo is None) != (after.tzinfo is None):
         return
     if after <= first:
         reader.error(
