@@ -55,6 +55,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -186,6 +187,7 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
     if location is None:  # refusal() said it was one; it has been replaced since
         raise Unsupported(_NOT_A_FILE)
     own = _Own.of(binary) if whole else None
+    before = _settled(source)
     with tempfile.TemporaryDirectory(prefix="linkcheck-duckdb-") as folder:
         target = os.path.join(folder, "out.csv")
         con = duckdb.connect()
@@ -233,6 +235,7 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                     except duckdb.Error as exc:
                         if caught:
                             raise
+                        _unchanged(source, before)  # a file changed: said so, not DuckDB's
                         if shape is not None:
                             shape.result()  # a file that is not plain says so, not DuckDB
                         reason = _reason(exc)
@@ -258,6 +261,7 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
             finally:
                 if shape is not None:
                     shape.close()
+            _unchanged(source, before)  # the passes read one file, not two
             if rows != records:  # never a shorter output
                 raise Unsupported(N_("DuckDB read {rows} rows where the file has {records}"),
                                   rows=f"{rows:,}", records=f"{records:,}")  # fmt: skip
@@ -271,6 +275,40 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
             if own is not None and not done:
                 own.restore()  # the header alone again, for the Python engine's rows
     return counts
+
+
+# how long ago a file changed may it change again unseen: Linux stamps a file's change with
+# a coarse clock (a few milliseconds a tick), so a second change in the tick of the first
+# leaves the stamp as it was
+_SETTLE_NS = 20_000_000
+
+
+def _identity(source) -> tuple | None:
+    """What changes when the file `source` is written: its size, its times of change."""
+    try:
+        found = os.fstat(source.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def _settled(source) -> tuple | None:
+    """The file's identity, once it has not changed for _SETTLE_NS; Unsupported where it is
+    still being written (the two passes would read two files)."""
+    found = _identity(source)
+    for _ in range(2):
+        if found is None or not 0 <= time.time_ns() - found[4] < _SETTLE_NS:
+            return found
+        time.sleep(_SETTLE_NS / 1e9)
+        found = _identity(source)
+    raise Unsupported(N_("the input is being written (DuckDB reads it twice)"))
+
+
+def _unchanged(source, before: tuple | None) -> None:
+    """Unsupported where the file `source` is not as it was (`before`): DuckDB's passes
+    read it twice, and a change between them answers one file and counts another."""
+    if _identity(source) != before:
+        raise Unsupported(N_("the input changed while DuckDB read it"))
 
 
 def _reason(exc: Exception) -> str:
@@ -802,7 +840,7 @@ def _foreseen_write(con, location: str, ask: _Lines, prediction: Prediction,
 
     def numbered_of(split: str, conditions: str) -> str:
         named = _named(prediction, f"SELECT * FROM ({split}) WHERE {conditions}")
-        return _known_set(prediction, named, _unfit())
+        return _known_set(prediction, named, _unfit(), set(rows))
 
     # the sets no row has left out: most often each set a row has is one answer, picked
     occurring = _Sets([found if n in rows else () for n, found in enumerate(prediction.sets)])
@@ -855,19 +893,25 @@ def _named(prediction: Prediction, split: str) -> str:
     return f"SELECT line, {key} AS _k, {day} FROM ({split})"
 
 
-def _known_set(prediction: Prediction, named: str, otherwise: str) -> str:
+def _known_set(prediction: Prediction, named: str, otherwise: str,
+               counted: set[int] | None = None) -> str:  # fmt: skip
     """SQL: the lines of `named` (_named) with _s, the number of a line's answers' set from
-    its _k, _x and _y, or `otherwise` (SQL) for a line not known (the line NULL: NULL):
-    the table's item at the classes' combination
-    and the day's step — the step by comparing the day's text (YYYY-MM-DD) with the days
+    its _k, _x and _y, or `otherwise` (SQL) for a line not known (the line NULL: NULL; with
+    `counted`, a line whose set is not among them too): the table's item at the classes'
+    combination and the day's step — the step by comparing the day's text (YYYY-MM-DD) with the days
     at which an answer changes, where the day is one (_x's separators alike, _y its own
     text as a DATE, in FIRST_DAY…LAST_DAY: what read_day reads)."""
-    table = "[" + ", ".join(map(str, prediction.table)) + "]"
+    items = prediction.table
+    if counted is not None:  # the write: a set pass 1 did not count is a line not known
+        items = [n if n in counted else -1 for n in items]
+    table = "[" + ", ".join(map(str, items)) + "]"
     steps = len(prediction.days) + 1
     if prediction.date_at is None:
         found = f"{table}[_k + 1]"
     else:
-        day = (f"_x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())} "
+        # DuckDB writes a DATE back as YYYY-MM-DD for the years 1000 to 9999 only (a fifth
+        # digit, ' (BC)' after it): ten characters that are that text are a day read_day reads
+        day = (f"strlen(_y) = 10 AND _x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())} "
                "AND CAST(try_cast(_y AS DATE) AS VARCHAR) = _y")  # fmt: skip
         ladder = " ".join(
             f"WHEN _y >= {_literal(d.isoformat())} THEN {len(prediction.days) - i}"

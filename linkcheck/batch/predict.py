@@ -33,8 +33,6 @@ from .writers import neutralise
 # digits alone): a day outside is answered the other way
 FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(9999, 12, 31)
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}/[0-9]{2}/[0-9]{2}")
-# the SQL regular expression of DAY (RE2 takes it as it is)
-DAY_PATTERN = DAY.pattern
 # combinations of names at most (each is read by the Checker, and a list of this many
 # numbers is a literal of the engine's query)
 MAX_KEYS = 20_000
