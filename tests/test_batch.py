@@ -125,7 +125,7 @@ def test_windows_gbk_reads_its_euro_sign(run, write, encoding):
     assert csv_rows(result.stdout)[1][:4] == ["天猫", "2022-11-11", "欧洲进口€9.9", "livestream"]
     broken = write("broken.csv", data.replace(b"\x80", b"\xff"))
     assert_clean_error(run("batch", broken, "-s", "livestream", "--encoding", "gbk"),
-                       "broken.csv' is not valid gbk text (byte 0xff)")  # fmt: skip
+                       "broken.csv' is not valid gbk text (byte 0xff on line 2)")  # fmt: skip
     # detected, the byte and its line are named too (a third trial: 'cannot tell' alone)
     assert_clean_error(run("batch", broken, "-s", "livestream"),
                        "cannot tell the text encoding: not UTF-8, nor GB18030 (byte 0xff on "
@@ -140,8 +140,31 @@ def test_utf8_with_one_stray_byte_is_named_as_broken_utf8_not_read_as_gb18030(ru
     data = b"source,name\r\n" + "tmall,天猫天猫天猫天猫天猫\r\n".encode() + b"tmall," + broken
     path = write("list.csv", data + b"\r\n")
     result = run("batch", path, "-s", "livestream", "--on", "2022-11-11")
-    assert_clean_error(result, "list.csv' is not valid utf-8 text (byte 0xe5)", "--encoding")
+    assert_clean_error(result, "list.csv' is not valid utf-8 text (byte 0xe5 on line 3)",
+                       "--encoding")  # fmt: skip
     assert "澶" not in result.stdout
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_byte_not_of_the_encoding_far_into_a_file_is_named_with_its_line(run, write, engine):
+    """A cell pasted from a GBK file into a UTF-8 one past the start the encoding is told
+    from: the error names the line to look at (it named the byte alone: a trial); from
+    a pipe, the byte alone."""
+    data = b"source,date\r\n" + b"tmall,2022-11-11\r\n" * 70_000
+    data += "天猫".encode("gbk") + b",2022-11-11\r\n"
+    path = write("list.csv", data)
+    result = run("batch", path, "-o", path + ".out", "--engine", engine)
+    assert_clean_error(result, "list.csv' is not valid utf-8 text (byte 0xcc on line 70,002); "
+                               "pass --encoding (utf-8, gb18030 …)")  # fmt: skip
+    # a pipe, read once, is not read again to find the line: the byte alone
+    from linkcheck.batch.run import _bad_line
+
+    class Pipe(io.BytesIO):
+        def seekable(self) -> bool:
+            return False
+
+    assert _bad_line(Pipe(data), "utf-8") is None
+    assert _bad_line(io.BytesIO(data), "utf-8") == 70_002
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         except LinkcheckError as exc:
             raise InputError(N_("input '{text}': {reason}"), text=shown, reason=exc) from None
         except UnicodeDecodeError as exc:
-            raise decode_error(shown, exc) from None
+            raise decode_error(shown, exc, "", _bad_line(binary, exc.encoding)) from None
         checker = Checker(rules, columns, given.surfaces, options.when, given.platform, dates,
                           options.now)  # fmt: skip
         bom = options.bom if options.bom is not None else wants_bom(encoding)
@@ -253,7 +253,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                         engine = "duckdb"
                     writer.close()
             except UnicodeDecodeError as exc:
-                raise decode_error(shown, exc, encoding) from None
+                raise decode_error(shown, exc, encoding, _bad_line(binary, encoding)) from None
             except csv.Error as exc:
                 raise InputError(
                     N_("input '{text}' is not readable CSV: {reason}"), text=shown, reason=exc
@@ -529,7 +529,19 @@ def _is_writer(sink: Sink) -> bool:
     return all(hasattr(sink, name) for name in ("header", "write", "close", "fit"))
 
 
-def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> InputError:
+def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "",
+                 line: int | None = None) -> InputError:  # fmt: skip
+    if line is not None:  # found part way: the line holding the byte (the rows before it
+        return InputError(  # were read as the encoding the start of the file showed)
+            N_(
+                "input '{path}' is not valid {encoding} text (byte 0x{byte:02x} on line "
+                "{line}); pass --encoding (utf-8, gb18030 …)"
+            ),
+            path=shown,
+            encoding=encoding or exc.encoding,
+            byte=exc.object[exc.start],
+            line=f"{line:,}",
+        )
     return InputError(
         N_(
             "input '{path}' is not valid {encoding} text (byte 0x{byte:02x}); "
@@ -539,6 +551,33 @@ def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "") -> Inp
         encoding=encoding or exc.encoding,
         byte=exc.object[exc.start],
     )
+
+
+def _bad_line(binary: BinaryIO, encoding: str) -> int | None:
+    """The line of the first byte of the file `binary` that is not `encoding` text, read
+    again from its start; None where it cannot be (a stream read once, another error)."""
+    import codecs
+
+    try:
+        if not binary.seekable():
+            return None
+        binary.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except (OSError, ValueError, LookupError, AttributeError):
+        return None
+    lines = 1
+    while True:
+        try:
+            chunk = binary.read(1 << 20)
+        except (OSError, ValueError):
+            return None
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:  # its object: what the decoder held, then `chunk`
+            return lines + exc.object[: exc.start].count(b"\n")
+        if not chunk:
+            return None
+        lines += chunk.count(b"\n")
 
 
 def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_format: Format,
