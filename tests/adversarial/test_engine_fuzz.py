@@ -240,7 +240,7 @@ def test_a_file_that_breaks_within_the_first_rows_writes_what_python_writes(run,
     data = ("source,name\r\n" + rows).encode() + b"jd-self," + b"x" * 30000 + b"\xe7\r\n"
     python, duckdb = _both(run, tmp_path, data, ".csv", ["-s", "livestream", "--format", "csv"])
     assert python.exit_code == duckdb.exit_code == 2
-    assert python.stderr.endswith("is not valid utf-8 text (byte 0xe7); pass --encoding "
+    assert python.stderr.endswith("is not valid utf-8 text (byte 0xe7 on line 6); pass --encoding "
                                   "(utf-8, gb18030 …)\n")  # fmt: skip
     assert duckdb.stderr.endswith(python.stderr)
     assert duckdb.stdout_bytes == python.stdout_bytes
