@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from .errors import DateError, LinkError, UnknownNameError, shown
-from .i18n import N_
+from .i18n import N_, Deferred
 from .model import (
     DEFAULT_SURFACES,
+    KIND_WORDS,
     Catalog,
     Change,
     Decision,
@@ -71,10 +72,8 @@ class RuleSet:
         """`resolved` (a link, a group) said to be the source `stated` (`--as`, or a batch
         row's source next to its url; `said` names that input): it must be among the
         candidates. The one place a stated source is checked against a link."""
-        for name, value in (("resolved", resolved), ("stated", stated)):
-            if not isinstance(value, Resolved):  # a name: 'str' has no attribute 'candidates'
-                raise TypeError(f"{name} must be a Resolved (RuleSet.resolve(name)), not "
-                                f"{type(value).__name__}")  # fmt: skip
+        _resolved(resolved, "resolved")
+        _resolved(stated, "stated")
         if not set(stated.candidates) <= set(resolved.candidates):
             from .i18n import Message
             from .words import Listed
@@ -129,14 +128,46 @@ class RuleSet:
     # ------------------------------------------------------------------ questions
 
     def timeline(self, platform: str, source: str, surface: str) -> Timeline:
-        """The compiled rules for ids (platform, source, surface)."""
+        """The compiled rules for ids (platform, source, surface). Ids the loaded rules do
+        not define — a name (快手), a group, a misspelt id — are an UnknownNameError, as in
+        decide() (they gave a timeline of no rules: unknown, without a word): a surface
+        the files do not define may be a default one."""
         key = (platform, source, surface)
         found = self._timelines.get(key)
         if found is None:
+            self._ids(platform, source, surface)
             covering = [r for r in self._rules_of(platform) if r.covers(platform, source, surface)]
             horizon = self.catalog.horizons.get(platform)
             found = self._timelines[key] = Timeline(covering, horizon)
         return found
+
+    def defines(self, platform: str, source: str, surface: str) -> bool:
+        """Whether the loaded rules define these ids (a surface: or it is a default one)."""
+        catalog = self.catalog
+        return (platform in catalog.platforms and source in catalog.sources
+                and (surface in catalog.surfaces or surface in DEFAULT_SURFACES))  # fmt: skip
+
+    def _ids(self, platform: str, source: str, surface: str) -> None:
+        """An UnknownNameError unless the loaded rules define these ids, saying what a
+        text given is (a name, a group, nothing the rules know)."""
+        if self.defines(platform, source, surface):
+            return
+        catalog = self.catalog
+        for kind, text, table in (("platform", platform, catalog.platforms),
+                                  ("source", source, catalog.sources),
+                                  ("surface", surface, catalog.surfaces)):  # fmt: skip
+            if text in table or (kind == "surface" and text in DEFAULT_SURFACES):
+                continue
+            if kind == "source" and text in catalog.groups:
+                raise UnknownNameError(
+                    N_("'{name}' is a group ({members}); a timeline is one source's"),
+                    name=text, members=", ".join(catalog.groups[text].members),
+                )  # fmt: skip
+            lookup = {"platform": catalog.platform_id, "source": catalog.resolve_source,
+                      "surface": catalog.surface_id}[kind]  # fmt: skip
+            lookup(_text(text, kind))  # says what there is
+            raise UnknownNameError(N_("'{name}' is a {kind}'s name, not its id; give the id"),
+                                   name=text, kind=Deferred(KIND_WORDS[kind]))  # fmt: skip
 
     def _rules_of(self, platform: str) -> list[Rule]:
         found = self._by_platform.get(platform)
@@ -175,6 +206,7 @@ class RuleSet:
         short-video), which a checklist asks about whether or not the loaded files define
         them (a team's own vocabulary)."""
         catalog = self.catalog
+        _resolved(resolved, "resolved")
         if platform not in catalog.platforms:
             catalog.platform_id(_text(platform, "platform"))  # says what there is
             raise UnknownNameError(N_("'{name}' is a platform's name, not its id; give "
@@ -242,6 +274,7 @@ class RuleSet:
     def explain(self, platform: str, resolved: Resolved, surface: str, at: datetime):
         """For each candidate, the rules in force at `at` (winner first) and near misses."""
         _aware(at)  # a naive one was Python's own 'can't subtract offset-naive' TypeError
+        _resolved(resolved, "resolved")
         out = []
         for source in resolved.candidates:
             timeline = self.timeline(platform, source, surface)
@@ -284,6 +317,14 @@ def _text(value, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+def _resolved(value, name: str) -> None:
+    """A TypeError unless `value` is a Resolved (a name: 'str' has no attribute
+    'candidates', deep inside)."""
+    if not isinstance(value, Resolved):
+        raise TypeError(f"{name} must be a Resolved (RuleSet.resolve(name)), not "
+                        f"{type(value).__name__}")  # fmt: skip
 
 
 def _aware(at) -> None:

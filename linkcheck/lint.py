@@ -222,13 +222,20 @@ def _horizon_key(horizon: Horizon | None) -> tuple | None:
     return horizon and (horizon.through, horizon.as_of, micros(horizon.end))
 
 
+def _timeline(ruleset: RuleSet, platform: str, source: str, surface: str) -> Timeline:
+    """The ids' timeline, or one of no rules where this file does not define them (the
+    other file of a diff may)."""
+    if ruleset.defines(platform, source, surface):
+        return ruleset.timeline(platform, source, surface)
+    return Timeline([], ruleset.catalog.horizons.get(platform))
+
+
 def _union(a: dict, b: dict) -> list[str]:
     return [*a, *(k for k in b if k not in a)]
 
 
 def _diff_one(old: RuleSet, new: RuleSet, platform: str, source: str, surface: str):
-    before = old.timeline(platform, source, surface)
-    after = new.timeline(platform, source, surface)
+    before, after = (_timeline(r, platform, source, surface) for r in (old, new))
     if not before.rules and not after.rules:
         return []
     points = sorted(set(before.instants) | set(after.instants))

@@ -85,14 +85,13 @@ class Timeline:
         if at is None:
             live = [r for r in self.rules if r.start is None]
         else:
+            _aware(at)
             live = [r for r in self.rules if in_force(r, at)]
         return sorted(live, key=precedence, reverse=True)
 
     def segment(self, at: datetime) -> int:
         """The index of the segment holding `at` (an aware datetime)."""
-        if not isinstance(at, datetime) or at.tzinfo is None:  # naive: Python's own words
-            raise TypeError(f"at must be a datetime with its zone, not {at!r}")
-        return bisect_right(self.bounds, micros(at))
+        return bisect_right(self.bounds, micros(_aware(at)))
 
     def index(self, at_micros: int) -> int:
         """The index of the segment holding an instant given in microseconds (micros())."""
@@ -135,6 +134,14 @@ class Timeline:
             else:
                 out.append((start, end, rule, reason))
         return out
+
+
+def _aware(at):
+    """`at`, an aware datetime; else a TypeError naming it (naive: Python's own 'can't
+    subtract offset-naive and offset-aware datetimes')."""
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise TypeError(f"at must be a datetime with its zone, not {at!r}")
+    return at
 
 
 def _winners(rules: list[Rule], bounds: list[int]) -> list[Rule | None]:

@@ -463,12 +463,39 @@ def test_decide_refuses_a_surface_id_no_file_defines_but_the_defaults(bundled, t
      (lambda r: r.timeline("kuaishou", "tmall", "livestream").segment(datetime(2022, 11, 11)),
       "at must be a datetime with its zone, not datetime.datetime"),
      (lambda r: r.timeline("kuaishou", "tmall", "livestream").segment("2022-11-11"),
-      "at must be a datetime with its zone, not '2022-11-11'")],
+      "at must be a datetime with its zone, not '2022-11-11'"),
+     (lambda r: r.timeline("kuaishou", "tmall", "livestream").in_force(datetime(2022, 11, 11)),
+      "at must be a datetime with its zone"),
+     (lambda r: r.decide("kuaishou", "tmall", "livestream", datetime(2022, 11, 11, tzinfo=UTC)),
+      r"resolved must be a Resolved \(RuleSet.resolve\(name\)\), not str"),
+     (lambda r: r.explain("kuaishou", "tmall", "livestream", datetime(2022, 11, 11, tzinfo=UTC)),
+      "resolved must be a Resolved"),
+     (lambda r: r.timeline(None, "tmall", "livestream"), "platform must be a str, not NoneType")],
 )  # fmt: skip
 def test_a_wrong_type_is_a_type_error_naming_the_argument(bundled, call, message):
     # 'normalize() argument 2 must be str', 'object of type int has no len()' (a trial)
     with pytest.raises(TypeError, match=message):
         call(bundled)
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [(("快手", "tmall", "livestream"), "'快手' is a platform's name, not its id"),
+     (("kuaishou", "天猫", "livestream"), "'天猫' is a source's name, not its id"),
+     (("kuaishou", "tmal", "livestream"), "unknown source 'tmal' \\(did you mean 'tmall'\\?\\)"),
+     (("kuaishou", "jd-union", "livestream"), r"'jd-union' is a group \(jd-self, jd-pop\)"),
+     (("kuaishou", "tmall", "直播"), "'直播' is a surface's name, not its id"),
+     (("kuaishou", "tmall", "nosuch"), "unknown surface 'nosuch'")],
+)  # fmt: skip
+def test_a_timeline_is_asked_for_by_ids_the_rules_define(bundled, ids, message):
+    """A name, a group or a misspelt id gave a timeline of no rules — unknown, without a
+    word (a trial): an UnknownNameError, as decide() gives; a default surface no file
+    defines is one still."""
+    from linkcheck.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match=message):
+        bundled.timeline(*ids)
+    assert bundled.timeline("kuaishou", "tmall", "livestream").rules
 
 
 @pytest.mark.parametrize(
