@@ -83,7 +83,6 @@ def test_file_arguments_complete_as_paths(run, words):
          "update\nTry 'linkcheck rules --help' for help.\n"),
         (("天猫",), "Error: no command '天猫'; the commands are check, batch, timeline, upcoming, "
          "rules, sources, surfaces, platforms\n  to check a source: linkcheck check '天猫'\n"),
-        (("--lang", "zh"), "错误：缺少命令。\n运行 'linkcheck --help' 查看帮助。\n"),  # was English
         (("--lang", "zh", "check", "--bogus"),
          "错误：没有选项 '--bogus'。\n运行 'linkcheck check --help' 查看帮助。\n"),
         # click's did-you-mean for an option, in Chinese too (it was left in English)
@@ -137,7 +136,7 @@ def test_file_arguments_complete_as_paths(run, words):
          "错误：没有选项 '--when'。是不是 '--on'？\n运行 'linkcheck batch --help' 查看帮助。\n"),
     ],
     ids=["unknown-option", "missing-argument", "option-without-value", "mistyped-command",
-         "source-as-command", "chinese-missing-command", "chinese", "near-options",
+         "source-as-command", "chinese", "near-options",
          "near-option-only",
          "near-option-not-encoding", "near-command-by-its-start", "chinese-near-option",
          "chinese-near-options", "year-out-of-range", "year-in-arabic-indic-digits",
@@ -167,8 +166,11 @@ def test_a_number_typed_in_full_width_digits_is_read(run, write):
     [((), "Usage: linkcheck [OPTIONS] COMMAND"),
      (("rules",), "Usage: linkcheck rules [OPTIONS] COMMAND"),
      (("rules", "repo"), "Usage: linkcheck rules repo [OPTIONS] COMMAND"),
-     (("--lang", "zh", "rules"), "用法：linkcheck rules [OPTIONS] COMMAND")],
-    ids=["linkcheck", "rules", "rules-repo", "chinese-rules"],
+     (("--lang", "zh", "rules"), "用法：linkcheck rules [OPTIONS] COMMAND"),
+     (("--lang", "zh"), "用法：linkcheck [OPTIONS] COMMAND"),  # 'Missing command.' alone
+     (("rules", "--lang", "en"), "Usage: linkcheck rules [OPTIONS] COMMAND")],
+    ids=["linkcheck", "rules", "rules-repo", "chinese-rules", "chinese-linkcheck",
+         "rules-with-an-option"],
 )  # fmt: skip
 def test_a_command_group_given_no_command_shows_its_help_not_an_error(run, args, usage):
     """`linkcheck` alone, `linkcheck rules` alone: the help and its commands, as click says it

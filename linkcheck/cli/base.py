@@ -130,7 +130,18 @@ def _help_option_of(command: click.Command):
 
 
 class SuggestingGroup(click.Group):
-    """A group whose unknown command is answered with the closest ones."""
+    """A group whose unknown command is answered with the closest ones, and which, given
+    options but no command (`linkcheck --lang zh`), shows its help as it does given
+    nothing at all — it said 'Missing command.' alone, the first thing a Chinese user
+    types (a trial)."""
+
+    def invoke(self, ctx: click.Context):
+        no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
+        # click 8.2 on keeps the command's words apart (protected_args is to go in click 9)
+        words = getattr(ctx, "_protected_args", None)
+        if no_args is not None and words == [] and not ctx.args and not self.invoke_without_command:
+            raise no_args(ctx)
+        return super().invoke(ctx)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0] if args else ""
