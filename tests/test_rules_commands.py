@@ -592,3 +592,17 @@ def test_diff_says_a_horizon_moved_by_its_files_zone_alone(run, tmp_path):
     )
     same = run("rules", "diff", str(team), str(team))
     assert same.exit_code == 0 and "horizon" not in same.stdout
+
+
+def test_lint_json_is_english_whatever_the_language_a_zone_error_too(run, write):
+    """`--format json` is for programs: every message English with --lang zh — the
+    unknown time zone's was Chinese among English ones (a trial); the text output is
+    Chinese."""
+    path = write("zone.toml", 'schema = 1\ntimezone = "Asia/Shangai"\n[platforms.p]\n'
+                               'name = "P"\n')  # fmt: skip
+    result = run("--lang", "zh", "rules", "lint", path, "--format", "json")
+    messages = [p["message"] for p in json.loads(result.stdout)["problems"]]
+    assert messages == [
+        "unknown time zone 'Asia/Shangai': use an IANA name such as Asia/Shanghai or UTC"
+    ]
+    assert "未知时区 'Asia/Shangai'" in run("--lang", "zh", "rules", "lint", path).stdout

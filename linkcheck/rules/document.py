@@ -168,8 +168,8 @@ class FileReader:
             return None
         try:
             return zone(name)
-        except DateError as exc:
-            self.error(where, str(exc), "timezone")
+        except DateError as exc:  # its words, not a text made now: JSON stays English
+            self.error(where, exc.template, "timezone", **exc.fields)
             return None
 
     def text(self, table: dict, key: str, where: str, default: str = "") -> str:
