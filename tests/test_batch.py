@@ -156,6 +156,10 @@ def test_a_byte_not_of_the_encoding_far_into_a_file_is_named_with_its_line(run, 
     result = run("batch", path, "-o", path + ".out", "--engine", engine)
     assert_clean_error(result, "list.csv' is not valid utf-8 text (byte 0xcc on line 70,002); "
                                "pass --encoding (utf-8, gb18030 …)")  # fmt: skip
+    # Excel's "CSV UTF-8" (a byte-order mark): utf-8 to the user, not Python's utf-8-sig
+    marked = write("marked.csv", b"\xef\xbb\xbf" + data)
+    said = "marked.csv' is not valid utf-8 text (byte 0xcc on line 70,002)"
+    assert_clean_error(run("batch", marked, "-o", path + ".out"), said)
     # a pipe, read once, is not read again to find the line: the byte alone
     from linkcheck.batch.run import _bad_line
 

@@ -531,6 +531,9 @@ def _is_writer(sink: Sink) -> bool:
 
 def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "",
                  line: int | None = None) -> InputError:  # fmt: skip
+    encoding = encoding or exc.encoding
+    if encoding.replace("_", "-").lower() == "utf-8-sig":  # Python's name: UTF-8 with a BOM
+        encoding = "utf-8"
     if line is not None:  # found part way: the line holding the byte (the rows before it
         return InputError(  # were read as the encoding the start of the file showed)
             N_(
@@ -538,7 +541,7 @@ def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "",
                 "{line}); pass --encoding (utf-8, gb18030 …)"
             ),
             path=shown,
-            encoding=encoding or exc.encoding,
+            encoding=encoding,
             byte=exc.object[exc.start],
             line=f"{line:,}",
         )
@@ -548,7 +551,7 @@ def decode_error(shown: str, exc: UnicodeDecodeError, encoding: str = "",
             "pass --encoding (utf-8, gb18030 …)"
         ),
         path=shown,
-        encoding=encoding or exc.encoding,
+        encoding=encoding,
         byte=exc.object[exc.start],
     )
 
