@@ -518,3 +518,16 @@ def test_a_rule_with_a_problem_is_not_added_and_a_star_list_is_every_surface():
     assert {"team-s", "team-v"}.isdisjoint(ids)  # a citation's own problem keeps the rule
     star = next(r for r in loader.catalog.rules if r.id == "team-star")
     assert star.surfaces is None and star.surfaces_text == ("*",)
+
+
+def test_a_name_written_for_an_id_is_matched_to_its_id(write):
+    """天猫, 京东自营 and 直播 in a rule are names, not ids: each error names the one id the
+    name is of (天猫 had no suggestion at all, and 京东自营 three: a trial)."""
+    text = TEAM.replace('sources = ["tmall"]', 'sources = ["天猫", "京东自营", "TMALL"]').replace(
+        'surfaces = ["livestream"]', 'surfaces = ["直播"]'
+    )
+    found = problems(text)
+    assert any("unknown source '天猫' (did you mean 'tmall'?)" in p for p in found), found
+    assert any("unknown source '京东自营' (did you mean 'jd-self'?)" in p for p in found)
+    assert any("unknown source 'TMALL' (did you mean 'tmall'?)" in p for p in found)
+    assert any("unknown surface '直播' (did you mean 'livestream'?); use ids" in p for p in found)

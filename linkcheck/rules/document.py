@@ -80,12 +80,15 @@ class FileReader:
         self.loader.warn(self.file, where, message, **fields)
 
     def unknown(self, where: str, what: str, name: str, choices, field: str | None = None,
-                tail: object = "", after: object = "", n: int = 3) -> None:  # fmt: skip
+                tail: object = "", after: object = "", n: int = 3,
+                names: dict | None = None) -> None:  # fmt: skip
         """An unknown name, with the closest of `choices` (a sequence of ids, or a catalog
         index: normalized name → id) suggested: `unknown platform 'kuaishuo' (did you mean
-        'kuaishou'?)`."""
+        'kuaishou'?)`; where `names` (a catalog index) has it — a name given for an id,
+        京东自营 for jd-self — that id alone."""
         table = choices if isinstance(choices, dict) else {c: c for c in choices}
-        hint = did_you_mean(closest(str(name), table, n=n))
+        exact = names.get(normalize(str(name))) if names else None
+        hint = did_you_mean([exact] if exact else closest(str(name), table, n=n))
         self.error(
             where,
             N_("unknown {what} '{name}'{tail}{hint}{after}"),

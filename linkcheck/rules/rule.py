@@ -131,7 +131,8 @@ def _sources(reader, table: dict, where: str):
         elif name in catalog.groups:
             sources.update(catalog.groups[name].members)
         else:
-            reader.unknown(where, "source", name, (*catalog.sources, *catalog.groups), "sources")
+            known = (*catalog.sources, *catalog.groups)  # 天猫: its id, tmall, suggested
+            reader.unknown(where, "source", name, known, "sources", names=catalog.index("source"))
             ok = False
     if not written:
         reader.error(where, N_("'sources' must name at least one source or group"), "sources")
@@ -153,6 +154,7 @@ def _surfaces(reader, table: dict, where: str):
                 name,
                 tuple(known),
                 "surfaces",
+                names=reader.catalog.index("surface"),  # 直播: its id, livestream, suggested
                 after=Deferred(N_('; use ids or "*"')),
             )
             ok = False
