@@ -188,3 +188,28 @@ def test_a_stacked_rows_cells_give_way_widest_first_and_keep_their_places(cells,
         if cut != whole:
             head, tail = cut.split("…")
             assert whole.startswith(head) and whole.endswith(tail) and width_of(cut) <= width
+
+
+def test_a_wide_sheets_rows_show_the_cells_read_first_and_keep_them(run, write):
+    """Fifteen columns not read between the source and the date: each row line put the
+    date past the terminal's edge, cut off (a trial). Where the rows do not fit, the
+    columns read come first — the header in the same order — and the end cut off is the
+    others'; where they fit, the cells keep the sheet's order."""
+    header = ["来源", *(f"列{i}" for i in range(1, 16)), "直播时间"]
+    rows = [["天猫", *["xxx"] * 15, "2022-11-11 20:00"], ["京东自营", *[""] * 15, "2022-11-11"]]
+    path = write("wide.csv", "\n".join(",".join(r) for r in [header, *rows]) + "\n")
+    for columns in ("40", "80"):
+        result = run("batch", path, "--format", "table", "-s", "livestream", "--color", "never",
+                     env={"COLUMNS": columns})  # fmt: skip
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith("来源 · 直播时间 · 列1 · ")
+        assert lines[1].startswith("天猫 · 2022-11-11 20:00 · xxx · ")
+        assert any(line.startswith("京东自营 · 2022-11-11 · – · ") for line in lines)
+        assert all(width_of(line) <= int(columns) for line in lines)
+    wide = run("batch", path, "--format", "table", "-s", "livestream", "--color", "never",
+               env={"COLUMNS": "200"})  # fmt: skip
+    assert wide.stdout.splitlines()[1].startswith("天猫 · xxx · xxx · ")  # the sheet's order
+    short = write("short.csv", "来源,备注,直播时间\n天猫,x,2022-11-11\n")
+    kept = run("batch", short, "--format", "table", "-s", "livestream", "--color", "never",
+               env={"COLUMNS": "30"})  # fmt: skip
+    assert kept.stdout.splitlines()[1] == "天猫 · x · 2022-11-11"

@@ -231,6 +231,10 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                             )
                         )
                     writer.header([*header, *APPENDED])
+                    reading = getattr(writer, "reading", None)
+                    if callable(reading):  # the columns read, for a writer that shows them
+                        at = (columns.at(m) for m in MEANINGS)
+                        reading(sorted({i for i in at if i is not None and i < len(header)}))
                     # DuckDB may answer without a row passing here: then the first ones are
                     # read now, so that both engines say the same of the columns not read
                     rows = _sampled(rows, samples, now=options.engine != "python",

@@ -26,7 +26,9 @@ class Writer(Protocol):
     """What check_rows writes to. `header` once (the input's names and APPENDED), `write`
     once per input row with its answers (one per surface), `close` at the end. `fit` is
     None, or for formats that cannot hold every cell, fit(cells) → None or (cells as they
-    can be written, why): check_rows then makes that row an error row saying why."""
+    can be written, why): check_rows then makes that row an error row saying why. A writer
+    with a `reading(positions)` method hears, after the header, which input columns were
+    read (the terminal's table shows them first)."""
 
     fit: Callable[[list[str]], tuple[list[str], str] | None] | None
 

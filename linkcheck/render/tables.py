@@ -67,10 +67,11 @@ def entry_dict(entry, kind: str | None = None) -> dict:
 
 
 def batch_table(names: list[str], rows: list[tuple[list[str], Sequence[Answer]]], width: int,
-                surfaces: dict[str, str] | None = None):  # fmt: skip
+                surfaces: dict[str, str] | None = None, read: Sequence[int] = ()):  # fmt: skip
     """A block of batch rows (each input row's cells with its answers, one per surface) for
     the terminal: a table when its columns fit `width` unbroken, else each input row on one
-    line (its cells cut to the width first) with an answer line under it per surface."""
+    line (its cells cut to the width first; the columns `read` first, so that what a cut
+    leaves out is never the date that decided) with an answer line under it per surface."""
     from ..batch.writers import people_answer
     from .fit import width_of
 
@@ -83,7 +84,7 @@ def batch_table(names: list[str], rows: list[tuple[list[str], Sequence[Answer]]]
     natural = [max([width_of(names[i])] + [width_of(r[i]) for r in flat]) for i in range(count)]
     if sum(natural) + 3 * count + 1 <= width:
         return _batch_grid(names, flat)
-    return _batch_stack(names, rows, width)
+    return _batch_stack(names, rows, width, read)
 
 
 def _batch_grid(names: list[str], rows: list[list[str]]):
@@ -103,7 +104,7 @@ def _batch_grid(names: list[str], rows: list[list[str]]):
     return table
 
 
-def _batch_stack(names: list[str], rows, width: int):
+def _batch_stack(names: list[str], rows, width: int, read: Sequence[int] = ()):
     from rich.console import Group
     from rich.text import Text
 
@@ -122,11 +123,23 @@ def _batch_stack(names: list[str], rows, width: int):
 
     from ..words import verdict_word
 
+    def shown(cells: list[str], order) -> list[str]:
+        return [escape_controls(c) if c.strip() else "–" for c in (cells[i] for i in order)]
+
+    # the cells in their order where every row then fits; else the columns read first (the
+    # same for the header), so that what the line's end cuts off is never what decided
+    order: list[int] = list(range(inputs))
+    keep = 0
+    lined = [" · ".join(_give_way(shown(cells, order), width)) for cells, _ in rows]
+    if any(width_of(line) > width for line in lined):
+        first = [i for i in read if i < inputs]
+        order, keep = first + [i for i in order if i not in first], len(first)
+        lined = [" · ".join(_give_way(shown(c, order), width, keep=keep)) for c, _ in rows]
     answer = " ".join(names[inputs : inputs + 3])
-    lines = [Text(cut(" · ".join(names[:inputs]) + f"  →  {answer}"), style="bold")]
-    for cells, results in rows:
-        shown = [escape_controls(c) if c.strip() else "–" for c in cells]
-        lines.append(Text(cut(" · ".join(_give_way(shown, width)))))
+    header = " · ".join(names[i] for i in order)
+    lines = [Text(cut(header + f"  →  {answer}"), style="bold")]
+    for line, (_cells, results) in zip(lined, rows, strict=True):
+        lines.append(Text(cut(line)))
         for surface, verdict, rule, change, note in results:
             shown_surface = surface or "-"
             line = Text(f"  {shown_surface}" + " " * max(1, 14 - width_of(shown_surface)))
@@ -143,20 +156,26 @@ def _batch_stack(names: list[str], rows, width: int):
     return Group(*lines)
 
 
-def _give_way(cells: list[str], width: int, least: int = 12) -> list[str]:
+def _give_way(cells: list[str], width: int, least: int = 12, keep: int = 0) -> list[str]:
     """A row's cells, shown one after the other in `width` columns: the widest cut in its
-    middle (…) until they fit or every cell is `least` wide — a long link no longer pushes
-    the date after it off the line. An empty cell is shown as – (its place kept, the
-    cells lined up with the header's names)."""
+    middle (…) until they fit or every cell is `least` wide — the cells after the first
+    `keep` (those read) first, then any — so a long link no longer pushes the cells after
+    it off the line. An empty cell is shown as – (its place kept, the cells lined up with
+    the header's names)."""
     from .fit import width_of
 
     cells = list(cells)
-    while True:
-        over = sum(map(width_of, cells)) + 3 * (len(cells) - 1) - width
-        widest = max(range(len(cells)), key=lambda i: width_of(cells[i]), default=None)
-        if over <= 0 or widest is None or width_of(cells[widest]) <= least:
-            return cells
-        cells[widest] = _middle_cut(cells[widest], max(least, width_of(cells[widest]) - over))
+    # the others first, all of them; then the first `keep` only as far as they alone are
+    # too wide (what is still too wide after them is cut off the line's end: the others)
+    for start, end in ((keep, len(cells)), (0, keep or len(cells))):
+        room = width - (2 if end < len(cells) else 0)  # and the … that ends a cut line
+        while True:
+            over = sum(map(width_of, cells[:end])) + 3 * (end - 1) - room
+            widest = max(range(start, end), key=lambda i: width_of(cells[i]), default=None)
+            if over <= 0 or widest is None or width_of(cells[widest]) <= least:
+                break
+            cells[widest] = _middle_cut(cells[widest], max(least, width_of(cells[widest]) - over))
+    return cells
 
 
 def _middle_cut(text: str, width: int) -> str:
@@ -483,10 +502,16 @@ class TableWriter:
         self._console = console
         self._surfaces = surfaces  # surface id → Chinese name (batch.writers.surface_names)
         self._names: list[str] = []
+        self._read: list[int] = []
         self._rows: list[tuple[list[str], Sequence[Answer]]] = []
 
     def header(self, names: list[str]) -> None:
         self._names = names
+
+    def reading(self, positions: list[int]) -> None:
+        """The input columns read (source, url, surface, date, platform): the stacked view
+        shows them first, so that a wide sheet's cut keeps them."""
+        self._read = positions
 
     def write(self, cells: list[str], results: Sequence[Answer]) -> None:
         self._rows.append((list(cells), results))
@@ -498,7 +523,8 @@ class TableWriter:
 
         if self._rows:
             names = people_header(self._names)
-            self._console.print(batch_table(names, self._rows, self._console.width, self._surfaces))
+            self._console.print(batch_table(names, self._rows, self._console.width, self._surfaces,
+                                            self._read))  # fmt: skip
             self._rows = []
 
     def close(self) -> None:
