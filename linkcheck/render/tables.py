@@ -138,8 +138,8 @@ def _batch_stack(names: list[str], rows, width: int, read: Sequence[int] = ()):
     answer = " ".join(names[inputs : inputs + 3])
     header = " · ".join(names[i] for i in order)
     lines = [Text(cut(header + f"  →  {answer}"), style="bold")]
-    for line, (_cells, results) in zip(lined, rows, strict=True):
-        lines.append(Text(cut(line)))
+    for row_line, (_cells, results) in zip(lined, rows, strict=True):
+        lines.append(Text(cut(row_line)))
         for surface, verdict, rule, change, note in results:
             shown_surface = surface or "-"
             line = Text(f"  {shown_surface}" + " " * max(1, 14 - width_of(shown_surface)))
