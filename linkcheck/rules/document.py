@@ -456,6 +456,10 @@ class FileReader:
         if not isinstance(override, bool):
             self.error(where, N_("'override' must be true or false"), "override")
             return False
+        if earlier is not None and earlier == self.file:  # twice in one file: no override
+            self.error(where, N_("{what} is defined earlier in this file; give one of them "
+                                 "another id"), field, what=what)  # fmt: skip
+            return False
         if earlier is not None and not override:
             message = (
                 N_("{what} is already defined in the installed release ({earlier}); add "

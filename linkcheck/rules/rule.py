@@ -31,6 +31,17 @@ def representable(at: datetime) -> bool:
     return True
 
 
+def _id_free(reader, table: dict, where: str, ident: str) -> bool:
+    """Whether the rule's id may be defined here (new, or an override), said where not; the
+    id is noted as read, for a later rule of the same id."""
+    catalog = reader.catalog
+    earlier = catalog.rule_by_id.get(ident)
+    earlier_file = earlier.file if earlier else catalog.rule_ids_read.get(ident)
+    catalog.rule_ids_read[ident] = reader.file
+    named = Message(NAMED["rules"], id=ident)
+    return reader.may_replace(table, where, named, earlier_file, "id")
+
+
 def read_rule(reader, table: dict, position: int) -> None:
     """Read the [[rule]] at `position` of the reader's file into its catalog."""
     ident = table.get("id")
@@ -41,7 +52,9 @@ def read_rule(reader, table: dict, position: int) -> None:
     for key in missing:
         reader.error(where, N_("missing '{key}'"), key, key=key)
     if missing:  # the rule is left out; what it does say is checked all the same (every
-        _present_parts(reader, table, where)  # problem at once: a typo'd key hid the rest)
+        if isinstance(ident, str) and "id" not in missing:  # problem at once: a typo'd key
+            _id_free(reader, table, where, ident)  # hid the rest, an id taken too
+        _present_parts(reader, table, where)
         return
     if not isinstance(ident, str):
         reader.error(where, N_("'id' must be a string"), "id")
@@ -49,14 +62,11 @@ def read_rule(reader, table: dict, position: int) -> None:
     if not reader.check_id(ident, where):
         _present_parts(reader, table, where)
         return
-    catalog = reader.catalog
-    earlier = catalog.rule_by_id.get(ident)
-    named = Message(NAMED["rules"], id=ident)
-    earlier_file = earlier.file if earlier else catalog.rule_ids_read.get(ident)
-    catalog.rule_ids_read[ident] = reader.file
-    if not reader.may_replace(table, where, named, earlier_file, "id"):
+    if not _id_free(reader, table, where, ident):
         _present_parts(reader, table, where)  # an id taken hides none of its other problems
         return
+    catalog = reader.catalog
+    earlier = catalog.rule_by_id.get(ident)  # an override replaces it (_id_free allowed it)
     parts = (
         _platform(reader, table, where),
         _word(reader, table, where),
