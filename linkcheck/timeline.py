@@ -95,16 +95,30 @@ class Timeline:
 
     def index(self, at_micros: int) -> int:
         """The index of the segment holding an instant given in microseconds (micros())."""
+        if not isinstance(at_micros, int) or isinstance(at_micros, bool):  # '<' not supported
+            raise TypeError(f"at_micros must be an int, not {type(at_micros).__name__}")
         return bisect_right(self.bounds, at_micros)
 
+    def _segment(self, index: int) -> int:
+        """`index`, a segment's; else a TypeError or an IndexError saying which there are
+        (rule(-1) was the last segment's, past the horizon; next_change(999) Python's own
+        'list index out of range')."""
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TypeError(f"index must be an int (segment() or index() gives one), not "
+                            f"{type(index).__name__}")  # fmt: skip
+        if not 0 <= index <= len(self.bounds):
+            raise IndexError(f"no segment {index}: this timeline's are 0 to {len(self.bounds)}")
+        return index
+
     def reason(self, index: int) -> str:
-        if index >= self.beyond:
+        """`rule`, `no_rule` or `beyond_horizon` for segment `index`."""
+        if self._segment(index) >= self.beyond:
             return "beyond_horizon"
         return "no_rule" if self.winners[index] is None else "rule"
 
     def rule(self, index: int) -> Rule | None:
         """The rule that decides segment `index` (None past the horizon or with no rule)."""
-        return None if index >= self.beyond else self.winners[index]
+        return None if self._segment(index) >= self.beyond else self.winners[index]
 
     def last_known(self) -> Known | None:
         """The verdict of the last segment before the horizon (None: no horizon)."""
@@ -114,8 +128,9 @@ class Timeline:
         return Known(self.verdicts[self.beyond - 1], self.winners[self.beyond - 1])
 
     def next_change(self, index: int) -> Change | None:
+        """The first later segment whose verdict differs from segment `index`'s."""
         verdicts = self.verdicts
-        current = verdicts[index]
+        current = verdicts[self._segment(index)]
         for j in range(index + 1, len(verdicts)):
             if verdicts[j] != current:
                 return Change(self.instants[j - 1], verdicts[j])

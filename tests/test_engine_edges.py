@@ -470,12 +470,30 @@ def test_decide_refuses_a_surface_id_no_file_defines_but_the_defaults(bundled, t
       r"resolved must be a Resolved \(RuleSet.resolve\(name\)\), not str"),
      (lambda r: r.explain("kuaishou", "tmall", "livestream", datetime(2022, 11, 11, tzinfo=UTC)),
       "resolved must be a Resolved"),
-     (lambda r: r.timeline(None, "tmall", "livestream"), "platform must be a str, not NoneType")],
+     (lambda r: r.timeline(None, "tmall", "livestream"), "platform must be a str, not NoneType"),
+     (lambda r: r.timeline("kuaishou", "tmall", "livestream").index("1"),
+      "at_micros must be an int, not str"),
+     (lambda r: r.timeline("kuaishou", "tmall", "livestream").reason("1"),
+      "index must be an int"),
+     (lambda r: r.timeline("kuaishou", "tmall", "livestream").next_change(1.0),
+      "index must be an int")],
 )  # fmt: skip
 def test_a_wrong_type_is_a_type_error_naming_the_argument(bundled, call, message):
     # 'normalize() argument 2 must be str', 'object of type int has no len()' (a trial)
     with pytest.raises(TypeError, match=message):
         call(bundled)
+
+
+def test_a_segment_index_outside_the_timeline_is_an_index_error(bundled):
+    """rule(-1) was the last segment's rule (past the horizon, a rule the timeline never
+    gives there), next_change(999) Python's 'list index out of range' (a trial)."""
+    timeline = bundled.timeline("kuaishou", "tmall", "livestream")
+    last = len(timeline.bounds)
+    assert timeline.rule(last) is None and timeline.reason(last) == "beyond_horizon"
+    for call in (timeline.rule, timeline.reason, timeline.next_change):
+        for index in (-1, last + 1, 999):
+            with pytest.raises(IndexError, match=f"no segment {index}: this timeline's are 0 to "):
+                call(index)
 
 
 @pytest.mark.parametrize(
