@@ -213,3 +213,18 @@ def test_a_wide_sheets_rows_show_the_cells_read_first_and_keep_them(run, write):
     kept = run("batch", short, "--format", "table", "-s", "livestream", "--color", "never",
                env={"COLUMNS": "30"})  # fmt: skip
     assert kept.stdout.splitlines()[1] == "天猫 · x · 2022-11-11"
+
+
+def test_at_forty_columns_the_rule_goes_under_its_answer_indented(run, write):
+    """The rule id did not fit after the verdict and wrapped to column 0, under the row's
+    own cells (a trial): it goes on a line of its own, indented as the next-change line."""
+    path = write("small.csv", "来源,商品链接,直播时间\n天猫,,2022-11-11\n")
+    for lang, answer in (("en", "  livestream    ✔ allowed"), ("zh", "  直播间购物车  ✔ 可以挂链")):
+        result = run("--lang", lang, "batch", path, "-s", "直播", "--format", "table",
+                     "--color", "never", env={"COLUMNS": "40"})  # fmt: skip
+        lines = result.stdout.splitlines()
+        assert lines[2:4] == [answer, "    kuaishou-2022-tmall-window"], lines
+        assert all(width_of(line) <= 40 for line in lines)
+    wide = run("batch", path, "-s", "直播", "--format", "table", "--color", "never",
+               env={"COLUMNS": "80"})  # fmt: skip
+    assert "  livestream    ✔ allowed  kuaishou-2022-tmall-window" in wide.stdout.splitlines()

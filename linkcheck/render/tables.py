@@ -147,8 +147,12 @@ def _batch_stack(names: list[str], rows, width: int, read: Sequence[int] = ()):
             line.append(
                 f"{mark} {verdict_word(verdict)}", style=VERDICT_STYLE.get(verdict, "bold magenta")
             )
-            line.append(f"  {rule}" if rule else "")
+            if rule and line.cell_len + 2 + width_of(rule) <= width:
+                line.append(f"  {rule}")
+                rule = ""
             lines.append(line)
+            if rule:  # too long for the line: under it, indented as the lines after it
+                lines.extend(Text(p) for p in wrap("    " + rule, width, 4))
             then = _("next: {change}").format(change=change) if change else ""
             for extra in (then, escape_controls(note)):
                 if extra:
