@@ -82,5 +82,9 @@ def load_rules(paths: Iterable[str | os.PathLike] = (), *, defaults: bool = True
 
     if isinstance(paths, str | PathLike):
         paths = [paths]
-
+    elif paths is None or isinstance(paths, bytes) or not hasattr(paths, "__iter__"):
+        raise TypeError(f"paths must be a path or paths (str, os.PathLike), not "
+                        f"{type(paths).__name__}")  # fmt: skip
+    if not isinstance(defaults, bool):  # 'no' is true: the bundled rules came along
+        raise TypeError(f"defaults must be True or False, not {defaults!r}")
     return RuleSet(load_catalog(paths, defaults=defaults))

@@ -62,6 +62,8 @@ class RuleSet:
         `exact` states the source outright (`--as`); it must be one the input allows.
         """
         _text(text, "source")
+        if exact is not None:
+            _text(exact, "exact")  # a Resolved: it named 'source', the other argument
         resolved = self.classify(text) if looks_like_link(text) else self.resolve_source(text)
         if exact is None:
             return resolved

@@ -476,7 +476,12 @@ def test_decide_refuses_a_surface_id_no_file_defines_but_the_defaults(bundled, t
      (lambda r: r.timeline("kuaishou", "tmall", "livestream").reason("1"),
       "index must be an int"),
      (lambda r: r.timeline("kuaishou", "tmall", "livestream").next_change(1.0),
-      "index must be an int")],
+      "index must be an int"),
+     (lambda r: r.resolve("item.jd.com/1.html", exact=r.resolve_source("jd-self")),
+      "exact must be a str, not Resolved"),
+     (lambda r: linkcheck.load_rules(None), "paths must be a path or paths"),
+     (lambda r: linkcheck.load_rules(b"team.toml"), "paths must be a path or paths"),
+     (lambda r: linkcheck.load_rules(defaults="no"), "defaults must be True or False, not 'no'")],
 )  # fmt: skip
 def test_a_wrong_type_is_a_type_error_naming_the_argument(bundled, call, message):
     # 'normalize() argument 2 must be str', 'object of type int has no len()' (a trial)
