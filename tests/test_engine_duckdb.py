@@ -299,6 +299,39 @@ def test_auto_says_which_engine_and_why_in_one_line(run, tmp_path, monkeypatch):
     assert run("batch", big, "--fail-on", "never", "--engine", "auto").stdout == python.stdout
 
 
+def test_auto_takes_duckdb_sooner_for_a_checklist_it_foresees(run, tmp_path, monkeypatch):
+    """Names and days (the answers foreseen, docs/scaling.md): DuckDB from FORESEEN_AUTO;
+    another checklist of that size (a date written in Chinese) keeps COLUMNAR_AUTO."""
+    from linkcheck.batch import run as batch_run
+
+    monkeypatch.setattr(batch_run, "COLUMNAR_AUTO", 1 << 20)  # the rules, with smaller limits
+    monkeypatch.setattr(batch_run, "FORESEEN_AUTO", 2048)
+    rows = [["sku", "source", "date"]] + [[f"{i:05d}", "tmall", "2022-11-11"] for i in range(200)]
+    known = _write(tmp_path, "known.csv", rows)  # 4.7 KiB
+    written_in_chinese = [[*r[:2], "2022年11月11日"] for r in rows[1:]]
+    other = _write(tmp_path, "other.csv", [rows[0], *written_in_chinese])
+    other_size = f"{os.path.getsize(other) / 1024:,.1f} KiB"
+
+    def engine_lines(*args: str) -> list[str]:
+        result = run("batch", *args, "--engine", "auto", "--fail-on", "never")
+        assert result.exit_code == 0, result.stderr
+        return [line for line in result.stderr.splitlines() if "engine" in line]
+
+    assert engine_lines(known) == [
+        "engine auto: duckdb (a 4.7 KiB CSV file of names and days, whose answers it foresees; "
+        "DuckDB is faster from 2.0 KiB)"
+    ]
+    assert engine_lines(other) == [
+        f"engine auto: python (a {other_size} file; DuckDB is faster from 1.0 MiB)"
+    ]
+    assert engine_lines(known, "--lang", "zh") == [
+        "--engine auto：选用 duckdb 引擎（4.7 KiB 的 CSV 文件，都是名称和日期，答案可预先知道；"
+        "从 2.0 KiB 起 DuckDB 更快）"
+    ]
+    python = run("batch", known, "--fail-on", "never")
+    assert run("batch", known, "--fail-on", "never", "--engine", "auto").stdout == python.stdout
+
+
 def test_without_duckdb_installed_the_python_engine_answers_saying_so(run, tmp_path, monkeypatch):
     import sys
 

@@ -124,6 +124,21 @@ def refusal(source, path: str | None, delimiter: str | None, out_delimiter: str 
     return None
 
 
+def foreseen(source, path: str, delimiter: str | None, out_delimiter: str | None,
+             header: list[str], checker: Checker, raw_cells: bool) -> bool:  # fmt: skip
+    """Whether the file `source` (opened from `path`, which refusal() took) starts as a
+    checklist whose answers check_file foresees: every line of its first block written as
+    it is and its rows' names and days known (--engine auto takes DuckDB for it sooner).
+    Cheap: the first block is read, the Prediction made."""
+    used = _used(checker)
+    location = _location(source, path)
+    if delimiter is None or out_delimiter != delimiter or not used or location is None:
+        return False
+    ask = _Lines(delimiter, len(header), used, not raw_cells)
+    return ask.at_start(location) and ask.foreseen(location, predict(checker, len(header),
+                                                                       raw_cells))  # fmt: skip
+
+
 def _marked(source) -> bool:
     """Whether the file `source` starts with a UTF-8 byte-order mark (False where it cannot
     be told: the reading after says what it is)."""
