@@ -896,11 +896,11 @@ def _named(prediction: Prediction, split: str) -> str:
     their names' classes (NULL: a cell no name), and their date cell, _x, and _y, that
     written with dashes."""
     key = ""
-    for n, ((at, _), classes) in enumerate(zip(prediction.kinds, prediction.classes,
-                                               strict=True)):  # fmt: skip
+    for n, ((at, _), classes, count) in enumerate(zip(prediction.kinds, prediction.classes,
+                                                      prediction.counts, strict=True)):  # fmt: skip
         code = f"CAST(enum_code(TRY_CAST(s[{at + 1}] AS linkcheck_names{n})) AS INTEGER)"
         found = "[" + ", ".join(map(str, classes)) + f"][{code} + 1]"
-        key = f"({key}) * {max(classes) + 1} + {found}" if key else found
+        key = f"({key}) * {count} + {found}" if key else found
     day = "NULL AS _x, NULL AS _y"
     if prediction.date_at is not None:
         cell = f"s[{prediction.date_at + 1}]"

@@ -12,13 +12,14 @@ the Checker's own decide() of the first (and of the last, which must agree). No 
 written here: a row outside what is known (another spelling, another form of date, an
 empty cell) makes the engine answer the file the way that reads every distinct cell.
 
-Nothing here reads a file or knows DuckDB: it says what a row's cells mean (`fits`, for
+Nothing here reads a file or knows DuckDB: it says what a row's cells mean (set_of, for
 the lines a file starts with), and columnar.py turns the tables into SQL.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from bisect import bisect_right
 from datetime import date, timedelta
@@ -46,7 +47,8 @@ class Prediction:
 
     - kinds: (cell position, its names) for the source, surface and platform columns
       present, and classes: for each, every name's class — names a column's others read
-      alike with are one class (an id and its aliases, most often).
+      alike with are one class (an id and its aliases, most often); counts: how many
+      classes each column has.
     - days: the days at which some answer changes (FIRST_DAY left out), in order; a day's
       step is how many of them it is on or after.
     - table: for each combination of classes (the first column's most significant) and
@@ -54,10 +56,12 @@ class Prediction:
     - answers: each answer's cells → its number; sets: each set of answers, by number;
       verdicts: each answer's verdict, by number."""
 
-    def __init__(self, kinds: list[tuple[int, list[str]]], date_at: int | None) -> None:
+    def __init__(self, kinds: list[tuple[int, list[str]]], classes: list[list[int]],
+                 date_at: int | None) -> None:  # fmt: skip
         self.kinds = kinds
+        self.classes = classes
+        self.counts = [max(found) + 1 for found in classes]
         self.date_at = date_at
-        self.classes: list[list[int]] = []
         self.days: list[date] = []
         self.table: list[int] = []
         self.answers: dict[tuple, int] = {}
@@ -69,12 +73,12 @@ class Prediction:
         """The number of the row's answers' set (its cells, as a line's split gives them),
         or None where the row is not one known."""
         key = 0
-        for (at, _), positions, classes in zip(self.kinds, self._positions, self.classes,
-                                               strict=True):  # fmt: skip
+        columns = zip(self.kinds, self._positions, self.classes, self.counts, strict=True)
+        for (at, _), positions, classes, count in columns:
             found = positions.get(cells[at]) if at < len(cells) else None
             if found is None:
                 return None
-            key = key * (max(classes) + 1) + classes[found]
+            key = key * count + classes[found]
         step = 0
         if self.date_at is not None:
             day = read_day(cells[self.date_at]) if self.date_at < len(cells) else None
@@ -141,10 +145,9 @@ def predict(checker: Checker, width: int, raw_cells: bool) -> Prediction | None:
         meanings.append(meaning)
         classes.append(found)
         firsts.append(first)
-    if _product([len(f) for f in firsts]) > MAX_KEYS:
+    if math.prod(len(f) for f in firsts) > MAX_KEYS:
         return None
-    prediction = Prediction(kinds, columns.date)
-    prediction.classes = classes
+    prediction = Prediction(kinds, classes, columns.date)
     # each combination of classes: the ids its first names mean, as the Checker reads them
     # (None: an error) — which must be what each of them means alone
     combined: list[tuple | None] = []
@@ -185,13 +188,6 @@ def predict(checker: Checker, width: int, raw_cells: bool) -> Prediction | None:
     prediction.sets = list(sets)
     prediction.verdicts = [cells[1] for cells in prediction.answers]
     return prediction
-
-
-def _product(sizes: list[int]) -> int:
-    out = 1
-    for size in sizes:
-        out *= size
-    return out
 
 
 def _reading(checker: Checker, meaning: str, name: str):
