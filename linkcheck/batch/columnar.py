@@ -135,8 +135,7 @@ def foreseen(source, path: str, delimiter: str | None, out_delimiter: str | None
     if delimiter is None or out_delimiter != delimiter or not used or location is None:
         return False
     ask = _Lines(delimiter, len(header), used, not raw_cells)
-    return ask.at_start(location) and ask.foreseen(location, predict(checker, len(header),
-                                                                       raw_cells))  # fmt: skip
+    return ask.at_start(location) and ask.foreseen(location, checker, raw_cells) is not None
 
 
 def _marked(source) -> bool:
@@ -225,9 +224,8 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
                             ask = None
                         known = got = None
                         if ask is not None:
-                            prediction = predict(checker, len(header), raw_cells)
-                            if ask.foreseen(location, prediction):
-                                assert prediction is not None
+                            prediction = ask.foreseen(location, checker, raw_cells)
+                            if prediction is not None:
                                 known, got = _predicted(con, location, ask, prediction, header,
                                                         caught, own or target)  # fmt: skip
                         if got is None:
@@ -791,15 +789,20 @@ class _Lines:
             self._head = (location, found)
         return self._head[1]
 
-    def foreseen(self, location: str, prediction: Prediction | None) -> bool:
-        """Whether the lines after the first of the file's first block are all rows whose
-        answers `prediction` knows: a file most likely all of them (else the way that
-        groups its lines is taken, without a pass spent to find it is not)."""
+    def foreseen(self, location: str, checker: Checker, raw_cells: bool) -> Prediction | None:
+        """The Prediction of the file's rows, where the lines after the first of its first
+        block are all rows whose answers it knows — a file most likely all of them (else
+        the way that groups its lines is taken, without a pass spent to find it is not);
+        None otherwise."""
         found = self.head(location)
-        if prediction is None or not found:
-            return False
+        if not found:
+            return None
+        prediction = predict(checker, self._form[1], raw_cells)
+        if prediction is None:
+            return None
         rows = [line.split(self.delimiter) for line in found[1:] if line]
-        return all(prediction.set_of(cells) is not None for cells in rows)
+        known = all(prediction.set_of(cells) is not None for cells in rows)
+        return prediction if known else None
 
 
 _START = 1 << 16  # bytes of a file Lines.at_start looks at
@@ -837,8 +840,8 @@ def _foreseen_write(con, location: str, ask: _Lines, prediction: Prediction,
     lines not known); (the Shape `proven()` gives or None, (the counts, the rows) or
     None)."""
     rows = {n: lines for n, lines, *_ in ask.groups or ()}
-    found = prediction.set_of(header)  # the header is the first line, read as one
-    first = -1 if found is None else found
+    header_set = prediction.set_of(header)  # the header is the first line, read as one
+    first = -1 if header_set is None else header_set
     rows[first] = rows.get(first, 0) - 1
     if rows.pop(-1, 0):
         return proven(), None  # a row not known (after the first block)
@@ -858,7 +861,7 @@ def _foreseen_write(con, location: str, ask: _Lines, prediction: Prediction,
         return _known_set(prediction, named, _unfit(), set(rows))
 
     # the sets no row has left out: most often each set a row has is one answer, picked
-    occurring = _Sets([found if n in rows else () for n, found in enumerate(prediction.sets)])
+    occurring = _Sets([one if n in rows else () for n, one in enumerate(prediction.sets)])
     try:
         written = _write_lines(con, occurring, numbered_of, False, location, ask, ends, target)
     except duckdb.InvalidInputException as exc:
