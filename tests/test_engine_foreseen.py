@@ -387,3 +387,21 @@ def test_a_file_whose_lines_are_not_proven_records_is_not_written_as_foreseen(
     assert duckdb.stdout_bytes == python.stdout_bytes
     assert duckdb.stderr.endswith(python.stderr)
     assert len(writes) >= 1  # the foreseen write was made, and not taken
+
+
+def test_a_file_still_being_written_goes_to_the_python_engine(run, tmp_path, bundled,
+                                                               monkeypatch):  # fmt: skip
+    """A file whose time of change is always now (a writer still at it): waited for twice,
+    then the Python engine answers it, saying why — two passes would read two files."""
+    import time
+
+    header = HEADERS["source-date"]
+    path = _write(tmp_path / "busy.csv", header, _known_rows(bundled, header, 50, 1))
+    real = columnar._identity
+    monkeypatch.setattr(columnar, "_identity", lambda s: (*real(s)[:4], time.time_ns()))
+    python, duckdb = _both(run, path)
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == (
+        "engine duckdb: the input is being written (DuckDB reads it twice); checked by the "
+        "Python engine\n" + python.stderr
+    )
