@@ -183,17 +183,16 @@ def _window(reader, table: dict, where: str):
     if start is INVALID or end is INVALID:
         return INVALID
     if start is not None and end is not None and end <= start:
-        relation = Deferred(N_("is before") if end < start else N_("is not after"))
-        reader.error(
-            where,
-            N_("end {end_text} {relation} start {start_text}"),
-            "end",
-            end_text=end_text,
-            relation=relation,
-            start_text=start_text,
-        )
+        _not_after(reader, where, start_text, end_text, before=end < start)
         return INVALID
     return start, end, start_text, end_text
+
+
+def _not_after(reader, where: str, start_text, end_text, before: bool) -> None:
+    """Say a window's end is before its start (or the same instant), as written."""
+    relation = Deferred(N_("is before") if before else N_("is not after"))
+    reader.error(where, N_("end {end_text} {relation} start {start_text}"), "end",
+                 end_text=end_text, relation=relation, start_text=start_text)  # fmt: skip
 
 
 def _in_order_without_a_zone(reader, table: dict, where: str) -> None:
@@ -213,14 +212,7 @@ def _in_order_without_a_zone(reader, table: dict, where: str) -> None:
     if (first.tzinfo is None) != (after.tzinfo is None):
         return
     if after <= first:
-        reader.error(
-            where,
-            N_("end {end_text} {relation} start {start_text}"),
-            "end",
-            end_text=end.isoformat(),
-            relation=Deferred(N_("is before") if after < first else N_("is not after")),
-            start_text=start.isoformat(),
-        )
+        _not_after(reader, where, start.isoformat(), end.isoformat(), before=after < first)
 
 
 def bound(reader, table: dict, key: str, where: str):
