@@ -169,6 +169,40 @@ def test_an_unknown_extension_says_why(run, write):
     assert_clean_error(run("batch", bare), "it has none")
 
 
+def test_a_pipe_named_without_an_extension_is_read_as_csv_as_stdin_is(run, write, tmp_path):
+    """`linkcheck batch /dev/stdin`, `batch <(iconv … list.csv)`: a pipe or a FIFO named by a
+    path with no extension is CSV, as stdin is (it asked for --input-format, a trial); a
+    regular file without one still says it cannot tell."""
+    import os
+    import threading
+
+    expected = run("batch", write("list.csv", TEXT.encode()), "--fail-on", "never")
+    assert expected.exit_code == 0
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as f:
+            f.write(TEXT.encode())
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    result = run("batch", str(fifo), "--fail-on", "never")
+    feeder.join(5)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected.stdout
+    r, w = os.pipe()
+    os.write(w, TEXT.encode())
+    os.close(w)
+    try:
+        result = run("batch", f"/dev/fd/{r}", "--fail-on", "never")
+    finally:
+        os.close(r)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected.stdout
+    assert_clean_error(run("batch", write("plain", TEXT.encode())), "it has none")
+
+
 @pytest.mark.parametrize(
     ("out", "options", "fragment"),
     [

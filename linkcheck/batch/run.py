@@ -184,7 +184,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         raise TypeError("sink must be a path, a binary stream or a Writer, not None")
     shown = _shown(source)
     with _opened(source) as binary:
-        in_format = Format(options.input_format or _format_of(source, "--input-format"))
+        in_format = Format(options.input_format or _format_of(source, "--input-format", binary))
         out_format = _output_format(options.output_format, sink, in_format, source)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
         dates = _dates(options)
@@ -408,14 +408,29 @@ def _path(thing) -> str | None:
     return os.fspath(thing) if isinstance(thing, str | os.PathLike) else None
 
 
-def _format_of(source: Source, option: str) -> Format:
-    """The input format by the source's extension (a stream without one: CSV)."""
+def _regular(binary: BinaryIO) -> bool:
+    """Whether the opened input is a regular file (not a pipe, a FIFO or a device); True
+    where that cannot be told."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(binary.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):
+        return True
+
+
+def _format_of(source: Source, option: str, binary: BinaryIO | None = None) -> Format:
+    """The input format by the source's extension; CSV for a stream, and for a pipe or a
+    device named without one (`/dev/stdin`, the shell's `<(iconv … list.csv)`), as for stdin
+    (`binary`: the source opened)."""
     path = _path(source)
     if path is None:
         return Format.CSV
     suffix = Path(path).suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
+    if not suffix and binary is not None and not _regular(binary):
+        return Format.CSV
     if suffix in OTHER_SPREADSHEETS:
         raise InputError(
             N_(

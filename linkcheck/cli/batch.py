@@ -171,7 +171,8 @@ def batch(
       platform  平台, platform (optional)
 
     FILE `-`, or none, is standard input (CSV unless --input-format says
-    otherwise); with none and nothing piped in, batch says so instead of waiting.
+    otherwise), as is a pipe named without an extension (/dev/stdin, <(…));
+    with none and nothing piped in, batch says so instead of waiting.
     stderr says which column was read as what, and what filled a missing one.
     A date cell is read as --on reads it (docs/dates.md), and also as an Excel
     serial number (44876 is 2022-11-11); a date without a year takes --year
