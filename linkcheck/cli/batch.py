@@ -99,11 +99,16 @@ def column_options(command):
 @surface_option("Surfaces for rows without a surface (default: livestream and short-video).")
 @click.option(
     "--fail-on",
+    metavar="VERDICTS",
     default="denied,unknown,error",
     show_default=True,
     help="Exit 1 if any result has one of these verdicts; `never` to always exit 0.",
 )
-@click.option("--encoding", help="Input encoding (default: detected: UTF-8, UTF-8 BOM, GB18030).")
+@click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="Input encoding (default: detected: UTF-8, UTF-8 BOM, GB18030).",
+)
 @click.option(
     "--bom/--no-bom",
     default=None,
