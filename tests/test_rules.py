@@ -79,6 +79,22 @@ def test_toml_syntax_error_has_line_and_column():
             ('verdict = "allow"', 'verdict = "alow"'),
             "verdict 'alow' must be allow, deny or unknown (did you mean 'allow'?)",
         ),
+        (  # a verdict written in Chinese had no hint at all
+            ('verdict = "allow"', 'verdict = "可以"'),
+            "verdict '可以' must be allow, deny or unknown (did you mean 'allow'?)",
+        ),
+        (
+            ('verdict = "allow"', 'verdict = "禁止"'),
+            "verdict '禁止' must be allow, deny or unknown (did you mean 'deny'?)",
+        ),
+        (
+            ('verdict = "allow"', 'verdict = "待定"'),
+            "verdict '待定' must be allow, deny or unknown (did you mean 'unknown'?)",
+        ),
+        (
+            ('verdict = "allow"', 'verdict = "denied"'),
+            "verdict 'denied' must be allow, deny or unknown (did you mean 'deny'?)",
+        ),
         (
             ('sources = ["tmall"]', 'sources = ["tmal"]'),
             "unknown source 'tmal' (did you mean 'tmall'?)",

@@ -112,13 +112,22 @@ def _platform(reader, table: dict, where: str):
     return INVALID
 
 
+# what a maintainer may write for a verdict, in Chinese most often: the word it means
+_VERDICT_WORDS = {
+    **dict.fromkeys(("允许", "可以", "可", "能", "开放", "放开", "allowed", "yes"), "allow"),
+    **dict.fromkeys(("禁止", "不允许", "不可以", "不可", "不能", "关闭", "denied", "no"), "deny"),
+    **dict.fromkeys(("未知", "待定", "不确定", "不明", "unclear", "unsure"), "unknown"),
+}
+
+
 def _word(reader, table: dict, where: str):
     """The rules file's word: allow, deny or unknown."""
     word = table["verdict"]
     if isinstance(word, str) and word in VERDICT_OF:
         return word
     shown = word if isinstance(word, str) else written(word)
-    hint = did_you_mean(closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
+    meant = _VERDICT_WORDS.get(str(shown).strip().lower())
+    hint = did_you_mean([meant] if meant else closest(str(shown), {v: v for v in VERDICT_OF}, n=1))
     reader.error(
         where,
         N_("verdict '{text}' must be allow, deny or unknown{hint}"),
