@@ -820,7 +820,7 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
         return None, None
 
     def keyed(split: str) -> tuple[str, int]:
-        known = _known_set(prediction, _named(prediction, split), "-1")
+        known = _known_set(prediction, _named(prediction, split), "-1", exact=False)
         return f"SELECT line, _s AS k0 FROM ({known})", 1
 
     proven = _flat(con, location, ask.delimiter, len(header), caught, ask, keyed, later=True)
@@ -912,13 +912,18 @@ def _named(prediction: Prediction, split: str) -> str:
 
 
 def _known_set(prediction: Prediction, named: str, otherwise: str,
-               counted: set[int] | None = None) -> str:  # fmt: skip
+               counted: set[int] | None = None, exact: bool = True) -> str:  # fmt: skip
     """SQL: the lines of `named` (_named) with _s, the number of a line's answers' set from
     its _k, _x and _y, or `otherwise` (SQL) for a line not known (the line NULL: NULL; with
     `counted`, a line whose set is not among them too): the table's item at the classes'
-    combination and the day's step — the step by comparing the day's text (YYYY-MM-DD) with the days
-    at which an answer changes, where the day is one (_x's separators alike, _y its own
-    text as a DATE, in FIRST_DAY…LAST_DAY: what read_day reads)."""
+    combination and the day's step — the step by comparing the day's text (YYYY-MM-DD) with
+    the days at which an answer changes, where the day is one (_x's separators alike, _y its
+    own text as a DATE, in FIRST_DAY…LAST_DAY: what read_day reads).
+
+    Not `exact` (pass 1, which counts): a day is ten characters of that shape, not cast to a
+    DATE and back (a seventh of the pass). A line it numbers that is no day (2023-02-29) is
+    one the exact write finds not known, and stops at; every line the write passes is
+    numbered alike by both — so counts taken so are the counts of any write that ends."""
     items = prediction.table
     if counted is not None:  # the write: a set pass 1 did not count is a line not known
         items = [n if n in counted else -1 for n in items]
@@ -929,8 +934,9 @@ def _known_set(prediction: Prediction, named: str, otherwise: str,
     else:
         # DuckDB writes a DATE back as YYYY-MM-DD for the years 1000 to 9999 only (a fifth
         # digit, ' (BC)' after it): ten characters that are that text are a day read_day reads
-        day = (f"strlen(_y) = 10 AND _x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())} "
-               "AND CAST(try_cast(_y AS DATE) AS VARCHAR) = _y")  # fmt: skip
+        day = f"strlen(_y) = 10 AND _x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())}"
+        if exact:
+            day += " AND CAST(try_cast(_y AS DATE) AS VARCHAR) = _y"
         ladder = " ".join(
             f"WHEN _y >= {_literal(d.isoformat())} THEN {len(prediction.days) - i}"
             for i, d in enumerate(reversed(prediction.days))
