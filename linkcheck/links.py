@@ -45,6 +45,8 @@ _URL_START = re.compile(r"https?://", re.IGNORECASE)
 # path (`、item.jd.com/2.html`, ` detail.tmall.com/item.htm?id=1`)
 _BARE_LINK = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}/\S*"
 _SECOND_BARE = re.compile(r"[,，、；;|\s]\s*(" + _BARE_LINK + ")")
+# the word after a link in share text, where it is made of a URL's characters
+_NEXT_WORD = re.compile(r"\s+([" + re.escape("".join(sorted(_URL_CHARS))) + r"]+)")
 _ONE_LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S*\Z|(?:(?!://)\S)*\Z")
 
 
@@ -86,6 +88,22 @@ def shared_link(text: str) -> str:
             ),
             text=_show(text),
             char=_show(text[end]),
+            how=HOW,
+        )
+    word = _NEXT_WORD.match(text, end)
+    if not _AUTHORITY_END.search(after) and word and not word[1].isalnum():
+        # `https://detail.tmall.com .evil.cn/item.htm`, `… evil.cn:8080/x`: the link ends at
+        # its host, and what follows the space reads as more of a host or a link — the
+        # product's path is in it, not in what would be checked
+        raise LinkError(
+            N_(
+                "refused product link '{text}': the link ends at its host ({link}) and '{word}' "
+                "follows a space, which may be more of the host; give the product's link "
+                "alone{how}"
+            ),
+            text=_show(text),
+            link=_show(link),
+            word=_show(word[1]),
             how=HOW,
         )
     return link

@@ -419,6 +419,28 @@ def test_a_host_glued_to_more_text_is_never_the_host_before_it(bundled, before, 
         bundled.classify(text)
 
 
+@given(before=SHARE_AROUND, scheme=SCHEMES, space=st.sampled_from([" ", "\u3000", "  ", "\t"]),
+       rest=st.sampled_from([".evil.cn/item.htm?id=1", "-evil.cn/x", "_evil.cn/x", "evil.cn:8080/x",
+                             "1.2.3.4/x", "evil.cn?id=1", ":8080/x", "/item.htm?id=1", "@evil.cn",
+                             "#x", "%2e.evil.cn/x"]))  # fmt: skip
+def test_a_link_that_ends_at_its_host_with_more_of_a_link_after_a_space_is_refused(
+    bundled, before, scheme, space, rest
+):
+    """`https://detail.tmall.com .evil.cn/item.htm?id=1` was Tmall's, allowed: the link ends
+    at its host, and what follows the space reads as more of a host or of a link (the
+    product's path is there, not in what was checked: a trial). Refused, never read as the
+    host before the space."""
+    with pytest.raises(LinkError):
+        bundled.classify(f"{before}{scheme}detail.tmall.com{space}{rest}")
+
+
+@pytest.mark.parametrize("after", ["CZ0001", "「保温杯」点击链接直接打开", "CZ0001 「杯」", "淘宝"])
+def test_a_link_that_ends_at_its_host_with_words_after_it_is_the_link(bundled, after):
+    """What share text puts after a link — a share code, a title in brackets, Chinese — is
+    not more of a link: the host is the link's."""
+    assert link_host(f"【天猫】https://detail.tmall.com {after}") == "detail.tmall.com"
+
+
 def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends():
     """The authority ends at the first / ? # after the link's own `://`, even when the rest
     holds another `://` (a redirect parameter, a path): text glued after such a link is not
@@ -449,6 +471,10 @@ def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends(
         ("https://detail.tmall.com@evil.cn/x", "refused product link 'https://detail.tmall.com@"
          "evil.cn/x': an '@' or a backslash before the path is read differently by browsers and "
          "parsers"),
+        ("https://detail.tmall.com .evil.cn/item.htm?id=1", "refused product link "
+         "'https://detail.tmall.com .evil.cn/item.htm?id=1': the link ends at its host "
+         "(https://detail.tmall.com) and '.evil.cn/item.htm?id=1' follows a space, which may be "
+         "more of the host; give the product's link alone"),
     ],
 )  # fmt: skip
 def test_refusals_name_the_link_word_for_word(text, message):
