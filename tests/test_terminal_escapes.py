@@ -377,6 +377,31 @@ def test_closed_stdout_check_keeps_its_exit_code_and_batch_stops_quietly(hostile
     assert (hostile / "out.csv").read_text(encoding="utf-8").startswith("source,surface")
 
 
+@pytest.mark.subprocess
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_an_stderr_that_cannot_be_written_leaves_the_exit_code_as_it_was(hostile):
+    """`2>/dev/full` (or a pipe closed): the message is lost, the exit code is not — it was
+    1, denied, for an unreadable input and for an unknown answer whose notice failed (the
+    error about the failed error lost too: a trial)."""
+    (hostile / "list.csv").write_text("source\ntmall\n", encoding="utf-8")
+
+    def full(*args):
+        with open("/dev/full", "w") as stderr:
+            return subprocess.run(
+                [sys.executable, "-m", "linkcheck", *args],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                timeout=120,
+            )  # fmt: skip
+
+    assert full("check", "https://evil.cn/x", "-q").returncode == 2  # a link of no source
+    assert full("check", "tmall", "--on", "garbage").returncode == 2
+    unknown = full("check", "tmall", "--on", "2026-11-11")  # past the rules' horizon
+    assert unknown.returncode == 3
+    assert unknown.stdout.count("unknown\t") == 2  # the answer, whole, on stdout
+    assert full("batch", "nofile.csv").returncode == 2
+    assert full("batch", "list.csv", "--on", "2026-11-11").returncode == 1  # unknown rows
+
+
 def test_the_commands_write_only_through_render():
     """The guard behind every test above: no command writes on its own (click.echo, print,
     sys.stdout.write) — only render.echo and render.console() reach a terminal."""

@@ -4,6 +4,7 @@ escaped, whatever it came from — a rules file, an argument, a checklist."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -45,7 +46,10 @@ def terminal_text(text: str) -> str:
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     """Write `text` for a person on stdout (stderr with `err`), escaped by terminal_text:
     the one place the commands' words are written. A stdout closed before the run began
-    (`linkcheck … >&-`) is a closed pipe (BrokenPipeError); a closed stderr hears nothing."""
+    (`linkcheck … >&-`) is a closed pipe (BrokenPipeError); a closed stderr hears nothing,
+    nor one that cannot be written (`2>/dev/full`, a pipe closed): there is nowhere left to
+    say it, and the exit code says the rest (it was 1, denied, for an unreadable input:
+    the error about the error was lost too, a trial)."""
     import click
 
     if (sys.stderr if err else sys.stdout) is None:
@@ -53,7 +57,11 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
             return
         # no errno: click's own EPIPE handling (which wraps the missing stdout) stays out
         raise BrokenPipeError("stdout is closed")
-    click.echo(terminal_text(text), err=err, nl=nl)
+    if not err:
+        click.echo(terminal_text(text), err=err, nl=nl)
+        return
+    with contextlib.suppress(OSError):
+        click.echo(terminal_text(text), err=True, nl=nl)
 
 
 _SAFE_CONSOLE = None
