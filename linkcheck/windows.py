@@ -167,8 +167,10 @@ def _look_ahead_end(at: datetime, tz: tzinfo, days: int) -> datetime:
 
 
 def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) -> list[Upcoming]:
-    """Verdict changes after `at` up to the end of the day `days` days later, soonest first;
-    surfaces that change the same way at the same instant are grouped."""
+    """Verdict changes at or after `at` up to the end of the day `days` days later, soonest
+    first; surfaces that change the same way at the same instant are grouped. A change at
+    `at` itself is one: `--on 2022-10-28` is that day's first instant, when the windows of
+    the 28th open (they were left out, as if already past: a trial)."""
     found: dict[tuple, Upcoming] = {}
     catalog = ruleset.catalog
     for platform in platforms:
@@ -181,6 +183,8 @@ def upcoming(ruleset: RuleSet, platforms: list[str], at: datetime, days: int) ->
                 if not timeline.rules:
                     continue
                 index = timeline.segment(local)
+                if index and (begun := timeline.next_change(index - 1)) and begun.at == local:
+                    index -= 1  # the change at `at` itself
                 while (change := timeline.next_change(index)) is not None and change.at < until:
                     new_index = timeline.segment(change.at)
                     event = Upcoming(

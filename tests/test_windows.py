@@ -421,6 +421,25 @@ def test_upcoming_window_edges(run):
     assert "no window opens or closes" in run(*args, "4").stdout
 
 
+EDGES = [("2022-10-27", 0, False), ("2022-10-27", 1, True), ("2022-10-28", 0, True),
+         ("2022-10-28", 1, True), ("2022-10-28T00:00:01+08:00", 5, False),
+         ("2022-10-29", 3, False)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("on", "days", "listed"), EDGES)
+def test_upcoming_lists_a_window_opening_on_the_day_it_looks_from(run, on, days, listed):
+    """`upcoming --on 2022-10-28 --days 1` said no window opens or closes, on the day the
+    Tmall and JD windows open (its first instant was counted as past: a trial). The day
+    before, of and after the opening; a second into the day, it has opened."""
+    doc = json.loads(run("upcoming", "--on", on, "-p", "ks", "--days", str(days), "--json").stdout)
+    tmall = [c for c in doc["changes"] if c["source"] == "tmall" and c["kind"] == "opens"]
+    assert bool(tmall) is listed, doc["changes"]
+    if listed:
+        assert tmall[0]["days_until"] == (1 if on == "2022-10-27" else 0)
+    text = run("upcoming", "--on", "2022-10-28", "-p", "ks", "--days", "0").stdout
+    assert "opens   2022-10-28  Tmall on Kuaishou" in text and "(today)" in text
+
+
 def test_upcoming_opens_soonest_first_and_platform_filter(run):
     doc = json.loads(run("upcoming", "--on", "2022-10-20", "--days", "10", "--json").stdout)
     kinds = [(c["source"], c["kind"], c["days_until"]) for c in doc["changes"]]
