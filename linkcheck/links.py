@@ -221,6 +221,7 @@ def link_host(url: str) -> str:
                 port=_show(port),
                 how=HOW,
             )
+    written = host  # as written: the Kelvin sign K lowers to an ASCII k
     host = host.lower()
     if host.endswith("."):  # the root label: `tmall.com.` is `tmall.com`
         host = host[:-1]
@@ -242,7 +243,14 @@ def link_host(url: str) -> str:
                "item.jd.com){how}"),
             text=shown, how=HOW,
         )  # fmt: skip
-    if not host.isascii() or not _HOST.match(host):
+    if not written.isascii():
+        odd = next(ch for ch in written if not ch.isascii())
+        raise LinkError(
+            N_("unrecognized product link host '{host}': '{char}' (U+{code}) is no letter of "
+               "a host name, however like one it looks{how}"),
+            host=_show(written), char=_show(odd), code=f"{ord(odd):04X}", how=HOW,
+        )  # fmt: skip
+    if not _HOST.match(host):
         raise LinkError(
             N_("unrecognized product link host '{host}'{how}"), host=_show(host), how=HOW
         )

@@ -471,6 +471,14 @@ def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends(
         ("https://detail.tmall.com@evil.cn/x", "refused product link 'https://detail.tmall.com@"
          "evil.cn/x': an '@' or a backslash before the path is read differently by browsers and "
          "parsers"),
+        # the Kelvin sign lowers to an ASCII k: it was app.kwaixiaodian.com, Kuaishou's shop
+        # (a trial); a look-alike is named with its code point
+        ("https://app.\u212awaixiaodian.com/x", "unrecognized product link host "
+         "'app.\u212awaixiaodian.com': '\u212a' (U+212A) is no letter of a host name, however "
+         "like one it looks"),
+        ("https://detail.t\u043call.com/x", "unrecognized product link host "
+         "'detail.t\u043call.com': '\u043c' (U+043C) is no letter of a host name, however like "
+         "one it looks"),
         ("https://detail.tmall.com .evil.cn/item.htm?id=1", "refused product link "
          "'https://detail.tmall.com .evil.cn/item.htm?id=1': the link ends at its host "
          "(https://detail.tmall.com) and '.evil.cn/item.htm?id=1' follows a space, which may be "
