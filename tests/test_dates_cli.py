@@ -79,6 +79,34 @@ def test_check_year_sets_the_year_of_a_date_without_one(run, when, year, day):
     assert result.stdout.split("\t")[4] == day
 
 
+def test_check_says_the_year_it_gave_a_date_without_one(run):
+    """`check 京东自营 --on 双11` (the help's own example) answered unknown, for this year's
+    Double 11, past the rules' horizon, without a word of the year (a trial): a note on
+    stderr says the day it was read as, and how to read another. --year given, none; a
+    --year the date does not need is said to be unused; -q says nothing."""
+    import json
+
+    from linkcheck.when import clock, zone
+
+    this_year = clock().astimezone(zone("Asia/Shanghai")).year
+    assumed = run("check", "京东自营", "--on", "双11", "--format", "plain")
+    assert assumed.stdout.split("\t")[4] == f"{this_year}-11-11T00:00:00+08:00"
+    assert (
+        f"note: --on '双11' has no year: read as {this_year}-11-11, the current year in "
+        "Asia/Shanghai (--year YYYY reads another)\n" in assumed.stderr
+    )
+    given = run("check", "京东自营", "--on", "双11", "--year", "2022", "--format", "plain")
+    assert (given.exit_code, given.stderr) == (0, "")
+    unused = run("check", "tmall", "--on", "2022-11-11", "--year", "2021", "--json")
+    assert json.loads(unused.stdout)["verdict"] == "allowed"  # stdout is the answer alone
+    assert unused.stderr == "note: --year 2021 is not used: --on '2022-11-11' needs none\n"
+    assert run("check", "tmall", "--on", "today", "--year", "2022", "-q").stderr == ""
+    chinese = run("--lang", "zh", "check", "tmall", "--on", "11月11日", "--format", "plain")
+    assert f"注意：--on '11月11日' 没写年份：按 Asia/Shanghai 的今年读作 {this_year}-11-11" in (
+        chinese.stderr
+    )
+
+
 @pytest.mark.parametrize("year", ["10000", "22", "0", "999"])
 def test_a_year_out_of_range_is_a_usage_error(run, year):
     # --year 22 was the year 22 (0022-11-11, at Shanghai's local mean time +08:05:43)

@@ -231,7 +231,7 @@ def cli() -> None:
     \b
     Examples:
       linkcheck check tmall --on 2022-11-11
-      linkcheck check 京东自营 -s 直播 --on 双11 --explain
+      linkcheck check 京东自营 -s 直播 --on 2022年双11 --explain
       linkcheck sources
     """
 

@@ -19,6 +19,7 @@ from .options import (
     read_date,
     surface_option,
     when_option,
+    year_note,
     year_option,
 )  # fmt: skip
 
@@ -70,7 +71,7 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
     \b
     Examples:
       linkcheck check tmall --on 2022-11-11
-      linkcheck check 天猫 -s 直播 --on 双11 --json
+      linkcheck check 天猫 -s 直播 --on 2022年双11 --json
       linkcheck check jd-self -s livestream -d 2022-12-01 -q; echo $?
       linkcheck check https://item.jd.com/100012043978.html --as jd-self
     """
@@ -84,6 +85,8 @@ def check(source, surfaces, when, year, quiet, exact, explain, output: Output, e
     code = EXIT_CODE[verdict]
     if quiet:
         raise click.exceptions.Exit(code)
+    if (said := year_note(ruleset, when, platform, year=year)) is not None:
+        render.echo(said, err=True)
     explains = None
     if explain:
         explains = [ruleset.explain(platform, resolved, d.surface, at) for d in decisions]

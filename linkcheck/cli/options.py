@@ -200,6 +200,31 @@ def read_date(ruleset: RuleSet, text: str, platform: str | None, option: str = "
         raise UserError(N_("{option}: {reason}"), option=option, reason=exc) from None
 
 
+def year_note(ruleset: RuleSet, text: str, platform: str | None, option: str = "--on", *,
+              year: int | None = None) -> str | None:  # fmt: skip
+    """What a person should hear of the year of an option's date, read_date having read it:
+    the year it was given where the text has none and --year did not give it (`--on 双11`
+    read as this year's, which the rules may not reach: it said unknown without a word, a
+    trial), or --year given and not used (the text has its own, or is read against now).
+    None otherwise."""
+    from ..errors import shown
+    from ..i18n import gettext as _
+    from ..when import DateStyle, read_when
+
+    reading = read_when(text, ruleset.zone(platform), None, DateStyle(year=year))
+    if year is None and reading.year is not None:
+        return _("note: {option} '{text}' has no year: read as {day}, the current year in {zone} "
+                 "(--year YYYY reads another)").format(
+            option=option, text=shown(text), day=reading.at.date().isoformat(),
+            zone=ruleset.zone(platform),
+        )  # fmt: skip
+    if year is not None and reading.year is None:
+        return _("note: --year {year} is not used: {option} '{text}' needs none").format(
+            year=year, option=option, text=shown(text)
+        )
+    return None
+
+
 class Output(NamedTuple):
     """What output_options decided: the format to print, and the file it goes to (None:
     stdout). While the command runs, stdout *is* that file (written atomically)."""
