@@ -584,6 +584,45 @@ def test_a_later_version_publishes(place, run):
     )
 
 
+def test_a_publish_reads_the_repository_under_its_lock(place, run, monkeypatch):
+    """Six publishes at once each read release 4 and wrote release 5 over each other, all
+    saying so (a trial): the repository was read before the lock was taken. Here another
+    publish completes while this one checks its rules file — this one then comes after it
+    (release 3, after 2023.10.1), and one that finds the lock held writes nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from linkcheck.releasing import locked, repository
+
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "v1.toml").write_text(team("2023.9.1"), encoding="utf-8")
+    ok(run("rules", "publish", "v1.toml", "--repo", "repo"))
+    (place / "v2.toml").write_text(team("2023.10.1"), encoding="utf-8")
+    (place / "v3.toml").write_text(team("2023.12.1"), encoding="utf-8")
+    real = repository._checked
+    others: list[str] = []
+
+    def checked(path):
+        found = real(path)
+        if not others:  # another maintainer's publish, while this one checks its file
+            others.append(path)
+            now = datetime.now(UTC)
+            repository.publish("v2.toml", "repo", None, timedelta(days=7), now)
+        return found
+
+    monkeypatch.setattr(repository, "_checked", checked)
+    out = ok(run("rules", "publish", "v3.toml", "--repo", "repo"))
+    assert out.startswith("published v3.toml as release 3 (version 2023.12.1, after 2023.10.1)")
+    published = {p: p.read_bytes() for p in sorted((place / "repo").rglob("*")) if p.is_file()}
+    (place / "v4.toml").write_text(team("2024.1.1"), encoding="utf-8")
+    with locked(str(place / "repo-keys"), ".publish.lock"):
+        assert_clean_error(run("rules", "publish", "v4.toml", "--repo", "repo"),
+                           "another linkcheck is working")  # fmt: skip
+        assert_clean_error(run("rules", "repo", "refresh", "repo"),
+                           "another linkcheck is working")  # fmt: skip
+    assert {p: p.read_bytes() for p in sorted((place / "repo").rglob("*"))
+            if p.is_file()} == published  # fmt: skip
+
+
 def test_init_writes_private_keys_outside_the_repository(place, run):
     out = ok(run("rules", "repo", "init", "repo"))
     assert "keep the root key offline" in out
@@ -601,6 +640,11 @@ def test_init_writes_private_keys_outside_the_repository(place, run):
                        "is inside the repository")  # fmt: skip
     assert_clean_error(run("rules", "repo", "init", "other", "--keys", "repo-keys"),
                        "keys are never overwritten")  # fmt: skip
+    (place / "afile").write_text("", encoding="utf-8")  # a folder under a file: a traceback
+    assert_clean_error(run("rules", "repo", "init", "r9", "--keys", "afile/k"),
+                       "cannot make the repository 'r9' with its keys in 'afile/k'")  # fmt: skip
+    assert_clean_error(run("rules", "repo", "init", "afile/r"),
+                       "cannot make the repository 'afile/r'")  # fmt: skip
 
 
 def test_refresh_keeps_updates_verifying(repo, run, place):

@@ -68,17 +68,22 @@ def _write_new(path: str, data: bytes) -> None:
     os.chmod(path, 0o600)  # whatever the umask
 
 
-def load(folder: str) -> dict[str, object]:
-    """keyid → signer for every key file in `folder`."""
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
-    from securesystemslib.signer import CryptoSigner
-
+def must_exist(folder: str) -> None:
+    """ReleaseUsageError unless the key folder `folder` is there."""
     if not os.path.isdir(folder):
         raise ReleaseUsageError(
             N_("no key folder '{folder}': give the one `linkcheck rules repo init` wrote with "
                "--keys"),
             folder=folder,
         )  # fmt: skip
+
+
+def load(folder: str) -> dict[str, object]:
+    """keyid → signer for every key file in `folder`."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from securesystemslib.signer import CryptoSigner
+
+    must_exist(folder)
     signers: dict[str, object] = {}
     for name in existing(folder):
         path = os.path.join(folder, name)

@@ -70,9 +70,19 @@ def _paths(folder: str) -> tuple[str, str]:
 
 def init(folder: str, keys_folder: str | None, root_keys: int, now: datetime) -> Initialized:
     """A new, empty repository in `folder` with fresh keys in `keys_folder`."""
+    keys_folder = keys_folder or keyfiles.default_folder(folder)
+    try:
+        return _init(folder, keys_folder, root_keys, now)
+    except OSError as exc:  # a folder that cannot be made (under a file, /proc, read-only)
+        raise ReleaseUsageError(
+            N_("cannot make the repository '{folder}' with its keys in '{keys}': {reason}"),
+            folder=folder, keys=keys_folder, reason=OSReason(exc),
+        ) from None  # fmt: skip
+
+
+def _init(folder: str, keys_folder: str, root_keys: int, now: datetime) -> Initialized:
     from tuf.api.metadata import Metadata, Root, Snapshot, Targets, Timestamp
 
-    keys_folder = keys_folder or keyfiles.default_folder(folder)
     if keyfiles.inside(keys_folder, folder):
         raise ReleaseUsageError(
             N_("the key folder '{keys}' is inside the repository '{folder}', which is published; "
@@ -198,14 +208,24 @@ def publish(rules_path: str, folder: str, keys_folder: str | None, expires: time
     """Check `rules_path` and publish it, with the documents it cites, as the newest
     release of the repository in `folder`."""
     keys_folder = keys_folder or keyfiles.default_folder(folder)
-    state = _open(folder)
+    _open(folder)  # a repository (said before the rules file is checked)
     data, version, horizon, documents = _checked(rules_path)
-    previous = release_info(state.targets.signed)
-    _compare(rules_path, version, horizon, previous)
-    signers = _signers(state, keys_folder, ("targets", "snapshot", "timestamp"))
-    with locked(keys_folder, ".publish.lock"):
+    # the repository read, compared with and written under one lock: six publishes at once
+    # each read release 4 and wrote release 5 over each other, all saying so (a trial)
+    with _publishing(keys_folder):
+        state = _open(folder)
+        previous = release_info(state.targets.signed)
+        _compare(rules_path, version, horizon, previous)
+        signers = _signers(state, keys_folder, ("targets", "snapshot", "timestamp"))
         return _release(folder, state, signers, data, version, horizon, documents, now, expires,
                         previous)  # fmt: skip
+
+
+def _publishing(keys_folder: str):
+    """The lock of the repository whose keys are in `keys_folder`: one publish or refresh
+    at a time, from its reading to its last write (another is told one is working)."""
+    keyfiles.must_exist(keys_folder)
+    return locked(keys_folder, ".publish.lock")
 
 
 def _checked(rules_path: str):
@@ -342,16 +362,17 @@ def refresh(folder: str, keys_folder: str | None, expires: timedelta, now: datet
     """Sign the timestamp again (and snapshot and targets when they would expire before
     it), so that clients keep verifying the current release."""
     keys_folder = keys_folder or keyfiles.default_folder(folder)
-    state = _open(folder)
-    ends = now + expires
-    metadata, _ = _paths(folder)
-    roles = ["timestamp"]
-    if state.snapshot.signed.expires <= ends + timedelta(days=30):
-        roles.append("snapshot")
-    if state.targets.signed.expires <= ends + timedelta(days=30):
-        roles.append("targets")
-    signers = _signers(state, keys_folder, tuple(roles))
-    with locked(keys_folder, ".publish.lock"):
+    _open(folder)
+    with _publishing(keys_folder):  # read and written under one lock, as publish is
+        state = _open(folder)
+        ends = now + expires
+        metadata, _ = _paths(folder)
+        roles = ["timestamp"]
+        if state.snapshot.signed.expires <= ends + timedelta(days=30):
+            roles.append("snapshot")
+        if state.targets.signed.expires <= ends + timedelta(days=30):
+            roles.append("targets")
+        signers = _signers(state, keys_folder, tuple(roles))
         if "targets" in roles:
             version = state.targets.signed.version + 1
             blob = _sign(state.targets, signers["targets"], version, now + TARGETS_EXPIRY)
