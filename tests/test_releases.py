@@ -546,13 +546,18 @@ def test_the_release_commands_speak_chinese(repo, run, place):
         (team("2023.02.20"), "does not come after the published '2023.02.20'"),
         (team("2023.1.5"), "does not come after the published '2023.02.20'"),
         (team("2023.03.01", through="2023-11-30"), "horizon of kuaishou would move back"),
+        # the same last day in a zone further east ends 6 hours sooner: it was published (a
+        # trial), and Shanghai's evening of the 31st went from allowed to unknown
+        (team("2023.03.01").replace('"Asia/Shanghai"', '"Pacific/Kiritimati"'),
+         "horizon of kuaishou would move back from 2024-01-01T00:00:00+08:00 to "
+         "2024-01-01T00:00:00+14:00"),
         (team("2023.03.01").replace('version = "2023.03.01"\n', ""), "has no version"),
         (team("2023.03.01", verdict="forbid"), "lint problem"),
         (team("2023.03.01").replace(", by = \"team\"", "").replace("citation = ", "#"),
          "lint problem"),  # a warning (no citation) refuses too
     ],
-    ids=["same version", "older version", "horizon back", "no version", "lint error",
-         "lint warning"],
+    ids=["same version", "older version", "horizon back", "horizon back by its zone",
+         "no version", "lint error", "lint warning"],
 )  # fmt: skip
 def test_publish_refuses_and_writes_nothing(place, run, text, message):
     ok(run("rules", "repo", "init", "repo"))
@@ -571,6 +576,18 @@ def test_publish_names_a_missing_file_and_a_missing_repository(place, run):
     (place / "team.toml").write_text(team(), encoding="utf-8")
     assert_clean_error(run("rules", "publish", "team.toml", "--repo", "elsewhere"),
                        "'elsewhere' is not a rules repository")  # fmt: skip
+
+
+def test_a_horizon_whose_zone_reaches_further_publishes(place, run):
+    """The same last day in a zone further west ends later: a release may reach further."""
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    west = team("2023.03.01").replace('"Asia/Shanghai"', '"America/Los_Angeles"')
+    (place / "team.toml").write_text(west, encoding="utf-8")
+    assert ok(run("rules", "publish", "team.toml", "--repo", "repo")).startswith(
+        "published team.toml as release 2"
+    )
 
 
 def test_a_later_version_publishes(place, run):

@@ -262,9 +262,11 @@ def _checked(rules_path: str):
     for h in read_files([rules_path]).catalog.stated_horizons:
         if h.file == rules_path:
             known = horizon.get(h.platform)
-            if known is None or h.through.isoformat() > known["through"]:
+            if known is None or h.end > datetime.fromisoformat(known["end"]):
+                # `end`, the first instant past it: a day's end moves with the file's zone
                 horizon[h.platform] = {"as_of": h.as_of.isoformat(),
-                                       "through": h.through.isoformat()}  # fmt: skip
+                                       "through": h.through.isoformat(),
+                                       "end": h.end.isoformat()}  # fmt: skip
     documents = {}
     base = os.path.dirname(os.path.abspath(rules_path))
     tables = doc.get("documents", {})
@@ -309,13 +311,24 @@ def _compare(path: str, version: str, horizon: dict, previous: dict | None) -> N
         )  # fmt: skip
     for platform, was in sorted((previous.get("horizon") or {}).items()):
         now = horizon.get(platform)
-        if now is None or now["through"] < was["through"]:
+        if now is None or _moves_back(was, now):
             raise Refused(
                 N_("not published: the horizon of {platform} would move back from {before} to "
                    "{after}; a release may only reach further"),
-                platform=platform, before=was["through"],
-                after=now["through"] if now else Deferred(N_("none")),
+                platform=platform, before=was.get("end", was["through"]),
+                after=now.get("end", now["through"]) if now else Deferred(N_("none")),
             )  # fmt: skip
+
+
+def _moves_back(was: dict, now: dict) -> bool:
+    """Whether a platform's horizon `now` ends before `was` (a published release's): by the
+    first instants past them where both say it — the same last day in a zone further east
+    ends sooner (a trial moved Shanghai's 2024-06-30 to Kiritimati's: 6 hours back, and it
+    was published) — else by their last days."""
+    try:
+        return datetime.fromisoformat(now["end"]) < datetime.fromisoformat(was["end"])
+    except (KeyError, TypeError, ValueError):  # a release published before `end` was kept
+        return str(now.get("through")) < str(was.get("through"))
 
 
 def _release(folder, state, signers, data, version, horizon, documents, now, expires, previous):
