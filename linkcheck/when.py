@@ -218,9 +218,25 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
+# files of a system's zone folder that are no zone of their own: the machine's setting
+# (localtime, posixrules: /etc/localtime on most systems), a zone of no place (Factory),
+# copies of every zone under other rules (right/: with leap seconds, another clock)
+_MACHINE_ZONES = ("localtime", "posixrules", "Factory")
+_OTHER_CLOCKS = ("right/", "posix/")
+
+
 @lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
-    """An IANA zone by name; DateError naming it if there is no such zone."""
+    """An IANA zone by name; DateError naming it if there is no such zone (nor a file of the
+    zone folder that is none: `localtime` read each machine's own setting, and one signed
+    release answered differently on two machines — a trial)."""
+    if name in _MACHINE_ZONES or name.startswith(_OTHER_CLOCKS):
+        raise DateError(
+            N_("'{name}' is a file of this machine's zone folder, not an IANA time zone "
+               "(its answers would differ from machine to machine): use an IANA name such as "
+               "Asia/Shanghai or UTC"),
+            name=shown(name),
+        )  # fmt: skip
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:

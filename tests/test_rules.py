@@ -114,6 +114,15 @@ def test_toml_syntax_error_has_line_and_column():
             ('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shanghia"'),
             "unknown time zone 'Asia/Shanghia'",
         ),
+        # the machine's own setting (/etc/localtime): one signed release answered otherwise
+        # on another machine (a trial); a copy of every zone on a clock with leap seconds
+        *(
+            (
+                ('timezone = "Asia/Shanghai"', f'timezone = "{name}"'),
+                f"'{name}' is a file of this machine's zone folder, not an IANA time zone",
+            )
+            for name in ("localtime", "posixrules", "Factory", "right/Asia/Shanghai")
+        ),
         (("schema = 1", "schema = 2"), "unsupported schema 2"),
         (("schema = 1", ""), "missing 'schema = 1'"),
         (
