@@ -90,6 +90,25 @@ def review(catalog: Catalog) -> list[Problem]:
     ruleset = RuleSet(catalog)
     won: dict[tuple[str, str, str], set[int]] = {}  # a timeline's winners (id()), made once
     for rule in rules:
+        horizon = catalog.horizons.get(rule.platform)
+        if (horizon is not None and rule.word != "unknown" and rule.start is not None
+                and rule.start >= horizon.end):  # fmt: skip
+            # past the horizon every answer is unknown: a file whose horizon ended before its
+            # one rule, an allow, began was "clean" under --strict, and published (a trial);
+            # an unknown rule there says what the horizon says
+            found.append(
+                Problem(
+                    rule.file,
+                    _where(rule),
+                    N_("never decides anything: it starts after the horizon of {platform} "
+                       "(through {through}), past which every answer is unknown; move "
+                       "[horizon.{platform}] 'through' on, or the rule's start back"),
+                    "warning",
+                    "start",
+                    fields={"platform": rule.platform, "through": horizon.through.isoformat()},
+                )
+            )  # fmt: skip
+            continue
         beaten_by: set[str] = set()
         decides = False
         for source in sorted(rule.sources):

@@ -97,8 +97,8 @@ def test_lint_reports_every_file_and_json(run):
     assert text.exit_code == 1
     assert "error: " + files[0] + ": [[rule]] #1 'team-a': unknown key 'ends'" in text.stdout
     assert text.stdout.rstrip().endswith("5 errors, 2 warnings")
-    one = run("rules", "lint", str(BROKEN / "no_horizon.toml"), env={"COLUMNS": "1000"})
-    assert one.stdout.rstrip().endswith(": 0 errors, 1 warning"), one.stdout
+    one = run("rules", "lint", str(BROKEN / "rule_fields.toml"), env={"COLUMNS": "1000"})
+    assert one.stdout.rstrip().endswith(": 7 errors, 1 warning"), one.stdout
 
 
 def test_lint_missing_file_is_exit_2(run, tmp_path):
