@@ -222,6 +222,24 @@ def test_a_repository_in_a_folder_updates_too(place, run):
     assert answer(run) == ALLOWED
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_where_a_release_file_goes_is_refused_not_read_for_ever(place, run):
+    """`rules trust DIR --root fifo.json` and `rules update --from DIR` whose timestamp.json
+    is a FIFO waited for ever, silently, the second holding the release lock (a trial)."""
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    os.mkfifo(place / "fifo.json")
+    assert_clean_error(run("rules", "trust", "repo", "--root", "fifo.json"),
+                       "cannot read root metadata 'fifo.json': not a regular file")  # fmt: skip
+    ok(run("rules", "trust", "repo", "--root", "repo/metadata/1.root.json"))
+    shutil.copytree(place / "repo", place / "usb")
+    (place / "usb" / "metadata" / "timestamp.json").unlink()
+    os.mkfifo(place / "usb" / "metadata" / "timestamp.json")
+    assert_clean_error(run("rules", "update", "--from", "usb"), "not a regular file", code=1)
+    assert answer(run) == BUNDLED
+
+
 ROOT = Path(__file__).parent.parent
 
 

@@ -136,6 +136,27 @@ def locked(folder: str, name: str) -> Iterator[None]:
         os.close(fd)
 
 
+class NotRegular(OSError):
+    """A path that is no regular file: a FIFO, a device, a folder (read, it would wait for
+    ever or never end)."""
+
+
+def open_regular(path: str):
+    """`path` opened for reading in binary, if it is a regular file; NotRegular if not (a
+    FIFO held `rules update` and its lock until killed, silently: a trial), OSError if it
+    cannot be opened."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(0, "not a regular file (a pipe or a device?)", path)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
     """`path` holds `data` whole or keeps what it had: a temporary file beside it, renamed."""
     folder = os.path.dirname(path) or "."

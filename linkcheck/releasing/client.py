@@ -31,9 +31,11 @@ from ..rules.releases import Record, Release, ReleaseError
 from . import (
     CUSTOM_KEY,
     RULES_TARGET,
+    NotRegular,
     Refused,
     ReleaseUsageError,
     locked,
+    open_regular,
     user_folders,
     write_atomic,
 )
@@ -134,7 +136,7 @@ def trust(url: str, root_path: str) -> tuple[Trust, Any, Trust | None]:
     """Keep `url` and the root metadata in `root_path` as the repository to update from;
     returns the new trust, its root, and the trust it replaced."""
     try:
-        with open(root_path, "rb") as f:
+        with open_regular(root_path) as f:
             data = f.read(MAX_ROOT + 1)
     except OSError as exc:
         raise ReleaseUsageError(
@@ -186,16 +188,18 @@ def _local_fetcher():
     file is a 404, as a web server would say."""
     from urllib.parse import unquote
 
-    from tuf.api.exceptions import DownloadHTTPError
+    from tuf.api.exceptions import DownloadError, DownloadHTTPError
     from tuf.ngclient import FetcherInterface
 
     class FolderFetcher(FetcherInterface):
         def _fetch(self, url: str) -> Iterator[bytes]:
             path = unquote(url[len("file://") :])
             try:
-                f = open(path, "rb")  # noqa: SIM115 (closed by the generator)
+                f = open_regular(path)  # closed by the generator
             except FileNotFoundError:
                 raise DownloadHTTPError(f"{path} not found", 404) from None
+            except NotRegular:  # a FIFO would be read for ever, the release lock held
+                raise DownloadError(f"{path} is not a regular file") from None
             return _chunks(f)
 
     return FolderFetcher()
