@@ -240,6 +240,22 @@ def test_a_fifo_where_a_release_file_goes_is_refused_not_read_for_ever(place, ru
     assert answer(run) == BUNDLED
 
 
+def test_an_output_never_replaces_the_installed_release(repo, run, place):
+    """`rules list -o …/release/<r>/rules.toml` made the installed release a TSV list, and
+    every command then refused it; `-o …/installed.json` lost the rollback record (a
+    trial). Both are files the run reads: refused as a --rules input is, nothing changed."""
+    ok(run("rules", "update"))
+    before = state(place)
+    folder = place / "data" / "linkcheck" / "release"
+    rules = next(folder.glob("*/rules.toml"))
+    for target in (rules, folder / "installed.json"):
+        assert_clean_error(run("rules", "list", "-o", str(target)), "which this run reads")
+        assert_clean_error(run("check", "tmall", "--on", "2023-06-01", "-o", str(target)),
+                           "which this run reads")  # fmt: skip
+    assert state(place) == before
+    assert answer(run) == ALLOWED
+
+
 ROOT = Path(__file__).parent.parent
 
 

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from ..errors import LinkcheckError, OSReason
 from ..i18n import N_
+from ..inputs import remember
 from .folders import data_dir, record_path, release_dir
 
 RECORD_FORMAT = 1
@@ -235,6 +236,9 @@ def read_private(path: str, limit: int) -> bytes:
             _unsafe(path, problem, st)
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(limit + 1)
+        # a run's -o may not replace it (`rules list -o …/release/…/rules.toml` made the
+        # installed release a TSV list, refused from then on: a trial)
+        remember(st, path)
     finally:
         os.close(fd)
     if len(data) > limit:
