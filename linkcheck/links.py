@@ -140,10 +140,28 @@ def _one_link_only(text: str) -> None:
 
 def _printable_or_space(text: str) -> bool:
     """Whether every character is printable or a space (an ideographic or no-break space
-    separates share text's words; control, format and undecodable characters never pass)."""
+    separates share text's words), or a line break or tab between words of share text (the
+    Taobao app's text comes on two lines, and was refused as holding control characters: a
+    trial) — not one inside a link (`item.htm?\nid=1`), whose two sides are a link's
+    characters; other control, format and undecodable characters never pass."""
     import unicodedata
 
-    return all(ch.isprintable() or unicodedata.category(ch) == "Zs" for ch in text)
+    for at, ch in enumerate(text):
+        if ch.isprintable() or unicodedata.category(ch) == "Zs":
+            continue
+        if ch not in _BREAKS:
+            return False
+        before, after = at, at
+        while before > 0 and text[before - 1] in _BREAKS:
+            before -= 1
+        while after < len(text) and text[after] in _BREAKS:
+            after += 1
+        if before > 0 and after < len(text) and {text[before - 1], text[after]} <= _URL_CHARS:
+            return False
+    return True
+
+
+_BREAKS = frozenset("\n\r\t")
 
 
 def link_host(url: str) -> str:
