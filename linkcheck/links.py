@@ -17,9 +17,9 @@ from .names import trimmed
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
 # http(s) and its separator typed with a Chinese input method's full-width colon or slashes
-# (`https：//item.jd.com/1.html`): only the separator is made ASCII; the host is read as
-# strictly as ever
-_WIDE_SCHEME = re.compile(r"(https?)[:：][/／][/／]", re.IGNORECASE)
+# (`https：//item.jd.com/1.html`) or letters (`ｈｔｔｐｓ://…`): only the scheme and its
+# separator are made ASCII; the host is read as strictly as ever
+_WIDE_SCHEME = re.compile(r"([hｈＨ][tｔＴ][tｔＴ][pｐＰ][sｓＳ]?)[:：][/／][/／]", re.IGNORECASE)
 # a Taobao share code (淘口令): a token between two ￥ or $ signs, no link in it
 _SHARE_CODE = re.compile(r"[￥$¥€₤][A-Za-z0-9]{4,}[￥$¥€₤]")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\Z")
@@ -29,6 +29,13 @@ _SHOW = 80
 HOW = Deferred(
     N_("\n  pass a source id instead (`linkcheck sources` lists the ids and their link domains)")
 )
+
+
+def _ascii(scheme: str) -> str:
+    """http or https, written in full-width letters or not."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", scheme).lower()
 
 
 def _show(text: str) -> str:
@@ -183,7 +190,7 @@ def link_host(url: str) -> str:
             how=HOW,
         )
     if not text.isascii() and _WIDE_SCHEME.search(text):  # in share text too
-        text = _WIDE_SCHEME.sub(lambda wide: wide[1] + "://", text)
+        text = _WIDE_SCHEME.sub(lambda wide: _ascii(wide[1]) + "://", text)
     if not _ONE_LINK.match(text):
         text = shared_link(text)
         shown = _show(text)
@@ -229,6 +236,13 @@ def link_host(url: str) -> str:
         raise LinkError(
             N_("unrecognized product link host '{host}' (an IP address){how}"),
             host=_show(host), how=HOW,
+        )  # fmt: skip
+    if ":" in host and any(ch.isspace() for ch in host):  # words, not a host and port:
+        # `x evilhttps://…` said "an invalid port ''" (a trial)
+        raise LinkError(
+            N_("'{text}' holds no product link (one starts with https:// or a host such as "
+               "item.jd.com){how}"),
+            text=shown, how=HOW,
         )  # fmt: skip
     if ":" in host:
         host, port = host.rsplit(":", 1)
