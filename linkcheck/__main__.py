@@ -1,5 +1,5 @@
 """python -m linkcheck"""
 
-from .cli import main
+from .console import main
 
 main()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -440,3 +441,27 @@ def test_a_colour_sequence_in_an_argument_is_shown_escaped_not_removed(run, tmp_
     result = run(*args, ok=False)
     assert result.exit_code == 2
     assert result.stderr == expected
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32", reason="POSIX")
+def test_ctrl_c_while_the_cli_is_still_imported_exits_130_without_a_traceback():
+    """A Ctrl-C 15-50 ms in, while the command's modules were still imported (before the
+    CLI's own handling), printed a KeyboardInterrupt traceback (a trial). The console
+    script (linkcheck.console) is quiet from its first line: here the signal comes as
+    linkcheck.cli starts to import."""
+    program = (
+        "import os, signal, sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'linkcheck.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['linkcheck', 'check', 'tmall', '--on', '2022-11-11']\n"
+        "from linkcheck.console import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
