@@ -561,3 +561,14 @@ def test_the_charts_tmall_window_shows_at_every_width(run, columns):
     cells = bar.split()[-1].rstrip("·┊")
     assert cells.endswith("█"), bar  # the 2022 window, the last before the horizon
     assert "░" in cells  # the cut-off before it
+
+
+def test_upcoming_help_says_its_platform_default_is_every_platform(run):
+    """upcoming looks at every platform unless -p names one; its -p help said the default
+    was kuaishou, as check's does (a trial)."""
+    upcoming = " ".join(run("upcoming", "--help").stdout.split())
+    assert "-p, --platform P Only this platform (id or alias); default: every platform." in (
+        upcoming
+    )
+    check = " ".join(run("check", "--help").stdout.split())
+    assert "--platform P Platform id or alias (default: the rules' default, kuaishou)." in check

@@ -88,9 +88,15 @@ def name_option(*decls: str, kind: str, metavar: str, help: str):
     )
 
 
-def common_options(command):
+PLATFORM_HELP = "Platform id or alias (default: the rules' default, kuaishou)."
+
+
+def common_options(command=None, *, platform_help: str = PLATFORM_HELP):
     """--rules, --no-default-rules, --no-release, --platform, --color: accepted after every
-    command name."""
+    command name (`@common_options`, or `@common_options(platform_help=…)` for a command
+    whose --platform means otherwise)."""
+    if command is None:
+        return functools.partial(common_options, platform_help=platform_help)
 
     @click.option(
         "--rules",
@@ -107,10 +113,7 @@ def common_options(command):
         is_flag=True,
         help="Do not load the rules release installed by `linkcheck rules update`.",
     )
-    @name_option(
-        "--platform", "-p", kind="platform", metavar="P",
-        help="Platform id or alias (default: the rules' default, kuaishou).",
-    )  # fmt: skip
+    @name_option("--platform", "-p", kind="platform", metavar="P", help=platform_help)
     @lang_option
     @click.option(
         "--color",

@@ -136,7 +136,7 @@ MAX_DAYS = 3660  # how far upcoming looks at most (ten years)
     "ten years; months and years are calendar ones.",
 )
 @when_option("Look ahead from this date or time instead of now.")
-@common_options
+@common_options(platform_help="Only this platform (id or alias); default: every platform.")
 @output_options("text", "json")
 def upcoming_command(span, when, output: Output, env: Env):
     """Windows that open or close within the next N days, soonest first.
