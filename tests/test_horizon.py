@@ -75,7 +75,7 @@ def test_explain_past_the_tmall_window_cites_the_unclear_future(run):
     result = run("check", "tmall", "--on", "2023-01-05", "--explain", "-s", "livestream")
     assert result.exit_code == 3
     text = result.stdout
-    assert "  beyond the rules' horizon: the loaded rules for kuaishou know nothing after" in text
+    assert "  beyond the rules' horizon: the loaded rules for Kuaishou know nothing after" in text
     assert "  last known, on 2022-12-31: allowed (kuaishou-2022-tmall-window)" in text
     assert (
         "  kuaishou-2022-after-tmall-window: unknown 2023-01-01 → open-ended: wins: latest "
@@ -83,6 +83,24 @@ def test_explain_past_the_tmall_window_cites_the_unclear_future(run):
     ) in text
     assert "目前还不清楚是否会在截止日期后继续合作" in text
     assert result.stderr == ""  # --explain says it on stdout
+
+
+def test_explain_of_a_link_of_two_sources_past_the_horizon_names_each_ones_rule(run):
+    """A JD link past the horizon: each candidate said "unknown (no rule)" and the last
+    known verdict "(no rule)", where each has its own rule; and Chinese named the platform
+    by its id (已加载的kuaishou规则: a trial)."""
+    args = ("check", "https://item.jd.com/1.html", "--on", "2026-01-01", "-s", "livestream",
+            "--explain", "--format", "plain")  # fmt: skip
+    flat = " ".join(run(*args).stdout.split())
+    assert "candidate jd-self: unknown (beyond the horizon)" in flat
+    assert "candidate jd-pop: unknown (beyond the horizon)" in flat
+    assert (
+        "last known, on 2022-12-31: unknown (jd-self kuaishou-2022-after-jd-self-window, "
+        "jd-pop kuaishou-2022-jd-pop-disputed)"
+    ) in flat
+    chinese = "".join(run("--lang", "zh", *args).stdout.split())
+    assert "已加载的快手规则对2022-12-31之后一无所知" in chinese
+    assert "候选jd-self：未知（超出规则范围）" in chinese
 
 
 def test_jd_pop_is_unknown_with_both_parties_words(run):

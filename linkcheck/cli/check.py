@@ -149,12 +149,12 @@ def _print(fmt, decisions, verdict, explains, source, explain, ruleset, release,
     elif fmt == "plain":
         # the tab-separated answer lines are read by programs (ids and verdicts, the same in
         # every language); the --explain lines under them are for people, in their language
-        lines = render.plain_lines(decisions, explains, source)
+        names = ruleset.catalog.display_names()
+        lines = render.plain_lines(decisions, explains, source, names)
         for line in lines:
             # an answer stays one tab-separated line; an explanation under it is wrapped
             render.echo(render.fitted(line, indent=4) if line.startswith(" ") else line)
         if not explain:  # the explanation says it on stdout
-            names = ruleset.catalog.display_names()
             for line in render.horizon_note(decisions, names):
                 render.echo(render.fitted(line, indent=6), err=True)
     else:

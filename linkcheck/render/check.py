@@ -179,6 +179,13 @@ def horizon_lines(d: Decision, platform_name: str = "") -> list[str]:
     known = d.last_known
     if known is not None:
         rule = known.rule.id if known.rule else _("no rule")
+        if known.rule is None and d.candidates:  # each candidate by its own rule, or none
+            rule = _(LIST_SEPARATOR).join(
+                f"{c.source} {c.last_known.rule.id}"
+                if c.last_known is not None and c.last_known.rule is not None
+                else f"{c.source} " + _("no rule")
+                for c in d.candidates
+            )
         lines.append(
             _("last known, on {day}: {verdict} ({rule})").format(
                 day=horizon.through, verdict=verdict_word(known.verdict), rule=rule
@@ -227,9 +234,12 @@ def citation_lines(rule: Rule) -> list[str]:
 
 
 def plain_lines(
-    decisions: list[Decision], explains: list | None = None, typed: str = ""
-) -> list[str]:
-    """One tab-separated line per surface: verdict platform source surface instant rule."""
+    decisions: list[Decision], explains: list | None = None, typed: str = "",
+    names: dict[str, str] | None = None,
+) -> list[str]:  # fmt: skip
+    """One tab-separated line per surface: verdict platform source surface instant rule
+    (ids); under each, with `explains`, the explanation for people (`names`: how the
+    platforms are named in their language)."""
     lines = []
     for i, d in enumerate(decisions):
         rule = d.rule.id if d.rule else "-"
@@ -237,7 +247,7 @@ def plain_lines(
             "\t".join((d.verdict, d.platform, d.source, d.surface, d.at.isoformat(), rule))
         )
         if explains:
-            lines.extend("  " + line for line in explain_lines(d, explains[i], typed))
+            lines.extend("  " + line for line in explain_lines(d, explains[i], typed, names=names))
     return lines
 
 
@@ -290,12 +300,17 @@ def horizon_note(decisions: list[Decision], names: dict[str, str]) -> list[str]:
     ]
 
 
-def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = True) -> list[str]:
+def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = True,
+                  names: dict[str, str] | None = None) -> list[str]:  # fmt: skip
     """Why: the candidates, every rule in force and near misses, and the next change.
     `summary=False` leaves out what the terminal view has already said above them."""
     lines = []
     for c in d.candidates:
-        rule = c.rule.id if c.rule else _("no rule")
+        # past the horizon no rule decides: said so, not "no rule" (a candidate's rules
+        # are listed below, and its last known one in the horizon's lines: a trial)
+        rule = c.rule.id if c.rule else (
+            _("beyond the horizon") if c.reason == "beyond_horizon" else _("no rule")
+        )  # fmt: skip
         lines.append(
             _("candidate {source}: {verdict} ({rule})").format(
                 source=c.source, verdict=verdict_word(c.verdict), rule=rule
@@ -305,7 +320,7 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
         lines.append(_("the candidates disagree; ") + ambiguity_hint(d, typed))
     beyond = d.reason == "beyond_horizon"
     if summary:
-        lines.extend(horizon_lines(d))
+        lines.extend(horizon_lines(d, (names or {}).get(d.platform, "")))
     for source, live, near in explanations:  # Explanation(source, live, near)
         label = f"[{source}] " if len(explanations) > 1 else ""
         if not live:
