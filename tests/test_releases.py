@@ -511,6 +511,35 @@ def test_refused_a_release_that_fails_lint(repo, run, place):
     attack(run, place, message="fails `linkcheck rules lint`", setup=broken_release)
 
 
+@pytest.mark.parametrize(
+    ("file_version", "file_through"),
+    [("2023.02.20", "2023-12-31"),  # the release already installed, signed as a newer one
+     ("2023.09.01", "2023-12-31")],  # its own version, the horizon not the one signed
+    ids=["an older file", "another horizon"],
+)  # fmt: skip
+def test_refused_a_rules_file_that_is_not_the_release_signed(repo, run, place, file_version,
+                                                             file_through):  # fmt: skip
+    """Signed with the targets key (misused, or a hand-made publish): release 2's metadata
+    says version 2023.09.01, horizon 2024-06-30, over a rules file that says otherwise. It
+    was installed, and the update and the rollback record stated the signed version while
+    the answers came from the file (a trial)."""
+
+    def mislabelled():
+        from linkcheck.releasing import repository
+
+        folder = str(place / "repo")
+        state_ = repository._open(folder)
+        signers = repository._signers(state_, str(place / "repo-keys"),
+                                      ("targets", "snapshot", "timestamp"))  # fmt: skip
+        data = team(file_version, through=file_through).encode()
+        horizon = {"kuaishou": {"as_of": "2023-02-20", "through": "2024-06-30"}}
+        previous = repository.release_info(state_.targets.signed)
+        repository._release(folder, state_, signers, data, "2023.09.01", horizon, {},
+                            datetime.now(UTC), timedelta(days=7), previous)  # fmt: skip
+
+    attack(run, place, message="is not the release the repository signed", setup=mislabelled)
+
+
 def test_refused_a_release_signed_by_the_online_keys_alone(repo, run, place):
     """The attack the online keys allow: whoever holds the snapshot and timestamp keys (a
     server's) publishes rules of their own, its targets metadata signed with a key of their

@@ -36,6 +36,7 @@ from . import (
     ReleaseUsageError,
     locked,
     open_regular,
+    stated_horizons,
     user_folders,
     write_atomic,
 )
@@ -479,10 +480,11 @@ def _install(updater, info, offered: Release, documents: list[str], folder: str)
                 release=offered.release, version=shown(offered.version),
                 problem=f"{RULES_TARGET}: {errors[0].where}: {errors[0].text()}",
             )  # fmt: skip
-        name = f"r{offered.release}-{os.urandom(4).hex()}"
-        final = os.path.join(folder, name)
         with open(rules_path, "rb") as f:
             data = f.read()
+        _as_described(rules_path, data, offered)
+        name = f"r{offered.release}-{os.urandom(4).hex()}"
+        final = os.path.join(folder, name)
         after = _ruleset(offered, os.path.join(final, RULES_TARGET), data)
         os.rename(staging, final)
     except BaseException:
@@ -491,6 +493,31 @@ def _install(updater, info, offered: Release, documents: list[str], folder: str)
     docs = {p: h for p, h in hashes.items() if p != RULES_TARGET}
     new = offered._replace(folder=name, sha256=releases.sha256_hex(data), documents=docs)
     return new, after
+
+
+def _as_described(rules_path: str, data: bytes, offered: Release) -> None:
+    """Refused unless the rules file is the release the signed metadata describes: its own
+    version and horizons. (An older file signed as the newest release — a key misused —
+    was installed under the newer's version and horizon, which the update and the rollback
+    record then stated: a trial.)"""
+    import tomllib
+
+    version = tomllib.loads(data.decode("utf-8-sig")).get("version")  # lint read it
+    found = version.strip() if isinstance(version, str) else ""
+    said = {p: h.get("through") for p, h in offered.horizon.items() if isinstance(h, dict)}
+    stated = {p: h["through"] for p, h in stated_horizons(rules_path).items()}
+    if found != offered.version or stated != said:
+        raise Refused(
+            N_("update refused: release {release}'s rules.toml is not the release the "
+               "repository signed: version {found} and horizons {stated}, where it signed "
+               "version {version} and horizons {said}"),
+            release=offered.release, found=shown(found or "-"), version=shown(offered.version),
+            stated=_horizons(stated), said=_horizons(said),
+        )  # fmt: skip
+
+
+def _horizons(by_platform: dict) -> str:
+    return ", ".join(f"{p} {t}" for p, t in sorted(by_platform.items())) or "-"
 
 
 def _write_record(record: Record, folder: str) -> None:

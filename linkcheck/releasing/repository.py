@@ -26,6 +26,7 @@ from . import (
     Refused,
     ReleaseUsageError,
     locked,
+    stated_horizons,
     version_key,
     write_atomic,
 )
@@ -234,7 +235,7 @@ def _checked(rules_path: str):
     import tomllib
 
     from ..lint import lint
-    from ..rules import Unreadable, read_files, read_rules_file
+    from ..rules import Unreadable, read_rules_file
 
     try:
         data = read_rules_file(rules_path)
@@ -258,15 +259,8 @@ def _checked(rules_path: str):
                'version = "YYYY.MM.DD" at its top'),
             path=rules_path,
         )  # fmt: skip
-    horizon: dict[str, dict[str, str]] = {}
-    for h in read_files([rules_path]).catalog.stated_horizons:
-        if h.file == rules_path:
-            known = horizon.get(h.platform)
-            if known is None or h.end > datetime.fromisoformat(known["end"]):
-                # `end`, the first instant past it: a day's end moves with the file's zone
-                horizon[h.platform] = {"as_of": h.as_of.isoformat(),
-                                       "through": h.through.isoformat(),
-                                       "end": h.end.isoformat()}  # fmt: skip
+    # `end`, the first instant past a horizon, is kept: a day's end moves with the zone
+    horizon = stated_horizons(rules_path)
     documents = {}
     base = os.path.dirname(os.path.abspath(rules_path))
     tables = doc.get("documents", {})
