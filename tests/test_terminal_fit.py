@@ -228,3 +228,16 @@ def test_at_forty_columns_the_rule_goes_under_its_answer_indented(run, write):
     wide = run("batch", path, "-s", "直播", "--format", "table", "--color", "never",
                env={"COLUMNS": "80"})  # fmt: skip
     assert "  livestream    ✔ allowed  kuaishou-2022-tmall-window" in wide.stdout.splitlines()
+
+
+@pytest.mark.parametrize("columns", ["40", "53", "54", "80"])
+def test_upcoming_never_cuts_a_rule_id_in_two(run, columns):
+    """At 40 columns the hanging indent under the day left 20 for `[kuaishou-2022-jd-pop-
+    disputed]`, which was cut in two (a trial): where an id does not fit there, the lines
+    under the first are indented a little, and every id is whole on one line."""
+    result = run("upcoming", "--on", "2022-10-20", "--days", "75", "-p", "ks",
+                 env={"COLUMNS": columns})  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert all(line.count("[") == line.count("]") for line in lines), lines
+    assert all(len(line) <= int(columns) for line in lines), lines
+    assert "[kuaishou-2022-jd-pop-disputed]" in result.stdout

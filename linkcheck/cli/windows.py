@@ -171,8 +171,11 @@ def upcoming_command(span, when, output: Output, env: Env):
         render.echo(render.to_json(doc))
         return
     names = ruleset.catalog.display_names()
+    # under the day where a rule id fits there (`[kuaishou-2022-jd-pop-disputed]`: 33
+    # columns); on a narrow terminal a little in, not cut in two (at 40 it was: a trial)
+    indent = 20 if render.terminal_width() >= 20 + 34 else 4
     for line in render.upcoming_lines(events, rows, ends, at, days, names):
-        render.echo(render.fitted(line, indent=20))
+        render.echo(render.fitted(line, indent=indent))
     if not rows and not ends:
         render.echo(
             ngettext(
