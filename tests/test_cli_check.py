@@ -664,3 +664,23 @@ def test_the_say_which_source_hint_keeps_the_question_asked(run):
     assert "linkcheck check jd-self --on 2022-11-11T20:00:00+08:00 -p kuaishou" in " ".join(
         timed.stdout.split()
     )
+
+
+def test_explain_names_the_zone_of_a_window_written_in_another(run, tmp_path):
+    """A team file in Los Angeles time: its window's days are Los Angeles days, and were
+    shown beside a Shanghai answer with no zone, as was the time its answer changes (a
+    trial). Both say their zone now; a window in the answer's own zone says none."""
+    rules = tmp_path / "la.toml"
+    rules.write_text(
+        'schema = 1\nversion = "la1"\ntimezone = "America/Los_Angeles"\n\n[[rule]]\n'
+        'id = "la-tmall"\nplatform = "kuaishou"\nverdict = "allow"\nsources = ["tmall"]\n'
+        'surfaces = ["livestream"]\nstart = 2022-06-01\nend = 2022-06-18\n'
+        'citation = { quote = "memo", source = "memo", by = "team" }\n',
+        encoding="utf-8",
+    )
+    result = run("check", "tmall", "-s", "livestream", "--on", "2022-06-10", "--rules",
+                 str(rules), "--explain", "--format", "plain")  # fmt: skip
+    flat = " ".join(result.stdout.split())
+    assert "la-tmall: allow 2022-06-01 → 2022-06-18 (America/Los_Angeles): wins" in flat
+    assert "until 2022-06-19 15:00:00+08:00 (10 days, today included), then denied" in flat
+    assert "kuaishou-2022-03-cutoff: deny 2022-03-01 → open-ended: overridden" in flat

@@ -115,9 +115,16 @@ def check_document(
     return doc
 
 
-def window_text(rule: Rule) -> str:
+def window_text(rule: Rule, zone=None) -> str:
+    """The rule's window as its file writes it — with the file's zone where it is not
+    `zone`, the answer's (a Los Angeles team file's days beside a Shanghai answer said no
+    zone: a trial)."""
     start = rule.start_text or _("always")
     end = rule.end_text or _("open-ended")
+    written = next((b.tzinfo for b in (rule.start, rule.end) if b is not None), None)
+    key = getattr(written, "key", None)
+    if zone is not None and key and key != getattr(zone, "key", None):
+        return f"{start} → {end} ({key})"
     return f"{start} → {end}"
 
 
@@ -141,12 +148,12 @@ def change_phrase(d: Decision) -> str:
     if d.verdict == "allowed":
         last = last_day(at)
         days = (last - query_day).days + 1
-        shown = last.isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
+        shown = last.isoformat() if midnight else at.isoformat(sep=" ")
         count = _("today only") if days == 1 else _("{days} days, today included").format(days=days)
         return _("until {day} ({count}), then {verdict}").format(
             day=shown, count=count, verdict=then
         ) + _rules_end(d)
-    shown = at.date().isoformat() if midnight else at.strftime("%Y-%m-%d %H:%M:%S")
+    shown = at.date().isoformat() if midnight else at.isoformat(sep=" ")
     days = (at.date() - query_day).days
     when = days_word(days)
     if change.verdict == "allowed":
@@ -319,6 +326,7 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
     if summary and d.reason == "ambiguous_link":
         lines.append(_("the candidates disagree; ") + ambiguity_hint(d, typed))
     beyond = d.reason == "beyond_horizon"
+    zone = d.at.tzinfo  # the answer's: a window written in another zone says its own
     if summary:
         lines.extend(horizon_lines(d, (names or {}).get(d.platform, "")))
     for source, live, near in explanations:  # Explanation(source, live, near)
@@ -336,7 +344,7 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
                 if beyond:
                     why += _(", but the instant lies past the horizon")
                 lines.append(label + _("{rule}: {word} {window}: {why}").format(
-                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule),
+                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule, zone),
                     why=why))  # fmt: skip
                 lines.extend(f"{label}  {line}" for line in citation_lines(rule))
                 if rule.note:
@@ -344,13 +352,15 @@ def explain_lines(d: Decision, explanations, typed: str = "", summary: bool = Tr
                     lines.append(label + "  " + _("note: {note}").format(note=note))
             else:
                 lines.append(label + _("{rule}: {word} {window}: {why}").format(
-                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule),
+                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule, zone),
                     why=_("overridden")))  # fmt: skip
         for rule in near:
             lines.append(
                 label
                 + _("near miss {rule}: {word} {window}: not in force at this time").format(
-                    rule=rule.id, word=rule_word_label(rule.word), window=window_text(rule)
+                    rule=rule.id,
+                    word=rule_word_label(rule.word),
+                    window=window_text(rule, zone),
                 )
             )
     lines.append(change_phrase(d))
