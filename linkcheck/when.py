@@ -306,6 +306,15 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
             return _weekday_checked(raw, read_when(rest, tz, now, style), tail, rest)
     if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
         return _serial(m, tz)
+    if text.isascii() and text.isdigit() and len(text) >= 7 and len(text) not in (8, 12, 14):
+        # (YYYYMMDD, and with HHMM or HHMMSS, are read)
+        # a Unix time (1668124800), an ordinal day (2022334): "impossible", dateutil's
+        # reading of them as a year, said there was no such day (a trial)
+        raise DateError(
+            N_("invalid date '{date}': a number of {count} digits is no date it reads (nor a "
+               "Unix time); write the day as 2022-11-11"),
+            date=_show(raw), count=len(text),
+        )  # fmt: skip
     if style.format is not None:
         return _strptime(raw, text, tz, now, style.format, style.year)
     key = text.casefold()

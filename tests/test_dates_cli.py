@@ -79,6 +79,18 @@ def test_check_year_sets_the_year_of_a_date_without_one(run, when, year, day):
     assert result.stdout.split("\t")[4] == day
 
 
+@pytest.mark.parametrize("number", ["1668124800", "2022334", "1668124800123"])
+def test_a_long_number_is_no_date_and_is_said_so(run, number):
+    """A Unix time or an ordinal day was 'impossible … no such day in the calendar' —
+    dateutil read it as a year (a trial): it is a number of that many digits, no date."""
+    result = run("check", "tmall", "--on", number)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --on: invalid date '{number}': a number of {len(number)} digits is no date it "
+        "reads (nor a Unix time); write the day as 2022-11-11\n"
+    )
+
+
 def test_check_says_the_year_it_gave_a_date_without_one(run):
     """`check 京东自营 --on 双11` (the help's own example) answered unknown, for this year's
     Double 11, past the rules' horizon, without a word of the year (a trial): a note on

@@ -489,7 +489,8 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("9999-12-31T23:00-10:00", f"date out of range '9999-12-31T23:00-10:00': {ACCEPTED}"),
         ("Dec 31 9999 23:00 -1000", f"date out of range 'Dec 31 9999 23:00 -1000': {ACCEPTED}"),
         ("0001-01-01T00:00+08:00", f"date out of range '0001-01-01T00:00+08:00': {ACCEPTED}"),
-        ("99999999999999999999", f"date out of range '99999999999999999999': {ACCEPTED}"),
+        ("99999999999999999999", "invalid date '99999999999999999999': a number of 20 digits is "
+         "no date it reads (nor a Unix time); write the day as 2022-11-11"),
     ],
 )  # fmt: skip
 def test_refused_forms_say_why_in_one_line_naming_the_text(text, message):
@@ -771,9 +772,12 @@ def test_the_fast_forms_use_no_pattern_and_no_dateutil(monkeypatch):
         # every character but the separators must be an ASCII digit (١ is an Arabic-Indic one)
         odd = ["2022-x1-11", "2022-11-x1", "2022-١1-11", "2022-11-١1", "２０２２-11-11", "2022111١"]
         for text in ["2022-11-1x", "20221-1-11", "2022-11-11 ", "2022_11_11", "2022-11/11",
-                     "2022/11-11", "202211111", "2022111", *odd]:  # fmt: skip
+                     "2022/11-11", *odd]:  # fmt: skip
             with pytest.raises(AssertionError, match="pattern"):
                 parse_when(text, SH, NOW)
+        for text in ["202211111", "2022111"]:  # numbers no date is written as: refused
+            assert refusal(text).endswith("digits is no date it reads (nor a Unix time); "
+                                          "write the day as 2022-11-11")  # fmt: skip
     finally:
         when._dateutil.cache_clear()
 
