@@ -579,6 +579,9 @@ def _relative(raw: str, m: re.Match, tz: tzinfo, now, today: date,
     from dateutil.relativedelta import relativedelta
 
     base = m["base"]
+    if base and not base.strip("+- "):  # `++1d`: the text named, not its '+' (a trial)
+        raise DateError(N_("invalid date '{date}': {accepted}"), date=_show(raw),
+                        accepted=ACCEPTED)  # fmt: skip
     start = (
         read_when(base, tz, now, style)
         if base

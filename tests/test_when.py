@@ -489,6 +489,8 @@ def test_a_date_without_a_year_takes_the_current_year_unless_told():
         ("9999-12-31T23:00-10:00", f"date out of range '9999-12-31T23:00-10:00': {ACCEPTED}"),
         ("Dec 31 9999 23:00 -1000", f"date out of range 'Dec 31 9999 23:00 -1000': {ACCEPTED}"),
         ("0001-01-01T00:00+08:00", f"date out of range '0001-01-01T00:00+08:00': {ACCEPTED}"),
+        ("++1d", f"invalid date '++1d': {ACCEPTED}"),  # it named the '+' alone (a trial)
+        ("+ -1d", f"invalid date '+ -1d': {ACCEPTED}"),
         ("99999999999999999999", "invalid date '99999999999999999999': a number of 20 digits is "
          "no date it reads (nor a Unix time); write the day as 2022-11-11"),
     ],
