@@ -771,6 +771,24 @@ def test_an_installed_release_others_may_write_is_refused(repo, run, place, whic
     assert answer(run, "--no-release") == BUNDLED
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+@pytest.mark.parametrize("name", ["trusted.json", "trusted-root.json"])
+def test_a_trusted_repository_file_others_may_write_says_how_to_trust_again(repo, run, place,
+                                                                           name):  # fmt: skip
+    """The trusted repository's files, writable by others: `rules update` said the
+    installed release is not used, 'or pass --no-release' — which update with --no-release
+    refused the same way (a trial). It names the trusted repository and its way back."""
+    target = place / "config" / "linkcheck" / name
+    target.chmod(target.stat().st_mode | 0o002)
+    refused = run("rules", "update")
+    assert_clean_error(refused, "the trusted repository is not used", "is not safe",
+                       "(chmod go-w), or trust the repository again with `linkcheck rules "
+                       "trust URL --root 1.root.json`", code=refused.exit_code)  # fmt: skip
+    assert "--no-release" not in refused.stderr
+    target.chmod(target.stat().st_mode & ~0o022)
+    ok(run("rules", "update"))
+
+
 def test_a_damaged_record_is_refused_and_update_repairs_it(repo, run, place):
     ok(run("rules", "update"))
     (place / "data/linkcheck/release/installed.json").write_text("{")

@@ -158,7 +158,7 @@ def read_trust() -> Trust | None:
     """The trusted repository, or None; ReleaseError if its files are not the user's."""
     folder = user_folders()[1]
     try:
-        record = releases.read_private(os.path.join(folder, TRUSTED), 64 * 1024)
+        record = releases.read_private(os.path.join(folder, TRUSTED), 64 * 1024, trusted=True)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -167,7 +167,7 @@ def read_trust() -> Trust | None:
             path=os.path.join(folder, TRUSTED), reason=OSReason(exc),
         ) from None  # fmt: skip
     try:
-        root = releases.read_private(os.path.join(folder, TRUSTED_ROOT), MAX_ROOT)
+        root = releases.read_private(os.path.join(folder, TRUSTED_ROOT), MAX_ROOT, trusted=True)
         doc = json.loads(record)
         url, digest = doc["url"], doc["root_sha256"]
         if not isinstance(url, str) or digest != releases.sha256_hex(root):

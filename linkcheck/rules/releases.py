@@ -56,12 +56,15 @@ def sha256_hex(data: bytes) -> str:
     return digest.hexdigest()
 
 
+_NOT_MINE = N_("it belongs to another user")
+
+
 def private_problem(st: os.stat_result) -> str:
     """Why a file or folder with this status is not private to this user, or ""."""
     if not hasattr(os, "geteuid"):  # Windows: the user's profile folder is private already
         return ""
     if st.st_uid != os.geteuid():
-        return N_("it belongs to another user")
+        return _NOT_MINE
     if st.st_mode & 0o022:
         return N_("others may write to it (mode {mode:o})")
     return ""
@@ -213,27 +216,41 @@ def _unreadable(path: str, exc: OSError) -> ReleaseError:
     )  # fmt: skip
 
 
-def _unsafe(path: str, problem: str, st: os.stat_result) -> None:
+def _unsafe(path: str, problem: str, st: os.stat_result, trusted: bool = False) -> None:
+    """ReleaseError: the file `path` is not safe to use (`problem`). What makes it safe
+    again says what is wrong — another user's file is no chmod's to fix — and what to do
+    instead names the trusted repository's way for its files (--no-release does not stop
+    `rules update` reading them: a trial)."""
     from ..i18n import gettext
 
+    fix = "chown" if problem == _NOT_MINE else "chmod go-w"
+    said = gettext(problem).format(mode=st.st_mode & 0o777)
+    if trusted:
+        raise ReleaseError(
+            N_("the trusted repository is not used: '{path}' is not safe ({problem}); make it "
+               "yours alone ({fix}), or trust the repository again with `linkcheck rules "
+               "trust URL --root 1.root.json`"),
+            path=path, problem=said, fix=fix,
+        )  # fmt: skip
     raise ReleaseError(
         N_("the installed rules release is not used: '{path}' is not safe ({problem}); make it "
-           "yours alone (chmod go-w) or pass --no-release"),
-        path=path, problem=gettext(problem).format(mode=st.st_mode & 0o777),
+           "yours alone ({fix}) or pass --no-release"),
+        path=path, problem=said, fix=fix,
     )  # fmt: skip
 
 
-def read_private(path: str, limit: int) -> bytes:
+def read_private(path: str, limit: int, trusted: bool = False) -> bytes:
     """A regular file's bytes, if it is this user's alone (no symbolic link followed);
-    ReleaseError otherwise. OSError (FileNotFoundError) when it cannot be opened."""
+    ReleaseError otherwise (`trusted`: a file of the trusted repository's, not of the
+    installed release). OSError (FileNotFoundError) when it cannot be opened."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            _unsafe(path, N_("it is not a regular file"), st)
+            _unsafe(path, N_("it is not a regular file"), st, trusted)
         problem = private_problem(st)
         if problem:
-            _unsafe(path, problem, st)
+            _unsafe(path, problem, st, trusted)
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(limit + 1)
         # a run's -o may not replace it (`rules list -o …/release/…/rules.toml` made the
