@@ -212,6 +212,19 @@ def test_rollback_with_nothing_installed_says_so(place, run):
     assert_clean_error(run("rules", "rollback"), "no rules release is installed")
 
 
+def test_a_repository_folder_that_is_gone_is_said_to_be_gone(place, run):
+    """A trusted folder moved or a drive not mounted said 'cannot be reached or stopped
+    sending (HTTP 404)', as of a web server (a trial)."""
+    ok(run("rules", "repo", "init", "repo"))
+    (place / "team.toml").write_text(team(), encoding="utf-8")
+    ok(run("rules", "publish", "team.toml", "--repo", "repo"))
+    ok(run("rules", "trust", "repo", "--root", "repo/metadata/1.root.json"))
+    shutil.move(place / "repo", place / "moved")
+    assert_clean_error(run("rules", "update"), "update refused: the repository folder",
+                       "does not exist (moved, or a drive not mounted?)", code=1)  # fmt: skip
+    ok(run("rules", "update", "--from", "moved"))
+
+
 def test_a_repository_in_a_folder_updates_too(place, run):
     ok(run("rules", "repo", "init", "repo"))
     (place / "team.toml").write_text(team(), encoding="utf-8")
@@ -374,8 +387,7 @@ def test_refused_a_target_made_longer(repo, run, place):
         newest = _targets(place)[-1]
         newest.write_bytes(newest.read_bytes() + b"# more\n")
 
-    attack(run, place, setup=grow, message="a downloaded file differs from the length the "
-           "repository signed (")  # fmt: skip
+    attack(run, place, setup=grow, message="a downloaded file is longer than expected (")
     result = run("rules", "update", "--lang", "zh")
     assert "Downloaded" not in result.stderr and "bytes exceeding" not in result.stderr
 

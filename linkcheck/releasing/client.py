@@ -265,10 +265,10 @@ def _refusals(url: str) -> Iterator[None]:
         # as numbers in the language shown
         sizes = [int(n) for n in re.findall(r"\d+", str(exc))]
         if len(sizes) == 2:
-            raise Refused(
-                N_("update refused: a downloaded file differs from the length the repository "
-                   "signed ({got:,} bytes or more where it signed {signed:,}): tampered with "
-                   "or truncated"),
+            raise Refused(  # the most expected: the length signed, or a metadata file's
+                # limit, which no one signed (it said "where it signed 16,384": a trial)
+                N_("update refused: a downloaded file is longer than expected ({got:,} bytes "
+                   "or more where at most {signed:,} were expected): tampered with"),
                 got=sizes[0], signed=sizes[1],
             ) from None  # fmt: skip
         raise Refused(
@@ -281,6 +281,13 @@ def _refusals(url: str) -> Iterator[None]:
             reason=exc,
         ) from None  # fmt: skip
     except (tuf.DownloadError, urllib3.exceptions.HTTPError, OSError) as exc:
+        local = None if url.startswith(("http://", "https://")) else url.removeprefix("file://")
+        if local is not None and not os.path.isdir(local):  # said as a web server's 404
+            raise Refused(
+                N_("update refused: the repository folder '{path}' does not exist (moved, or "
+                   "a drive not mounted?)"),
+                path=local,
+            ) from None  # fmt: skip
         raise Refused(
             N_("update refused: the repository '{url}' cannot be reached or stopped sending "
                "({reason})"),
