@@ -820,6 +820,16 @@ def test_staleness_line_on_a_terminal_only(repo, run, place, monkeypatch):
     assert plain.stderr == ""
     monkeypatch.setattr("linkcheck.when.clock", lambda: verified + timedelta(days=1))
     assert run("check", "tmall", "--on", "2023-06-01", "--format", "text").stderr == ""
+    # a word that lapsed the day it was given: not "verified 0 days ago" (a trial)
+    path = place / "data/linkcheck/release/installed.json"
+    record["expires"] = (verified + timedelta(hours=1)).isoformat()
+    path.write_text(json.dumps(record), encoding="utf-8")
+    monkeypatch.setattr("linkcheck.when.clock", lambda: verified + timedelta(hours=2))
+    text = run("check", "tmall", "--on", "2023-06-01", "--format", "text")
+    assert text.stderr == (
+        "rules verified today, and the repository's word on them has lapsed since: run "
+        "`linkcheck rules update`\n"
+    )
 
 
 def test_json_names_the_release_and_when_the_repository_vouched_for_it(repo, run, place,

@@ -127,11 +127,18 @@ def _resolved(ruleset, source: str, exact: str | None):
 def _staleness(release) -> None:
     """On a terminal, one line when the repository's word on the installed release has
     expired (machine outputs say it in JSON only)."""
+    from ..i18n import gettext as _
     from ..i18n import ngettext
     from ..when import clock
 
     days = release.stale_days(clock())
-    if days is not None:
+    if days == 0:  # verified today, and its word has lapsed since ("0 days ago": a trial)
+        line = _(
+            "rules verified today, and the repository's word on them has lapsed since: "
+            "run `linkcheck rules update`"
+        )
+        render.echo(render.fitted(line, indent=2), err=True)
+    elif days is not None:
         line = ngettext(
             "rules last verified {days} day ago: run `linkcheck rules update`",
             "rules last verified {days} days ago: run `linkcheck rules update`",
