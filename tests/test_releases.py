@@ -1081,7 +1081,10 @@ def test_init_says_how_to_keep_the_root_keys(place, run, threshold, english, chi
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("0d", "would expire as it is signed: give at least 1h"), ("0h", "at least 1h"),
-     ("7", "is not a period: give hours, days or weeks"), ("1m", "is not a period")],
+     ("7", "is not a period: give hours, days or weeks"), ("1m", "is not a period"),
+     # too long, said so: it was "not a period" (a trial)
+     ("999999d", "is longer than a year"), ("100000w", "is longer than a year"),
+     ("53w", "is longer than a year"), ("999999999999d", "is longer than a year")],
 )  # fmt: skip
 def test_an_expiry_of_nothing_says_so(text, fragment):
     # '0d' was 'not a period: give hours, days or weeks' — it is written in days (a trial)
@@ -1090,3 +1093,4 @@ def test_an_expiry_of_nothing_says_so(text, fragment):
 
     with pytest.raises(LinkcheckError, match=fragment):
         parse_period(text)
+    assert parse_period("52w") == timedelta(weeks=52)

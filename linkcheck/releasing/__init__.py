@@ -83,14 +83,20 @@ def user_folders() -> tuple[str, str]:
     return data, config
 
 
-_PERIOD = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")
+_PERIOD = re.compile(r"^\s*(\d{1,12})\s*([hdw])\s*$")
+# the longest a timestamp's word may last: the snapshot and targets it vouches for are
+# signed for a year, and a client stops at the first to expire
+MAX_PERIOD = timedelta(days=365)
 _UNIT = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_period(text: str) -> timedelta:
     """`7d`, `12h`, `2w` as a timedelta; LinkcheckError for anything else."""
     m = _PERIOD.match(text)
-    period = timedelta(**{_UNIT[m[2]]: int(m[1])}) if m else timedelta(0)
+    try:
+        period = timedelta(**{_UNIT[m[2]]: int(m[1])}) if m else timedelta(0)
+    except OverflowError:  # more days than a timedelta holds: longer than a year, too
+        period = MAX_PERIOD + timedelta(days=1)
     if m and period <= timedelta(0):  # 0d is a period, one that expires as it is signed
         raise ReleaseUsageError(
             N_("expiry '{text}' would expire as it is signed: give at least 1h"),
@@ -101,6 +107,12 @@ def parse_period(text: str) -> timedelta:
             N_("expiry '{text}' is not a period: give hours, days or weeks, e.g. 12h, 7d, 2w"),
             text=shown(text),
         )
+    if period > MAX_PERIOD:  # 999999d was "not a period" (a trial)
+        raise ReleaseUsageError(
+            N_("expiry '{text}' is longer than a year, which a timestamp cannot vouch for "
+               "(the metadata under it expire sooner): give 52w or less, and refresh it"),
+            text=shown(text),
+        )  # fmt: skip
     return period
 
 
