@@ -14,6 +14,7 @@ from .errors import LinkError, shown
 from .i18n import N_, Deferred
 from .model import Catalog, Group, Resolved, Source
 from .names import trimmed
+from .words import Listed
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
 # http(s) and its separator typed with a Chinese input method's full-width colon or slashes
@@ -121,7 +122,7 @@ def _several(text: str, links: list[str]) -> LinkError:
         N_("'{text}' holds {count} links ({links}); give the one to check{how}"),
         text=_show(text),
         count=len(links),
-        links=", ".join(_show(link) for link in links),
+        links=Listed(_show(link) for link in links),  # 、 in Chinese (it was ", ": a trial)
         how=HOW,
     )
 

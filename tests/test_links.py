@@ -441,6 +441,16 @@ def test_a_link_that_ends_at_its_host_with_words_after_it_is_the_link(bundled, a
     assert link_host(f"【天猫】https://detail.tmall.com {after}") == "detail.tmall.com"
 
 
+def test_the_links_of_a_two_link_error_are_listed_as_the_language_lists(run):
+    """In Chinese the links were joined by an ASCII ', ' (a trial): 、 as every list there;
+    a checklist's cell keeps its English."""
+    text = "https://detail.tmall.com/x https://item.jd.com/1.html"
+    chinese = run("--lang", "zh", "check", text, "--on", "2022-11-11")
+    assert "（https://detail.tmall.com/x、https://item.jd.com/1.html）" in chinese.stderr
+    english = run("check", text, "--on", "2022-11-11")
+    assert "(https://detail.tmall.com/x, https://item.jd.com/1.html)" in english.stderr
+
+
 def test_a_second_scheme_inside_a_shared_link_does_not_hide_where_its_host_ends():
     """The authority ends at the first / ? # after the link's own `://`, even when the rest
     holds another `://` (a redirect parameter, a path): text glued after such a link is not
