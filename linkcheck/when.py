@@ -304,6 +304,12 @@ def read_when(text: str, tz: tzinfo, now: datetime | None = None,
             # after the date, or between it and its time (2022-11-11 星期五 晚上8点)
             rest = (text[: tail.start()] + " " + text[tail.end() :]).strip()
             return _weekday_checked(raw, read_when(rest, tz, now, style), tail, rest)
+    if style.cells and text.startswith("="):  # a workbook's formula with no value saved
+        raise DateError(
+            N_("'{date}' is a formula, not a date: a workbook written by a program keeps no "
+               "value for it; open and save it in Excel or WPS, or write the date"),
+            date=_show(raw),
+        )  # fmt: skip
     if style.cells and (m := _RE.serial.fullmatch(text)) and _is_serial(text):
         return _serial(m, tz)
     if text.isascii() and text.isdigit() and len(text) >= 7 and len(text) not in (8, 12, 14):

@@ -368,3 +368,36 @@ def test_answers_past_a_sheets_last_row_stop_the_run_before_a_workbook_is_made(
     )
     assert out.read_bytes() == b"kept"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "out.xlsx"]
+
+
+def test_a_formula_with_no_value_saved_is_its_text_never_no_cell(run, tmp_path):
+    """A workbook written by a program keeps formulas without their values: a date cell
+    =DATE(2022,6,1) was read as no date, and the row answered for --on — allowed, where
+    that day is denied (a trial). It is an error row saying so; a link in =HYPERLINK(…) is
+    read; another cell passes through as its formula's text, never as a live formula."""
+    import csv
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["商品名称", "来源", "商品链接", "直播时间"])
+    sheet.append(["=1+1", "天猫", None, "=DATE(2022,6,1)"])
+    sheet.append(["鞋", None, '=HYPERLINK("https://detail.tmall.com/item.htm?id=9","打开")',
+                  "2022-11-11"])  # fmt: skip
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    result = run("batch", str(path), "--on", "2022-11-11", "-s", "livestream", "--format",
+                 "csv", "--fail-on", "never")  # fmt: skip
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][:6] == ["'=1+1", "天猫", "", "'=DATE(2022,6,1)", "livestream", "error"]
+    assert rows[1][8].startswith("'=DATE(2022,6,1)' is a formula, not a date")
+    assert rows[2][4:7] == ["livestream", "allowed", "kuaishou-2022-tmall-window"]
+    out = tmp_path / "out.xlsx"
+    assert run("batch", str(path), "--on", "2022-11-11", "-s", "livestream", "-o", str(out),
+               "--fail-on", "never").exit_code == 0  # fmt: skip
+    written = load_workbook(out)
+    cell = written.active["A2"]
+    assert cell.data_type == "s" and cell.value == "=1+1"  # text, not a formula
+    assert _calamine_rows(out)[1][0] == "=1+1"

@@ -447,11 +447,24 @@ def read_sheet(binary, layout: Layout = FOUND) -> tuple[Located, Iterator[list[s
 
 
 def _parser(book, sheet):
-    """A sheet's bounded source and the parser that reads its rows, as openpyxl does."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+    """A sheet's bounded source and the parser that reads its rows, as openpyxl does — but
+    a formula with no value saved (a workbook written by a script: openpyxl, pandas) is its
+    formula's text, not an empty cell: a date cell `=DATE(2022,6,1)` was read as no date and
+    the row answered for --on, allowed where it is denied (a trial). As text it is answered
+    as one (an error row naming it) and passes through as written."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and not element.findtext(VALUE_TAG, None):
+                formula = element.find(FORMULA_TAG)
+                if formula is not None and formula.text:
+                    cell["value"], cell["data_type"] = "=" + formula.text, "s"
+            return cell
 
     source = _BoundedSource(sheet._get_source())
-    parser = WorkSheetParser(
+    parser = Parser(
         source,
         sheet._shared_strings,
         data_only=True,
