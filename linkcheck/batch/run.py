@@ -184,6 +184,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         raise TypeError("sink must be a path, a binary stream or a Writer, not None")
     shown = _shown(source)
     with _opened(source) as binary:
+        before = _identity(binary)  # a file written while it is read: refused at the end
         in_format = Format(options.input_format or _format_of(source, "--input-format", binary))
         out_format = _output_format(options.output_format, sink, in_format, source)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
@@ -258,6 +259,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
                                                 source=delimited)  # fmt: skip
                     else:
                         engine = "duckdb"
+                    _unchanged(binary, before)  # before the output is kept
                     writer.close()
             except UnicodeDecodeError as exc:
                 raise decode_error(shown, exc, encoding, _bad_line(binary, encoding)) from None
@@ -406,6 +408,33 @@ def _shown(source: Source) -> str:
 
 def _path(thing) -> str | None:
     return os.fspath(thing) if isinstance(thing, str | os.PathLike) else None
+
+
+def _identity(binary: BinaryIO) -> tuple | None:
+    """What changes when a regular file is written: its size and times of change (None for
+    a stream, a pipe or a device)."""
+    import stat
+
+    try:
+        st = os.fstat(binary.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _unchanged(binary: BinaryIO, before: tuple | None) -> None:
+    """InputError if the input file changed while it was read: truncated, appended to or
+    replaced in place, its rows are not one file's (a truncated CSV gave a half row as two
+    error rows, a JSON Lines file rewritten between its two reads an output of its header
+    alone, each with exit 0: a trial). The output is then not kept (-o). The caller's
+    message names the input."""
+    if before is not None and _identity(binary) != before:
+        raise InputError(
+            N_("it changed while it was read: its rows are not one file's; run again once it "
+               "is no longer being written")
+        )  # fmt: skip
 
 
 def _regular(binary: BinaryIO) -> bool:

@@ -511,3 +511,45 @@ def test_a_date_said_from_today_notes_the_date_it_was_read_as(tmp_path, engine):
         "",  # a date of its own, or a step from one: no note
         "",
     ]
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_an_input_changed_while_it_is_read_is_refused_and_no_output_kept(
+    run, tmp_path, monkeypatch, kind
+):
+    """A CSV truncated while it was read gave its half row as two error rows, and a JSON
+    Lines file rewritten between its two reads an output of its header alone — each with
+    exit 0 (a trial). Here a line is appended while the rows are answered: exit 2, saying
+    so, and -o keeps nothing; the same file left alone is answered."""
+    from linkcheck.batch import run as batch_run
+
+    path = tmp_path / f"list.{kind}"
+    if kind == "csv":
+        path.write_text("source,date\n" + "tmall,2022-11-11\n" * 50, encoding="utf-8")
+        line = "jd-self,2022-11-11\n"
+    else:
+        path.write_text('{"source": "tmall", "date": "2022-11-11"}\n' * 50, encoding="utf-8")
+        line = '{"source": "jd-self", "date": "2022-11-11"}\n'
+    out = tmp_path / "out.csv"
+    assert run("batch", str(path), "-o", str(out), "--fail-on", "never").exit_code == 0
+    out.unlink()
+    names = ("check_lines", "check_rows")
+    real = {name: getattr(batch_run, name) for name in names}
+
+    def appending(name):
+        def answer(*args, **kwargs):
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(line)
+            return real[name](*args, **kwargs)
+
+        return answer
+
+    for name in names:
+        monkeypatch.setattr(batch_run, name, appending(name))
+    result = run("batch", str(path), "-o", str(out), "--fail-on", "never")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"input '{path}': it changed while it was read: its rows are not one file's; run "
+        "again once it is no longer being written\n"
+    )
+    assert not out.exists()
