@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -182,21 +183,32 @@ def _give_way(cells: list[str], width: int, least: int = 12, keep: int = 0) -> l
     return cells
 
 
+# an escape escape_controls writes (\n, \x1b, \u202e, \\): cut whole or not at all
+_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)", re.DOTALL)
+
+
 def _middle_cut(text: str, width: int) -> str:
     """`text` in at most `width` columns, its middle left out (…): the start and the end of
-    a link are what tell it apart."""
+    a link are what tell it apart. An escaped character is kept or left out whole (a cut
+    inside `\n` left a stray `n`: a trial)."""
     from .fit import width_of
 
+    units, at = [], 0
+    for m in _ESCAPE.finditer(text):
+        units.extend(text[at : m.start()])
+        units.append(m[0])
+        at = m.end()
+    units.extend(text[at:])
     head, tail = "", ""
-    left, right = 0, len(text)
+    left, right = 0, len(units)
     while left < right:
         if width_of(head) <= width_of(tail):
-            candidate = head + text[left]
+            candidate = head + units[left]
             if width_of(candidate) + width_of(tail) + 1 > width:
                 break
             head, left = candidate, left + 1
         else:
-            candidate = text[right - 1] + tail
+            candidate = units[right - 1] + tail
             if width_of(head) + width_of(candidate) + 1 > width:
                 break
             tail, right = candidate, right - 1
