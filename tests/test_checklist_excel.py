@@ -5,6 +5,7 @@ and the workbook's own XML), and spreadsheet files that are not read said so."""
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import zipfile
 from datetime import date, datetime
@@ -201,6 +202,22 @@ def test_a_pipe_named_without_an_extension_is_read_as_csv_as_stdin_is(run, write
     assert result.exit_code == 0, result.stderr
     assert result.stdout == expected.stdout
     assert_clean_error(run("batch", write("plain", TEXT.encode())), "it has none")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdin"), reason="no /dev/stdin")
+def test_dev_stdin_redirected_from_a_file_is_read_as_csv(write):
+    """`batch /dev/stdin < list.csv`: stdin is then the file itself, a regular file named
+    without an extension — it asked for --input-format (a trial)."""
+    import subprocess
+    import sys
+
+    path = write("list.csv", TEXT.encode())
+    with open(path, "rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "linkcheck", "batch", "/dev/stdin",
+                               "--fail-on", "never"], stdin=stdin, capture_output=True,
+                              timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8").startswith("来源,链接地址,直播时间,商品名称,surface,")
 
 
 @pytest.mark.parametrize(

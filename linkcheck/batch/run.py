@@ -460,6 +460,8 @@ def _format_of(source: Source, option: str, binary: BinaryIO | None = None) -> F
         return EXTENSIONS[suffix]
     if not suffix and binary is not None and not _regular(binary):
         return Format.CSV
+    if not suffix and (path == "/dev/stdin" or path.startswith(("/dev/fd/", "/proc/self/fd/"))):
+        return Format.CSV  # stdin by its name, redirected from a file (`< list.csv`: a trial)
     if suffix in OTHER_SPREADSHEETS:
         raise InputError(
             N_(
