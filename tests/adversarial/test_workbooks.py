@@ -171,6 +171,31 @@ def test_many_small_shared_strings_are_counted(tmp_path, monkeypatch):
         rows_of(path)
 
 
+def test_shared_strings_the_workbook_says_are_too_many_are_refused_before_they_are_counted(
+    tmp_path, monkeypatch
+):
+    """30 million shared strings took 21 s to count before they were refused, though the
+    file says how many in its first tag (a trial): that count refuses them at once. One
+    that says fewer than it holds is still counted, and refused by its count."""
+    counted: list[int] = []
+    real = book_reader.Units.feed
+    monkeypatch.setattr(book_reader.Units, "feed",
+                        lambda self, chunk: counted.append(1) or real(self, chunk))  # fmt: skip
+    start = f'<sst {NS} count="30000000" uniqueCount="30000000">'
+    path = workbook(tmp_path / "says.xlsx",
+                    {"xl/sharedStrings.xml": [start, "<si><t>a</t></si>", "</sst>"]})  # fmt: skip
+    with pytest.raises(batch.InputError, match="30,000,000 shared strings would take about"):
+        rows_of(path)
+    assert counted == []  # refused before the first chunk was counted
+    monkeypatch.setattr(book_reader, "XLSX_SHARED_MEMORY", 10 << 20)
+    lying = f'<sst {NS} count="1" uniqueCount="1">'
+    path = workbook(tmp_path / "lies.xlsx",
+                    {"xl/sharedStrings.xml": [lying, *[b"<si><t>a</t></si>"] * 100_000,
+                                              "</sst>"]})  # fmt: skip
+    with pytest.raises(batch.InputError, match="100,000 shared strings would take about"):
+        rows_of(path)
+
+
 def test_real_shared_strings_are_read(tmp_path):
     sst = (
         f'<sst {NS} count="2" uniqueCount="2"><si><t>天猫</t></si><si><t>2022-11-11</t></si></sst>'
