@@ -193,7 +193,8 @@ def _middle_cut(text: str, width: int) -> str:
     inside `\n` left a stray `n`: a trial)."""
     from .fit import width_of
 
-    units, at = [], 0
+    units: list[str] = []
+    at = 0
     for m in _ESCAPE.finditer(text):
         units.extend(text[at : m.start()])
         units.append(m[0])
