@@ -6,6 +6,7 @@ relative path) is the same file."""
 from __future__ import annotations
 
 import os
+import stat
 
 _read: dict[tuple[int, int], str] = {}
 
@@ -29,3 +30,16 @@ def read_as(path: str) -> str | None:
 def forget() -> None:
     """A new run (the CLI's each invocation, in a process that may make several)."""
     _read.clear()
+
+
+def identity(binary) -> tuple | None:
+    """What changes when the regular file opened as `binary` is written: its device, inode,
+    size and times of change (the last: ctime); None for a stream, a pipe or a device.
+    Compared at the end of a read, it says whether the rows read were one file's."""
+    try:
+        st = os.fstat(binary.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns

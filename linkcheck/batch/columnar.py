@@ -61,6 +61,7 @@ from typing import NamedTuple
 
 from ..errors import LinkcheckError, OSReason, shown
 from ..i18n import N_
+from ..inputs import identity as _identity
 from . import csvshape, intervals
 from .deciding import Checker
 from .formats import APPENDED
@@ -294,15 +295,6 @@ def check_file(source, path: str, delimiter: str, header: list[str], checker: Ch
 # a coarse clock (a few milliseconds a tick), so a second change in the tick of the first
 # leaves the stamp as it was
 _SETTLE_NS = 20_000_000
-
-
-def _identity(source) -> tuple | None:
-    """What changes when the file `source` is written: its size, its times of change."""
-    try:
-        found = os.fstat(source.fileno())
-    except (AttributeError, OSError, ValueError):
-        return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _settled(source) -> tuple | None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from ..errors import LinkcheckError, Message, OSReason
 from ..i18n import N_
+from ..inputs import identity
 from ..when import DateStyle, check_year, date_style
 from .cells import BadRow, JsonRow
 from .columns import MEANINGS, SAMPLE_CELL, SAMPLE_ROWS, Columns
@@ -184,7 +185,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         raise TypeError("sink must be a path, a binary stream or a Writer, not None")
     shown = _shown(source)
     with _opened(source) as binary:
-        before = _identity(binary)  # a file written while it is read: refused at the end
+        before = identity(binary)  # a file written while it is read: refused at the end
         in_format = Format(options.input_format or _format_of(source, "--input-format", binary))
         out_format = _output_format(options.output_format, sink, in_format, source)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
@@ -410,27 +411,13 @@ def _path(thing) -> str | None:
     return os.fspath(thing) if isinstance(thing, str | os.PathLike) else None
 
 
-def _identity(binary: BinaryIO) -> tuple | None:
-    """What changes when a regular file is written: its size and times of change (None for
-    a stream, a pipe or a device)."""
-    import stat
-
-    try:
-        st = os.fstat(binary.fileno())
-    except (AttributeError, OSError, ValueError):
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
 def _unchanged(binary: BinaryIO, before: tuple | None) -> None:
     """InputError if the input file changed while it was read: truncated, appended to or
     replaced in place, its rows are not one file's (a truncated CSV gave a half row as two
     error rows, a JSON Lines file rewritten between its two reads an output of its header
     alone, each with exit 0: a trial). The output is then not kept (-o). The caller's
     message names the input."""
-    if before is not None and _identity(binary) != before:
+    if before is not None and identity(binary) != before:
         raise InputError(
             N_("it changed while it was read: its rows are not one file's; run again once it "
                "is no longer being written")
@@ -458,10 +445,10 @@ def _format_of(source: Source, option: str, binary: BinaryIO | None = None) -> F
     suffix = Path(path).suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
-    if not suffix and binary is not None and not _regular(binary):
+    # a pipe, a FIFO, or stdin by its name even redirected from a file (`< list.csv`)
+    stdin = path == "/dev/stdin" or path.startswith(("/dev/fd/", "/proc/self/fd/"))
+    if not suffix and (stdin or (binary is not None and not _regular(binary))):
         return Format.CSV
-    if not suffix and (path == "/dev/stdin" or path.startswith(("/dev/fd/", "/proc/self/fd/"))):
-        return Format.CSV  # stdin by its name, redirected from a file (`< list.csv`: a trial)
     if suffix in OTHER_SPREADSHEETS:
         raise InputError(
             N_(
