@@ -152,19 +152,18 @@ def stated_horizons(rules_path: str) -> dict[str, dict[str, str]]:
     """The horizons the rules file `rules_path` states, by platform, as a release records
     them: the last day (`through`), `as_of`, and `end`, the first instant past the last
     day in the file's zone (the furthest where a platform has several)."""
-    from datetime import datetime
-
     from ..rules import read_files
 
-    horizon: dict[str, dict[str, str]] = {}
+    furthest: dict = {}
     for h in read_files([rules_path]).catalog.stated_horizons:
-        if h.file == rules_path:
-            known = horizon.get(h.platform)
-            if known is None or h.end > datetime.fromisoformat(known["end"]):
-                horizon[h.platform] = {"as_of": h.as_of.isoformat(),
-                                       "through": h.through.isoformat(),
-                                       "end": h.end.isoformat()}  # fmt: skip
-    return horizon
+        known = furthest.get(h.platform)
+        if h.file == rules_path and (known is None or h.end > known.end):
+            furthest[h.platform] = h
+    return {
+        platform: {"as_of": h.as_of.isoformat(), "through": h.through.isoformat(),
+                   "end": h.end.isoformat()}
+        for platform, h in furthest.items()
+    }  # fmt: skip
 
 
 class NotRegular(OSError):
