@@ -20,10 +20,13 @@ so). A line that is not stops pass 2; the file then takes the way of cells.
 
 Where such a file's cells that decide are names and days a Prediction knows (predict.py: its
 answers known before the file is read), nothing is grouped by cells or decided per
-combination either (_predicted): pass 1 counts the lines by the number of their answers' set,
-which SQL finds from the names' classes and the day's step (_named, _known_set), and pass 2
-writes them. A line it does not know is counted apart in pass 1 (the lines are then grouped
-as above), and stops pass 2.
+combination either (_predicted): pass 1 numbers each line by its answers' set, which SQL
+finds from the names' classes and the day's step (_named, _known_set), and tests it, into a
+table in the file's order (a few bytes a line); pass 2 reads the lines again beside the
+table's rows (a POSITIONAL JOIN) and writes each with its answers' cells, nothing looked up
+or tested again. A line it does not know, or not to write as it is, is counted apart in
+pass 1 (the lines are then grouped as above); a line that is not the one pass 1 read in its
+place stops pass 2.
 
 It takes only what it reads exactly as Python's csv module does: refusal() says why not
 before anything is read (stdin, a pipe or a device, another encoding or format), and
@@ -621,20 +624,21 @@ def _each_answer(plan: _Plan | _Sets, cells: str, numbered: str) -> str:
     return f"SELECT {cells}, unnest([{lists}][_s + 1]) AS a FROM ({numbered})"
 
 
-def _in_order(con, copy: str) -> None:
-    """Unsupported unless DuckDB plans the COPY `copy` as its order-keeping write (a batch
-    copy: each thread's rows written in the order they were read). preserve_insertion_order
-    alone does not hold where the plan has a join — an IN list of five texts became one, and
-    a million-row file came out shuffled — so the plan itself is asked."""
-    plan = con.execute("EXPLAIN (FORMAT json) " + copy).fetchall()
+def _in_order(con, statement: str, *kinds: str) -> None:
+    """Unsupported unless DuckDB plans `statement` as one of `kinds` (default: its
+    order-keeping write, a batch copy: each thread's rows written in the order they were
+    read). preserve_insertion_order alone does not hold where the plan has a join — an IN
+    list of five texts became one, and a million-row file came out shuffled — so the plan
+    itself is asked."""
+    plan = con.execute("EXPLAIN (FORMAT json) " + statement).fetchall()
     with contextlib.suppress(ValueError, LookupError, TypeError, AttributeError):
-        if json.loads(plan[0][1])[0]["name"] == "BATCH_COPY_TO_FILE":
+        if json.loads(plan[0][1])[0]["name"] in (kinds or ("BATCH_COPY_TO_FILE",)):
             return
     raise Unsupported(N_("DuckDB would not write the rows in their order"))
 
 
 def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
-          ask: _Lines | None = None, keyed=None, later: bool = False):  # fmt: skip
+          ask: _Lines | None = None):  # fmt: skip
     """The file's Shape where DuckDB's own reading proves it plain with no line break in a
     cell (csvshape.flat: each line a plain record by a regular expression, its line ends
     counted here meanwhile): a pass over the file's lines, in DuckDB's threads. None where
@@ -646,23 +650,10 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     the first; ask.groups are then the groups — (cells…, lines) — unless there are too many.
     Where a line is not, or the write is not made, the caller proves the Shape again
     without `ask`. (The test of each line costs a fifth of a pass: made in the write, it is
-    made once.) `keyed(split)` (with `ask`): SQL, the lines of `split` (each with its cells
-    `s`) with the keys they are grouped by, k0…, and how many; default: the cells that
-    decide, as they are. `later` (with `ask`): the line ends are counted after the pass,
-    while the caller's write runs (DuckDB's write leaves a core idle part of the time, its
-    grouping none), and a function is returned that gives the Shape once they are; the
-    groups are set whatever it will be."""
+    made once.)"""
     import duckdb
 
-    found: list[csvshape.Ends] = []
-
-    def count() -> None:
-        with contextlib.suppress(OSError), open(location, "rb", buffering=0) as f:
-            found.append(csvshape.ends(f.readinto))
-
-    counting = threading.Thread(target=count, name="linkcheck-line-ends", daemon=True)
-    if not later:
-        counting.start()
+    counting = _LineEnds(location)
     pattern = _literal(csvshape.record_pattern(delimiter, width))
     reader = _lines(location)
     shape_sql = (
@@ -674,14 +665,11 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
         query = f"SELECT {shape_sql.format(unmatched=unmatched)} FROM {reader}"
     else:  # no line matched: each is one to write as it is, or the Shape is proven again
         split = f"SELECT line, string_split(line, {_literal(delimiter)}) AS s FROM {reader}"
-        if keyed is None:
-            cells = ", ".join(f"s[{i + 1}] AS k{n}" for n, i in enumerate(ask.used))
-            grouped, many = f"SELECT line, {cells} FROM ({split})", len(ask.used)
-        else:
-            grouped, many = keyed(split)
-        keys = ", ".join(f"k{i}" for i in range(many))
+        cells = ", ".join(f"s[{i + 1}] AS k{n}" for n, i in enumerate(ask.used))
+        keys = ", ".join(f"k{i}" for i in range(len(ask.used)))
         query = (
-            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(unmatched='0')} FROM ({grouped}) "
+            f"SELECT GROUPING(k0), {keys}, {shape_sql.format(unmatched='0')} "
+            f"FROM (SELECT line, {cells} FROM ({split})) "
             f"GROUP BY GROUPING SETS (({keys}), ()) ORDER BY 1 DESC"
         )
     try:
@@ -691,40 +679,51 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
             raise
         return None
     finally:
-        if not later:
-            counting.join()
-    if not read or not (found or later):
+        ends = counting.result()
+    if not read or ends is None:
         return None
     if ask is None:
         lines, size, longest, unmatched, empty = read[0]
-        return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
+        return csvshape.flat(ends, lines, size, longest, unmatched, empty, width)
     total, groups = read[0], read[1:]
     lines, size, longest, unmatched, empty = total[-5:]
-
-    def proven() -> csvshape.Shape | None:
-        if later:
-            counting.join()
-        if not found:
-            return None
-        return csvshape.flat(found[0], lines, size, longest, unmatched, empty, width)
-
-    if later:
-        counting.start()
-    shape = None if later else proven()
-    if (later or shape is not None) and len(groups) > MAX_COMBINATIONS:
+    shape = csvshape.flat(ends, lines, size, longest, unmatched, empty, width)
+    if shape is None:
+        return None
+    if len(groups) > MAX_COMBINATIONS:
         raise _too_many()  # the cells' way would group them again, to say so
-    if later or shape is not None:
-        first = con.execute(  # the first line (the header): the write skips it
-            f"SELECT line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)}) "
-            f"FROM {reader} LIMIT 1"
-        ).fetchone()  # fmt: skip
-        if first and first[0]:
-            # an empty line (NULL) has no cells: counted apart, as the Shape's empty ones; a
-            # line short of a cell that decides has none there (NULL) either, and is not one
-            # to write as it is (the write's test of each line finds it)
-            many = len(total) - 6
-            ask.groups = [g[1:] for g in groups if None not in g[1 : 1 + many]]
-    return proven if later else shape
+    first = con.execute(  # the first line (the header): the write skips it
+        f"SELECT line IS NULL OR regexp_full_match(line, {_literal(ask.pattern)}) "
+        f"FROM {reader} LIMIT 1"
+    ).fetchone()  # fmt: skip
+    if first and first[0]:
+        # an empty line (NULL) has no cells: counted apart, as the Shape's empty ones; a
+        # line short of a cell that decides has none there (NULL) either, and is not one
+        # to write as it is (the write's test of each line finds it)
+        many = len(total) - 6
+        ask.groups = [g[1:] for g in groups if None not in g[1 : 1 + many]]
+    return shape
+
+
+class _LineEnds:
+    """csvshape.ends of the file at `location`, counted in a thread beside DuckDB's work
+    from the moment it is made."""
+
+    def __init__(self, location: str) -> None:
+        self._found: list[csvshape.Ends] = []
+        self._thread = threading.Thread(
+            target=self._count, args=(location,), name="linkcheck-line-ends", daemon=True
+        )
+        self._thread.start()
+
+    def _count(self, location: str) -> None:
+        with contextlib.suppress(OSError), open(location, "rb", buffering=0) as f:
+            self._found.append(csvshape.ends(f.readinto))
+
+    def result(self) -> csvshape.Ends | None:
+        """The counts, once made; None where the file could not be read."""
+        self._thread.join()
+        return self._found[0] if self._found else None
 
 
 def _lines(location: str, skip: int = 0) -> str:
@@ -802,71 +801,128 @@ _START = 1 << 16  # bytes of a file Lines.at_start looks at
 
 def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: list[str],
                caught: list[int], target: str | _Own):  # fmt: skip
-    """_checked_lines for a file whose rows' answers `prediction` knows before it is read:
-    pass 1 counts the lines by their answers' set (and proves the Shape, as _flat does),
-    pass 2 writes them — no combination of cells is grouped, fetched or decided. (Shape or
-    None, (the counts, the rows read) or None): None where a row is not one it knows, or
-    a line not one to write as it is; the caller then takes the way that groups the lines
-    (a line not known costs a pass; the first block's rows are known, Lines.foreseen)."""
-    if not _name_types(con, prediction):
-        return None, None
-
-    def keyed(split: str) -> tuple[str, int]:
-        known = _known_set(prediction, _named(prediction, split), "-1", exact=False)
-        return f"SELECT line, _s AS k0 FROM ({known})", 1
-
-    proven = _flat(con, location, ask.delimiter, len(header), caught, ask, keyed, later=True)
-    if proven is None:
-        return None, None
-    if ask.groups is None:
-        return proven(), None
-    shape, got = _foreseen_write(con, location, ask, prediction, header, target, proven)
-    if got is None and isinstance(target, _Own):
-        target.restore()
-    return shape, got
-
-
-def _foreseen_write(con, location: str, ask: _Lines, prediction: Prediction,
-                    header: list[str], target: str | _Own, proven):  # fmt: skip
-    """_predicted's write, after its pass 1 (ask.groups: the lines of each set, -1 for the
-    lines not known); (the Shape `proven()` gives or None, (the counts, the rows) or
-    None)."""
-    rows = {n: lines for n, lines, *_ in ask.groups or ()}
-    header_set = prediction.set_of(header)  # the header is the first line, read as one
-    first = -1 if header_set is None else header_set
-    rows[first] = rows.get(first, 0) - 1
-    if rows.pop(-1, 0):
-        return proven(), None  # a row not known (after the first block)
-    counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
-    due = 0
-    for n, lines in rows.items():
-        for answer in prediction.sets[n]:
-            counts[prediction.verdicts[answer]] += lines
-        due += lines * len(prediction.sets[n])
-    ends = [_appended(cells, ask.delimiter) for cells in prediction.answers]
-    if any(c in end for end in ends for c in "\x01\r\n"):  # not a line's end: cells, then
-        return proven(), None
+    """_checked_lines for a file whose rows' answers `prediction` knows before it is read,
+    in two passes and no combination of cells grouped, fetched or decided. Pass 1
+    (_numbered) numbers each line after the first by its answers' set into a table, in the
+    file's order; pass 2 reads the lines again and writes each with its answers' cells, the
+    table's row beside it (a POSITIONAL JOIN: no line taken apart, looked up or tested
+    again). (Shape or None, (the counts, the rows read) or None): None where a line is not
+    one it knows, or not one to write as it is — the caller then takes the way that groups
+    the lines (a line not known costs a pass; the first block's rows are known,
+    Lines.foreseen)."""
     import duckdb
 
-    def numbered_of(split: str, conditions: str) -> str:
-        named = _named(prediction, f"SELECT * FROM ({split}) WHERE {conditions}")
-        return _known_set(prediction, named, _unfit(), set(rows))
-
-    # the sets no row has left out: most often each set a row has is one answer, picked
-    occurring = _Sets([one if n in rows else () for n, one in enumerate(prediction.sets)])
-    try:
-        written = _write_lines(con, occurring, numbered_of, False, location, ask, ends, target)
-    except duckdb.InvalidInputException as exc:
-        if _UNFIT not in str(exc):
-            raise
-        return proven(), None  # the file changed since pass 1, most likely
-    shape = proven()
-    if shape is None:  # the lines are not the file's records: the write is not its answer
+    if not _name_types(con, prediction):
         return None, None
-    if written != due:
-        raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
-                          rows=f"{written:,}", due=f"{due:,}")  # fmt: skip
-    return shape, ({**counts, "skipped": 0}, sum(rows.values()))
+    try:
+        found = _numbered(con, location, ask, prediction)
+        if found is None:
+            return None, None
+        rows, lines, size, longest, empty = found
+        if -1 in rows or -2 in rows:
+            return None, None  # a line not known, or not one to write as it is
+        counts = dict.fromkeys(("allowed", "denied", "unknown", "error"), 0)
+        due = 0
+        for n, many in rows.items():
+            for answer in prediction.sets[n]:
+                counts[prediction.verdicts[answer]] += many
+            due += many * len(prediction.sets[n])
+        ends = [_appended(cells, ask.delimiter) for cells in prediction.answers]
+        if any(c in end for end in ends for c in "\x01\r\n"):  # not a line's end: cells
+            return None, None
+        # the sets no row has left out: most often each set a row has is one answer, picked
+        occurring = _Sets([one if n in rows else () for n, one in enumerate(prediction.sets)])
+        counting = _LineEnds(location)  # beside the write, which leaves a core idle
+        try:
+            written = _positional_write(con, location, ask, occurring, ends, target)
+        except duckdb.InvalidInputException as exc:
+            if _MISALIGNED not in str(exc):
+                raise
+            counting.result()
+            if isinstance(target, _Own):
+                target.restore()
+            return None, None  # the file changed since pass 1, most likely
+        found_ends = counting.result()
+        shape = None if found_ends is None else csvshape.flat(
+            found_ends, lines, size, longest, 0, empty, len(header)
+        )  # fmt: skip
+        if shape is None:  # the lines are not the file's records: the write is not its answer
+            if isinstance(target, _Own):
+                target.restore()
+            return None, None
+        if written != due:
+            raise Unsupported(N_("DuckDB wrote {rows} rows where {due} were due"),
+                              rows=f"{written:,}", due=f"{due:,}")  # fmt: skip
+        return shape, ({**counts, "skipped": 0}, sum(rows.values()))
+    finally:  # a connection DuckDB gave up on keeps its error, not this one's
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS {_NUMBERED}")
+
+
+# the table pass 1 of the foreseen way numbers the lines after the first into (_numbered):
+# s, the number of a line's answers' set (-1: a line not known, -2: not one to write as it
+# is, NULL: an empty line), n, its length in bytes, and h, DuckDB's hash of it
+_NUMBERED = "linkcheck_lines"
+
+
+def _numbered(con, location: str, ask: _Lines, prediction: Prediction):
+    """Pass 1 of the foreseen way: the table _NUMBERED, a row a line after the first, in
+    the file's order (DuckDB's plan is asked: its order-keeping batch insert) — each line's
+    set found in SQL from its names' classes and its day's step (_named, _known_set), and
+    tested as one to write as it is (_Lines: the test made once, in the pass of both
+    cores). ({set: lines}, and the lines, bytes, longest and empty lines of the file as
+    _flat counts them for csvshape.flat), or None where the first line (the header) is
+    empty or not one to write as it is."""
+    fits = f"regexp_full_match(line, {_literal(ask.pattern)})"
+    first = con.execute(f"SELECT strlen(line), {fits} FROM {_lines(location)} LIMIT 1").fetchone()
+    if not first or first[0] is None or not first[1]:
+        return None
+    split = (f"SELECT line, string_split(line, {_literal(ask.delimiter)}) AS s "
+             f"FROM {_lines(location, 1)}")  # fmt: skip
+    known = _known_set(prediction, _named(prediction, split), "-1")
+    create = (
+        f"CREATE TEMP TABLE {_NUMBERED} AS SELECT CASE WHEN {fits} THEN _s "
+        f"WHEN line IS NOT NULL THEN -2 END::INTEGER AS s, strlen(line)::INTEGER AS n, "
+        f"hash(line) AS h FROM ({known})"
+    )
+    _in_order(con, create, "BATCH_CREATE_TABLE_AS")
+    con.execute(create)
+    found = con.execute(
+        f"SELECT GROUPING(s), s, count(*), coalesce(sum(n), 0), coalesce(max(n), 0), "
+        f"count(*) FILTER (WHERE n IS NULL) FROM {_NUMBERED} GROUP BY GROUPING SETS ((s), ()) "
+        "ORDER BY 1 DESC"
+    ).fetchall()  # fmt: skip
+    _, _, lines, size, longest, empty = found[0]
+    rows = {s: many for _, s, many, *_ in found[1:] if s is not None}
+    return rows, lines + 1, size + first[0], max(longest, first[0]), empty
+
+
+def _positional_write(con, location: str, ask: _Lines, occurring: _Sets, ends: list[str],
+                      target: str | _Own) -> int:  # fmt: skip
+    """Pass 2 of the foreseen way: each line after the first that is not empty, with its
+    answers' cells (`ends`, by the answer's number) appended, written to `target` (as
+    _write_lines writes) — its set the one pass 1 numbered it with, _NUMBERED's row in the
+    line's place; the lines written. A line whose hash is not its row's (the file changed
+    since pass 1, where that was not seen) stops the write. One thread reads the POSITIONAL
+    JOIN and writes: the rows in the order read."""
+    numbered = (
+        f"SELECT CASE WHEN hash(line) = h THEN line ELSE error({_literal(_MISALIGNED)}) END "
+        f"AS line, s AS _s FROM {_lines(location, 1)} POSITIONAL JOIN {_NUMBERED} "
+        "WHERE line IS NOT NULL"
+    )
+    import duckdb
+
+    con.execute("SET threads = 1")
+    try:
+        return _copy_lines(con, _each_answer(occurring, "line", numbered), ends, ask.delimiter,
+                           target, "BATCH_COPY_TO_FILE", "COPY_TO_FILE")  # fmt: skip
+    finally:  # a connection DuckDB gave up on keeps its error, not this one's
+        with contextlib.suppress(duckdb.Error):
+            con.execute("RESET threads")
+
+
+# the error a line that is not the one pass 1 read in its place stops the write with
+_MISALIGNED = "linkcheck: a line pass 1 did not read in its place"
 
 
 class _Sets(NamedTuple):
@@ -903,32 +959,24 @@ def _named(prediction: Prediction, split: str) -> str:
     return f"SELECT line, {key} AS _k, {day} FROM ({split})"
 
 
-def _known_set(prediction: Prediction, named: str, otherwise: str,
-               counted: set[int] | None = None, exact: bool = True) -> str:  # fmt: skip
+def _known_set(prediction: Prediction, named: str, otherwise: str) -> str:
     """SQL: the lines of `named` (_named) with _s, the number of a line's answers' set from
-    its _k, _x and _y, or `otherwise` (SQL) for a line not known (the line NULL: NULL; with
-    `counted`, a line whose set is not among them too): the table's item at the classes'
-    combination and the day's step — the step by comparing the day's text (YYYY-MM-DD) with
-    the days at which an answer changes, where the day is one (_x's separators alike, _y its
-    own text as a DATE, in FIRST_DAY…LAST_DAY: what read_day reads).
-
-    Not `exact` (pass 1, which counts): a day is ten characters of that shape, not cast to a
-    DATE and back (a seventh of the pass). A line it numbers that is no day (2023-02-29) is
-    one the exact write finds not known, and stops at; every line the write passes is
-    numbered alike by both — so counts taken so are the counts of any write that ends."""
-    items = prediction.table
-    if counted is not None:  # the write: a set pass 1 did not count is a line not known
-        items = [n if n in counted else -1 for n in items]
-    table = "[" + ", ".join(map(str, items)) + "]"
+    its _k, _x and _y, or `otherwise` (SQL) for a line not known (the line NULL: NULL): the
+    table's item at the classes' combination and the day's step — the step by comparing the
+    day's text (YYYY-MM-DD) with the days at which an answer changes, where the day is one
+    (_x's separators alike, _y its own text as a DATE, in FIRST_DAY…LAST_DAY: what read_day
+    reads)."""
+    table = "[" + ", ".join(map(str, prediction.table)) + "]"
     steps = len(prediction.days) + 1
     if prediction.date_at is None:
         found = f"{table}[_k + 1]"
     else:
         # DuckDB writes a DATE back as YYYY-MM-DD for the years 1000 to 9999 only (a fifth
         # digit, ' (BC)' after it): ten characters that are that text are a day read_day reads
-        day = f"strlen(_y) = 10 AND _x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())}"
-        if exact:
-            day += " AND CAST(try_cast(_y AS DATE) AS VARCHAR) = _y"
+        day = (
+            f"strlen(_y) = 10 AND _x[5] = _x[8] AND _y >= {_literal(FIRST_DAY.isoformat())} "
+            "AND CAST(try_cast(_y AS DATE) AS VARCHAR) = _y"
+        )
         ladder = " ".join(
             f"WHEN _y >= {_literal(d.isoformat())} THEN {len(prediction.days) - i}"
             for i, d in enumerate(reversed(prediction.days))
@@ -1027,19 +1075,48 @@ def _write_lines(con, plan: _Plan | _Sets, numbered_of, blank: bool, location: s
     if blank:
         conditions += f" AND NOT regexp_full_match(line, {_literal(ask.blank)})"
     inner = _each_answer(plan, "line", numbered_of(split, conditions))
-    appended = "[" + ", ".join(_text(e) for e in ends) + "]"
-    # the output file's own header is the one column's name: DuckDB writes it as it is
-    name, header, path = (
-        (_quote(target.header), "true", target.location)
-        if isinstance(target, _Own) else ("line", "false", target)
-    )  # fmt: skip
+    return _copy_lines(con, inner, ends, ask.delimiter, target)
+
+
+def _copy_lines(con, inner: str, ends: list[str], delimiter: str, target: str | _Own,
+                *kinds: str) -> int:  # fmt: skip
+    """Write each row of `inner` (SQL: a line, and `a`, its answer's number from 1), the
+    line and the answer's cells (`ends`, each starting with the `delimiter`), to `target` —
+    to the output file itself after its header, where it is one (_Own) — in order
+    (_in_order: its plan one of `kinds`); the lines written. The line and its answer's cells
+    after the delimiter are two columns DuckDB writes as they are, the delimiter between
+    them (a tenth of the write less than one text joined from them first)."""
+    if isinstance(target, _Own):  # its header is the columns' names, joined
+        path, header, title = target.location, "true", target.header
+        names = _names(title, delimiter)
+    else:
+        path, header, title, names = target, "false", "line", ("line", "rest")
+    if names is not None:
+        rests = "[" + ", ".join(_text(e[len(delimiter) :]) for e in ends) + "]"
+        columns = f"line AS {_quote(names[0])}, {rests}[a] AS {_quote(names[1])}"
+    else:  # a header that is no two names DuckDB writes as they are: one column
+        appended = "[" + ", ".join(_text(e) for e in ends) + "]"
+        columns, delimiter = f"line || {appended}[a] AS {_quote(title)}", "\x01"
     copy = (
-        f"COPY (SELECT line || {appended}[a] AS {name} FROM ({inner})) TO {_literal(path)} "
-        f"(FORMAT csv, HEADER {header}, DELIMITER '\x01', QUOTE '', ESCAPE '', "
-        "NEW_LINE '\\r\\n', COMMENT '', USE_TMP_FILE false)"
+        f"COPY (SELECT {columns} FROM ({inner})) TO {_literal(path)} "
+        f"(FORMAT csv, HEADER {header}, DELIMITER {_literal(delimiter)}, QUOTE '', "
+        "ESCAPE '', NEW_LINE '\\r\\n', COMMENT '', USE_TMP_FILE false)"
     )
-    _in_order(con, copy)
+    _in_order(con, copy, *kinds)
     return con.execute(copy).fetchone()[0]
+
+
+def _names(header: str, delimiter: str) -> tuple[str, str] | None:
+    """Two column names DuckDB writes as the text `header` (joined by the `delimiter`):
+    neither empty, nor one DuckDB takes for the other (it renames a second 'a' or 'A' to
+    'a_1'); None where there are none."""
+    at = header.find(delimiter)
+    while at >= 0:
+        one, two = header[:at], header[at + len(delimiter) :]
+        if one and two and one.casefold() != two.casefold():
+            return one, two
+        at = header.find(delimiter, at + 1)
+    return None
 
 
 def _unfit() -> str:
