@@ -463,3 +463,48 @@ def test_pass_1_numbers_the_lines_in_a_table_only_in_their_order(tmp_path):
     con.execute("SET preserve_insertion_order = false")
     with pytest.raises(columnar.Unsupported):
         columnar._in_order(con, create, "BATCH_CREATE_TABLE_AS")
+
+
+@pytest.mark.parametrize(
+    "first",
+    ['"sku","source","surface","date","title"\r\n',  # quoted as no csv.writer quotes it
+     "sku,source,surface,date,=title\r\n",  # a cell that starts like a formula
+     "\r\n"],  # no header: an empty first line
+    ids=["quoted", "formula", "empty"],
+)  # fmt: skip
+def test_a_first_line_not_written_as_it_is_is_not_answered_as_foreseen(
+    run, tmp_path, bundled, monkeypatch, first
+):
+    """Pass 1 numbers the first line (the header) with the rest, and tests it alike: a
+    header not to write as it is, or none, is not answered as foreseen (the other ways
+    answer it) — the Python engine's bytes."""
+    header = HEADERS["source-surface-date"]
+    body = _write(tmp_path / "body.csv", header, _known_rows(bundled, header, 3000, 2))
+    path = tmp_path / "head.csv"
+    with open(body, "rb") as f:
+        path.write_bytes(first.encode() + f.read().split(b"\r\n", 1)[1])
+    writes = _spied(monkeypatch, "_positional_write")
+    python, duckdb = _both(run, str(path))
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.exit_code == python.exit_code
+    assert not writes
+
+
+def test_a_foreseen_checklist_with_empty_lines_is_the_python_engines_bytes(
+    run, tmp_path, bundled, foreseen_only
+):
+    """Empty lines after the header: skipped as the Python engine skips them (its count of
+    skipped rows too), each still a row of pass 1's table, so that the lines after it are
+    paired with their own."""
+    header = HEADERS["source-surface-date"]
+    body = _write(tmp_path / "body.csv", header, _known_rows(bundled, header, 3000, 4))
+    path = tmp_path / "gaps.csv"
+    with open(body, "rb") as f:
+        lines = f.read().split(b"\r\n")
+    for at in (1, 2, 1500, 2999):
+        lines[at] = b""
+    path.write_bytes(b"\r\n".join(lines))
+    python, duckdb = _both(run, str(path))
+    assert duckdb.stdout_bytes == python.stdout_bytes
+    assert duckdb.stderr == python.stderr
+    assert "(4 empty rows skipped)" in python.stderr

@@ -859,26 +859,23 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
             con.execute(f"DROP TABLE IF EXISTS {_NUMBERED}")
 
 
-# the table pass 1 of the foreseen way numbers the lines after the first into (_numbered):
+# the table pass 1 of the foreseen way numbers the lines into (_numbered):
 # s, the number of a line's answers' set (-1: a line not known, -2: not one to write as it
 # is, NULL: an empty line), n, its length in bytes, and h, DuckDB's hash of it
 _NUMBERED = "linkcheck_lines"
 
 
 def _numbered(con, location: str, ask: _Lines, prediction: Prediction):
-    """Pass 1 of the foreseen way: the table _NUMBERED, a row a line after the first, in
-    the file's order (DuckDB's plan is asked: its order-keeping batch insert) — each line's
-    set found in SQL from its names' classes and its day's step (_named, _known_set), and
-    tested as one to write as it is (_Lines: the test made once, in the pass of both
-    cores). ({set: lines}, and the lines, bytes, longest and empty lines of the file as
-    _flat counts them for csvshape.flat), or None where the first line (the header) is
-    empty or not one to write as it is."""
+    """Pass 1 of the foreseen way: the table _NUMBERED, a row a line, in the file's order
+    (DuckDB's plan is asked: its order-keeping batch insert) — each line's set found in SQL
+    from its names' classes and its day's step (_named, _known_set), and tested as one to
+    write as it is (_Lines: the test made once, in the pass of both cores). ({set: lines
+    after the first}, and the lines, bytes, longest and empty lines of the file as _flat
+    counts them for csvshape.flat), or None where the first line (the header) is empty or
+    not one to write as it is."""
     fits = f"regexp_full_match(line, {_literal(ask.pattern)})"
-    first = con.execute(f"SELECT strlen(line), {fits} FROM {_lines(location)} LIMIT 1").fetchone()
-    if not first or first[0] is None or not first[1]:
-        return None
     split = (f"SELECT line, string_split(line, {_literal(ask.delimiter)}) AS s "
-             f"FROM {_lines(location, 1)}")  # fmt: skip
+             f"FROM {_lines(location)}")  # fmt: skip
     known = _known_set(prediction, _named(prediction, split), "-1")
     create = (
         f"CREATE TEMP TABLE {_NUMBERED} AS SELECT CASE WHEN {fits} THEN _s "
@@ -887,6 +884,9 @@ def _numbered(con, location: str, ask: _Lines, prediction: Prediction):
     )
     _in_order(con, create, "BATCH_CREATE_TABLE_AS")
     con.execute(create)
+    head = con.execute(f"SELECT s, n FROM {_NUMBERED} LIMIT 1").fetchone()
+    if head is None or head[1] is None or head[0] == -2:
+        return None
     found = con.execute(
         f"SELECT GROUPING(s), s, count(*), coalesce(sum(n), 0), coalesce(max(n), 0), "
         f"count(*) FILTER (WHERE n IS NULL) FROM {_NUMBERED} GROUP BY GROUPING SETS ((s), ()) "
@@ -894,7 +894,10 @@ def _numbered(con, location: str, ask: _Lines, prediction: Prediction):
     ).fetchall()  # fmt: skip
     _, _, lines, size, longest, empty = found[0]
     rows = {s: many for _, s, many, *_ in found[1:] if s is not None}
-    return rows, lines + 1, size + first[0], max(longest, first[0]), empty
+    rows[head[0]] -= 1  # the header is no row
+    if not rows[head[0]]:
+        del rows[head[0]]
+    return rows, lines, size, longest, empty
 
 
 def _positional_write(con, location: str, ask: _Lines, occurring: _Sets, ends: list[str],
@@ -907,8 +910,8 @@ def _positional_write(con, location: str, ask: _Lines, occurring: _Sets, ends: l
     JOIN and writes: the rows in the order read."""
     numbered = (
         f"SELECT CASE WHEN hash(line) = h THEN line ELSE error({_literal(_MISALIGNED)}) END "
-        f"AS line, s AS _s FROM {_lines(location, 1)} POSITIONAL JOIN {_NUMBERED} "
-        "WHERE line IS NOT NULL"
+        f"AS line, s AS _s FROM {_lines(location, 1)} POSITIONAL JOIN "
+        f"(SELECT s, h FROM {_NUMBERED} OFFSET 1) WHERE line IS NOT NULL"
     )
     import duckdb
 
