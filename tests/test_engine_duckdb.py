@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import re
 import shlex
@@ -1005,15 +1006,21 @@ def test_a_duckdb_error_before_the_file_is_read_goes_to_the_python_engine(run, t
 
 
 def test_line_ends_that_cannot_be_counted_leave_the_proof_to_the_scan(monkeypatch):
-    """The line ends are counted by reading the file again; where that read fails, nothing
-    is proven (the scan decides, or the run falls back): never a Shape without the counts."""
-    from linkcheck.batch import csvshape
+    """The line ends are counted by reading the file again (in a child process, else here);
+    where that read fails, nothing is proven (the scan decides, or the run falls back):
+    never a Shape without the counts."""
+    from linkcheck.batch import columnar, csvshape
 
     def unreadable(read):
         raise OSError("gone")
 
     assert _flat(b"a,b\nx,y\n", 2) == csvshape.Shape(b"\n", 1, False)
     monkeypatch.setattr(csvshape, "ends", unreadable)
+    monkeypatch.setattr(columnar, "_child", lambda *args: None)  # no child: counted here
+    assert _flat(b"a,b\nx,y\n", 2) is None
+    silent = [sys.executable, "-c", "pass"]  # a child that says nothing: counted here too
+    monkeypatch.setattr(columnar, "_child",
+                        lambda *args: subprocess.Popen(silent, stdout=subprocess.PIPE))  # fmt: skip
     assert _flat(b"a,b\nx,y\n", 2) is None
 
 
@@ -1439,3 +1446,29 @@ def test_an_error_naming_another_descriptor_is_not_the_outputs():
     assert own.named(OSError('Cannot open file "/proc/self/fd/3": denied'))
     assert own.named(OSError('Could not write file \\"/proc/self/fd/3\\"'))
     assert not own.named(OSError('Cannot open file "/proc/self/fd/31": denied'))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"a,b\r\nx,y\r\n", b"\xef\xbb\xbfa,b\nx,y", b"a,b\r\nx\ry\n", b""],
+    ids=["crlf", "bom-lf-no-end", "lone-cr", "empty"],
+)
+def test_the_line_ends_are_counted_in_a_child_as_here(tmp_path, data):
+    """The line ends the DuckDB engine's proof needs are counted by a child process (a
+    thread of this one held the GIL DuckDB's client thread takes, and slowed the write):
+    what it says is what csvshape.ends counts here — the child's own work, not this
+    process's count after a child that failed."""
+    from linkcheck.batch import columnar, csvshape
+
+    path = tmp_path / "lines.csv"
+    path.write_bytes(data)
+    child = columnar._child(str(path))
+    assert child is not None
+    out, _ = child.communicate()
+    assert child.returncode == 0
+    with open(path, "rb", buffering=0) as f:
+        here = csvshape.ends(f.readinto)
+    said = json.loads(out)["ends"]
+    assert said == [here.size, here.lf, here.crlf, here.bom, here.last, here.first]
+    counted = columnar._LineEnds(str(path))
+    assert counted.result() == here

@@ -1,6 +1,6 @@
 """`batch --engine duckdb`: the same checklist, answered by DuckDB (an optional extra).
 
-Two passes over the file, nothing materialised. Pass 1: DuckDB reads the CSV/TSV (every
+Two passes over the file, no cell held in memory. Pass 1: DuckDB reads the CSV/TSV (every
 column as text) and groups the rows by the cells that decide (source, url, surface, date,
 platform); Python answers each distinct combination once with the Checker's own decide()
 (the Python path's code) and numbers the distinct sets of answers. Pass 2: DuckDB reads the
@@ -675,11 +675,14 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
     try:
         read = con.execute(query).fetchmany(MAX_COMBINATIONS + 2)
     except duckdb.Error:
+        counting.close()
         if caught:
             raise
         return None
-    finally:
-        ends = counting.result()
+    except BaseException:  # Ctrl-C: the count is not wanted
+        counting.close()
+        raise
+    ends = counting.result()
     if not read or ends is None:
         return None
     if ask is None:
@@ -706,24 +709,49 @@ def _flat(con, location: str, delimiter: str, width: int, caught: list[int],
 
 
 class _LineEnds:
-    """csvshape.ends of the file at `location`, counted in a thread beside DuckDB's work
-    from the moment it is made."""
+    """csvshape.ends of the file at `location`, counted beside DuckDB's work from the moment
+    it is made: in a child process (in a thread of this one it held the GIL that DuckDB's
+    client thread takes between its tasks, and slowed a one-thread write by a fifth), or, where
+    none can be started or it fails, in a thread."""
 
     def __init__(self, location: str) -> None:
+        self._location = location
         self._found: list[csvshape.Ends] = []
-        self._thread = threading.Thread(
-            target=self._count, args=(location,), name="linkcheck-line-ends", daemon=True
-        )
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        self._proc = _child(location)
+        if self._proc is None:
+            self._thread = threading.Thread(target=self._count, name="linkcheck-line-ends",
+                                            daemon=True)  # fmt: skip
+            self._thread.start()
 
-    def _count(self, location: str) -> None:
-        with contextlib.suppress(OSError), open(location, "rb", buffering=0) as f:
+    def _count(self) -> None:
+        with contextlib.suppress(OSError), open(self._location, "rb", buffering=0) as f:
             self._found.append(csvshape.ends(f.readinto))
 
     def result(self) -> csvshape.Ends | None:
         """The counts, once made; None where the file could not be read."""
-        self._thread.join()
+        if self._proc is not None:
+            out, _ = self._proc.communicate()
+            self._proc = None
+            with contextlib.suppress(ValueError, LookupError, TypeError):
+                size, lf, crlf, bom, last, first = json.loads(out or b"null")["ends"]
+                self._found.append(csvshape.Ends(int(size), int(lf), int(crlf), bool(bom),
+                                                 int(last), int(first)))  # fmt: skip
+            if not self._found:  # a child that failed: counted here
+                self._count()
+        if self._thread is not None:
+            self._thread.join()
         return self._found[0] if self._found else None
+
+    def close(self) -> None:
+        """Stop a count whose result is not wanted (the run ends early)."""
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.communicate()
+            self._proc = None
+        if self._thread is not None:
+            self._thread.join()
 
 
 def _lines(location: str, skip: int = 0) -> str:
@@ -832,16 +860,19 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
             return None, None
         # the sets no row has left out: most often each set a row has is one answer, picked
         occurring = _Sets([one if n in rows else () for n, one in enumerate(prediction.sets)])
-        counting = _LineEnds(location)  # beside the write, which leaves a core idle
+        counting = _LineEnds(location)  # beside the write, which uses one core
         try:
             written = _positional_write(con, location, ask, occurring, ends, target)
         except duckdb.InvalidInputException as exc:
+            counting.close()
             if _MISALIGNED not in str(exc):
                 raise
-            counting.result()
             if isinstance(target, _Own):
                 target.restore()
             return None, None  # the file changed since pass 1, most likely
+        except BaseException:  # Ctrl-C, an error: the count is not wanted
+            counting.close()
+            raise
         found_ends = counting.result()
         shape = None if found_ends is None else csvshape.flat(
             found_ends, lines, size, longest, 0, empty, len(header)
@@ -1223,19 +1254,8 @@ class _Scan:
         self._found: object = None
         self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
-        if not sys.executable or getattr(sys, "frozen", False):
-            return
-        # the same open file in the child, read from its start (a new description)
-        fds = (int(location.rsplit("/", 1)[1]),) if location.startswith(_PROC_FD) else ()
-        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        try:  # -I -S: nothing of the environment, the working folder or site-packages
-            self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _CHILD, root, location, delimiter,
-                 str(width), str(os.getpid())],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                pass_fds=fds,
-            )  # fmt: skip
-        except OSError:
+        self._proc = _child(location, delimiter, str(width))
+        if self._proc is None:
             return
         self._thread = threading.Thread(
             target=self._wait, args=(con,), name="linkcheck-csvshape", daemon=True
@@ -1288,26 +1308,59 @@ class _Scan:
 
 
 _PROC_FD = "/proc/self/fd/"
-# the child: csvshape.scan of the file, its answer as JSON on stdout (Ctrl-C is the
-# parent's to handle: it ends the child; a parent killed outright takes the child with it,
-# where the system can say so)
+
+
+def _child(location: str, *args: str) -> subprocess.Popen | None:
+    """A child process that reads the file at `location` (_CHILD: with a delimiter and a
+    width, csvshape.scan; with none, csvshape.ends) and writes what it found as JSON on its
+    stdout; None where none can be started (no Python executable to run, a frozen
+    program)."""
+    if not sys.executable or getattr(sys, "frozen", False):
+        return None
+    # the same open file in the child, read from its start (a new description)
+    fds = (int(location.rsplit("/", 1)[1]),) if location.startswith(_PROC_FD) else ()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:  # -I -S: nothing of the environment, the working folder or site-packages
+        return subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _CHILD, root, str(os.getpid()), location, *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            pass_fds=fds,
+        )  # fmt: skip
+    except OSError:
+        return None
+
+
+# the child: csvshape.scan or csvshape.ends of the file, its answer as JSON on stdout
+# (Ctrl-C is the parent's to handle: it ends the child; a parent killed outright takes the
+# child with it, where the system can say so)
 _CHILD = """
 import contextlib, ctypes, json, os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
-root, location, delimiter, width, parent = sys.argv[1:]
+root, parent, location, *shape = sys.argv[1:]
 with contextlib.suppress(AttributeError, OSError):  # Linux: it ends when the parent does
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 if os.getppid() != int(parent):  # the parent ended before that was said
     sys.exit(0)
 sys.path.insert(0, root)
+import types  # the packages without their __init__ modules, which import all of linkcheck
+for name in ("linkcheck", "linkcheck.batch"):
+    package = types.ModuleType(name)
+    package.__path__ = [os.path.join(root, *name.split("."))]
+    sys.modules[name] = package
 from linkcheck.batch import csvshape
-try:
+if not shape:
     with open(location, "rb", buffering=0) as f:
-        shape = csvshape.scan(f.read, delimiter, int(width))
-except csvshape.NotPlain as exc:
-    out = {"not_plain": [exc.template, exc.fields]}
+        found = csvshape.ends(f.readinto)
+    out = {"ends": [found.size, found.lf, found.crlf, found.bom, found.last, found.first]}
 else:
-    out = {"shape": [shape.eol.hex(), shape.records, shape.quoted_breaks]}
+    delimiter, width = shape
+    try:
+        with open(location, "rb", buffering=0) as f:
+            found = csvshape.scan(f.read, delimiter, int(width))
+    except csvshape.NotPlain as exc:
+        out = {"not_plain": [exc.template, exc.fields]}
+    else:
+        out = {"shape": [found.eol.hex(), found.records, found.quoted_breaks]}
 sys.stdout.write(json.dumps(out, default=str))
 """
 
