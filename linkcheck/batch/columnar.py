@@ -989,7 +989,9 @@ def _named(prediction: Prediction, split: str) -> str:
     day = "NULL AS _x, NULL AS _y"
     if prediction.date_at is not None:
         cell = f"s[{prediction.date_at + 1}]"
-        day = f"{cell} AS _x, replace({cell}, '/', '-') AS _y"
+        # a copy of the text only where it has a slash (4% of pass 1 less)
+        day = f"{cell} AS _x, CASE WHEN contains({cell}, '/') THEN replace({cell}, '/', '-') "
+        day += f"ELSE {cell} END AS _y"
     return f"SELECT line, {key} AS _k, {day} FROM ({split})"
 
 
