@@ -596,3 +596,47 @@ def test_a_bad_fail_on_in_chinese_lists_the_labels_it_takes(run, write):
     result = run("batch", path, "-s", "直播", "--fail-on", "拒绝", "--lang", "zh")
     assert result.exit_code == 2
     assert "denied (不可挂链)" in result.stderr and "unknown (未知)" in result.stderr
+
+
+@pytest.mark.parametrize("mode", ["ab", "r+b"], ids=[">>", "1<>"])
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_standard_output_that_is_the_input_file_is_refused(tmp_path, mode, engine):
+    """`linkcheck batch list.csv >> list.csv` (or `1<> list.csv`): standard output is the
+    input file itself, and the rows written would be read again without end — a trial's
+    file reached 31 GB. Refused as -o of the input is, before a row is read; the file is
+    left as it was."""
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    path = tmp_path / "list.csv"
+    text = "source,date\n" + "tmall,2022-11-11\n" * 50
+    path.write_text(text)
+    code = _AS_LINKCHECK
+    with open(path, mode) as out:
+        done = subprocess.run(
+            [sys.executable, "-c", code, "batch", str(path), "--engine", engine],
+            stdout=out, stderr=subprocess.PIPE, text=True, timeout=60, cwd=ROOT,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        f"Error: the output is the input file '{path}' (standard output appended to it?); "
+        "write the results elsewhere\n"
+    )
+    assert path.read_text() == text
+
+
+def test_standard_output_to_another_file_is_written(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("source,date\ntmall,2022-11-11\n")
+    out = tmp_path / "out.csv"
+    out.write_text("kept\n")
+    code = _AS_LINKCHECK
+    with open(out, "ab") as f:
+        done = subprocess.run([sys.executable, "-c", code, "batch", str(path)], stdout=f,
+                              stderr=subprocess.PIPE, text=True, timeout=60, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().startswith("kept\nsource,date,surface,verdict")
+
+
+_AS_LINKCHECK = (
+    "from linkcheck.cli import main; import sys; sys.argv = ['linkcheck', *sys.argv[1:]]; main()"
+)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -188,6 +190,7 @@ def run_checklist(source: Source, sink: Sink, *, options: ChecklistOptions = Che
         before = identity(binary)  # a file written while it is read: refused at the end
         in_format = Format(options.input_format or _format_of(source, "--input-format", binary))
         out_format = _output_format(options.output_format, sink, in_format, source)
+        _not_the_input(sink, binary, shown)
         given = defaults(rules, options)  # a bad date or name fails now, not on every row
         dates = _dates(options)
         layout = Layout(options.header_row, dict(options.columns), options.sheet)
@@ -418,10 +421,11 @@ def _unchanged(binary: BinaryIO, before: tuple | None) -> None:
     alone, each with exit 0: a trial). The output is then not kept (-o). The caller's
     message names the input."""
     if before is not None and identity(binary) != before:
-        raise InputError(
-            N_("it changed while it was read: its rows are not one file's; run again once it "
-               "is no longer being written")
-        )  # fmt: skip
+        raise InputError(_CHANGED)
+
+
+_CHANGED = N_("it changed while it was read: its rows are not one file's; run again once it "
+              "is no longer being written")  # fmt: skip
 
 
 def _regular(binary: BinaryIO) -> bool:
@@ -478,6 +482,22 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _not_the_input(sink: Sink, binary: BinaryIO, shown: str) -> None:
+    """InputError where the output stream is the input file itself — standard output
+    appended to it (`linkcheck batch list.csv >> list.csv`): the rows written would be read
+    again, without end (a trial's file reached 31 GB)."""
+    try:
+        out, inp = os.fstat(sink.fileno()), os.fstat(binary.fileno())  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return  # a path (compared by name), or a stream of no file
+    if stat.S_ISREG(inp.st_mode) and (out.st_dev, out.st_ino) == (inp.st_dev, inp.st_ino):
+        raise InputError(
+            N_("the output is the input file '{text}' (standard output appended to it?); "
+               "write the results elsewhere"),
+            text=shown,
+        )  # fmt: skip
 
 
 def _output_format(fmt: str | None, sink: Sink, in_format: Format, source: Source) -> Format:
@@ -674,6 +694,8 @@ def _columnar(options: ChecklistOptions, source: Source, binary: BinaryIO, in_fo
                                          checker, output, out_format.delimiter,
                                          options.raw_cells,
                                          whole=own(output))  # fmt: skip
+        except columnar.Changed:  # the Python engine would read it all only to say so
+            raise InputError(_CHANGED) from None
         except columnar.Unsupported as exc:
             why = exc
             # the Python engine reads every cell again, and the run reports what it read
