@@ -12,6 +12,7 @@ from .engine import RuleSet
 from .errors import TOP_LEVEL, Problem
 from .i18n import N_
 from .model import Catalog, Horizon, Rule
+from .names import looks_like_link
 from .rules import read_files
 from .rules.schema import file_name
 from .timeline import Timeline, micros
@@ -87,6 +88,7 @@ def review(catalog: Catalog) -> list[Problem]:
             found.append(Problem(later.file, _where(later), message, "warning", "start", fields))
         group.append(later)
     found.extend(_missing_horizons(catalog))
+    found.extend(_link_like_names(catalog))
     ruleset = RuleSet(catalog)
     won: dict[tuple[str, str, str], set[int]] = {}  # a timeline's winners (id()), made once
     for rule in rules:
@@ -151,6 +153,27 @@ def review(catalog: Catalog) -> list[Problem]:
                     "citation",
                 )
             )
+    return found
+
+
+def _link_like_names(catalog: Catalog) -> list[Problem]:
+    """A source's or a group's name that holds a character of links (. / : \\ @ ￥): a
+    SOURCE or a cell holding it is read as a product link, never as that name — an alias
+    'back\\slash' passed lint and was refused in every checklist (a trial)."""
+    found = []
+    for table, entries in (("sources", catalog.sources), ("groups", catalog.groups)):
+        for entry in entries.values():
+            for field, text in (("id", entry.id), ("name", entry.name),
+                                ("name_zh", entry.name_zh),
+                                *(("aliases", a) for a in entry.aliases)):  # fmt: skip
+                if text and looks_like_link(text):
+                    char = next(c for c in text if looks_like_link(c))
+                    found.append(Problem(
+                        entry.file, f"[{table}.{entry.id}]",
+                        N_("'{text}' holds '{char}', as links do: a SOURCE or a cell holding it "
+                           "is read as a product link, never as this name; leave it out"),
+                        "warning", field, {"text": text, "char": char},
+                    ))  # fmt: skip
     return found
 
 
