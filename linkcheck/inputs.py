@@ -32,14 +32,21 @@ def forget() -> None:
     _read.clear()
 
 
-def identity(binary) -> tuple | None:
-    """What changes when the regular file opened as `binary` is written: its device, inode,
-    size and times of change (the last: ctime); None for a stream, a pipe or a device.
-    Compared at the end of a read, it says whether the rows read were one file's."""
+def regular(binary) -> os.stat_result | None:
+    """The status of the regular file opened as `binary`; None for a stream of no file, a
+    pipe, a FIFO or a device."""
     try:
         st = os.fstat(binary.fileno())
     except (AttributeError, OSError, ValueError):
         return None
-    if not stat.S_ISREG(st.st_mode):
+    return st if stat.S_ISREG(st.st_mode) else None
+
+
+def identity(binary) -> tuple | None:
+    """What changes when the regular file opened as `binary` is written: its device, inode,
+    size and times of change (the last: ctime); None for a stream, a pipe or a device.
+    Compared at the end of a read, it says whether the rows read were one file's."""
+    st = regular(binary)
+    if st is None:
         return None
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns

@@ -53,7 +53,6 @@ import json
 import os
 import re
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -65,6 +64,7 @@ from typing import NamedTuple
 from ..errors import LinkcheckError, OSReason, shown
 from ..i18n import N_
 from ..inputs import identity as _identity
+from ..inputs import regular as _regular
 from . import csvshape, intervals
 from .deciding import Checker
 from .formats import APPENDED
@@ -170,11 +170,8 @@ def _location(source, path: str | None) -> str | None:
     """A name by which DuckDB opens the very regular file `source` is, from its start: the
     descriptor's own (Linux), else the resolved `path` (if given) — or None (a pipe, a FIFO,
     a device, a file replaced since, a name DuckDB would read as a pattern)."""
-    try:
-        opened = os.fstat(source.fileno())
-    except (AttributeError, OSError, ValueError):
-        return None
-    if not stat.S_ISREG(opened.st_mode):
+    opened = _regular(source)
+    if opened is None:
         return None
     for name in (f"{_PROC_FD}{source.fileno()}", *([os.path.realpath(path)] if path else [])):
         if any(c in name for c in "*?[{"):  # DuckDB would expand it as a glob
@@ -840,13 +837,12 @@ def _predicted(con, location: str, ask: _Lines, prediction: Prediction, header: 
                caught: list[int], target: str | _Own):  # fmt: skip
     """_checked_lines for a file whose rows' answers `prediction` knows before it is read,
     in two passes and no combination of cells grouped, fetched or decided. Pass 1
-    (_numbered) numbers each line after the first by its answers' set into a table, in the
-    file's order; pass 2 reads the lines again and writes each with its answers' cells, the
-    table's row beside it (a POSITIONAL JOIN: no line taken apart, looked up or tested
-    again). (Shape or None, (the counts, the rows read) or None): None where a line is not
-    one it knows, or not one to write as it is — the caller then takes the way that groups
-    the lines (a line not known costs a pass; the first block's rows are known,
-    Lines.foreseen)."""
+    (_numbered) numbers each line by its answers' set into a table, in the file's order;
+    pass 2 reads the lines again and writes each with its answers' cells, the table's row
+    beside it (a POSITIONAL JOIN: no line taken apart, looked up or tested again). (Shape or
+    None, (the counts, the rows read) or None): None where a line is not one it knows, or
+    not one to write as it is — the caller then takes the way that groups the lines (a line
+    not known costs a pass; the first block's rows are known, Lines.foreseen)."""
     import duckdb
 
     if not _name_types(con, prediction):
@@ -957,8 +953,9 @@ def _positional_write(con, location: str, ask: _Lines, occurring: _Sets, ends: l
 
     con.execute("SET threads = 1")
     try:
+        # one thread: _in_order takes its plan, a copy that is not a batch one
         return _copy_lines(con, _each_answer(occurring, "line", numbered), ends, ask.delimiter,
-                           target, "BATCH_COPY_TO_FILE", "COPY_TO_FILE")  # fmt: skip
+                           target)  # fmt: skip
     finally:  # a connection DuckDB gave up on keeps its error, not this one's
         with contextlib.suppress(duckdb.Error):
             con.execute("RESET threads")
@@ -1123,12 +1120,11 @@ def _write_lines(con, plan: _Plan | _Sets, numbered_of, blank: bool, location: s
     return _copy_lines(con, inner, ends, ask.delimiter, target)
 
 
-def _copy_lines(con, inner: str, ends: list[str], delimiter: str, target: str | _Own,
-                *kinds: str) -> int:  # fmt: skip
+def _copy_lines(con, inner: str, ends: list[str], delimiter: str, target: str | _Own) -> int:
     """Write each row of `inner` (SQL: a line, and `a`, its answer's number from 1), the
     line and the answer's cells (`ends`, each starting with the `delimiter`), to `target` —
     to the output file itself after its header, where it is one (_Own) — in order
-    (_in_order: its plan one of `kinds`); the lines written. The line and its answer's cells
+    (_in_order); the lines written. The line and its answer's cells
     after the delimiter are two columns DuckDB writes as they are, the delimiter between
     them (a tenth of the write less than one text joined from them first)."""
     if isinstance(target, _Own):  # its header is the columns' names, joined
@@ -1147,7 +1143,7 @@ def _copy_lines(con, inner: str, ends: list[str], delimiter: str, target: str | 
         f"(FORMAT csv, HEADER {header}, DELIMITER {_literal(delimiter)}, QUOTE '', "
         "ESCAPE '', NEW_LINE '\\r\\n', COMMENT '', USE_TMP_FILE false)"
     )
-    _in_order(con, copy, *kinds)
+    _in_order(con, copy)
     return con.execute(copy).fetchone()[0]
 
 

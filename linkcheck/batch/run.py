@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import os
-import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from ..errors import LinkcheckError, Message, OSReason
 from ..i18n import N_
-from ..inputs import identity
+from ..inputs import identity, regular
 from ..when import DateStyle, check_year, date_style
 from .cells import BadRow, JsonRow
 from .columns import MEANINGS, SAMPLE_CELL, SAMPLE_ROWS, Columns
@@ -488,11 +486,12 @@ def _not_the_input(sink: Sink, binary: BinaryIO, shown: str) -> None:
     """InputError where the output stream is the input file itself — standard output
     appended to it (`linkcheck batch list.csv >> list.csv`): the rows written would be read
     again, without end (a trial's file reached 31 GB)."""
+    inp = regular(binary)
     try:
-        out, inp = os.fstat(sink.fileno()), os.fstat(binary.fileno())  # type: ignore[union-attr]
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        out = os.fstat(sink.fileno())  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
         return  # a path (compared by name), or a stream of no file
-    if stat.S_ISREG(inp.st_mode) and (out.st_dev, out.st_ino) == (inp.st_dev, inp.st_ino):
+    if inp is not None and os.path.samestat(out, inp):
         raise InputError(
             N_("the output is the input file '{text}' (standard output appended to it?); "
                "write the results elsewhere"),
