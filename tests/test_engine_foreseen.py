@@ -419,20 +419,27 @@ def test_a_file_still_being_written_goes_to_the_python_engine(run, tmp_path, bun
     )
 
 
-@pytest.mark.parametrize("names", ["split", "one-column"])
+@pytest.mark.parametrize(
+    ("names", "header", "delimiter"),
+    [("split", "source-surface-date", ","), ("one-column", "source-surface-date", ","),
+     ("split", "source-date", ","),  # no surface column: two answers a row, two lines each
+     ("split", "source-surface-date", "\t"), ("one-column", "source-date", "\t")],
+)  # fmt: skip
 def test_a_foreseen_checklist_written_to_a_file_is_the_python_engines_bytes(
-    run, tmp_path, bundled, foreseen_only, monkeypatch, names
+    run, tmp_path, bundled, foreseen_only, monkeypatch, names, header, delimiter
 ):
     """-o: DuckDB writes the output file whole, its header the names of the two columns it
     writes (the line, and its answer's cells after the delimiter) — or, where the header
     has no two such names, of one column, each line and its answer's cells joined first."""
     if names == "one-column":
         monkeypatch.setattr(columnar, "_names", lambda header, delimiter: None)
-    header = HEADERS["source-surface-date"]
-    path = _write(tmp_path / "known.csv", header, _known_rows(bundled, header, 3000, 3))
+    columns = HEADERS[header]
+    ext = "csv" if delimiter == "," else "tsv"
+    path = _write(tmp_path / f"known.{ext}", columns, _known_rows(bundled, columns, 3000, 3),
+                  delimiter)  # fmt: skip
     outs, said = {}, {}
     for engine in ("python", "duckdb"):
-        outs[engine] = tmp_path / f"{engine}.csv"
+        outs[engine] = tmp_path / f"{engine}.{ext}"
         got = run("batch", path, "--fail-on", "never", "--engine", engine, "-o",
                   str(outs[engine]))  # fmt: skip
         assert got.exit_code == 0, got.stderr
