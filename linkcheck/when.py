@@ -37,7 +37,7 @@ _UNIT = r"(?:days?|weeks?|months?|years?|个月|[dwmy天周月年])"
 # a Chinese time of day: 20:00, 20点, 8点半, 晚上8点30分, 晚8点, 晚上八点
 # 24:00 (24:00:00) as a time of day: not 24:00:01, nor an offset (+24:00, or -24:00 after
 # a space)
-_DAY_END = r"(?<![\d+])(?<!\s-)24:00(?::00)?(?![\d:.])"
+_DAY_END = r"(?<![\d+:])(?<!\s-)24:00(?::00)?(?![\d:.])"  # not 00:24:00's minutes
 _CN_TIME = (
     r"(?:\s*(?P<part>凌晨|早上|上午|中午|下午|晚上|早|晚)?\s*(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*"
     r"(?:[:点时]\s*(?:整|(?P<half>半)|(?P<mi>\d{1,2})\s*分?"

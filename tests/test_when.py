@@ -151,6 +151,12 @@ def refusal(text: str, style: DateStyle = PLAIN, now: datetime = NOW) -> str:
         ("2022/11/11 周五 24:00", sh(2022, 11, 12)),  # Friday's end
         ("2022年11月11日 星期五 24点", sh(2022, 11, 12)),
         ("明天 24:00", sh(2026, 3, 7)),
+        # the minutes and seconds of a time are no 24:00 (a property test found 00:24:00 read
+        # as the day's end)
+        ("Sat, 01 Jan 2000 00:24:00 +0000", sh(2000, 1, 1, 8, 24)),
+        ("Jan 1, 2000 12:24:00 AM +0000", sh(2000, 1, 1, 8, 24)),
+        ("2022/11/11 20:24:00", sh(2022, 11, 11, 20, 24)),
+        ("2022年11月11日 20:24:00", sh(2022, 11, 11, 20, 24)),
         # what isoparse does not read goes to parser.parse
         ("2022-11-11 8:00", sh(2022, 11, 11, 8)),
         ("2022-11-11T8:00", sh(2022, 11, 11, 8)),
